@@ -1,0 +1,3 @@
+from finlocal.cli import main
+
+main()

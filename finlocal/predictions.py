@@ -1,0 +1,53 @@
+"""Typed results shared by the runtime, the CLI, the TUI and evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span; offsets index the text the span was found in."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One text's prediction.
+
+    ``scores`` holds the calibrated probability of every label, in the model's label order.
+    ``evidence`` offsets are relative to the text passed to ``predict``.
+    """
+
+    label: str
+    scores: dict[str, float]
+    evidence: tuple[Span, ...] = ()
+    tokenize_ms: float = 0.0
+    inference_ms: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        return self.scores[self.label]
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    """What scoring needs from a model: the ONNX runtime implements it, tests fake it."""
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    @property
+    def max_length(self) -> int: ...
+
+    @property
+    def has_evidence(self) -> bool: ...
+
+    def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Prediction]:
+        """Predict every text, in input order. Long texts are scored in overlapping windows."""
+        ...
