@@ -1,14 +1,67 @@
-"""`finlocal tui` (stub: to be written)."""
+"""`finlocal tui [PATH|-]`: the terminal app (also what `finlocal` alone opens)."""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
+
+from finlocal.errors import InputError
+
+
+def attach_terminal() -> None:
+    """Make fd 0 the terminal again after stdin was piped in (Textual reads keys from fd 0).
+
+    Raises `InputError` when the process has no controlling terminal at all.
+    """
+    if sys.stdin is not None and sys.stdin.isatty():
+        return
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR)
+    except OSError as exc:
+        raise InputError(
+            "the terminal app needs a terminal, but none is attached to this process "
+            f"({exc.strerror}). To score text from a pipe without the app, use 'finlocal score -'."
+        ) from exc
+    os.dup2(fd, 0)
+    os.close(fd)
 
 
 @click.command("tui")
-def command() -> None:
-    """Not written yet."""
-    raise click.ClickException("'finlocal tui' is not implemented yet")
+@click.argument("path", required=False, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option("--threads", type=click.IntRange(min=1),
+              help="onnxruntime threads (default: the machine's cores).")
+@click.option("--explain-gguf", type=click.Path(path_type=Path, dir_okay=False),
+              help="GGUF chat model for 'explain with the local LLM' "
+                   "(default: $FINLOCAL_EXPLAIN_GGUF).")
+@click.option("--review-below", type=click.FloatRange(0.0, 1.0), default=0.6, show_default=True,
+              help="Flag sentences whose confidence is below this for review.")
+def command(
+    path: Path | None,
+    model_dir: Path | None,
+    threads: int | None,
+    explain_gguf: Path | None,
+    review_below: float,
+) -> None:
+    """Open the terminal app: paste or open a report and see every sentence scored.
+
+    PATH (txt, md, html, pdf) is opened at start; '-' reads the text from stdin first.
+    """
+    from finlocal.reading import Document, read_stdin
+    from finlocal.tui.app import FinlocalApp
+    from finlocal.tui.config import TuiConfig
+
+    initial: Document | Path | None = path
+    if path is not None and str(path) == "-":
+        initial = read_stdin()
+    attach_terminal()
+    config = TuiConfig(model_dir=model_dir, threads=threads, explain_gguf=explain_gguf,
+                       review_threshold=review_below)
+    FinlocalApp(config, initial=initial).run()
 
 
 tui = command

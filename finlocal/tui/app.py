@@ -1,0 +1,60 @@
+"""The finlocal terminal app: paste or open a report and see every sentence scored.
+
+`FinlocalApp` is thin: it holds the settings, builds the main screen and puts every action in
+the command palette. The work happens in `screens/main.py`; the look in `finlocal.tcss`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from finlocal.reading import Document
+from finlocal.tui.actions import ACTIONS
+from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
+from finlocal.tui.explainer import Explainer, load_explainer, resolve_gguf
+from finlocal.tui.screens.main import ExplainerFactory, MainScreen
+
+
+class FinlocalApp(App[None]):
+    CSS_PATH = "finlocal.tcss"
+    TITLE = "finlocal"
+    SUB_TITLE = "financial tone, offline"
+
+    def __init__(
+        self,
+        config: TuiConfig | None = None,
+        *,
+        initial: Document | Path | None = None,
+        load_model: ModelLoader | None = None,
+        explainer_factory: ExplainerFactory | None = None,
+    ) -> None:
+        """``load_model`` and ``explainer_factory`` default to the ONNX model and llama.cpp;
+        tests pass fakes. ``initial`` is a file to open, or a document already read (stdin)."""
+        super().__init__()
+        self.config = config or TuiConfig()
+        self._initial = initial
+        self._load_model = load_model or onnx_loader(self.config)
+        self._explainer_factory = explainer_factory or self._default_explainer
+
+    def _default_explainer(self) -> Explainer:
+        return load_explainer(resolve_gguf(self.config.explain_gguf), threads=self.config.threads)
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.config, self._load_model, self._explainer_factory, self._initial)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if isinstance(screen, MainScreen):
+            for spec in ACTIONS:
+                yield SystemCommand(spec.title, spec.help, partial(screen.run_action, spec.action))
+        yield from super().get_system_commands(screen)
