@@ -1,0 +1,347 @@
+"""The labelling pipeline: input sentences -> each teacher -> the store -> combined training rows.
+
+Outputs in ``out_dir`` (the contract the student reads):
+
+- ``judgements.db``: the resumable SQLite store;
+- ``judgements.jsonl``: every stored judgement of the run's teachers, ok and rejected;
+- ``combined.jsonl``: one row per sentence with a usable label (see `CombinedRow`);
+- ``report.json``: counts, rejection reasons, agreement statistics, tokens and cost.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from finlocal.errors import InputError
+from finlocal.train.combine import CombinedRow, Vote, agreement_stats, combine
+from finlocal.train.judgement import LABELS, Judgement, sentence_hash
+from finlocal.train.store import JudgementStore
+from finlocal.train.teachers.base import Teacher
+
+log = logging.getLogger(__name__)
+
+STORE_NAME = "judgements.db"
+
+
+class InputFormat(str, Enum):
+    AUTO = "auto"
+    JSONL = "jsonl"
+    CSV = "csv"
+    LINES = "lines"
+    DOCUMENT = "document"
+
+
+_SUFFIX_FORMATS = {
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".csv": InputFormat.CSV,
+    ".txt": InputFormat.LINES,
+}
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One sentence to label; ``gold`` is its label when the input has one."""
+
+    text: str
+    gold: str | None = None
+
+
+def _gold(value: object) -> str | None:
+    if isinstance(value, str) and value.strip().lower() in LABELS:
+        return value.strip().lower()
+    return None
+
+
+def read_inputs(
+    path: Path,
+    fmt: InputFormat = InputFormat.AUTO,
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+) -> list[InputRow]:
+    """Read sentences from JSONL or CSV (a text column, optional gold label column), plain text
+    with one sentence a line, or a document (text, Markdown, HTML, PDF) split into sentences by
+    the runtime's splitter. Duplicate sentences are kept once (the first gold label wins)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file. Pass a JSONL, CSV, text or document file.")
+    if fmt is InputFormat.AUTO:
+        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), InputFormat.DOCUMENT)
+    rows: list[InputRow] = []
+    if fmt is InputFormat.JSONL:
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    text = record[text_column]
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise InputError(
+                        f"{path}:{lineno}: expected a JSON object with a {text_column!r} field "
+                        f"({exc}); choose the field with --text-column"
+                    ) from exc
+                rows.append(InputRow(str(text), _gold(record.get(label_column))))
+    elif fmt is InputFormat.CSV:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None or text_column not in reader.fieldnames:
+                raise InputError(
+                    f"{path}: no {text_column!r} column (found {reader.fieldnames}); "
+                    "choose the column with --text-column"
+                )
+            rows = [InputRow(r[text_column] or "", _gold(r.get(label_column))) for r in reader]
+    elif fmt is InputFormat.LINES:
+        rows = [InputRow(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    else:
+        from finlocal.reading import read_path
+        from finlocal.splitting import split_sentences
+
+        document = read_path(path)
+        rows = [InputRow(span.text) for span in split_sentences(document.text)]
+    unique: dict[str, InputRow] = {}
+    for row in rows:
+        text = row.text.strip()
+        if text and text not in unique:
+            unique[text] = InputRow(text, row.gold)
+    if not unique:
+        raise InputError(f"{path}: no sentences found (read as {fmt.value})")
+    return list(unique.values())
+
+
+@runtime_checkable
+class BatchTeacher(Protocol):
+    """A teacher that can also judge through an asynchronous batch API (Claude's)."""
+
+    def judge_in_batches(
+        self,
+        sentences: Sequence[str],
+        store: JudgementStore,
+        on_stored: Callable[[list[Judgement]], None],
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class LabelConfig:
+    """How one labelling run combines its teachers and where it writes."""
+
+    out_dir: Path
+    vote: Vote = Vote.MAJORITY
+    weights: Mapping[str, float] = field(default_factory=dict)
+    retry_rejected: bool = False
+    use_batches: bool = False
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        bad = {k: v for k, v in self.weights.items() if not v > 0}
+        if bad:
+            raise ValueError(f"teacher weights must be positive, got {bad}")
+
+
+class _Progress:
+    """A rich progress bar on stderr (done/total, rate, ETA, rejects), or nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._bar = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TextColumn("rejects: {task.fields[rejects]}"),
+                console=Console(stderr=True),
+            )
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def task(self, name: str, total: int, done: int, rejects: int) -> Callable[[list[Judgement]], None]:
+        if self._bar is None:
+            return lambda judgements: None
+        bar = self._bar
+        task_id = bar.add_task(name, total=total, completed=done, rejects=rejects, rate="")
+        counts = {"rejects": rejects}
+
+        def advance(judgements: list[Judgement]) -> None:
+            counts["rejects"] += sum(not j.ok for j in judgements)
+            bar.advance(task_id, len(judgements))
+            speed = bar.tasks[task_id].speed if task_id < len(bar.tasks) else None
+            rate = f"{speed:.2f} sent/s" if speed else ""
+            bar.update(task_id, rejects=counts["rejects"], rate=rate)
+
+        return advance
+
+
+def label_sentences(
+    teacher: Teacher,
+    sentences: Sequence[str],
+    store: JudgementStore,
+    *,
+    retry_rejected: bool = False,
+    use_batches: bool = False,
+    on_stored: Callable[[list[Judgement]], None] = lambda judgements: None,
+) -> int:
+    """Judge the sentences ``teacher`` has not judged yet, committing each chunk as it is made.
+
+    Returns how many judgements were stored.
+    """
+    todo = store.pending(
+        teacher.teacher_id, teacher.prompt_version, sentences, retry_rejected=retry_rejected
+    )
+    if not todo:
+        return 0
+    written = 0
+
+    def stored(judgements: list[Judgement]) -> None:
+        nonlocal written
+        written += len(judgements)
+        on_stored(judgements)
+
+    if use_batches:
+        if not isinstance(teacher, BatchTeacher):
+            raise InputError(f"teacher {teacher.teacher_id} has no batch mode; drop --batch")
+        teacher.judge_in_batches(todo, store, stored)
+        return written
+    for i in range(0, len(todo), max(1, teacher.chunk_size)):
+        judgements = teacher.judge(todo[i : i + teacher.chunk_size])
+        store.put(judgements, replace=retry_rejected)
+        stored(judgements)
+    return written
+
+
+def combine_rows(
+    rows: Sequence[InputRow],
+    judgements: Mapping[str, Sequence[Judgement]],
+    *,
+    vote: Vote,
+    weights: Mapping[str, float],
+) -> dict[str, CombinedRow]:
+    out = {}
+    for row in rows:
+        combined = combine(
+            row.text, judgements.get(row.text, ()), vote=vote, weights=weights, gold=row.gold
+        )
+        if combined is not None:
+            out[row.text] = combined
+    return out
+
+
+def _write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def write_outputs(
+    store: JudgementStore,
+    rows: Sequence[InputRow],
+    teachers: Sequence[Teacher],
+    config: LabelConfig,
+) -> dict[str, Any]:
+    """Export the run's judgements, combine them per sentence and write the report."""
+    wanted = {sentence_hash(r.text): r.text for r in rows}
+    by_sentence: dict[str, list[Judgement]] = defaultdict(list)
+    all_judgements: list[Judgement] = []
+    for teacher in teachers:
+        for j in store.judgements(teacher.teacher_id, teacher.prompt_version):
+            all_judgements.append(j)
+            if j.sentence_sha256 in wanted:
+                by_sentence[j.sentence].append(j)
+    _write_jsonl(config.out_dir / "judgements.jsonl", [j.to_dict() for j in all_judgements])
+    combined = combine_rows(rows, by_sentence, vote=config.vote, weights=config.weights)
+    _write_jsonl(config.out_dir / "combined.jsonl", [c.to_dict() for c in combined.values()])
+
+    per_teacher: dict[str, Any] = {}
+    for teacher in teachers:
+        mine = [j for js in by_sentence.values() for j in js if j.teacher_id == teacher.teacher_id]
+        reasons: dict[str, int] = defaultdict(int)
+        for j in mine:
+            if not j.ok and j.reject_reason is not None:
+                reasons[j.reject_reason.value] += 1
+        per_teacher[teacher.teacher_id] = {
+            "prompt_version": teacher.prompt_version,
+            "judged": len(mine),
+            "ok": sum(j.ok for j in mine),
+            "rejected": sum(not j.ok for j in mine),
+            "rejection_reasons": dict(sorted(reasons.items())),
+            "input_tokens": sum(j.input_tokens for j in mine),
+            "output_tokens": sum(j.output_tokens for j in mine),
+            "cost_usd": round(sum(j.cost_usd for j in mine), 6),
+            "mean_latency_ms": (sum(j.latency_ms for j in mine) / len(mine)) if mine else 0.0,
+        }
+    label_counts: dict[str, int] = defaultdict(int)
+    for c in combined.values():
+        label_counts[c.label] += 1
+    report = {
+        "sentences": len(rows),
+        "combined": len(combined),
+        "without_usable_label": len(rows) - len(combined),
+        "vote": config.vote.value,
+        "weights": dict(config.weights),
+        "labels": dict(sorted(label_counts.items())),
+        "teachers": per_teacher,
+        "agreement": agreement_stats(
+            by_sentence, combined, {r.text: r.gold for r in rows}
+        ),
+    }
+    (config.out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def run_labelling(
+    rows: Sequence[InputRow], teachers: Sequence[Teacher], config: LabelConfig
+) -> dict[str, Any]:
+    """Label ``rows`` with every teacher (resuming from the store in ``config.out_dir``) and
+    write the outputs. Returns the report."""
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    sentences = [r.text for r in rows]
+    with JudgementStore(config.out_dir / STORE_NAME) as store, _Progress(config.progress) as bar:
+        for teacher in teachers:
+            counts = store.count(teacher.teacher_id)
+            todo = store.pending(
+                teacher.teacher_id, teacher.prompt_version, sentences,
+                retry_rejected=config.retry_rejected,
+            )
+            advance = bar.task(
+                teacher.teacher_id, total=len(sentences), done=len(sentences) - len(todo),
+                rejects=0 if config.retry_rejected else counts.get("rejected", 0),
+            )
+            written = label_sentences(
+                teacher, sentences, store, retry_rejected=config.retry_rejected,
+                use_batches=config.use_batches and isinstance(teacher, BatchTeacher),
+                on_stored=advance,
+            )
+            log.info("%s: %d new judgements", teacher.teacher_id, written)
+        return write_outputs(store, rows, teachers, config)

@@ -1,0 +1,172 @@
+"""The teachers' prompt: the Financial PhraseBank guideline, optional few-shot examples, the reply
+schema, and a version derived from all of it.
+
+The guideline follows the FPB annotation instructions: judge from an investor's point of view
+how the news is likely to affect the company's share price, only from what the sentence states;
+a sentence with no financial relevance is neutral. The few-shot examples are invented for
+finlocal (none comes from FPB). Any edit to the text, the examples or the schema changes
+`Prompt.version`, so judgements made under an old prompt are never mixed with new ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from finlocal.train.judgement import LABELS
+
+RATIONALE_MAX_CHARS = 300
+EVIDENCE_MAX_ITEMS = 3
+EVIDENCE_MAX_CHARS = 120
+
+#: JSON schema of a teacher's reply. Strings and arrays are bounded so that a grammar built
+#: from it always terminates, and so that a runaway reply fails validation instead of
+#: becoming a training rationale.
+REPLY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "label": {"type": "string", "enum": list(LABELS)},
+        "rationale": {"type": "string", "minLength": 1, "maxLength": RATIONALE_MAX_CHARS},
+        "evidence": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1, "maxLength": EVIDENCE_MAX_CHARS},
+            "minItems": 0,
+            "maxItems": EVIDENCE_MAX_ITEMS,
+        },
+    },
+    "required": ["label", "rationale", "evidence"],
+    "additionalProperties": False,
+}
+
+INSTRUCTIONS = """\
+You label the tone of single sentences taken from financial news, as an investor would read them.
+Decide whether the sentence is likely to have a positive, negative or neutral effect on the share \
+price of the company it is about:
+- positive: good news for the company's investors, e.g. higher sales, profit or orders, a lower \
+loss, a won contract, an expansion or an upgrade.
+- negative: bad news for them, e.g. lower sales or profit, a loss or a wider loss, job cuts, a \
+lost customer, a downgrade or a warning.
+- neutral: neither, or the sentence has no financial relevance, or it only states facts with no \
+clear direction.
+Judge only what the sentence itself states; do not use outside knowledge or guess what is not said.
+Reply with one JSON object with three fields: "label" (negative, neutral or positive); \
+"rationale" (one to three short sentences explaining the label); "evidence" (a list of at most \
+three short phrases copied exactly, word for word, from the sentence that support the label; \
+an empty list when nothing in the sentence points either way)."""
+
+USER_TEMPLATE = "Sentence: {sentence}"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example shown to the teacher (written for finlocal, not taken from FPB)."""
+
+    sentence: str
+    label: str
+    rationale: str
+    evidence: tuple[str, ...]
+
+    def reply(self) -> str:
+        return reply_json(self.label, self.rationale, self.evidence)
+
+
+FEW_SHOT: tuple[Example, ...] = (
+    Example(
+        "Quarterly net profit at Nordhavn Shipping rose to EUR 14.2 million from EUR 9.8 million "
+        "a year earlier.",
+        "positive",
+        "Net profit grew strongly from a year earlier, which is good news for shareholders.",
+        ("net profit", "rose to EUR 14.2 million from EUR 9.8 million"),
+    ),
+    Example(
+        "The company will cut 120 jobs at its Tampere plant as demand for coated paper keeps "
+        "falling.",
+        "negative",
+        "Job cuts driven by falling demand signal a shrinking business.",
+        ("cut 120 jobs", "demand for coated paper keeps falling"),
+    ),
+    Example(
+        "The annual general meeting will be held in Espoo on 14 April.",
+        "neutral",
+        "The sentence only gives the date and place of a routine meeting; it says nothing about "
+        "the company's performance.",
+        (),
+    ),
+    Example(
+        "Operating loss narrowed to EUR 2.1 million from EUR 5.6 million in the corresponding "
+        "period.",
+        "positive",
+        "The company is still loss-making, but the loss shrank markedly, an improvement for "
+        "investors.",
+        ("Operating loss narrowed",),
+    ),
+    Example(
+        "Net sales in the third quarter decreased by 8 % to EUR 41 million.",
+        "negative",
+        "Sales fell in the quarter, which is bad news for the company's earnings.",
+        ("Net sales", "decreased by 8 %"),
+    ),
+    Example(
+        "Kestrel Systems is headquartered in Oulu and employs about 900 people in four "
+        "countries.",
+        "neutral",
+        "The sentence describes the company's location and size without any change or outlook.",
+        (),
+    ),
+)
+
+
+def reply_json(label: str, rationale: str, evidence: tuple[str, ...] | list[str]) -> str:
+    """A reply exactly as the schema asks for it, in the field order of `REPLY_SCHEMA`."""
+    return json.dumps(
+        {"label": label, "rationale": rationale, "evidence": list(evidence)}, ensure_ascii=False
+    )
+
+
+#: What a reply starts with up to the label value; the log-prob mode scores the label tokens
+#: right after it.
+LABEL_LEAD_IN = '{"label": "'
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The instruction and examples one teacher run uses; ``few_shot=False`` gives zero-shot."""
+
+    few_shot: bool = True
+
+    @property
+    def instructions(self) -> str:
+        return INSTRUCTIONS
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        return FEW_SHOT if self.few_shot else ()
+
+    def user(self, sentence: str) -> str:
+        return USER_TEMPLATE.format(sentence=sentence)
+
+    def examples_text(self) -> str:
+        """The examples as plain text, for backends that take them inside the system prompt."""
+        blocks = [f"{self.user(ex.sentence)}\nReply: {ex.reply()}" for ex in self.examples]
+        return "Examples:\n\n" + "\n\n".join(blocks) if blocks else ""
+
+    @property
+    def version(self) -> str:
+        """A short hash of everything the teacher is shown and asked for."""
+        payload = json.dumps(
+            {
+                "instructions": INSTRUCTIONS,
+                "user": USER_TEMPLATE,
+                "examples": [ex.reply() + ex.sentence for ex in self.examples],
+                "schema": REPLY_SCHEMA,
+            },
+            sort_keys=True,
+        )
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+        return f"fpb-{'fs' if self.few_shot else 'zs'}-{digest}"
+
+
+#: The default prompt's version (few-shot).
+PROMPT_VERSION = Prompt(few_shot=True).version

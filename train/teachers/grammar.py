@@ -1,0 +1,104 @@
+"""GBNF grammars for llama.cpp's constrained decoding, built from the reply JSON schema.
+
+llama-cpp-python 0.3.36 converts a JSON schema with ``json_schema_to_gbnf``, whose string rule
+``char ::= [^"\\] | ...`` admits raw newlines and other control characters: a model can then
+emit a "JSON" string that ``json.loads`` refuses. `reply_grammar` replaces that rule with the
+JSON-conformant one (no raw U+0000-U+001F or U+007F) and relies on the schema's bounded
+``maxLength``/``maxItems`` so every reply terminates.
+
+With a sentence given, each evidence item is further constrained to a run of at most
+``max_words`` consecutive words of that sentence, so local teachers can only quote it verbatim.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+from finlocal.train.prompt import REPLY_SCHEMA
+
+#: The rule llama-cpp-python 0.3.36 emits, and the JSON-conformant one that replaces it.
+BROKEN_CHAR_RULE = r'char ::= [^"\\] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
+JSON_CHAR_RULE = (
+    r'char ::= [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] '
+    r"[0-9a-fA-F] [0-9a-fA-F])"
+)
+
+_WORD = re.compile(r"\w+(?:[-'’.,/]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def _literal(text: str) -> str:
+    """A GBNF string literal matching ``text`` exactly."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _json_body(text: str) -> str:
+    """``text`` as it appears between the quotes of a JSON string."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def schema_gbnf(schema: dict[str, Any]) -> str:
+    """``json_schema_to_gbnf`` with the string rule fixed; fails loudly if the upstream rule
+    changes, so a silent regression cannot let control characters through again."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    gbnf = json_schema_to_gbnf(json.dumps(schema), prop_order=list(schema.get("properties", {})))
+    lines = gbnf.splitlines()
+    fixed = [JSON_CHAR_RULE if line.strip() == BROKEN_CHAR_RULE else line for line in lines]
+    if any(line.startswith("char ::=") for line in lines) and JSON_CHAR_RULE not in fixed:
+        raise RuntimeError(
+            "llama_cpp's JSON-schema string rule is not the one finlocal patches; "
+            f"check {__name__} against the installed llama-cpp-python"
+        )
+    return "\n".join(fixed)
+
+
+def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
+    """Rules making ``name`` a JSON string holding ``1..max_words`` consecutive words of
+    ``sentence`` with the sentence's own separators between them."""
+    matches = list(_WORD.finditer(sentence))
+    if not matches:
+        return [f'{name} ::= "\\"" "\\"" space']
+    words = [_literal(_json_body(m.group())) for m in matches]
+    seps = [
+        _literal(_json_body(sentence[a.end() : b.start()])) if a.end() < b.start() else ""
+        for a, b in zip(matches, matches[1:])
+    ]
+    rules = []
+    n = len(words)
+    for i in range(n):
+        for k in range(1, max_words + 1):
+            if k == 1 or i == n - 1:
+                rules.append(f"{name}-{i}-{k} ::= {words[i]}")
+            else:
+                rules.append(f"{name}-{i}-{k} ::= {words[i]} ({seps[i]} {name}-{i + 1}-{k - 1})?")
+    starts = " | ".join(f"{name}-{i}-{max_words}" for i in range(n))
+    rules.append(f'{name} ::= "\\"" ({starts}) "\\"" space')
+    return rules
+
+
+def reply_grammar(
+    *,
+    label: str | None = None,
+    sentence: str | None = None,
+    max_evidence_words: int = 8,
+    schema: dict[str, Any] = REPLY_SCHEMA,
+) -> str:
+    """The GBNF of a reply. ``label`` pins the label (the log-prob pass already chose it);
+    ``sentence`` restricts evidence items to verbatim runs of its words."""
+    schema = copy.deepcopy(schema)
+    if label is not None:
+        schema["properties"]["label"] = {"type": "string", "enum": [label]}
+    gbnf = schema_gbnf(schema)
+    if sentence is None:
+        return gbnf
+    lines = [line for line in gbnf.splitlines() if not line.startswith("evidence-item ::=")]
+    if len(lines) == len(gbnf.splitlines()):
+        raise RuntimeError("the reply grammar has no evidence-item rule to constrain")
+    return "\n".join(lines + evidence_rules(sentence, "evidence-item", max_evidence_words))

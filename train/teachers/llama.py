@@ -1,0 +1,402 @@
+"""A local teacher: any chat GGUF through llama-cpp-python.
+
+Two modes:
+
+- ``logprob``: label probabilities from the log-probabilities of the label tokens after the
+  reply's lead-in ``{"label": "``, in one forward pass over the sentence (a fast labelling mode
+  with no rationale);
+- ``generate``: the same pass picks the label, then a grammar derived from the reply schema
+  (label pinned, strings bounded, evidence restricted to verbatim runs of the sentence's words)
+  makes the model write the rationale and evidence, so every reply parses.
+
+The fixed instruction/few-shot prefix is evaluated once: each prompt starts with the same
+tokens, and the KV cache keeps them between sentences (``reuse_prefix=False`` re-evaluates the
+whole prompt, for measuring what the reuse saves).
+
+Prompt formats: the GGUF's own chat template (``template``), Gemma turns without a system role
+(``gemma``, for Gemma 3 270M, a base model whose GGUF has no template) and plain completion text
+(``plain``). Recommended large teacher: Llama-3-8B-Instruct at Q4_K_M (about 4.9 GB; Q5_K_M if
+memory allows) with the GGUF's template, few-shot, ``generate`` mode; see docs/teachers.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.errors import InputError, require
+from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
+from finlocal.train.prompt import LABEL_LEAD_IN, Prompt
+from finlocal.train.teachers.grammar import reply_grammar
+from finlocal.train.validation import Invalid, validate_raw
+
+log = logging.getLogger(__name__)
+
+_SENTINEL = "\u0001FINLOCAL-SENTENCE\u0001"
+
+
+class LlamaMode(str, Enum):
+    LOGPROB = "logprob"
+    GENERATE = "generate"
+
+
+class PromptFormat(str, Enum):
+    """How the prompt's turns become text (``auto``: the GGUF's template when it has one,
+    Gemma turns for a Gemma model without one, plain text otherwise)."""
+
+    AUTO = "auto"
+    TEMPLATE = "template"
+    GEMMA = "gemma"
+    PLAIN = "plain"
+
+
+@dataclass(frozen=True)
+class LlamaConfig:
+    """One llama.cpp teacher. ``n_threads`` threads for prompt and generation."""
+
+    model_path: Path
+    mode: LlamaMode = LlamaMode.GENERATE
+    prompt_format: PromptFormat = PromptFormat.AUTO
+    few_shot: bool = True
+    n_threads: int = 2
+    n_ctx: int = 2048
+    n_batch: int = 512
+    reuse_prefix: bool = True
+    max_new_tokens: int = 768
+    max_evidence_words: int = 8
+    retry_temperature: float = 0.7
+    seed: int = 0
+    chunk_size: int = 1
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.n_threads < 1 or self.n_ctx < 256 or self.max_new_tokens < 16:
+            raise ValueError(
+                "n_threads must be >= 1, n_ctx >= 256 and max_new_tokens >= 16; got "
+                f"{self.n_threads}, {self.n_ctx}, {self.max_new_tokens}"
+            )
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A prompt format applied to the prompt: fixed prefix text + per-sentence suffix."""
+
+    prefix: str
+    suffix_template: str  # contains _SENTINEL where the user turn's content goes
+
+    def suffix(self, user_text: str) -> str:
+        return self.suffix_template.replace(_SENTINEL, user_text)
+
+
+def _messages(prompt: Prompt, user_text: str) -> list[dict[str, str]]:
+    messages = [{"role": "system", "content": prompt.instructions}]
+    for ex in prompt.examples:
+        messages.append({"role": "user", "content": prompt.user(ex.sentence)})
+        messages.append({"role": "assistant", "content": ex.reply()})
+    messages.append({"role": "user", "content": user_text})
+    return messages
+
+
+def _fold_system(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Merge the system message into the first user turn (for formats without a system role)."""
+    system, first, *rest = messages
+    merged = {"role": "user", "content": f"{system['content']}\n\n{first['content']}"}
+    return [merged, *rest]
+
+
+def _render_gemma(messages: list[dict[str, str]]) -> str:
+    roles = {"user": "user", "assistant": "model"}
+    turns = [
+        f"<start_of_turn>{roles[m['role']]}\n{m['content']}<end_of_turn>\n"
+        for m in _fold_system(messages)
+    ]
+    return "".join(turns) + "<start_of_turn>model\n"
+
+
+def _render_plain(messages: list[dict[str, str]]) -> str:
+    parts = [messages[0]["content"], ""]
+    for m in messages[1:]:
+        if m["role"] == "user":
+            parts.append(m["content"])
+        else:
+            parts.append(f"Reply: {m['content']}\n")
+    return "\n".join(parts) + "\nReply: "
+
+
+@dataclass
+class _Timing:
+    """Per-sentence counters, for latency and token accounting."""
+
+    start: float = field(default_factory=time.perf_counter)
+    prompt_tokens: int = 0
+    evaluated_tokens: int = 0
+    output_tokens: int = 0
+
+    def usage(self) -> Usage:
+        return Usage(
+            latency_ms=(time.perf_counter() - self.start) * 1000,
+            input_tokens=self.prompt_tokens,
+            output_tokens=self.output_tokens,
+        )
+
+
+class LlamaCppTeacher:
+    """A `Teacher` on a GGUF model. Not thread-safe: one teacher per thread."""
+
+    def __init__(self, config: LlamaConfig, prompt: Prompt | None = None) -> None:
+        llama_cpp = require("llama_cpp", "train", "The llama.cpp teacher")
+        path = Path(config.model_path)
+        if not path.is_file():
+            raise InputError(
+                f"{path}: no such GGUF file. Pass a local .gguf path, e.g. a Llama-3-8B-Instruct "
+                "Q4_K_M download, or 'smollm2' / 'gemma3' for the PyPI-shipped models."
+            )
+        self.config = config
+        self.prompt = prompt or Prompt(few_shot=config.few_shot)
+        self._llama_cpp = llama_cpp
+        self.llm = llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=config.n_ctx,
+            n_batch=config.n_batch,
+            n_threads=config.n_threads,
+            n_threads_batch=config.n_threads,
+            seed=config.seed,
+            logits_all=False,
+            verbose=False,
+        )
+        self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        self.prompt_format = self._resolve_format(config.prompt_format)
+        self._rendered = self._render()
+        bos_id = self.llm.token_bos()
+        bos_text = self.llm._model.token_get_text(bos_id) if bos_id >= 0 else ""
+        add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
+        self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
+        self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
+
+    # -- identity ------------------------------------------------------------------------------
+
+    @property
+    def teacher_id(self) -> str:
+        name = self.config.name or Path(self.config.model_path).stem
+        return f"llama:{name}:{self.prompt_format.value}:{self.config.mode.value}"
+
+    @property
+    def prompt_version(self) -> str:
+        return self.prompt.version
+
+    @property
+    def chunk_size(self) -> int:
+        return self.config.chunk_size
+
+    def close(self) -> None:
+        self.llm.close()
+
+    # -- prompt --------------------------------------------------------------------------------
+
+    def _resolve_format(self, fmt: PromptFormat) -> PromptFormat:
+        if fmt is not PromptFormat.AUTO:
+            return fmt
+        if self.llm.metadata.get("tokenizer.chat_template"):
+            return PromptFormat.TEMPLATE
+        if self.llm.metadata.get("general.architecture", "").startswith("gemma"):
+            return PromptFormat.GEMMA
+        return PromptFormat.PLAIN
+
+    def _render_text(self, messages: list[dict[str, str]]) -> str:
+        if self.prompt_format is PromptFormat.GEMMA:
+            return _render_gemma(messages)
+        if self.prompt_format is PromptFormat.PLAIN:
+            return _render_plain(messages)
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise InputError(
+                f"{self.config.model_path}: the GGUF has no chat template; "
+                "choose --prompt-format gemma or plain"
+            )
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        bos, eos = self.llm.token_bos(), self.llm.token_eos()
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            bos_token=self.llm._model.token_get_text(bos) if bos >= 0 else "",
+            eos_token=self.llm._model.token_get_text(eos) if eos >= 0 else "",
+        )
+        try:
+            return formatter(messages=messages).prompt
+        except Exception as exc:  # noqa: BLE001 - jinja raises anything; retry without system
+            log.info("chat template refused a system turn (%s); folding it into the user turn", exc)
+            return formatter(messages=_fold_system(messages)).prompt
+
+    def _render(self) -> _Rendered:
+        text = self._render_text(_messages(self.prompt, _SENTINEL))
+        at = text.find(_SENTINEL)
+        if at < 0 or text.count(_SENTINEL) != 1:
+            raise InputError("the prompt format lost the sentence placeholder; try another format")
+        return _Rendered(prefix=text[:at], suffix_template=text[at:])
+
+    def _tokenize(self, text: str, *, add_bos: bool = False) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def prompt_tokens(self, sentence: str) -> list[int]:
+        """The whole prompt for ``sentence``, up to where the reply starts."""
+        suffix = self._rendered.suffix(self.prompt.user(sentence))
+        return self._prefix_tokens + self._tokenize(suffix)
+
+    def prompt_text(self, sentence: str) -> str:
+        return self._rendered.prefix + self._rendered.suffix(self.prompt.user(sentence))
+
+    # -- low-level evaluation -------------------------------------------------------------------
+
+    def _eval_shared(self, tokens: list[int], timing: _Timing) -> None:
+        """Make the KV cache hold exactly ``tokens``, evaluating only what it does not hold."""
+        llm = self.llm
+        keep = 0
+        if self.config.reuse_prefix and llm.n_tokens > 0:
+            keep = min(llm.longest_token_prefix(llm._input_ids, tokens), len(tokens) - 1)
+        if keep == 0:
+            llm.reset()
+        llm.n_tokens = keep  # Llama.eval drops the cache from n_tokens on before decoding
+        llm.eval(tokens[keep:])
+        timing.evaluated_tokens += len(tokens) - keep
+        self.stats["evaluated_tokens"] += len(tokens) - keep
+        self.stats["prompt_tokens"] += len(tokens)
+
+    def _logprobs_at(self, i: int) -> np.ndarray:
+        """Log-softmax of the logits of output row ``i`` of the last decode (-1: last row)."""
+        ptr = self._llama_cpp.llama_get_logits_ith(self.llm.ctx, i)
+        logits = np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),)).astype(np.float64)
+        top = logits.max()
+        return logits - (top + math.log(np.exp(logits - top).sum()))
+
+    def _branch_logprob(
+        self, first: np.ndarray, n_shared: int, branch: list[int], n_scored: int
+    ) -> float:
+        """log P(branch[:n_scored] | shared), ``first`` being the log-probs after the shared
+        tokens; decodes branch[:n_scored-1] beyond the cache, reads the logits of each of its
+        positions (``llama_get_logits_ith``), then drops them from the cache."""
+        total = float(first[branch[0]])
+        if n_scored > 1:
+            llm = self.llm
+            ahead = branch[: n_scored - 1]
+            llm._batch.set_batch(batch=ahead, n_past=n_shared, logits_all=True)
+            llm._ctx.decode(llm._batch)
+            for i, token in enumerate(branch[1:n_scored]):
+                total += float(self._logprobs_at(i)[token])
+            llm._ctx.kv_cache_seq_rm(-1, n_shared, -1)
+        return total
+
+    def label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
+        """P(label) from the label tokens' log-probabilities after the reply's lead-in.
+
+        Each label is scored on its tokens up to the first one no other label shares (with the
+        closing quote, so ``neutral`` cannot win by being a prefix); when the labels differ at
+        their first token, as with most tokenizers, that is a single forward pass.
+        """
+        timing = timing or _Timing()
+        suffix = self._rendered.suffix(self.prompt.user(sentence)) + LABEL_LEAD_IN
+        full = {lab: self._prefix_tokens + self._tokenize(f'{suffix}{lab}"') for lab in LABELS}
+        seqs = list(full.values())
+        n_shared = min(
+            min(_common_prefix(seqs[0], other) for other in seqs[1:]),
+            min(len(seq) for seq in seqs) - 1,
+        )
+        shared = full[LABELS[0]][:n_shared]
+        if len(shared) >= self.config.n_ctx:
+            raise InputError(f"the prompt ({len(shared)} tokens) does not fit n_ctx={self.config.n_ctx}")
+        self._eval_shared(shared, timing)
+        timing.prompt_tokens = len(shared)
+        first = self._logprobs_at(-1)
+        branches = {lab: full[lab][n_shared:] for lab in LABELS}
+        scores = {}
+        for lab, branch in branches.items():
+            common = max(
+                (_common_prefix(branch, other) for o, other in branches.items() if o != lab),
+                default=0,
+            )
+            scores[lab] = self._branch_logprob(first, n_shared, branch, min(len(branch), common + 1))
+        top = max(scores.values())
+        weights = {lab: math.exp(s - top) for lab, s in scores.items()}
+        norm = sum(weights.values())
+        return {lab: w / norm for lab, w in weights.items()}
+
+    def _generate(
+        self, tokens: list[int], grammar_text: str, temperature: float, timing: _Timing
+    ) -> tuple[str, bool]:
+        """Constrained generation from ``tokens``; returns (text, finished)."""
+        llm = self.llm
+        grammar = self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
+        if not self.config.reuse_prefix:
+            llm.reset()
+        out: list[int] = []
+        finished = False
+        for token in llm.generate(
+            tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05,
+            repeat_penalty=1.0, grammar=grammar, reset=True,
+        ):
+            if self._llama_cpp.llama_vocab_is_eog(self._vocab, token):
+                finished = True
+                break
+            out.append(token)
+            if len(out) >= self.config.max_new_tokens:
+                break
+        timing.output_tokens += len(out)
+        text = llm.detokenize(out).decode("utf-8", errors="replace")
+        return text, finished
+
+    # -- the Teacher interface -----------------------------------------------------------------
+
+    def _judge_one(self, sentence: str) -> Judgement:
+        timing = _Timing()
+        common: dict[str, Any] = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
+        probs = self.label_probs(sentence, timing)
+        label = Label(max(LABELS, key=lambda lab: probs[lab]))
+        if self.config.mode is LlamaMode.LOGPROB:
+            return Judgement.accepted(sentence, label=label, probs=probs, usage=timing.usage(), **common)
+
+        grammar = reply_grammar(
+            label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words
+        )
+        tokens = self.prompt_tokens(sentence)
+        failure: Invalid | None = None
+        raw = ""
+        for attempt, temperature in enumerate((0.0, self.config.retry_temperature)):
+            if attempt:
+                self.llm.set_seed(self.config.seed + attempt)
+            raw, finished = self._generate(tokens, grammar, temperature, timing)
+            if not finished:
+                failure = Invalid(RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens")
+                continue
+            verdict = validate_raw(sentence, raw)
+            if isinstance(verdict, Invalid):
+                failure = verdict
+                continue
+            return Judgement.accepted(
+                sentence, label=verdict.label, probs=probs, rationale=verdict.rationale,
+                evidence=verdict.evidence, raw=raw, usage=timing.usage(), **common,
+            )
+        assert failure is not None
+        return Judgement.rejected(
+            sentence, reason=failure.reason, detail=failure.detail, raw=raw,
+            usage=timing.usage(), **common,
+        )
+
+    def judge(self, sentences: Sequence[str]) -> list[Judgement]:
+        return [self._judge_one(s) for s in sentences]
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+

@@ -1,0 +1,132 @@
+"""Checks that turn a teacher's raw reply into a usable verdict or a counted rejection.
+
+A reply is usable when its label is one of the three, its rationale is non-empty and bounded,
+and every evidence phrase occurs in the sentence verbatim once whitespace runs and letter case
+are normalised. `locate` maps a phrase back to character offsets of the original sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from finlocal.predictions import Span
+from finlocal.train.judgement import Label, RejectReason
+from finlocal.train.prompt import EVIDENCE_MAX_CHARS, EVIDENCE_MAX_ITEMS, RATIONALE_MAX_CHARS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A reply that passed validation."""
+
+    label: Label
+    rationale: str | None
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A reply that failed validation, with the first reason found."""
+
+    reason: RejectReason
+    detail: str
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Casefold and collapse whitespace; also return, per output char, its source index."""
+    out: list[str] = []
+    index: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not in_space and out:
+                out.append(" ")
+                index.append(i)
+            in_space = True
+            continue
+        in_space = False
+        for folded in ch.casefold():
+            out.append(folded)
+            index.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def normalise(text: str) -> str:
+    return _normalise(text)[0]
+
+
+def locate(sentence: str, phrase: str) -> Span | None:
+    """The first occurrence of ``phrase`` in ``sentence`` (whitespace/case-insensitive), as a
+    `Span` of the sentence's own characters; None when it does not occur."""
+    norm_sentence, index = _normalise(sentence)
+    norm_phrase = normalise(phrase)
+    if not norm_phrase:
+        return None
+    at = norm_sentence.find(norm_phrase)
+    if at < 0:
+        return None
+    start = index[at]
+    end = index[at + len(norm_phrase) - 1] + 1
+    return Span(start=start, end=end, text=sentence[start:end])
+
+
+def parse_reply(raw: str) -> dict[str, Any] | Invalid:
+    """Parse a JSON reply; anything but one JSON object is `INVALID_JSON`."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return Invalid(RejectReason.INVALID_JSON, f"{exc.msg} at char {exc.pos}")
+    if not isinstance(data, dict):
+        return Invalid(RejectReason.INVALID_JSON, f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def validate_reply(
+    sentence: str, reply: dict[str, Any], *, require_rationale: bool = True
+) -> Verdict | Invalid:
+    """Check one parsed reply against the schema's meaning, not only its shape."""
+    raw_label = reply.get("label")
+    if not isinstance(raw_label, str):
+        return Invalid(RejectReason.SCHEMA_MISMATCH, "field 'label' is missing or not a string")
+    try:
+        label = Label(raw_label.strip().lower())
+    except ValueError:
+        return Invalid(RejectReason.LABEL_NOT_IN_SET, f"label {raw_label[:40]!r}")
+
+    rationale = reply.get("rationale")
+    if rationale is not None and not isinstance(rationale, str):
+        return Invalid(RejectReason.SCHEMA_MISMATCH, "field 'rationale' is not a string")
+    rationale = rationale.strip() if rationale else None
+    if require_rationale and not rationale:
+        return Invalid(RejectReason.EMPTY_RATIONALE, "rationale is empty")
+    if rationale and len(rationale) > RATIONALE_MAX_CHARS:
+        return Invalid(
+            RejectReason.RATIONALE_TOO_LONG, f"{len(rationale)} chars > {RATIONALE_MAX_CHARS}"
+        )
+
+    evidence = reply.get("evidence", [])
+    if evidence is None:
+        evidence = []
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        return Invalid(RejectReason.SCHEMA_MISMATCH, "field 'evidence' is not a list of strings")
+    phrases = tuple(dict.fromkeys(e.strip() for e in evidence if e.strip()))
+    if len(phrases) > EVIDENCE_MAX_ITEMS:
+        return Invalid(
+            RejectReason.TOO_MANY_EVIDENCE, f"{len(phrases)} phrases > {EVIDENCE_MAX_ITEMS}"
+        )
+    for phrase in phrases:
+        if len(phrase) > EVIDENCE_MAX_CHARS or locate(sentence, phrase) is None:
+            return Invalid(RejectReason.EVIDENCE_NOT_VERBATIM, f"not in the sentence: {phrase[:60]!r}")
+    return Verdict(label=label, rationale=rationale, evidence=phrases)
+
+
+def validate_raw(sentence: str, raw: str, *, require_rationale: bool = True) -> Verdict | Invalid:
+    """`parse_reply` then `validate_reply`."""
+    parsed = parse_reply(raw)
+    if isinstance(parsed, Invalid):
+        return parsed
+    return validate_reply(sentence, parsed, require_rationale=require_rationale)
