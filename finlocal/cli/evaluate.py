@@ -1,11 +1,63 @@
-"""`finlocal eval` (stub: to be written)."""
+"""`finlocal eval`: accuracy, F1 and confusion of a model on labelled sentences."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
 
 @click.command("eval")
-def command() -> None:
-    """Not written yet."""
-    raise click.ClickException("'finlocal eval' is not implemented yet")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
+              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--threads", type=click.IntRange(min=1), help="Inference threads (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int) -> None:
+    """Evaluate the model on DATA: JSONL with text and label (and optionally agreement), or
+    Financial PhraseBank's raw sentence@label files (latin-1)."""
+    from finlocal.evaluation import evaluate, read_labelled
+    from finlocal.model import OnnxClassifier, resolve_model_dir
+
+    rows = read_labelled(data)
+    classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
+    report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    _print_report(report, data)
+
+
+def _print_report(report, data: Path) -> None:  # noqa: ANN001
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    m = report.metrics
+    console.print(
+        f"[bold]{report.model}[/] on {data}: {m.n} sentences, {report.sentences_per_s:,.0f} sentences/s\n"
+        f"accuracy {m.accuracy:.4f}   F1 weighted {m.f1_weighted:.4f}   F1 macro {m.f1_macro:.4f}"
+    )
+    per_class = Table(title="per class")
+    for column in ("label", "precision", "recall", "F1", "support"):
+        per_class.add_column(column, justify="left" if column == "label" else "right")
+    for name, c in m.per_class.items():
+        per_class.add_row(name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
+    console.print(per_class)
+    confusion = Table(title="confusion (rows: gold, columns: predicted)")
+    confusion.add_column("gold \\ pred")
+    for name in m.labels:
+        confusion.add_column(name, justify="right")
+    for name, row in zip(m.labels, m.confusion):
+        confusion.add_row(name, *(str(v) for v in row))
+    console.print(confusion)
+    if report.by_agreement:
+        agreement = Table(title="by annotator agreement")
+        for column in ("agreement", "n", "accuracy", "F1 weighted", "F1 macro"):
+            agreement.add_column(column, justify="left" if column == "agreement" else "right")
+        for level, a in report.by_agreement.items():
+            agreement.add_row(f"{level}%" if level.isdigit() else level, str(a.n), f"{a.accuracy:.4f}",
+                              f"{a.f1_weighted:.4f}", f"{a.f1_macro:.4f}")
+        console.print(agreement)

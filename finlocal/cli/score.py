@@ -1,11 +1,147 @@
-"""`finlocal score` (stub: to be written)."""
+"""`finlocal score`: score files, directories or stdin; rows on stdout (or --output)."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
 import click
+
+from finlocal.output import Format, Per, make_writer
+
+_SUFFIX_FORMATS = {".jsonl": Format.JSONL, ".json": Format.JSONL, ".ndjson": Format.JSONL,
+                   ".csv": Format.CSV, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+                   ".txt": Format.TABLE}
+
+
+def default_format(output: Path | None, stdout: TextIO) -> Format:
+    """A table on a terminal, JSONL when piped; for --output, the format its suffix names."""
+    if output is not None:
+        return _SUFFIX_FORMATS.get(output.suffix.lower(), Format.JSONL)
+    return Format.TABLE if stdout.isatty() else Format.JSONL
+
+
+@contextlib.contextmanager
+def _open_output(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        fh = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}",
+                                 param_hint="--output") from exc
+    with fh:
+        yield fh
 
 
 @click.command("score")
-def command() -> None:
-    """Not written yet."""
-    raise click.ClickException("'finlocal score' is not implemented yet")
+@click.argument("paths", nargs=-1, metavar="[PATH ...|-]")
+@click.option("--glob", "glob", metavar="PATTERN",
+              help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
+              help="Output format (default: table on a terminal, jsonl when piped).")
+@click.option("--per", type=click.Choice([p.value for p in Per]), default=Per.SENTENCE.value,
+              show_default=True, help="One row per sentence or one summary row per document.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write rows to FILE instead of stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
+@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
+              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option("--threads", type=click.IntRange(min=1), help="Inference threads (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+              help="Sentences per inference batch.")
+@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Most positive/negative sentences kept per document (--per document).")
+def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
+            output: Path | None, quiet: bool, model: Path | None, threads: int | None,
+            batch_size: int, top_k: int) -> None:
+    """Score the tone of every sentence of PATHs (files, directories, or - for stdin).
+
+    Exit status: 0 when every input was scored, 1 when some failed (each failure is one line on
+    stderr and the other inputs are still scored), 2 for usage errors.
+    """
+    from finlocal.cli import configure_logging
+    from finlocal.model import OnnxClassifier, resolve_model_dir
+    from finlocal.reading import iter_inputs
+    from finlocal.scoring import iter_score_documents
+
+    ctx = click.get_current_context()
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("give a PATH to score, or - to read standard input")
+        paths = ("-",)
+    if quiet:
+        configure_logging(bool(ctx.find_root().params.get("debug")), quiet=True)
+    classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
+    inputs = list(iter_inputs(paths, glob))
+    chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
+    show_progress = not quiet and sys.stderr.isatty()
+    failed = 0
+    with _open_output(output) as stream, _progress(show_progress, len(inputs)) as progress:
+        writer = make_writer(chosen, Per(per), stream, classifier.labels)
+
+        def on_sentences(results) -> None:  # noqa: ANN001
+            writer.sentences(results)
+            progress.sentences(len(results))
+
+        for outcome in iter_score_documents(inputs, classifier, batch_size=batch_size, top_k=top_k,
+                                            on_sentences=on_sentences):
+            if outcome.report is not None:
+                writer.document(outcome.report)
+            else:
+                failed += 1
+                progress.console_print(f"finlocal: error: {outcome.error}")
+            progress.document_done()
+        writer.close()
+    if failed:
+        ctx.exit(1)
+
+
+class _Progress:
+    """Rich progress on stderr (documents and sentences), or nothing."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self._progress = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                TextColumn("{task.fields[sentences]} sentences"), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self._task = self._progress.add_task("score", total=total, sentences=0)
+        self._sentences = 0
+
+    def __enter__(self) -> _Progress:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def sentences(self, n: int) -> None:
+        self._sentences += n
+        if self._progress is not None:
+            self._progress.update(self._task, sentences=self._sentences)
+
+    def document_done(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def console_print(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(message, markup=False, highlight=False)
+        else:
+            click.echo(message, err=True)
+
+
+def _progress(enabled: bool, total: int) -> _Progress:
+    return _Progress(enabled, total)

@@ -1,0 +1,220 @@
+"""Evaluating a classifier on labelled sentences; metrics computed with numpy only.
+
+`classification_metrics` is a pure function shared with training and export (no sklearn in the
+runtime). Labelled data is JSONL with ``text``, ``label`` and optionally ``agreement`` (the format
+of the Financial PhraseBank training split used here) or Financial PhraseBank's raw
+``sentence@label`` files (latin-1), whose agreement level is read from the file name
+(``Sentences_AllAgree.txt`` -> ``100``, ``Sentences_75Agree.txt`` -> ``75``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.errors import InputError
+from finlocal.predictions import Classifier
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    label: str
+    agreement: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassMetrics:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class ClassificationMetrics:
+    """Accuracy, weighted/macro F1, per-class P/R/F1 and the confusion matrix (rows: gold)."""
+
+    labels: tuple[str, ...]
+    n: int
+    accuracy: float
+    f1_weighted: float
+    f1_macro: float
+    per_class: dict[str, ClassMetrics]
+    confusion: tuple[tuple[int, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "n": self.n,
+            "accuracy": self.accuracy,
+            "f1_weighted": self.f1_weighted,
+            "f1_macro": self.f1_macro,
+            "per_class": {k: asdict(v) for k, v in self.per_class.items()},
+            "confusion": [list(row) for row in self.confusion],
+        }
+
+
+def classification_metrics(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> ClassificationMetrics:
+    """Metrics of ``pred`` against ``gold``. F1 of a class with no gold and no predicted rows is 0,
+    as in scikit-learn with ``zero_division=0``; macro F1 averages over all ``labels``."""
+    labels = tuple(labels)
+    if len(gold) != len(pred):
+        raise ValueError(f"gold has {len(gold)} labels but pred has {len(pred)}")
+    index = {name: i for i, name in enumerate(labels)}
+    unknown = sorted((set(gold) | set(pred)) - set(index))
+    if unknown:
+        raise ValueError(f"labels {unknown} are not among {list(labels)}")
+    k = len(labels)
+    confusion = np.zeros((k, k), dtype=np.int64)
+    if gold:
+        np.add.at(confusion, (np.array([index[g] for g in gold]), np.array([index[p] for p in pred])), 1)
+    tp = np.diag(confusion).astype(np.float64)
+    support = confusion.sum(axis=1).astype(np.float64)
+    predicted = confusion.sum(axis=0).astype(np.float64)
+    precision = np.divide(tp, predicted, out=np.zeros(k), where=predicted > 0)
+    recall = np.divide(tp, support, out=np.zeros(k), where=support > 0)
+    denom = precision + recall
+    f1 = np.divide(2 * precision * recall, denom, out=np.zeros(k), where=denom > 0)
+    n = int(confusion.sum())
+    return ClassificationMetrics(
+        labels=labels,
+        n=n,
+        accuracy=float(tp.sum() / n) if n else 0.0,
+        f1_weighted=float((f1 * support).sum() / n) if n else 0.0,
+        f1_macro=float(f1.mean()) if k else 0.0,
+        per_class={
+            name: ClassMetrics(float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+            for i, name in enumerate(labels)
+        },
+        confusion=tuple(tuple(int(x) for x in row) for row in confusion),
+    )
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """The result of `evaluate`: overall metrics, a breakdown by agreement, speed."""
+
+    metrics: ClassificationMetrics
+    by_agreement: dict[str, ClassificationMetrics]
+    seconds: float
+    model: str = ""
+
+    @property
+    def n(self) -> int:
+        return self.metrics.n
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.n / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.metrics.to_dict()
+        data["sentences_per_s"] = round(self.sentences_per_s, 2)
+        data["seconds"] = round(self.seconds, 3)
+        data["model"] = self.model
+        data["by_agreement"] = {k: v.to_dict() for k, v in self.by_agreement.items()}
+        return data
+
+
+_LABEL_ALIASES = {"pos": "positive", "neg": "negative", "neu": "neutral"}
+_AGREEMENT_IN_NAME = re.compile(r"(All|\d{2})Agree", re.IGNORECASE)
+
+
+def _label(raw: object, where: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise InputError(f"{where}: 'label' must be a non-empty string, found {raw!r}")
+    label = raw.strip().lower()
+    return _LABEL_ALIASES.get(label, label)
+
+
+def _read_jsonl(path: Path, text: str) -> list[LabelledText]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise InputError(f"{where}: expected an object with 'text' and 'label'")
+        agreement = data.get("agreement")
+        rows.append(LabelledText(data["text"], _label(data.get("label"), where),
+                                 None if agreement is None else str(agreement)))
+    return rows
+
+
+def _read_fpb(path: Path, text: str) -> list[LabelledText]:
+    match = _AGREEMENT_IN_NAME.search(path.name)
+    agreement = None if match is None else ("100" if match.group(1).lower() == "all" else match.group(1))
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        if "@" not in line:
+            raise InputError(f"{path}:{number}: expected 'sentence@label', found {line[:60]!r}")
+        sentence, label = line.rsplit("@", 1)
+        rows.append(LabelledText(sentence.strip(), _label(label, f"{path}:{number}"), agreement))
+    return rows
+
+
+def read_labelled(path: Path) -> list[LabelledText]:
+    """Read labelled sentences: JSONL (``text``, ``label``[, ``agreement``]) or FPB ``sentence@label``."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    stripped = data.lstrip()
+    if stripped.startswith(b"{"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: JSONL must be UTF-8 ({exc})") from exc
+        rows = _read_jsonl(path, text)
+    else:
+        rows = _read_fpb(path, data.decode("latin-1"))  # FPB's raw files are latin-1
+    if not rows:
+        raise InputError(f"{path}: no labelled rows")
+    return rows
+
+
+def evaluate(
+    classifier: Classifier, rows: Sequence[LabelledText], *, batch_size: int = 32, model: str = ""
+) -> EvalReport:
+    """Predict every row and compare with its label."""
+    labels = tuple(classifier.labels)
+    unknown = sorted({r.label for r in rows} - set(labels))
+    if unknown:
+        raise InputError(f"the data has label(s) {unknown} that the model does not know ({list(labels)})")
+    t0 = time.perf_counter()
+    predictions = classifier.predict([r.text for r in rows], batch_size=batch_size)
+    seconds = time.perf_counter() - t0
+    gold = [r.label for r in rows]
+    pred = [p.label for p in predictions]
+    by_agreement: dict[str, ClassificationMetrics] = {}
+    levels = sorted({r.agreement for r in rows if r.agreement is not None}, key=_agreement_key)
+    for level in levels:
+        idx = [i for i, r in enumerate(rows) if r.agreement == level]
+        by_agreement[level] = classification_metrics(
+            [gold[i] for i in idx], [pred[i] for i in idx], labels
+        )
+    return EvalReport(classification_metrics(gold, pred, labels), by_agreement, seconds, model)
+
+
+def _agreement_key(level: str) -> tuple[float, str]:
+    try:
+        return (-float(level.rstrip("%")), level)
+    except ValueError:
+        return (0.0, level)

@@ -1,0 +1,243 @@
+"""Writing scored rows: JSONL, CSV, a rich table or Markdown, per sentence or per document.
+
+Writers stream: sentence rows are written as they are scored, document rows as documents finish.
+The table writer prints a table per document (and every `TABLE_CHUNK` rows for long documents);
+with ``--per document`` it prints every `TABLE_DOCUMENTS` documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from finlocal.scoring import DocumentReport, SentenceResult
+
+TABLE_CHUNK = 500
+TABLE_DOCUMENTS = 20
+_LABEL_STYLES = {"positive": "green", "negative": "red", "neutral": "dim"}
+
+
+class Format(str, enum.Enum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    TABLE = "table"
+    MARKDOWN = "markdown"
+
+
+class Per(str, enum.Enum):
+    SENTENCE = "sentence"
+    DOCUMENT = "document"
+
+
+class Writer:
+    """Base writer: `sentences` receives sentence chunks, `document` each finished document."""
+
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
+        self.stream = stream
+        self.labels = tuple(labels)
+        self.per = per
+
+    def sentences(self, results: Sequence[SentenceResult]) -> None:
+        if self.per is Per.SENTENCE and results:
+            self._sentences(results)
+
+    def document(self, report: DocumentReport) -> None:
+        if self.per is Per.SENTENCE:
+            self._end_document(report)
+        else:
+            self._document(report)
+
+    def close(self) -> None:
+        self.stream.flush()
+
+    def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        raise NotImplementedError
+
+    def _document(self, report: DocumentReport) -> None:
+        raise NotImplementedError
+
+    def _end_document(self, report: DocumentReport) -> None:
+        self.stream.flush()
+
+
+class JsonlWriter(Writer):
+    def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        self.stream.write("".join(json.dumps(r.to_row(), ensure_ascii=False) + "\n" for r in results))
+        self.stream.flush()
+
+    def _document(self, report: DocumentReport) -> None:
+        self.stream.write(json.dumps(report.to_row(), ensure_ascii=False) + "\n")
+        self.stream.flush()
+
+
+def _evidence_text(result: SentenceResult) -> str:
+    return " | ".join(s.text for s in result.evidence)
+
+
+def _sentence_cells(r: SentenceResult, labels: Sequence[str]) -> list[Any]:
+    return [
+        r.source, r.index, r.start, r.end, r.text, r.label,
+        *(round(r.scores.get(name, 0.0), 6) for name in labels),
+        _evidence_text(r), round(r.prediction.tokenize_ms, 3), round(r.prediction.inference_ms, 3),
+    ]
+
+
+def _document_cells(d: DocumentReport, labels: Sequence[str]) -> list[Any]:
+    return [
+        d.source, d.n_sentences, d.label, *(d.counts.get(name, 0) for name in labels),
+        round(d.tone, 6), " | ".join(r.text for r in d.top_positive),
+        " | ".join(r.text for r in d.top_negative), round(d.total_ms, 3), round(d.sentences_per_s, 2),
+    ]
+
+
+class CsvWriter(Writer):
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
+        super().__init__(stream, labels, per)
+        self._csv = csv.writer(stream, lineterminator="\n")
+        if per is Per.SENTENCE:
+            header = ["source", "index", "start", "end", "text", "label",
+                      *(f"score_{name}" for name in self.labels), "evidence", "tokenize_ms",
+                      "inference_ms"]
+        else:
+            header = ["source", "sentences", "label", *(f"count_{name}" for name in self.labels),
+                      "tone", "top_positive", "top_negative", "total_ms", "sentences_per_s"]
+        self._csv.writerow(header)
+
+    def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        self._csv.writerows(_sentence_cells(r, self.labels) for r in results)
+        self.stream.flush()
+
+    def _document(self, report: DocumentReport) -> None:
+        self._csv.writerow(_document_cells(report, self.labels))
+        self.stream.flush()
+
+
+def _md(value: Any) -> str:
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+class MarkdownWriter(Writer):
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
+        super().__init__(stream, labels, per)
+        if per is Per.SENTENCE:
+            header = ["source", "#", "label", "confidence", "sentence", "evidence"]
+        else:
+            header = ["source", "sentences", "label", *self.labels, "tone"]
+        stream.write("| " + " | ".join(header) + " |\n")
+        stream.write("|" + "|".join("---" for _ in header) + "|\n")
+
+    def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        for r in results:
+            cells = [r.source, r.index, r.label, f"{r.prediction.confidence:.2f}", r.text,
+                     _evidence_text(r)]
+            self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
+        self.stream.flush()
+
+    def _document(self, report: DocumentReport) -> None:
+        cells = [report.source, report.n_sentences, report.label,
+                 *(report.counts.get(name, 0) for name in self.labels), f"{report.tone:+.3f}"]
+        self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
+        self.stream.flush()
+
+
+class TableWriter(Writer):
+    """Human-readable tables with rich; sentence rows are grouped per document."""
+
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
+        super().__init__(stream, labels, per)
+        from rich.console import Console
+
+        self._console = Console(file=stream, highlight=False, soft_wrap=False)
+        self._pending: list[SentenceResult] = []
+        self._documents: list[DocumentReport] = []
+
+    def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        self._pending.extend(results)
+        if len(self._pending) >= TABLE_CHUNK:
+            self._flush_sentences()
+
+    def _flush_sentences(self, report: DocumentReport | None = None) -> None:
+        from rich.table import Table
+
+        if not self._pending:
+            return
+        source = self._pending[0].source
+        caption = None
+        if report is not None:
+            counts = ", ".join(f"{report.counts.get(n, 0)} {n}" for n in self.labels)
+            caption = f"{report.n_sentences} sentences: {counts}; tone {report.tone:+.3f}"
+        table = Table(title=source, caption=caption, expand=False, show_lines=False)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("label")
+        table.add_column("conf", justify="right")
+        table.add_column("sentence", overflow="fold")
+        for r in self._pending:
+            style = _LABEL_STYLES.get(r.label, "")
+            table.add_row(str(r.index), f"[{style}]{r.label}[/]" if style else r.label,
+                          f"{r.prediction.confidence:.2f}", _highlight(r))
+        self._console.print(table)
+        self._pending = []
+
+    def _end_document(self, report: DocumentReport) -> None:
+        self._flush_sentences(report)
+
+    def _document(self, report: DocumentReport) -> None:
+        self._documents.append(report)
+        if len(self._documents) >= TABLE_DOCUMENTS:
+            self._print_documents()
+
+    def _print_documents(self) -> None:
+        from rich.table import Table
+
+        table = Table(expand=False)
+        table.add_column("source", overflow="fold")
+        table.add_column("sentences", justify="right")
+        for name in self.labels:
+            table.add_column(name, justify="right", style=_LABEL_STYLES.get(name, ""))
+        table.add_column("tone", justify="right")
+        table.add_column("most positive / most negative", overflow="fold")
+        for d in self._documents:
+            extremes = "\n".join(
+                [f"[green]+[/] {r.text}" for r in d.top_positive[:1]]
+                + [f"[red]-[/] {r.text}" for r in d.top_negative[:1]]
+            )
+            table.add_row(d.source, str(d.n_sentences),
+                          *(str(d.counts.get(n, 0)) for n in self.labels), f"{d.tone:+.3f}", extremes)
+        self._console.print(table)
+        self._documents = []
+
+    def close(self) -> None:
+        self._flush_sentences()
+        if self._documents:
+            self._print_documents()
+        super().close()
+
+
+def _highlight(result: SentenceResult) -> str:
+    """The sentence with its evidence spans in bold (rich markup, escaped)."""
+    from rich.markup import escape
+
+    text = result.text
+    pieces = []
+    cursor = 0
+    for span in result.prediction.evidence:
+        pieces.append(escape(text[cursor:span.start]))
+        pieces.append(f"[bold underline]{escape(text[span.start:span.end])}[/]")
+        cursor = span.end
+    pieces.append(escape(text[cursor:]))
+    return "".join(pieces)
+
+
+_WRITERS: dict[Format, type[Writer]] = {
+    Format.JSONL: JsonlWriter,
+    Format.CSV: CsvWriter,
+    Format.TABLE: TableWriter,
+    Format.MARKDOWN: MarkdownWriter,
+}
+
+
+def make_writer(fmt: Format, per: Per, stream: TextIO, labels: Sequence[str]) -> Writer:
+    return _WRITERS[fmt](stream, labels, per)

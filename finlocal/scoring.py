@@ -1,0 +1,302 @@
+"""Scoring documents: split into sentences, predict in batches, summarise per document.
+
+Net tone index
+--------------
+A document's *tone* is the mean over its sentences of ``P(positive) - P(negative)``, using the
+model's calibrated probabilities. It lies in [-1, 1]: -1 when every sentence is surely negative,
++1 when every sentence is surely positive, near 0 for neutral text or a balance of both. Using
+probabilities rather than counts of labels means a barely-positive sentence moves the index less
+than a clearly positive one. Models whose labels lack "positive" or "negative" give a tone of 0.
+
+The top-k most positive (negative) sentences are the sentences *predicted* positive (negative)
+with the highest probability of that label, best first.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from finlocal.errors import InputError
+from finlocal.predictions import Classifier, Prediction, Span
+from finlocal.reading import Block, Input
+from finlocal.splitting import split_sentences
+
+POSITIVE = "positive"
+NEGATIVE = "negative"
+#: Sentences scored per `Classifier.predict` call (progress and cancellation are checked between).
+CHUNK_SENTENCES = 256
+
+
+class Cancelled(Exception):
+    """Raised by `score_text` when its ``cancelled`` callback returns True."""
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    """One scored sentence. ``start``/``end`` are offsets into the whole document."""
+
+    source: str
+    index: int
+    start: int
+    end: int
+    text: str
+    prediction: Prediction
+
+    @property
+    def label(self) -> str:
+        return self.prediction.label
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return self.prediction.scores
+
+    @property
+    def evidence(self) -> tuple[Span, ...]:
+        """Evidence spans in document offsets."""
+        return tuple(
+            Span(s.start + self.start, s.end + self.start, s.text) for s in self.prediction.evidence
+        )
+
+    @property
+    def tone(self) -> float:
+        return self.scores.get(POSITIVE, 0.0) - self.scores.get(NEGATIVE, 0.0)
+
+    def to_row(self) -> dict[str, Any]:
+        """The JSONL row (see docs/cli.md)."""
+        return {
+            "source": self.source,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "scores": {k: round(v, 6) for k, v in self.scores.items()},
+            "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence],
+            "ms": {
+                "tokenize": round(self.prediction.tokenize_ms, 3),
+                "inference": round(self.prediction.inference_ms, 3),
+            },
+        }
+
+
+def _brief(result: SentenceResult) -> dict[str, Any]:
+    return {
+        "index": result.index,
+        "start": result.start,
+        "end": result.end,
+        "text": result.text,
+        "label": result.label,
+        "score": round(result.prediction.confidence, 6),
+    }
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """A scored document. ``sentences`` may be empty when the document was streamed."""
+
+    source: str
+    sentences: tuple[SentenceResult, ...]
+    labels: tuple[str, ...]
+    counts: dict[str, int]
+    tone: float
+    top_positive: tuple[SentenceResult, ...]
+    top_negative: tuple[SentenceResult, ...]
+    total_ms: float
+    tokenize_ms: float
+    inference_ms: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def n_sentences(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.n_sentences / (self.total_ms / 1000) if self.total_ms > 0 else 0.0
+
+    @property
+    def label(self) -> str:
+        """The most frequent label (ties go to the earlier label in model order)."""
+        return max(self.labels, key=lambda name: (self.counts.get(name, 0), -self.labels.index(name)))
+
+    def to_row(self) -> dict[str, Any]:
+        """The ``--per document`` row (see docs/cli.md)."""
+        return {
+            "source": self.source,
+            "sentences": self.n_sentences,
+            "label": self.label,
+            "counts": dict(self.counts),
+            "tone": round(self.tone, 6),
+            "top_positive": [_brief(r) for r in self.top_positive],
+            "top_negative": [_brief(r) for r in self.top_negative],
+            "ms": {
+                "total": round(self.total_ms, 3),
+                "tokenize": round(self.tokenize_ms, 3),
+                "inference": round(self.inference_ms, 3),
+            },
+            "sentences_per_s": round(self.sentences_per_s, 2),
+        }
+
+
+@dataclass
+class ReportBuilder:
+    """Accumulates sentence results of one document into a `DocumentReport` in bounded memory."""
+
+    source: str
+    labels: tuple[str, ...]
+    top_k: int = 3
+    keep_sentences: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sentences: list[SentenceResult] = []
+        self._counts = {label: 0 for label in self.labels}
+        self._tone_sum = 0.0
+        self._n = 0
+        self._tokenize_ms = 0.0
+        self._inference_ms = 0.0
+        self._pos: list[tuple[float, int, SentenceResult]] = []
+        self._neg: list[tuple[float, int, SentenceResult]] = []
+        self._t0 = time.perf_counter()
+
+    def add(self, results: Iterable[SentenceResult]) -> None:
+        for r in results:
+            self._n += 1
+            self._counts[r.label] = self._counts.get(r.label, 0) + 1
+            self._tone_sum += r.tone
+            self._tokenize_ms += r.prediction.tokenize_ms
+            self._inference_ms += r.prediction.inference_ms
+            if self.keep_sentences:
+                self._sentences.append(r)
+            for name, heap in ((POSITIVE, self._pos), (NEGATIVE, self._neg)):
+                if r.label == name and self.top_k > 0:
+                    item = (r.scores[name], -r.index, r)
+                    if len(heap) < self.top_k:
+                        heapq.heappush(heap, item)
+                    elif item[:2] > heap[0][:2]:
+                        heapq.heapreplace(heap, item)
+
+    def finish(self) -> DocumentReport:
+        def best(heap: list[tuple[float, int, SentenceResult]]) -> tuple[SentenceResult, ...]:
+            return tuple(r for _, _, r in sorted(heap, key=lambda x: x[:2], reverse=True))
+
+        return DocumentReport(
+            source=self.source,
+            sentences=tuple(self._sentences),
+            labels=self.labels,
+            counts=dict(self._counts),
+            tone=self._tone_sum / self._n if self._n else 0.0,
+            top_positive=best(self._pos),
+            top_negative=best(self._neg),
+            total_ms=(time.perf_counter() - self._t0) * 1000,
+            tokenize_ms=self._tokenize_ms,
+            inference_ms=self._inference_ms,
+            warnings=tuple(self.warnings),
+        )
+
+
+def score_spans(
+    spans: Sequence[Span], classifier: Classifier, *, source: str, first_index: int = 0,
+    offset: int = 0, batch_size: int = 32,
+) -> list[SentenceResult]:
+    """Predict sentences (spans of one document) and wrap them as `SentenceResult`s."""
+    predictions = classifier.predict([s.text for s in spans], batch_size=batch_size)
+    return [
+        SentenceResult(source, first_index + i, s.start + offset, s.end + offset, s.text, p)
+        for i, (s, p) in enumerate(zip(spans, predictions))
+    ]
+
+
+def score_text(
+    text: str,
+    classifier: Classifier,
+    *,
+    source: str = "<text>",
+    batch_size: int = 32,
+    top_k: int = 3,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> DocumentReport:
+    """Score a whole text. ``progress(done, total)`` is called after each chunk of sentences;
+    `Cancelled` is raised as soon as ``cancelled()`` returns True (checked between chunks)."""
+    spans = split_sentences(text)
+    builder = ReportBuilder(source, tuple(classifier.labels), top_k=top_k)
+    total = len(spans)
+    if progress is not None:
+        progress(0, total)
+    chunk = max(batch_size, CHUNK_SENTENCES)
+    for begin in range(0, total, chunk):
+        if cancelled is not None and cancelled():
+            raise Cancelled(source)
+        builder.add(score_spans(spans[begin:begin + chunk], classifier, source=source,
+                                first_index=begin, batch_size=batch_size))
+        if progress is not None:
+            progress(min(begin + chunk, total), total)
+    return builder.finish()
+
+
+def iter_block_results(
+    blocks: Iterable[Block], classifier: Classifier, *, source: str, batch_size: int = 32,
+) -> Iterator[list[SentenceResult]]:
+    """Split and score a stream of blocks, yielding results in chunks (bounded memory)."""
+    index = 0
+    chunk = max(batch_size, CHUNK_SENTENCES)
+    for block in blocks:
+        spans = split_sentences(block.text)
+        for begin in range(0, len(spans), chunk):
+            results = score_spans(spans[begin:begin + chunk], classifier, source=source,
+                                  first_index=index, offset=block.offset, batch_size=batch_size)
+            index += len(results)
+            yield results
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """What became of one input: its report, or the error that stopped it."""
+
+    source: str
+    report: DocumentReport | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def iter_score_documents(
+    inputs: Iterable[Input],
+    classifier: Classifier,
+    *,
+    batch_size: int = 32,
+    top_k: int = 3,
+    keep_sentences: bool = False,
+    on_sentences: Callable[[list[SentenceResult]], None] | None = None,
+) -> Iterator[DocumentOutcome]:
+    """Score inputs one after the other, streaming.
+
+    ``on_sentences`` receives each chunk of sentence results as soon as it is scored (the CLI
+    writes rows there); one `DocumentOutcome` is yielded per input when it finishes, with an
+    error message instead of a report for an input that cannot be read. With ``keep_sentences``
+    False, reports carry counts, tone and top-k but no sentence list, so memory stays bounded.
+    """
+    for item in inputs:
+        builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k,
+                                keep_sentences=keep_sentences)
+        try:
+            for results in iter_block_results(item.blocks(), classifier, source=item.source,
+                                              batch_size=batch_size):
+                builder.add(results)
+                if on_sentences is not None:
+                    on_sentences(results)
+        except InputError as exc:
+            yield DocumentOutcome(item.source, error=str(exc))
+            continue
+        report = builder.finish()
+        if report.n_sentences == 0:
+            yield DocumentOutcome(item.source, error=f"{item.source}: no sentences to score")
+            continue
+        yield DocumentOutcome(item.source, report=report)

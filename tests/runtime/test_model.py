@@ -1,0 +1,129 @@
+"""OnnxClassifier on the committed tiny model: loading, batching, windows, evidence, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from finlocal.errors import ModelError
+from finlocal.model import OnnxClassifier, _window_starts, merge_spans, resolve_model_dir
+from finlocal.predictions import Classifier
+
+SENTENCES = [
+    "Net sales rose by 2.4 % in the third quarter .",
+    "Operating profit fell to EUR 5 mn .",
+    "The company is headquartered in Helsinki , Finland .",
+    "Revenue increased .",
+]
+
+
+def test_implements_the_protocol(tiny_classifier) -> None:  # noqa: ANN001
+    assert isinstance(tiny_classifier, Classifier)
+    assert tiny_classifier.labels == ("negative", "neutral", "positive")
+    assert tiny_classifier.max_length == 32 and tiny_classifier.has_evidence
+    assert tiny_classifier.size_bytes > 0 and tiny_classifier.mask_token == "[MASK]"
+
+
+def test_predictions_follow_the_keywords(tiny_classifier) -> None:  # noqa: ANN001
+    labels = [p.label for p in tiny_classifier.predict(SENTENCES)]
+    assert labels == ["positive", "negative", "neutral", "positive"]
+
+
+def test_scores_are_probabilities_and_timings_are_set(tiny_classifier) -> None:  # noqa: ANN001
+    for p in tiny_classifier.predict(SENTENCES):
+        assert set(p.scores) == set(tiny_classifier.labels)
+        assert sum(p.scores.values()) == pytest.approx(1, abs=1e-5)
+        assert p.label == max(p.scores, key=p.scores.get)
+        assert p.tokenize_ms >= 0 and p.inference_ms > 0
+
+
+def test_batching_and_order_do_not_change_results(tiny_classifier) -> None:  # noqa: ANN001
+    one = tiny_classifier.probabilities(SENTENCES, batch_size=1)
+    many = tiny_classifier.probabilities(SENTENCES, batch_size=32)
+    reversed_ = tiny_classifier.probabilities(SENTENCES[::-1], batch_size=3)[::-1]
+    # Dynamic int8 quantization computes activation scales per batch, so batch composition moves
+    # probabilities slightly; unmasked padding would move them far more than this.
+    np.testing.assert_allclose(one, many, atol=0.01)
+    np.testing.assert_allclose(many, reversed_, atol=0.01)
+
+
+def test_evidence_spans_point_into_the_text(tiny_classifier) -> None:  # noqa: ANN001
+    predictions = tiny_classifier.predict(SENTENCES)
+    assert any(p.evidence for p in predictions)
+    for text, p in zip(SENTENCES, predictions):
+        for span in p.evidence:
+            assert text[span.start:span.end] == span.text and span.text.strip() == span.text
+    rose = predictions[0].evidence
+    assert any("rose" in s.text for s in rose)
+
+
+def test_long_text_is_scored_in_overlapping_windows(tiny_classifier) -> None:  # noqa: ANN001
+    filler = "the company is headquartered in helsinki , finland and"
+    long = f"Net sales rose by 2.4 % {filler} {filler} {filler} {filler} {filler} {filler} and profit increased ."
+    n_tokens = len(tiny_classifier._tokenizer.encode(long, add_special_tokens=False).ids)
+    assert n_tokens > 2 * tiny_classifier.max_length
+    [p] = tiny_classifier.predict([long])
+    assert sum(p.scores.values()) == pytest.approx(1, abs=1e-5)
+    for span in p.evidence:
+        assert long[span.start:span.end] == span.text
+    ends = [s.text for s in p.evidence]
+    assert any("increased" in s for s in ends)  # evidence from the last window maps back
+
+
+def test_window_starts_cover_everything() -> None:
+    assert _window_starts(10, 30) == [0]
+    starts = _window_starts(100, 30)
+    assert starts[0] == 0 and starts[-1] == 70
+    assert all(b - a <= 30 for a, b in zip(starts, starts[1:]))
+
+
+def test_merge_spans() -> None:
+    text = "profit fell 12 % , sales rose"
+    assert merge_spans(text, [(7, 11), (12, 14), (15, 16), (25, 29)]) == [(7, 16), (25, 29)]
+
+
+def test_empty_input_list(tiny_classifier) -> None:  # noqa: ANN001
+    assert tiny_classifier.predict([]) == []
+
+
+def test_resolve_model_dir(monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("FINLOCAL_MODEL", str(tmp_path / "env"))
+    assert resolve_model_dir(tmp_path / "flag") == tmp_path / "flag"
+    assert resolve_model_dir(None) == tmp_path / "env"
+
+
+def _copy(tiny_model_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, target)
+    return target
+
+
+def test_load_errors(tiny_model_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="does not exist"):
+        OnnxClassifier.load(tmp_path / "nothing")
+    model = _copy(tiny_model_dir, tmp_path)
+    (model / "tokenizer.json").write_text("{}")
+    with pytest.raises(ModelError, match="sha256 mismatch"):
+        OnnxClassifier.load(model)
+    model2 = _copy(tiny_model_dir, tmp_path / "2")
+    (model2 / "model.onnx").unlink()
+    with pytest.raises(ModelError, match="missing"):
+        OnnxClassifier.load(model2)
+
+
+def test_manifest_heads_must_match_the_graph(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from finlocal.manifest import Manifest, read_manifest, write_manifest
+
+    model = _copy(tiny_model_dir, tmp_path)
+    manifest = read_manifest(model)
+    data = manifest.to_dict()
+    data["labels"] = ["a", "b", "c"]
+    data["heads"] = ["label"]
+    write_manifest(model, Manifest.from_dict(data))
+    loaded = OnnxClassifier.load(model, threads=1)
+    assert not loaded.has_evidence and loaded.predict(["Sales rose ."])[0].evidence == ()
+    assert json.loads((model / "finlocal.json").read_text())["labels"] == ["a", "b", "c"]

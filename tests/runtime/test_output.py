@@ -1,0 +1,56 @@
+"""Writers: JSONL, CSV, Markdown and table, per sentence and per document."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from finlocal.output import Format, Per, make_writer
+from finlocal.scoring import score_text
+
+TEXT = "Net sales rose 5 %. Profit fell | sharply. The office is in Oulu."
+
+
+@pytest.fixture
+def report(fake_classifier):  # noqa: ANN001, ANN201
+    return score_text(TEXT, fake_classifier, source="a.txt")
+
+
+def _write(fmt: Format, per: Per, report) -> str:  # noqa: ANN001
+    out = io.StringIO()
+    writer = make_writer(fmt, per, out, report.labels)
+    writer.sentences(report.sentences)
+    writer.document(report)
+    writer.close()
+    return out.getvalue()
+
+
+def test_jsonl_sentences_and_documents(report) -> None:  # noqa: ANN001
+    rows = [json.loads(line) for line in _write(Format.JSONL, Per.SENTENCE, report).splitlines()]
+    assert [r["label"] for r in rows] == ["positive", "negative", "neutral"]
+    [doc] = [json.loads(line) for line in _write(Format.JSONL, Per.DOCUMENT, report).splitlines()]
+    assert doc["source"] == "a.txt" and doc["sentences"] == 3
+
+
+def test_csv_has_a_header_and_one_row_per_sentence(report) -> None:  # noqa: ANN001
+    rows = list(csv.DictReader(io.StringIO(_write(Format.CSV, Per.SENTENCE, report))))
+    assert len(rows) == 3 and rows[1]["text"] == "Profit fell | sharply."
+    assert float(rows[0]["score_positive"]) > 0.5 and rows[0]["evidence"] == "rose"
+    docs = list(csv.DictReader(io.StringIO(_write(Format.CSV, Per.DOCUMENT, report))))
+    assert docs[0]["count_positive"] == "1"
+
+
+def test_markdown_escapes_pipes(report) -> None:  # noqa: ANN001
+    lines = _write(Format.MARKDOWN, Per.SENTENCE, report).splitlines()
+    assert lines[0].startswith("| source |") and lines[1].startswith("|---")
+    assert "Profit fell \\| sharply." in lines[3]
+    assert len(_write(Format.MARKDOWN, Per.DOCUMENT, report).splitlines()) == 3
+
+
+def test_table_mentions_every_sentence(report) -> None:  # noqa: ANN001
+    text = _write(Format.TABLE, Per.SENTENCE, report)
+    assert "a.txt" in text and "Oulu" in text and "tone" in text
+    assert "a.txt" in _write(Format.TABLE, Per.DOCUMENT, report)

@@ -1,0 +1,197 @@
+"""Reading inputs: decoding, HTML, PDF, binary/empty detection, directory expansion, streaming."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from finlocal.errors import InputError
+from finlocal.reading import (
+    decode,
+    html_to_text,
+    iter_blocks,
+    iter_inputs,
+    iter_text_blocks,
+    read_bytes,
+    read_path,
+)
+
+TEXT = "Net sales rose 5 % to EUR 131 mn. Operating profit fell – to €9.8m."
+
+
+@pytest.mark.parametrize(
+    ("data", "warns"),
+    [
+        (TEXT.encode("utf-8"), False),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), False),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), False),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), False),
+    ],
+)
+def test_decode_unicode_encodings(data: bytes, warns: bool) -> None:
+    text, warnings = decode(data)
+    assert text == TEXT
+    assert bool(warnings) is warns
+
+
+def test_decode_falls_back_to_cp1252_with_a_warning() -> None:
+    text, warnings = decode(TEXT.encode("cp1252"))
+    assert text == TEXT
+    assert warnings and "cp1252" in warnings[0]
+
+
+def test_decode_bytes_undefined_in_cp1252_use_latin1() -> None:
+    text, warnings = decode(b"caf\xe9 \x81 \x9d end")
+    assert text == "café \x81 \x9d end"
+    assert warnings
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=300, deadline=None)
+def test_decode_never_raises(data: bytes) -> None:
+    text, warnings = decode(data)
+    assert isinstance(text, str)
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=300, deadline=None)
+def test_read_bytes_raises_only_input_error(data: bytes) -> None:
+    try:
+        document = read_bytes(data, "x")
+    except InputError as exc:
+        assert str(exc).startswith("x:")
+    else:
+        assert document.text.strip()
+
+
+def test_binary_file_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="image.txt.*binary"):
+        read_path(path)
+
+
+def test_empty_and_whitespace_files_are_refused(tmp_path: Path) -> None:
+    for name, data in (("empty.txt", b""), ("blank.txt", b"  \n\n\t ")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError, match=f"{name}: empty"):
+            read_path(path)
+
+
+def test_missing_file_and_directory_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_path(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_path(tmp_path)
+
+
+def test_html_visible_text_only() -> None:
+    html = """<html><head><title>T</title><style>p {color: red}</style>
+    <script>var x = "Revenue fell";</script></head><body>
+    <h1>Q3 results</h1><p>Net sales rose&nbsp;5&#160;% to EUR 131 mn</p><p>Profit fell.</p>
+    <ul><li>Margin 7.5 %</li><li>Cash flow positive</li></ul>
+    <table><tr><td>Sales</td><td>131</td></tr></table><noscript>enable js</noscript></body></html>"""
+    text = html_to_text(html)
+    assert "var x" not in text and "color" not in text and "enable js" not in text
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert lines[0] == "Q3 results"
+    assert "Net sales rose 5 % to EUR 131 mn" in lines  # &nbsp; collapses like a space
+    assert "Profit fell." in lines
+    assert "Margin 7.5 %" in lines and "Cash flow positive" in lines
+
+
+def test_read_html_and_markdown_files(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("<p>Sales rose.</p><p>Profit fell.</p>", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Title\n\nSales rose.\n", encoding="utf-8")
+    assert read_path(tmp_path / "a.html").text == "Sales rose.\n\nProfit fell."
+    assert read_path(tmp_path / "b.md").text == "# Title\n\nSales rose.\n"
+
+
+def _pdf(path: Path, text: str | None) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=200)
+    if text is not None:
+        font = DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        })
+        page[NameObject("/Resources")] = DictionaryObject({
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+        })
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_pdf_text_layer(tmp_path: Path) -> None:
+    _pdf(tmp_path / "r.pdf", "Net sales rose 5 percent.")
+    assert "Net sales rose 5 percent." in read_path(tmp_path / "r.pdf").text
+
+
+def test_pdf_without_text_layer_says_scanned(tmp_path: Path) -> None:
+    _pdf(tmp_path / "scan.pdf", None)
+    with pytest.raises(InputError, match="scan.pdf: the PDF has no text layer"):
+        read_path(tmp_path / "scan.pdf")
+
+
+def test_broken_pdf_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
+    with pytest.raises(InputError, match="bad.pdf"):
+        read_path(tmp_path / "bad.pdf")
+
+
+def test_iter_inputs_expands_directories_and_reports_bad_paths(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    (tmp_path / "docs" / "a.txt").write_text("A rose.")
+    (tmp_path / "docs" / "sub" / "b.html").write_text("<p>B fell.</p>")
+    (tmp_path / "docs" / "c.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "docs" / ".hidden.txt").write_text("hidden")
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "x.png").write_bytes(b"\x00")
+    items = list(iter_inputs([tmp_path / "docs", tmp_path / "nothing", tmp_path / "gone.txt", "-"]))
+    sources = [i.source for i in items]
+    assert sources[:2] == [str(tmp_path / "docs" / "a.txt"), str(tmp_path / "docs" / "sub" / "b.html")]
+    assert items[2].error and "no text files" in items[2].error
+    assert items[3].error and "no such file" in items[3].error
+    assert items[4].source == "<stdin>" and items[4].path is None
+    globbed = list(iter_inputs([tmp_path / "docs"], glob="*.html"))
+    assert [i.path.name for i in globbed] == ["b.html"]
+
+
+def test_iter_text_blocks_cut_at_paragraphs_and_keep_offsets() -> None:
+    text = "".join(f"Paragraph {i} rose by {i} %.\n\n" for i in range(2000))
+    chunks = [text[i:i + 777] for i in range(0, len(text), 777)]
+    blocks = list(iter_text_blocks(chunks, block_chars=5000))
+    assert "".join(b.text for b in blocks) == text
+    assert all(len(b.text) <= 10000 for b in blocks)
+    for block in blocks:
+        assert text[block.offset:block.offset + len(block.text)] == block.text
+    assert all(b.text.endswith("\n\n") for b in blocks[:-1])
+
+
+def test_iter_blocks_streams_a_file_with_offsets(tmp_path: Path) -> None:
+    text = "Zürich sales rose. " * 3000
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    blocks = list(iter_blocks(path, block_chars=4096))
+    assert len(blocks) > 5
+    assert "".join(b.text for b in blocks) == text
+
+
+def test_iter_blocks_refuses_binary_and_empty(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_bytes(b"\x00" * 100)
+    (tmp_path / "e.txt").write_bytes(b"")
+    with pytest.raises(InputError, match="binary"):
+        list(iter_blocks(tmp_path / "b.txt"))
+    with pytest.raises(InputError, match="empty"):
+        list(iter_blocks(tmp_path / "e.txt"))

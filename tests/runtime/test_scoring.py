@@ -1,0 +1,124 @@
+"""Document scoring with the fake classifier: offsets, tone, top-k, progress, cancel, streaming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from finlocal.reading import Input
+from finlocal.scoring import Cancelled, ReportBuilder, iter_score_documents, score_text
+
+TEXT = """Results
+
+Net sales rose 5 % to EUR 131 mn. Operating profit fell sharply and margins were weak.
+The company is based in Espoo. Order intake grew strongly and cash flow improved.
+"""
+
+
+def test_score_text_rows_and_offsets(fake_classifier) -> None:  # noqa: ANN001
+    report = score_text(TEXT, fake_classifier, source="r.txt")
+    assert [s.label for s in report.sentences] == ["neutral", "positive", "negative", "neutral", "positive"]
+    for s in report.sentences:
+        assert TEXT[s.start:s.end] == s.text
+        for span in s.evidence:  # document offsets
+            assert TEXT[span.start:span.end] == span.text
+    assert report.counts == {"negative": 1, "neutral": 2, "positive": 2}
+    assert report.n_sentences == 5
+
+
+def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:  # noqa: ANN001
+    report = score_text(TEXT, fake_classifier)
+    expected = sum(s.scores["positive"] - s.scores["negative"] for s in report.sentences) / 5
+    assert report.tone == pytest.approx(expected)
+    assert -1 <= report.tone <= 1
+
+
+def test_top_k_ranks_by_label_probability(fake_classifier) -> None:  # noqa: ANN001
+    report = score_text(TEXT, fake_classifier, top_k=1)
+    assert [r.text for r in report.top_positive] == [
+        "Order intake grew strongly and cash flow improved."
+    ]  # two positive keywords beat one
+    assert [r.label for r in report.top_negative] == ["negative"]
+    assert score_text(TEXT, fake_classifier, top_k=0).top_positive == ()
+
+
+def test_sentence_row_schema(fake_classifier) -> None:  # noqa: ANN001
+    row = score_text(TEXT, fake_classifier, source="r.txt").sentences[1].to_row()
+    assert set(row) == {"source", "index", "start", "end", "text", "label", "scores", "evidence", "ms"}
+    assert row["source"] == "r.txt" and row["index"] == 1
+    assert set(row["scores"]) == {"negative", "neutral", "positive"}
+    assert row["evidence"] == [{"start": TEXT.index("rose"), "end": TEXT.index("rose") + 4, "text": "rose"}]
+    assert set(row["ms"]) == {"tokenize", "inference"}
+
+
+def test_document_row(fake_classifier) -> None:  # noqa: ANN001
+    row = score_text(TEXT, fake_classifier, source="r.txt").to_row()
+    assert row["sentences"] == 5 and row["counts"]["positive"] == 2
+    assert row["label"] == "neutral"  # ties go to the earlier label in model order
+    assert set(row) >= {"source", "tone", "top_positive", "top_negative", "ms", "sentences_per_s"}
+
+
+def test_progress_and_chunking(fake_classifier) -> None:  # noqa: ANN001
+    text = " ".join(f"Sales rose {i} %." for i in range(600))
+    seen: list[tuple[int, int]] = []
+    report = score_text(text, fake_classifier, progress=lambda d, t: seen.append((d, t)))
+    assert report.n_sentences == 600
+    assert seen[0] == (0, 600) and seen[-1] == (600, 600) and len(seen) > 2
+    assert len(fake_classifier.calls) == len(seen) - 1
+
+
+def test_cancel_stops_between_chunks(fake_classifier) -> None:  # noqa: ANN001
+    text = " ".join(f"Sales rose {i} %." for i in range(600))
+    calls = iter([False, True])
+    with pytest.raises(Cancelled):
+        score_text(text, fake_classifier, cancelled=lambda: next(calls))
+    assert len(fake_classifier.calls) == 1
+
+
+def test_empty_text_gives_empty_report(fake_classifier) -> None:  # noqa: ANN001
+    report = score_text("   ", fake_classifier)
+    assert report.n_sentences == 0 and report.tone == 0.0
+
+
+def test_iter_score_documents_streams_and_reports_errors(fake_classifier, tmp_path: Path) -> None:  # noqa: ANN001
+    (tmp_path / "a.txt").write_text("Sales rose. Profit fell.")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02")
+    chunks = []
+    outcomes = list(iter_score_documents(
+        [Input(str(tmp_path / "a.txt"), tmp_path / "a.txt"), Input(str(tmp_path / "b.txt"), tmp_path / "b.txt"),
+         Input("gone", Path("gone"), error="gone: no such file")],
+        fake_classifier, on_sentences=chunks.append,
+    ))
+    assert [o.ok for o in outcomes] == [True, False, False]
+    assert outcomes[0].report.sentences == ()  # streamed: counts only
+    assert outcomes[0].report.counts == {"negative": 1, "neutral": 0, "positive": 1}
+    assert "binary" in outcomes[1].error and outcomes[2].error == "gone: no such file"
+    assert [r.text for chunk in chunks for r in chunk] == ["Sales rose.", "Profit fell."]
+
+
+def test_streamed_big_file_keeps_document_offsets(fake_classifier, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import finlocal.reading as reading
+
+    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1000)
+    monkeypatch.setattr(reading, "BLOCK_CHARS", 500)
+    text = "".join(f"Paragraph {i}: sales rose {i} %.\n\n" for i in range(300))
+    path = tmp_path / "big.txt"
+    path.write_text(text)
+    item = Input(str(path), path)
+    assert item.streams
+    rows = []
+    [outcome] = iter_score_documents([item], fake_classifier, on_sentences=rows.extend)
+    assert outcome.report.n_sentences == 300 == len(rows)
+    assert [r.index for r in rows] == list(range(300))
+    for r in rows:
+        assert text[r.start:r.end] == r.text
+
+
+def test_report_builder_without_sentences(fake_classifier) -> None:  # noqa: ANN001
+    report = score_text(TEXT, fake_classifier)
+    builder = ReportBuilder("x", fake_classifier.labels, keep_sentences=False)
+    builder.add(report.sentences)
+    summary = builder.finish()
+    assert summary.sentences == () and summary.counts == report.counts
+    assert summary.tone == pytest.approx(report.tone)

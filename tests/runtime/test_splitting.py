@@ -1,0 +1,142 @@
+"""Sentence splitting: a gold set of real-looking report text, and offset properties.
+
+``REPORT``/``GOLD`` are also the yardstick ``bench/runtime.py --splitter`` uses to compare this
+splitter with pysbd.
+"""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from finlocal.splitting import MAX_SENTENCE_CHARS, split_sentences
+
+REPORT = """Q3 2026 Interim Report
+
+Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier. Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe. Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.
+
+Highlights
+- Net sales increased by 2.4 % to EUR 131 million
+- Operating margin 7.5 % (8.8 %)
+- Order intake rose to a record EUR 150 mn.
+* Cash flow from operations was negative.
+
+Key figures    Q3 2026    Q3 2025
+Net sales      131.0      127.9
+EBIT           9.8        11.1
+
+| Segment | Sales | Change |
+|---|---|---|
+| Paper | 80.1 | -3 % |
+
+See Note No. 5 on p. 12 for details. The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share! Will it be paid? Yes.
+Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales . Net sales decreased by 5 % .
+This paragraph is hard-wrapped at a fixed width so that the lines of one
+sentence continue on the next line without any punctuation at the end of
+each line. The second sentence ends here.
+Outlook
+We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %. Shares in Foo Inc. rose 3.1 %. The deal with Bar Ltd. The company said it closed.
+1. Revenue grew 4 %.
+2. Costs fell.
+"""
+
+GOLD = [
+    "Q3 2026 Interim Report",
+    "Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier.",
+    "Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe.",
+    "Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.",
+    "Highlights",
+    "- Net sales increased by 2.4 % to EUR 131 million",
+    "- Operating margin 7.5 % (8.8 %)",
+    "- Order intake rose to a record EUR 150 mn.",
+    "* Cash flow from operations was negative.",
+    "Key figures    Q3 2026    Q3 2025",
+    "Net sales      131.0      127.9",
+    "EBIT           9.8        11.1",
+    "| Segment | Sales | Change |",
+    "|---|---|---|",
+    "| Paper | 80.1 | -3 % |",
+    "See Note No. 5 on p. 12 for details.",
+    "The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share!",
+    "Will it be paid?",
+    "Yes.",
+    "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales .",
+    "Net sales decreased by 5 % .",
+    "This paragraph is hard-wrapped at a fixed width so that the lines of one\nsentence continue on the next line without any punctuation at the end of\neach line.",
+    "The second sentence ends here.",
+    "Outlook",
+    "We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %.",
+    "Shares in Foo Inc. rose 3.1 %.",
+    "The deal with Bar Ltd.",
+    "The company said it closed.",
+    "1. Revenue grew 4 %.",
+    "2. Costs fell.",
+]
+
+
+def test_gold_report_text() -> None:
+    assert [s.text for s in split_sentences(REPORT)] == GOLD
+
+
+def test_offsets_point_into_the_source() -> None:
+    for span in split_sentences(REPORT):
+        assert REPORT[span.start:span.end] == span.text
+
+
+def test_fpb_tokenised_sentences() -> None:
+    text = ("According to Gran , the company has no plans to move all production to Russia , "
+            "although that is where the company is growing . Sales in Finland decreased by 10.5 % "
+            "in January , while sales outside Finland dropped by 17 % .")
+    assert len(split_sentences(text)) == 2
+
+
+def test_heading_then_paragraph_without_blank_line() -> None:
+    text = "Financial review\nNet sales rose 4 %. Profit fell."
+    assert [s.text for s in split_sentences(text)] == ["Financial review", "Net sales rose 4 %.", "Profit fell."]
+
+
+def test_long_run_without_punctuation_is_cut_into_bounded_chunks() -> None:
+    text = "revenue " * 131072  # 1 MiB, no punctuation
+    t0 = time.perf_counter()
+    spans = split_sentences(text)
+    assert time.perf_counter() - t0 < 60  # a hang guard, not a timing assertion
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in spans)
+    assert sum(len(s.text.split()) for s in spans) == 131072
+
+
+def test_long_token_without_spaces_is_cut_too() -> None:
+    spans = split_sentences("x" * 5000)
+    assert [len(s.text) for s in spans] == [1000] * 5
+
+
+_ALPHABET = st.sampled_from(list("ab AZ.09!?\n\t,;:-*•|%€") + ["Inc.", "U.S.", " . ", "\n\n", "e.g.", "1. "])
+
+
+def _check(text: str) -> None:
+    spans = split_sentences(text)
+    covered = bytearray(len(text))
+    last_end = 0
+    for span in spans:
+        assert span.text, "empty sentence"
+        assert text[span.start:span.end] == span.text
+        assert span.text == span.text.strip()
+        assert span.start >= last_end, "sentences overlap or are out of order"
+        last_end = span.end
+        covered[span.start:span.end] = b"\x01" * (span.end - span.start)
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            assert covered[i], f"non-whitespace {ch!r} at {i} not covered"
+
+
+@given(st.lists(_ALPHABET, max_size=200).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_properties_on_report_like_text(text: str) -> None:
+    _check(text)
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_properties_on_any_text(text: str) -> None:
+    _check(text)
