@@ -31,7 +31,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Score the text in the input area (a new run cancels the one in progress)."),
     ActionSpec("open", "ctrl+o", "Open", "Open a file…",
                "Pick a .txt, .md, .html or .pdf file and score it."),
-    ActionSpec("export", "ctrl+e", "Export", "Export the report…",
+    ActionSpec("export", "ctrl+s", "Export", "Export the report…",
                "Write the scored document as JSONL, CSV or a Markdown report."),
     ActionSpec("copy", "c", "Copy", "Copy the sentence's result",
                "Copy the selected sentence's result (its JSONL row) to the clipboard."),

@@ -1,4 +1,4 @@
-"""ctrl+e: choose a format and a file name for the scored document."""
+"""ctrl+s: choose a format and a file name for the scored document."""
 
 from __future__ import annotations
 

@@ -272,7 +272,7 @@ class MainScreen(Screen[None]):
         self.detail.show(self.table.selected, report)
         self.input_panel.set_hint(
             f"{len(report.sentences)} sentences scored in {report.total_ms:.0f} ms · "
-            "ctrl+r rescore · ctrl+o open · ctrl+e export · F1 help"
+            "ctrl+r rescore · ctrl+o open · ctrl+s export · F1 help"
         )
         self.screen.add_class("-has-results")
         self.table.focus()

@@ -52,7 +52,8 @@ def probabilities(result: SentenceResult) -> Text:
 
 
 def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None) -> Text:
-    text = Text("Rationale\n", style="bold")
+    text = Text()
+    text.append("Rationale\n", style="bold")
     evidence = result.prediction.evidence
     if evidence:
         text.append("Evidence: ")
@@ -75,7 +76,8 @@ def timings(
     result: SentenceResult, report: DocumentReport | None, progress: tuple[int, int] | None
 ) -> Text:
     p = result.prediction
-    text = Text("Timings\n", style="bold")
+    text = Text()
+    text.append("Timings\n", style="bold")
     text.append(
         f"this sentence: tokenize {p.tokenize_ms:.2f} ms · inference {p.inference_ms:.2f} ms"
         f" · total {p.tokenize_ms + p.inference_ms:.2f} ms\n"
@@ -104,10 +106,10 @@ class DetailPanel(VerticalScroll):
         yield Static(Text("No sentence selected. Score a report, then move through the table.",
                           style="dim"), id="detail-heading")
         yield Static(id="detail-sentence")
+        yield Static(id="detail-llm")
         yield Static(id="detail-rationale")
         yield Static(id="detail-scores")
         yield Static(id="detail-timings")
-        yield Static(id="detail-llm")
 
     def show(
         self,
@@ -127,8 +129,10 @@ class DetailPanel(VerticalScroll):
             self.query_one("#detail-rationale", Static).update(rationale(self.result, effects))
 
     def start_explanation(self, header: str) -> None:
-        self._llm = Text(header + "\n", style="bold")
+        self._llm = Text()
+        self._llm.append(header + "\n", style="bold")
         self._show_llm()
+        self.scroll_to_widget(self.query_one("#detail-llm"), animate=False, top=True)
 
     def add_explanation(self, index: int, piece: str) -> None:
         if self._llm is not None and self.result is not None and self.result.index == index:
@@ -146,7 +150,9 @@ class DetailPanel(VerticalScroll):
         return self._llm.plain if self._llm is not None else ""
 
     def _show_llm(self) -> None:
-        self.query_one("#detail-llm", Static).update(self._llm or "")
+        llm = self.query_one("#detail-llm", Static)
+        llm.display = self._llm is not None
+        llm.update(self._llm or "")
 
     def _update_parts(self, report: DocumentReport | None, progress: tuple[int, int] | None) -> None:
         result = self.result

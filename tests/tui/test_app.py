@@ -1,0 +1,450 @@
+"""Pilot tests: every flow of the terminal app, on a deterministic fake model."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
+from finlocal.errors import ModelError
+from finlocal.reading import Document
+from finlocal.tui.actions import ACTIONS
+from finlocal.tui.config import TuiConfig
+from finlocal.tui.screens.export import ExportScreen
+from finlocal.tui.screens.help import HelpScreen
+from finlocal.tui.screens.open_file import OpenFileScreen
+from finlocal.tui.view import LabelFilter, SortOrder, tone
+from finlocal.tui.widgets.results_table import ResultsTable
+from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
+from tests.tui.fakes import FakeExplainer, GatedClassifier, KeywordClassifier, screen_text
+
+MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
+
+
+def test_paste_and_score_fills_table_summary_and_detail() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        main = app.main
+        report = main.report
+        assert report.source == "pasted text"
+        assert main.table.row_count == len(report.sentences) == 16
+        assert report.counts == {"negative": 3, "neutral": 8, "positive": 5}
+        assert main.table.has_focus
+        text = screen_text(app)
+        assert "NEG 3  NEU 8  POS 5" in text
+        assert "keyword-fake · 1.2 MB · int8" in text
+        assert f"tone index {report.tone:+.2f}" in text
+        assert "Sentence 1 " in text  # the detail panel follows the cursor
+
+    run(app, scenario)
+
+
+def test_initial_path_is_read_and_scored(tmp_path: Path) -> None:
+    path = tmp_path / "release.md"
+    path.write_text(REPORT, encoding="utf-8")
+    app = make_app(initial=path)
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        assert app.main.report.source == str(path)
+        assert app.main.input_panel.text == REPORT
+        assert app.main.input_panel.source == str(path)
+        assert app.main.sub_title == str(path)
+
+    run(app, scenario)
+
+
+def test_initial_stdin_document_is_scored() -> None:
+    app = make_app(initial=Document("<stdin>", "Sales rose. Costs fell."))
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        assert [r.label for r in app.main.report.sentences] == ["positive", "negative"]
+        assert app.main.report.source == "<stdin>"
+
+    run(app, scenario)
+
+
+def test_open_dialog_scores_the_typed_path(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("Net sales rose 12 %. Order intake fell.", encoding="utf-8")
+    app = make_app()
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, OpenFileScreen)
+        app.screen.query_one("#open-path", Input).value = str(path)
+        app.screen.query_one("#open-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        assert app.main.report.source == str(path)
+        assert app.main.table.row_count == 2
+
+    run(app, scenario)
+
+
+def test_unreadable_file_is_a_notification_not_a_crash(tmp_path: Path) -> None:
+    missing = tmp_path / "[red]missing[/].pdf"
+    app = make_app(initial=missing)
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: notifications(app), "a notification")
+        severity, message = notifications(app)[0]
+        assert severity == "error"
+        assert "[red]missing[/].pdf" in message  # shown literally
+        assert app.main.report is None
+        assert app.is_running
+
+    run(app, scenario)
+
+
+def test_empty_input_warns() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        app.main.input_panel.text_area.load_text("   \n\n ")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert notifications(app)[0][0] == "warning"
+        assert "Nothing to score" in notifications(app)[0][1]
+
+    run(app, scenario)
+
+
+def test_missing_model_is_a_notification() -> None:
+    def no_model():
+        raise ModelError("No default model is installed. Pass --model DIR or set FINLOCAL_MODEL.")
+
+    app = make_app(load_model=no_model)
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: notifications(app), "a notification")
+        assert notifications(app)[0] == (
+            "error", "No default model is installed. Pass --model DIR or set FINLOCAL_MODEL."
+        )
+        app.main.input_panel.text_area.load_text("Sales rose.")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(notifications(app)) >= 2, "a second notification")
+        assert notifications(app)[1][0] == "error"
+        assert "no model loaded" in screen_text(app)
+        assert app.is_running
+
+    run(app, scenario)
+
+
+def test_selecting_a_row_shows_evidence_occlusion_probabilities_and_timings() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("down", "down")  # sentence 3: "Net sales rose ... strong demand"
+        detail = app.main.detail
+        assert detail.result.index == 2
+        await wait_for(pilot, lambda: detail._effects is not None, "occlusion")
+        text = screen_text(app)
+        assert "Sentence 3  POS positive 0.87" in text
+        assert "Evidence: “rose”, “strong”" in text
+        assert "masking 'rose' moves positive 0.87" in text
+        detail.scroll_end(animate=False)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "POS positive   0.87" in text
+        assert "tokenize 0.25 ms · inference 1.50 ms" in text
+        assert "sentences/s" in text
+
+    run(app, scenario)
+
+
+def test_markup_in_the_report_is_shown_literally() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, MARKUP)
+        text = screen_text(app)
+        assert "[bold red]rose[/]" in text  # table row and detail panel
+        assert text.count("[link=https://x.test]this[/link]") >= 1
+        assert app.main.detail.query_one("#detail-sentence").render().plain == MARKUP
+
+    run(app, scenario, size=(160, 30))
+
+
+def test_a_second_input_cancels_the_first() -> None:
+    classifier = GatedClassifier()
+    app = make_app(classifier)
+    first = "First sales rose. " * 200
+    second = "Second costs fell."
+
+    async def scenario(pilot):
+        app.main.input_panel.text_area.load_text(first)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, classifier.entered.is_set, "the first run to start")
+        app.main.input_panel.text_area.load_text(second)
+        await pilot.press("ctrl+r")
+        classifier.gate.set()
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        await pilot.pause(0.2)
+        assert [r.text for r in app.main.report.sentences] == ["Second costs fell."]
+        assert [r.text for r in app.main.table.results] == ["Second costs fell."]
+        # the first run stopped at its first chunk instead of scoring all 200 sentences
+        assert classifier.calls <= 3
+
+    run(app, scenario)
+
+
+def test_escape_cancels_a_run() -> None:
+    classifier = GatedClassifier()
+    app = make_app(classifier)
+
+    async def scenario(pilot):
+        app.main.input_panel.text_area.load_text("Sales rose. " * 300)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, classifier.entered.is_set, "the run to start")
+        await pilot.press("escape")
+        classifier.gate.set()
+        await pilot.pause(0.3)
+        assert app.main.report is None
+        assert ("information", "Cancelled.") in notifications(app)
+
+    run(app, scenario)
+
+
+def test_long_documents_arrive_in_batches_without_rebuilding_rows() -> None:
+    app = make_app(config=TuiConfig(chunk_size=64))
+    text = " ".join(f"Sales rose {i} %." if i % 3 else f"Costs fell {i} %." for i in range(2000))
+    progress_sizes: list[int] = []
+    added = 0
+
+    async def scenario(pilot):
+        nonlocal added
+        table = app.main.table
+        original_extend, original_add_row = table.extend, table.add_row
+
+        def extend(results):
+            progress_sizes.append(len(results))
+            original_extend(results)
+
+        def add_row(*cells, **kwargs):
+            nonlocal added
+            added += 1
+            return original_add_row(*cells, **kwargs)
+
+        table.extend, table.add_row = extend, add_row
+        await score(pilot, text)
+        assert table.row_count == 2000
+        assert sum(progress_sizes) == 2000
+        assert len(progress_sizes) >= 1 and min(progress_sizes) >= 1
+        assert added == 2000  # every row built once: no per-chunk rebuild
+
+    run(app, scenario)
+
+
+def test_filter_sort_and_jumps() -> None:
+    app = make_app()
+    text = "Sales rose. Costs fell but demand was strong. Nothing happened. Profit fell."
+
+    async def scenario(pilot):
+        await score(pilot, text)
+        table = app.main.table
+        await pilot.press("f")
+        assert table.label_filter is LabelFilter.NEGATIVE
+        assert table.row_count == 2
+        await pilot.press("f", "f", "f")
+        assert table.label_filter is LabelFilter.REVIEW
+        assert table.row_count == 1  # "Costs fell but demand was strong" is unsure
+        await pilot.press("f")
+        assert table.label_filter is LabelFilter.ALL
+        await pilot.press("s", "s", "s")
+        assert table.sort_order is SortOrder.MOST_NEGATIVE
+        first = table.get_row_at(0)[0]
+        assert table.results[first - 1].text == "Profit fell."
+        await pilot.press("p")
+        assert table.selected.text == "Sales rose."
+        await pilot.press("n")
+        assert table.selected.text == "Profit fell."
+        await pilot.press("f", "p")  # POS is filtered out by "NEG only": the jump clears it
+        assert table.label_filter is LabelFilter.ALL
+        assert table.selected.text == "Sales rose."
+        await pilot.press("r")
+        assert table.selected.text == "Costs fell but demand was strong."
+        assert "all sentences · most negative first" in screen_text(app)
+
+    run(app, scenario)
+
+
+def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
+    app = make_app(config=TuiConfig(chunk_size=2))
+    text = "Sales rose. Costs fell. Nothing. Profit fell. Record year. Loss widened."
+
+    async def scenario(pilot):
+        app.main.table.sort_order = SortOrder.MOST_POSITIVE
+        await score(pilot, text)
+        table = app.main.table
+        tones = [tone(table.results[table.get_row_at(i)[0] - 1].prediction)
+                 for i in range(table.row_count)]
+        assert tones == sorted(tones, reverse=True)
+
+    run(app, scenario)
+
+
+def test_export_writes_jsonl_csv_and_markdown(tmp_path: Path) -> None:
+    app = make_app()
+
+    async def export(pilot, radio: int, name: str) -> Path:
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ExportScreen)
+        buttons = list(app.screen.query("RadioButton"))
+        buttons[radio].value = True
+        await pilot.pause()
+        field = app.screen.query_one("#export-path", Input)
+        assert field.value.endswith((".jsonl", ".csv", ".md"))
+        field.value = str(tmp_path / name)
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        return tmp_path / name
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        rows = [json.loads(line) for line in
+                (await export(pilot, 0, "out.jsonl")).read_text().splitlines()]
+        assert len(rows) == 16
+        assert set(rows[0]) >= {"source", "index", "start", "end", "text", "label", "scores",
+                                "evidence", "ms"}
+        assert rows[2]["evidence"][0]["text"] == "rose"
+        with (await export(pilot, 1, "out.csv")).open(newline="") as fh:
+            table = list(csv.DictReader(fh))
+        assert len(table) == 16 and table[4]["label"] == "negative"
+        markdown = (await export(pilot, 2, "out.md")).read_text()
+        assert markdown.startswith("# Tone report: pasted text")
+        assert "## Most negative" in markdown and "keyword-fake" in markdown
+        assert any("Wrote 16 sentences" in m for _, m in notifications(app))
+
+    run(app, scenario)
+
+
+def test_export_to_an_unwritable_path_is_a_notification(tmp_path: Path) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("ctrl+s")
+        field = app.screen.query_one("#export-path", Input)
+        field.value = str(tmp_path / "no" / "such" / "dir" / "out.jsonl")
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert notifications(app)[-1][0] == "error"
+        assert app.is_running
+
+    run(app, scenario)
+
+
+def test_export_before_scoring_warns() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, ExportScreen)
+        assert notifications(app)[0][0] == "warning"
+
+    run(app, scenario)
+
+
+def test_copy_puts_the_sentence_row_on_the_clipboard() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose. Costs fell.")
+        await pilot.press("down", "c")
+        row = json.loads(app.clipboard)
+        assert row["text"] == "Costs fell." and row["label"] == "negative"
+
+    run(app, scenario)
+
+
+def test_explain_streams_the_local_llm_answer_into_the_detail_panel() -> None:
+    explainer = FakeExplainer()
+    app = make_app(explainer=explainer)
+
+    async def scenario(pilot):
+        await score(pilot, "Net sales rose 12 %.")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "positive." in app.main.detail.explanation, "the answer")
+        assert app.main.detail.explanation.endswith("Sales rose 12 %, so it is positive.")
+        request = explainer.requests[0]
+        assert request.sentence == "Net sales rose 12 %."
+        assert request.label == "positive" and request.evidence == ("rose",)
+        assert "Sales rose 12 %, so it is positive." in screen_text(app)
+
+    run(app, scenario)
+
+
+def test_explain_without_a_gguf_says_how_to_enable_it(monkeypatch) -> None:
+    monkeypatch.delenv("FINLOCAL_EXPLAIN_GGUF", raising=False)
+    app = make_app(explainer_factory=None)
+    app._explainer_factory = app._default_explainer  # the real factory, with nothing configured
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("x")
+        severity, message = notifications(app)[-1]
+        assert severity == "warning"
+        assert "--explain-gguf" in message and "FINLOCAL_EXPLAIN_GGUF" in message
+
+    run(app, scenario)
+
+
+def test_help_screen_and_command_palette_cover_every_action() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        titles = {c.title for c in app.get_system_commands(app.main)}
+        assert {a.title for a in ACTIONS} <= titles
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: "ctrl+r" in screen_text(app), "the help text")
+        assert "Score the text in the input area" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to the results")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.focused, ResultsTable)
+
+    run(app, scenario)
+
+
+def test_no_color_still_reads(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+
+    async def scenario(pilot):
+        assert app.no_color
+        await score(pilot, "Sales rose. Costs fell but demand was strong. Nothing.")
+        text = screen_text(app)
+        assert "POS" in text and "NEG" in text and "NEU" in text
+        assert "⚑" in text and "▲" in text
+
+    run(app, scenario, size=(80, 24))
+
+
+def test_letters_typed_into_the_input_are_text_not_commands() -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("i")
+        assert app.main.input_panel.text_area.has_focus
+        await pilot.press("end", "space", "n", "f", "x")
+        assert app.main.input_panel.text.endswith(" nfx")
+        assert app.main.table.label_filter is LabelFilter.ALL
+
+    run(app, scenario)
