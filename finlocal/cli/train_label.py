@@ -34,6 +34,8 @@ _INPUT_FORMATS = ("auto", "jsonl", "csv", "lines", "document")
 @click.option("--prompt-format", type=click.Choice(_FORMATS), default="auto", show_default=True,
               help="How local prompts are laid out (auto: the GGUF's chat template when it has one).")
 @click.option("--zero-shot", is_flag=True, help="Leave the worked examples out of the prompt.")
+@click.option("--calibrate", is_flag=True,
+              help="Divide local label probabilities by the model's content-free prior.")
 @click.option("--threads", type=click.IntRange(1), default=2, show_default=True,
               help="llama.cpp threads.")
 @click.option("--n-ctx", type=click.IntRange(256), default=2048, show_default=True,
@@ -55,6 +57,7 @@ def label(
     llama_mode: str,
     prompt_format: str,
     zero_shot: bool,
+    calibrate: bool,
     threads: int,
     n_ctx: int,
     concurrency: int,
@@ -82,7 +85,8 @@ def label(
         rows = rows[:limit]
     options = TeacherOptions(
         llama_mode=LlamaMode(llama_mode), prompt_format=PromptFormat(prompt_format),
-        few_shot=not zero_shot, threads=threads, n_ctx=n_ctx, concurrency=concurrency,
+        few_shot=not zero_shot, calibrate=calibrate, threads=threads, n_ctx=n_ctx,
+        concurrency=concurrency,
     )
     built = []
     try:

@@ -41,7 +41,7 @@ def _message(reply: dict[str, Any] | None, *, text: str | None = None) -> dict[s
     if reply is not None:
         content.append({"type": "tool_use", "id": "toolu_1", "name": TOOL_NAME, "input": reply})
     return {
-        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-6",
         "content": content, "stop_reason": "tool_use" if reply else "end_turn",
         "stop_sequence": None,
         "usage": {"input_tokens": 20, "output_tokens": 30,
@@ -68,7 +68,9 @@ class FakeAPI:
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
         self.requests.append((request.method, path))
-        assert request.headers["x-api-key"] == "sk-test-key"
+        # The SDK sends the key from the environment (as a bearer token in 2.x).
+        auth = request.headers.get("x-api-key", "") + request.headers.get("authorization", "")
+        assert "sk-test-key" in auth
         if request.method == "POST" and path == "/v1/messages":
             body = json.loads(request.content)
             self.bodies.append(body)
@@ -126,7 +128,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
 
 
 def _teacher(api: FakeAPI, **kw: Any) -> ClaudeTeacher:
-    config = ClaudeConfig(model="claude-sonnet-4-5", poll_interval_s=0.0, **kw)
+    config = ClaudeConfig(model="claude-sonnet-4-6", poll_interval_s=0.0, **kw)
     return ClaudeTeacher(config, http_client=httpx2.Client(transport=httpx2.MockTransport(api)))
 
 

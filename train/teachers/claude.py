@@ -37,31 +37,37 @@ API_KEY_ENV = "ANTHROPIC_API_KEY"
 
 @dataclass(frozen=True)
 class Price:
-    """US dollars per million tokens."""
+    """US dollars per million tokens: fresh input, output, and prompt-cache hits (cache writes
+    are billed at 1.25x input for the default 5-minute cache)."""
 
     input: float
     output: float
+    cache_read: float
 
     def cost(self, usage: Any, *, batch: bool = False) -> float:
         fresh = usage.input_tokens or 0
         written = getattr(usage, "cache_creation_input_tokens", None) or 0
         read = getattr(usage, "cache_read_input_tokens", None) or 0
         dollars = (
-            fresh * self.input + written * self.input * 1.25 + read * self.input * 0.1
+            fresh * self.input + written * self.input * 1.25 + read * self.cache_read
             + (usage.output_tokens or 0) * self.output
         ) / 1e6
         return dollars * (0.5 if batch else 1.0)
 
 
-#: List prices by model-name prefix (longest prefix wins); used only to estimate cost.
+#: List prices by model-name prefix (longest prefix wins), from Anthropic's pricing page; used
+#: only to estimate cost. A model not listed is recorded at cost 0 with a warning.
 PRICES: dict[str, Price] = {
-    "claude-opus-4-5": Price(5.0, 25.0),
-    "claude-opus-4-1": Price(15.0, 75.0),
-    "claude-opus-4": Price(15.0, 75.0),
-    "claude-sonnet-4": Price(3.0, 15.0),
-    "claude-3-7-sonnet": Price(3.0, 15.0),
-    "claude-haiku-4-5": Price(1.0, 5.0),
-    "claude-3-5-haiku": Price(0.8, 4.0),
+    "claude-fable-5-1": Price(10.0, 50.0, 0.25),
+    "claude-fable-5": Price(10.0, 50.0, 1.0),
+    "claude-opus-5": Price(5.0, 25.0, 0.5),
+    "claude-opus-4-8": Price(5.0, 25.0, 0.5),
+    "claude-opus-4-7": Price(5.0, 25.0, 0.5),
+    "claude-opus-4-6": Price(5.0, 25.0, 0.5),
+    "claude-opus-4-5": Price(5.0, 25.0, 0.5),
+    "claude-opus-4-1": Price(15.0, 75.0, 1.5),
+    "claude-sonnet-4": Price(3.0, 15.0, 0.3),
+    "claude-haiku-4-5": Price(1.0, 5.0, 0.1),
 }
 
 
@@ -74,7 +80,7 @@ def price_of(model: str) -> Price | None:
 class ClaudeConfig:
     """One Claude teacher."""
 
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-4-6"
     few_shot: bool = True
     max_tokens: int = 600
     max_retries: int = 6

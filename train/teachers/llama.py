@@ -70,6 +70,7 @@ class LlamaConfig:
     n_ctx: int = 2048
     n_batch: int = 512
     reuse_prefix: bool = True
+    calibrate: bool = False
     max_new_tokens: int = 768
     max_evidence_words: int = 8
     retry_temperature: float = 0.7
@@ -148,6 +149,10 @@ class _Timing:
         )
 
 
+#: Content-free inputs for contextual calibration (Zhao et al., 2021, "Calibrate before use").
+CONTENT_FREE = ("N/A", "", "[MASK]")
+
+
 class LlamaCppTeacher:
     """A `Teacher` on a GGUF model. Not thread-safe: one teacher per thread."""
 
@@ -180,13 +185,15 @@ class LlamaCppTeacher:
         add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
         self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
+        self._content_free: dict[str, float] | None = None
 
     # -- identity ------------------------------------------------------------------------------
 
     @property
     def teacher_id(self) -> str:
         name = self.config.name or Path(self.config.model_path).stem
-        return f"llama:{name}:{self.prompt_format.value}:{self.config.mode.value}"
+        cal = ":cal" if self.config.calibrate else ""
+        return f"llama:{name}:{self.prompt_format.value}:{self.config.mode.value}{cal}"
 
     @property
     def prompt_version(self) -> str:
@@ -293,7 +300,21 @@ class LlamaCppTeacher:
             llm._ctx.kv_cache_seq_rm(-1, n_shared, -1)
         return total
 
+    def content_free_probs(self) -> dict[str, float]:
+        """The mean label distribution for content-free sentences: the model's prior."""
+        if self._content_free is None:
+            rows = [self.raw_label_probs(s) for s in CONTENT_FREE]
+            self._content_free = {lab: sum(r[lab] for r in rows) / len(rows) for lab in LABELS}
+        return self._content_free
+
     def label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
+        """The label distribution, divided by the content-free prior when ``calibrate``."""
+        probs = self.raw_label_probs(sentence, timing)
+        if not self.config.calibrate:
+            return probs
+        return calibrate(probs, self.content_free_probs())
+
+    def raw_label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
         """P(label) from the label tokens' log-probabilities after the reply's lead-in.
 
         Each label is scored on its tokens up to the first one no other label shares (with the
@@ -329,8 +350,8 @@ class LlamaCppTeacher:
 
     def _generate(
         self, tokens: list[int], grammar_text: str, temperature: float, timing: _Timing
-    ) -> tuple[str, bool]:
-        """Constrained generation from ``tokens``; returns (text, finished)."""
+    ) -> tuple[bytes, bool]:
+        """Constrained generation from ``tokens``; returns (reply bytes, finished)."""
         llm = self.llm
         grammar = self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
         if not self.config.reuse_prefix:
@@ -348,8 +369,7 @@ class LlamaCppTeacher:
             if len(out) >= self.config.max_new_tokens:
                 break
         timing.output_tokens += len(out)
-        text = llm.detokenize(out).decode("utf-8", errors="replace")
-        return text, finished
+        return llm.detokenize(out), finished
 
     # -- the Teacher interface -----------------------------------------------------------------
 
@@ -370,9 +390,17 @@ class LlamaCppTeacher:
         for attempt, temperature in enumerate((0.0, self.config.retry_temperature)):
             if attempt:
                 self.llm.set_seed(self.config.seed + attempt)
-            raw, finished = self._generate(tokens, grammar, temperature, timing)
+            reply, finished = self._generate(tokens, grammar, temperature, timing)
+            raw = reply.decode("utf-8", errors="replace")
             if not finished:
-                failure = Invalid(RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens")
+                failure = Invalid(
+                    RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens"
+                )
+                continue
+            try:
+                reply.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                failure = Invalid(RejectReason.INVALID_JSON, f"the reply is not UTF-8 ({exc.reason})")
                 continue
             verdict = validate_raw(sentence, raw)
             if isinstance(verdict, Invalid):
@@ -390,6 +418,13 @@ class LlamaCppTeacher:
 
     def judge(self, sentences: Sequence[str]) -> list[Judgement]:
         return [self._judge_one(s) for s in sentences]
+
+
+def calibrate(probs: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
+    """Contextual calibration: p(label) / prior(label), renormalised."""
+    scaled = {lab: probs[lab] / max(prior[lab], 1e-12) for lab in LABELS}
+    norm = sum(scaled.values())
+    return {lab: v / norm for lab, v in scaled.items()}
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

@@ -49,7 +49,7 @@ class TeacherSpec:
             raise InputError(
                 f"teacher {text!r}: expected BACKEND:TARGET[@WEIGHT] with a backend among "
                 f"{choices}, e.g. llama:models/llama-3-8b-instruct.Q4_K_M.gguf, llama:smollm2 "
-                "or claude:claude-sonnet-4-5"
+                "or claude:claude-sonnet-4-6"
             )
         weight = 1.0
         target, at, maybe_weight = rest.rpartition("@")
@@ -73,6 +73,7 @@ class TeacherOptions:
     llama_mode: LlamaMode = LlamaMode.GENERATE
     prompt_format: PromptFormat = PromptFormat.AUTO
     few_shot: bool = True
+    calibrate: bool = False
     threads: int = 2
     n_ctx: int = 2048
     concurrency: int = 4
@@ -91,7 +92,8 @@ def _llama(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
         path, name = known.path(), known.value
     config = LlamaConfig(
         model_path=path, mode=options.llama_mode, prompt_format=options.prompt_format,
-        few_shot=options.few_shot, n_threads=options.threads, n_ctx=options.n_ctx, name=name,
+        few_shot=options.few_shot, calibrate=options.calibrate, n_threads=options.threads,
+        n_ctx=options.n_ctx, name=name,
     )
     return LlamaCppTeacher(config)
 

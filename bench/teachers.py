@@ -1,0 +1,207 @@
+"""Measure the local teachers on a stratified sample of the validation portion of FPB.
+
+For each model (SmolLM2-135M-Instruct, Gemma 3 270M) and each prompt (few-shot, zero-shot):
+
+- log-prob mode on ``--n`` sentences: accuracy and weighted F1, raw and with contextual
+  calibration (the content-free prior is computed once per prompt, no labels used), seconds
+  per sentence;
+- generation mode on ``--gen-n`` sentences: valid-JSON rate, verbatim-evidence rate, rejection
+  reasons, accuracy, seconds and output tokens per sentence;
+- prefix reuse: seconds per sentence in log-prob mode with and without the KV-cache reuse of
+  the fixed prefix, on ``--reuse-n`` sentences.
+
+Results go to ``bench/results/teachers.json`` (rewritten after every measurement, so a partial
+run still leaves numbers). Run with ``OMP_WAIT_POLICY=PASSIVE``; threads via ``--threads``.
+
+    python bench/teachers.py --n 300 --gen-n 40 --reuse-n 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from finlocal.train.combine import gold_scores
+from finlocal.train.data import default_fpb_path, load_fpb, split_train_val, stratified_sample
+from finlocal.train.judgement import LABELS
+from finlocal.train.teachers.llama import (
+    LlamaConfig,
+    LlamaCppTeacher,
+    LlamaMode,
+    PromptFormat,
+    calibrate,
+)
+from finlocal.train.teachers.spec import KnownGGUF
+from finlocal.train.validation import locate
+
+log = logging.getLogger("bench.teachers")
+
+
+def _argmax(p: dict[str, float]) -> str:
+    return max(LABELS, key=lambda lab: p[lab])
+
+
+def _teacher(model: KnownGGUF, *, few_shot: bool, mode: LlamaMode, threads: int,
+             reuse: bool = True) -> LlamaCppTeacher:
+    return LlamaCppTeacher(LlamaConfig(
+        model_path=model.path(), mode=mode, few_shot=few_shot, n_threads=threads,
+        reuse_prefix=reuse, prompt_format=PromptFormat.AUTO, name=model.value,
+    ))
+
+
+def logprob_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
+    teacher = _teacher(model, few_shot=few_shot, mode=LlamaMode.LOGPROB, threads=threads)
+    try:
+        start = time.perf_counter()
+        teacher.label_probs(sample[0].text)  # evaluates the fixed prefix once (not timed below)
+        warm = time.perf_counter() - start
+        start = time.perf_counter()
+        probs = [teacher.raw_label_probs(ex.text) for ex in sample]
+        seconds = (time.perf_counter() - start) / len(sample)
+        prior = teacher.content_free_probs()
+        gold = [ex.label for ex in sample]
+        raw = gold_scores(gold, [_argmax(p) for p in probs])
+        cal = gold_scores(gold, [_argmax(calibrate(p, prior)) for p in probs])
+        predicted = {lab: sum(_argmax(p) == lab for p in probs) for lab in LABELS}
+        return {
+            "teacher_id": teacher.teacher_id,
+            "prompt_format": teacher.prompt_format.value,
+            "prompt_version": teacher.prompt_version,
+            "prefix_tokens": len(teacher._prefix_tokens),
+            "prefix_eval_s": round(warm, 3),
+            "n": len(sample),
+            "raw": raw,
+            "calibrated": cal,
+            "content_free_prior": prior,
+            "predicted_label_counts": predicted,
+            "seconds_per_sentence": round(seconds, 4),
+        }
+    finally:
+        teacher.close()
+
+
+def generate_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
+    teacher = _teacher(model, few_shot=few_shot, mode=LlamaMode.GENERATE, threads=threads)
+    try:
+        teacher.label_probs(sample[0].text)
+        start = time.perf_counter()
+        judgements = [teacher.judge([ex.text])[0] for ex in sample]
+        seconds = (time.perf_counter() - start) / len(sample)
+    finally:
+        teacher.close()
+    parsed = 0
+    for j in judgements:
+        try:
+            parsed += isinstance(json.loads(j.raw or ""), dict)
+        except json.JSONDecodeError:
+            pass
+    ok = [j for j in judgements if j.ok]
+    with_evidence = [j for j in ok if j.evidence]
+    verbatim = [j for j in with_evidence if all(locate(j.sentence, e) for e in j.evidence)]
+    reasons: dict[str, int] = {}
+    for j in judgements:
+        if not j.ok and j.reject_reason is not None:
+            reasons[j.reject_reason.value] = reasons.get(j.reject_reason.value, 0) + 1
+    gold = {ex.text: ex.label for ex in sample}
+    return {
+        "teacher_id": teacher.teacher_id,
+        "n": len(sample),
+        "valid_json_rate": parsed / len(judgements),
+        "ok_rate": len(ok) / len(judgements),
+        "rejection_reasons": reasons,
+        "with_evidence_rate": len(with_evidence) / max(1, len(ok)),
+        "verbatim_evidence_rate": len(verbatim) / max(1, len(with_evidence)),
+        "mean_rationale_chars": sum(len(j.rationale or "") for j in ok) / max(1, len(ok)),
+        "mean_output_tokens": sum(j.output_tokens for j in judgements) / len(judgements),
+        "scores": gold_scores([gold[j.sentence] for j in ok], [j.label.value for j in ok]),
+        "seconds_per_sentence": round(seconds, 3),
+        "examples": [
+            {"text": j.sentence, "gold": gold[j.sentence], "label": j.label.value,
+             "rationale": j.rationale, "evidence": list(j.evidence)}
+            for j in ok[:3]
+        ],
+    }
+
+
+def reuse_run(model: KnownGGUF, sample: list, threads: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": len(sample)}
+    for reuse in (True, False):
+        teacher = _teacher(model, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads, reuse=reuse)
+        try:
+            teacher.label_probs(sample[0].text)
+            start = time.perf_counter()
+            for ex in sample:
+                teacher.label_probs(ex.text)
+            out["with_reuse_s" if reuse else "without_reuse_s"] = round(
+                (time.perf_counter() - start) / len(sample), 4
+            )
+        finally:
+            teacher.close()
+    out["speedup"] = round(out["without_reuse_s"] / out["with_reuse_s"], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=default_fpb_path())
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--gen-n", type=int, default=40)
+    parser.add_argument("--reuse-n", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--models", default="smollm2,gemma3")
+    parser.add_argument("--shots", default="few,zero")
+    parser.add_argument("--skip", default="", help="comma list among logprob,generate,reuse")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/teachers.json"))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+
+    _, val = split_train_val(load_fpb(args.data))
+    sample = stratified_sample(val, args.n)
+    gen_sample = stratified_sample(sample, args.gen_n)
+    reuse_sample = sample[: args.reuse_n]
+    results: dict[str, Any] = {
+        "data": "FPB training portion, validation split (finlocal.train.data.split_train_val), "
+                "stratified sample",
+        "n": len(sample),
+        "gen_n": len(gen_sample),
+        "threads": args.threads,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)",
+        "logprob": {}, "generate": {}, "prefix_reuse": {},
+    }
+    if args.out.exists():  # keep what an earlier (partial) run measured
+        old = json.loads(args.out.read_text())
+        for key in ("logprob", "generate", "prefix_reuse"):
+            results[key].update(old.get(key, {}))
+
+    def save() -> None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+
+    skip = set(filter(None, args.skip.split(",")))
+    for name in args.models.split(","):
+        model = KnownGGUF(name)
+        for shots in args.shots.split(","):
+            few = shots == "few"
+            key = f"{model.value}/{shots}-shot"
+            if "logprob" not in skip:
+                log.info("logprob %s", key)
+                results["logprob"][key] = logprob_run(model, few, sample, args.threads)
+                save()
+            if "generate" not in skip:
+                log.info("generate %s", key)
+                results["generate"][key] = generate_run(model, few, gen_sample, args.threads)
+                save()
+        if "reuse" not in skip:
+            log.info("prefix reuse %s", model.value)
+            results["prefix_reuse"][model.value] = reuse_run(model, reuse_sample, args.threads)
+            save()
+
+
+if __name__ == "__main__":
+    main()

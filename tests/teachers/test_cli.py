@@ -1,0 +1,96 @@
+"""`finlocal train label` end to end on tiny GGUFs: the output contract the student reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("llama_cpp")
+
+from finlocal.cli import cli  # noqa: E402
+from finlocal.train.teachers.spec import Backend, TeacherSpec  # noqa: E402
+from finlocal.errors import InputError  # noqa: E402
+
+
+def _input(tmp_path: Path, sentences: tuple[str, ...]) -> Path:
+    path = tmp_path / "in.jsonl"
+    labels = ["positive", "negative", "neutral", "positive"]
+    path.write_text("".join(
+        json.dumps({"text": s, "label": g}) + "\n" for s, g in zip(sentences, labels)
+    ) + json.dumps({"text": sentences[0], "label": "positive"}) + "\n")  # a duplicate
+    return path
+
+
+def test_label_two_teachers_writes_the_contract(
+    tmp_path: Path, tiny_gguf: Path, tiny_gguf_base: Path, sentences: tuple[str, ...]
+) -> None:
+    out = tmp_path / "out"
+    args = ["train", "label", str(_input(tmp_path, sentences)), "--out", str(out),
+            "--teacher", f"llama:{tiny_gguf}", "--teacher", f"llama:{tiny_gguf_base}@2",
+            "--n-ctx", "4096", "--threads", "1", "--no-progress"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["sentences"] == 4 and summary["combined"] == 4
+
+    rows = [json.loads(x) for x in (out / "combined.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in rows] == list(sentences)
+    for row in rows:
+        assert set(row) == {"text", "label", "probs", "rationale", "evidence", "teachers",
+                            "agreement", "gold"}
+        assert row["label"] in ("negative", "neutral", "positive")
+        assert sum(row["probs"].values()) == pytest.approx(1.0)
+        assert 0 < row["agreement"] <= 1 and len(row["teachers"]) == 2
+        for ev in row["evidence"]:
+            assert row["text"][ev["start"] : ev["end"]] == ev["text"]
+        assert row["rationale"]
+    assert rows[0]["gold"] == "positive"
+
+    judgements = [json.loads(x) for x in (out / "judgements.jsonl").read_text().splitlines()]
+    assert len(judgements) == 8
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["agreement"]["vs_gold"]) >= {"combined"}
+    assert len(report["agreement"]["pairwise"]) == 1
+
+    # A second run resumes: nothing new to judge, same outputs.
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert len((out / "judgements.jsonl").read_text().splitlines()) == 8
+
+
+def test_plain_text_input_and_logprob_mode(
+    tmp_path: Path, tiny_gguf: Path, sentences: tuple[str, ...]
+) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(sentences[:2]) + "\n\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, [
+        "train", "label", str(path), "--out", str(out), "--teacher", f"llama:{tiny_gguf}",
+        "--llama-mode", "logprob", "--zero-shot", "--n-ctx", "4096", "--threads", "1",
+        "--no-progress",
+    ])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in (out / "combined.jsonl").read_text().splitlines()]
+    assert len(rows) == 2 and all(r["rationale"] is None and r["gold"] is None for r in rows)
+
+
+def test_bad_teacher_spec_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text("Sales rose.\n")
+    result = CliRunner().invoke(cli, ["train", "label", str(path), "--out", str(tmp_path / "o"),
+                                      "--teacher", "gpt:whatever"])
+    assert result.exit_code == 1
+    assert "expected BACKEND:TARGET" in result.output
+
+
+def test_teacher_spec_parsing() -> None:
+    assert TeacherSpec.parse("llama:/m/x.gguf@2.5") == TeacherSpec(Backend.LLAMA, "/m/x.gguf", 2.5)
+    assert TeacherSpec.parse("claude:claude-sonnet-4-6") == TeacherSpec(
+        Backend.CLAUDE, "claude-sonnet-4-6")
+    assert TeacherSpec.parse("llama:/a@b/x.gguf").target == "/a@b/x.gguf"
+    for bad in ("llama", "ollama:x", "claude:", "llama:x@0"):
+        with pytest.raises(InputError):
+            TeacherSpec.parse(bad)
