@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from finlocal.predictions import Classifier
 
@@ -65,11 +66,20 @@ def onnx_loader(config: TuiConfig) -> ModelLoader:
         info = ModelInfo(
             name=manifest.name,
             size_bytes=classifier.size_bytes,
-            quantization=str(manifest.quantization),
+            quantization=describe_quantization(manifest.quantization),
         )
         return LoadedModel(classifier, info)
 
     return load
+
+
+def describe_quantization(quantization: Mapping[str, Any]) -> str:
+    """The manifest's quantization record in two words, e.g. "int8 (dynamic)"; "fp32" if none."""
+    if not quantization:
+        return "fp32"
+    weight = str(quantization.get("weight_type", "")).lower().removeprefix("q") or "quantized"
+    method = str(quantization.get("method", ""))
+    return f"{weight} (dynamic)" if "dynamic" in method else weight
 
 
 def _human_size(size: int) -> str:

@@ -1,0 +1,104 @@
+"""The local-LLM explainer: configuration, prompt, and streaming through a fake llama_cpp."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from finlocal.errors import MissingExtraError
+from finlocal.tui.explainer import (
+    ExplainerUnavailable,
+    ExplainRequest,
+    LlamaExplainer,
+    build_messages,
+    load_explainer,
+    resolve_gguf,
+)
+
+REQUEST = ExplainRequest("Sales fell 12 %.", "negative",
+                         {"negative": 0.9, "neutral": 0.05, "positive": 0.05}, ("fell 12 %",))
+
+
+class FakeLlama:
+    instances: list[FakeLlama] = []
+
+    def __init__(self, **kwargs) -> None:
+        self.kwargs = kwargs
+        self.calls: list[dict] = []
+        self.closed = False
+        FakeLlama.instances.append(self)
+
+    def create_chat_completion(self, **kwargs):
+        self.calls.append(kwargs)
+        llama = self
+
+        def chunks():
+            try:
+                yield {"choices": [{"delta": {"role": "assistant"}}]}
+                for piece in ("It ", "fell."):
+                    yield {"choices": [{"delta": {"content": piece}}]}
+            finally:
+                llama.closed = True
+
+        return chunks()
+
+
+@pytest.fixture
+def fake_llama_cpp(monkeypatch: pytest.MonkeyPatch) -> type[FakeLlama]:
+    FakeLlama.instances = []
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
+    return FakeLlama
+
+
+def test_option_beats_environment(tmp_path: Path) -> None:
+    env = {"FINLOCAL_EXPLAIN_GGUF": "/models/env.gguf"}
+    assert resolve_gguf(tmp_path / "cli.gguf", env) == tmp_path / "cli.gguf"
+    assert resolve_gguf(None, env) == Path("/models/env.gguf")
+    assert resolve_gguf(None, {"FINLOCAL_EXPLAIN_GGUF": "  "}) is None
+
+
+def test_unconfigured_or_missing_gguf_says_how_to_enable(tmp_path: Path) -> None:
+    with pytest.raises(ExplainerUnavailable, match="--explain-gguf PATH"):
+        load_explainer(None)
+    with pytest.raises(ExplainerUnavailable, match="does not exist"):
+        load_explainer(tmp_path / "nope.gguf")
+
+
+def test_without_llama_cpp_names_the_extra(tmp_path: Path, monkeypatch) -> None:
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # import fails
+    with pytest.raises(MissingExtraError, match=r"pip install 'finlocal\[train\]'"):
+        load_explainer(gguf)
+
+
+def test_prompt_names_sentence_verdict_and_evidence() -> None:
+    system, user = build_messages(REQUEST)
+    assert system["role"] == "system" and user["role"] == "user"
+    assert "Sentence: Sales fell 12 %." in user["content"]
+    assert "negative (negative 0.90, neutral 0.05, positive 0.05)" in user["content"]
+    assert '"fell 12 %"' in user["content"]
+
+
+def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp) -> None:
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    explainer = load_explainer(gguf, threads=2)
+    assert isinstance(explainer, LlamaExplainer) and not fake_llama_cpp.instances  # lazy
+    assert "".join(explainer.stream(REQUEST)) == "It fell."
+    assert "".join(explainer.stream(REQUEST)) == "It fell."
+    (llama,) = fake_llama_cpp.instances
+    assert llama.kwargs == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2,
+                            "verbose": False}
+    assert llama.calls[0]["stream"] is True and llama.calls[0]["messages"][1]["role"] == "user"
+
+
+def test_stopping_early_closes_the_stream(tmp_path: Path, fake_llama_cpp) -> None:
+    explainer = LlamaExplainer(tmp_path / "m.gguf")
+    stream = explainer.stream(REQUEST)
+    assert next(stream) == "It "
+    stream.close()
+    assert fake_llama_cpp.instances[0].closed

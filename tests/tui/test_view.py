@@ -1,0 +1,123 @@
+"""The pure parts of the app: ordering, filtering, labels, tone along the document, exports."""
+
+from __future__ import annotations
+
+from finlocal.predictions import Prediction
+from finlocal.scoring import SentenceResult
+from finlocal.tui.config import ModelInfo, describe_quantization
+from finlocal.tui.report_files import ExportFormat, markdown_report
+from finlocal.tui.session import score_in_chunks
+from finlocal.tui.view import (
+    LabelFilter,
+    SortOrder,
+    label_tag,
+    most_negative,
+    most_positive,
+    next_member,
+    one_line,
+    tone_series,
+    visible,
+)
+from finlocal.tui.widgets.summary_panel import bucket_means
+from tests.tui.fakes import KeywordClassifier
+
+
+def result(index: int, label: str, neg: float, neu: float, pos: float) -> SentenceResult:
+    scores = {"negative": neg, "neutral": neu, "positive": pos}
+    return SentenceResult("doc", index, index * 10, index * 10 + 5, f"s{index}",
+                          Prediction(label, scores))
+
+
+RESULTS = [
+    result(0, "positive", 0.1, 0.2, 0.7),
+    result(1, "negative", 0.9, 0.05, 0.05),
+    result(2, "neutral", 0.3, 0.4, 0.3),
+    result(3, "positive", 0.0, 0.05, 0.95),
+]
+
+
+def test_label_tags_read_without_colour() -> None:
+    assert [label_tag(x) for x in ("negative", "neutral", "positive", "mixed")] == [
+        "NEG", "NEU", "POS", "MIX"]
+
+
+def test_filters() -> None:
+    assert [r.index for r in visible(RESULTS, LabelFilter.POSITIVE, SortOrder.DOCUMENT, 0.6)] == [0, 3]
+    assert [r.index for r in visible(RESULTS, LabelFilter.REVIEW, SortOrder.DOCUMENT, 0.6)] == [2]
+    assert len(visible(RESULTS, LabelFilter.ALL, SortOrder.DOCUMENT, 0.6)) == 4
+
+
+def test_orders() -> None:
+    def order(o: SortOrder) -> list[int]:
+        return [r.index for r in visible(RESULTS, LabelFilter.ALL, o, 0.6)]
+
+    assert order(SortOrder.DOCUMENT) == [0, 1, 2, 3]
+    assert order(SortOrder.LEAST_CONFIDENT) == [2, 0, 1, 3]
+    assert order(SortOrder.MOST_CONFIDENT) == [3, 1, 0, 2]
+    assert order(SortOrder.MOST_NEGATIVE) == [1, 2, 0, 3]
+    assert order(SortOrder.MOST_POSITIVE) == [3, 0, 2, 1]
+    assert most_negative(RESULTS).index == 1 and most_positive(RESULTS).index == 3
+    assert most_negative([]) is None
+
+
+def test_cycling_wraps() -> None:
+    assert next_member(SortOrder.MOST_POSITIVE) is SortOrder.DOCUMENT
+    assert next_member(LabelFilter.ALL) is LabelFilter.NEGATIVE
+
+
+def test_tone_along_the_document() -> None:
+    assert tone_series(RESULTS, 2) == [(0.6 - 0.85) / 2, (0.0 + 0.95) / 2]
+    assert bucket_means([1.0, 0.0, -1.0], 10) == [1.0, 0.0, -1.0]
+    assert bucket_means([1.0, 0.0, -1.0, -1.0], 2) == [0.5, -1.0]
+    assert bucket_means([], 5) == []
+
+
+def test_one_line() -> None:
+    assert one_line("a\n  b\tc") == "a b c"
+    assert one_line("x" * 300, 10) == "x" * 9 + "…"
+
+
+def test_score_in_chunks_reports_every_chunk_and_cancels() -> None:
+    text = " ".join(f"Sales rose {i}." for i in range(10))
+    seen: list[tuple[int, int, int]] = []
+    report = score_in_chunks(text, KeywordClassifier(), source="t",
+                             on_chunk=lambda rs, done, total: seen.append((len(rs), done, total)),
+                             cancelled=lambda: False, chunk_size=4)
+    assert seen == [(4, 4, 10), (4, 8, 10), (2, 10, 10)]
+    assert [r.index for r in report.sentences] == list(range(10))
+    assert report.counts["positive"] == 10
+
+    calls = iter([False, True])
+    try:
+        score_in_chunks(text, KeywordClassifier(), source="t", on_chunk=lambda *a: None,
+                        cancelled=lambda: next(calls), chunk_size=4)
+    except Exception as exc:  # noqa: BLE001 - checking the type below
+        assert type(exc).__name__ == "Cancelled"
+    else:
+        raise AssertionError("not cancelled")
+
+
+def test_export_suffixes_swap() -> None:
+    assert ExportFormat.strip_suffix("a/report.finlocal.jsonl") == "a/report.finlocal"
+    assert ExportFormat.strip_suffix("notes.txt") == "notes.txt"
+    assert [f.suffix for f in ExportFormat] == [".jsonl", ".csv", ".md"]
+
+
+def test_markdown_report_sections() -> None:
+    text = "Sales rose. Costs fell. Costs fell but demand was strong. Nothing | here."
+    report = score_in_chunks(text, KeywordClassifier(), source="q3.txt",
+                             on_chunk=lambda *a: None, cancelled=lambda: False)
+    md = markdown_report(report, ModelInfo("m", 2048, "int8"), threshold=0.6)
+    assert md.startswith("# Tone report: q3.txt\n")
+    assert "- Sentences: 4 (NEG 2 · NEU 1 · POS 1)" in md
+    assert "- Model: m · 2.0 KB · int8" in md
+    review = md.split("## For review")[1].split("##")[0]
+    assert "Costs fell but demand was strong." in review
+    assert "Nothing \\| here." in md  # table cells are escaped
+
+
+def test_quantization_is_described_briefly() -> None:
+    assert describe_quantization({}) == "fp32"
+    assert describe_quantization({"method": "onnxruntime.quantize_dynamic",
+                                  "weight_type": "QInt8"}) == "int8 (dynamic)"
+    assert describe_quantization({"weight_type": "QUInt8"}) == "uint8"
