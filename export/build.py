@@ -1,0 +1,165 @@
+"""`finlocal export`: checkpoint → fp32 ONNX → int8 (settings by measurement) → parity gate →
+model directory. Nothing is written to the output directory unless the parity gate passes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.errors import InputError
+from finlocal.export.parity import ParityError, ParityReport, compare, enforce, onnx_logits, tokenize, torch_logits
+from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
+from finlocal.manifest import Manifest
+from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
+from finlocal.train.metrics import fit_temperature, label_metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out_dir: Path
+    manifest: Manifest
+    parity: ParityReport
+    fp32_parity: ParityReport
+    chosen: Trial
+    trials: tuple[Trial, ...]
+
+
+def validation_split_name(fraction: float, seed: int) -> str:
+    return f"validation ({fraction * 100:g} % of FPB train portion, seed {seed})"
+
+
+def validation_examples(fit_info: dict[str, Any], val_data: Path | None) -> tuple[list[Example], str]:
+    """The rows parity and metrics are measured on, and the name of that split."""
+    if val_data is not None:
+        return load_fpb(val_data), f"{val_data}"
+    cfg = fit_info["config"]
+    _, val = split_train_val(load_fpb(Path(cfg["fpb_path"])), cfg["val_fraction"], cfg["split_seed"])
+    return val, validation_split_name(cfg["val_fraction"], cfg["split_seed"])
+
+
+def export_checkpoint(
+    checkpoint: Path,
+    out: Path,
+    *,
+    val_data: Path | None = None,
+    threads: int = 2,
+    settings: list[QuantSettings] | None = None,
+    report_file: Path | None = None,
+) -> ExportResult:
+    import torch
+
+    from finlocal.export.onnx import export_fp32
+    from finlocal.export.package import LICENCES, write_model_dir
+    from finlocal.train.fit import read_fit_info
+    from finlocal.train.student import Student
+
+    torch.set_num_threads(threads)
+    checkpoint = Path(checkpoint)
+    info = read_fit_info(checkpoint)
+    tokenizer_file = checkpoint / "tokenizer.json"
+    if not tokenizer_file.is_file():
+        raise InputError(f"{checkpoint}: tokenizer.json is missing (the backbone needs a fast tokenizer)")
+    model = Student.from_pretrained(checkpoint)
+    model.eval()
+    cfg = info["config"]
+    max_length = int(cfg["max_length"])
+    has_evidence = cfg.get("evidence", "none") != "none"
+    examples, split = validation_examples(info, val_data)
+    if not examples:
+        raise InputError("the validation data is empty; parity cannot be checked")
+    gold = np.array([LABELS.index(ex.label) for ex in examples])
+    batch = tokenize(tokenizer_file, [ex.text for ex in examples], max_length)
+    reference = torch_logits(model, batch)
+
+    with tempfile.TemporaryDirectory(prefix="finlocal-export-") as tmp:
+        work = Path(tmp)
+        fp32 = export_fp32(model, work / "fp32.onnx", evidence=has_evidence)
+        fp32_parity = compare(reference, onnx_logits(session(fp32, threads), batch), gold)
+        log.info("fp32 ONNX vs PyTorch: %s", fp32_parity.summary())
+        enforce(fp32_parity)
+        trials = measure(
+            fp32, work / "int8", batch, reference, gold,
+            num_heads=int(model.encoder.config.num_attention_heads),
+            hidden_size=int(model.encoder.config.hidden_size),
+            threads=threads, settings=settings,
+        )
+        chosen = choose(trials)
+        if report_file is not None:
+            _write_report(report_file, trials, chosen, fp32_parity, split, threads)
+        if chosen is None:
+            best = max(trials, key=lambda t: t.parity.label_agreement)
+            raise ParityError(
+                f"parity gate failed for every int8 setting tried ({len(trials)}); best: "
+                f"{best.settings.name}: {best.parity.summary()}. Nothing was written to {out}."
+            )
+        enforce(chosen.parity)
+        int8 = quantized_path(work / "int8", chosen.settings)
+        int8_logits = onnx_logits(session(int8, threads), batch)
+        calibration = fit_temperature(int8_logits, gold)
+        int8_metrics = label_metrics(gold, int8_logits.argmax(1))
+        torch_metrics = label_metrics(gold, reference.argmax(1))
+        data = info["data"]
+        teachers = [{"id": t, "role": "soft labels (KL)"} for t in data.get("teachers", [])]
+        if has_evidence:
+            teachers.append({"id": f"evidence:{data.get('evidence_source')}",
+                             "role": f"evidence targets from {data.get('evidence_file') or 'teachers'}"})
+        backbone = str(cfg["backbone"])
+        manifest = Manifest(
+            name=f"finlocal-student-{backbone}",
+            labels=tuple(model.config.labels),
+            max_length=max_length,
+            heads=("label", "evidence") if has_evidence else ("label",),
+            temperature=calibration.temperature,
+            quantization={
+                "method": "onnxruntime dynamic int8 (weights int8, activations quantized at run time)",
+                "name": chosen.settings.name,
+                **asdict(chosen.settings),
+                "op_types": list(chosen.settings.op_types),
+                "candidates": len(trials),
+                "selection": "pass the parity gate; within 0.5 pt of the best label agreement; "
+                             "fastest at batch 32",
+            },
+            base_model={
+                "backbone": backbone,
+                "pooling": cfg["pooling"],
+                "licence": LICENCES.get(backbone, "see the backbone's own licence"),
+                "parameters": int(sum(p.numel() for p in model.parameters())),
+            },
+            training_data={**data, "fit_config": cfg, "best_epoch": info["best_epoch"]},
+            teachers=teachers,
+            metrics={
+                split: {**asdict(int8_metrics), "model": "int8 ONNX (this file)"},
+                f"{split}, PyTorch checkpoint": {**asdict(torch_metrics), "model": "fp32 PyTorch"},
+                "parity": chosen.parity.to_dict(),
+                "speed": {"threads": threads, "p50_ms_batch1": chosen.p50_ms_batch1,
+                          "sentences_per_s_batch32": chosen.sentences_per_s_batch32,
+                          "note": "measured at export time on the export machine"},
+            },
+            calibration={**asdict(calibration), "fitted_on": split, "model": "int8 ONNX"},
+        )
+        written = write_model_dir(out, onnx_file=int8, tokenizer_file=tokenizer_file,
+                                  manifest=manifest, extra={"parity": chosen.parity.to_dict()})
+    return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
+
+
+def _write_report(path: Path, trials: list[Trial], chosen: Trial | None, fp32: ParityReport,
+                  split: str, threads: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "split": split,
+        "threads": threads,
+        "fp32_vs_pytorch": fp32.to_dict(),
+        "chosen": chosen.settings.name if chosen else None,
+        "trials": [t.to_dict() for t in trials],
+    }, indent=2) + "\n")
+
+
+__all__ = ["ExportResult", "export_checkpoint", "candidates", "validation_split_name"]

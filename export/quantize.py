@@ -1,0 +1,163 @@
+"""int8 dynamic quantization, with the settings chosen by measurement.
+
+`candidates` lists the settings tried (graph fusion on/off × per-channel × reduce-range × which
+op types); `measure` quantizes the fp32 graph with each, scores the validation portion and times
+it; `choose` keeps the settings that pass the parity gate against PyTorch and, among those whose
+label agreement is within `AGREEMENT_SLACK` of the best, takes the fastest at batch 32.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.export.parity import Batch, ParityReport, compare, onnx_logits
+
+log = logging.getLogger(__name__)
+
+AGREEMENT_SLACK = 0.005
+
+
+@dataclass(frozen=True)
+class QuantSettings:
+    fuse: bool  # onnxruntime.transformers graph fusion (attention, LayerNorm, GELU) first
+    per_channel: bool
+    reduce_range: bool
+    op_types: tuple[str, ...]  # ONNX op types to quantize
+
+    @property
+    def name(self) -> str:
+        return "-".join([
+            "fused" if self.fuse else "plain",
+            "perchannel" if self.per_channel else "pertensor",
+            "reduced" if self.reduce_range else "fullrange",
+            "+".join(self.op_types),
+        ])
+
+
+@dataclass(frozen=True)
+class Trial:
+    settings: QuantSettings
+    size_bytes: int
+    parity: ParityReport
+    p50_ms_batch1: float
+    sentences_per_s_batch32: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.settings.name,
+            "settings": asdict(self.settings),
+            "size_bytes": self.size_bytes,
+            "parity": self.parity.to_dict(),
+            "p50_ms_batch1": self.p50_ms_batch1,
+            "sentences_per_s_batch32": self.sentences_per_s_batch32,
+        }
+
+
+def candidates() -> list[QuantSettings]:
+    out = []
+    for fuse in (False, True):
+        for per_channel in (False, True):
+            for reduce_range in (False, True):
+                for ops in (("MatMul",), ("MatMul", "Gather")):
+                    out.append(QuantSettings(fuse, per_channel, reduce_range, ops))
+    return out
+
+
+def fuse_graph(fp32: Path, out: Path, *, num_heads: int, hidden_size: int) -> Path:
+    """Offline BERT fusions from onnxruntime.transformers (Attention, SkipLayerNorm, Gelu...)."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    optimized = optimize_model(str(fp32), model_type="bert", num_heads=num_heads,
+                               hidden_size=hidden_size, opt_level=1)
+    optimized.save_model_to_file(str(out))
+    return out
+
+
+def quantize(fp32: Path, out: Path, settings: QuantSettings) -> Path:
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32), str(out),
+        op_types_to_quantize=list(settings.op_types),
+        per_channel=settings.per_channel,
+        reduce_range=settings.reduce_range,
+        weight_type=QuantType.QInt8,
+        # Only weight MatMuls (activation × activation attention products stay fp32); fused
+        # contrib ops defeat ONNX shape inference, so name the default float type explicitly.
+        extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
+    )
+    return out
+
+
+def session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def timings(sess: Any, batch: Batch, *, n_single: int = 100, repeats: int = 2) -> tuple[float, float]:
+    """(p50 ms at batch 1 over the first ``n_single`` rows, sentences/s at batch 32)."""
+    single = []
+    for i in range(min(n_single, len(batch.input_ids))):
+        one = Batch(batch.input_ids[i : i + 1], batch.attention_mask[i : i + 1])
+        t0 = time.perf_counter()
+        onnx_logits(sess, one, batch_size=1)
+        single.append(time.perf_counter() - t0)
+    onnx_logits(sess, batch, batch_size=32)  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        onnx_logits(sess, batch, batch_size=32)
+        best = min(best, time.perf_counter() - t0)
+    return float(np.median(single) * 1000.0), float(len(batch.input_ids) / best)
+
+
+def measure(
+    fp32: Path, work: Path, batch: Batch, reference: np.ndarray, gold: np.ndarray, *,
+    num_heads: int, hidden_size: int, threads: int, settings: Sequence[QuantSettings] | None = None,
+) -> list[Trial]:
+    """Quantize with each setting and measure parity, size and speed on ``batch``."""
+    work.mkdir(parents=True, exist_ok=True)
+    fused = None
+    trials = []
+    for s in settings or candidates():
+        source = fp32
+        if s.fuse:
+            if fused is None:
+                fused = fuse_graph(fp32, work / "fused.onnx", num_heads=num_heads, hidden_size=hidden_size)
+            source = fused
+        out = quantize(source, work / f"{s.name}.onnx", s)
+        sess = session(out, threads)
+        report = compare(reference, onnx_logits(sess, batch), gold)
+        p50, sps = timings(sess, batch)
+        trial = Trial(s, out.stat().st_size, report, p50, sps)
+        log.info("%s: %.1f MB, agreement %.4f, F1 %.4f, p50 %.2f ms, %.0f sent/s", s.name,
+                 trial.size_bytes / 1e6, report.label_agreement, report.f1_candidate, p50, sps)
+        trials.append(trial)
+    return trials
+
+
+def choose(trials: Sequence[Trial]) -> Trial | None:
+    """Passing trials within AGREEMENT_SLACK of the best agreement; the fastest at batch 32."""
+    passing = [t for t in trials if t.parity.passed]
+    if not passing:
+        return None
+    best_agreement = max(t.parity.label_agreement for t in passing)
+    close = [t for t in passing if t.parity.label_agreement >= best_agreement - AGREEMENT_SLACK]
+    return max(close, key=lambda t: (t.sentences_per_s_batch32, -t.size_bytes))
+
+
+def quantized_path(work: Path, settings: QuantSettings) -> Path:
+    return work / f"{settings.name}.onnx"
