@@ -55,6 +55,14 @@ def report_text(sentences: list[str]) -> str:
     return "Interim report\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
+def _display(path: Path) -> str:
+    """A path relative to the repository when it is inside it (results are committed)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def machine(threads: int) -> dict[str, Any]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -189,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[str, Any] = {
         "model": classifier.name,
-        "model_dir": str(args.model),
+        "model_dir": _display(args.model),
         "model_bytes": classifier.size_bytes,
         "max_length": classifier.max_length,
         "sentences": len(sentences),

@@ -236,15 +236,16 @@ class OnnxClassifier:
             share = (time.perf_counter() - t1) * 1000 / len(batch)
             logits = outputs[0].astype(np.float64)
             probs = _softmax(logits / self.manifest.temperature)
+            token_probs = _sigmoid(outputs[1].astype(np.float64)) if self.has_evidence else None
+            lead = len(self._prefix)
             for r, w in enumerate(batch):
                 logits_sum[w.text] += logits[r]
                 probs_sum[w.text] += probs[r]
                 n_windows[w.text] += 1
                 inference_ms[w.text] += share
-                if self.has_evidence:
-                    k = len(w.ids) - len(self._prefix) - len(self._suffix)
-                    ev = _sigmoid(outputs[1][r, len(self._prefix):len(self._prefix) + k].astype(np.float64))
-                    evidence_sum[w.text][w.first:w.first + k] += ev
+                if token_probs is not None:
+                    k = len(w.ids) - lead - len(self._suffix)
+                    evidence_sum[w.text][w.first:w.first + k] += token_probs[r, lead:lead + k]
                     evidence_n[w.text][w.first:w.first + k] += 1
         denom = np.maximum(n_windows, 1)[:, None]
         evidence = [s / np.maximum(c, 1) for s, c in zip(evidence_sum, evidence_n)]
@@ -259,21 +260,23 @@ class OnnxClassifier:
         )
 
     def _evidence(self, text: str, run: _Run, i: int) -> tuple[Span, ...]:
-        enc = run.encodings[i]
         probs = run.evidence[i]
-        if not len(probs):
+        threshold = self.manifest.evidence_threshold
+        if not len(probs) or probs.max() < threshold:
             return ()
+        enc = run.encodings[i]
         # a word is evidence when the mean probability of its tokens passes the threshold
-        words: dict[int, list[int]] = {}
-        for t, word in enumerate(enc.word_ids):
-            words.setdefault(t if word is None else word, []).append(t)
-        chosen: list[tuple[int, int]] = []
-        for tokens in words.values():
-            if float(np.mean(probs[tokens])) >= self.manifest.evidence_threshold:
-                start = enc.offsets[tokens[0]][0]
-                end = enc.offsets[tokens[-1]][1]
-                if end > start:
-                    chosen.append((start, end))
+        words = np.array([-1 if w is None else w for w in enc.word_ids], np.int64)
+        words = np.where(words < 0, words.max(initial=0) + 1 + np.arange(len(words)), words)
+        n_words = int(words.max()) + 1
+        mean = np.bincount(words, probs, n_words) / np.maximum(np.bincount(words, None, n_words), 1)
+        offsets = np.asarray(enc.offsets, np.int64).reshape(-1, 2)
+        starts = np.full(n_words, len(text), np.int64)
+        ends = np.zeros(n_words, np.int64)
+        np.minimum.at(starts, words, offsets[:, 0])
+        np.maximum.at(ends, words, offsets[:, 1])
+        chosen = [(int(starts[w]), int(ends[w])) for w in np.flatnonzero(mean >= threshold)
+                  if ends[w] > starts[w]]
         chosen.sort()
         return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen))
 

@@ -36,6 +36,7 @@ STREAM_THRESHOLD_BYTES = 8 << 20
 BLOCK_CHARS = 1 << 20
 
 _SNIFF_BYTES = 1 << 16
+_READ_BYTES = 1 << 18
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -298,8 +299,9 @@ def _split_point(text: str, limit: int) -> int:
     return limit
 
 
-def iter_text_blocks(chunks: Iterable[str], block_chars: int = BLOCK_CHARS) -> Iterator[Block]:
+def iter_text_blocks(chunks: Iterable[str], block_chars: int | None = None) -> Iterator[Block]:
     """Re-cut a stream of text chunks into blocks that end at paragraph (or line) breaks."""
+    block_chars = block_chars or BLOCK_CHARS
     pending = ""
     offset = 0
     for chunk in chunks:
@@ -340,7 +342,7 @@ def _iter_decoded(fh: io.BufferedIOBase, source: str, warnings: list[str]) -> It
         if not replaced and "\ufffd" in text:
             replaced = True
         yield text
-        data = fh.read(1 << 20)
+        data = fh.read(_READ_BYTES)
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail
@@ -348,25 +350,32 @@ def _iter_decoded(fh: io.BufferedIOBase, source: str, warnings: list[str]) -> It
         warnings.append(f"some bytes were not valid {encoding} and were replaced with U+FFFD")
 
 
-def iter_blocks(path: Path, block_chars: int = BLOCK_CHARS) -> Iterator[Block]:
+def iter_stream_blocks(
+    fh: io.BufferedIOBase, source: str, block_chars: int | None = None
+) -> Iterator[Block]:
+    """Stream an open binary file (or stdin) in blocks; `InputError` for binary or empty input."""
+    warnings: list[str] = []
+    empty = True
+    for block in iter_text_blocks(_iter_decoded(fh, source, warnings), block_chars):
+        if empty and block.text.strip():
+            empty = False
+        yield block
+    if empty:
+        raise InputError(f"{source}: empty (no text to score)")
+    for warning in warnings:
+        log.warning("%s: %s", source, warning)
+
+
+def iter_blocks(path: Path, block_chars: int | None = None) -> Iterator[Block]:
     """Stream a plain-text file in blocks; raises `InputError` for binary or empty files."""
     path = Path(path)
-    warnings: list[str] = []
     try:
         fh = path.open("rb")
     except OSError:
         _read_bytes_of(path)  # raises the right InputError
         raise
     with fh:
-        empty = True
-        for block in iter_text_blocks(_iter_decoded(fh, str(path), warnings), block_chars):
-            if empty and block.text.strip():
-                empty = False
-            yield block
-        if empty:
-            raise InputError(f"{path}: empty (no text to score)")
-    for warning in warnings:
-        log.warning("%s: %s", path, warning)
+        yield from iter_stream_blocks(fh, str(path), block_chars)
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,9 +392,11 @@ class Input:
 
     @property
     def streams(self) -> bool:
-        """Big plain-text files are scored block by block instead of read whole."""
-        if self.path is None or self.error is not None:
+        """Stdin and big plain-text files are scored block by block instead of read whole."""
+        if self.error is not None:
             return False
+        if self.path is None:
+            return True
         if self.path.suffix.lower() in HTML_SUFFIXES | PDF_SUFFIXES:
             return False
         try:
@@ -404,8 +415,10 @@ class Input:
     def blocks(self) -> Iterator[Block]:
         """The document as blocks (one block unless the file is big); logs decoding warnings."""
         if self.streams:
-            assert self.path is not None
-            yield from iter_blocks(self.path)
+            if self.path is None:
+                yield from iter_stream_blocks(sys.stdin.buffer, STDIN_SOURCE)
+            else:
+                yield from iter_blocks(self.path)
             return
         document = self.read()
         for warning in document.warnings:

@@ -208,3 +208,16 @@ def test_subprocess_pipe_defaults_to_jsonl_and_exit_codes(tiny_model_dir: Path, 
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "nope.txt" in bad.stderr
     usage = subprocess.run(cmd[:-3] + ["--per", "page"], capture_output=True, text=True, env=env, timeout=120)
     assert usage.returncode == 2
+
+
+def test_stdin_cp1252_is_streamed_and_decoded(runner: CliRunner, model_env: Path) -> None:
+    data = "Umsatz in Zürich rose 5 %. Costs fell.".encode("cp1252")
+    result = runner.invoke(cli, ["score", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert [r["text"] for r in _rows(result.stdout)] == ["Umsatz in Zürich rose 5 %.", "Costs fell."]
+    assert "cp1252" in result.stderr
+
+
+def test_empty_stdin_is_an_error(runner: CliRunner, model_env: Path) -> None:
+    result = runner.invoke(cli, ["score", "-"], input="  \n")
+    assert result.exit_code == 1 and "<stdin>: empty" in result.stderr

@@ -122,3 +122,38 @@ def test_report_builder_without_sentences(fake_classifier) -> None:  # noqa: ANN
     summary = builder.finish()
     assert summary.sentences == () and summary.counts == report.counts
     assert summary.tone == pytest.approx(report.tone)
+
+
+def _peak_scoring(path: Path, classifier) -> tuple[int, int]:  # noqa: ANN001
+    import tracemalloc
+
+    count = 0
+
+    def sink(results) -> None:  # noqa: ANN001
+        nonlocal count
+        count += len(results)
+
+    tracemalloc.start()
+    [outcome] = iter_score_documents([Input(str(path), path)], classifier, on_sentences=sink)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert outcome.ok and count == outcome.report.n_sentences
+    return peak, count
+
+
+def test_streaming_memory_is_bounded_by_the_block_not_the_file(fake_classifier, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import collections
+
+    import finlocal.reading as reading
+
+    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1 << 16)
+    monkeypatch.setattr(reading, "BLOCK_CHARS", 1 << 16)
+    fake_classifier.calls = collections.deque(maxlen=1)  # the fake must not keep every text
+    sentence = "Net sales in the quarter " + "and the period " * 20 + "rose 5 % to EUR 131 mn. "
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text((sentence * 3 + "\n\n") * 500)
+    big.write_text((sentence * 3 + "\n\n") * 2000)  # 2 MB
+    peak_small, n_small = _peak_scoring(small, fake_classifier)
+    peak_big, n_big = _peak_scoring(big, fake_classifier)
+    assert n_big == 4 * n_small
+    assert peak_big < 1.5 * peak_small and peak_big < big.stat().st_size
