@@ -95,4 +95,4 @@ def occlusion(
     masked = classifier.predict([mask(text, s, token) for s in spans])
     label = prediction.label
     before = prediction.scores[label]
-    return [OcclusionEffect(s, label, before, p.scores[label]) for s, p in zip(spans, masked)]
+    return [OcclusionEffect(s, label, before, p.scores[label]) for s, p in zip(spans, masked, strict=True)]

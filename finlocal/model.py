@@ -182,7 +182,7 @@ class OnnxClassifier:
             predictions.append(
                 Prediction(
                     label=label,
-                    scores={name: float(p) for name, p in zip(self.labels, probs)},
+                    scores={name: float(p) for name, p in zip(self.labels, probs, strict=True)},
                     evidence=evidence,
                     tokenize_ms=run.tokenize_ms[i],
                     inference_ms=run.inference_ms[i],
@@ -248,7 +248,7 @@ class OnnxClassifier:
                     evidence_sum[w.text][w.first:w.first + k] += token_probs[r, lead:lead + k]
                     evidence_n[w.text][w.first:w.first + k] += 1
         denom = np.maximum(n_windows, 1)[:, None]
-        evidence = [s / np.maximum(c, 1) for s, c in zip(evidence_sum, evidence_n)]
+        evidence = [s / np.maximum(c, 1) for s, c in zip(evidence_sum, evidence_n, strict=True)]
         per_text_tokenize = [tokenize_total / n] * n if n else []
         return _Run(
             logits=logits_sum / denom,

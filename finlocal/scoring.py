@@ -207,7 +207,7 @@ def score_spans(
     predictions = classifier.predict([s.text for s in spans], batch_size=batch_size)
     return [
         SentenceResult(source, first_index + i, s.start + offset, s.end + offset, s.text, p)
-        for i, (s, p) in enumerate(zip(spans, predictions))
+        for i, (s, p) in enumerate(zip(spans, predictions, strict=True))
     ]
 
 

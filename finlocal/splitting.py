@@ -36,17 +36,20 @@ from finlocal.predictions import Span
 #: Longer sentences are cut into chunks of at most this many characters, at whitespace.
 MAX_SENTENCE_CHARS = 1000
 
-# Tokens (lower-cased, without the final ".") after which a period never ends a sentence.
+# Tokens (lower-cased, without the final ".") after which a period ends a sentence only when a
+# common sentence start follows (`_STARTERS`): "Acme Corp. said" / "... Acme Corp. The company".
 _ABBREVIATIONS = frozenset(
     """inc corp co cos ltd plc llc llp lp bros mr mrs ms messrs dr prof sr jr st mt ave blvd
     approx appr abt ca cf e.g i.e eg ie etc vs viz incl excl est esp dept div govt intl natl
     assn assoc admin mgmt jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri
-    sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp hr resp ref vol ed eds
-    mln mio mrd tsd""".split()
+    sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp resp ref vol""".split()
 )
 # Tokens after which a period does not end a sentence when a number follows ("No. 5", "p. 12").
-_BEFORE_NUMBER = frozenset({"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"})
+_BEFORE_NUMBER = frozenset(
+    {"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"}
+)
 
+# Titles never end a sentence.
 _TITLES = frozenset({"mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "mt"})
 # Words that start a sentence after an abbreviation that also ends sentences ("... Oyj. The").
 _STARTERS = frozenset(

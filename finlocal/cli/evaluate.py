@@ -50,7 +50,7 @@ def _print_report(report, data: Path) -> None:  # noqa: ANN001
     confusion.add_column("gold \\ pred")
     for name in m.labels:
         confusion.add_column(name, justify="right")
-    for name, row in zip(m.labels, m.confusion):
+    for name, row in zip(m.labels, m.confusion, strict=True):
         confusion.add_row(name, *(str(v) for v in row))
     console.print(confusion)
     if report.by_agreement:
