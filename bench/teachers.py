@@ -2,9 +2,10 @@
 
 For each model (SmolLM2-135M-Instruct, Gemma 3 270M) and each prompt (few-shot, zero-shot):
 
-- log-prob mode on ``--n`` sentences: accuracy and weighted F1, raw and with contextual
-  calibration (the content-free prior is computed once per prompt, no labels used), seconds
-  per sentence;
+- log-prob mode on ``--n`` sentences: accuracy and weighted F1, raw, with contextual
+  calibration (dividing by the prior for content-free inputs) and with batch calibration
+  (dividing by the mean distribution over the sample's sentences); neither uses labels;
+  seconds per sentence;
 - generation mode on ``--gen-n`` sentences: valid-JSON rate, verbatim-evidence rate, rejection
   reasons, accuracy, seconds and output tokens per sentence;
 - prefix reuse: seconds per sentence in log-prob mode with and without the KV-cache reuse of
@@ -68,6 +69,8 @@ def logprob_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) ->
         gold = [ex.label for ex in sample]
         raw = gold_scores(gold, [_argmax(p) for p in probs])
         cal = gold_scores(gold, [_argmax(calibrate(p, prior)) for p in probs])
+        mean = {lab: sum(p[lab] for p in probs) / len(probs) for lab in LABELS}
+        batch_cal = gold_scores(gold, [_argmax(calibrate(p, mean)) for p in probs])
         predicted = {lab: sum(_argmax(p) == lab for p in probs) for lab in LABELS}
         return {
             "teacher_id": teacher.teacher_id,
@@ -78,6 +81,7 @@ def logprob_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) ->
             "n": len(sample),
             "raw": raw,
             "calibrated": cal,
+            "batch_calibrated": batch_cal,
             "content_free_prior": prior,
             "predicted_label_counts": predicted,
             "seconds_per_sentence": round(seconds, 4),

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from itertools import combinations
 from typing import Any
 
 from finlocal.predictions import Span
-from finlocal.train.judgement import LABELS, Judgement
+from finlocal.train.judgement import LABELS, Judgement, Label
 from finlocal.train.validation import locate
 
 
@@ -110,6 +110,34 @@ def combine(
         agreement=round(agreement, 6),
         gold=gold,
     )
+
+
+def batch_calibrate(
+    judgements: Sequence[Judgement],
+) -> tuple[list[Judgement], dict[str, dict[str, float]]]:
+    """Batch calibration (Zhou et al., 2023): divide each teacher's label probabilities by
+    their mean over the run's sentences and relabel by the argmax. Uses no gold labels; it
+    removes a small model's bias toward one label word. Judgements without probabilities pass
+    through unchanged. Returns the new judgements and each teacher's prior."""
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: {lab: 0.0 for lab in LABELS})
+    counts: Counter[str] = Counter()
+    for j in judgements:
+        if j.ok and j.probs:
+            counts[j.teacher_id] += 1
+            for lab in LABELS:
+                sums[j.teacher_id][lab] += j.probs[lab]
+    priors = {t: {lab: v / counts[t] for lab, v in sums[t].items()} for t in counts}
+    out = []
+    for j in judgements:
+        if j.ok and j.probs:
+            prior = priors[j.teacher_id]
+            scaled = {lab: j.probs[lab] / max(prior[lab], 1e-12) for lab in LABELS}
+            norm = sum(scaled.values())
+            probs = {lab: v / norm for lab, v in scaled.items()}
+            label = Label(max(LABELS, key=lambda lab: probs[lab]))
+            j = replace(j, probs=probs, label=label, extra={**j.extra, "batch_prior": prior})
+        out.append(j)
+    return out, priors
 
 
 # -- agreement statistics -------------------------------------------------------------------

@@ -111,6 +111,7 @@ class Judgement:
         evidence: tuple[str, ...] = (),
         raw: str | None = None,
         usage: Usage = Usage(),
+        extra: dict[str, Any] | None = None,
     ) -> Judgement:
         return cls(
             sentence=sentence,
@@ -126,6 +127,7 @@ class Judgement:
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
             cost_usd=usage.cost_usd,
+            extra=dict(extra or {}),
         )
 
     @classmethod

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from finlocal.errors import InputError
-from finlocal.train.combine import CombinedRow, Vote, agreement_stats, combine
+from finlocal.train.combine import CombinedRow, Vote, agreement_stats, batch_calibrate, combine
 from finlocal.train.judgement import LABELS, Judgement, sentence_hash
 from finlocal.train.store import JudgementStore
 from finlocal.train.teachers.base import Teacher
@@ -140,6 +140,7 @@ class LabelConfig:
     weights: Mapping[str, float] = field(default_factory=dict)
     retry_rejected: bool = False
     use_batches: bool = False
+    batch_calibrate: bool = False
     progress: bool = True
 
     def __post_init__(self) -> None:
@@ -272,14 +273,17 @@ def write_outputs(
 ) -> dict[str, Any]:
     """Export the run's judgements, combine them per sentence and write the report."""
     wanted = {sentence_hash(r.text): r.text for r in rows}
-    by_sentence: dict[str, list[Judgement]] = defaultdict(list)
     all_judgements: list[Judgement] = []
     for teacher in teachers:
-        for j in store.judgements(teacher.teacher_id, teacher.prompt_version):
-            all_judgements.append(j)
-            if j.sentence_sha256 in wanted:
-                by_sentence[j.sentence].append(j)
+        all_judgements.extend(store.judgements(teacher.teacher_id, teacher.prompt_version))
     _write_jsonl(config.out_dir / "judgements.jsonl", [j.to_dict() for j in all_judgements])
+    run = [j for j in all_judgements if j.sentence_sha256 in wanted]
+    priors: dict[str, dict[str, float]] = {}
+    if config.batch_calibrate:
+        run, priors = batch_calibrate(run)
+    by_sentence: dict[str, list[Judgement]] = defaultdict(list)
+    for j in run:
+        by_sentence[j.sentence].append(j)
     combined = combine_rows(rows, by_sentence, vote=config.vote, weights=config.weights)
     _write_jsonl(config.out_dir / "combined.jsonl", [c.to_dict() for c in combined.values()])
 
@@ -310,6 +314,7 @@ def write_outputs(
         "without_usable_label": len(rows) - len(combined),
         "vote": config.vote.value,
         "weights": dict(config.weights),
+        "batch_calibration_priors": priors,
         "labels": dict(sorted(label_counts.items())),
         "teachers": per_teacher,
         "agreement": agreement_stats(

@@ -34,8 +34,10 @@ _INPUT_FORMATS = ("auto", "jsonl", "csv", "lines", "document")
 @click.option("--prompt-format", type=click.Choice(_FORMATS), default="auto", show_default=True,
               help="How local prompts are laid out (auto: the GGUF's chat template when it has one).")
 @click.option("--zero-shot", is_flag=True, help="Leave the worked examples out of the prompt.")
-@click.option("--calibrate", is_flag=True,
-              help="Divide local label probabilities by the model's content-free prior.")
+@click.option("--calibrate", type=click.Choice(("none", "content-free", "batch")), default="none",
+              show_default=True,
+              help="Correct local teachers' label-word bias: divide their probabilities by the "
+                   "prior for content-free inputs, or by their mean over INPUT (no gold used).")
 @click.option("--threads", type=click.IntRange(1), default=2, show_default=True,
               help="llama.cpp threads.")
 @click.option("--n-ctx", type=click.IntRange(256), default=2048, show_default=True,
@@ -57,7 +59,7 @@ def label(
     llama_mode: str,
     prompt_format: str,
     zero_shot: bool,
-    calibrate: bool,
+    calibrate: str,
     threads: int,
     n_ctx: int,
     concurrency: int,
@@ -85,8 +87,8 @@ def label(
         rows = rows[:limit]
     options = TeacherOptions(
         llama_mode=LlamaMode(llama_mode), prompt_format=PromptFormat(prompt_format),
-        few_shot=not zero_shot, calibrate=calibrate, threads=threads, n_ctx=n_ctx,
-        concurrency=concurrency,
+        few_shot=not zero_shot, calibrate=calibrate == "content-free", threads=threads,
+        n_ctx=n_ctx, concurrency=concurrency,
     )
     built = []
     try:
@@ -95,7 +97,8 @@ def label(
         weights = {t.teacher_id: s.weight for t, s in zip(built, specs)}
         config = LabelConfig(
             out_dir=out_dir, vote=Vote(vote), weights=weights, retry_rejected=retry_rejected,
-            use_batches=use_batches, progress=not no_progress,
+            use_batches=use_batches, batch_calibrate=calibrate == "batch",
+            progress=not no_progress,
         )
         report = run_labelling(rows, built, config)
     finally:

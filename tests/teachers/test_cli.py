@@ -69,10 +69,13 @@ def test_plain_text_input_and_logprob_mode(
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, [
         "train", "label", str(path), "--out", str(out), "--teacher", f"llama:{tiny_gguf}",
-        "--llama-mode", "logprob", "--zero-shot", "--n-ctx", "4096", "--threads", "1",
-        "--no-progress",
+        "--llama-mode", "logprob", "--zero-shot", "--calibrate", "batch", "--n-ctx", "4096",
+        "--threads", "1", "--no-progress",
     ])
     assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    (prior,) = report["batch_calibration_priors"].values()
+    assert sum(prior.values()) == pytest.approx(1.0)
     rows = [json.loads(x) for x in (out / "combined.jsonl").read_text().splitlines()]
     assert len(rows) == 2 and all(r["rationale"] is None and r["gold"] is None for r in rows)
 

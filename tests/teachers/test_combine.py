@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from finlocal.train.combine import Vote, agreement_stats, cohen_kappa, combine, weighted_f1
+import pytest
+
+from finlocal.train.combine import (
+    Vote,
+    agreement_stats,
+    batch_calibrate,
+    cohen_kappa,
+    combine,
+    weighted_f1,
+)
 from finlocal.train.judgement import Judgement, Label, RejectReason
 
 TEXT = "Quarterly profit fell sharply but orders rose."
@@ -70,3 +79,18 @@ def test_statistics() -> None:
     assert stats["pairwise"]["a | b"]["agreement"] == 0.5
     assert stats["vs_gold"]["a"]["accuracy"] == 1.0
     assert stats["vs_gold"]["b"]["accuracy"] == 0.5
+
+
+def test_batch_calibration_removes_a_label_bias() -> None:
+    biased = [
+        Judgement.accepted(f"s{i}", teacher_id="a", prompt_version="v", label=Label.NEGATIVE,
+                           probs={"negative": 0.6, "neutral": 0.1 + 0.1 * (i % 2),
+                                  "positive": 0.3 - 0.1 * (i % 2)})
+        for i in range(4)
+    ]
+    other = Judgement.accepted("s0", teacher_id="b", prompt_version="v", label=Label.POSITIVE)
+    out, priors = batch_calibrate([*biased, other])
+    assert priors["a"]["negative"] == pytest.approx(0.6)
+    assert [j.label.value for j in out[:4]] == ["positive", "neutral", "positive", "neutral"]
+    assert all(sum(j.probs.values()) == pytest.approx(1.0) for j in out[:4])
+    assert out[4] is other  # no probabilities: unchanged

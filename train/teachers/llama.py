@@ -314,6 +314,11 @@ class LlamaCppTeacher:
             return probs
         return calibrate(probs, self.content_free_probs())
 
+    def _extra(self, probs: dict[str, float]) -> dict[str, Any]:
+        if not self.config.calibrate:
+            return {}
+        return {"calibrated_with_prior": self.content_free_probs()}
+
     def raw_label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
         """P(label) from the label tokens' log-probabilities after the reply's lead-in.
 
@@ -379,7 +384,10 @@ class LlamaCppTeacher:
         probs = self.label_probs(sentence, timing)
         label = Label(max(LABELS, key=lambda lab: probs[lab]))
         if self.config.mode is LlamaMode.LOGPROB:
-            return Judgement.accepted(sentence, label=label, probs=probs, usage=timing.usage(), **common)
+            return Judgement.accepted(
+                sentence, label=label, probs=probs, usage=timing.usage(),
+                extra=self._extra(probs), **common,
+            )
 
         grammar = reply_grammar(
             label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words
@@ -408,7 +416,8 @@ class LlamaCppTeacher:
                 continue
             return Judgement.accepted(
                 sentence, label=verdict.label, probs=probs, rationale=verdict.rationale,
-                evidence=verdict.evidence, raw=raw, usage=timing.usage(), **common,
+                evidence=verdict.evidence, raw=raw, usage=timing.usage(),
+                extra=self._extra(probs), **common,
             )
         assert failure is not None
         return Judgement.rejected(
