@@ -6,6 +6,7 @@ the command palette. The work happens in `screens/main.py`; the look in `finloca
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,8 @@ from finlocal.tui.actions import ACTIONS
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
 from finlocal.tui.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.tui.screens.main import ExplainerFactory, MainScreen
+
+UI_SWITCH_INTERVAL_S = 0.0005
 
 
 class FinlocalApp(App[None]):
@@ -40,6 +43,16 @@ class FinlocalApp(App[None]):
         self._initial = initial
         self._load_model = load_model or onnx_loader(self.config)
         self._explainer_factory = explainer_factory or self._default_explainer
+
+    def on_mount(self) -> None:
+        # Scoring runs in a thread; while it holds the GIL the UI thread waits up to the switch
+        # interval (5 ms by default) for each of the many loop iterations a frame takes. A
+        # shorter interval while the app runs keeps keys and frames prompt during a long run.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
+
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval)
 
     def _default_explainer(self) -> Explainer:
         return load_explainer(resolve_gguf(self.config.explain_gguf), threads=self.config.threads)

@@ -259,8 +259,8 @@ def test_filter_sort_and_jumps() -> None:
         assert table.label_filter is LabelFilter.ALL
         await pilot.press("s", "s", "s")
         assert table.sort_order is SortOrder.MOST_NEGATIVE
-        first = table.get_row_at(0)[0]
-        assert table.results[first - 1].text == "Profit fell."
+        first = table.get_row_at(0)[0].value
+        assert table.results[first].text == "Profit fell."
         await pilot.press("p")
         assert table.selected.text == "Sales rose."
         await pilot.press("n")
@@ -283,7 +283,7 @@ def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
         app.main.table.sort_order = SortOrder.MOST_POSITIVE
         await score(pilot, text)
         table = app.main.table
-        tones = [tone(table.results[table.get_row_at(i)[0] - 1].prediction)
+        tones = [tone(table.results[table.get_row_at(i)[0].value].prediction)
                  for i in range(table.row_count)]
         assert tones == sorted(tones, reverse=True)
 

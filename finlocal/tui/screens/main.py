@@ -62,7 +62,7 @@ from finlocal.tui.widgets.summary_panel import SummaryPanel
 
 log = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL_S = 0.05
+PROGRESS_INTERVAL_S = 0.1
 """Scoring progress is coalesced: at most one table update per this many seconds."""
 OCCLUSION_DELAY_S = 0.15
 """Occlusion waits this long after the cursor stops, so scrolling does not queue model calls."""
@@ -211,6 +211,7 @@ class MainScreen(Screen[None]):
                     self.post_message(ScoringProgress(run, pending.copy(), done, total))
                     pending.clear()
                     last_post = now
+                time.sleep(0)  # let the UI thread take the GIL between chunks
 
             report = score_in_chunks(
                 text,
@@ -254,8 +255,8 @@ class MainScreen(Screen[None]):
             message.total,
         )
         self.input_panel.set_hint(f"Scoring… {message.done}/{message.total} sentences (esc cancels)")
-        if self.table.row_count and not self.table.has_focus and not self.input_panel.has_focus_within:
-            self.table.focus()
+        if message.done == len(message.results) and not self.input_panel.has_focus_within:
+            self.table.focus()  # the first rows are in: move to them (once per run)
 
     def on_scoring_finished(self, message: ScoringFinished) -> None:
         if message.run != self._run:

@@ -48,4 +48,4 @@ class InputPanel(Vertical):
         return PASTED
 
     def set_hint(self, hint: str) -> None:
-        self.query_one("#input-hint", Static).update(hint)
+        self.query_one("#input-hint", Static).update(hint, layout=False)

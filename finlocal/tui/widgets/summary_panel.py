@@ -90,13 +90,17 @@ class SummaryPanel(Vertical):
         counts = {label: 0 for label in labels}
         for label in labels_seen:
             counts[label] = counts.get(label, 0) + 1
-        self.query_one("#summary-counts", Static).update(counts_line(counts, None, done, total))
+        self.query_one("#summary-counts", Static).update(
+            counts_line(counts, None, done, total), layout=False
+        )
         self.query_one(ToneSparkline).tones = tuple(tones)
 
     def show_report(self, report: DocumentReport, tones: Sequence[float]) -> None:
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
-        self.query_one("#summary-counts", Static).update(counts_line(counts, report.tone, n, n))
+        self.query_one("#summary-counts", Static).update(
+            counts_line(counts, report.tone, n, n), layout=False
+        )
         self.query_one(ToneSparkline).tones = tuple(tones)
         self._speed = (
             f"{report.total_ms:.0f} ms · {report.sentences_per_s:.0f} sentences/s"
@@ -125,4 +129,4 @@ class SummaryPanel(Vertical):
             line.append("no model loaded", style="bold red")
         else:
             line.append("loading model…", style="dim")
-        self.query_one("#summary-model", Static).update(line)
+        self.query_one("#summary-model", Static).update(line, layout=False)

@@ -1,0 +1,189 @@
+"""Terminal-app benchmark: how fast a 2,000-sentence report fills the table, and whether the UI
+stays responsive while it is scored.
+
+    OMP_WAIT_POLICY=PASSIVE python bench/tui.py [--model DIR] [--threads N] [--runs 3]
+
+Runs the real app headless (Textual's Pilot, 100×30) on the real ONNX model and measures:
+
+* submit → first rows, and submit → the full table (all 2,000 rows and the final report);
+* key latency while scoring: from a ``down`` key press to the table's cursor having moved;
+* event-loop lateness while scoring: a 10 ms interval timer on the UI loop, and how late each
+  tick fires (the UI thread's "frame latency"); also measured while idle, as the baseline.
+
+Writes ``bench/results/tui-<model name>.json`` (with the machine) and prints a table. A benchmark,
+not a test: nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import importlib.util
+import json
+import os
+import statistics
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "tiny-model"
+RESULTS = ROOT / "bench" / "results"
+SENTENCES = 2000
+TICK_S = 0.010
+
+
+def _runtime_bench() -> Any:
+    """bench/runtime.py, for its report generator and machine description (one definition)."""
+    spec = importlib.util.spec_from_file_location("bench_runtime", ROOT / "bench" / "runtime.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _summary(values_ms: list[float]) -> dict[str, float]:
+    if not values_ms:
+        return {"n": 0}
+    ordered = sorted(values_ms)
+    return {
+        "n": len(ordered),
+        "p50": round(statistics.median(ordered), 2),
+        "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+        "max": round(ordered[-1], 2),
+    }
+
+
+class Ticker:
+    """Records how late a fixed-interval timer on the UI loop fires."""
+
+    def __init__(self) -> None:
+        self.late_ms: list[float] = []
+        self._last: float | None = None
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.late_ms.append(max(0.0, (now - self._last - TICK_S) * 1000))
+        self._last = now
+
+    def reset(self) -> None:
+        self.late_ms, self._last = [], None
+
+
+async def one_run(model: Path, threads: int | None, text: str) -> dict[str, Any]:
+    from textual import events
+
+    from finlocal.tui.app import FinlocalApp
+    from finlocal.tui.config import TuiConfig
+
+    app = FinlocalApp(TuiConfig(model_dir=model, threads=threads))
+    result: dict[str, Any] = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = app.main
+        while main._model is None:  # the model loads in a worker at start
+            await pilot.pause(0.05)
+        result["model"] = main._model.info
+        ticker = Ticker()
+        timer = app.set_interval(TICK_S, ticker.tick)
+        await pilot.pause(1.0)
+        idle = list(ticker.late_ms)
+
+        main.input_panel.text_area.load_text(text)
+        await pilot.pause()
+        ticker.reset()
+        t0 = time.perf_counter()
+        main.action_score()  # what ctrl+r does (pilot.press would wait for the app to be idle)
+        first_rows = None
+        key_ms: list[float] = []
+        while main.report is None or main.table.row_count < SENTENCES:
+            if first_rows is None and main.table.row_count:
+                first_rows = time.perf_counter() - t0
+            if main.table.row_count > 1 and main.report is None:
+                main.table.focus()
+                before = main.table.cursor_row
+                k0 = time.perf_counter()
+                # queue the key as a terminal would, without waiting for the app to be idle
+                app.post_message(events.Key("down" if before == 0 else "up", None))
+                while main.table.cursor_row == before and main.report is None:
+                    await asyncio.sleep(0.001)
+                key_ms.append((time.perf_counter() - k0) * 1000)
+            await asyncio.sleep(0.02)
+        full = time.perf_counter() - t0
+        scoring = list(ticker.late_ms)
+        timer.stop()
+        result.update(
+            submit_to_first_rows_s=first_rows if first_rows is not None else full,
+            submit_to_full_table_s=full,
+            scoring_ms=main.report.total_ms,
+            key_ms=key_ms,
+            idle_late_ms=idle,
+            scoring_late_ms=scoring,
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    runtime = _runtime_bench()
+    text = runtime.report_text(runtime.report_sentences(SENTENCES))
+    runs = [asyncio.run(one_run(args.model, args.threads, text)) for _ in range(args.runs)]
+    info = runs[0]["model"]
+    from finlocal.splitting import split_sentences
+
+    result = {
+        "model": info.name,
+        "model_dir": runtime._display(args.model),
+        "model_bytes": info.size_bytes,
+        "quantization": info.quantization,
+        "sentences": len(split_sentences(text)),
+        "runs": args.runs,
+        "terminal": "100x30 headless (Textual Pilot)",
+        "submit_to_first_rows_s": round(statistics.median(r["submit_to_first_rows_s"]
+                                                          for r in runs), 3),
+        "submit_to_full_table_s": round(statistics.median(r["submit_to_full_table_s"]
+                                                          for r in runs), 3),
+        "scoring_only_s": round(statistics.median(r["scoring_ms"] for r in runs) / 1000, 3),
+        "key_latency_while_scoring_ms": _summary([k for r in runs for k in r["key_ms"]]),
+        "ui_timer_lateness_ms": {
+            "idle": _summary([x for r in runs for x in r["idle_late_ms"]]),
+            "while_scoring": _summary([x for r in runs for x in r["scoring_late_ms"]]),
+        },
+        "machine": runtime.machine(args.threads or 0),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "textual": metadata.version("textual"),
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"tui-{info.name}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"finlocal tui · {info.name} · {result['sentences']} sentences")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("submit → first rows", f"{result['submit_to_first_rows_s']:.3f} s")
+    table.add_row("submit → full table", f"{result['submit_to_full_table_s']:.3f} s")
+    table.add_row("  of which scoring", f"{result['scoring_only_s']:.3f} s")
+    keys = result["key_latency_while_scoring_ms"]
+    if keys["n"]:
+        table.add_row("key → cursor moved while scoring (p50 / p95 / max)",
+                      f"{keys['p50']} / {keys['p95']} / {keys['max']} ms")
+    for state, lateness in result["ui_timer_lateness_ms"].items():
+        table.add_row(f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
+                      f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms")
+    Console().print(table)
+    Console(stderr=True).print(f"wrote {runtime._display(out)}")
+
+
+if __name__ == "__main__":
+    main()
