@@ -275,9 +275,11 @@ class OnnxClassifier:
         ends = np.zeros(n_words, np.int64)
         np.minimum.at(starts, words, offsets[:, 0])
         np.maximum.at(ends, words, offsets[:, 1])
-        chosen = [(int(starts[w]), int(ends[w])) for w in np.flatnonzero(mean >= threshold)
-                  if ends[w] > starts[w]]
-        chosen.sort()
+        chosen = sorted(
+            _whole_word(text, int(starts[w]), int(ends[w]))
+            for w in np.flatnonzero(mean >= threshold)
+            if ends[w] > starts[w]
+        )
         return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen))
 
 
@@ -289,6 +291,27 @@ class _Run:
     evidence: list[np.ndarray]
     tokenize_ms: list[float]
     inference_ms: list[float]
+
+
+_OPENERS = "([{\"'“‘"
+_CLOSERS = ")]}\"'”’.,;:!?"
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole whitespace-separated words ("7" of "7.5" -> "7.5"), without the
+    punctuation around them ("profit," -> "profit"). A span of punctuation only stays as it is."""
+    if not any(c.isalnum() for c in text[start:end]):
+        return start, end
+    first, last = start, end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    while start < first and text[start] in _OPENERS:
+        start += 1
+    while end > last and text[end - 1] in _CLOSERS:
+        end -= 1
+    return start, end
 
 
 def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -127,3 +127,13 @@ def test_manifest_heads_must_match_the_graph(tiny_model_dir: Path, tmp_path: Pat
     loaded = OnnxClassifier.load(model, threads=1)
     assert not loaded.has_evidence and loaded.predict(["Sales rose ."])[0].evidence == ()
     assert json.loads((model / "finlocal.json").read_text())["labels"] == ["a", "b", "c"]
+
+
+def test_whole_word() -> None:
+    from finlocal.model import _whole_word
+
+    text = "margin 7.5 % (profit, EUR131m.)"
+    assert text[slice(*_whole_word(text, 7, 8))] == "7.5"
+    assert text[slice(*_whole_word(text, 14, 20))] == "profit"
+    assert text[slice(*_whole_word(text, 22, 25))] == "EUR131m"
+    assert text[slice(*_whole_word(text, 29, 30))] == "."  # punctuation alone stays itself
