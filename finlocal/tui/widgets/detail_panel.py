@@ -17,7 +17,7 @@ from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.view import LABEL_STYLES, REVIEW_MARK, label_tag, label_text, needs_review, tone
 
 EVIDENCE_STYLE = "bold underline yellow"
-BAR_WIDTH = 20
+BAR_WIDTH = 10
 
 
 def sentence_text(result: SentenceResult) -> Text:
@@ -41,13 +41,14 @@ def heading(result: SentenceResult, threshold: float) -> Text:
 
 
 def probabilities(result: SentenceResult) -> Text:
-    text = Text()
-    for label, p in result.prediction.scores.items():
+    """Every label's probability on one line, each with a small bar."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (label, p) in enumerate(result.prediction.scores.items()):
         filled = round(p * BAR_WIDTH)
-        text.append(f"{label_tag(label)} {label:<9} {p:5.2f} ")
+        text.append("   " if i else "")
+        text.append(f"{label_tag(label)} {p:.2f} ")
         text.append("█" * filled, style=LABEL_STYLES.get(label) or "white")
-        text.append("░" * (BAR_WIDTH - filled) + "\n", style="dim")
-    text.rstrip()
+        text.append("░" * (BAR_WIDTH - filled), style="dim")
     return text
 
 
@@ -105,10 +106,10 @@ class DetailPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("No sentence selected. Score a report, then move through the table.",
                           style="dim"), id="detail-heading")
+        yield Static(id="detail-scores")
         yield Static(id="detail-sentence")
         yield Static(id="detail-llm")
         yield Static(id="detail-rationale")
-        yield Static(id="detail-scores")
         yield Static(id="detail-timings")
 
     def show(
