@@ -149,10 +149,10 @@ def test_selecting_a_row_shows_evidence_occlusion_probabilities_and_timings() ->
         assert "Sentence 3  POS positive 0.87" in text
         assert "Evidence: “rose”, “strong”" in text
         assert "masking 'rose' moves positive 0.87" in text
+        assert "NEG 0.03 ░░░░░░░░░░   NEU 0.10 █░░░░░░░░░   POS 0.87 █████████░" in text
         detail.scroll_end(animate=False)
         await pilot.pause()
         text = screen_text(app)
-        assert "NEG 0.03 ░░░░░░░░░░   NEU 0.10 █░░░░░░░░░   POS 0.87 █████████░" in text
         assert "tokenize 0.25 ms · inference 1.50 ms" in text
         assert "sentences/s" in text
 
