@@ -63,7 +63,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def machine(threads: int) -> dict[str, Any]:
+def machine(threads: int, load: float) -> dict[str, Any]:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -85,6 +85,8 @@ def machine(threads: int) -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "versions": versions,
+        # other work on the machine skews every number; record how busy it was
+        "load_average_1m_at_start": round(load, 2),
     }
 
 
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from finlocal.model import OnnxClassifier
 
+    load = os.getloadavg()[0]
     classifier = OnnxClassifier.load(args.model, threads=args.threads)
     sentences = report_sentences(args.sentences)
 
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
         "cold_start_first_row_s": round(first_row_s, 3),
         "score_file_total_s": round(total_s, 3),
         "peak_rss_mib": round(rss_mib, 1),
-        "machine": machine(args.threads),
+        "machine": machine(args.threads, load),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     if args.splitter:
