@@ -121,3 +121,16 @@ def test_quantization_is_described_briefly() -> None:
     assert describe_quantization({"method": "onnxruntime.quantize_dynamic",
                                   "weight_type": "QInt8"}) == "int8 (dynamic)"
     assert describe_quantization({"weight_type": "QUInt8"}) == "uint8"
+
+
+def test_docs_list_every_action() -> None:
+    from pathlib import Path
+
+    from finlocal.tui.actions import ACTIONS
+    from finlocal.tui.screens.help import _key_names
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "tui.md").read_text(encoding="utf-8")
+    for action in ACTIONS:
+        assert f"| `{_key_names(action.keys)}` | {action.title} | {action.help} |" in doc, (
+            f"docs/tui.md is missing the row for {action.action!r}"
+        )
