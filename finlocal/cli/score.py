@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,7 +68,6 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     from finlocal.cli import configure_logging
     from finlocal.model import OnnxClassifier, resolve_model_dir
     from finlocal.reading import iter_inputs
-    from finlocal.scoring import iter_score_documents
 
     ctx = click.get_current_context()
     if not paths:
@@ -80,9 +80,25 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     inputs = list(iter_inputs(paths, glob))
     chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
     show_progress = not quiet and sys.stderr.isatty()
+    try:
+        failed = _score(inputs, classifier, chosen, Per(per), output, show_progress, batch_size, top_k)
+    except BrokenPipeError:
+        # the reader went away (`finlocal score big.txt | head`): stop quietly, as Unix tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        ctx.exit(1)
+    if failed:
+        ctx.exit(1)
+
+
+def _score(inputs, classifier, fmt: Format, per: Per, output: Path | None,  # noqa: ANN001
+           show_progress: bool, batch_size: int, top_k: int) -> int:
+    """Score every input, writing rows as they come; returns how many inputs failed."""
+    from finlocal.scoring import iter_score_documents
+
     failed = 0
     with _open_output(output) as stream, _progress(show_progress, len(inputs)) as progress:
-        writer = make_writer(chosen, Per(per), stream, classifier.labels)
+        writer = make_writer(fmt, per, stream, classifier.labels)
 
         def on_sentences(results) -> None:  # noqa: ANN001
             writer.sentences(results)
@@ -97,8 +113,7 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
                 progress.console_print(f"finlocal: error: {outcome.error}")
             progress.document_done()
         writer.close()
-    if failed:
-        ctx.exit(1)
+    return failed
 
 
 class _Progress:

@@ -221,3 +221,17 @@ def test_stdin_cp1252_is_streamed_and_decoded(runner: CliRunner, model_env: Path
 def test_empty_stdin_is_an_error(runner: CliRunner, model_env: Path) -> None:
     result = runner.invoke(cli, ["score", "-"], input="  \n")
     assert result.exit_code == 1 and "<stdin>: empty" in result.stderr
+
+
+def test_closed_pipe_stops_quietly(tiny_model_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("Net sales rose 5 %. Costs fell. " * 3000)
+    env = {**os.environ, "FINLOCAL_MODEL": str(tiny_model_dir), "OMP_WAIT_POLICY": "PASSIVE"}
+    proc = subprocess.Popen([sys.executable, "-m", "finlocal", "score", str(path), "--threads", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert json.loads(proc.stdout.readline())["index"] == 0
+    proc.stdout.close()  # like `finlocal score long.txt | head -1`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
