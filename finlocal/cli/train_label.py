@@ -42,6 +42,8 @@ _INPUT_FORMATS = ("auto", "jsonl", "csv", "lines", "document")
               help="llama.cpp threads.")
 @click.option("--n-ctx", type=click.IntRange(256), default=2048, show_default=True,
               help="llama.cpp context size.")
+@click.option("--gpu-layers", type=int, default=0, show_default=True,
+              help="llama.cpp layers to offload to a GPU (-1: all; needs a GPU build).")
 @click.option("--concurrency", type=click.IntRange(1), default=4, show_default=True,
               help="Concurrent Claude requests.")
 @click.option("--retry-rejected", is_flag=True, help="Judge again the sentences stored as rejected.")
@@ -62,6 +64,7 @@ def label(
     calibrate: str,
     threads: int,
     n_ctx: int,
+    gpu_layers: int,
     concurrency: int,
     retry_rejected: bool,
     limit: int | None,
@@ -88,7 +91,7 @@ def label(
     options = TeacherOptions(
         llama_mode=LlamaMode(llama_mode), prompt_format=PromptFormat(prompt_format),
         few_shot=not zero_shot, calibrate=calibrate == "content-free", threads=threads,
-        n_ctx=n_ctx, concurrency=concurrency,
+        n_ctx=n_ctx, gpu_layers=gpu_layers, concurrency=concurrency,
     )
     built = []
     try:

@@ -106,6 +106,10 @@ def test_model_without_chat_template(tiny_gguf_base: Path, sentences: tuple[str,
         _teacher(tiny_gguf_base, prompt_format=PromptFormat.TEMPLATE)
 
 
-def test_missing_model_file_is_an_input_error(tmp_path: Path) -> None:
+def test_missing_or_broken_model_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such GGUF"):
         LlamaCppTeacher(LlamaConfig(model_path=tmp_path / "nope.gguf"))
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF but not really")
+    with pytest.raises(InputError, match="cannot load"):
+        LlamaCppTeacher(LlamaConfig(model_path=broken))

@@ -60,7 +60,9 @@ class PromptFormat(str, Enum):
 
 @dataclass(frozen=True)
 class LlamaConfig:
-    """One llama.cpp teacher. ``n_threads`` threads for prompt and generation."""
+    """One llama.cpp teacher. ``n_threads`` threads for prompt and generation;
+    ``n_gpu_layers`` layers offloaded when llama-cpp-python was built with a GPU backend
+    (-1: all)."""
 
     model_path: Path
     mode: LlamaMode = LlamaMode.GENERATE
@@ -69,6 +71,7 @@ class LlamaConfig:
     n_threads: int = 2
     n_ctx: int = 2048
     n_batch: int = 512
+    n_gpu_layers: int = 0
     reuse_prefix: bool = True
     calibrate: bool = False
     max_new_tokens: int = 768
@@ -167,16 +170,20 @@ class LlamaCppTeacher:
         self.config = config
         self.prompt = prompt or Prompt(few_shot=config.few_shot)
         self._llama_cpp = llama_cpp
-        self.llm = llama_cpp.Llama(
-            model_path=str(path),
-            n_ctx=config.n_ctx,
-            n_batch=config.n_batch,
-            n_threads=config.n_threads,
-            n_threads_batch=config.n_threads,
-            seed=config.seed,
-            logits_all=False,
-            verbose=False,
-        )
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=config.n_ctx,
+                n_batch=config.n_batch,
+                n_threads=config.n_threads,
+                n_threads_batch=config.n_threads,
+                n_gpu_layers=config.n_gpu_layers,
+                seed=config.seed,
+                logits_all=False,
+                verbose=False,
+            )
+        except ValueError as exc:  # llama-cpp-python's "Failed to load model from file"
+            raise InputError(f"{path}: llama.cpp cannot load this GGUF ({exc})") from exc
         self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
         self.prompt_format = self._resolve_format(config.prompt_format)
         self._rendered = self._render()
@@ -228,6 +235,7 @@ class LlamaCppTeacher:
                 f"{self.config.model_path}: the GGUF has no chat template; "
                 "choose --prompt-format gemma or plain"
             )
+        from jinja2 import TemplateError
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         bos, eos = self.llm.token_bos(), self.llm.token_eos()
@@ -238,7 +246,7 @@ class LlamaCppTeacher:
         )
         try:
             return formatter(messages=messages).prompt
-        except Exception as exc:  # noqa: BLE001 - jinja raises anything; retry without system
+        except (TemplateError, ValueError) as exc:  # e.g. raise_exception("no system role")
             log.info("chat template refused a system turn (%s); folding it into the user turn", exc)
             return formatter(messages=_fold_system(messages)).prompt
 

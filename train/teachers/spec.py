@@ -76,6 +76,7 @@ class TeacherOptions:
     calibrate: bool = False
     threads: int = 2
     n_ctx: int = 2048
+    gpu_layers: int = 0
     concurrency: int = 4
     max_retries: int = 6
     poll_interval_s: float = 30.0
@@ -93,7 +94,7 @@ def _llama(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
     config = LlamaConfig(
         model_path=path, mode=options.llama_mode, prompt_format=options.prompt_format,
         few_shot=options.few_shot, calibrate=options.calibrate, n_threads=options.threads,
-        n_ctx=options.n_ctx, name=name,
+        n_ctx=options.n_ctx, n_gpu_layers=options.gpu_layers, name=name,
     )
     return LlamaCppTeacher(config)
 
