@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     runtime = _runtime_bench()
+    load_at_start = os.getloadavg()[0]
     text = runtime.report_text(runtime.report_sentences(SENTENCES))
     runs = [asyncio.run(one_run(args.model, args.threads, text)) for _ in range(args.runs)]
     info = runs[0]["model"]
@@ -156,8 +157,7 @@ def main(argv: list[str] | None = None) -> None:
             "idle": _summary([x for r in runs for x in r["idle_late_ms"]]),
             "while_scoring": _summary([x for r in runs for x in r["scoring_late_ms"]]),
         },
-        "machine": runtime.machine(args.threads or 0),
-        "load_average_1min": round(os.getloadavg()[0], 2),
+        "machine": runtime.machine(args.threads or 0, load_at_start),
         "textual": metadata.version("textual"),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

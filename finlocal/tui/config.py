@@ -61,7 +61,8 @@ def onnx_loader(config: TuiConfig) -> ModelLoader:
     def load() -> LoadedModel:
         from finlocal.model import OnnxClassifier, resolve_model_dir
 
-        classifier = OnnxClassifier.load(resolve_model_dir(config.model_dir), threads=config.threads)
+        model_dir = resolve_model_dir(config.model_dir)
+        classifier = OnnxClassifier.load(model_dir, threads=config.threads)
         manifest = classifier.manifest
         info = ModelInfo(
             name=manifest.name,

@@ -135,7 +135,7 @@ def resolve_gguf(option: Path | None, environ: Mapping[str, str] = os.environ) -
 
 
 def load_explainer(path: Path | None, *, threads: int | None = None) -> Explainer:
-    """An explainer for ``path``; raises `ExplainerUnavailable` / `MissingExtraError` saying why not.
+    """An explainer for ``path``; raises `ExplainerUnavailable` or `MissingExtraError` if not.
 
     Checks the file and the llama_cpp import now, so the user hears about a problem at once;
     the (slow) model load itself waits for the first request.

@@ -61,7 +61,9 @@ async def score(pilot: Pilot, text: str) -> None:
 
 
 def run(
-    app: FinlocalApp, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (100, 30)
+    app: FinlocalApp,
+    scenario: Callable[[Pilot], Awaitable[None]],
+    size: tuple[int, int] = (100, 30),
 ) -> None:
     async def main() -> None:
         async with app.run_test(size=size, notifications=True) as pilot:

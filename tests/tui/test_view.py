@@ -42,8 +42,11 @@ def test_label_tags_read_without_colour() -> None:
 
 
 def test_filters() -> None:
-    assert [r.index for r in visible(RESULTS, LabelFilter.POSITIVE, SortOrder.DOCUMENT, 0.6)] == [0, 3]
-    assert [r.index for r in visible(RESULTS, LabelFilter.REVIEW, SortOrder.DOCUMENT, 0.6)] == [2]
+    def kept(f: LabelFilter) -> list[int]:
+        return [r.index for r in visible(RESULTS, f, SortOrder.DOCUMENT, 0.6)]
+
+    assert kept(LabelFilter.POSITIVE) == [0, 3]
+    assert kept(LabelFilter.REVIEW) == [2]
     assert len(visible(RESULTS, LabelFilter.ALL, SortOrder.DOCUMENT, 0.6)) == 4
 
 

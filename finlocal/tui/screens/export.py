@@ -43,7 +43,8 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     def _format_changed(self, event: RadioSet.Changed) -> None:
         self.format = ExportFormat(event.pressed.name)
         path_input = self.query_one("#export-path", Input)
-        path_input.value = ExportFormat.strip_suffix(path_input.value or self.stem) + self.format.suffix
+        stem = ExportFormat.strip_suffix(path_input.value or self.stem)
+        path_input.value = stem + self.format.suffix
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")

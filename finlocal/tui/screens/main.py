@@ -47,7 +47,6 @@ from finlocal.tui.screens.open_file import OpenFileScreen
 from finlocal.tui.session import score_in_chunks
 from finlocal.tui.view import (
     LabelFilter,
-    SortOrder,
     label_tag,
     most_negative,
     most_positive,
@@ -254,7 +253,9 @@ class MainScreen(Screen[None]):
             message.done,
             message.total,
         )
-        self.input_panel.set_hint(f"Scoring… {message.done}/{message.total} sentences (esc cancels)")
+        self.input_panel.set_hint(
+            f"Scoring… {message.done}/{message.total} sentences (esc cancels)"
+        )
         if message.done == len(message.results) and not self.input_panel.has_focus_within:
             self.table.focus()  # the first rows are in: move to them (once per run)
 

@@ -155,7 +155,9 @@ class DetailPanel(VerticalScroll):
         llm.display = self._llm is not None
         llm.update(self._llm or "")
 
-    def _update_parts(self, report: DocumentReport | None, progress: tuple[int, int] | None) -> None:
+    def _update_parts(
+        self, report: DocumentReport | None, progress: tuple[int, int] | None
+    ) -> None:
         result = self.result
         parts = {
             "#detail-heading": Text("No sentence selected.", style="dim"),
