@@ -117,8 +117,9 @@ def batch_calibrate(
 ) -> tuple[list[Judgement], dict[str, dict[str, float]]]:
     """Batch calibration (Zhou et al., 2023): divide each teacher's label probabilities by
     their mean over the run's sentences and relabel by the argmax. Uses no gold labels; it
-    removes a small model's bias toward one label word. Judgements without probabilities pass
-    through unchanged. Returns the new judgements and each teacher's prior."""
+    removes a small model's bias toward one label word. A judgement whose label changes loses
+    its rationale and evidence (they argued for the old label). Judgements without
+    probabilities pass through unchanged. Returns the new judgements and each teacher's prior."""
     sums: dict[str, dict[str, float]] = defaultdict(lambda: {lab: 0.0 for lab in LABELS})
     counts: Counter[str] = Counter()
     for j in judgements:
@@ -135,7 +136,12 @@ def batch_calibrate(
             norm = sum(scaled.values())
             probs = {lab: v / norm for lab, v in scaled.items()}
             label = Label(max(LABELS, key=lambda lab: probs[lab]))
-            j = replace(j, probs=probs, label=label, extra={**j.extra, "batch_prior": prior})
+            extra = {**j.extra, "batch_prior": prior}
+            if label is not j.label and j.rationale:
+                # The rationale argued for the old label: it cannot explain the new one.
+                j = replace(j, rationale=None, evidence=())
+                extra["rationale_dropped"] = True
+            j = replace(j, probs=probs, label=label, extra=extra)
         out.append(j)
     return out, priors
 

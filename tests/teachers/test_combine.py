@@ -85,7 +85,8 @@ def test_batch_calibration_removes_a_label_bias() -> None:
     biased = [
         Judgement.accepted(f"s{i}", teacher_id="a", prompt_version="v", label=Label.NEGATIVE,
                            probs={"negative": 0.6, "neutral": 0.1 + 0.1 * (i % 2),
-                                  "positive": 0.3 - 0.1 * (i % 2)})
+                                  "positive": 0.3 - 0.1 * (i % 2)},
+                           rationale="Bad news.", evidence=(f"s{i}",))
         for i in range(4)
     ]
     other = Judgement.accepted("s0", teacher_id="b", prompt_version="v", label=Label.POSITIVE)
@@ -93,4 +94,5 @@ def test_batch_calibration_removes_a_label_bias() -> None:
     assert priors["a"]["negative"] == pytest.approx(0.6)
     assert [j.label.value for j in out[:4]] == ["positive", "neutral", "positive", "neutral"]
     assert all(sum(j.probs.values()) == pytest.approx(1.0) for j in out[:4])
+    assert all(j.rationale is None and j.evidence == () for j in out[:4])  # label changed
     assert out[4] is other  # no probabilities: unchanged
