@@ -53,6 +53,14 @@ def resolve_model_dir(model: Path | None = None) -> Path:
     return bundled
 
 
+def default_threads() -> int:
+    """The cores this process may run on (its CPU affinity), else the machine's core count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class _Window:
     text: int  # index of the text in the call
@@ -114,7 +122,7 @@ class OnnxClassifier:
         model_dir = Path(model_dir)
         manifest = read_manifest(model_dir, verify=True)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
