@@ -48,16 +48,18 @@ def _argmax(p: dict[str, float]) -> str:
     return max(LABELS, key=lambda lab: p[lab])
 
 
-def _teacher(model: KnownGGUF, *, few_shot: bool, mode: LlamaMode, threads: int,
-             reuse: bool = True) -> LlamaCppTeacher:
+def _teacher(model: KnownGGUF, fmt: PromptFormat, *, few_shot: bool, mode: LlamaMode,
+             threads: int, reuse: bool = True) -> LlamaCppTeacher:
     return LlamaCppTeacher(LlamaConfig(
         model_path=model.path(), mode=mode, few_shot=few_shot, n_threads=threads,
-        reuse_prefix=reuse, prompt_format=PromptFormat.AUTO, name=model.value,
+        reuse_prefix=reuse, prompt_format=fmt, name=model.value,
     ))
 
 
-def logprob_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
-    teacher = _teacher(model, few_shot=few_shot, mode=LlamaMode.LOGPROB, threads=threads)
+def logprob_run(
+    model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int
+) -> dict[str, Any]:
+    teacher = _teacher(model, fmt, few_shot=few_shot, mode=LlamaMode.LOGPROB, threads=threads)
     try:
         start = time.perf_counter()
         teacher.label_probs(sample[0].text)  # evaluates the fixed prefix once (not timed below)
@@ -90,8 +92,10 @@ def logprob_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) ->
         teacher.close()
 
 
-def generate_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
-    teacher = _teacher(model, few_shot=few_shot, mode=LlamaMode.GENERATE, threads=threads)
+def generate_run(
+    model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int
+) -> dict[str, Any]:
+    teacher = _teacher(model, fmt, few_shot=few_shot, mode=LlamaMode.GENERATE, threads=threads)
     try:
         teacher.label_probs(sample[0].text)
         start = time.perf_counter()
@@ -133,10 +137,12 @@ def generate_run(model: KnownGGUF, few_shot: bool, sample: list, threads: int) -
     }
 
 
-def reuse_run(model: KnownGGUF, sample: list, threads: int) -> dict[str, Any]:
+def reuse_run(model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(sample)}
     for reuse in (True, False):
-        teacher = _teacher(model, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads, reuse=reuse)
+        teacher = _teacher(
+            model, fmt, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads, reuse=reuse
+        )
         try:
             teacher.label_probs(sample[0].text)
             start = time.perf_counter()
@@ -158,7 +164,10 @@ def main() -> None:
     parser.add_argument("--gen-n", type=int, default=40)
     parser.add_argument("--reuse-n", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--models", default="smollm2,gemma3")
+    parser.add_argument("--configs", default="smollm2:auto,gemma3:auto,gemma3:plain",
+                        help="MODEL:FORMAT pairs measured in log-prob mode")
+    parser.add_argument("--gen-configs", default="smollm2:auto,gemma3:plain",
+                        help="MODEL:FORMAT pairs measured in generation mode and for prefix reuse")
     parser.add_argument("--shots", default="few,zero")
     parser.add_argument("--skip", default="", help="comma list among logprob,generate,reuse")
     parser.add_argument("--out", type=Path, default=Path("bench/results/teachers.json"))
@@ -188,24 +197,31 @@ def main() -> None:
         args.out.write_text(json.dumps(results, indent=2) + "\n")
 
     skip = set(filter(None, args.skip.split(",")))
-    for name in args.models.split(","):
-        model = KnownGGUF(name)
-        for shots in args.shots.split(","):
-            few = shots == "few"
-            key = f"{model.value}/{shots}-shot"
-            if "logprob" not in skip:
+
+    def configs(text: str) -> list[tuple[KnownGGUF, PromptFormat]]:
+        pairs = [item.split(":") for item in text.split(",") if item]
+        return [(KnownGGUF(m), PromptFormat(f)) for m, f in pairs]
+
+    shots = [s == "few" for s in args.shots.split(",")]
+    if "logprob" not in skip:
+        for model, fmt in configs(args.configs):
+            for few in shots:
+                key = f"{model.value}/{fmt.value}/{'few' if few else 'zero'}-shot"
                 log.info("logprob %s", key)
-                results["logprob"][key] = logprob_run(model, few, sample, args.threads)
+                results["logprob"][key] = logprob_run(model, fmt, few, sample, args.threads)
                 save()
-            if "generate" not in skip:
+    for model, fmt in configs(args.gen_configs):
+        if "generate" not in skip:
+            for few in shots:
+                key = f"{model.value}/{fmt.value}/{'few' if few else 'zero'}-shot"
                 log.info("generate %s", key)
-                results["generate"][key] = generate_run(model, few, gen_sample, args.threads)
+                results["generate"][key] = generate_run(model, fmt, few, gen_sample, args.threads)
                 save()
         if "reuse" not in skip:
-            log.info("prefix reuse %s", model.value)
-            results["prefix_reuse"][model.value] = reuse_run(model, reuse_sample, args.threads)
+            key = f"{model.value}/{fmt.value}"
+            log.info("prefix reuse %s", key)
+            results["prefix_reuse"][key] = reuse_run(model, fmt, reuse_sample, args.threads)
             save()
-
 
 if __name__ == "__main__":
     main()

@@ -15,9 +15,10 @@ from enum import Enum
 from itertools import combinations
 from typing import Any
 
-from finlocal.predictions import Span
 from finlocal.train.judgement import LABELS, Judgement, Label
 from finlocal.train.validation import locate
+
+from finlocal.predictions import Span
 
 
 class Vote(str, Enum):

@@ -19,13 +19,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from finlocal.errors import InputError
 from finlocal.train.combine import CombinedRow, Vote, agreement_stats, batch_calibrate, combine
 from finlocal.train.judgement import LABELS, Judgement, sentence_hash
 from finlocal.train.store import JudgementStore
 from finlocal.train.teachers.base import Teacher
+
+from finlocal.errors import InputError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +181,7 @@ class _Progress:
                 console=Console(stderr=True),
             )
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         if self._bar is not None:
             self._bar.start()
         return self

@@ -22,8 +22,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from finlocal.train.judgement import Judgement, sentence_hash
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS judgements (
@@ -88,7 +92,7 @@ class JudgementStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
 
-    def __enter__(self) -> JudgementStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

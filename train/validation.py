@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from finlocal.predictions import Span
 from finlocal.train.judgement import Label, RejectReason
 from finlocal.train.prompt import EVIDENCE_MAX_CHARS, EVIDENCE_MAX_ITEMS, RATIONALE_MAX_CHARS
+
+from finlocal.predictions import Span
 
 
 @dataclass(frozen=True)

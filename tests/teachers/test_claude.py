@@ -13,15 +13,16 @@ import pytest
 anthropic = pytest.importorskip("anthropic")
 httpx2 = pytest.importorskip("httpx2")
 
-from finlocal.errors import InputError  # noqa: E402
-from finlocal.train.judgement import Label, RejectReason  # noqa: E402
-from finlocal.train.store import JudgementStore  # noqa: E402
-from finlocal.train.teachers.claude import (  # noqa: E402
+from finlocal.train.judgement import Label, RejectReason
+from finlocal.train.store import JudgementStore
+from finlocal.train.teachers.claude import (
     TOOL_NAME,
     ClaudeConfig,
     ClaudeError,
     ClaudeTeacher,
 )
+
+from finlocal.errors import InputError
 
 SENT_POS = "Operating profit rose to EUR 13.1 mn."
 SENT_NEG = "The company will cut 45 jobs."

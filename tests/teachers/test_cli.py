@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 pytest.importorskip("llama_cpp")
 
-from finlocal.cli import cli  # noqa: E402
-from finlocal.train.teachers.spec import Backend, TeacherSpec  # noqa: E402
-from finlocal.errors import InputError  # noqa: E402
+from finlocal.train.teachers.spec import Backend, TeacherSpec
+
+from finlocal.cli import cli
+from finlocal.errors import InputError
 
 
 def _input(tmp_path: Path, sentences: tuple[str, ...]) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from finlocal.train.combine import (
     Vote,
     agreement_stats,

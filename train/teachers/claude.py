@@ -23,11 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from finlocal.errors import FinlocalError, InputError, require
 from finlocal.train.judgement import Judgement, RejectReason, Usage, sentence_hash
 from finlocal.train.prompt import REPLY_SCHEMA, Prompt
 from finlocal.train.store import JudgementStore, PendingBatch
 from finlocal.train.validation import Invalid, validate_reply
+
+from finlocal.errors import FinlocalError, InputError, require
 
 log = logging.getLogger(__name__)
 

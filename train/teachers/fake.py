@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
 from finlocal.train.prompt import Prompt
@@ -23,7 +23,7 @@ class FakeTeacher:
     """
 
     name: str = "fake"
-    prompt: Prompt = Prompt()
+    prompt: Prompt = field(default_factory=Prompt)
     delay_s: float = 0.0
     reject_every: int = 0
     with_probs: bool = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from itertools import pairwise
 from typing import Any
 
 from finlocal.train.prompt import REPLY_SCHEMA
@@ -68,7 +69,7 @@ def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
     words = [_literal(_json_body(m.group())) for m in matches]
     seps = [
         _literal(_json_body(sentence[a.end() : b.start()])) if a.end() < b.start() else ""
-        for a, b in zip(matches, matches[1:])
+        for a, b in pairwise(matches)
     ]
     rules = []
     n = len(words)

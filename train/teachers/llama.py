@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from finlocal.errors import InputError, require
 from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
 from finlocal.train.prompt import LABEL_LEAD_IN, Prompt
 from finlocal.train.teachers.grammar import reply_grammar
 from finlocal.train.validation import Invalid, validate_raw
+
+from finlocal.errors import InputError, require
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from finlocal.errors import InputError
 from finlocal.train.teachers.base import Teacher
 from finlocal.train.teachers.claude import ClaudeConfig
 from finlocal.train.teachers.llama import LlamaConfig, LlamaMode, PromptFormat
+
+from finlocal.errors import InputError
 
 
 class Backend(str, Enum):
