@@ -150,19 +150,6 @@ def batch_calibrate(
 # -- agreement statistics -------------------------------------------------------------------
 
 
-def weighted_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    """Support-weighted F1 over the labels present in ``gold``."""
-    support = Counter(gold)
-    score = 0.0
-    for lab, n in support.items():
-        tp = sum(1 for g, p in zip(gold, pred) if g == lab and p == lab)
-        fp = sum(1 for g, p in zip(gold, pred) if g != lab and p == lab)
-        fn = n - tp
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        score += f1 * n
-    return score / len(gold) if gold else 0.0
-
-
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     n = len(a)
     if n == 0:
@@ -174,12 +161,12 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 def gold_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
-    n = len(gold)
-    return {
-        "n": n,
-        "accuracy": sum(g == p for g, p in zip(gold, pred)) / n if n else 0.0,
-        "weighted_f1": weighted_f1(gold, pred),
-    }
+    """Accuracy, weighted and macro F1 (the runtime's `classification_metrics`)."""
+    from finlocal.evaluation import classification_metrics
+
+    m = classification_metrics(gold, pred, LABELS)
+    return {"n": m.n, "accuracy": m.accuracy, "weighted_f1": m.f1_weighted,
+            "macro_f1": m.f1_macro}
 
 
 def agreement_stats(

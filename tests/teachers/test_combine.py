@@ -9,7 +9,7 @@ from finlocal.train.combine import (
     batch_calibrate,
     cohen_kappa,
     combine,
-    weighted_f1,
+    gold_scores,
 )
 from finlocal.train.judgement import Judgement, Label, RejectReason
 
@@ -65,7 +65,7 @@ def test_rejections_do_not_vote() -> None:
 
 
 def test_statistics() -> None:
-    assert weighted_f1(["a", "a", "b"], ["a", "a", "b"]) == 1.0
+    assert gold_scores(["neutral", "positive"], ["neutral", "positive"])["weighted_f1"] == 1.0
     assert cohen_kappa(["a", "b"], ["a", "b"]) == 1.0
     s2 = "Sales were flat."
     by = {
