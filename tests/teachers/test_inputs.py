@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from finlocal.train.labelling import InputFormat, InputRow, read_inputs
 
 from finlocal.errors import InputError
-from finlocal.train.labelling import InputFormat, InputRow, read_inputs
 
 
 def test_jsonl_with_gold_and_duplicates(tmp_path: Path) -> None:
