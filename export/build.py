@@ -53,6 +53,7 @@ def export_checkpoint(
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
+    max_bytes: int | None = None,
 ) -> ExportResult:
     import torch
 
@@ -91,14 +92,15 @@ def export_checkpoint(
             hidden_size=int(model.encoder.config.hidden_size),
             threads=threads, settings=settings,
         )
-        chosen = choose(trials)
+        chosen = choose(trials, max_bytes)
         if report_file is not None:
             _write_report(report_file, trials, chosen, fp32_parity, split, threads)
         if chosen is None:
             best = max(trials, key=lambda t: t.parity.label_agreement)
             raise ParityError(
-                f"parity gate failed for every int8 setting tried ({len(trials)}); best: "
-                f"{best.settings.name}: {best.parity.summary()}. Nothing was written to {out}."
+                f"no int8 setting passed the parity gate within the size limit ({len(trials)} "
+                f"tried, max {max_bytes} bytes); best: {best.settings.name} "
+                f"({best.size_bytes} bytes): {best.parity.summary()}. Nothing was written to {out}."
             )
         enforce(chosen.parity)
         int8 = quantized_path(work / "int8", chosen.settings)
@@ -124,8 +126,9 @@ def export_checkpoint(
                 **asdict(chosen.settings),
                 "op_types": list(chosen.settings.op_types),
                 "candidates": len(trials),
-                "selection": "pass the parity gate; within 0.5 pt of the best label agreement; "
-                             "fastest at batch 32",
+                "selection": "pass the parity gate and the size limit; within 0.5 pt of the best "
+                             "label agreement; fastest at batch 32",
+                "max_bytes": max_bytes,
             },
             base_model={
                 "backbone": backbone,

@@ -28,23 +28,12 @@ class Metrics:
     n: int
 
 
-def label_metrics(gold: np.ndarray, pred: np.ndarray, n_labels: int = len(LABELS)) -> Metrics:
-    """Accuracy, support-weighted F1 and macro F1 (labels absent from gold and pred score 0)."""
-    f1s, support = [], []
-    for k in range(n_labels):
-        tp = float(np.sum((pred == k) & (gold == k)))
-        fp = float(np.sum((pred == k) & (gold != k)))
-        fn = float(np.sum((pred != k) & (gold == k)))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-        support.append(float(np.sum(gold == k)))
-    f1 = np.array(f1s)
-    weights = np.array(support) / max(1.0, float(np.sum(support)))
-    return Metrics(
-        accuracy=float(np.mean(gold == pred)) if len(gold) else 0.0,
-        f1_weighted=float(np.sum(f1 * weights)),
-        f1_macro=float(np.mean(f1)),
-        n=int(len(gold)),
-    )
+def label_metrics(gold: np.ndarray, pred: np.ndarray, labels: tuple[str, ...] = LABELS) -> Metrics:
+    """Accuracy, weighted and macro F1 of label indices (the runtime's `classification_metrics`)."""
+    from finlocal.evaluation import classification_metrics
+
+    m = classification_metrics([labels[i] for i in gold], [labels[i] for i in pred], labels)
+    return Metrics(accuracy=m.accuracy, f1_weighted=m.f1_weighted, f1_macro=m.f1_macro, n=m.n)
 
 
 def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 15) -> float:

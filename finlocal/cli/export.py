@@ -21,7 +21,11 @@ from finlocal.errors import require
               help="Threads for timing the int8 candidates.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the quantization comparison (every setting tried) to this JSON file.")
-def command(checkpoint: Path, out: Path, val_data: Path | None, threads: int, report: Path | None) -> None:
+@click.option("--max-size-mb", type=click.FloatRange(min=1), default=55.0, show_default=True,
+              help="Reject int8 settings whose model.onnx is larger (the bundled model must fit in "
+                   "60 MB with its tokenizer).")
+def command(checkpoint: Path, out: Path, val_data: Path | None, threads: int, report: Path | None,
+            max_size_mb: float) -> None:
     """Export a `finlocal train fit` checkpoint to an int8 ONNX model directory.
 
     Exports fp32 ONNX with Optimum, quantizes it to int8 with every candidate setting, keeps
@@ -33,7 +37,8 @@ def command(checkpoint: Path, out: Path, val_data: Path | None, threads: int, re
         require(module, extra, "finlocal export")
     from finlocal.export.build import export_checkpoint
 
-    result = export_checkpoint(checkpoint, out, val_data=val_data, threads=threads, report_file=report)
+    result = export_checkpoint(checkpoint, out, val_data=val_data, threads=threads, report_file=report,
+                               max_bytes=int(max_size_mb * 1024 * 1024))
     click.echo(json.dumps({
         "out": str(result.out_dir),
         "quantization": result.chosen.settings.name,

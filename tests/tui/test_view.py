@@ -137,3 +137,16 @@ def test_docs_list_every_action() -> None:
         assert f"| `{_key_names(action.keys)}` | {action.title} | {action.help} |" in doc, (
             f"docs/tui.md is missing the row for {action.action!r}"
         )
+
+
+def test_row_mailbox_coalesces_and_always_delivers_the_last_chunk() -> None:
+    from finlocal.tui.session import RowMailbox
+
+    box = RowMailbox(min_interval_s=3600)
+    assert box.put([RESULTS[0]], 1, 4)  # first rows: tell the UI at once
+    assert not box.put([RESULTS[1]], 2, 4)  # a notice is in flight
+    assert box.take() == ([RESULTS[0], RESULTS[1]], 2, 4)
+    assert not box.put([RESULTS[2]], 3, 4)  # too soon after the last notice
+    assert box.put([RESULTS[3]], 4, 4)  # but the last chunk always gets through
+    assert box.take() == ([RESULTS[2], RESULTS[3]], 4, 4)
+    assert box.take() == ([], 4, 4)
