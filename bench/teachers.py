@@ -8,13 +8,15 @@ For each model (SmolLM2-135M-Instruct, Gemma 3 270M) and each prompt (few-shot, 
   seconds per sentence;
 - generation mode on ``--gen-n`` sentences: valid-JSON rate, verbatim-evidence rate, rejection
   reasons, accuracy, seconds and output tokens per sentence;
+- unconstrained generation (same prompt, no grammar) on ``--free-n`` sentences: valid-JSON rate
+  and validation failures, the baseline the grammar removes;
 - prefix reuse: seconds per sentence in log-prob mode with and without the KV-cache reuse of
   the fixed prefix, on ``--reuse-n`` sentences.
 
 Results go to ``bench/results/teachers.json`` (rewritten after every measurement, so a partial
 run still leaves numbers). Run with ``OMP_WAIT_POLICY=PASSIVE``; threads via ``--threads``.
 
-    python bench/teachers.py --n 300 --gen-n 40 --reuse-n 10
+    python bench/teachers.py --n 300 --gen-n 30 --free-n 15 --reuse-n 10
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ from finlocal.train.teachers.llama import (
     LlamaCppTeacher,
     LlamaMode,
     PromptFormat,
+    _Timing,
     calibrate,
 )
 from finlocal.train.teachers.spec import KnownGGUF
-from finlocal.train.validation import locate
+from finlocal.train.validation import Invalid, locate, validate_raw
 
 log = logging.getLogger("bench.teachers")
 
@@ -49,10 +52,10 @@ def _argmax(p: dict[str, float]) -> str:
 
 
 def _teacher(model: KnownGGUF, fmt: PromptFormat, *, few_shot: bool, mode: LlamaMode,
-             threads: int, reuse: bool = True) -> LlamaCppTeacher:
+             threads: int, reuse: bool = True, max_new_tokens: int = 768) -> LlamaCppTeacher:
     return LlamaCppTeacher(LlamaConfig(
         model_path=model.path(), mode=mode, few_shot=few_shot, n_threads=threads,
-        reuse_prefix=reuse, prompt_format=fmt, name=model.value,
+        reuse_prefix=reuse, prompt_format=fmt, name=model.value, max_new_tokens=max_new_tokens,
     ))
 
 
@@ -137,6 +140,48 @@ def generate_run(
     }
 
 
+def unconstrained_run(
+    model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int, max_tokens: int = 200
+) -> dict[str, Any]:
+    """The same few-shot prompt without the grammar: how often a free reply is valid JSON,
+    passes validation, and quotes its evidence verbatim (what the constrained path fixes)."""
+    teacher = _teacher(model, fmt, few_shot=True, mode=LlamaMode.GENERATE, threads=threads,
+                       max_new_tokens=max_tokens)
+    parsed = ok = with_evidence = verbatim = 0
+    reasons: dict[str, int] = {}
+    start = time.perf_counter()
+    try:
+        for ex in sample:
+            reply, _ = teacher._generate(teacher.prompt_tokens(ex.text), None, 0.0, _Timing())
+            text = reply.decode("utf-8", errors="replace").strip()
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError:
+                data = None
+            if isinstance(data, dict):
+                parsed += 1
+                evidence = data.get("evidence")
+                if isinstance(evidence, list) and evidence:
+                    with_evidence += 1
+                    verbatim += all(isinstance(e, str) and locate(ex.text, e) for e in evidence)
+            verdict = validate_raw(ex.text, text)
+            if isinstance(verdict, Invalid):
+                reasons[verdict.reason.value] = reasons.get(verdict.reason.value, 0) + 1
+            else:
+                ok += 1
+    finally:
+        teacher.close()
+    n = len(sample)
+    return {
+        "n": n,
+        "valid_json_rate": parsed / n,
+        "ok_rate": ok / n,
+        "rejection_reasons": reasons,
+        "verbatim_evidence_rate": verbatim / max(1, with_evidence),
+        "seconds_per_sentence": round((time.perf_counter() - start) / n, 3),
+    }
+
+
 def reuse_run(model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(sample)}
     for reuse in (True, False):
@@ -162,6 +207,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_fpb_path())
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--gen-n", type=int, default=40)
+    parser.add_argument("--free-n", type=int, default=15)
     parser.add_argument("--reuse-n", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--configs", default="smollm2:auto,gemma3:auto,gemma3:plain",
@@ -169,7 +215,8 @@ def main() -> None:
     parser.add_argument("--gen-configs", default="smollm2:auto,gemma3:plain",
                         help="MODEL:FORMAT pairs measured in generation mode and for prefix reuse")
     parser.add_argument("--shots", default="few,zero")
-    parser.add_argument("--skip", default="", help="comma list among logprob,generate,reuse")
+    parser.add_argument("--skip", default="",
+                        help="comma list among logprob,generate,unconstrained,reuse")
     parser.add_argument("--out", type=Path, default=Path("bench/results/teachers.json"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -185,11 +232,11 @@ def main() -> None:
         "gen_n": len(gen_sample),
         "threads": args.threads,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)",
-        "logprob": {}, "generate": {}, "prefix_reuse": {},
+        "logprob": {}, "generate": {}, "prefix_reuse": {}, "unconstrained": {},
     }
     if args.out.exists():  # keep what an earlier (partial) run measured
         old = json.loads(args.out.read_text())
-        for key in ("logprob", "generate", "prefix_reuse"):
+        for key in ("logprob", "generate", "prefix_reuse", "unconstrained"):
             results[key].update(old.get(key, {}))
 
     def save() -> None:
@@ -217,6 +264,13 @@ def main() -> None:
                 log.info("generate %s", key)
                 results["generate"][key] = generate_run(model, fmt, few, gen_sample, args.threads)
                 save()
+        if "unconstrained" not in skip:
+            key = f"{model.value}/{fmt.value}/few-shot"
+            log.info("unconstrained generation %s", key)
+            results["unconstrained"][key] = unconstrained_run(
+                model, fmt, gen_sample[: args.free_n], args.threads
+            )
+            save()
         if "reuse" not in skip:
             key = f"{model.value}/{fmt.value}"
             log.info("prefix reuse %s", key)

@@ -362,11 +362,15 @@ class LlamaCppTeacher:
         return {lab: w / norm for lab, w in weights.items()}
 
     def _generate(
-        self, tokens: list[int], grammar_text: str, temperature: float, timing: _Timing
+        self, tokens: list[int], grammar_text: str | None, temperature: float, timing: _Timing
     ) -> tuple[bytes, bool]:
-        """Constrained generation from ``tokens``; returns (reply bytes, finished)."""
+        """Generation from ``tokens``, constrained by ``grammar_text`` unless it is None (the
+        benchmark's unconstrained baseline); returns (reply bytes, finished)."""
         llm = self.llm
-        grammar = self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
+        grammar = (
+            self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
+            if grammar_text is not None else None
+        )
         if not self.config.reuse_prefix:
             llm.reset()
         out: list[int] = []
