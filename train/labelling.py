@@ -338,7 +338,7 @@ def run_labelling(
     sentences = [r.text for r in rows]
     with JudgementStore(config.out_dir / STORE_NAME) as store, _Progress(config.progress) as bar:
         for teacher in teachers:
-            counts = store.count(teacher.teacher_id)
+            counts = store.count(teacher.teacher_id, teacher.prompt_version)
             todo = store.pending(
                 teacher.teacher_id, teacher.prompt_version, sentences,
                 retry_rejected=config.retry_rejected,

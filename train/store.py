@@ -171,9 +171,14 @@ class JudgementStore:
         for (data,) in self._db.execute(query + " ORDER BY rowid", params):
             yield Judgement.from_dict(json.loads(data))
 
-    def count(self, teacher_id: str | None = None) -> Counter[str]:
+    def count(
+        self, teacher_id: str | None = None, prompt_version: str | None = None
+    ) -> Counter[str]:
         """Counts by status, plus ``rejected:<reason>`` per rejection reason."""
-        where, params = ("WHERE teacher_id = ?", (teacher_id,)) if teacher_id else ("", ())
+        filters = {"teacher_id": teacher_id, "prompt_version": prompt_version}
+        clauses = {column: value for column, value in filters.items() if value is not None}
+        where = ("WHERE " + " AND ".join(f"{c} = ?" for c in clauses)) if clauses else ""
+        params = tuple(clauses.values())
         counts: Counter[str] = Counter()
         query = f"SELECT status, reject_reason, COUNT(*) FROM judgements {where} GROUP BY 1, 2"
         for status, reason, n in self._db.execute(query, params):
