@@ -150,3 +150,29 @@ def test_row_mailbox_coalesces_and_always_delivers_the_last_chunk() -> None:
     assert box.put([RESULTS[3]], 4, 4)  # but the last chunk always gets through
     assert box.take() == ([RESULTS[2], RESULTS[3]], 4, 4)
     assert box.take() == ([], 4, 4)
+
+
+def test_background_threads_run_at_lower_priority() -> None:
+    import os
+    import sys
+    import threading
+
+    import pytest
+
+    from finlocal.tui.screens.main import BACKGROUND_NICENESS, lower_thread_priority
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread priorities are a Linux feature")
+    seen: list[int] = []
+    ui_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def worker() -> None:
+        before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        lower_thread_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - before)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen in ([BACKGROUND_NICENESS], [0])  # 0 only when already at the lowest priority
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ui_before  # UI untouched

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +74,26 @@ SHORT_LAYOUT_LINES = 30
 """Below this height the input and detail panels shrink so the table keeps ~8 rows at 80×24."""
 
 ExplainerFactory = Callable[[], Explainer]
+
+BACKGROUND_NICENESS = 5
+"""How much lower than the UI thread the model's threads run (Linux), so keys stay prompt."""
+
+
+def lower_thread_priority() -> None:
+    """Lower the calling thread's scheduling priority, where the OS allows per-thread nice.
+
+    On Linux every thread has its own nice value and new threads inherit their creator's, so a
+    worker that does this before it loads the model also lowers onnxruntime's thread pool. Other
+    systems keep the default priority.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, current + BACKGROUND_NICENESS))
+    except OSError as exc:
+        log.debug("could not lower the worker's priority: %s", exc)
 
 
 class MainScreen(Screen[None]):
@@ -157,6 +179,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="model", exit_on_error=False)
     def _load_model_in_background(self) -> None:
+        lower_thread_priority()  # onnxruntime's pool threads, created here, inherit it
         try:
             self._ensure_model()
         except FinlocalError as exc:
@@ -188,6 +211,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _score(self, run: int, text: str | None, path: Path | None, source: str) -> None:
         worker = get_current_worker()
+        lower_thread_priority()
         try:
             if path is not None:
                 document = read_path(path)
@@ -310,6 +334,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="explain", exit_on_error=False)
     def _explain(self, explainer: Explainer, result: SentenceResult) -> None:
         worker = get_current_worker()
+        lower_thread_priority()  # and llama.cpp's threads, started from this one
         p = result.prediction
         request = ExplainRequest(result.text, p.label, dict(p.scores),
                                  tuple(span.text for span in p.evidence))
