@@ -5,7 +5,6 @@ Update after an intended change with ``pytest tests/tui --snapshot-update`` and 
 
 from __future__ import annotations
 
-import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import REPORT, make_app, wait_for
@@ -76,11 +75,10 @@ def test_export_dialog(snap_compare, fixed_clock) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.parametrize("width", [100])
-def test_explanation_streamed(snap_compare, fixed_clock, width: int) -> None:
+def test_explanation_streamed(snap_compare, fixed_clock) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _scored(pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: "positive." in pilot.app.main.detail.explanation, "answer")
 
-    assert snap_compare(make_app(), terminal_size=(width, 30), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
