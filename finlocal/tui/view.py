@@ -135,19 +135,6 @@ def most_positive(results: Sequence[SentenceResult]) -> SentenceResult | None:
     return min(results, key=SortOrder.MOST_POSITIVE.key(), default=None)
 
 
-def tone_series(results: Sequence[SentenceResult], width: int) -> list[float]:
-    """Tone along the document: the mean sentence tone in ``width`` (or fewer) equal slices."""
-    ordered = sorted(results, key=lambda r: r.index)
-    if not ordered or width <= 0:
-        return []
-    buckets = min(width, len(ordered))
-    series = []
-    for b in range(buckets):
-        part = ordered[b * len(ordered) // buckets : (b + 1) * len(ordered) // buckets]
-        series.append(sum(tone(r.prediction) for r in part) / len(part))
-    return series
-
-
 def one_line(text: str, limit: int = 240) -> str:
     """A sentence squeezed onto one table line (newlines and runs of spaces collapsed)."""
     flat = " ".join(text.split())

@@ -15,7 +15,6 @@ from finlocal.tui.view import (
     most_positive,
     next_member,
     one_line,
-    tone_series,
     visible,
 )
 from finlocal.tui.widgets.summary_panel import bucket_means
@@ -69,9 +68,9 @@ def test_cycling_wraps() -> None:
 
 
 def test_tone_along_the_document() -> None:
-    assert tone_series(RESULTS, 2) == [(0.6 - 0.85) / 2, (0.0 + 0.95) / 2]
-    assert bucket_means([1.0, 0.0, -1.0], 10) == [1.0, 0.0, -1.0]
+    assert bucket_means([1.0, 0.0, -1.0], 6) == [1.0, 1.0, 0.0, 0.0, -1.0, -1.0]
     assert bucket_means([1.0, 0.0, -1.0, -1.0], 2) == [0.5, -1.0]
+    assert len(bucket_means([0.5] * 7, 80)) == 80
     assert bucket_means([], 5) == []
 
 

@@ -19,15 +19,18 @@ BARS = "▁▂▃▄▅▆▇█"
 
 
 def bucket_means(values: Sequence[float], width: int) -> list[float]:
-    """``values`` squeezed (or kept) to at most ``width`` points, each the mean of its slice."""
-    if not values or width <= 0:
+    """``values`` resampled to exactly ``width`` points: each point is the mean of the values
+    under it, so a long document is squeezed and a short one stretched across the line."""
+    n = len(values)
+    if not n or width <= 0:
         return []
-    n = min(width, len(values))
-    return [
-        sum(part) / len(part)
-        for b in range(n)
-        if (part := values[b * len(values) // n : (b + 1) * len(values) // n])
-    ]
+    points = []
+    for column in range(width):
+        lo = column * n // width
+        hi = max(lo + 1, (column + 1) * n // width)
+        part = values[lo:hi]
+        points.append(sum(part) / len(part))
+    return points
 
 
 class ToneSparkline(Widget):
