@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -453,5 +454,39 @@ def test_letters_typed_into_the_input_are_text_not_commands() -> None:
         await pilot.press("end", "space", "n", "f", "x")
         assert app.main.input_panel.text.endswith(" nfx")
         assert app.main.table.label_filter is LabelFilter.ALL
+
+    run(app, scenario)
+
+
+class GatedExplainer(FakeExplainer):
+    """Waits for `gate` before its first piece, then for `more` before the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate, self.more = threading.Event(), threading.Event()
+
+    def stream(self, request):  # noqa: ANN001, ANN201
+        self.requests.append(request)
+        self.gate.wait(10)
+        yield "First piece. "
+        self.more.wait(10)
+        yield "Never shown."
+
+
+def test_explanation_waits_visibly_and_escape_cancels_it() -> None:
+    explainer = GatedExplainer()
+    app = make_app(explainer=explainer)
+
+    async def scenario(pilot):
+        await score(pilot, "Net sales rose 12 %.")
+        await pilot.press("x")
+        await pilot.pause()
+        assert "waiting for the model" in screen_text(app)
+        explainer.gate.set()
+        await wait_for(pilot, lambda: "First piece." in app.main.detail.explanation, "a piece")
+        await pilot.press("escape")
+        explainer.more.set()
+        await wait_for(pilot, lambda: "(cancelled)" in app.main.detail.explanation, "the stop")
+        assert "Never shown." not in app.main.detail.explanation
 
     run(app, scenario)

@@ -102,6 +102,7 @@ class DetailPanel(VerticalScroll):
         self.threshold = 0.6
         self._effects: list[OcclusionEffect] | None = None
         self._llm: Text | None = None
+        self._llm_waiting = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No sentence selected. Score a report, then move through the table.",
@@ -132,16 +133,19 @@ class DetailPanel(VerticalScroll):
     def start_explanation(self, header: str) -> None:
         self._llm = Text()
         self._llm.append(header + "\n", style="bold")
+        self._llm_waiting = True
         self._show_llm()
         self.scroll_to_widget(self.query_one("#detail-llm"), animate=False, top=True)
 
     def add_explanation(self, index: int, piece: str) -> None:
         if self._llm is not None and self.result is not None and self.result.index == index:
+            self._llm_waiting = False
             self._llm.append(piece)
             self._show_llm()
 
     def end_explanation(self, index: int, note: str | None) -> None:
         if self._llm is not None and self.result is not None and self.result.index == index:
+            self._llm_waiting = False
             if note:
                 self._llm.append(f"\n{note}", style="dim")
             self._show_llm()
@@ -153,7 +157,12 @@ class DetailPanel(VerticalScroll):
     def _show_llm(self) -> None:
         llm = self.query_one("#detail-llm", Static)
         llm.display = self._llm is not None
-        llm.update(self._llm or "")
+        if self._llm is not None and self._llm_waiting:
+            waiting = self._llm.copy()
+            waiting.append("waiting for the model (the first answer also loads it)…", style="dim")
+            llm.update(waiting)
+        else:
+            llm.update(self._llm or "")
 
     def _update_parts(
         self, report: DocumentReport | None, progress: tuple[int, int] | None
