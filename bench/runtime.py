@@ -9,7 +9,8 @@ Measures, on a generated 1,000-sentence report (written to a temporary directory
 * cold start: from starting ``finlocal score FILE`` in a fresh process to its first output row;
 * peak RSS of that process scoring the whole file (``ru_maxrss`` of the child);
 * with ``--splitter``: finlocal's splitter against pysbd on the gold report of
-  ``tests/runtime/test_splitting.py`` (exact sentence F1) and speed on the 1,000-sentence text.
+  ``tests/runtime/test_splitting.py`` (exact sentence F1) and speed on the 1,000-sentence text;
+  with ``--fpb FILE`` also on Financial PhraseBank sentences joined into one text.
 
 Writes ``bench/results/runtime-<model name>.json`` with the machine (CPU model, cores, threads,
 versions) and prints a table. This is a benchmark, not a test: nothing here asserts a speed.
@@ -118,6 +119,38 @@ def cold_start_and_rss(model: Path, file: Path, threads: int, runs: int = 3) -> 
     return statistics.median(firsts), statistics.median(totals), max(rss)
 
 
+def _row_f1(found: list[str], gold: list[str]) -> float:
+    wanted = set(gold)
+    hits = sum(1 for s in found if s in wanted)
+    p, r = hits / max(len(found), 1), hits / max(len(gold), 1)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def fpb_splitting(path: Path, n: int = 300) -> dict[str, Any]:
+    """Join the first ``n`` FPB sentences with spaces; how many does each splitter recover exactly?
+
+    FPB rows are single sentences (a few hold two), tokenised with spaces (" .", "EUR10 .1 m"),
+    which makes a hard, independent test. pysbd is slow on long texts, hence the small ``n``.
+    """
+    from finlocal.splitting import split_sentences
+
+    rows = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:n]]
+    text = " ".join(rows)
+    t0 = time.perf_counter()
+    found = [s.text for s in split_sentences(text)]
+    result: dict[str, Any] = {"sentences": len(rows), "finlocal": {
+        "row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)}}
+    try:
+        import pysbd
+    except ImportError:
+        return result
+    t0 = time.perf_counter()
+    found = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
+    result["pysbd"] = {"row_f1": round(_row_f1(found, rows), 4),
+                       "seconds": round(time.perf_counter() - t0, 3)}
+    return result
+
+
 def splitter_comparison(text: str) -> dict[str, Any]:
     from finlocal.splitting import split_sentences
 
@@ -167,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--splitter", action="store_true", help="also compare with pysbd")
+    parser.add_argument("--fpb", type=Path, metavar="JSONL",
+                        help="with --splitter: also split joined Financial PhraseBank sentences")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -215,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     if args.splitter:
         results["splitter"] = splitter_comparison(text)
+        if args.fpb:
+            results["splitter"]["fpb_joined"] = fpb_splitting(args.fpb)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"runtime-{classifier.name}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -233,7 +270,12 @@ def main(argv: list[str] | None = None) -> None:
     table.add_row(f"score {len(sentences):,} sentences (process)", f"{total_s:.2f} s")
     table.add_row("peak RSS of finlocal score", f"{rss_mib:.0f} MiB")
     for name, value in results.get("splitter", {}).items():
-        if isinstance(value, dict):
+        if name == "fpb_joined":
+            for splitter in ("finlocal", "pysbd"):
+                if splitter in value:
+                    table.add_row(f"splitter {splitter}: FPB joined, row F1 / time",
+                                  f"{value[splitter]['row_f1']:.3f} / {value[splitter]['seconds']:.2f} s")
+        elif isinstance(value, dict):
             table.add_row(f"splitter {name}: gold F1 / speed",
                           f"{value['gold_f1']:.3f} / {value['sentences_per_s']:,.0f} sentences/s")
     Console().print(table)

@@ -92,6 +92,16 @@ def test_fpb_tokenised_sentences() -> None:
     assert len(split_sentences(text)) == 2
 
 
+def test_fpb_backtick_quotes_and_spaced_decimals() -> None:
+    text = ("Net sales increased to EUR193 .3 m from EUR179 .9 m. `` The priority was cash flow , '' "
+            "CEO Hannu Krook said . ( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today .")
+    assert [s.text for s in split_sentences(text)] == [
+        "Net sales increased to EUR193 .3 m from EUR179 .9 m.",
+        "`` The priority was cash flow , '' CEO Hannu Krook said .",
+        "( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today .",
+    ]
+
+
 def test_heading_then_paragraph_without_blank_line() -> None:
     text = "Financial review\nNet sales rose 4 %. Profit fell."
     assert [s.text for s in split_sentences(text)] == ["Financial review", "Net sales rose 4 %.", "Profit fell."]
