@@ -99,6 +99,12 @@ class OnnxClassifier:
                 f"{self.model_dir}: the manifest lists an evidence head but the ONNX graph has no "
                 "'evidence_logits' output; re-export the model"
             )
+        width = next(o.shape for o in session.get_outputs() if o.name == "logits")[-1]
+        if isinstance(width, int) and width != len(manifest.labels):
+            raise ModelError(
+                f"{self.model_dir}: the ONNX graph gives {width} logits but the manifest lists "
+                f"{len(manifest.labels)} labels {list(manifest.labels)}; re-export the model"
+            )
         self._uses_token_types = "token_type_ids" in inputs
         self._output_names = ["logits"] + (["evidence_logits"] if manifest.has_evidence else [])
         # special tokens around a single sequence, read from the tokenizer's post-processor

@@ -137,3 +137,14 @@ def test_whole_word() -> None:
     assert text[slice(*_whole_word(text, 14, 20))] == "profit"
     assert text[slice(*_whole_word(text, 22, 25))] == "EUR131m"
     assert text[slice(*_whole_word(text, 29, 30))] == "."  # punctuation alone stays itself
+
+
+def test_labels_must_match_the_logits(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from finlocal.manifest import Manifest, read_manifest, write_manifest
+
+    model = _copy(tiny_model_dir, tmp_path)
+    data = read_manifest(model).to_dict()
+    data["labels"] = ["down", "up"]
+    write_manifest(model, Manifest.from_dict(data))
+    with pytest.raises(ModelError, match="3 logits but the manifest lists 2 labels"):
+        OnnxClassifier.load(model, threads=1)
