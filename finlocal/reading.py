@@ -231,8 +231,28 @@ def _read_text_file(path: Path) -> Document:
     return read_bytes(_read_bytes_of(path), str(path))
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in a <meta> tag, when Python knows it."""
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
 def _read_html_file(path: Path) -> Document:
     data = _read_bytes_of(path)
+    charset = _declared_charset(data) if _bom_encoding(data) is None else None
+    if charset is not None and charset != "utf-8" and not looks_binary(data):
+        try:
+            data = data.decode(charset).encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong: fall back to the usual decoding
     text, warnings = _checked_text(data, str(path))
     visible = html_to_text(text)
     if not visible.strip():

@@ -112,6 +112,13 @@ def test_read_html_and_markdown_files(tmp_path: Path) -> None:
     assert read_path(tmp_path / "b.md").text == "# Title\n\nSales rose.\n"
 
 
+def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Umsatz: 5 € – gut</p></body></html>'
+    (tmp_path / "p.html").write_bytes(page.encode("cp1252"))
+    document = read_path(tmp_path / "p.html")
+    assert document.text == "Umsatz: 5 € – gut" and document.warnings == ()
+
+
 def _pdf(path: Path, text: str | None) -> None:
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
