@@ -293,7 +293,7 @@ class MainScreen(Screen[None]):
             f"{len(report.sentences)} sentences scored in {report.total_ms:.0f} ms · "
             "ctrl+r rescore · ctrl+o open · ctrl+s export · F1 help"
         )
-        self.screen.add_class("-has-results")
+        self.add_class("-has-results")
         self.table.focus()
 
     def on_scoring_failed(self, message: ScoringFailed) -> None:
