@@ -15,6 +15,7 @@ with the highest probability of that label, best first.
 from __future__ import annotations
 
 import heapq
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
 from finlocal.splitting import split_sentences
+
+log = logging.getLogger(__name__)
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -293,6 +296,7 @@ def iter_score_documents(
                 if on_sentences is not None:
                     on_sentences(results)
         except InputError as exc:
+            log.debug("%s failed", item.source, exc_info=True)  # the traceback under --debug
             yield DocumentOutcome(item.source, error=str(exc))
             continue
         report = builder.finish()

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import InputError
-from finlocal.evaluation import LabelledText, classification_metrics, evaluate, read_labelled
+from finlocal.evaluation import (
+    LabelledText,
+    classification_metrics,
+    evaluate,
+    read_labelled,
+)
 
 LABELS = ("negative", "neutral", "positive")
 

@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 
 from finlocal.errors import ModelError
-from finlocal.model import OnnxClassifier, _window_starts, merge_spans, resolve_model_dir
+from finlocal.model import (
+    OnnxClassifier,
+    _window_starts,
+    merge_spans,
+    resolve_model_dir,
+)
 from finlocal.predictions import Classifier
 
 SENTENCES = [
