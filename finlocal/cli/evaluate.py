@@ -13,8 +13,9 @@ import click
 @click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
               help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option("--threads", type=click.IntRange(min=1), help="Inference threads (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
+              help="Sentences per inference batch.")
 def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int) -> None:
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement), or
     Financial PhraseBank's raw sentence@label files (latin-1)."""

@@ -52,10 +52,10 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
 @click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
               help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
-@click.option("--threads", type=click.IntRange(min=1), help="Inference threads (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+@click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
               help="Sentences per inference batch.")
-@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True,
+@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True, metavar="K",
               help="Most positive/negative sentences kept per document (--per document).")
 def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
             output: Path | None, quiet: bool, model: Path | None, threads: int | None,
