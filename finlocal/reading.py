@@ -265,7 +265,7 @@ def _read_pdf_file(path: Path) -> Document:
     if not data.strip():
         raise InputError(f"{path}: empty (no text to score)")
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -274,7 +274,11 @@ def _read_pdf_file(path: Path) -> Document:
         pages = [page.extract_text() or "" for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except DependencyError as exc:  # AES-encrypted PDFs need the 'cryptography' package
+        raise InputError(f"{path}: cannot decrypt this PDF ({exc})") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            ZeroDivisionError, AssertionError, NotImplementedError, OSError, RecursionError) as exc:
+        # pypdf raises all of these on malformed files (found by fuzzing corrupted PDFs)
         raise InputError(f"{path}: not a readable PDF ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text.strip():

@@ -202,3 +202,16 @@ def test_iter_blocks_refuses_binary_and_empty(tmp_path: Path) -> None:
         list(iter_blocks(tmp_path / "b.txt"))
     with pytest.raises(InputError, match="empty"):
         list(iter_blocks(tmp_path / "e.txt"))
+
+
+@given(st.binary(max_size=3000))
+@settings(max_examples=150, deadline=None)
+def test_random_pdf_and_html_bytes_raise_only_input_errors(tmp_path_factory, data: bytes) -> None:  # noqa: ANN001
+    directory = tmp_path_factory.mktemp("random")
+    for name, content in (("r.pdf", b"%PDF-1.4\n" + data), ("r.html", b"<html><p>" + data)):
+        path = directory / name
+        path.write_bytes(content)
+        try:
+            read_path(path)
+        except InputError as exc:
+            assert name in str(exc)
