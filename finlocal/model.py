@@ -61,6 +61,16 @@ def default_threads() -> int:
         return os.cpu_count() or 1
 
 
+def limit_tokenizer_threads(threads: int | None) -> None:
+    """Make the tokenizer (Rust, rayon) use at most ``threads`` threads too.
+
+    Rayon reads ``RAYON_NUM_THREADS`` once, when its pool starts, so call this before the first
+    tokenization. Only the CLI calls it: changing the environment is the application's choice.
+    """
+    if threads:
+        os.environ.setdefault("RAYON_NUM_THREADS", str(threads))
+
+
 @dataclass(frozen=True)
 class _Window:
     text: int  # index of the text in the call

@@ -20,9 +20,10 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement), or
     Financial PhraseBank's raw sentence@label files (latin-1)."""
     from finlocal.evaluation import evaluate, read_labelled
-    from finlocal.model import OnnxClassifier, resolve_model_dir
+    from finlocal.model import OnnxClassifier, limit_tokenizer_threads, resolve_model_dir
 
     rows = read_labelled(data)
+    limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
     report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name)
     if as_json:

@@ -66,7 +66,7 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     stderr and the other inputs are still scored), 2 for usage errors.
     """
     from finlocal.cli import configure_logging
-    from finlocal.model import OnnxClassifier, resolve_model_dir
+    from finlocal.model import OnnxClassifier, limit_tokenizer_threads, resolve_model_dir
     from finlocal.reading import iter_inputs
 
     ctx = click.get_current_context()
@@ -76,6 +76,7 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         paths = ("-",)
     if quiet:
         configure_logging(bool(ctx.find_root().params.get("debug")), quiet=True)
+    limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
     inputs = list(iter_inputs(paths, glob))
     chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
