@@ -69,7 +69,7 @@ class SentenceResult:
         return self.scores.get(POSITIVE, 0.0) - self.scores.get(NEGATIVE, 0.0)
 
     def to_row(self) -> dict[str, Any]:
-        """The JSONL row (see docs/cli.md)."""
+        """The JSONL row (see the README)."""
         return {
             "source": self.source,
             "index": self.index,
@@ -127,7 +127,7 @@ class DocumentReport:
         return max(self.labels, key=lambda name: (self.counts.get(name, 0), -self.labels.index(name)))
 
     def to_row(self) -> dict[str, Any]:
-        """The ``--per document`` row (see docs/cli.md)."""
+        """The ``--per document`` row (see the README)."""
         return {
             "source": self.source,
             "sentences": self.n_sentences,
