@@ -175,3 +175,29 @@ def test_background_threads_run_at_lower_priority() -> None:
     thread.join()
     assert seen in ([BACKGROUND_NICENESS], [0])  # 0 only when already at the lowest priority
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ui_before  # UI untouched
+
+
+def test_lowering_priority_again_on_a_reused_thread_changes_nothing() -> None:
+    """Thread workers run on the event loop's reused executor threads: runs must not add up."""
+    import os
+    import sys
+    import threading
+
+    import pytest
+
+    from finlocal.tui.screens.main import BACKGROUND_NICENESS, lower_thread_priority
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread priorities are a Linux feature")
+    process = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    seen: list[int] = []
+
+    def worker() -> None:
+        for _ in range(3):
+            lower_thread_priority()
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, process + BACKGROUND_NICENESS)] * 3

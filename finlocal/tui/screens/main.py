@@ -80,18 +80,22 @@ BACKGROUND_NICENESS = 5
 
 
 def lower_thread_priority() -> None:
-    """Lower the calling thread's scheduling priority, where the OS allows per-thread nice.
+    """Run the calling thread `BACKGROUND_NICENESS` below the process (the UI thread), on Linux.
 
     On Linux every thread has its own nice value and new threads inherit their creator's, so a
-    worker that does this before it loads the model also lowers onnxruntime's thread pool. Other
-    systems keep the default priority.
+    worker that does this before it loads the model also lowers onnxruntime's thread pool. Thread
+    workers run on the event loop's reused executor threads, and an unprivileged process cannot
+    raise a priority back, so this sets an absolute target (the process's nice value plus
+    `BACKGROUND_NICENESS`) instead of adding to the current one: calling it again on the same
+    thread changes nothing. Other systems keep the default priority.
     """
     if not sys.platform.startswith("linux"):
         return
     try:
         tid = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, current + BACKGROUND_NICENESS))
+        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICENESS)
+        if os.getpriority(os.PRIO_PROCESS, tid) < target:
+            os.setpriority(os.PRIO_PROCESS, tid, target)
     except OSError as exc:
         log.debug("could not lower the worker's priority: %s", exc)
 
