@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -91,17 +92,32 @@ def quantize(fp32: Path, out: Path, settings: QuantSettings) -> Path:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(fp32), str(out),
-        op_types_to_quantize=list(settings.op_types),
-        per_channel=settings.per_channel,
-        reduce_range=settings.reduce_range,
-        weight_type=QuantType.QInt8,
-        # Only weight MatMuls (activation × activation attention products stay fp32); fused
-        # contrib ops defeat ONNX shape inference, so name the default float type explicitly.
-        extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
-    )
+    with _quiet_root_logger():
+        quantize_dynamic(
+            str(fp32), str(out),
+            op_types_to_quantize=list(settings.op_types),
+            per_channel=settings.per_channel,
+            reduce_range=settings.reduce_range,
+            weight_type=QuantType.QInt8,
+            # Only weight MatMuls (activation × activation attention products stay fp32); fused
+            # contrib ops defeat ONNX shape inference, so name the default float type explicitly.
+            extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
+        )
     return out
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """onnxruntime.quantization logs advice ("consider pre-processing") and per-tensor notes on
+    the root logger; keep them out of the user's terminal unless --debug."""
+    root = logging.getLogger()
+    level = root.level
+    if level > logging.DEBUG:
+        root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def session(path: Path, threads: int) -> Any:
