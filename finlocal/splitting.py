@@ -76,6 +76,8 @@ _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})")
 _WORD = re.compile(r"\s*([A-Za-z]+)")
 _HEADING_MAX_CHARS = 60
+# The token before a period is looked for this far back at most (abbreviations are short).
+_TOKEN_MAX_CHARS = 64
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -183,8 +185,12 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
 # pass 2: sentences in a segment
 
 
-def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_end: int) -> bool:
-    """Does the punctuation text[punct_start:punct_end] end a sentence?"""
+def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, seg_end: int) -> bool:
+    """Does the punctuation text[punct_start:punct_end] end a sentence?
+
+    Look-behinds are bounded (by the segment, which starts at a line start, and by
+    `_TOKEN_MAX_CHARS`), so a long line with many periods is not rescanned at each one.
+    """
     nxt = punct_end
     while nxt < seg_end and text[nxt].isspace():
         nxt += 1
@@ -198,15 +204,15 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_end: int) ->
     if text[punct_start:punct_end].startswith(".."):
         return True
     # the token before the period, e.g. "Inc", "U.S", "2.4", "EUR131m", "e.g"
-    line_start = max(text.rfind(" ", 0, punct_start), text.rfind("\n", 0, punct_start),
-                     text.rfind("\t", 0, punct_start)) + 1
+    lo = max(seg_start, punct_start - _TOKEN_MAX_CHARS)
+    line_start = max(lo, text.rfind(" ", lo, punct_start) + 1, text.rfind("\n", lo, punct_start) + 1,
+                     text.rfind("\t", lo, punct_start) + 1)
     token = text[line_start:punct_start].lstrip("(\"'“‘[")
     if not token:  # " ." tokenised text
         return True
     lowered = token.lower()
-    if len(token) <= 4 and _ENUMERATOR.fullmatch(token) and not text[
-        text.rfind("\n", 0, line_start) + 1:line_start
-    ].strip():  # "1. Revenue grew" at the start of a line is a numbered item, not a sentence
+    if len(token) <= 4 and _ENUMERATOR.fullmatch(token) and _at_line_start(text, line_start, seg_start):
+        # "1. Revenue grew" at the start of a line is a numbered item, not a sentence
         return False
     if lowered in _TITLES:
         return False
@@ -220,13 +226,20 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_end: int) ->
     return True
 
 
+def _at_line_start(text: str, pos: int, seg_start: int) -> bool:
+    """Only whitespace between the start of the line (or segment) and ``pos``."""
+    while pos > seg_start and text[pos - 1] != "\n" and text[pos - 1].isspace():
+        pos -= 1
+    return pos == seg_start or text[pos - 1] == "\n"
+
+
 def _sentences(text: str, seg_start: int, seg_end: int) -> Iterator[tuple[int, int]]:
     start = seg_start
     for match in _BOUNDARY.finditer(text, seg_start, seg_end):
         end = match.end()
         if end >= seg_end:
             break
-        if _ends_sentence(text, match.start(), end, seg_end):
+        if _ends_sentence(text, match.start(), end, seg_start, seg_end):
             yield start, end
             start = end
     yield start, seg_end
