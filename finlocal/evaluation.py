@@ -9,6 +9,7 @@ of the Financial PhraseBank training split used here) or Financial PhraseBank's 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import time
@@ -176,8 +177,7 @@ def read_labelled(path: Path) -> list[LabelledText]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    stripped = data.lstrip()
-    if stripped.startswith(b"{"):
+    if data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

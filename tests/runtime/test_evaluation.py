@@ -53,6 +53,12 @@ def test_read_jsonl(tmp_path: Path) -> None:
     ]
 
 
+def test_read_jsonl_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"text": "Sales rose .", "label": "positive"}).encode())
+    assert read_labelled(path) == [LabelledText("Sales rose .", "positive", None)]
+
+
 def test_read_fpb_raw_latin1(tmp_path: Path) -> None:
     path = tmp_path / "Sentences_75Agree.txt"
     path.write_bytes("Sales in Zürich rose .@positive\nThe CEO is J. Smith .@neutral\n".encode("latin-1"))
