@@ -34,6 +34,12 @@ class Prediction:
     def confidence(self) -> float:
         return self.scores[self.label]
 
+    @property
+    def tone(self) -> float:
+        """P(positive) − P(negative), in [-1, 1] (0 for labels without those names): a
+        sentence's term of the net tone index."""
+        return self.scores.get("positive", 0.0) - self.scores.get("negative", 0.0)
+
 
 @runtime_checkable
 class Classifier(Protocol):

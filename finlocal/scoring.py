@@ -66,7 +66,7 @@ class SentenceResult:
 
     @property
     def tone(self) -> float:
-        return self.scores.get(POSITIVE, 0.0) - self.scores.get(NEGATIVE, 0.0)
+        return self.prediction.tone
 
     def to_row(self) -> dict[str, Any]:
         """The JSONL row (see the README)."""
@@ -214,6 +214,10 @@ def score_spans(
     ]
 
 
+OnChunk = Callable[[list[SentenceResult], int, int], None]
+"""Called with (new results, sentences done, sentences in total) after each chunk."""
+
+
 def score_text(
     text: str,
     classifier: Classifier,
@@ -221,24 +225,37 @@ def score_text(
     source: str = "<text>",
     batch_size: int = 32,
     top_k: int = 3,
+    chunk_size: int = CHUNK_SENTENCES,
     progress: Callable[[int, int], None] | None = None,
+    on_chunk: OnChunk | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> DocumentReport:
-    """Score a whole text. ``progress(done, total)`` is called after each chunk of sentences;
-    `Cancelled` is raised as soon as ``cancelled()`` returns True (checked between chunks)."""
+    """Score a whole text, ``chunk_size`` sentences per `Classifier.predict` call.
+
+    ``progress(done, total)`` is called before the first chunk and after each one;
+    ``on_chunk(results, done, total)`` receives each chunk's results as soon as they exist (the
+    app shows rows while the rest is scored). `Cancelled` is raised as soon as ``cancelled()``
+    returns True (checked between chunks and before the report is built).
+    """
     spans = split_sentences(text)
     builder = ReportBuilder(source, tuple(classifier.labels), top_k=top_k)
     total = len(spans)
     if progress is not None:
         progress(0, total)
-    chunk = max(batch_size, CHUNK_SENTENCES)
+    chunk = max(1, chunk_size)
     for begin in range(0, total, chunk):
         if cancelled is not None and cancelled():
             raise Cancelled(source)
-        builder.add(score_spans(spans[begin:begin + chunk], classifier, source=source,
-                                first_index=begin, batch_size=batch_size))
+        results = score_spans(spans[begin:begin + chunk], classifier, source=source,
+                              first_index=begin, batch_size=batch_size)
+        builder.add(results)
+        done = begin + len(results)
+        if on_chunk is not None:
+            on_chunk(results, done, total)
         if progress is not None:
-            progress(min(begin + chunk, total), total)
+            progress(done, total)
+    if cancelled is not None and cancelled():
+        raise Cancelled(source)
     return builder.finish()
 
 

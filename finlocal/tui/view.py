@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from finlocal.predictions import Prediction
     from finlocal.scoring import SentenceResult
 
 LABEL_TAGS = {"negative": "NEG", "neutral": "NEU", "positive": "POS"}
@@ -28,11 +27,6 @@ def label_tag(label: str) -> str:
 
 def label_text(label: str) -> Text:
     return Text(label_tag(label), style=LABEL_STYLES.get(label, ""))
-
-
-def tone(prediction: Prediction) -> float:
-    """P(positive) − P(negative), in [-1, 1]; the per-sentence term of the net tone index."""
-    return prediction.scores.get("positive", 0.0) - prediction.scores.get("negative", 0.0)
 
 
 def tone_marker(value: float) -> Text:
@@ -103,8 +97,8 @@ _SORT_KEYS: dict[SortOrder, Callable[[SentenceResult], Any]] = {
     SortOrder.DOCUMENT: lambda r: r.index,
     SortOrder.LEAST_CONFIDENT: lambda r: (r.prediction.confidence, r.index),
     SortOrder.MOST_CONFIDENT: lambda r: (-r.prediction.confidence, r.index),
-    SortOrder.MOST_NEGATIVE: lambda r: (tone(r.prediction), r.index),
-    SortOrder.MOST_POSITIVE: lambda r: (-tone(r.prediction), r.index),
+    SortOrder.MOST_NEGATIVE: lambda r: (r.prediction.tone, r.index),
+    SortOrder.MOST_POSITIVE: lambda r: (-r.prediction.tone, r.index),
 }
 
 

@@ -17,7 +17,7 @@ from finlocal.tui.config import TuiConfig
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen
-from finlocal.tui.view import LabelFilter, SortOrder, tone
+from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
 from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
 from tests.tui.fakes import FakeExplainer, GatedClassifier, KeywordClassifier, screen_text
@@ -294,7 +294,7 @@ def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
         app.main.table.sort_order = SortOrder.MOST_POSITIVE
         await score(pilot, text)
         table = app.main.table
-        tones = [tone(table.results[table.get_row_at(i)[0].value].prediction)
+        tones = [table.results[table.get_row_at(i)[0].value].prediction.tone
                  for i in range(table.row_count)]
         assert tones == sorted(tones, reverse=True)
 

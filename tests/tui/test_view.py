@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from finlocal.predictions import Prediction
-from finlocal.scoring import SentenceResult
+from finlocal.scoring import SentenceResult, score_text
 from finlocal.tui.config import ModelInfo, describe_quantization
 from finlocal.tui.report_files import ExportFormat, markdown_report
-from finlocal.tui.session import score_in_chunks
 from finlocal.tui.view import (
     LabelFilter,
     SortOrder,
@@ -79,20 +78,20 @@ def test_one_line() -> None:
     assert one_line("x" * 300, 10) == "x" * 9 + "…"
 
 
-def test_score_in_chunks_reports_every_chunk_and_cancels() -> None:
+def test_score_text_reports_every_chunk_and_cancels() -> None:
     text = " ".join(f"Sales rose {i}." for i in range(10))
     seen: list[tuple[int, int, int]] = []
-    report = score_in_chunks(text, KeywordClassifier(), source="t",
-                             on_chunk=lambda rs, done, total: seen.append((len(rs), done, total)),
-                             cancelled=lambda: False, chunk_size=4)
+    report = score_text(text, KeywordClassifier(), source="t",
+                        on_chunk=lambda rs, done, total: seen.append((len(rs), done, total)),
+                        cancelled=lambda: False, chunk_size=4)
     assert seen == [(4, 4, 10), (4, 8, 10), (2, 10, 10)]
     assert [r.index for r in report.sentences] == list(range(10))
     assert report.counts["positive"] == 10
 
     calls = iter([False, True])
     try:
-        score_in_chunks(text, KeywordClassifier(), source="t", on_chunk=lambda *a: None,
-                        cancelled=lambda: next(calls), chunk_size=4)
+        score_text(text, KeywordClassifier(), source="t", on_chunk=lambda *a: None,
+                   cancelled=lambda: next(calls), chunk_size=4)
     except Exception as exc:  # noqa: BLE001 - checking the type below
         assert type(exc).__name__ == "Cancelled"
     else:
@@ -107,8 +106,8 @@ def test_export_suffixes_swap() -> None:
 
 def test_markdown_report_sections() -> None:
     text = "Sales rose. Costs fell. Costs fell but demand was strong. Nothing | here."
-    report = score_in_chunks(text, KeywordClassifier(), source="q3.txt",
-                             on_chunk=lambda *a: None, cancelled=lambda: False)
+    report = score_text(text, KeywordClassifier(), source="q3.txt",
+                        on_chunk=lambda *a: None, cancelled=lambda: False)
     md = markdown_report(report, ModelInfo("m", 2048, "int8"), threshold=0.6)
     assert md.startswith("# Tone report: q3.txt\n")
     assert "- Sentences: 4 (NEG 2 · NEU 1 · POS 1)" in md

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from finlocal.errors import FinlocalError, InputError
 from finlocal.explain import occlusion
 from finlocal.reading import Document, read_path
-from finlocal.scoring import Cancelled, DocumentReport, SentenceResult
+from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
 from finlocal.tui.explainer import Explainer, ExplainRequest
@@ -46,7 +46,7 @@ from finlocal.tui.report_files import ExportFormat, write_report
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen
-from finlocal.tui.session import RowMailbox, score_in_chunks
+from finlocal.tui.session import RowMailbox
 from finlocal.tui.view import (
     LabelFilter,
     label_tag,
@@ -54,7 +54,6 @@ from finlocal.tui.view import (
     most_positive,
     needs_review,
     next_member,
-    tone,
 )
 from finlocal.tui.widgets.detail_panel import DetailPanel
 from finlocal.tui.widgets.input_panel import InputPanel
@@ -234,7 +233,7 @@ class MainScreen(Screen[None]):
                     self.post_message(ScoringProgress(run, mailbox))
                 time.sleep(0)  # let the UI thread take the GIL between chunks
 
-            report = score_in_chunks(
+            report = score_text(
                 text,
                 model.classifier,
                 source=source,
@@ -272,7 +271,7 @@ class MainScreen(Screen[None]):
         self.summary.show_progress(
             labels,
             [r.prediction.label for r in results],
-            [tone(r.prediction) for r in results],
+            [r.prediction.tone for r in results],
             done,
             total,
         )
@@ -291,7 +290,7 @@ class MainScreen(Screen[None]):
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
-        self.summary.show_report(report, [tone(r.prediction) for r in report.sentences])
+        self.summary.show_report(report, [r.prediction.tone for r in report.sentences])
         self.detail.show(self.table.selected, report)
         self.input_panel.set_hint(
             f"{len(report.sentences)} sentences scored in {report.total_ms:.0f} ms · "

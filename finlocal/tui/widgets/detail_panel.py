@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from finlocal.explain import OcclusionEffect
 from finlocal.scoring import DocumentReport, SentenceResult
-from finlocal.tui.view import LABEL_STYLES, REVIEW_MARK, label_tag, label_text, needs_review, tone
+from finlocal.tui.view import LABEL_STYLES, REVIEW_MARK, label_tag, label_text, needs_review
 
 EVIDENCE_STYLE = "bold underline yellow"
 BAR_WIDTH = 10
@@ -33,7 +33,7 @@ def heading(result: SentenceResult, threshold: float) -> Text:
     line = Text.assemble(
         (f"Sentence {result.index + 1}  ", "bold"),
         label_text(prediction.label),
-        f" {prediction.label} {prediction.confidence:.2f}   tone {tone(prediction):+.2f}",
+        f" {prediction.label} {prediction.confidence:.2f}   tone {prediction.tone:+.2f}",
     )
     if needs_review(result, threshold):
         line.append(f"   {REVIEW_MARK} review: confidence below {threshold:.2f}", style="yellow")

@@ -19,7 +19,6 @@ from finlocal.tui.view import (
     label_text,
     needs_review,
     one_line,
-    tone,
     tone_marker,
     visible,
 )
@@ -133,7 +132,7 @@ class ResultsTable(DataTable):
             Cell(Text(str(result.index + 1)), result.index),
             Cell(label_text(prediction.label)),
             Cell(Text(f"{prediction.confidence:.2f}", style="bold" if review else "")),
-            Cell(tone_marker(tone(prediction))),
+            Cell(tone_marker(prediction.tone)),
             Cell(Text(REVIEW_MARK if review else "", style="yellow")),
             Cell(Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis")),
         )
