@@ -241,3 +241,13 @@ _WRITERS: dict[Format, type[Writer]] = {
 
 def make_writer(fmt: Format, per: Per, stream: TextIO, labels: Sequence[str]) -> Writer:
     return _WRITERS[fmt](stream, labels, per)
+
+
+def human_size(size: int) -> str:
+    """A byte count for people, in powers of 1024 like ``ls -h``: "170 B", "70.5 KB", "1.2 MB"."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

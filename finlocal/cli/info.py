@@ -20,6 +20,7 @@ def command(model: Path | None, as_json: bool) -> None:
     """
     from finlocal.manifest import read_manifest
     from finlocal.model import resolve_model_dir
+    from finlocal.output import human_size
 
     model_dir = resolve_model_dir(model)
     manifest = read_manifest(model_dir, verify=True)
@@ -58,11 +59,11 @@ def command(model: Path | None, as_json: bool) -> None:
     files.add_column("sha256")
     for name, digest in manifest.files.items():
         size = (model_dir / name).stat().st_size
-        files.add_row(name, _size(size), digest[:16] + "…")
+        files.add_row(name, human_size(size), digest[:16] + "…")
     console.print(files)
 
 
-def _flat(value: Any, prefix: str = "") -> str:
+def _flat(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(
             f"{k}: {_flat(v)}" if not isinstance(v, dict) else f"{k}: ({_flat(v)})"
@@ -73,11 +74,3 @@ def _flat(value: Any, prefix: str = "") -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_flat(v) for v in value)
     return str(value)
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"

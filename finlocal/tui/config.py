@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from finlocal.output import human_size
 from finlocal.predictions import Classifier
 
 
@@ -42,7 +43,7 @@ class ModelInfo:
     quantization: str
 
     def describe(self) -> str:
-        return f"{self.name} · {_human_size(self.size_bytes)} · {self.quantization}"
+        return f"{self.name} · {human_size(self.size_bytes)} · {self.quantization}"
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,3 @@ def describe_quantization(quantization: Mapping[str, Any]) -> str:
     weight = str(quantization.get("weight_type", "")).lower().removeprefix("q") or "quantized"
     method = str(quantization.get("method", ""))
     return f"{weight} (dynamic)" if "dynamic" in method else weight
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")

@@ -54,3 +54,10 @@ def test_table_mentions_every_sentence(report) -> None:  # noqa: ANN001
     text = _write(Format.TABLE, Per.SENTENCE, report)
     assert "a.txt" in text and "Oulu" in text and "tone" in text
     assert "a.txt" in _write(Format.TABLE, Per.DOCUMENT, report)
+
+
+def test_human_size() -> None:
+    from finlocal.output import human_size
+
+    assert [human_size(n) for n in (170, 72_192, 1_234_567, 3 << 30)] == [
+        "170 B", "70.5 KB", "1.2 MB", "3.0 GB"]
