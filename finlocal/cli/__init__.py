@@ -33,9 +33,8 @@ class FinlocalGroup(click.Group):
 
 def configure_logging(debug: bool, quiet: bool = False) -> None:
     level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING)
-    from rich.logging import RichHandler
-
     from rich.console import Console
+    from rich.logging import RichHandler
 
     handler = RichHandler(console=Console(stderr=True), show_time=False, show_path=debug)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)

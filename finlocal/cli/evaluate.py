@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from finlocal.evaluation import EvalReport
 
 
 @click.command("eval")
@@ -20,7 +24,11 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement), or
     Financial PhraseBank's raw sentence@label files (latin-1)."""
     from finlocal.evaluation import evaluate, read_labelled
-    from finlocal.model import OnnxClassifier, limit_tokenizer_threads, resolve_model_dir
+    from finlocal.model import (
+        OnnxClassifier,
+        limit_tokenizer_threads,
+        resolve_model_dir,
+    )
 
     rows = read_labelled(data)
     limit_tokenizer_threads(threads)
@@ -32,7 +40,7 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
     _print_report(report, data)
 
 
-def _print_report(report, data: Path) -> None:  # noqa: ANN001
+def _print_report(report: EvalReport, data: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -7,11 +7,16 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from finlocal.output import Format, Per, make_writer
+
+if TYPE_CHECKING:
+    from finlocal.predictions import Classifier
+    from finlocal.reading import Input
+    from finlocal.scoring import SentenceResult
 
 _SUFFIX_FORMATS = {".jsonl": Format.JSONL, ".json": Format.JSONL, ".ndjson": Format.JSONL,
                    ".csv": Format.CSV, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
@@ -66,7 +71,11 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     stderr and the other inputs are still scored), 2 for usage errors.
     """
     from finlocal.cli import configure_logging
-    from finlocal.model import OnnxClassifier, limit_tokenizer_threads, resolve_model_dir
+    from finlocal.model import (
+        OnnxClassifier,
+        limit_tokenizer_threads,
+        resolve_model_dir,
+    )
     from finlocal.reading import iter_inputs
 
     ctx = click.get_current_context()
@@ -92,16 +101,16 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         ctx.exit(1)
 
 
-def _score(inputs, classifier, fmt: Format, per: Per, output: Path | None,  # noqa: ANN001
-           show_progress: bool, batch_size: int, top_k: int) -> int:
+def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per,
+           output: Path | None, show_progress: bool, batch_size: int, top_k: int) -> int:
     """Score every input, writing rows as they come; returns how many inputs failed."""
     from finlocal.scoring import iter_score_documents
 
     failed = 0
-    with _open_output(output) as stream, _progress(show_progress, len(inputs)) as progress:
+    with _open_output(output) as stream, _Progress(show_progress, len(inputs)) as progress:
         writer = make_writer(fmt, per, stream, classifier.labels)
 
-        def on_sentences(results) -> None:  # noqa: ANN001
+        def on_sentences(results: list[SentenceResult]) -> None:
             writer.sentences(results)
             progress.sentences(len(results))
 
@@ -163,7 +172,3 @@ class _Progress:
             self._progress.console.print(message, markup=False, highlight=False)
         else:
             click.echo(message, err=True)
-
-
-def _progress(enabled: bool, total: int) -> _Progress:
-    return _Progress(enabled, total)
