@@ -16,10 +16,10 @@ LICENCES = {
     "gemma3-270m": "Gemma Terms of Use (google/gemma-3-270m)",
 }
 DATA_LICENCE = (
-    "Financial PhraseBank (Malo et al., 2014): CC BY-NC-SA 3.0. A model trained on it is, in the "
-    "licensors' reading, an adaptation: use it for non-commercial purposes, credit the authors, "
-    "and share derived models under the same licence. Retrain on your own labelled data "
-    "(`finlocal train label` + `finlocal train fit`) for commercial use."
+    "Financial PhraseBank (Malo et al., 2014): CC BY-NC-SA 3.0. A model trained on it may count "
+    "as an adapted work under that licence, so treat this model as non-commercial, credit the "
+    "authors, and share derived models under the same terms; this is not legal advice. For "
+    "commercial use, retrain on data you may use (`finlocal train label` + `finlocal train fit`)."
 )
 
 
