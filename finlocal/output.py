@@ -160,6 +160,7 @@ class TableWriter(Writer):
             self._flush_sentences()
 
     def _flush_sentences(self, report: DocumentReport | None = None) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         if not self._pending:
@@ -169,7 +170,7 @@ class TableWriter(Writer):
         if report is not None:
             counts = ", ".join(f"{report.counts.get(n, 0)} {n}" for n in self.labels)
             caption = f"{report.n_sentences} sentences: {counts}; tone {report.tone:+.3f}"
-        table = Table(title=source, caption=caption, expand=False, show_lines=False)
+        table = Table(title=escape(source), caption=caption, expand=False, show_lines=False)
         table.add_column("#", justify="right", style="dim")
         table.add_column("label")
         table.add_column("conf", justify="right")
@@ -190,6 +191,7 @@ class TableWriter(Writer):
             self._print_documents()
 
     def _print_documents(self) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(expand=False)
@@ -201,10 +203,10 @@ class TableWriter(Writer):
         table.add_column("most positive / most negative", overflow="fold")
         for d in self._documents:
             extremes = "\n".join(
-                [f"[green]+[/] {r.text}" for r in d.top_positive[:1]]
-                + [f"[red]-[/] {r.text}" for r in d.top_negative[:1]]
+                [f"[green]+[/] {escape(r.text)}" for r in d.top_positive[:1]]
+                + [f"[red]-[/] {escape(r.text)}" for r in d.top_negative[:1]]
             )
-            table.add_row(d.source, str(d.n_sentences),
+            table.add_row(escape(d.source), str(d.n_sentences),
                           *(str(d.counts.get(n, 0)) for n in self.labels), f"{d.tone:+.3f}", extremes)
         self._console.print(table)
         self._documents = []

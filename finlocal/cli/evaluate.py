@@ -42,32 +42,33 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
 
 def _print_report(report: EvalReport, data: Path) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
     m = report.metrics
     console.print(
-        f"[bold]{report.model}[/] on {data}: {m.n} sentences, {report.sentences_per_s:,.0f} sentences/s\n"
+        f"[bold]{escape(report.model)}[/] on {escape(str(data))}: {m.n} sentences, {report.sentences_per_s:,.0f} sentences/s\n"
         f"accuracy {m.accuracy:.4f}   F1 weighted {m.f1_weighted:.4f}   F1 macro {m.f1_macro:.4f}"
     )
     per_class = Table(title="per class")
     for column in ("label", "precision", "recall", "F1", "support"):
         per_class.add_column(column, justify="left" if column == "label" else "right")
     for name, c in m.per_class.items():
-        per_class.add_row(name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
+        per_class.add_row(escape(name), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
     console.print(per_class)
     confusion = Table(title="confusion (rows: gold, columns: predicted)")
     confusion.add_column("gold \\ pred")
     for name in m.labels:
-        confusion.add_column(name, justify="right")
+        confusion.add_column(escape(name), justify="right")
     for name, row in zip(m.labels, m.confusion, strict=True):
-        confusion.add_row(name, *(str(v) for v in row))
+        confusion.add_row(escape(name), *(str(v) for v in row))
     console.print(confusion)
     if report.by_agreement:
         agreement = Table(title="by annotator agreement")
         for column in ("agreement", "n", "accuracy", "F1 weighted", "F1 macro"):
             agreement.add_column(column, justify="left" if column == "agreement" else "right")
         for level, a in report.by_agreement.items():
-            agreement.add_row(f"{level}%" if level.isdigit() else level, str(a.n), f"{a.accuracy:.4f}",
+            agreement.add_row(f"{level}%" if level.isdigit() else escape(level), str(a.n), f"{a.accuracy:.4f}",
                               f"{a.f1_weighted:.4f}", f"{a.f1_macro:.4f}")
         console.print(agreement)

@@ -28,14 +28,15 @@ def command(model: Path | None, as_json: bool) -> None:
         click.echo(json.dumps({"path": str(model_dir), **manifest.to_dict()}, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False)
-    console.print(f"[bold]{manifest.name}[/]  ({model_dir})")
+    console.print(f"[bold]{escape(manifest.name)}[/]  ({escape(str(model_dir))})")
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    table.add_row("labels", ", ".join(manifest.labels))
+    table.add_row("labels", escape(", ".join(manifest.labels)))
     table.add_row("heads", ", ".join(manifest.heads))
     table.add_row("max length", f"{manifest.max_length} tokens")
     table.add_row("temperature", f"{manifest.temperature:g}")
@@ -45,11 +46,11 @@ def command(model: Path | None, as_json: bool) -> None:
                          ("training data", manifest.training_data), ("calibration", manifest.calibration),
                          ("metrics", manifest.metrics)):
         if value:
-            table.add_row(title, _flat(value))
+            table.add_row(title, escape(_flat(value)))
     for teacher in manifest.teachers:
-        table.add_row("teacher", _flat(teacher))
+        table.add_row("teacher", escape(_flat(teacher)))
     if manifest.created:
-        table.add_row("created", manifest.created)
+        table.add_row("created", escape(manifest.created))
     if manifest.finlocal_version:
         table.add_row("finlocal version", manifest.finlocal_version)
     console.print(table)
@@ -59,7 +60,7 @@ def command(model: Path | None, as_json: bool) -> None:
     files.add_column("sha256")
     for name, digest in manifest.files.items():
         size = (model_dir / name).stat().st_size
-        files.add_row(name, human_size(size), digest[:16] + "…")
+        files.add_row(escape(name), human_size(size), digest[:16] + "…")
     console.print(files)
 
 

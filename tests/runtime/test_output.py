@@ -61,3 +61,11 @@ def test_human_size() -> None:
 
     assert [human_size(n) for n in (170, 72_192, 1_234_567, 3 << 30)] == [
         "170 B", "70.5 KB", "1.2 MB", "3.0 GB"]
+
+
+@pytest.mark.parametrize("per", list(Per))
+def test_table_shows_markup_in_sources_and_text_literally(fake_classifier, per: Per) -> None:  # noqa: ANN001
+    text = "Sales rose [/] sharply [bold red]today."
+    report = score_text(text, fake_classifier, source="n[x].txt")
+    out = _write(Format.TABLE, per, report)
+    assert "n[x].txt" in out and "[/]" in out and "[bold" in out
