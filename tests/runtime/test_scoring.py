@@ -146,13 +146,14 @@ def test_streaming_memory_is_bounded_by_the_block_not_the_file(fake_classifier, 
 
     import finlocal.reading as reading
 
-    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1 << 16)
-    monkeypatch.setattr(reading, "BLOCK_CHARS", 1 << 16)
+    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1 << 14)
+    monkeypatch.setattr(reading, "BLOCK_CHARS", 1 << 14)
+    monkeypatch.setattr(reading, "_READ_BYTES", 1 << 14)
     fake_classifier.calls = collections.deque(maxlen=1)  # the fake must not keep every text
     sentence = "Net sales in the quarter " + "and the period " * 20 + "rose 5 % to EUR 131 mn. "
     small, big = tmp_path / "small.txt", tmp_path / "big.txt"
-    small.write_text((sentence * 3 + "\n\n") * 500)
-    big.write_text((sentence * 3 + "\n\n") * 2000)  # 2 MB
+    small.write_text((sentence * 3 + "\n\n") * 150)
+    big.write_text((sentence * 3 + "\n\n") * 600)  # 0.6 MB, 37 blocks
     peak_small, n_small = _peak_scoring(small, fake_classifier)
     peak_big, n_big = _peak_scoring(big, fake_classifier)
     assert n_big == 4 * n_small
