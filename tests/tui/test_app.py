@@ -490,3 +490,18 @@ def test_explanation_waits_visibly_and_escape_cancels_it() -> None:
         assert "Never shown." not in app.main.detail.explanation
 
     run(app, scenario)
+
+
+def test_the_switch_interval_is_shorter_only_while_the_app_runs() -> None:
+    import sys
+
+    from finlocal.tui.app import UI_SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    async def scenario(pilot):
+        seen.append(sys.getswitchinterval())
+
+    run(make_app(), scenario)
+    assert seen == [UI_SWITCH_INTERVAL_S] and sys.getswitchinterval() == before
