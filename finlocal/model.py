@@ -18,12 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from finlocal.errors import ModelError
 from finlocal.manifest import MANIFEST_NAME, Manifest, read_manifest
 from finlocal.predictions import Prediction, Span
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Encoding, Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +96,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class OnnxClassifier:
     """A finlocal model directory loaded with onnxruntime; see the module docstring."""
 
-    def __init__(self, model_dir: Path, manifest: Manifest, session, tokenizer) -> None:  # noqa: ANN001
+    def __init__(self, model_dir: Path, manifest: Manifest, session: InferenceSession,
+                 tokenizer: Tokenizer) -> None:
         self.model_dir = Path(model_dir)
         self.manifest = manifest
         self._session = session
@@ -311,7 +317,7 @@ class OnnxClassifier:
 class _Run:
     logits: np.ndarray
     probs: np.ndarray
-    encodings: list
+    encodings: list[Encoding]
     evidence: list[np.ndarray]
     tokenize_ms: list[float]
     inference_ms: list[float]
@@ -368,7 +374,7 @@ def _count_leading(mask: Sequence[int]) -> int:
     return (len(mask) + 1) // 2
 
 
-def _pad_id(tokenizer) -> int:  # noqa: ANN001
+def _pad_id(tokenizer: Tokenizer) -> int:
     padding = tokenizer.padding
     if padding and padding.get("pad_id") is not None:
         return int(padding["pad_id"])

@@ -51,6 +51,7 @@ def command(
 
     PATH (txt, md, html, pdf) is opened at start; '-' reads the text from stdin first.
     """
+    from finlocal.model import limit_tokenizer_threads
     from finlocal.reading import Document, read_stdin
     from finlocal.tui.app import FinlocalApp
     from finlocal.tui.config import TuiConfig
@@ -59,6 +60,7 @@ def command(
     if path is not None and str(path) == "-":
         initial = read_stdin()
     attach_terminal()
+    limit_tokenizer_threads(threads)
     config = TuiConfig(model_dir=model_dir, threads=threads, explain_gguf=explain_gguf,
                        review_threshold=review_below)
     FinlocalApp(config, initial=initial).run()
