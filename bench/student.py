@@ -4,7 +4,8 @@ For each engine: weighted F1 / accuracy / macro F1 on the validation portion, p5
 batch 1, sentences/s at batch 32 (best of 3 passes over the validation portion), and size on
 disk. All engines score the same token ids (the model directory's tokenizer.json), on
 ``--threads`` threads, so differences are the engines'. Tokenization is excluded (it is the same
-for all three); `bench/runtime.py` measures the whole runtime path.
+for all three); `bench/runtime.py` measures the whole runtime path. At batch 32 the rows are
+sorted by length first, as the runtime batches them.
 
     OMP_WAIT_POLICY=PASSIVE python bench/student.py --checkpoint runs/default/best \
         --model finlocal/models/default --name default
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from finlocal.export.parity import Batch, onnx_logits, tokenize, torch_logits
+from finlocal.export.parity import Batch, by_length, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import session
 from finlocal.manifest import read_manifest
 from finlocal.train.data import LABELS
@@ -40,6 +41,7 @@ def _time(run: Callable[[Batch], np.ndarray], batch: Batch, n_single: int) -> di
         t0 = time.perf_counter()
         run(one)
         single.append(time.perf_counter() - t0)
+    batch = by_length(batch)  # batch 32 as the runtime does it: sorted by length
     best = float("inf")
     run(batch)  # warm-up
     for _ in range(3):

@@ -112,7 +112,7 @@ def export_checkpoint(
         teachers = [{"id": t, "role": "soft labels (KL)"} for t in data.get("teachers", [])]
         if has_evidence:
             teachers.append({"id": f"evidence:{data.get('evidence_source')}",
-                             "role": f"evidence targets from {data.get('evidence_file') or 'teachers'}"})
+                             "role": _evidence_role(data)})
         backbone = str(cfg["backbone"])
         manifest = Manifest(
             name=f"finlocal-student-{backbone}",
@@ -151,6 +151,24 @@ def export_checkpoint(
         written = write_model_dir(out, onnx_file=int8, tokenizer_file=tokenizer_file,
                                   manifest=manifest, extra={"parity": chosen.parity.to_dict()})
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
+
+
+def _evidence_role(data: dict[str, Any]) -> str:
+    """Where the evidence targets came from, as recorded in the evidence file's ``source``."""
+    path = data.get("evidence_file")
+    if not path:
+        return "verbatim evidence quoted by the teachers"
+    sources: set[str] = set()
+    if Path(path).is_file():
+        with Path(path).open(encoding="utf-8") as fh:
+            for line in fh:
+                sources.add(str(json.loads(line).get("source", "unknown")))
+    methods = {
+        "saliency": "gradient × input saliency of a label-only student (finlocal.train.saliency)",
+        "occlusion": "word occlusion of a label-only student (finlocal.train.occlusion)",
+    }
+    described = sorted({methods.get(s.split(":", 1)[0], s) for s in sources}) or ["unknown"]
+    return f"evidence targets from {path}: " + "; ".join(described)
 
 
 def _write_report(path: Path, trials: list[Trial], chosen: Trial | None, fp32: ParityReport,
