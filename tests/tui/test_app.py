@@ -215,15 +215,26 @@ def test_escape_cancels_a_run() -> None:
 
 
 class SlowClassifier(KeywordClassifier):
-    """Takes a while per chunk, like a real model, so rows arrive over several batches."""
+    """Takes a while per chunk, like a real model, so rows arrive over several batches.
+
+    The second chunk waits until ``first_shown`` is set, so however loaded the machine, the
+    first chunk reaches the table alone (the UI is not raced by the worker).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_shown = threading.Event()
 
     def predict(self, texts, *, batch_size=32):  # noqa: ANN001, ANN201
+        if self.calls == 1:
+            self.first_shown.wait(10)
         time.sleep(0.05)
         return super().predict(texts, batch_size=batch_size)
 
 
 def test_long_documents_arrive_in_batches_without_rebuilding_rows() -> None:
-    app = make_app(SlowClassifier(), config=TuiConfig(chunk_size=64))
+    classifier = SlowClassifier()
+    app = make_app(classifier, config=TuiConfig(chunk_size=64))
     text = " ".join(f"Sales rose {i} %." if i % 3 else f"Costs fell {i} %." for i in range(700))
     progress_sizes: list[int] = []
     added = 0
@@ -236,6 +247,7 @@ def test_long_documents_arrive_in_batches_without_rebuilding_rows() -> None:
         def extend(results):
             progress_sizes.append(len(results))
             original_extend(results)
+            classifier.first_shown.set()
 
         def add_row(*cells, **kwargs):
             nonlocal added
