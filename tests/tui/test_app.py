@@ -20,7 +20,12 @@ from finlocal.tui.screens.open_file import OpenFileScreen
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
 from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import FakeExplainer, GatedClassifier, KeywordClassifier, screen_text
+from tests.tui.fakes import (
+    FakeExplainer,
+    GatedClassifier,
+    KeywordClassifier,
+    screen_text,
+)
 
 MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
 

@@ -14,7 +14,13 @@ from textual.widgets import Static
 
 from finlocal.explain import OcclusionEffect
 from finlocal.scoring import DocumentReport, SentenceResult
-from finlocal.tui.view import LABEL_STYLES, REVIEW_MARK, label_tag, label_text, needs_review
+from finlocal.tui.view import (
+    LABEL_STYLES,
+    REVIEW_MARK,
+    label_tag,
+    label_text,
+    needs_review,
+)
 
 EVIDENCE_STYLE = "bold underline yellow"
 BAR_WIDTH = 10
