@@ -7,15 +7,17 @@ UI thread); tests pass a fake.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from finlocal.errors import FinlocalError, require
+from finlocal.errors import FinlocalError, MissingExtraError, require
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +139,9 @@ def resolve_gguf(option: Path | None, environ: Mapping[str, str] = os.environ) -
 def load_explainer(path: Path | None, *, threads: int | None = None) -> Explainer:
     """An explainer for ``path``; raises `ExplainerUnavailable` or `MissingExtraError` if not.
 
-    Checks the file and the llama_cpp import now, so the user hears about a problem at once;
-    the (slow) model load itself waits for the first request.
+    Checks the file and that llama_cpp is installed now, so the user hears about a problem at
+    once; importing llama_cpp (about half a second) and loading the model wait for the first
+    request, in the worker thread.
     """
     if path is None:
         raise ExplainerUnavailable(HOW_TO_ENABLE)
@@ -146,5 +149,13 @@ def load_explainer(path: Path | None, *, threads: int | None = None) -> Explaine
         raise ExplainerUnavailable(
             f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE
         )
-    require("llama_cpp", "train", "Explaining with a local LLM")
+    if not _installed("llama_cpp"):
+        raise MissingExtraError("llama_cpp", "train", "Explaining with a local LLM")
     return LlamaExplainer(path, threads=threads)
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it (this runs on the UI thread)."""
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    return importlib.util.find_spec(module) is not None

@@ -102,3 +102,15 @@ def test_stopping_early_closes_the_stream(tmp_path: Path, fake_llama_cpp) -> Non
     assert next(stream) == "It "
     stream.close()
     assert fake_llama_cpp.instances[0].closed
+
+
+def test_checking_the_extra_does_not_import_llama_cpp(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The check runs on the UI thread when `x` is pressed; the import waits for the worker."""
+    import importlib.util
+
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.delitem(sys.modules, "llama_cpp", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
+    assert isinstance(load_explainer(gguf), LlamaExplainer)
+    assert "llama_cpp" not in sys.modules
