@@ -78,6 +78,8 @@ _WORD = re.compile(r"\s*([A-Za-z]+)")
 _HEADING_MAX_CHARS = 60
 # The token before a period is looked for this far back at most (abbreviations are short).
 _TOKEN_MAX_CHARS = 64
+# Line-end patterns (_TERMINAL, _CONTINUES) are matched against this many final characters.
+_TAIL_CHARS = 32
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -126,10 +128,16 @@ def _is_table_row(line: str) -> bool:
     return len(_COLUMN_GAP.findall(line)) >= 2 and any(c.isdigit() for c in line)
 
 
+def _ends_terminal(line: str) -> bool:
+    """Does the (stripped) line end with sentence punctuation? Only its tail is searched: an
+    end-anchored pattern would otherwise be tried at every position of a long line."""
+    return _TERMINAL.search(line[-_TAIL_CHARS:]) is not None
+
+
 def _is_heading(content: str, next_line: str | None) -> bool:
     """A short line without terminal punctuation, followed by a blank line or a sentence start."""
     stripped = content.strip()
-    if not stripped or _TERMINAL.search(stripped) or _CONTINUES.search(stripped):
+    if not stripped or _ends_terminal(stripped) or _CONTINUES.search(stripped[-_TAIL_CHARS:]):
         return False
     if next_line is None or not next_line.strip():
         return True
@@ -176,7 +184,7 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
                 yield seg_start, start
             seg_start = start
         prev_kind = kind
-        prev_terminal = bool(_TERMINAL.search(line.strip()))
+        prev_terminal = _ends_terminal(line.strip())
     if seg_start is not None:
         yield seg_start, len(text)
 
