@@ -79,6 +79,7 @@ def main() -> None:
     batch = tokenize(args.model / manifest.tokenizer_file, [ex.text for ex in examples], manifest.max_length)
     model = Student.from_pretrained(args.checkpoint).eval()
 
+    load_before = os.getloadavg()[0]
     engines: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = export_fp32(model, Path(tmp) / "fp32.onnx", evidence=manifest.has_evidence)
@@ -107,7 +108,9 @@ def main() -> None:
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
                     "python": platform.python_version()},
-        "note": "2 shared cores; other jobs may have been running: compare engines within this file",
+        "load_average_1m": {"start": load_before, "end": os.getloadavg()[0]},
+        "note": "cores may be shared with other jobs (see load_average_1m): compare engines "
+                "within this file, not across machines or runs",
         "engines": engines,
         "speedup_int8_vs_fp32_onnx_batch32": int8["sentences_per_s_batch32"] / fp32r["sentences_per_s_batch32"],
         "speedup_int8_vs_pytorch_batch32": int8["sentences_per_s_batch32"] / pt["sentences_per_s_batch32"],
