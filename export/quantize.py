@@ -31,15 +31,19 @@ class QuantSettings:
     per_channel: bool
     reduce_range: bool
     op_types: tuple[str, ...]  # ONNX op types to quantize
+    keep_fp32: tuple[str, ...] = ()  # node-name prefixes left in fp32 (e.g. "/classifier")
 
     @property
     def name(self) -> str:
-        return "-".join([
+        parts = [
             "fused" if self.fuse else "plain",
             "perchannel" if self.per_channel else "pertensor",
             "reduced" if self.reduce_range else "fullrange",
             "+".join(self.op_types),
-        ])
+        ]
+        if self.keep_fp32:
+            parts.append("fp32:" + "+".join(p.strip("/").replace("/", ".") for p in self.keep_fp32))
+        return "-".join(parts)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class Trial:
 
 def candidates() -> list[QuantSettings]:
     """Every combination of fusion, per-channel and reduce-range with MatMul + Gather (embedding)
-    quantization, plus one that keeps the embeddings in fp32 (MatMul only) for comparison.
+    quantization, plus one that keeps the embeddings in fp32 (MatMul only) and one that keeps
+    the label and evidence heads in fp32.
 
     Which setting wins depends on the model and the CPU, hence measuring. For MiniLM-L6 on an
     AVX2 machine (bench/results/quantization.json) only per-channel, full-range weights on the
@@ -78,6 +83,8 @@ def candidates() -> list[QuantSettings]:
         for reduce_range in (False, True)
     ]
     out.append(QuantSettings(True, True, True, ("MatMul",)))
+    # The heads feed the logits directly and cost nothing to keep in fp32.
+    out.append(QuantSettings(False, True, False, ("MatMul", "Gather"), ("/classifier", "/evidence")))
     return out
 
 
@@ -95,6 +102,12 @@ def quantize(fp32: Path, out: Path, settings: QuantSettings) -> Path:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    exclude = None
+    if settings.keep_fp32:
+        import onnx
+
+        graph = onnx.load(str(fp32), load_external_data=False).graph
+        exclude = [n.name for n in graph.node if n.name.startswith(settings.keep_fp32)]
     with _quiet_root_logger():
         quantize_dynamic(
             str(fp32), str(out),
@@ -102,6 +115,7 @@ def quantize(fp32: Path, out: Path, settings: QuantSettings) -> Path:
             per_channel=settings.per_channel,
             reduce_range=settings.reduce_range,
             weight_type=QuantType.QInt8,
+            nodes_to_exclude=exclude,
             # Only weight MatMuls (activation × activation attention products stay fp32); fused
             # contrib ops defeat ONNX shape inference, so name the default float type explicitly.
             extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
