@@ -103,3 +103,24 @@ def test_label_metrics_and_calibration() -> None:
     cal = fit_temperature(over, gold)
     assert cal.temperature > 1.5
     assert cal.ece_after < cal.ece_before
+
+
+def test_train_fit_cli_prints_a_summary(tiny_setup: dict, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from finlocal.cli import cli
+
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(
+        f'backbone = "{tiny_setup["backbone"]}"\nfpb_path = "{tiny_setup["data"]}"\n'
+        'epochs = 1\nbatch_size = 16\nlr = 2e-3\nmax_length = 32\nthreads = 1\n'
+    )
+    result = CliRunner().invoke(cli, ["train", "fit", str(toml), f"output_dir={tmp_path / 'run'}", "--quiet"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["best_epoch"] == 1
+    assert Path(summary["checkpoint"]).is_dir()
+
+    bad = CliRunner().invoke(cli, ["train", "fit", str(toml), "epochs=zero"])
+    assert bad.exit_code == 1
+    assert "'epochs' expects an integer" in bad.output
