@@ -135,3 +135,37 @@ def test_export_cli_fails_and_writes_nothing_when_int8_is_broken(
     assert result.exit_code == 1, result.output
     assert "passed the parity gate" in result.output
     assert not out.exists()
+
+
+def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, tmp_path: Path) -> None:
+    from finlocal.train.fit import fit
+
+    evidence = tmp_path / "evidence.jsonl"
+    with evidence.open("w") as fh:
+        for r in tiny_setup["rows"]:
+            spans = []
+            for word in ("rose", "fell", "jumped", "dropped", "cut", "won", "increased", "decreased"):
+                at = r["text"].find(word)
+                if at >= 0:
+                    spans.append({"start": at, "end": at + len(word), "text": word})
+            fh.write(json.dumps({"text": r["text"], "evidence": spans, "source": "saliency:test"}) + "\n")
+    config = FitConfig.from_dict({
+        "output_dir": str(tmp_path / "run"), "backbone": str(tiny_setup["backbone"]),
+        "fpb_path": str(tiny_setup["data"]), "epochs": 4, "batch_size": 16, "lr": 2e-3,
+        "head_lr": 1e-2, "layer_lr_decay": 1.0, "max_length": 32, "patience": 4, "threads": 1,
+        "evidence": "file", "evidence_file": str(evidence), "evidence_weight": 1.0,
+    })
+    checkpoint = fit(config, progress=False).best_dir
+    out = tmp_path / "model"
+    result = export_checkpoint(checkpoint, out, threads=1, settings=SETTINGS[:1])
+    assert result.manifest.heads == ("label", "evidence")
+    assert any("saliency" in t["role"] for t in result.manifest.teachers)
+    outputs = {o.name for o in session(out / "model.onnx", 1).get_outputs()}
+    assert outputs == {"logits", "evidence_logits"}
+    model_module = pytest.importorskip("finlocal.model")
+    classifier = model_module.OnnxClassifier.load(out, threads=1)
+    assert classifier.has_evidence
+    preds = classifier.predict([r["text"] for r in tiny_setup["rows"][:9]])
+    for text, pred in zip([r["text"] for r in tiny_setup["rows"][:9]], preds, strict=True):
+        for span in pred.evidence:
+            assert text[span.start : span.end] == span.text
