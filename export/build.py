@@ -54,6 +54,7 @@ def export_checkpoint(
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
     max_bytes: int | None = None,
+    keep_fp32: tuple[str, ...] = (),
 ) -> ExportResult:
     import torch
 
@@ -86,6 +87,9 @@ def export_checkpoint(
         fp32_parity = compare(reference, onnx_logits(session(fp32, threads), batch), gold)
         log.info("fp32 ONNX vs PyTorch: %s", fp32_parity.summary())
         enforce(fp32_parity)
+        if settings is None and keep_fp32:
+            # the user's fp32 node prefixes, measured alongside the standard grid
+            settings = [*candidates(), QuantSettings(False, True, False, ("MatMul", "Gather"), keep_fp32)]
         trials = measure(
             fp32, work / "int8", batch, reference, gold,
             num_heads=int(model.encoder.config.num_attention_heads),

@@ -24,8 +24,11 @@ from finlocal.errors import require
 @click.option("--max-size-mb", type=click.FloatRange(min=1), default=55.0, show_default=True,
               help="Reject int8 settings whose model.onnx is larger (the bundled model must fit in "
                    "60 MB with its tokenizer).")
+@click.option("--keep-fp32", "keep_fp32", multiple=True, metavar="PREFIX",
+              help="Also try per-channel int8 with the ONNX nodes whose names start with PREFIX "
+                   "left in fp32 (repeatable), e.g. /encoder/encoder/layer.0/.")
 def command(checkpoint: Path, out: Path, val_data: Path | None, threads: int, report: Path | None,
-            max_size_mb: float) -> None:
+            max_size_mb: float, keep_fp32: tuple[str, ...]) -> None:
     """Export a `finlocal train fit` checkpoint to an int8 ONNX model directory.
 
     Exports fp32 ONNX with Optimum, quantizes it to int8 with every candidate setting, keeps
@@ -38,7 +41,7 @@ def command(checkpoint: Path, out: Path, val_data: Path | None, threads: int, re
     from finlocal.export.build import export_checkpoint
 
     result = export_checkpoint(checkpoint, out, val_data=val_data, threads=threads, report_file=report,
-                               max_bytes=int(max_size_mb * 1024 * 1024))
+                               max_bytes=int(max_size_mb * 1024 * 1024), keep_fp32=keep_fp32)
     click.echo(json.dumps({
         "out": str(result.out_dir),
         "quantization": result.chosen.settings.name,
