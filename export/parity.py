@@ -97,15 +97,24 @@ def _chunks(batch: Batch, batch_size: int) -> list[tuple[slice, np.ndarray, np.n
 
 
 def onnx_logits(session: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
-    """Label logits from an onnxruntime session."""
+    """Label logits from an onnxruntime session, in input order.
+
+    Rows are batched sorted by length, as the runtime batches them: int8 dynamic quantization
+    computes activation scales per batch (padding included), so an int8 model's outputs depend
+    on which rows share a batch, and parity must be measured the way the runtime scores.
+    """
     names = {i.name for i in session.get_inputs()}
+    order = np.argsort(batch.attention_mask.sum(1), kind="stable")
+    sorted_batch = Batch(batch.input_ids[order], batch.attention_mask[order])
     out = []
-    for _, ids, mask in _chunks(batch, batch_size):
+    for _, ids, mask in _chunks(sorted_batch, batch_size):
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in names:
             feed["token_type_ids"] = np.zeros_like(ids)
         out.append(session.run(["logits"], feed)[0])
-    return np.concatenate(out).astype(np.float32)
+    logits = np.empty((len(order), out[0].shape[1]), dtype=np.float32)
+    logits[order] = np.concatenate(out)
+    return logits
 
 
 def torch_logits(model: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
