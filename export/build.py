@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.export.parity import ParityError, ParityReport, compare, enforce, onnx_logits, tokenize, torch_logits
+from finlocal.export.parity import MAX_F1_DROP, MIN_AGREEMENT, ParityError, ParityReport, compare, enforce, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
 from finlocal.manifest import Manifest
 from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
@@ -55,7 +55,13 @@ def export_checkpoint(
     report_file: Path | None = None,
     max_bytes: int | None = None,
     keep_fp32: tuple[str, ...] = (),
+    min_agreement: float = MIN_AGREEMENT,
+    max_f1_drop: float = MAX_F1_DROP,
 ) -> ExportResult:
+    """Export, quantize, gate and package ``checkpoint`` into ``out``.
+
+    ``min_agreement`` and ``max_f1_drop`` are the parity gate's thresholds (99 % and 1 point for
+    real models; the test suite's 2-layer random model has near-ties and uses looser ones)."""
     import torch
 
     from finlocal.export.onnx import export_fp32
@@ -94,7 +100,8 @@ def export_checkpoint(
             fp32, work / "int8", batch, reference, gold,
             num_heads=int(model.encoder.config.num_attention_heads),
             hidden_size=int(model.encoder.config.hidden_size),
-            threads=threads, settings=settings,
+            threads=threads, settings=settings, min_agreement=min_agreement,
+            max_f1_drop=max_f1_drop,
         )
         chosen = choose(trials, max_bytes)
         if report_file is not None:

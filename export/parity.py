@@ -133,7 +133,8 @@ def torch_logits(model: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
 
 
 def compare(
-    reference: np.ndarray, candidate: np.ndarray, gold: np.ndarray, *, temperature: float = 1.0
+    reference: np.ndarray, candidate: np.ndarray, gold: np.ndarray, *, temperature: float = 1.0,
+    min_agreement: float = MIN_AGREEMENT, max_f1_drop: float = MAX_F1_DROP,
 ) -> ParityReport:
     """Parity of ``candidate`` logits against ``reference`` logits on gold-labelled rows."""
     ref_pred, cand_pred = reference.argmax(1), candidate.argmax(1)
@@ -146,6 +147,8 @@ def compare(
         f1_reference=f1_ref,
         f1_candidate=f1_cand,
         f1_drop=f1_ref - f1_cand,
+        min_agreement=min_agreement,
+        max_f1_drop=max_f1_drop,
     )
 
 

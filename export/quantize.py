@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from finlocal.export.parity import Batch, ParityReport, by_length, compare, onnx_logits
+from finlocal.export.parity import MAX_F1_DROP, MIN_AGREEMENT, Batch, ParityReport, by_length, compare, onnx_logits
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,7 @@ def timings(sess: Any, batch: Batch, *, n_single: int = 50, repeats: int = 2) ->
 def measure(
     fp32: Path, work: Path, batch: Batch, reference: np.ndarray, gold: np.ndarray, *,
     num_heads: int, hidden_size: int, threads: int, settings: Sequence[QuantSettings] | None = None,
+    min_agreement: float = MIN_AGREEMENT, max_f1_drop: float = MAX_F1_DROP,
 ) -> list[Trial]:
     """Quantize with each setting and measure parity, size and speed on ``batch``."""
     work.mkdir(parents=True, exist_ok=True)
@@ -184,7 +185,8 @@ def measure(
             source = fused
         out = quantize(source, work / f"{s.name}.onnx", s)
         sess = session(out, threads)
-        report = compare(reference, onnx_logits(sess, batch), gold)
+        report = compare(reference, onnx_logits(sess, batch), gold, min_agreement=min_agreement,
+                         max_f1_drop=max_f1_drop)
         p50, sps = timings(sess, batch) if report.passed else (None, None)
         trial = Trial(s, out.stat().st_size, report, p50, sps)
         log.info("%s: %.1f MB, agreement %.4f, F1 %.4f, p50 %s ms, %s sent/s", s.name,
