@@ -262,15 +262,23 @@ def score_text(
 def iter_block_results(
     blocks: Iterable[Block], classifier: Classifier, *, source: str, batch_size: int = 32,
 ) -> Iterator[list[SentenceResult]]:
-    """Split and score a stream of blocks, yielding results in chunks (bounded memory)."""
+    """Split and score a stream of blocks, yielding results in chunks (bounded memory).
+
+    The first chunk is one batch, and each later one twice the last up to `CHUNK_SENTENCES`, so
+    the first rows of a long document appear after one batch instead of after 256 sentences.
+    """
     index = 0
-    chunk = max(batch_size, CHUNK_SENTENCES)
+    chunk = max(1, batch_size)
+    largest = max(chunk, CHUNK_SENTENCES)
     for block in blocks:
         spans = split_sentences(block.text)
-        for begin in range(0, len(spans), chunk):
+        begin = 0
+        while begin < len(spans):
             results = score_spans(spans[begin:begin + chunk], classifier, source=source,
                                   first_index=index, offset=block.offset, batch_size=batch_size)
+            begin += len(results)
             index += len(results)
+            chunk = min(chunk * 2, largest)
             yield results
 
 
