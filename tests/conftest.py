@@ -13,6 +13,7 @@ from finlocal.predictions import Prediction, Span
 
 # No network and no thread oversubscription in tests (set before onnxruntime/torch start).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
@@ -105,3 +106,15 @@ def fake_classifier() -> FakeClassifier:
 def fake_classifier_type() -> type[FakeClassifier]:
     """The `FakeClassifier` class itself, to build fakes with other labels or no evidence head."""
     return FakeClassifier
+
+
+@pytest.fixture(scope="session")
+def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A tiny random BERT backbone and templated rows: training and export end to end in seconds."""
+    from finlocal.train.tiny import tiny_backbone, tiny_examples, write_jsonl
+
+    root = tmp_path_factory.mktemp("tiny-train")
+    rows = tiny_examples()
+    data = write_jsonl(rows, root / "train.jsonl")
+    backbone = tiny_backbone(root / "backbone", [r["text"] for r in rows])
+    return {"root": root, "data": data, "backbone": backbone, "rows": rows}

@@ -20,7 +20,7 @@ import argparse
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +97,39 @@ def rationales(
     return out
 
 
+def write_training_rationales(
+    checkpoint: Path,
+    out: Path,
+    source: str,
+    threads: int,
+    find: Callable[[list[str], list[str]], list[Rationale]],
+) -> None:
+    """Run ``find`` over the training portion the checkpoint was fitted on and write its
+    evidence as JSONL rows ``{"text", "label", "evidence": [{"start", "end", "text"}], "source"}``
+    (rows ``find`` could not annotate are left out and counted in the log)."""
+    import torch
+
+    from finlocal.train.fit import read_fit_info
+
+    torch.set_num_threads(threads)
+    cfg = read_fit_info(checkpoint)["config"]
+    train, _ = split_train_val(load_fpb(Path(cfg["fpb_path"])), cfg["val_fraction"], cfg["split_seed"])
+    found = find([ex.text for ex in train], [ex.label for ex in train])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for r in found:
+            if r.spans is None:
+                continue
+            fh.write(json.dumps({
+                "text": r.text, "label": r.label,
+                "evidence": [{"start": s, "end": e, "text": r.text[s:e]} for s, e in r.spans],
+                "source": source,
+            }) + "\n")
+    annotated = [r for r in found if r.spans is not None]
+    log.info("%d/%d rows annotated, %d with non-empty evidence", len(annotated), len(found),
+             sum(bool(r.spans) for r in annotated))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Evidence targets by occlusion of a label-only student.")
     parser.add_argument("checkpoint", type=Path)
@@ -107,28 +140,11 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    import torch
-
-    from finlocal.train.fit import read_fit_info
-
-    torch.set_num_threads(args.threads)
-    cfg = read_fit_info(args.checkpoint)["config"]
-    train, _ = split_train_val(load_fpb(Path(cfg["fpb_path"])), cfg["val_fraction"], cfg["split_seed"])
-    found = rationales(args.checkpoint, [ex.text for ex in train], [ex.label for ex in train],
-                       min_drop=args.min_drop, rel_drop=args.rel_drop)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as fh:
-        for r in found:
-            if r.spans is None:
-                continue
-            fh.write(json.dumps({
-                "text": r.text, "label": r.label,
-                "evidence": [{"start": s, "end": e, "text": r.text[s:e]} for s, e in r.spans],
-                "source": f"occlusion:{args.checkpoint}",
-            }) + "\n")
-    annotated = [r for r in found if r.spans is not None]
-    log.info("%d/%d rows annotated, %d with non-empty evidence", len(annotated), len(found),
-             sum(bool(r.spans) for r in annotated))
+    write_training_rationales(
+        args.checkpoint, args.out, f"occlusion:{args.checkpoint}", args.threads,
+        lambda texts, labels: rationales(args.checkpoint, texts, labels,
+                                         min_drop=args.min_drop, rel_drop=args.rel_drop),
+    )
 
 
 if __name__ == "__main__":

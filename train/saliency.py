@@ -19,16 +19,15 @@ Only the training portion is annotated: the validation portion is never read.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from finlocal.train.data import LABELS, load_fpb, split_train_val
+from finlocal.train.data import LABELS
 from finlocal.train.evidence import token_spans
-from finlocal.train.occlusion import Rationale
+from finlocal.train.occlusion import Rationale, write_training_rationales
 
 log = logging.getLogger(__name__)
 
@@ -118,28 +117,11 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    import torch
-
-    from finlocal.train.fit import read_fit_info
-
-    torch.set_num_threads(args.threads)
-    cfg = read_fit_info(args.checkpoint)["config"]
-    train, _ = split_train_val(load_fpb(Path(cfg["fpb_path"])), cfg["val_fraction"], cfg["split_seed"])
-    found = rationales(args.checkpoint, [ex.text for ex in train], [ex.label for ex in train],
-                       rel_score=args.rel_score, max_words=args.max_words)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as fh:
-        for r in found:
-            if r.spans is None:
-                continue
-            fh.write(json.dumps({
-                "text": r.text, "label": r.label,
-                "evidence": [{"start": s, "end": e, "text": r.text[s:e]} for s, e in r.spans],
-                "source": f"saliency:{args.checkpoint}",
-            }) + "\n")
-    annotated = [r for r in found if r.spans is not None]
-    log.info("%d/%d rows annotated, %d with non-empty evidence", len(annotated), len(found),
-             sum(bool(r.spans) for r in annotated))
+    write_training_rationales(
+        args.checkpoint, args.out, f"saliency:{args.checkpoint}", args.threads,
+        lambda texts, labels: rationales(args.checkpoint, texts, labels,
+                                         rel_score=args.rel_score, max_words=args.max_words),
+    )
 
 
 if __name__ == "__main__":
