@@ -120,6 +120,7 @@ def generate_run(
         if not j.ok and j.reject_reason is not None:
             reasons[j.reject_reason.value] = reasons.get(j.reject_reason.value, 0) + 1
     gold = {ex.text: ex.label for ex in sample}
+    ids = {ex.text: ex.id for ex in sample}
     return {
         "teacher_id": teacher.teacher_id,
         "n": len(sample),
@@ -133,7 +134,8 @@ def generate_run(
         "scores": gold_scores([gold[j.sentence] for j in ok], [j.label.value for j in ok]),
         "seconds_per_sentence": round(seconds, 3),
         "examples": [
-            {"text": j.sentence, "gold": gold[j.sentence], "label": j.label.value,
+            # FPB is CC BY-NC-SA: results name the row by id and never copy the sentence.
+            {"id": ids[j.sentence], "gold": gold[j.sentence], "label": j.label.value,
              "rationale": j.rationale, "evidence": list(j.evidence)}
             for j in ok[:3]
         ],
