@@ -220,10 +220,6 @@ class OnnxClassifier:
             )
         return predictions
 
-    def logits_batch(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        """Raw label logits [n, n_labels] (mean over windows), before temperature scaling."""
-        return self._run(texts, batch_size).logits
-
     def probabilities(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Calibrated probabilities [n, n_labels] in label order."""
         return self._run(texts, batch_size).probs
@@ -243,7 +239,6 @@ class OnnxClassifier:
                 content = ids[first:first + self._content_len]
                 windows.append(_Window(i, first, np.concatenate([self._prefix, content, self._suffix])))
         n_labels = len(self.labels)
-        logits_sum = np.zeros((n, n_labels), np.float64)
         probs_sum = np.zeros((n, n_labels), np.float64)
         n_windows = np.zeros(n, np.int64)
         evidence_sum = [np.zeros(len(enc.ids), np.float64) for enc in encodings]
@@ -269,7 +264,6 @@ class OnnxClassifier:
             token_probs = _sigmoid(outputs[1].astype(np.float64)) if self.has_evidence else None
             lead = len(self._prefix)
             for r, w in enumerate(batch):
-                logits_sum[w.text] += logits[r]
                 probs_sum[w.text] += probs[r]
                 n_windows[w.text] += 1
                 inference_ms[w.text] += share
@@ -281,7 +275,6 @@ class OnnxClassifier:
         evidence = [s / np.maximum(c, 1) for s, c in zip(evidence_sum, evidence_n, strict=True)]
         per_text_tokenize = [tokenize_total / n] * n if n else []
         return _Run(
-            logits=logits_sum / denom,
             probs=probs_sum / denom,
             encodings=encodings,
             evidence=evidence,
@@ -315,7 +308,6 @@ class OnnxClassifier:
 
 @dataclass(frozen=True)
 class _Run:
-    logits: np.ndarray
     probs: np.ndarray
     encodings: list[Encoding]
     evidence: list[np.ndarray]
