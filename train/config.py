@@ -36,6 +36,14 @@ class Pooling(str, Enum):
     LAST = "last"  # the last non-padding token (decoder backbones)
 
 
+class Device(str, Enum):
+    """Where training runs."""
+
+    AUTO = "auto"  # CUDA when torch sees a GPU, else CPU
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
 class EvidenceSource(str, Enum):
     """Where the evidence-tagging targets come from (recorded in the manifest and model card)."""
 
@@ -52,6 +60,8 @@ class FitConfig:
     # A known backbone (Backbone value, e.g. "minilm-l6") or a local Hugging Face directory.
     backbone: str = Backbone.MINILM_L6.value
     pooling: Pooling = Pooling.MEAN
+    # 0: all of the backbone's layers; N: keep its first N (a smaller, faster student).
+    encoder_layers: int = 0
     max_length: int = 96
     dropout: float = 0.1
 
@@ -62,6 +72,11 @@ class FitConfig:
     val_fraction: float = VAL_FRACTION
     split_seed: int = SPLIT_SEED
     limit_train: int = 0  # 0: all training rows; >0: the first N (smoke tests)
+    # Cross-fitting (a fine-tuned backbone as a teacher): with folds = K >= 2, the training rows
+    # are dealt into K folds (seeded by split_seed), fold `fold` is held out of training, and the
+    # run writes the best checkpoint's calibrated probabilities for it to OUTPUT/heldout.jsonl.
+    folds: int = 0
+    fold: int = 0
 
     epochs: int = 6
     batch_size: int = 32
@@ -83,6 +98,7 @@ class FitConfig:
     agreement_weighting: bool = False  # weight gold CE by FPB annotator agreement
 
     threads: int = 2
+    device: Device = Device.AUTO
 
     def __post_init__(self) -> None:
         checks: list[tuple[bool, str, str]] = [
@@ -90,6 +106,9 @@ class FitConfig:
             (0.0 <= self.dropout < 1.0, "dropout", "a number in [0, 1)"),
             (0.0 < self.val_fraction < 0.5, "val_fraction", "a number in (0, 0.5)"),
             (self.limit_train >= 0, "limit_train", "an integer >= 0"),
+            (self.encoder_layers >= 0, "encoder_layers", "an integer >= 0 (0: all layers)"),
+            (self.folds == 0 or self.folds >= 2, "folds", "0 (no cross-fitting) or an integer >= 2"),
+            (0 <= self.fold < max(1, self.folds), "fold", f"an integer in [0, folds) = [0, {self.folds})"),
             (self.epochs >= 1, "epochs", "an integer >= 1"),
             (self.batch_size >= 1, "batch_size", "an integer >= 1"),
             (self.eval_batch_size >= 1, "eval_batch_size", "an integer >= 1"),

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from finlocal.errors import InputError
-from finlocal.train.config import EvidenceSource, FitConfig
+from finlocal.train.config import Device, EvidenceSource, FitConfig
 from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Calibration, Metrics, fit_temperature, label_metrics
@@ -39,6 +39,7 @@ from finlocal.train.student import Student, new_student, parameter_groups
 log = logging.getLogger(__name__)
 
 FIT_INFO = "fit.json"
+HELDOUT = "heldout.jsonl"
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,44 @@ def _spans(row: dict[str, Any], text: str, where: str) -> tuple[tuple[int, int],
     return tuple(spans)
 
 
-def build_rows(config: FitConfig) -> tuple[list[TrainRow], list[Example], dict[str, Any]]:
-    """Training rows (train portion + teacher/evidence annotations), validation examples and a
-    summary of where every kind of supervision came from (for the manifest)."""
+@dataclass(frozen=True)
+class RowSet:
+    """What one run learns from and is measured on."""
+
+    train: list[TrainRow]
+    val: list[Example]
+    heldout: list[Example]  # the held-out fold when cross-fitting, else empty
+    summary: dict[str, Any]  # where every kind of supervision came from (for the manifest)
+
+
+def deal_folds(n: int, folds: int, seed: int) -> list[int]:
+    """The fold (0..folds-1) of each of ``n`` rows: a seeded shuffle dealt round-robin, so fold
+    sizes differ by at most one."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    fold_of = [0] * n
+    for k, i in enumerate(order):
+        fold_of[i] = k % folds
+    return fold_of
+
+
+def build_rows(config: FitConfig) -> RowSet:
+    """Training rows (train portion + teacher/evidence annotations), validation examples, the
+    held-out fold (when cross-fitting) and a summary of the supervision."""
     examples = load_fpb(config.fpb_path)
     train, val = split_train_val(examples, config.val_fraction, config.split_seed)
     if config.limit_train:
         train = train[: config.limit_train]
+    heldout: list[Example] = []
+    if config.folds:
+        fold_of = deal_folds(len(train), config.folds, config.split_seed)
+        heldout = [ex for ex, k in zip(train, fold_of) if k == config.fold]
+        train = [ex for ex, k in zip(train, fold_of) if k != config.fold]
     val_texts = {ex.text for ex in val}
 
-    teacher: dict[str, tuple[float, ...]] = {}
+    # Several teacher files: their distributions are averaged per sentence (an ensemble).
+    teacher_sum: dict[str, np.ndarray] = {}
+    teacher_n: dict[str, int] = {}
     teacher_evidence: dict[str, tuple[tuple[int, int], ...]] = {}
     teacher_ids: set[str] = set()
     for path in config.teacher_files:
@@ -114,10 +143,14 @@ def build_rows(config: FitConfig) -> tuple[list[TrainRow], list[Example], dict[s
             if text in val_texts:
                 continue  # never learn anything from the validation portion
             if row.get("probs"):
-                teacher[text] = tuple(float(row["probs"][label]) for label in LABELS)
+                probs = np.array([float(row["probs"][label]) for label in LABELS])
+                teacher_sum[text] = teacher_sum.get(text, 0.0) + probs
+                teacher_n[text] = teacher_n.get(text, 0) + 1
             if config.evidence is EvidenceSource.TEACHERS and row.get("evidence"):
                 teacher_evidence[text] = _spans(row, text, f"{path}:{lineno}")
             teacher_ids.update(str(t) for t in row.get("teachers", []))
+
+    teacher = {t: tuple(float(p) for p in teacher_sum[t] / teacher_n[t]) for t in teacher_sum}
 
     file_evidence: dict[str, tuple[tuple[int, int], ...]] = {}
     if config.evidence is EvidenceSource.FILE and config.evidence_file is not None:
@@ -144,6 +177,9 @@ def build_rows(config: FitConfig) -> tuple[list[TrainRow], list[Example], dict[s
         "source": str(config.fpb_path),
         "train_rows": len(rows),
         "val_rows": len(val),
+        "heldout_rows": len(heldout),
+        "folds": config.folds,
+        "fold": config.fold,
         "val_fraction": config.val_fraction,
         "split_seed": config.split_seed,
         "rows_with_teacher_probs": sum(r.teacher_probs is not None for r in rows),
@@ -154,7 +190,7 @@ def build_rows(config: FitConfig) -> tuple[list[TrainRow], list[Example], dict[s
         "teachers": sorted(teacher_ids),
         "label_counts": {label: sum(r.label == i for r in rows) for i, label in enumerate(LABELS)},
     }
-    return rows, val, summary
+    return RowSet(train=rows, val=val, heldout=heldout, summary=summary)
 
 
 def encode(tokenizer: Any, texts: Sequence[str], max_length: int) -> Encoded:
@@ -202,16 +238,19 @@ def predict_logits(
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Label logits [n, n_labels] and per-row evidence logits (unpadded), in input order."""
     model.eval()
+    device = next(model.parameters()).device
     enc = encode(tokenizer, texts, max_length)
     order = sorted(range(len(texts)), key=lambda i: len(enc.input_ids[i]))
     logits = np.zeros((len(texts), len(model.config.labels)), dtype=np.float32)
     evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(texts)
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
-        out = model(**collate(enc, idx, tokenizer.pad_token_id))
-        logits[idx] = out.logits.float().numpy()
+        batch = {k: v.to(device) for k, v in collate(enc, idx, tokenizer.pad_token_id).items()}
+        out = model(**batch)
+        logits[idx] = out.logits.float().cpu().numpy()
+        ev = out.evidence_logits.float().cpu()
         for row, i in enumerate(idx):
-            evidence[i] = out.evidence_logits[row, : len(enc.input_ids[i])].float().numpy()
+            evidence[i] = ev[row, : len(enc.input_ids[i])].numpy()
     return logits, evidence
 
 
@@ -221,7 +260,15 @@ def predict_logits(
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)  # CUDA generators too
+
+
+def resolve_device(device: Device) -> torch.device:
+    if device is Device.AUTO:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device is Device.CUDA and not torch.cuda.is_available():
+        raise InputError("config: device = \"cuda\" but torch sees no CUDA GPU; use device = \"auto\" or \"cpu\"")
+    return torch.device(device.value)
 
 
 def _loss(
@@ -233,8 +280,8 @@ def _loss(
     total = logits.new_zeros(())
     gold_idx = [i for i, r in enumerate(batch_rows) if r.label is not None]
     if config.gold_weight and gold_idx:
-        labels = torch.tensor([batch_rows[i].label for i in gold_idx])
-        weights = torch.tensor([batch_rows[i].weight for i in gold_idx])
+        labels = torch.tensor([batch_rows[i].label for i in gold_idx], device=logits.device)
+        weights = torch.tensor([batch_rows[i].weight for i in gold_idx], device=logits.device)
         ce = F.cross_entropy(logits[gold_idx], labels, reduction="none",
                              label_smoothing=config.label_smoothing)
         ce = (ce * weights).sum() / weights.sum()
@@ -243,7 +290,8 @@ def _loss(
     t_idx = [i for i, r in enumerate(batch_rows) if r.teacher_probs is not None]
     if config.teacher_weight and t_idx:
         temp = config.kl_temperature
-        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype)
+        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype,
+                              device=logits.device)
         target = target.clamp(min=1e-8).pow(1.0 / temp)
         target = target / target.sum(1, keepdim=True)
         log_student = F.log_softmax(logits[t_idx] / temp, dim=-1)
@@ -265,10 +313,14 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
     started = time.perf_counter()
     torch.set_num_threads(config.threads)
     seed_everything(config.seed)
-    rows, val, data_summary = build_rows(config)
+    device = resolve_device(config.device)
+    rowset = build_rows(config)
+    rows, val, data_summary = rowset.train, rowset.val, rowset.summary
     if not rows:
         raise InputError(f"{config.fpb_path}: no training rows after the validation split")
-    model, tokenizer = new_student(config.backbone, pooling=config.pooling, dropout=config.dropout)
+    model, tokenizer = new_student(config.backbone, pooling=config.pooling, dropout=config.dropout,
+                                   encoder_layers=config.encoder_layers)
+    model.to(device)
     enc = encode(tokenizer, [r.text for r in rows], config.max_length)
     ev_t, ev_m = [], []
     for i, r in enumerate(rows):
@@ -312,7 +364,7 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
             model.train()
             running, seen = 0.0, 0
             for index in length_bucketed_batches(lengths, config.batch_size, rng):
-                batch = collate(enc, index, tokenizer.pad_token_id)
+                batch = {k: v.to(device) for k, v in collate(enc, index, tokenizer.pad_token_id).items()}
                 width = batch["input_ids"].shape[1]
                 targets = torch.zeros((len(index), width))
                 mask = torch.zeros((len(index), width))
@@ -320,7 +372,8 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
                     targets[row, : len(ev_t[i])] = torch.from_numpy(ev_t[i])
                     mask[row, : len(ev_m[i])] = torch.from_numpy(ev_m[i])
                 out = model(**batch)
-                loss, _parts = _loss(out, [rows[i] for i in index], targets, mask, config)
+                loss, _parts = _loss(out, [rows[i] for i in index], targets.to(device),
+                                     mask.to(device), config)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
@@ -349,10 +402,13 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
                     log.info("early stop after epoch %d (best %d)", epoch, best_epoch)
                     break
 
-    best = Student.from_pretrained(best_dir)
+    best = Student.from_pretrained(best_dir).to(device)
     logits, _ = predict_logits(best, tokenizer, [ex.text for ex in val], config.max_length,
                                config.eval_batch_size)
     calibration = fit_temperature(logits, val_gold)
+    if rowset.heldout:
+        write_heldout(best, tokenizer, rowset.heldout, calibration.temperature, config,
+                      out_dir / HELDOUT)
     assert best_val is not None
     result = FitResult(
         best_dir=best_dir, best_epoch=best_epoch, val=best_val, calibration=calibration,
@@ -368,10 +424,30 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
         "history": history,
         "seconds": result.seconds,
         "threads": config.threads,
+        "device": str(device),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
     }
     (best_dir / FIT_INFO).write_text(json.dumps(info, indent=2) + "\n")
     return result
+
+
+def write_heldout(
+    model: Student, tokenizer: Any, heldout: Sequence[Example], temperature: float,
+    config: FitConfig, path: Path,
+) -> None:
+    """The held-out fold's calibrated label probabilities, one JSON row per sentence, in the
+    teacher-file format that `FitConfig.teacher_files` reads (see `finlocal.train.crossfit`)."""
+    logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length,
+                               config.eval_batch_size)
+    z = logits / temperature
+    probs = np.exp(z - z.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for ex, p in zip(heldout, probs):
+            fh.write(json.dumps({
+                "id": ex.id, "text": ex.text, "gold": ex.label, "fold": config.fold,
+                "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p)},
+            }) + "\n")
 
 
 def read_fit_info(checkpoint: Path) -> dict[str, Any]:

@@ -140,10 +140,32 @@ def resolve_backbone(backbone: str) -> tuple[Path, str | None]:
     return path, None
 
 
+def keep_first_layers(encoder: PreTrainedModel, n: int) -> None:
+    """Drop all but the first ``n`` transformer layers of ``encoder`` in place (BERT-style
+    ``encoder.layer`` or decoder-style ``layers``), and record the new depth in its config."""
+    holder = getattr(encoder, "encoder", encoder)
+    name = "layer" if isinstance(getattr(holder, "layer", None), nn.ModuleList) else "layers"
+    layers = getattr(holder, name, None)
+    if not isinstance(layers, nn.ModuleList):
+        from finlocal.train.config import ConfigError
+
+        raise ConfigError(f"encoder_layers: cannot find the layer list of {type(encoder).__name__}")
+    if not 1 <= n <= len(layers):
+        from finlocal.train.config import ConfigError
+
+        raise ConfigError(f"encoder_layers = {n}: the backbone has {len(layers)} layers; use 1..{len(layers)}")
+    setattr(holder, name, nn.ModuleList(list(layers)[:n]))
+    encoder.config.num_hidden_layers = n
+    if getattr(encoder.config, "layer_types", None):  # decoders with per-layer attention types
+        encoder.config.layer_types = encoder.config.layer_types[:n]
+
+
 def new_student(
-    backbone: str, *, pooling: Pooling, dropout: float, labels: tuple[str, ...] = LABELS
+    backbone: str, *, pooling: Pooling, dropout: float, labels: tuple[str, ...] = LABELS,
+    encoder_layers: int = 0,
 ) -> tuple[Student, Any]:
-    """A student on pretrained backbone weights, and its (fast) tokenizer."""
+    """A student on pretrained backbone weights (its first ``encoder_layers`` layers when > 0),
+    and its (fast) tokenizer."""
     from transformers import AutoTokenizer
 
     directory, gguf_file = resolve_backbone(backbone)
@@ -153,6 +175,8 @@ def new_student(
     if tokenizer.pad_token is None:  # decoders: pad with EOS, right padding for LAST pooling
         tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "right"
+    if encoder_layers:
+        keep_first_layers(encoder, encoder_layers)
     encoder_dict = encoder.config.to_dict()
     encoder_dict["pad_token_id"] = tokenizer.pad_token_id
     config = StudentConfig(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from finlocal.cli.train_crossfit import crossfit
 from finlocal.cli.train_fit import fit
 from finlocal.cli.train_label import label
 
@@ -15,3 +16,4 @@ def command() -> None:
 
 command.add_command(label)
 command.add_command(fit)
+command.add_command(crossfit)

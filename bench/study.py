@@ -1,0 +1,277 @@
+"""The student study: every configuration of docs/student.md over several seeds, in one run.
+
+Runs `finlocal train fit` (and the cross-fitted teachers of `finlocal train crossfit`) as
+parallel subprocesses, then writes per-run metrics and per-configuration mean ± sd (weighted F1,
+accuracy, macro F1 on the validation portion) to a JSON file, rewritten after every finished run.
+Speed and size are not measured here (see bench/student.py): this script may run on a GPU.
+
+    python bench/study.py --out bench/results/study.json                 # everything, 3 seeds
+    python bench/study.py --only minilm-label --seeds 13 --workers 1     # one configuration
+
+On 2 CPU cores the whole study takes many hours (a MiniLM-L6 epoch is ~2 min, a SmolLM2-135M
+epoch ~1 h); on one GPU with --workers 12 it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("study")
+
+DECODER = ["pooling=last", "lr=4e-5", "layer_lr_decay=1.0", "epochs=5"]
+KD = ["teacher_weight=1.0", "kl_temperature=2.0"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One configuration of the study: a config file plus overrides, run once per seed."""
+
+    name: str
+    config: str
+    overrides: tuple[str, ...] = ()
+    needs_teachers: bool = False  # trained on the cross-fitted teachers' soft labels
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class TeacherSpec:
+    """A cross-fitted teacher: K fold runs of one configuration, merged into a teacher file."""
+
+    name: str
+    config: str
+    overrides: tuple[str, ...] = ()
+
+
+@dataclass
+class Study:
+    out: Path
+    runs_dir: Path
+    seeds: tuple[int, ...]
+    workers: int
+    folds: int
+    base: tuple[str, ...]  # overrides for every run (backbone paths, data paths, threads)
+    results: dict[str, Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fit(self, config: str, overrides: Sequence[str], output_dir: Path) -> dict[str, Any]:
+        cmd = [sys.executable, "-m", "finlocal", "train", "fit", str(ROOT / config), *self.base,
+               *overrides, f"output_dir={output_dir}", "--quiet"]
+        output_dir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        with (output_dir / "fit.log").open("w") as logfile:
+            # cwd: not the repository root, whose finlocal/ would shadow an installed finlocal
+            # (finlocal.train lives in train/ and is mapped in only by installing).
+            proc = subprocess.run(cmd, cwd=self.runs_dir, stdout=subprocess.PIPE, stderr=logfile, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}); see {output_dir / 'fit.log'}")
+        info = json.loads((output_dir / "best" / "fit.json").read_text())
+        return {"best_epoch": info["best_epoch"], "val": info["val"], "calibration": info["calibration"],
+                "epochs_run": len(info["history"]), "seconds": round(time.perf_counter() - started, 1),
+                "device": info.get("device"), "data": {k: info["data"][k] for k in
+                ("train_rows", "val_rows", "rows_with_teacher_probs", "rows_with_evidence", "teachers")}}
+
+    def record(self, key: str, value: Any) -> None:
+        with self.lock:
+            self.results.setdefault(key, []).append(value)
+            self.results["groups"] = summarise(self.results.get("runs", []))
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.out.write_text(json.dumps(self.results, indent=2) + "\n")
+
+
+def summarise(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        groups.setdefault(run["group"], []).append(run)
+    out = {}
+    for name, rs in sorted(groups.items()):
+        row: dict[str, Any] = {"n": len(rs), "seeds": sorted(r["seed"] for r in rs)}
+        for metric in ("f1_weighted", "accuracy", "f1_macro"):
+            values = [r["val"][metric] for r in rs]
+            row[metric] = {"mean": statistics.fmean(values),
+                           "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+                           "min": min(values), "max": max(values)}
+        out[name] = row
+    return out
+
+
+def groups(teacher_files: str) -> list[Group]:
+    return [
+        Group("minilm-label", "configs/default.toml", (), what="MiniLM-L6, gold labels only"),
+        Group("minilm-rationale", "configs/rationale.toml", (),
+              what="MiniLM-L6, gold + evidence tagging (saliency targets)"),
+        Group("minilm-gemma-kd", "configs/teacher-kd.toml", (),
+              what="MiniLM-L6, gold + Gemma 3 270M log-prob soft labels (KL, T=2, weight 0.5)"),
+        Group("smollm2-label", "configs/default.toml", ("backbone=smollm2-135m", *DECODER),
+              what="SmolLM2-135M-Instruct (decoder, last-token pooling), gold labels only"),
+        Group("minilm-kd-rationale", "configs/rationale.toml", (f"teacher_files={teacher_files}", *KD), True,
+              what="MiniLM-L6, gold + evidence + cross-fitted SmolLM2 & MiniLM soft labels"),
+        Group("minilm-l4-rationale", "configs/rationale.toml", ("encoder_layers=4",),
+              what="MiniLM first 4 layers, gold + evidence"),
+        Group("minilm-l4-kd-rationale", "configs/rationale.toml",
+              ("encoder_layers=4", f"teacher_files={teacher_files}", *KD), True,
+              what="MiniLM first 4 layers, gold + evidence + cross-fitted soft labels"),
+        Group("minilm-l3-kd-rationale", "configs/rationale.toml",
+              ("encoder_layers=3", f"teacher_files={teacher_files}", *KD), True,
+              what="MiniLM first 3 layers, gold + evidence + cross-fitted soft labels"),
+    ]
+
+
+TEACHERS = [
+    TeacherSpec("smollm2", "configs/default.toml", ("backbone=smollm2-135m", *DECODER)),
+    TeacherSpec("minilm", "configs/default.toml", ()),
+]
+
+
+def hf_dir_from_gguf(gguf: Path, out: Path) -> Path:
+    """Dequantize a GGUF backbone once into a Hugging Face directory (each fit would otherwise
+    dequantize it again)."""
+    if (out / "config.json").is_file():
+        return out
+    from transformers import AutoModel, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModel.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    partial = out.with_name(out.name + ".partial")
+    model.save_pretrained(partial)
+    tokenizer.save_pretrained(partial)
+    partial.rename(out)  # complete or absent
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/study.json")
+    parser.add_argument("--runs-dir", type=Path, default=ROOT / "runs/study")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
+    parser.add_argument("--workers", type=int, default=1, help="fits at a time")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the cross-fitted teachers")
+    parser.add_argument("--only", nargs="+", default=None, help="group names to run")
+    parser.add_argument("--set", dest="extra", action="append", default=[], metavar="KEY=VALUE",
+                        help="an override for every run (e.g. limit_train=64 for a smoke run)")
+    parser.add_argument("--minilm", help="MiniLM-L6 directory (default: the installed package)")
+    parser.add_argument("--smollm2", type=Path, help="SmolLM2 GGUF (default: the installed package)")
+    parser.add_argument("--fpb", help="FPB training file (default: the configs' path)")
+    parser.add_argument("--saliency", default="runs/saliency.jsonl", help="evidence targets file")
+    parser.add_argument("--gemma-teacher", default="runs/teachers/combined.jsonl",
+                        help="Gemma 3 teacher file for minilm-gemma-kd")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+
+    args.runs_dir = args.runs_dir.resolve()
+    args.runs_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("minilm", "smollm2", "fpb", "saliency", "gemma_teacher"):
+        value = getattr(args, name)
+        if value is not None and not Path(value).is_absolute():
+            setattr(args, name, str(Path(value).resolve()))  # runs start in runs-dir
+    threads = max(1, (os.cpu_count() or 2) // args.workers)
+    base = [f"threads={threads}", f"evidence_file={args.saliency}"]
+    if args.minilm:
+        base.append(f"backbone={args.minilm}")  # the decoder groups override it again
+    if args.fpb:
+        base.append(f"fpb_path={args.fpb}")
+    base.extend(args.extra)
+    teacher_dir = args.runs_dir / "teachers"
+    teacher_files = "[" + ",".join(f'"{teacher_dir / t.name}-oof.jsonl"' for t in TEACHERS) + "]"
+    chosen = [g for g in groups(teacher_files) if args.only is None or g.name in args.only]
+    unknown = set(args.only or ()) - {g.name for g in groups(teacher_files)}
+    if unknown:
+        parser.error(f"--only: unknown group(s) {sorted(unknown)}")
+
+    smol_dir: Path | None = None
+
+    def resolve(overrides: Sequence[str]) -> list[str]:
+        nonlocal smol_dir
+        if "backbone=smollm2-135m" in overrides and smol_dir is None:
+            smollm2 = args.smollm2
+            if smollm2 is None:
+                from finlocal.train.weights import smollm2_gguf
+
+                smollm2 = smollm2_gguf()
+            smol_dir = hf_dir_from_gguf(Path(smollm2), args.runs_dir / "smollm2-135m-hf")
+        return [f"backbone={smol_dir}" if o == "backbone=smollm2-135m" else o for o in overrides]
+    study = Study(args.out, args.runs_dir, tuple(args.seeds), args.workers, args.folds, tuple(base))
+    study.results = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
+                                 "cpus": os.cpu_count()},
+                     "seeds": args.seeds, "folds": args.folds, "workers": args.workers,
+                     "groups_run": {g.name: {"config": g.config, "overrides": list(g.overrides), "what": g.what}
+                                    for g in chosen},
+                     "runs": [], "teachers": []}
+    try:
+        import torch
+
+        study.results["machine"]["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+        study.results["machine"]["torch"] = torch.__version__
+    except ImportError:
+        pass
+
+    pool = ThreadPoolExecutor(max_workers=args.workers)
+    futures: list[Future] = []
+
+    def run_group(group: Group, seed: int) -> None:
+        out = args.runs_dir / group.name / f"seed-{seed}"
+        overrides = [*resolve(group.overrides), f"seed={seed}"]
+        if group.name == "minilm-gemma-kd":
+            overrides.append(f'teacher_files=["{args.gemma_teacher}"]')
+        result = study.fit(group.config, overrides, out)
+        study.record("runs", {"group": group.name, "seed": seed, "dir": str(out), **result})
+        log.info("%s seed %d: F1w %.4f (%s s)", group.name, seed, result["val"]["f1_weighted"], result["seconds"])
+
+    def submit_all(kd: bool) -> None:
+        for group in chosen:
+            if group.needs_teachers == kd:
+                for seed in args.seeds:
+                    futures.append(pool.submit(run_group, group, seed))
+
+    needs_teachers = any(g.needs_teachers for g in chosen)
+    if needs_teachers:
+        from finlocal.train.crossfit import merge_heldout
+
+        fold_futures: dict[str, list[tuple[Future, Path]]] = {}
+        for teacher in TEACHERS:  # first in the queue: the KD groups wait for them
+            for k in range(args.folds):
+                out = args.runs_dir / "teachers" / teacher.name / f"fold-{k}"
+                overrides = [*resolve(teacher.overrides), "seed=13", f"folds={args.folds}", f"fold={k}"]
+                fold_futures.setdefault(teacher.name, []).append(
+                    (pool.submit(study.fit, teacher.config, overrides, out), out))
+
+        def merge_then_kd() -> None:
+            for teacher in TEACHERS:
+                pairs = fold_futures[teacher.name]
+                runs = [f.result() for f, _ in pairs]
+                summary = merge_heldout([d for _, d in pairs], teacher_dir / f"{teacher.name}-oof.jsonl",
+                                        f"crossfit:{teacher.name}:k{args.folds}:seed13")
+                study.record("teachers", {**summary.to_dict(), "name": teacher.name,
+                                          "fold_val_f1_weighted": [r["val"]["f1_weighted"] for r in runs]})
+            submit_all(kd=True)
+
+        merger = threading.Thread(target=merge_then_kd)
+        merger.start()
+    submit_all(kd=False)
+    if needs_teachers:
+        merger.join()
+    done, _ = wait(futures)
+    pool.shutdown()
+    failed = [f.exception() for f in done if f.exception()]
+    for exc in failed:
+        log.error("%s", exc)
+    print(json.dumps(study.results.get("groups", {}), indent=2))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
