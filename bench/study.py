@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -33,7 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("study")
 
-DECODER = ["pooling=last", "lr=4e-5", "layer_lr_decay=1.0", "epochs=5"]
+# configs/teacher-smollm2.toml's backbone, swapped for its dequantized directory (see resolve)
+SMOLLM2 = "backbone=smollm2-135m"
 KD = ["teacher_weight=1.0", "kl_temperature=2.0"]
 
 
@@ -69,19 +69,25 @@ class Study:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fit(self, config: str, overrides: Sequence[str], output_dir: Path) -> dict[str, Any]:
+        if (output_dir / "best" / "fit.json").is_file() and (output_dir / "fit.log").is_file():
+            log.info("reusing %s", output_dir)  # resume: a finished run is not run again
+            return self.summary(output_dir)
         cmd = [sys.executable, "-m", "finlocal", "train", "fit", str(ROOT / config), *self.base,
                *overrides, f"output_dir={output_dir}", "--quiet"]
         output_dir.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
         with (output_dir / "fit.log").open("w") as logfile:
             # cwd: not the repository root, whose finlocal/ would shadow an installed finlocal
             # (finlocal.train lives in train/ and is mapped in only by installing).
             proc = subprocess.run(cmd, cwd=self.runs_dir, stdout=subprocess.PIPE, stderr=logfile, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}); see {output_dir / 'fit.log'}")
+        return self.summary(output_dir)
+
+    @staticmethod
+    def summary(output_dir: Path) -> dict[str, Any]:
         info = json.loads((output_dir / "best" / "fit.json").read_text())
         return {"best_epoch": info["best_epoch"], "val": info["val"], "calibration": info["calibration"],
-                "epochs_run": len(info["history"]), "seconds": round(time.perf_counter() - started, 1),
+                "epochs_run": len(info["history"]), "seconds": round(info["seconds"], 1),
                 "device": info.get("device"), "data": {k: info["data"][k] for k in
                 ("train_rows", "val_rows", "rows_with_teacher_probs", "rows_with_evidence", "teachers")}}
 
@@ -116,7 +122,7 @@ def groups(teacher_files: str) -> list[Group]:
               what="MiniLM-L6, gold + evidence tagging (saliency targets)"),
         Group("minilm-gemma-kd", "configs/teacher-kd.toml", (),
               what="MiniLM-L6, gold + Gemma 3 270M log-prob soft labels (KL, T=2, weight 0.5)"),
-        Group("smollm2-label", "configs/default.toml", ("backbone=smollm2-135m", *DECODER),
+        Group("smollm2-label", "configs/teacher-smollm2.toml", (SMOLLM2,),
               what="SmolLM2-135M-Instruct (decoder, last-token pooling), gold labels only"),
         Group("minilm-kd-rationale", "configs/rationale.toml", (f"teacher_files={teacher_files}", *KD), True,
               what="MiniLM-L6, gold + evidence + cross-fitted SmolLM2 & MiniLM soft labels"),
@@ -125,14 +131,18 @@ def groups(teacher_files: str) -> list[Group]:
         Group("minilm-l4-kd-rationale", "configs/rationale.toml",
               ("encoder_layers=4", f"teacher_files={teacher_files}", *KD), True,
               what="MiniLM first 4 layers, gold + evidence + cross-fitted soft labels"),
-        Group("minilm-l3-kd-rationale", "configs/rationale.toml",
-              ("encoder_layers=3", f"teacher_files={teacher_files}", *KD), True,
-              what="MiniLM first 3 layers, gold + evidence + cross-fitted soft labels"),
+        Group("minilm-l3-rationale", "configs/rationale.toml", ("encoder_layers=3",),
+              what="MiniLM first 3 layers, gold + evidence"),
+        Group("minilm-l3-kdsmol-rationale", "configs/rationale.toml",
+              ("encoder_layers=3", f"teacher_files={teacher_files.split(',')[0]}]", *KD), True,
+              what="MiniLM first 3 layers, gold + evidence + cross-fitted SmolLM2 soft labels only"),
+        Group("minilm-l3-kd-rationale", "configs/distilled.toml", (f"teacher_files={teacher_files}",), True,
+              what="MiniLM first 3 layers, gold + evidence + cross-fitted soft labels (the shipped recipe)"),
     ]
 
 
 TEACHERS = [
-    TeacherSpec("smollm2", "configs/default.toml", ("backbone=smollm2-135m", *DECODER)),
+    TeacherSpec("smollm2", "configs/teacher-smollm2.toml", (SMOLLM2,)),
     TeacherSpec("minilm", "configs/default.toml", ()),
 ]
 
@@ -196,14 +206,14 @@ def main() -> None:
 
     def resolve(overrides: Sequence[str]) -> list[str]:
         nonlocal smol_dir
-        if "backbone=smollm2-135m" in overrides and smol_dir is None:
+        if SMOLLM2 in overrides and smol_dir is None:
             smollm2 = args.smollm2
             if smollm2 is None:
                 from finlocal.train.weights import smollm2_gguf
 
                 smollm2 = smollm2_gguf()
             smol_dir = hf_dir_from_gguf(Path(smollm2), args.runs_dir / "smollm2-135m-hf")
-        return [f"backbone={smol_dir}" if o == "backbone=smollm2-135m" else o for o in overrides]
+        return [f"backbone={smol_dir}" if o == SMOLLM2 else o for o in overrides]
     study = Study(args.out, args.runs_dir, tuple(args.seeds), args.workers, args.folds, tuple(base))
     study.results = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
                                  "cpus": os.cpu_count()},

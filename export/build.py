@@ -120,13 +120,15 @@ def export_checkpoint(
         int8_metrics = label_metrics(gold, int8_logits.argmax(1))
         torch_metrics = label_metrics(gold, reference.argmax(1))
         data = info["data"]
-        teachers = [{"id": t, "role": "soft labels (KL)"} for t in data.get("teachers", [])]
+        teachers = [{"id": t, "role": _teacher_role(t)} for t in data.get("teachers", [])]
         if has_evidence:
             teachers.append({"id": f"evidence:{data.get('evidence_source')}",
                              "role": _evidence_role(data)})
         backbone = str(cfg["backbone"])
+        layers = int(model.encoder.config.num_hidden_layers)
+        depth = f"-{layers}layer" if cfg.get("encoder_layers") else ""
         manifest = Manifest(
-            name=f"finlocal-student-{backbone}",
+            name=f"finlocal-student-{backbone}{depth}",
             labels=tuple(model.config.labels),
             max_length=max_length,
             heads=("label", "evidence") if has_evidence else ("label",),
@@ -143,6 +145,8 @@ def export_checkpoint(
             },
             base_model={
                 "backbone": backbone,
+                "layers": layers,
+                "layers_kept": f"first {layers}" if cfg.get("encoder_layers") else "all",
                 "pooling": cfg["pooling"],
                 "licence": LICENCES.get(backbone, "see the backbone's own licence"),
                 "parameters": int(sum(p.numel() for p in model.parameters())),
@@ -162,6 +166,17 @@ def export_checkpoint(
         written = write_model_dir(out, onnx_file=int8, tokenizer_file=tokenizer_file,
                                   manifest=manifest, extra={"parity": chosen.parity.to_dict()})
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
+
+
+def _teacher_role(teacher: str) -> str:
+    """What a teacher id in the training data stands for (ids from finlocal.train.crossfit and
+    finlocal.train.labelling)."""
+    if teacher.startswith("crossfit:"):
+        _, backbone, folds, seed = (teacher.split(":") + ["", "", ""])[:4]
+        return (f"soft labels (KL): out-of-fold calibrated probabilities of {backbone} fine-tuned on "
+                f"the training portion ({folds.lstrip('k')}-fold cross-fitting, {seed}; "
+                "finlocal train crossfit)")
+    return "soft labels (KL)"
 
 
 def _evidence_role(data: dict[str, Any]) -> str:

@@ -36,7 +36,9 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
         "## Base model",
         "",
         f"- {manifest.base_model.get('backbone')} — licence: {manifest.base_model.get('licence')}",
-        f"- pooling: {manifest.base_model.get('pooling')}, max_length: {manifest.max_length}",
+        f"- layers: {manifest.base_model.get('layers', '?')} ({manifest.base_model.get('layers_kept', 'all')} of the "
+        f"backbone's), pooling: {manifest.base_model.get('pooling')}, max_length: {manifest.max_length}, "
+        f"parameters: {manifest.base_model.get('parameters', '?'):,}",
         "",
         "## Training data",
         "",

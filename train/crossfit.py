@@ -61,8 +61,8 @@ def merge_heldout(run_dirs: Sequence[Path], out: Path, teacher: str) -> Crossfit
             raise InputError(f"{path}: missing; did that fold's 'finlocal train fit' finish?")
         with path.open(encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())
-    texts = [r["text"] for r in rows]
-    if len(set(texts)) != len(texts):
+    ids = [r["id"] for r in rows]  # by id: FPB repeats some sentences under different ids
+    if len(set(ids)) != len(ids):
         raise InputError(f"{out}: the folds' held-out rows overlap; were they trained with the same split_seed?")
     out.parent.mkdir(parents=True, exist_ok=True)
     correct = 0

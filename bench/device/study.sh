@@ -27,7 +27,8 @@ case "$1" in
   sha256sum "$stash/smol.gguf"
   ;;
 3)
-  cp -r .dev/minilm "$stash/"
+  [ -d "$stash/minilm" ] || cp -r .dev/minilm "$stash/"
+  cp train/*.py /tmp/fl/finlocal/train/  # the tree may be newer than the install of step 1
   rc=0
   python3 bench/study.py --out "$OUT/study.json" --runs-dir /tmp/runs --workers "${WORKERS:-12}" \
     --minilm "$stash/minilm" --smollm2 "$stash/smol.gguf" --fpb "$stash/data/train.jsonl" \
