@@ -245,7 +245,7 @@ def predict_logits(
     evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(texts)
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
-        batch = {k: v.to(device) for k, v in collate(enc, idx, tokenizer.pad_token_id).items()}
+        batch = {name: t.to(device) for name, t in collate(enc, idx, tokenizer.pad_token_id).items()}
         out = model(**batch)
         logits[idx] = out.logits.float().cpu().numpy()
         ev = out.evidence_logits.float().cpu()
@@ -364,7 +364,7 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
             model.train()
             running, seen = 0.0, 0
             for index in length_bucketed_batches(lengths, config.batch_size, rng):
-                batch = {k: v.to(device) for k, v in collate(enc, index, tokenizer.pad_token_id).items()}
+                batch = {name: t.to(device) for name, t in collate(enc, index, tokenizer.pad_token_id).items()}
                 width = batch["input_ids"].shape[1]
                 targets = torch.zeros((len(index), width))
                 mask = torch.zeros((len(index), width))
