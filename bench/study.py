@@ -5,8 +5,11 @@ parallel subprocesses, then writes per-run metrics and per-configuration mean ±
 accuracy, macro F1 on the validation portion) to a JSON file, rewritten after every finished run.
 Speed and size are not measured here (see bench/student.py): this script may run on a GPU.
 
-    python bench/study.py --out bench/results/study.json                 # everything, 3 seeds
-    python bench/study.py --only minilm-label --seeds 13 --workers 1     # one configuration
+    python bench/study.py --workers 2                                  # everything, 3 seeds
+    python bench/study.py --only minilm-label --seeds 13               # one configuration
+
+Runs go to --runs-dir (default runs/study/) and the results to RUNS_DIR/study.json; a finished
+run of the same config is reused, so an interrupted study resumes where it stopped.
 
 On 2 CPU cores the whole study takes many hours (a MiniLM-L6 epoch is ~2 min, a SmolLM2-135M
 epoch ~1 h); on one GPU with --workers 12 it takes minutes.
@@ -61,19 +64,16 @@ class TeacherSpec:
 class Study:
     out: Path
     runs_dir: Path
-    seeds: tuple[int, ...]
-    workers: int
-    folds: int
     base: tuple[str, ...]  # overrides for every run (backbone paths, data paths, threads)
     results: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fit(self, config: str, overrides: Sequence[str], output_dir: Path) -> dict[str, Any]:
-        if (output_dir / "best" / "fit.json").is_file() and (output_dir / "fit.log").is_file():
+        args = [*self.base, *overrides, f"output_dir={output_dir}"]
+        if self.finished(config, args, output_dir):
             log.info("reusing %s", output_dir)  # resume: a finished run is not run again
             return self.summary(output_dir)
-        cmd = [sys.executable, "-m", "finlocal", "train", "fit", str(ROOT / config), *self.base,
-               *overrides, f"output_dir={output_dir}", "--quiet"]
+        cmd = [sys.executable, "-m", "finlocal", "train", "fit", str(ROOT / config), *args, "--quiet"]
         output_dir.mkdir(parents=True, exist_ok=True)
         with (output_dir / "fit.log").open("w") as logfile:
             # cwd: not the repository root, whose finlocal/ would shadow an installed finlocal
@@ -82,6 +82,21 @@ class Study:
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}); see {output_dir / 'fit.log'}")
         return self.summary(output_dir)
+
+    @staticmethod
+    def finished(config: str, args: Sequence[str], output_dir: Path) -> bool:
+        """Whether ``output_dir`` holds a finished run of exactly this config (threads aside)."""
+        from finlocal.train.config import FitConfig
+
+        done = output_dir / "best" / "fit.json"
+        if not done.is_file():
+            return False
+        wanted = FitConfig.load(ROOT / config, args).to_dict()
+        found = json.loads(done.read_text())["config"]
+        same = all(wanted[k] == found.get(k) for k in wanted if k != "threads")
+        if not same:
+            log.warning("%s holds a run of another config; training again", output_dir)
+        return same
 
     @staticmethod
     def summary(output_dir: Path) -> dict[str, Any]:
@@ -115,7 +130,13 @@ def summarise(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def groups(teacher_files: str) -> list[Group]:
+def toml_list(paths: Sequence[Path]) -> str:
+    return "[" + ", ".join(json.dumps(str(p)) for p in paths) + "]"
+
+
+def groups(teachers: Sequence[Path]) -> list[Group]:
+    """The study's configurations; ``teachers``: the cross-fitted teacher files (SmolLM2 first)."""
+    teacher_files = toml_list(teachers)
     return [
         Group("minilm-label", "configs/default.toml", (), what="MiniLM-L6, gold labels only"),
         Group("minilm-rationale", "configs/rationale.toml", (),
@@ -134,7 +155,7 @@ def groups(teacher_files: str) -> list[Group]:
         Group("minilm-l3-rationale", "configs/rationale.toml", ("encoder_layers=3",),
               what="MiniLM first 3 layers, gold + evidence"),
         Group("minilm-l3-kdsmol-rationale", "configs/rationale.toml",
-              ("encoder_layers=3", f"teacher_files={teacher_files.split(',')[0]}]", *KD), True,
+              ("encoder_layers=3", f"teacher_files={toml_list(teachers[:1])}", *KD), True,
               what="MiniLM first 3 layers, gold + evidence + cross-fitted SmolLM2 soft labels only"),
         Group("minilm-l3-kd-rationale", "configs/distilled.toml", (f"teacher_files={teacher_files}",), True,
               what="MiniLM first 3 layers, gold + evidence + cross-fitted soft labels (the shipped recipe)"),
@@ -165,7 +186,7 @@ def hf_dir_from_gguf(gguf: Path, out: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/study.json")
+    parser.add_argument("--out", type=Path, default=None, help="results JSON (default: RUNS_DIR/study.json)")
     parser.add_argument("--runs-dir", type=Path, default=ROOT / "runs/study")
     parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
     parser.add_argument("--workers", type=int, default=1, help="fits at a time")
@@ -184,6 +205,7 @@ def main() -> None:
 
     args.runs_dir = args.runs_dir.resolve()
     args.runs_dir.mkdir(parents=True, exist_ok=True)
+    args.out = args.out or args.runs_dir / "study.json"
     for name in ("minilm", "smollm2", "fpb", "saliency", "gemma_teacher"):
         value = getattr(args, name)
         if value is not None and not Path(value).is_absolute():
@@ -196,9 +218,9 @@ def main() -> None:
         base.append(f"fpb_path={args.fpb}")
     base.extend(args.extra)
     teacher_dir = args.runs_dir / "teachers"
-    teacher_files = "[" + ",".join(f'"{teacher_dir / t.name}-oof.jsonl"' for t in TEACHERS) + "]"
-    chosen = [g for g in groups(teacher_files) if args.only is None or g.name in args.only]
-    unknown = set(args.only or ()) - {g.name for g in groups(teacher_files)}
+    teacher_paths = [teacher_dir / f"{t.name}-oof.jsonl" for t in TEACHERS]
+    chosen = [g for g in groups(teacher_paths) if args.only is None or g.name in args.only]
+    unknown = set(args.only or ()) - {g.name for g in groups(teacher_paths)}
     if unknown:
         parser.error(f"--only: unknown group(s) {sorted(unknown)}")
 
@@ -214,7 +236,7 @@ def main() -> None:
                 smollm2 = smollm2_gguf()
             smol_dir = hf_dir_from_gguf(Path(smollm2), args.runs_dir / "smollm2-135m-hf")
         return [f"backbone={smol_dir}" if o == SMOLLM2 else o for o in overrides]
-    study = Study(args.out, args.runs_dir, tuple(args.seeds), args.workers, args.folds, tuple(base))
+    study = Study(args.out, args.runs_dir, tuple(base))
     study.results = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
                                  "cpus": os.cpu_count()},
                      "seeds": args.seeds, "folds": args.folds, "workers": args.workers,
@@ -248,6 +270,7 @@ def main() -> None:
                     futures.append(pool.submit(run_group, group, seed))
 
     needs_teachers = any(g.needs_teachers for g in chosen)
+    teacher_failures: list[BaseException] = []  # a failed teacher: its KD groups never start
     if needs_teachers:
         from finlocal.train.crossfit import merge_heldout
 
@@ -260,6 +283,14 @@ def main() -> None:
                     (pool.submit(study.fit, teacher.config, overrides, out), out))
 
         def merge_then_kd() -> None:
+            try:
+                merge_teachers()
+            except Exception as exc:  # noqa: BLE001 - reported with the failed fits below
+                teacher_failures.append(exc)
+                return
+            submit_all(kd=True)
+
+        def merge_teachers() -> None:
             for teacher in TEACHERS:
                 pairs = fold_futures[teacher.name]
                 runs = [f.result() for f, _ in pairs]
@@ -267,7 +298,6 @@ def main() -> None:
                                         f"crossfit:{teacher.name}:k{args.folds}:seed13")
                 study.record("teachers", {**summary.to_dict(), "name": teacher.name,
                                           "fold_val_f1_weighted": [r["val"]["f1_weighted"] for r in runs]})
-            submit_all(kd=True)
 
         merger = threading.Thread(target=merge_then_kd)
         merger.start()
@@ -276,7 +306,7 @@ def main() -> None:
         merger.join()
     done, _ = wait(futures)
     pool.shutdown()
-    failed = [f.exception() for f in done if f.exception()]
+    failed = [*teacher_failures, *(f.exception() for f in done if f.exception())]
     for exc in failed:
         log.error("%s", exc)
     print(json.dumps(study.results.get("groups", {}), indent=2))

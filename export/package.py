@@ -38,7 +38,7 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
         f"- {manifest.base_model.get('backbone')} — licence: {manifest.base_model.get('licence')}",
         f"- layers: {manifest.base_model.get('layers', '?')} ({manifest.base_model.get('layers_kept', 'all')} of the "
         f"backbone's), pooling: {manifest.base_model.get('pooling')}, max_length: {manifest.max_length}, "
-        f"parameters: {manifest.base_model.get('parameters', '?'):,}",
+        f"parameters: {_count(manifest.base_model.get('parameters'))}",
         "",
         "## Training data",
         "",
@@ -121,3 +121,7 @@ def write_model_dir(
     })
     (out / "README.md").write_text(model_card(stamped, extra), encoding="utf-8")
     return write_manifest(out, stamped)
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else "unknown"

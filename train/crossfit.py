@@ -58,7 +58,8 @@ def merge_heldout(run_dirs: Sequence[Path], out: Path, teacher: str) -> Crossfit
     for run_dir in run_dirs:
         path = Path(run_dir) / HELDOUT
         if not path.is_file():
-            raise InputError(f"{path}: missing; did that fold's 'finlocal train fit' finish?")
+            raise InputError(f"{path}: missing; did that fold's 'finlocal train fit' finish, and did "
+                             "the fold hold any rows (fewer training rows than folds leaves some empty)?")
         with path.open(encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())
     ids = [r["id"] for r in rows]  # by id: FPB repeats some sentences under different ids

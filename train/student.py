@@ -22,7 +22,7 @@ from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedMode
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 from transformers.utils import ModelOutput
 
-from finlocal.train.config import Pooling
+from finlocal.train.config import ConfigError, Pooling
 from finlocal.train.data import LABELS
 from finlocal.train.weights import Backbone, backbone_path
 
@@ -131,8 +131,6 @@ def resolve_backbone(backbone: str) -> tuple[Path, str | None]:
     if path.suffix == ".gguf":
         return path.parent, path.name
     if not (path / "config.json").is_file():
-        from finlocal.train.config import ConfigError
-
         raise ConfigError(
             f"backbone {backbone!r}: expected one of {[b.value for b in Backbone]}, a Hugging Face "
             "model directory with config.json, or a .gguf file"
@@ -147,12 +145,8 @@ def keep_first_layers(encoder: PreTrainedModel, n: int) -> None:
     name = "layer" if isinstance(getattr(holder, "layer", None), nn.ModuleList) else "layers"
     layers = getattr(holder, name, None)
     if not isinstance(layers, nn.ModuleList):
-        from finlocal.train.config import ConfigError
-
         raise ConfigError(f"encoder_layers: cannot find the layer list of {type(encoder).__name__}")
     if not 1 <= n <= len(layers):
-        from finlocal.train.config import ConfigError
-
         raise ConfigError(f"encoder_layers = {n}: the backbone has {len(layers)} layers; use 1..{len(layers)}")
     setattr(holder, name, nn.ModuleList(list(layers)[:n]))
     encoder.config.num_hidden_layers = n

@@ -30,7 +30,7 @@ def test_every_config_file_loads(path: Path) -> None:
 
 def test_every_study_group_and_teacher_is_a_valid_config() -> None:
     study = _study_module()
-    groups = study.groups('["/t/smollm2-oof.jsonl", "/t/minilm-oof.jsonl"]')
+    groups = study.groups([Path("/t/smollm2-oof.jsonl"), Path("/t/minilm-oof.jsonl")])
     assert len({g.name for g in groups}) == len(groups)
     for group in groups:
         config = FitConfig.load(ROOT / group.config, [*group.overrides, "seed=14"])
@@ -44,7 +44,7 @@ def test_every_study_group_and_teacher_is_a_valid_config() -> None:
 
 def test_the_shipped_recipe_is_the_study_group_it_came_from() -> None:
     study = _study_module()
-    (group,) = [g for g in study.groups("[]") if g.name == "minilm-l3-kd-rationale"]
+    (group,) = [g for g in study.groups([Path("/t/a.jsonl")]) if g.name == "minilm-l3-kd-rationale"]
     assert group.config == "configs/distilled.toml"
     shipped = FitConfig.load(ROOT / "configs" / "distilled.toml")
     assert (shipped.encoder_layers, shipped.evidence_weight, shipped.teacher_weight) == (3, 0.5, 1.0)
