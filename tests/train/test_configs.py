@@ -54,3 +54,13 @@ def test_teacher_roles_say_what_a_crossfit_teacher_is() -> None:
     role = _teacher_role("crossfit:smollm2:k5:seed13")
     assert "smollm2" in role and "5-fold" in role and "out-of-fold" in role
     assert _teacher_role("llama:gemma3:plain:logprob") == "soft labels (KL)"
+
+
+def test_the_recreate_script_names_configs_that_exist() -> None:
+    import re
+
+    script = (ROOT / "scripts" / "recreate-default-model.sh").read_text()
+    named = set(re.findall(r"configs/[\w.-]+\.toml", script))
+    assert "configs/distilled.toml" in named
+    for path in named:
+        FitConfig.load(ROOT / path)
