@@ -162,6 +162,7 @@ def groups(teachers: Sequence[Path]) -> list[Group]:
     ]
 
 
+TEACHER_SEED = 13  # one cross-fit per teacher, whatever the students' seeds
 TEACHERS = [
     TeacherSpec("smollm2", "configs/teacher-smollm2.toml", (SMOLLM2,)),
     TeacherSpec("minilm", "configs/default.toml", ()),
@@ -272,13 +273,14 @@ def main() -> None:
     needs_teachers = any(g.needs_teachers for g in chosen)
     teacher_failures: list[BaseException] = []  # a failed teacher: its KD groups never start
     if needs_teachers:
-        from finlocal.train.crossfit import merge_heldout
+        from finlocal.train.crossfit import merge_heldout, teacher_id
 
         fold_futures: dict[str, list[tuple[Future, Path]]] = {}
         for teacher in TEACHERS:  # first in the queue: the KD groups wait for them
             for k in range(args.folds):
                 out = args.runs_dir / "teachers" / teacher.name / f"fold-{k}"
-                overrides = [*resolve(teacher.overrides), "seed=13", f"folds={args.folds}", f"fold={k}"]
+                overrides = [*resolve(teacher.overrides), f"seed={TEACHER_SEED}",
+                             f"folds={args.folds}", f"fold={k}"]
                 fold_futures.setdefault(teacher.name, []).append(
                     (pool.submit(study.fit, teacher.config, overrides, out), out))
 
@@ -295,7 +297,7 @@ def main() -> None:
                 pairs = fold_futures[teacher.name]
                 runs = [f.result() for f, _ in pairs]
                 summary = merge_heldout([d for _, d in pairs], teacher_dir / f"{teacher.name}-oof.jsonl",
-                                        f"crossfit:{teacher.name}:k{args.folds}:seed13")
+                                        teacher_id(teacher.name, args.folds, TEACHER_SEED))
                 study.record("teachers", {**summary.to_dict(), "name": teacher.name,
                                           "fold_val_f1_weighted": [r["val"]["f1_weighted"] for r in runs]})
 

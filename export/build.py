@@ -16,6 +16,7 @@ from finlocal.errors import InputError
 from finlocal.export.parity import MAX_F1_DROP, MIN_AGREEMENT, ParityError, ParityReport, compare, enforce, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
 from finlocal.manifest import Manifest
+from finlocal.train.crossfit import describe_teacher
 from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
 from finlocal.train.metrics import fit_temperature, label_metrics
 
@@ -171,12 +172,8 @@ def export_checkpoint(
 def _teacher_role(teacher: str) -> str:
     """What a teacher id in the training data stands for (ids from finlocal.train.crossfit and
     finlocal.train.labelling)."""
-    if teacher.startswith("crossfit:"):
-        _, backbone, folds, seed = (teacher.split(":") + ["", "", ""])[:4]
-        return (f"soft labels (KL): out-of-fold calibrated probabilities of {backbone} fine-tuned on "
-                f"the training portion ({folds.lstrip('k')}-fold cross-fitting, {seed}; "
-                "finlocal train crossfit)")
-    return "soft labels (KL)"
+    described = describe_teacher(teacher)
+    return f"soft labels (KL): {described}" if described else "soft labels (KL)"
 
 
 def _evidence_role(data: dict[str, Any]) -> str:

@@ -24,6 +24,8 @@ from finlocal.train.config import FitConfig
 
 log = logging.getLogger(__name__)
 
+ID_PREFIX = "crossfit:"
+
 
 @dataclass(frozen=True)
 class CrossfitSummary:
@@ -44,10 +46,24 @@ def fold_configs(config: FitConfig, folds: int) -> list[FitConfig]:
     return [replace(config, folds=folds, fold=k, output_dir=base / f"fold-{k}") for k in range(folds)]
 
 
+def teacher_id(model: str, folds: int, seed: int) -> str:
+    """The id a cross-fitted teacher's rows carry (read back by `describe_teacher`)."""
+    return f"{ID_PREFIX}{model}:k{folds}:seed{seed}"
+
+
 def teacher_name(config: FitConfig, folds: int) -> str:
     backbone = Path(config.backbone).name if "/" in config.backbone else config.backbone
     layers = f"-l{config.encoder_layers}" if config.encoder_layers else ""
-    return f"crossfit:{backbone}{layers}:k{folds}:seed{config.seed}"
+    return teacher_id(f"{backbone}{layers}", folds, config.seed)
+
+
+def describe_teacher(teacher: str) -> str | None:
+    """What a `teacher_id` stands for, in words for a model card; None for other teachers."""
+    if not teacher.startswith(ID_PREFIX):
+        return None
+    model, folds, seed = (teacher[len(ID_PREFIX):].split(":") + ["", ""])[:3]
+    return (f"out-of-fold calibrated probabilities of {model} fine-tuned on the training portion "
+            f"({folds.lstrip('k')}-fold cross-fitting, {seed}; finlocal train crossfit)")
 
 
 def merge_heldout(run_dirs: Sequence[Path], out: Path, teacher: str) -> CrossfitSummary:

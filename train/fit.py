@@ -33,7 +33,7 @@ from finlocal.errors import InputError
 from finlocal.train.config import Device, EvidenceSource, FitConfig
 from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
 from finlocal.train.evidence import token_targets
-from finlocal.train.metrics import Calibration, Metrics, fit_temperature, label_metrics
+from finlocal.train.metrics import Calibration, Metrics, fit_temperature, label_metrics, softmax
 from finlocal.train.student import Student, new_student, parameter_groups
 
 log = logging.getLogger(__name__)
@@ -439,9 +439,7 @@ def write_heldout(
     teacher-file format that `FitConfig.teacher_files` reads (see `finlocal.train.crossfit`)."""
     logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length,
                                config.eval_batch_size)
-    z = logits / temperature
-    probs = np.exp(z - z.max(1, keepdims=True))
-    probs /= probs.sum(1, keepdims=True)
+    probs = softmax(logits, temperature)
     with path.open("w", encoding="utf-8") as fh:
         for ex, p in zip(heldout, probs):
             fh.write(json.dumps({
