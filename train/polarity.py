@@ -1,0 +1,246 @@
+"""The metric-polarity lexicon: which way is good news for a financial line item.
+
+An analyst reads "net debt fell" as good news and "costs rose" as bad news; a model that keys on
+direction words alone reads both the other way round. This module holds what the training data
+needs to teach the difference:
+
+- `LINE_ITEMS`: line items with their polarity (`Polarity.UP_GOOD`: revenue, profit, margins,
+  order intake, cash flow, market share …; `Polarity.UP_BAD`: costs, expenses, net debt,
+  leverage, impairments, provisions, credit losses, non-performing loans, churn, write-downs …;
+  `Polarity.LOSS`: losses, which narrow or widen).
+- `UP_WORDS` / `DOWN_WORDS`: movement words and the inflections the generators use.
+- `tone`: the rule. Up on an up-good item is positive, up on an up-bad item (or a loss) is
+  negative, down the other way round; a negation ("did not rise", "no longer expects") flips it.
+
+The lexicon is curated by hand (the sources are ordinary analyst usage: IFRS line items, bank
+asset-quality terms, subscription metrics); `finlocal.train.statements` and
+`finlocal.train.counterfactual` label what they write with `tone`, and `find_mentions` locates
+an item and a movement in a real sentence for counterfactual edits and evidence spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Polarity(str, Enum):
+    """Which movement of a line item is good news."""
+
+    UP_GOOD = "up_good"
+    UP_BAD = "up_bad"
+    LOSS = "loss"  # a loss: up (widening) is bad, down (narrowing) is good
+
+
+class Direction(str, Enum):
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A financial line item: its name, its polarity and the group it belongs to."""
+
+    name: str
+    polarity: Polarity
+    group: str
+    plural: bool = False  # "costs rose" vs "revenue rose"
+
+    @property
+    def is_ratio(self) -> bool:
+        """A ratio or rate moves in percentage points, not in currency."""
+        return any(w in self.name for w in ("ratio", "rate", "margin", "share", "utilisation",
+                                            "return on", "leverage", "gearing", "cost of risk"))
+
+
+def _items(polarity: Polarity, group: str, names: str, *, plural: bool = False) -> list[LineItem]:
+    return [LineItem(n.strip(), polarity, group, plural) for n in names.split(",") if n.strip()]
+
+
+G, B, L = Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.LOSS
+
+LINE_ITEMS: tuple[LineItem, ...] = tuple(
+    _items(G, "revenue", "revenue, net sales, turnover, sales, comparable sales, like-for-like sales, "
+           "organic sales, service revenue, subscription revenue, top line, group revenue")
+    + _items(G, "profit", "operating profit, net profit, pre-tax profit, profit before tax, EBITDA, "
+             "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
+             "gross profit, profit for the period, result before taxes, comparable operating profit")
+    + _items(G, "per share", "earnings per share, EPS, diluted earnings per share, dividend, "
+             "dividend per share")
+    + _items(G, "margin", "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, "
+             "net interest margin")
+    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, "
+             "order book")
+    + _items(G, "cash flow", "operating cash flow, free cash flow, cash flow from operations, "
+             "cash flow, cash position, liquidity")
+    + _items(G, "share", "market share, customer base, subscriber base, number of customers, "
+             "occupancy rate, capacity utilisation, passenger numbers, deliveries")
+    + _items(G, "returns", "return on equity, return on capital employed, capital adequacy ratio, "
+             "CET1 ratio, net interest income, fee income, assets under management")
+    + _items(B, "costs", "costs, operating costs, operating expenses, production costs, raw material "
+             "costs, personnel costs, administrative expenses, energy costs, freight costs, "
+             "input costs, fixed costs, expenses, distribution costs, labour costs, "
+             "restructuring costs, financing costs, interest expenses, cost of sales",
+             plural=True)
+    + _items(B, "debt", "net debt, leverage, gearing, debt-to-equity ratio, net gearing, "
+             "borrowings, net debt to EBITDA ratio")
+    + _items(B, "impairment", "impairment charges, impairments, goodwill impairments, write-downs, "
+             "write-offs, inventory write-downs, asset write-downs", plural=True)
+    + _items(B, "credit", "provisions, loan loss provisions, credit losses, credit impairment "
+             "charges, expected credit losses, bad debt expenses, non-performing loans, "
+             "loan impairments, delinquencies, default rates", plural=True)
+    + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
+    + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, "
+             "subscriber losses, cancellation rate")
+    + _items(B, "ratios", "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
+             "days sales outstanding, working capital requirement")
+    + _items(L, "loss", "net loss, operating loss, pre-tax loss, loss before taxes, loss per share, "
+             "loss for the period, EBIT loss, operating loss before items, comprehensive loss")
+)
+
+ITEMS_BY_POLARITY: dict[Polarity, tuple[LineItem, ...]] = {
+    p: tuple(i for i in LINE_ITEMS if i.polarity is p) for p in Polarity
+}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A movement word in the inflections the generators need."""
+
+    past: str  # "rose"
+    infinitive: str  # "rise"
+    participle: str  # "risen"
+    noun: str  # "an increase"
+    direction: Direction
+
+    def past_for(self, item: LineItem) -> str:
+        """The past tense agreeing with the item: "costs were up", "revenue was up"."""
+        if item.plural and self.past.startswith("was "):
+            return "were " + self.past[4:]
+        return self.past
+
+
+def _movements(direction: Direction, table: str) -> tuple[Movement, ...]:
+    out = []
+    for line in table.strip().splitlines():
+        past, inf, part, noun = (w.strip() for w in line.split("|"))
+        out.append(Movement(past, inf, part, noun, direction))
+    return tuple(out)
+
+
+UP_WORDS = _movements(Direction.UP, """
+    rose | rise | risen | a rise
+    increased | increase | increased | an increase
+    grew | grow | grown | growth
+    climbed | climb | climbed | a climb
+    went up | go up | gone up | an increase
+    jumped | jump | jumped | a jump
+    surged | surge | surged | a surge
+    advanced | advance | advanced | an advance
+    edged up | edge up | edged up | a slight increase
+    soared | soar | soared | a surge
+    expanded | expand | expanded | an expansion
+    was up | be up | been up | an increase
+    doubled | double | doubled | a doubling
+    picked up | pick up | picked up | a pick-up
+    rose sharply | rise sharply | risen sharply | a sharp rise
+""")
+
+DOWN_WORDS = _movements(Direction.DOWN, """
+    fell | fall | fallen | a fall
+    decreased | decrease | decreased | a decrease
+    declined | decline | declined | a decline
+    dropped | drop | dropped | a drop
+    went down | go down | gone down | a decrease
+    shrank | shrink | shrunk | a contraction
+    contracted | contract | contracted | a contraction
+    slid | slide | slid | a slide
+    slipped | slip | slipped | a slip
+    eased | ease | eased | an easing
+    plunged | plunge | plunged | a plunge
+    was down | be down | been down | a decrease
+    halved | halve | halved | a halving
+    was cut | be cut | been cut | a cut
+    fell sharply | fall sharply | fallen sharply | a sharp fall
+""")
+
+# Losses also narrow and widen.
+NARROW_WORDS = _movements(Direction.DOWN, """
+    narrowed | narrow | narrowed | a narrowing
+    shrank | shrink | shrunk | a reduction
+    decreased | decrease | decreased | a decrease
+    was reduced | be reduced | been reduced | a reduction
+    fell | fall | fallen | a fall
+""")
+WIDEN_WORDS = _movements(Direction.UP, """
+    widened | widen | widened | a widening
+    deepened | deepen | deepened | a deepening
+    grew | grow | grown | an increase
+    increased | increase | increased | an increase
+    rose | rise | risen | a rise
+""")
+
+ADJECTIVES = {Direction.UP: ("higher", "rising", "increased", "growing", "stronger"),
+              Direction.DOWN: ("lower", "falling", "reduced", "declining", "smaller")}
+
+POSITIVE, NEGATIVE = "positive", "negative"
+
+
+def tone(polarity: Polarity, direction: Direction, *, negated: bool = False) -> str:
+    """The label an analyst gives a movement: up on an up-good item is positive, up on an
+    up-bad item or a loss is negative, down is the reverse, and a negation flips it."""
+    good = (direction is Direction.UP) == (polarity is Polarity.UP_GOOD)
+    return POSITIVE if good != negated else NEGATIVE
+
+
+# -- finding an item and a movement in a real sentence -----------------------------------------
+
+_ITEM_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(i.name) for i in LINE_ITEMS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_ITEM_BY_NAME = {i.name.lower(): i for i in LINE_ITEMS}
+
+_MOVES = {m.past: m for m in (*UP_WORDS, *DOWN_WORDS, *NARROW_WORDS, *WIDEN_WORDS)}
+_MOVE_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in _MOVES), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+NEGATION_RE = re.compile(
+    r"\b(not|no longer|never|n't|neither|nor|failed to|without|unlikely|no)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One line item and the one movement word that follows it in a sentence."""
+
+    item: LineItem
+    item_span: tuple[int, int]
+    movement: Movement
+    move_span: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return tone(self.item.polarity, self.movement.direction)
+
+
+def find_mention(text: str) -> Mention | None:
+    """The sentence's single (line item, movement) pair, or None when it has none, several
+    items, several movements, a negation, or the movement comes before the item.
+
+    Deliberately strict: the counterfactual editor only rewrites sentences whose tone the rule
+    decides on its own.
+    """
+    items = list(_ITEM_RE.finditer(text))
+    moves = list(_MOVE_RE.finditer(text))
+    if len(items) != 1 or len(moves) != 1 or NEGATION_RE.search(text):
+        return None
+    item_m, move_m = items[0], moves[0]
+    gap = text[item_m.end() : move_m.start()]
+    if item_m.end() > move_m.start() or len(gap.split()) > 4:
+        return None  # "X rose" or "X in Finland rose", not "rose … X"
+    movement = _MOVES[move_m.group(1).lower()]
+    item = _ITEM_BY_NAME[item_m.group(1).lower()]
+    return Mention(item, item_m.span(1), movement, move_m.span(1))
