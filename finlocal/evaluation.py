@@ -13,8 +13,8 @@ import codecs
 import json
 import re
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ class LabelledText:
     text: str
     label: str
     agreement: str | None = None
+    category: str | None = None  # e.g. the direction challenge set's "bad_up", "loss_narrow"
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,13 @@ def classification_metrics(
 
 @dataclass(frozen=True)
 class EvalReport:
-    """The result of `evaluate`: overall metrics, a breakdown by agreement, speed."""
+    """The result of `evaluate`: overall metrics, breakdowns by agreement and category, speed."""
 
     metrics: ClassificationMetrics
     by_agreement: dict[str, ClassificationMetrics]
     seconds: float
     model: str = ""
+    by_category: dict[str, ClassificationMetrics] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -124,6 +126,7 @@ class EvalReport:
         data["seconds"] = round(self.seconds, 3)
         data["model"] = self.model
         data["by_agreement"] = {k: v.to_dict() for k, v in self.by_agreement.items()}
+        data["by_category"] = {k: v.to_dict() for k, v in self.by_category.items()}
         return data
 
 
@@ -150,9 +153,10 @@ def _read_jsonl(path: Path, text: str) -> list[LabelledText]:
             raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(f"{where}: expected an object with 'text' and 'label'")
-        agreement = data.get("agreement")
+        agreement, category = data.get("agreement"), data.get("category")
         rows.append(LabelledText(data["text"], _label(data.get("label"), where),
-                                 None if agreement is None else str(agreement)))
+                                 None if agreement is None else str(agreement),
+                                 None if category is None else str(category)))
     return rows
 
 
@@ -171,7 +175,8 @@ def _read_fpb(path: Path, text: str) -> list[LabelledText]:
 
 
 def read_labelled(path: Path) -> list[LabelledText]:
-    """Read labelled sentences: JSONL (``text``, ``label``[, ``agreement``]) or FPB ``sentence@label``."""
+    """Read labelled sentences: JSONL (``text``, ``label``[, ``agreement``, ``category``]) or FPB
+    ``sentence@label``."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -203,14 +208,20 @@ def evaluate(
     seconds = time.perf_counter() - t0
     gold = [r.label for r in rows]
     pred = [p.label for p in predictions]
-    by_agreement: dict[str, ClassificationMetrics] = {}
-    levels = sorted({r.agreement for r in rows if r.agreement is not None}, key=_agreement_key)
-    for level in levels:
-        idx = [i for i, r in enumerate(rows) if r.agreement == level]
-        by_agreement[level] = classification_metrics(
-            [gold[i] for i in idx], [pred[i] for i in idx], labels
-        )
-    return EvalReport(classification_metrics(gold, pred, labels), by_agreement, seconds, model)
+
+    def breakdown(key: Callable[[LabelledText], str | None], order: Callable[[str], Any]) -> dict[str, ClassificationMetrics]:
+        groups = sorted({k for r in rows if (k := key(r)) is not None}, key=order)
+        return {
+            g: classification_metrics([gold[i] for i, r in enumerate(rows) if key(r) == g],
+                                      [pred[i] for i, r in enumerate(rows) if key(r) == g], labels)
+            for g in groups
+        }
+
+    return EvalReport(
+        classification_metrics(gold, pred, labels),
+        breakdown(lambda r: r.agreement, _agreement_key), seconds, model,
+        by_category=breakdown(lambda r: r.category, lambda c: c),
+    )
 
 
 def _agreement_key(level: str) -> tuple[float, str]:

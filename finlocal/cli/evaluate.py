@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
               help="Sentences per inference batch.")
 def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int) -> None:
-    """Evaluate the model on DATA: JSONL with text and label (and optionally agreement), or
-    Financial PhraseBank's raw sentence@label files (latin-1)."""
+    """Evaluate the model on DATA: JSONL with text and label (and optionally agreement and
+    category, each reported separately), or Financial PhraseBank's raw sentence@label files
+    (latin-1)."""
     from finlocal.evaluation import evaluate, read_labelled
     from finlocal.model import (
         OnnxClassifier,
@@ -72,3 +73,10 @@ def _print_report(report: EvalReport, data: Path) -> None:
             agreement.add_row(f"{level}%" if level.isdigit() else escape(level), str(a.n), f"{a.accuracy:.4f}",
                               f"{a.f1_weighted:.4f}", f"{a.f1_macro:.4f}")
         console.print(agreement)
+    if report.by_category:
+        categories = Table(title="by category")
+        for column in ("category", "n", "accuracy"):
+            categories.add_column(column, justify="left" if column == "category" else "right")
+        for name, c in report.by_category.items():
+            categories.add_row(escape(name), str(c.n), f"{c.accuracy:.4f}")
+        console.print(categories)
