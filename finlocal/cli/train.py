@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from finlocal.cli.train_crossfit import crossfit
+from finlocal.cli.train_cv import cv
 from finlocal.cli.train_fit import fit
 from finlocal.cli.train_label import label
+from finlocal.cli.train_teach import teach
 
 
 @click.group("train")
@@ -16,4 +17,5 @@ def command() -> None:
 
 command.add_command(label)
 command.add_command(fit)
-command.add_command(crossfit)
+command.add_command(cv)
+command.add_command(teach)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -15,12 +16,13 @@ from finlocal.errors import require
 @click.argument("overrides", metavar="[KEY=VALUE]...", nargs=-1)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def fit(config_file: Path, overrides: tuple[str, ...], quiet: bool) -> None:
-    """Fit the student on FPB gold labels (and teacher labels/evidence when configured).
+    """Fit the student for the config's fixed number of epochs.
 
-    CONFIG.toml holds flat keys of the training config (see configs/default.toml); each
-    KEY=VALUE overrides one, e.g. `lr=5e-5 epochs=3 output_dir=runs/try`. Prints a JSON
-    summary (best epoch, validation metrics, calibration) on stdout; the checkpoint is
-    OUTPUT_DIR/best/, ready for `finlocal export`.
+    CONFIG.toml holds flat keys of the training config (see configs/student.toml); each
+    KEY=VALUE overrides one, e.g. `lr=5e-5 epochs=3 output_dir=runs/try`. Without folds the
+    run trains on every gold row (the model to export: OUTPUT_DIR/final/); with `folds=K
+    fold=k` it holds fold k out and scores it. A killed run resumes after its last epoch.
+    Prints a JSON summary on stdout. Measure a recipe with `finlocal train cv`.
     """
     for module in ("torch", "transformers", "safetensors"):
         require(module, "train", "finlocal train fit")
@@ -30,9 +32,8 @@ def fit(config_file: Path, overrides: tuple[str, ...], quiet: bool) -> None:
     config = FitConfig.load(config_file, overrides)
     result = run_fit(config, progress=not quiet)
     click.echo(json.dumps({
-        "checkpoint": str(result.best_dir),
-        "best_epoch": result.best_epoch,
-        "val": vars(result.val),
-        "calibration": vars(result.calibration),
+        "checkpoint": str(result.model_dir),
+        "epochs": result.epochs,
+        "heldout": asdict(result.heldout) if result.heldout else None,
         "seconds": round(result.seconds, 1),
     }, indent=2))

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from finlocal.train.occlusion import occlusion_spans
 from finlocal.train.saliency import word_flags
 
 
@@ -18,11 +17,3 @@ def test_word_flags_keep_whole_top_words() -> None:
 def test_word_flags_ignore_special_tokens() -> None:
     flags = word_flags("up", [(0, 0), (0, 2), (0, 0)], np.array([9.0, 1.0, 9.0]), 0.5, 4)
     assert flags == [False, True, False]
-
-
-def test_occlusion_spans_merge_adjacent_words_and_need_a_real_drop() -> None:
-    text = "net sales fell sharply today"
-    words = [(0, 3), (4, 9), (10, 14), (15, 22), (23, 28)]
-    spans = occlusion_spans(text, 0.9, [0.88, 0.85, 0.3, 0.5, 0.89], words, min_drop=0.05, rel_drop=0.5)
-    assert spans == ((10, 22),)
-    assert occlusion_spans(text, 0.9, [0.89] * 5, words, min_drop=0.05, rel_drop=0.5) == ()

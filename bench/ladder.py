@@ -1,0 +1,233 @@
+"""The ladder of docs/student.md: every teacher, their ensemble, and the student with and without
+each data source, all measured by the same cross-validation (`finlocal train cv`).
+
+    python -m bench.ladder                     # everything that can run now, in order
+    python -m bench.ladder --only student-gold student-direction
+    python -m bench.ladder --report            # only re-read the finished runs
+
+Each step is a `finlocal train cv` run under ``--runs`` (default ``runs/cv``); finished fold runs
+are reused, so the ladder resumes where it stopped. A step whose input files do not exist yet
+(a teacher file that needs a teacher still training) is skipped and reported as waiting.
+
+For each step the results file (``bench/results/ladder.json``) holds the pooled out-of-fold
+figures (weighted F1 mean over folds with its 95 % interval, per agreement level) and the
+direction challenge set's accuracy (``tests/fixtures/direction/challenge.jsonl``, written apart
+from the training generator) averaged over the fold models, overall and per category. Nothing in
+this file chose anything it reports: every step is a fixed recipe, trained for fixed epochs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CHALLENGE = ROOT / "tests" / "fixtures" / "direction" / "challenge.jsonl"
+log = logging.getLogger("ladder")
+
+NO_TEACHERS = ("teacher_files=[]", "teacher_weight=0.0")
+NO_EVIDENCE = ("evidence=none", "evidence_weight=0.0", "evidence_file=")
+NO_EXTRA = ("extra_files=[]", "extra_weights=[]")
+DIRECTION = ('extra_files=["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl"]',
+             "extra_weights=[0.5, 1.0]")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recipe of the ladder: a config plus overrides, cross-validated."""
+
+    name: str
+    config: str
+    overrides: tuple[str, ...] = ()
+    what: str = ""
+    final: bool = False  # also train on every row (teachers whose "all" model is needed)
+    needs: tuple[str, ...] = ()  # files that must exist first (relative to the repository root)
+
+
+TEACHERS = (
+    Step("teacher-minilm", "configs/teacher-minilm.toml", final=True,
+         what="MiniLM-L6 (6 layers, 22M), gold + direction data"),
+    Step("teacher-mpnet", "configs/teacher-mpnet.toml",
+         what="MPNet-base (12 layers, 110M), gold + direction data"),
+)
+
+STUDENT = "configs/student.toml"
+SALIENCY = "runs/teachers/saliency-minilm.jsonl"
+MPNET_FPB = "runs/teachers/mpnet-fpb.jsonl"
+MPNET_ECTSUM = "runs/teachers/mpnet-ectsum.jsonl"
+
+STUDENTS = (
+    Step("student-gold", STUDENT, (*NO_EXTRA, *NO_TEACHERS, *NO_EVIDENCE),
+         what="3 layers, FPB gold labels only"),
+    Step("student-evidence", STUDENT, (*NO_EXTRA, *NO_TEACHERS), needs=(SALIENCY,),
+         what="3 layers, gold + evidence (saliency of the MiniLM fold models)"),
+    Step("student-direction", STUDENT, (*NO_TEACHERS,), needs=(SALIENCY,),
+         what="3 layers, gold + evidence + direction data"),
+    Step("student-l4-direction", STUDENT, ("encoder_layers=4", *NO_TEACHERS), needs=(SALIENCY,),
+         what="4 layers, gold + evidence + direction data"),
+    Step("student-l6-direction", STUDENT, ("encoder_layers=6", *NO_TEACHERS), needs=(SALIENCY,),
+         what="6 layers, gold + evidence + direction data"),
+    Step("student-mpnet-fpb", STUDENT, (f'teacher_files=["{MPNET_FPB}"]',), needs=(SALIENCY, MPNET_FPB),
+         what="3 layers, gold + evidence + direction + MPNet soft labels on FPB"),
+    Step("student-mpnet-ectsum", STUDENT, (), needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
+         what="3 layers, gold + evidence + direction + MPNet soft labels on FPB and ECTSum transfer"),
+)
+
+
+@dataclass
+class Ladder:
+    runs: Path
+    threads: int
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def cv_dir(self, step: Step) -> Path:
+        return self.runs / step.name
+
+    def ready(self, step: Step) -> bool:
+        return all((ROOT / p).exists() for p in step.needs)
+
+    def run(self, step: Step, folds: int) -> None:
+        from finlocal.train.config import FitConfig
+        from finlocal.train.cv import run
+
+        config = FitConfig.load(ROOT / step.config, [*step.overrides, f"threads={self.threads}"])
+        run(config, folds=folds, repeats=1, out=self.cv_dir(step), final=step.final, progress=False)
+
+    def measure(self, step: Step) -> dict[str, Any] | None:
+        from finlocal.train.cv import read_report
+
+        try:
+            report = read_report(self.cv_dir(step))
+        except Exception:  # noqa: BLE001 - not run yet
+            return None
+        return {
+            "what": step.what, "config": step.config, "overrides": list(step.overrides),
+            "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
+            "direction": direction_accuracy(self.cv_dir(step), report["folds"]),
+            "seconds_per_fold": _seconds(self.cv_dir(step), report["folds"]),
+            "rows": _rows(self.cv_dir(step)),
+        }
+
+
+def _seconds(cv_dir: Path, folds: int) -> float:
+    from finlocal.train.fit import read_fit_info
+
+    return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final")["seconds"] for k in range(folds))
+
+
+def _rows(cv_dir: Path) -> dict[str, Any]:
+    from finlocal.train.fit import read_fit_info
+
+    return read_fit_info(cv_dir / "r0-f0" / "final")["data"]["rows_by_source"]
+
+
+def direction_accuracy(cv_dir: Path, folds: int) -> dict[str, Any]:
+    """Accuracy of each fold model (PyTorch) on the direction challenge set, and per category."""
+    from transformers import AutoTokenizer
+
+    from finlocal.train.batches import predict_logits
+    from finlocal.train.data import LABELS
+    from finlocal.train.fit import read_fit_info
+    from finlocal.train.student import Student
+
+    cache = cv_dir / "direction.json"
+    if cache.is_file():
+        return json.loads(cache.read_text())
+    rows = [json.loads(line) for line in CHALLENGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = np.array([LABELS.index(r["label"]) for r in rows])
+    categories = sorted({r["category"] for r in rows})
+    overall, per_category = [], {c: [] for c in categories}
+    for k in range(folds):
+        model_dir = cv_dir / f"r0-f{k}" / "final"
+        model = Student.from_pretrained(model_dir)
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        max_length = int(read_fit_info(model_dir)["config"]["max_length"])
+        logits, _ = predict_logits(model, tokenizer, [r["text"] for r in rows], max_length)
+        correct = logits.argmax(1) == gold
+        overall.append(float(correct.mean()))
+        for c in categories:
+            sel = np.array([r["category"] == c for r in rows])
+            per_category[c].append(float(correct[sel].mean()))
+    result = {"accuracy": statistics.fmean(overall), "folds": [round(a, 4) for a in overall],
+              "by_category": {c: statistics.fmean(v) for c, v in per_category.items()},
+              "n": len(rows)}
+    cache.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
+    """The teachers' averaged out-of-fold probabilities, scored like a recipe."""
+    from finlocal.train.cv import OOF, summarise
+    from finlocal.train.data import LABELS
+
+    files = [ladder.runs / n / OOF for n in names]
+    if not all(f.is_file() for f in files):
+        return None
+    tables = [{r["id"]: r for r in map(json.loads, f.read_text().splitlines())} for f in files]
+    ids = sorted(tables[0])
+    if any(sorted(t) != ids for t in tables):
+        raise ValueError(f"{names}: the teachers' out-of-fold rows differ")
+    probs = np.mean([[[t[i]["probs_by_repeat"][0][label] for label in LABELS] for i in ids] for t in tables], axis=0)
+    gold = np.array([LABELS.index(tables[0][i]["gold"]) for i in ids])
+    from finlocal.train.folds import partition
+    from finlocal.train.data import load_fpb
+    from finlocal.train.fit import read_fit_info
+
+    config = read_fit_info(ladder.runs / names[0] / "r0-f0" / "final")["config"]
+    part = partition(load_fpb(Path(config["fpb_path"])), int(config["folds"]), seed=int(config["fold_seed"]))
+    fold = np.array([part.fold_of[i] for i in ids])
+    return {"teachers": names, "overall": summarise(gold, [probs.argmax(1)], [fold])}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=Path, default=ROOT / "runs" / "cv")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ladder.json")
+    parser.add_argument("--only", nargs="*", help="step names to run (default: every ready step)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--report", action="store_true", help="run nothing; re-read the finished steps")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    os.chdir(ROOT)  # configs name their files relative to the repository root
+    ladder = Ladder(args.runs, args.threads)
+    steps = [*TEACHERS, *STUDENTS]
+    if not args.report:
+        for step in steps:
+            if args.only and step.name not in args.only:
+                continue
+            if not ladder.ready(step):
+                log.info("%s: waiting for %s", step.name, [p for p in step.needs if not (ROOT / p).exists()])
+                continue
+            log.info("%s: cross-validating", step.name)
+            ladder.run(step, args.folds)
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores", "threads": args.threads,
+        "steps": {},
+    }
+    for step in steps:
+        measured = ladder.measure(step)
+        if measured is not None:
+            results["steps"][step.name] = measured
+    teachers = [t.name for t in TEACHERS if t.name in results["steps"]]
+    if len(teachers) > 1:
+        results["ensemble"] = ensemble(ladder, teachers)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    for name, step in results["steps"].items():
+        f1 = step["cv"]["overall"]["f1_weighted"]
+        log.info("%-24s F1w %.4f [%.4f, %.4f]  direction %.3f", name, f1["mean"], *f1["ci95"],
+                 step["direction"]["accuracy"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The other data sets, prepared for training: a transfer sample of earnings calls, and tweets and
+headlines as extra gold rows.
+
+    python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 20000 --out runs/data/ectsum-20k.jsonl
+    python -m finlocal.train.corpora tfns ../shared/data/tfns/train.jsonl --out runs/data/tfns.jsonl
+    python -m finlocal.train.corpora sentfin ../shared/data/sentfin/sentfin.jsonl --out runs/data/sentfin.jsonl
+
+- **ECTSum** (2,425 earnings-call transcripts, one sentence a line, unlabelled): a seeded sample
+  spread evenly over the calls, without boilerplate (greetings, operator lines, safe-harbour
+  text) and without very short or very long lines. Teachers label it (`finlocal train teach`);
+  the student learns their soft labels as transfer rows.
+- **TFNS** (financial tweets, labelled): gold rows as they are.
+- **SEntFiN** (headlines with entity-level labels): gold rows where every entity agrees (the
+  sentence-level ``label``); headlines with mixed entity labels are left out and counted.
+
+The data stay where they are kept (``../shared/data``); these files go under ``runs/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from finlocal.errors import InputError
+from finlocal.train.data import LABELS
+from finlocal.train.folds import normalise
+from finlocal.train.rows import read_jsonl
+
+log = logging.getLogger(__name__)
+
+# Lines of a call that carry no tone of the business: the operator, greetings, the safe harbour.
+_BOILERPLATE = re.compile(
+    r"^(operator|thank you|thanks|good (morning|afternoon|evening)|hello|hi,|welcome|"
+    r"ladies and gentlemen|please go ahead|our next question|next question|"
+    r"(the )?next question comes|this concludes|at this time|i would now like to turn|"
+    r"i'd now like to turn|i will now turn|with that,? i|now i'd like to)\b"
+    r"|forward-looking statements|safe harbor|non-gaap|reconciliation|webcast|press release",
+    re.IGNORECASE,
+)
+
+
+def ectsum_sample(calls_dir: Path, n: int, *, seed: int = 20261129, min_words: int = 7,
+                  max_words: int = 60) -> list[dict[str, Any]]:
+    """``n`` distinct sentences from the calls under ``calls_dir`` (``*/TICKER_qN_YYYY.txt``),
+    drawn round-robin over the calls in a seeded order."""
+    files = sorted(Path(calls_dir).rglob("*.txt"))
+    if not files:
+        raise InputError(f"{calls_dir}: no .txt transcripts found")
+    rng = random.Random(seed)
+    pools: list[tuple[str, list[str]]] = []
+    for path in files:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+        keep = [line for line in lines
+                if min_words <= len(line.split()) <= max_words and not _BOILERPLATE.search(line)]
+        rng.shuffle(keep)
+        pools.append((path.stem, keep))
+    rng.shuffle(pools)
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    depth = 0
+    while len(out) < n:
+        added = False
+        for call, lines in pools:
+            if depth < len(lines):
+                added = True
+                text = lines[depth]
+                key = normalise(text)
+                if key not in seen:
+                    seen.add(key)
+                    out.append({"id": f"ectsum-{call}-{depth}", "text": text, "source": "ectsum", "call": call})
+                    if len(out) == n:
+                        break
+        if not added:
+            log.warning("only %d usable sentences in %s (asked for %d)", len(out), calls_dir, n)
+            break
+        depth += 1
+    return out
+
+
+def tfns_rows(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for lineno, row in read_jsonl(path):
+        if row.get("label") not in LABELS:
+            raise InputError(f"{path}:{lineno}: label {row.get('label')!r} is not one of {list(LABELS)}")
+        rows.append({"id": row.get("id", f"tfns-{lineno}"), "text": row["text"], "label": row["label"],
+                     "source": "tfns"})
+    return rows
+
+
+def sentfin_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """Headlines whose entities agree, and how many mixed ones were left out."""
+    rows, mixed = [], 0
+    for lineno, row in read_jsonl(path):
+        label = row.get("label")
+        if label is None:
+            mixed += 1
+            continue
+        if label not in LABELS:
+            raise InputError(f"{path}:{lineno}: label {label!r} is not one of {list(LABELS)}")
+        rows.append({"id": row.get("id", f"sentfin-{lineno}"), "text": row["text"], "label": label,
+                     "source": "sentfin"})
+    return rows, mixed
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    tmp.replace(out)
+    return n
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", choices=("ectsum", "tfns", "sentfin"))
+    parser.add_argument("source", type=Path, help="the data set's folder or file")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--n", type=int, default=20000, help="ectsum: sentences to sample")
+    parser.add_argument("--seed", type=int, default=20261129)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.corpus == "ectsum":
+        rows = ectsum_sample(args.source, args.n, seed=args.seed)
+    elif args.corpus == "tfns":
+        rows = tfns_rows(args.source)
+    else:
+        rows, mixed = sentfin_rows(args.source)
+        log.info("sentfin: %d headlines with mixed entity labels left out", mixed)
+    log.info("%d rows -> %s", write_jsonl(rows, args.out), args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""What one training run learns from: gold rows, extra gold rows, teachers' soft labels, evidence.
+
+`build_rows` assembles them for a `FitConfig`:
+
+- **FPB gold rows** — every row of the training portion, minus the held-out fold when the run is
+  a cross-validation fold (`finlocal.train.folds`).
+- **Extra gold rows** (``extra_files``) — generated direction statements, counterfactual edits,
+  other labelled sets. An edit made from an FPB sentence (``source_id``) follows that sentence's
+  fold, and no extra row may repeat a held-out text.
+- **Teachers' soft labels** (``teacher_files``) — averaged per sentence over files. A file made
+  from cross-validation fold models (``probs_by_fold``, 'finlocal train teach') gives fold k's
+  run the probabilities of the teacher model that never saw fold k, and the final run the mean
+  over all fold models; a file from a teacher that never saw gold labels (an LLM: ``probs``)
+  gives every run the same probabilities. A sentence that is not a gold row becomes a **transfer
+  row**, taught by the teachers alone.
+- **Evidence** (``evidence_file`` or the teachers' verbatim evidence): character spans per
+  sentence; ``[]`` is a supervised "no evidence", a missing annotation is masked.
+
+Nothing held out is ever learnt from: not its label, its text, its edits, nor a teacher's
+probabilities for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.errors import InputError
+from finlocal.train.config import EvidenceSource, FitConfig
+from finlocal.train.data import LABELS, Example, load_fpb
+from finlocal.train.folds import ALL, Partition, normalise, partition
+
+Spans = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class TrainRow:
+    """One training sentence with whatever supervision it has."""
+
+    text: str
+    label: int | None  # index into LABELS; None for a transfer row
+    teacher_probs: tuple[float, ...] | None = None
+    evidence: Spans | None = None  # None: not annotated (masked)
+    weight: float = 1.0
+    source: str = "fpb"
+
+
+@dataclass(frozen=True)
+class RowSet:
+    """The rows of one run."""
+
+    train: list[TrainRow]
+    heldout: list[Example]  # the held-out fold when cross-validating, else empty
+    partition: Partition | None
+    summary: dict[str, Any]  # where every kind of supervision came from (fit.json, the manifest)
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; a malformed line is an `InputError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{lineno}: not valid JSON ({exc})") from exc
+                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                    raise InputError(f"{path}:{lineno}: expected a JSON object with a \"text\" string")
+                yield lineno, row
+
+
+def spans_of(evidence: Any, text: str, where: str) -> Spans:
+    """Validated (start, end) spans of an ``evidence`` list of {"start", "end", "text"}."""
+    spans = []
+    for ev in evidence:
+        start, end = int(ev["start"]), int(ev["end"])
+        if not (0 <= start < end <= len(text)) or text[start:end] != ev.get("text", text[start:end]):
+            raise InputError(f"{where}: evidence {ev!r} does not match the sentence's offsets")
+        spans.append((start, end))
+    return tuple(spans)
+
+
+def _fold_key(config: FitConfig) -> str:
+    return str(config.fold) if config.folds else ALL
+
+
+def _pick_by_fold(row: dict[str, Any], field: str, config: FitConfig, part: Partition | None,
+                  where: str, *, required: bool) -> Any:
+    """``row[field + "_by_fold"]`` for this run's fold (checking the partition), else ``row[field]``.
+    A fold missing from ``_by_fold`` is an error when ``required``, else None (not annotated)."""
+    by_fold = row.get(f"{field}_by_fold")
+    if by_fold is None:
+        return row.get(field)
+    if part is not None and row.get("partition") != part.key:
+        raise InputError(
+            f"{where}: these {field} were made by the fold models of folds {row.get('partition')!r}, "
+            f"but this run uses folds {part.key!r}; make the file with 'finlocal train teach' from a "
+            "cross-validation run with the same folds, repeat and fold_seed"
+        )
+    key = _fold_key(config)
+    if key not in by_fold and not required:
+        return None
+    if key not in by_fold:
+        raise InputError(f"{where}: no {field} for fold {key!r} (has {sorted(by_fold)})")
+    return by_fold[key]
+
+
+def build_rows(config: FitConfig) -> RowSet:
+    """The training rows of ``config``'s run, its held-out fold and a summary."""
+    examples = load_fpb(config.fpb_path)
+    if config.limit_train:
+        examples = examples[: config.limit_train]
+    part = partition(examples, config.folds, repeat=config.repeat, seed=config.fold_seed) if config.folds else None
+    heldout_ids = part.heldout_ids(config.fold) if part else set()
+    heldout = [ex for ex in examples if ex.id in heldout_ids]
+    gold = [ex for ex in examples if ex.id not in heldout_ids]
+    banned = {normalise(ex.text) for ex in heldout}  # no held-out text is ever learnt from
+
+    rows: dict[str, TrainRow] = {}  # by text: the first occurrence wins, later ones are duplicates
+    counts: dict[str, int] = {"fpb": 0}
+    for ex in gold:
+        if ex.text not in rows:
+            weight = float(ex.agreement) / 100.0 if config.agreement_weighting and ex.agreement else 1.0
+            rows[ex.text] = TrainRow(ex.text, LABELS.index(ex.label), weight=weight)
+            counts["fpb"] += 1
+
+    skipped_heldout = 0
+    for index, path in enumerate(config.extra_files):
+        name = Path(path).stem
+        counts[name] = 0
+        for lineno, row in read_jsonl(path):
+            where = f"{path}:{lineno}"
+            text = row["text"]
+            if row.get("source_id") in heldout_ids or normalise(text) in banned:
+                skipped_heldout += 1
+                continue
+            label = row.get("label")
+            if label not in LABELS:
+                raise InputError(f"{where}: label {label!r} is not one of {list(LABELS)}")
+            if text in rows:
+                continue
+            evidence = spans_of(row["evidence"], text, where) if row.get("evidence") is not None else None
+            rows[text] = TrainRow(text, LABELS.index(label), evidence=evidence,
+                                  weight=config.extra_weight(index) * float(row.get("weight", 1.0)),
+                                  source=name)
+            counts[name] += 1
+
+    teacher_sum: dict[str, np.ndarray] = {}
+    teacher_n: dict[str, int] = {}
+    teacher_evidence: dict[str, Spans] = {}
+    teacher_ids: set[str] = set()
+    for path in config.teacher_files:
+        for lineno, row in read_jsonl(path):
+            where = f"{path}:{lineno}"
+            text = row["text"]
+            if normalise(text) in banned:
+                skipped_heldout += 1
+                continue
+            probs = _pick_by_fold(row, "probs", config, part, where, required=True)
+            if probs:
+                try:
+                    vector = np.array([float(probs[label]) for label in LABELS])
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise InputError(f"{where}: probs must give a number for each of {list(LABELS)}") from exc
+                teacher_sum[text] = teacher_sum.get(text, 0.0) + vector
+                teacher_n[text] = teacher_n.get(text, 0) + 1
+            evidence = _pick_by_fold(row, "evidence", config, part, where, required=False)
+            if config.evidence is EvidenceSource.TEACHERS and evidence is not None:
+                teacher_evidence[text] = spans_of(evidence, text, where)
+            teacher_ids.update(str(t) for t in row.get("teachers", []))
+    teacher = {t: tuple(float(p) for p in teacher_sum[t] / teacher_n[t]) for t in teacher_sum}
+
+    file_evidence: dict[str, Spans] = {}
+    if config.evidence is EvidenceSource.FILE and config.evidence_file is not None:
+        for lineno, row in read_jsonl(config.evidence_file):
+            where = f"{config.evidence_file}:{lineno}"
+            if normalise(row["text"]) in banned:
+                continue
+            evidence = _pick_by_fold(row, "evidence", config, part, where, required=False)
+            if evidence is not None:
+                file_evidence[row["text"]] = spans_of(evidence, row["text"], where)
+    evidence_of = teacher_evidence if config.evidence is EvidenceSource.TEACHERS else file_evidence
+
+    use_teachers = config.teacher_weight > 0
+    train: list[TrainRow] = []
+    for text, row in rows.items():
+        probs = teacher.get(text) if use_teachers else None
+        evidence = row.evidence if row.evidence is not None else evidence_of.get(text)
+        if config.evidence is EvidenceSource.NONE:
+            evidence = None
+        train.append(TrainRow(text, row.label, probs, evidence, row.weight, row.source))
+    transfer = 0
+    if use_teachers:
+        for text, probs in teacher.items():
+            if text not in rows:
+                train.append(TrainRow(text, None, probs, evidence_of.get(text)
+                                      if config.evidence is not EvidenceSource.NONE else None,
+                                      source="transfer"))
+                transfer += 1
+
+    summary = {
+        "source": str(config.fpb_path),
+        "partition": part.key if part else None,
+        "folds": config.folds,
+        "fold": config.fold if config.folds else None,
+        "repeat": config.repeat,
+        "train_rows": len(train),
+        "heldout_rows": len(heldout),
+        "rows_by_source": {**counts, "transfer": transfer},
+        "skipped_as_heldout": skipped_heldout,
+        "rows_with_teacher_probs": sum(r.teacher_probs is not None for r in train),
+        "rows_with_evidence": sum(r.evidence is not None for r in train),
+        "evidence_source": config.evidence.value,
+        "evidence_file": str(config.evidence_file) if config.evidence_file else None,
+        "extra_files": [str(p) for p in config.extra_files],
+        "teacher_files": [str(p) for p in config.teacher_files],
+        "teachers": sorted(teacher_ids),
+        "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
+    }
+    return RowSet(train=train, heldout=heldout, partition=part, summary=summary)

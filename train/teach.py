@@ -1,0 +1,123 @@
+"""Cross-validated fold models as teachers: per-fold soft labels for any sentences.
+
+    finlocal train teach runs/cv/mpnet runs/data/ectsum-20k.jsonl --out runs/teachers/mpnet-ectsum.jsonl
+
+A fine-tuned backbone teaches a student through its cross-validation fold models. For each
+sentence the file holds every fold model's probabilities (``probs_by_fold``, keyed "0" … "K-1")
+and their mean ("all"), with the folds' `Partition.key`:
+
+- a student's fold-k run reads fold k's probabilities: that teacher never saw fold k, so nothing
+  of the held-out labels reaches the student through it;
+- the shipped student (trained on every row) reads "all", the ensemble of the fold models.
+
+Sentences that are gold rows get these beside their label; any other sentence becomes a transfer
+row (`finlocal.train.rows`). Each fold's probabilities are cached beside OUT while they are
+computed, so an interrupted run resumes with the next fold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from finlocal.errors import InputError
+from finlocal.train.data import LABELS
+from finlocal.train.folds import ALL
+from finlocal.train.rows import read_jsonl
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeachSummary:
+    teacher: str
+    partition: str
+    sentences: int
+    folds: int
+    label_counts: dict[str, int]  # of the ensemble's argmax
+
+
+def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, Any]]:
+    """The final model directory of every fold of ``repeat``, their partition key and config."""
+    from finlocal.train.cv import fold_dir
+    from finlocal.train.fit import FINAL, FIT_INFO
+
+    dirs: list[Path] = []
+    keys: set[str] = set()
+    config: dict[str, Any] = {}
+    k = 0
+    while (fold_dir(cv_dir, repeat, k) / FINAL / FIT_INFO).is_file():
+        model = fold_dir(cv_dir, repeat, k) / FINAL
+        info = json.loads((model / FIT_INFO).read_text(encoding="utf-8"))
+        keys.add(info["data"]["partition"])
+        config = info["config"]
+        dirs.append(model)
+        k += 1
+    if not dirs:
+        raise InputError(f"{cv_dir}: no finished fold runs of repeat {repeat}; run 'finlocal train cv' first")
+    if len(dirs) != int(config["folds"]) or len(keys) != 1:
+        raise InputError(f"{cv_dir}: {len(dirs)} of {config['folds']} fold runs of repeat {repeat} have finished")
+    return dirs, keys.pop(), config
+
+
+def teacher_id(config: dict[str, Any], partition: str) -> str:
+    backbone = Path(config["backbone"]).name if "/" in str(config["backbone"]) else config["backbone"]
+    layers = f"-l{config['encoder_layers']}" if config.get("encoder_layers") else ""
+    return f"cv:{backbone}{layers}:{partition}"
+
+
+def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2,
+          batch_size: int = 64) -> TeachSummary:
+    """Write ``out``: every sentence of ``sentences`` with each fold model's probabilities."""
+    import torch
+    from transformers import AutoTokenizer
+
+    from finlocal.train.batches import predict_logits
+    from finlocal.train.metrics import softmax
+    from finlocal.train.student import Student
+
+    torch.set_num_threads(threads)
+    models, key, config = fold_models(Path(cv_dir), repeat)
+    rows = [row for _, row in read_jsonl(sentences)]
+    texts = [r["text"] for r in rows]
+    cache = Path(str(out) + ".partial")
+    cache.mkdir(parents=True, exist_ok=True)
+    probs = []
+    for k, model_dir in enumerate(models):
+        cached = cache / f"fold-{k}-{len(texts)}.npy"
+        if not cached.is_file():
+            log.info("fold %d/%d: %d sentences", k + 1, len(models), len(texts))
+            model = Student.from_pretrained(model_dir)
+            tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            logits, _ = predict_logits(model, tokenizer, texts, int(config["max_length"]), batch_size)
+            np.save(cached.with_suffix(".tmp.npy"), softmax(logits))
+            cached.with_suffix(".tmp.npy").replace(cached)
+        probs.append(np.load(cached))
+    mean = np.mean(probs, axis=0)
+    teacher = teacher_id(config, key)
+
+    def plain(p: np.ndarray) -> dict[str, float]:
+        return {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)}
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for i, row in enumerate(rows):
+            by_fold = {str(k): plain(p[i]) for k, p in enumerate(probs)}
+            by_fold[ALL] = plain(mean[i])
+            fh.write(json.dumps({
+                "id": row.get("id", f"{sentences.stem}-{i}"), "text": row["text"],
+                "probs_by_fold": by_fold, "partition": key, "teachers": [teacher],
+            }, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    for f in cache.iterdir():
+        f.unlink()
+    cache.rmdir()
+    counts = {label: int((mean.argmax(1) == i).sum()) for i, label in enumerate(LABELS)}
+    return TeachSummary(teacher=teacher, partition=key, sentences=len(rows), folds=len(models),
+                        label_counts=counts)
