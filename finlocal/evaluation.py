@@ -5,6 +5,11 @@ runtime). Labelled data is JSONL with ``text``, ``label`` and optionally ``agree
 of the Financial PhraseBank training split used here) or Financial PhraseBank's raw
 ``sentence@label`` files (latin-1), whose agreement level is read from the file name
 (``Sentences_AllAgree.txt`` -> ``100``, ``Sentences_75Agree.txt`` -> ``75``).
+
+Each row is scored whole by default (`SplitMode.NONE`). With sentences or lines, a row's text is
+split as ``finlocal score --split`` would split it, every item is scored, and the row's predicted
+label is the one ``finlocal score --per document`` gives that text: the most frequent item label,
+ties going to the earlier label in the model's order.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import numpy as np
 
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier
+from finlocal.splitting import SplitMode, split_text
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ class EvalReport:
 
 
 _LABEL_ALIASES = {"pos": "positive", "neg": "negative", "neu": "neutral"}
+# Lines end at \n, \r\n or \r only: str.splitlines would also cut at U+0085 and U+2028, which
+# a JSON string may hold unescaped and which latin-1 makes of the byte 0x85.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _AGREEMENT_IN_NAME = re.compile(r"(All|\d{2})Agree", re.IGNORECASE)
 
 
@@ -143,7 +152,7 @@ def _label(raw: object, where: str) -> str:
 
 def _read_jsonl(path: Path, text: str) -> list[LabelledText]:
     rows = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -164,7 +173,7 @@ def _read_fpb(path: Path, text: str) -> list[LabelledText]:
     match = _AGREEMENT_IN_NAME.search(path.name)
     agreement = None if match is None else ("100" if match.group(1).lower() == "all" else match.group(1))
     rows = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if not line.strip():
             continue
         if "@" not in line:
@@ -195,19 +204,44 @@ def read_labelled(path: Path) -> list[LabelledText]:
     return rows
 
 
+def predict_labels(classifier: Classifier, texts: Sequence[str], *,
+                   split: SplitMode = SplitMode.NONE, batch_size: int = 32) -> list[str]:
+    """One predicted label per text: the text scored whole, or its items scored and the most
+    frequent label taken (ties: the earlier label in the model's order); a text with no item
+    (blank) is scored whole."""
+    if split is SplitMode.NONE:
+        return [p.label for p in classifier.predict(list(texts), batch_size=batch_size)]
+    items: list[list[str]] = [[s.text for s in split_text(t, split)] or [t] for t in texts]
+    flat = [item for row in items for item in row]
+    predicted = iter(classifier.predict(flat, batch_size=batch_size))
+    labels = tuple(classifier.labels)
+    out = []
+    for row in items:
+        counts = dict.fromkeys(labels, 0)
+        for _ in row:
+            counts[next(predicted).label] += 1
+        out.append(_most_frequent(counts, labels))
+    return out
+
+
+def _most_frequent(counts: dict[str, int], labels: tuple[str, ...]) -> str:
+    """The label with the highest count; ties go to the earlier label (as `DocumentReport.label`)."""
+    return max(labels, key=lambda name: (counts[name], -labels.index(name)))
+
+
 def evaluate(
-    classifier: Classifier, rows: Sequence[LabelledText], *, batch_size: int = 32, model: str = ""
+    classifier: Classifier, rows: Sequence[LabelledText], *, batch_size: int = 32, model: str = "",
+    split: SplitMode = SplitMode.NONE,
 ) -> EvalReport:
-    """Predict every row and compare with its label."""
+    """Predict every row (whole, or by its items: ``split``) and compare with its label."""
     labels = tuple(classifier.labels)
     unknown = sorted({r.label for r in rows} - set(labels))
     if unknown:
         raise InputError(f"the data has label(s) {unknown} that the model does not know ({list(labels)})")
     t0 = time.perf_counter()
-    predictions = classifier.predict([r.text for r in rows], batch_size=batch_size)
+    pred = predict_labels(classifier, [r.text for r in rows], split=split, batch_size=batch_size)
     seconds = time.perf_counter() - t0
     gold = [r.label for r in rows]
-    pred = [p.label for p in predictions]
 
     def breakdown(key: Callable[[LabelledText], str | None], order: Callable[[str], Any]) -> dict[str, ClassificationMetrics]:
         groups = sorted({k for r in rows if (k := key(r)) is not None}, key=order)

@@ -1,4 +1,7 @@
-"""Scoring documents: split into sentences, predict in batches, summarise per document.
+"""Scoring documents: split into items, predict in batches, summarise per document.
+
+An item is a sentence by default; `SplitMode` makes it a non-blank line or the whole input
+(`finlocal.splitting.split_text`). Reports and rows call items "sentences" whatever the mode.
 
 Net tone index
 --------------
@@ -24,7 +27,7 @@ from typing import Any
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
-from finlocal.splitting import split_sentences
+from finlocal.splitting import Region, SplitMode, split_text
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +226,8 @@ def score_text(
     classifier: Classifier,
     *,
     source: str = "<text>",
+    split: SplitMode = SplitMode.SENTENCES,
+    regions: Sequence[Region] = (),
     batch_size: int = 32,
     top_k: int = 3,
     chunk_size: int = CHUNK_SENTENCES,
@@ -232,12 +237,15 @@ def score_text(
 ) -> DocumentReport:
     """Score a whole text, ``chunk_size`` sentences per `Classifier.predict` call.
 
+    The text is cut into items by ``split`` (inside ``regions`` when the reader found any, as
+    for Markdown; see `finlocal.splitting.split_text`).
+
     ``progress(done, total)`` is called before the first chunk and after each one;
     ``on_chunk(results, done, total)`` receives each chunk's results as soon as they exist (the
     app shows rows while the rest is scored). `Cancelled` is raised as soon as ``cancelled()``
     returns True (checked between chunks and before the report is built).
     """
-    spans = split_sentences(text)
+    spans = split_text(text, split, regions)
     builder = ReportBuilder(source, tuple(classifier.labels), top_k=top_k)
     total = len(spans)
     if progress is not None:
@@ -261,6 +269,7 @@ def score_text(
 
 def iter_block_results(
     blocks: Iterable[Block], classifier: Classifier, *, source: str, batch_size: int = 32,
+    split: SplitMode = SplitMode.SENTENCES,
 ) -> Iterator[list[SentenceResult]]:
     """Split and score a stream of blocks, yielding results in chunks (bounded memory).
 
@@ -271,7 +280,7 @@ def iter_block_results(
     chunk = max(1, batch_size)
     largest = max(chunk, CHUNK_SENTENCES)
     for block in blocks:
-        spans = split_sentences(block.text)
+        spans = split_text(block.text, split, block.regions)
         begin = 0
         while begin < len(spans):
             results = score_spans(spans[begin:begin + chunk], classifier, source=source,
@@ -302,6 +311,7 @@ def iter_score_documents(
     batch_size: int = 32,
     top_k: int = 3,
     keep_sentences: bool = False,
+    split: SplitMode = SplitMode.SENTENCES,
     on_sentences: Callable[[list[SentenceResult]], None] | None = None,
 ) -> Iterator[DocumentOutcome]:
     """Score inputs one after the other, streaming.
@@ -315,8 +325,8 @@ def iter_score_documents(
         builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k,
                                 keep_sentences=keep_sentences)
         try:
-            for results in iter_block_results(item.blocks(), classifier, source=item.source,
-                                              batch_size=batch_size):
+            for results in iter_block_results(item.blocks(split), classifier, source=item.source,
+                                              batch_size=batch_size, split=split):
                 builder.add(results)
                 if on_sentences is not None:
                     on_sentences(results)

@@ -29,14 +29,43 @@ into bounded chunks at whitespace, so nothing hangs and the model sees bounded i
 
 Every span's ``text`` equals ``source[start:end]``, is stripped and non-empty, and the spans
 cover every non-whitespace character of the source, in order.
+
+`split_text` is what scoring calls: it cuts a text into the items a `SplitMode` asks for
+(sentences, non-blank lines, or the whole text), inside the `Region`s a reader found (a Markdown
+paragraph, heading or table cell) when there are any, so that no item crosses two blocks and the
+markup between a region's pieces never reaches the splitter.
 """
 
 from __future__ import annotations
 
+import bisect
+import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from finlocal.predictions import Span
+
+
+class SplitMode(str, enum.Enum):
+    """What one scored item is: a sentence, a non-blank line, or the whole input."""
+
+    SENTENCES = "sentences"
+    LINES = "lines"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One block of a document's visible text, e.g. a Markdown paragraph or table cell.
+
+    ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
+    concatenation, and what lies between two pieces (inline markup) is not part of it. A region
+    is one block: the line breaks inside it are soft, so they do not end sentences (but they do
+    end lines for `SplitMode.LINES`).
+    """
+
+    pieces: tuple[tuple[int, int], ...]
 
 #: Longer sentences are cut into chunks of at most this many characters, at whitespace.
 MAX_SENTENCE_CHARS = 1000
@@ -80,6 +109,71 @@ _HEADING_MAX_CHARS = 60
 _TOKEN_MAX_CHARS = 64
 # Line-end patterns (_TERMINAL, _CONTINUES) are matched against this many final characters.
 _TAIL_CHARS = 32
+
+
+def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES,
+               regions: Sequence[Region] = ()) -> list[Span]:
+    """Cut ``text`` into the items ``mode`` asks for, with offsets into ``text``.
+
+    Without ``regions`` the whole text is split. With them, each region is split on its own (its
+    pieces read as one text) and the items are mapped back to ``text``: an item runs from its
+    first to its last visible character, so ``item.text == text[item.start:item.end]`` still holds
+    and may contain what lay between pieces. ``SplitMode.NONE`` gives one item, from the first
+    visible character of the first region to the last of the last.
+    """
+    if not regions:
+        return _split_plain(text, mode)
+    spans: list[Span] = []
+    for region in regions:
+        inner, starts = _region_text(text, region)
+        if mode is SplitMode.SENTENCES:  # soft line breaks: no headings or bullets inside a block
+            inner = _LINE_BREAK_CHAR.sub(" ", inner)
+        for span in _split_plain(inner, mode):
+            start = _to_document(region, starts, span.start)
+            end = _to_document(region, starts, span.end - 1) + 1
+            spans.append(Span(start, end, text[start:end]))
+    if mode is SplitMode.NONE and spans:
+        start, end = spans[0].start, spans[-1].end
+        return [Span(start, end, text[start:end])]
+    return spans
+
+
+def _split_plain(text: str, mode: SplitMode) -> list[Span]:
+    if mode is SplitMode.SENTENCES:
+        return split_sentences(text)
+    if mode is SplitMode.LINES:
+        return split_lines(text)
+    whole = _stripped(text, 0, len(text))
+    return [] if whole is None else [whole]
+
+
+def _region_text(text: str, region: Region) -> tuple[str, list[int]]:
+    """The region's text, and where each piece starts in it."""
+    starts: list[int] = []
+    length = 0
+    for start, end in region.pieces:
+        starts.append(length)
+        length += end - start
+    return "".join(text[start:end] for start, end in region.pieces), starts
+
+
+def _to_document(region: Region, starts: list[int], pos: int) -> int:
+    k = bisect.bisect_right(starts, pos) - 1
+    return region.pieces[k][0] + pos - starts[k]
+
+
+_LINE = re.compile(r"[^\r\n]+")
+_LINE_BREAK_CHAR = re.compile(r"[\r\n]")
+
+
+def split_lines(text: str) -> list[Span]:
+    """Each non-blank line (``\\n``, ``\\r\\n`` or ``\\r`` ends one) as one item, stripped."""
+    spans = []
+    for match in _LINE.finditer(text):
+        span = _stripped(text, match.start(), match.end())
+        if span is not None:
+            spans.append(span)
+    return spans
 
 
 def split_sentences(text: str) -> list[Span]:

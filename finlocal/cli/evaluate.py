@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from finlocal.splitting import SplitMode
+
 if TYPE_CHECKING:
     from finlocal.evaluation import EvalReport
 
@@ -20,7 +22,12 @@ if TYPE_CHECKING:
 @click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
               help="Sentences per inference batch.")
-def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int) -> None:
+@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
+              default=SplitMode.NONE.value, show_default=True,
+              help="Score each row whole (none), or its sentences or lines and take the most "
+                   "frequent label, as 'finlocal score --per document' does.")
+def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int,
+            split: str) -> None:
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement and
     category, each reported separately), or Financial PhraseBank's raw sentence@label files
     (latin-1)."""
@@ -34,7 +41,8 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
     rows = read_labelled(data)
     limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
-    report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name)
+    report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name,
+                      split=SplitMode(split))
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from finlocal.output import Format, Per, make_writer
+from finlocal.reading import InputFormat
+from finlocal.splitting import SplitMode
 
 if TYPE_CHECKING:
     from finlocal.predictions import Classifier
@@ -52,6 +54,12 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
               help="Output format (default: table on a terminal, jsonl when piped).")
 @click.option("--per", type=click.Choice([p.value for p in Per]), default=Per.SENTENCE.value,
               show_default=True, help="One row per sentence or one summary row per document.")
+@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
+              default=SplitMode.SENTENCES.value, show_default=True,
+              help="What one row scores: a sentence, a non-blank line, or the whole input (none).")
+@click.option("--input-format", type=click.Choice([f.value for f in InputFormat]),
+              help="Read every input in this format (default: by suffix; stdin and other suffixes "
+                   "by content: HTML and PDF are recognised, the rest is text).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write rows to FILE instead of stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
@@ -62,10 +70,11 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
               help="Sentences per inference batch.")
 @click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True, metavar="K",
               help="Most positive/negative sentences kept per document (--per document).")
-def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
-            output: Path | None, quiet: bool, model: Path | None, threads: int | None,
-            batch_size: int, top_k: int) -> None:
-    """Score the tone of every sentence of PATHs (files, directories, or - for stdin).
+def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str, split: str,
+            input_format: str | None, output: Path | None, quiet: bool, model: Path | None,
+            threads: int | None, batch_size: int, top_k: int) -> None:
+    """Score the tone of every sentence of PATHs (files, directories, or - for stdin); --split
+    lines scores each non-blank line instead, --split none each input as a whole.
 
     Exit status: 0 when every input was scored, 1 when some failed (each failure is one line on
     stderr and the other inputs are still scored), 2 for usage errors.
@@ -87,11 +96,12 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         configure_logging(bool(ctx.find_root().params.get("debug")), quiet=True)
     limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
-    inputs = list(iter_inputs(paths, glob))
+    inputs = list(iter_inputs(paths, glob, InputFormat(input_format) if input_format else None))
     chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        failed = _score(inputs, classifier, chosen, Per(per), output, show_progress, batch_size, top_k)
+        failed = _score(inputs, classifier, chosen, Per(per), SplitMode(split), output,
+                        show_progress, batch_size, top_k)
     except BrokenPipeError:
         # the reader went away (`finlocal score big.txt | head`): stop quietly, as Unix tools do
         with contextlib.suppress(OSError, ValueError):
@@ -101,7 +111,7 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         ctx.exit(1)
 
 
-def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per,
+def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, split: SplitMode,
            output: Path | None, show_progress: bool, batch_size: int, top_k: int) -> int:
     """Score every input, writing rows as they come; returns how many inputs failed."""
     from finlocal.scoring import iter_score_documents
@@ -115,7 +125,7 @@ def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per,
             progress.sentences(len(results))
 
         for outcome in iter_score_documents(inputs, classifier, batch_size=batch_size, top_k=top_k,
-                                            on_sentences=on_sentences):
+                                            split=split, on_sentences=on_sentences):
             if outcome.report is not None:
                 writer.document(outcome.report)
             else:

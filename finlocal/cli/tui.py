@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from finlocal.errors import InputError
+from finlocal.reading import InputFormat
+from finlocal.splitting import SplitMode
 
 
 def attach_terminal() -> None:
@@ -40,12 +42,19 @@ def attach_terminal() -> None:
                    "(default: $FINLOCAL_EXPLAIN_GGUF).")
 @click.option("--review-below", type=click.FloatRange(0.0, 1.0), default=0.6, show_default=True,
               help="Flag sentences whose confidence is below this for review.")
+@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
+              default=SplitMode.SENTENCES.value, show_default=True,
+              help="What one row scores: a sentence, a non-blank line, or the whole input (none).")
+@click.option("--input-format", type=click.Choice([f.value for f in InputFormat]),
+              help="Read PATH (or stdin) in this format (default: by suffix; stdin by content).")
 def command(
     path: Path | None,
     model_dir: Path | None,
     threads: int | None,
     explain_gguf: Path | None,
     review_below: float,
+    split: str,
+    input_format: str | None,
 ) -> None:
     """Open the terminal app: paste or open a report and see every sentence scored.
 
@@ -56,13 +65,14 @@ def command(
     from finlocal.tui.app import FinlocalApp
     from finlocal.tui.config import TuiConfig
 
+    fmt = InputFormat(input_format) if input_format else None
     initial: Document | Path | None = path
     if path is not None and str(path) == "-":
-        initial = read_stdin()
+        initial = read_stdin(fmt)
     attach_terminal()
     limit_tokenizer_threads(threads)
     config = TuiConfig(model_dir=model_dir, threads=threads, explain_gguf=explain_gguf,
-                       review_threshold=review_below)
+                       review_threshold=review_below, split=SplitMode(split), input_format=fmt)
     FinlocalApp(config, initial=initial).run()
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from finlocal.output import human_size
 from finlocal.predictions import Classifier
+from finlocal.reading import InputFormat
+from finlocal.splitting import SplitMode
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class TuiConfig:
     batch_size: int = 32
     chunk_size: int = 64
     """Sentences scored between two table updates (rows arrive in batches of this size or more)."""
+    split: SplitMode = SplitMode.SENTENCES
+    """What one scored item is at start (the open dialog changes it)."""
+    input_format: InputFormat | None = None
+    """The format of the file given at start (None: by its suffix, else by its content)."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.review_threshold <= 1.0:

@@ -210,7 +210,7 @@ def test_subprocess_pipe_defaults_to_jsonl_and_exit_codes(tiny_model_dir: Path, 
     assert usage.returncode == 2
 
 
-def test_stdin_cp1252_is_streamed_and_decoded(runner: CliRunner, model_env: Path) -> None:
+def test_stdin_cp1252_is_decoded(runner: CliRunner, model_env: Path) -> None:
     data = "Umsatz in Zürich rose 5 %. Costs fell.".encode("cp1252")
     result = runner.invoke(cli, ["score", "-"], input=data)
     assert result.exit_code == 0, result.output
@@ -235,3 +235,79 @@ def test_closed_pipe_stops_quietly(tiny_model_dir: Path, tmp_path: Path) -> None
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+# --------------------------------------------------------------------------------------------
+# --split and --input-format
+
+FPB_LINES = ("Net sales rose 5 % to EUR 131 mn .\n"
+             "according to the company , profit fell .\n"
+             "\n"
+             "The company is based in Espoo . It has 500 staff .\n")
+
+
+def test_split_lines_scores_each_non_blank_line(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "lines.txt"
+    path.write_text(FPB_LINES)
+    rows = _rows(runner.invoke(cli, ["score", str(path), "--split", "lines"]).stdout)
+    assert [r["text"] for r in rows] == [
+        "Net sales rose 5 % to EUR 131 mn .", "according to the company , profit fell .",
+        "The company is based in Espoo . It has 500 staff ."]
+    assert all(FPB_LINES[r["start"]:r["end"]] == r["text"] for r in rows)
+    sentences = _rows(runner.invoke(cli, ["score", str(path)]).stdout)
+    assert len(sentences) == 3 and sentences[0]["text"].endswith("profit fell .")  # joined
+
+
+def test_split_none_scores_each_input_whole(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(REPORT)
+    (tmp_path / "b.txt").write_text(FPB_LINES)
+    result = runner.invoke(cli, ["score", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                                 "--split", "none"])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.stdout)
+    assert [r["text"] for r in rows] == [REPORT.strip(), FPB_LINES.strip()]
+    assert [r["index"] for r in rows] == [0, 0]
+
+
+def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    source = ("# Q3 **report**\n\n- Net sales [rose](https://x.example/a.b) 5 %.\n"
+              "- Costs *fell*.\n\n| Region | Change |\n|---|---|\n| Nordics | rose 3 % |\n\n"
+              "```\nignored = True\n```\n")
+    path = tmp_path / "r.md"
+    path.write_text(source)
+    result = runner.invoke(cli, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.stdout)
+    assert [" ".join(r["text"].split()) for r in rows] == [
+        "Q3 report", "Net sales rose 5 %.", "Costs fell .", "Region", "Change", "Nordics",
+        "rose 3 %"]
+    for r in rows:
+        original = source[r["start"]:r["end"]]  # offsets into the file itself
+        assert original[0] == r["text"][0] and original[-1] == r["text"][-1]
+        assert not any(mark in r["text"] for mark in ("#", "**", "](", "|", "```", "- "))
+    stdin = runner.invoke(cli, ["score", "-", "--input-format", "md"], input=source)
+    assert [r["text"] for r in _rows(stdin.stdout)] == [r["text"] for r in rows]
+
+
+def test_stdin_html_is_read_as_html_unless_told_otherwise(runner: CliRunner, model_env: Path) -> None:
+    page = ("<!doctype html><html><head><script>var note = 'Revenue fell';</script></head>"
+            "<body><h1>Q3</h1><p>Net sales rose 5 %.</p></body></html>")
+    rows = _rows(runner.invoke(cli, ["score", "-"], input=page).stdout)
+    assert [r["text"] for r in rows] == ["Q3", "Net sales rose 5 %."]
+    raw = _rows(runner.invoke(cli, ["score", "-", "--input-format", "txt"], input=page).stdout)
+    assert any("var note" in r["text"] for r in raw)
+
+
+def test_split_and_input_format_usage_errors_exit_2(runner: CliRunner, model_env: Path) -> None:
+    assert runner.invoke(cli, ["score", "-", "--split", "words"], input="x").exit_code == 2
+    assert runner.invoke(cli, ["score", "-", "--input-format", "docx"], input="x").exit_code == 2
+    assert runner.invoke(cli, ["eval", "x.jsonl", "--split", "words"]).exit_code == 2
+
+
+def test_eval_split_scores_the_items_of_each_row(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"text": "Net sales rose by 2.4 % . Costs fell .", "label": "positive"}))
+    for split in ("none", "sentences", "lines"):
+        result = runner.invoke(cli, ["eval", str(data), "--json", "--split", split])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["n"] == 1

@@ -12,8 +12,10 @@ from finlocal.evaluation import (
     LabelledText,
     classification_metrics,
     evaluate,
+    predict_labels,
     read_labelled,
 )
+from finlocal.splitting import SplitMode
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -106,3 +108,37 @@ def test_evaluate_tiny_model_beats_chance(tiny_classifier) -> None:  # noqa: ANN
     rows += [LabelledText("The company is headquartered in Helsinki , Finland .", "neutral")] * 4
     report = evaluate(tiny_classifier, rows)
     assert report.metrics.accuracy > 0.6
+
+
+def test_lines_end_only_at_line_breaks(tmp_path: Path) -> None:
+    # U+2028 may stand unescaped in a JSON string, and latin-1 makes U+0085 of FPB's byte 0x85:
+    # neither ends a line (str.splitlines would cut the row in two).
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text(json.dumps({"text": "Sales\u2028rose \x85 5 %.", "label": "positive"},
+                                ensure_ascii=False) + "\r\n", encoding="utf-8")
+    assert [r.text for r in read_labelled(jsonl)] == ["Sales\u2028rose \x85 5 %."]
+    raw = tmp_path / "Sentences_AllAgree.txt"
+    raw.write_bytes(b"Sales rose \x85 in Q3 .@positive\r\nCosts fell .@negative\n")
+    assert [(r.text, r.label) for r in read_labelled(raw)] == [
+        ("Sales rose \x85 in Q3 .", "positive"), ("Costs fell .", "negative")]
+
+
+def test_predict_labels_by_split_mode(fake_classifier) -> None:  # noqa: ANN001
+    texts = ["Sales rose and profit rose. Costs fell.", "Sales rose.\nCosts fell.\nProfit fell.", "  "]
+    # whole: 2 positive words against 1 -> positive; by sentence: one positive, one negative ->
+    # a tie, which goes to the earlier label in the model's order (negative), as in
+    # `finlocal score --per document`
+    assert predict_labels(fake_classifier, texts, split=SplitMode.NONE) == [
+        "positive", "negative", "neutral"]
+    assert predict_labels(fake_classifier, texts, split=SplitMode.SENTENCES) == [
+        "negative", "negative", "neutral"]
+    assert predict_labels(fake_classifier, texts, split=SplitMode.LINES) == [
+        "positive", "negative", "neutral"]
+    assert fake_classifier.calls[-1] == [
+        "Sales rose and profit rose. Costs fell.", "Sales rose.", "Costs fell.", "Profit fell.", "  "]
+
+
+def test_evaluate_split_changes_only_how_rows_are_scored(fake_classifier) -> None:  # noqa: ANN001
+    rows = [LabelledText("Sales rose and profit rose. Costs fell.", "positive")]
+    assert evaluate(fake_classifier, rows).metrics.accuracy == 1.0
+    assert evaluate(fake_classifier, rows, split=SplitMode.SENTENCES).metrics.accuracy == 0.0

@@ -109,7 +109,10 @@ def test_read_html_and_markdown_files(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text("<p>Sales rose.</p><p>Profit fell.</p>", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Title\n\nSales rose.\n", encoding="utf-8")
     assert read_path(tmp_path / "a.html").text == "Sales rose.\n\nProfit fell."
-    assert read_path(tmp_path / "b.md").text == "# Title\n\nSales rose.\n"
+    markdown = read_path(tmp_path / "b.md")
+    assert markdown.text == "  Title\n\nSales rose.\n"  # markup blanked in place
+    assert [[markdown.text[a:b] for a, b in r.pieces] for r in markdown.regions] == [
+        ["Title"], ["Sales rose."]]
 
 
 def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:

@@ -6,12 +6,20 @@ splitter with pysbd.
 
 from __future__ import annotations
 
+import re
 import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finlocal.splitting import MAX_SENTENCE_CHARS, split_sentences
+from finlocal.splitting import (
+    MAX_SENTENCE_CHARS,
+    Region,
+    SplitMode,
+    split_lines,
+    split_sentences,
+    split_text,
+)
 
 REPORT = """Q3 2026 Interim Report
 
@@ -150,3 +158,71 @@ def test_properties_on_report_like_text(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 def test_properties_on_any_text(text: str) -> None:
     _check(text)
+
+
+# --------------------------------------------------------------------------------------------
+# split modes and regions
+
+FPB_LINES = """Net sales rose 5 % to EUR 131 mn .
+according to the company , the outlook is unchanged .
+  operating profit fell to EUR 9.8 mn .
+
+ Shares in Foo Inc. rose 3.1 % . The deal closed .
+"""
+
+
+def test_lines_mode_keeps_one_item_per_line_with_document_offsets() -> None:
+    spans = split_text(FPB_LINES, SplitMode.LINES)
+    assert [s.text for s in spans] == [
+        "Net sales rose 5 % to EUR 131 mn .",
+        "according to the company , the outlook is unchanged .",  # lower case: not joined
+        "operating profit fell to EUR 9.8 mn .",
+        "Shares in Foo Inc. rose 3.1 % . The deal closed .",  # two sentences, one line
+    ]
+    for span in spans:
+        assert FPB_LINES[span.start:span.end] == span.text
+    assert len(split_sentences(FPB_LINES)) != len(spans)  # what sentences mode would have done
+
+
+def test_lines_mode_line_ends() -> None:
+    text = "a rose\r\nb fell\rc\n\n  \nd"
+    assert [s.text for s in split_lines(text)] == ["a rose", "b fell", "c", "d"]
+
+
+def test_none_mode_is_the_whole_text_stripped() -> None:
+    [span] = split_text("\n  Sales rose. Costs fell.\n\n", SplitMode.NONE)
+    assert (span.start, span.end, span.text) == (3, 26, "Sales rose. Costs fell.")
+    assert split_text(" \n\t", SplitMode.NONE) == []
+    long = "revenue " * 1000  # no 1,000-character cut: the whole input is one item
+    assert len(split_text(long, SplitMode.NONE)) == 1
+
+
+def test_sentences_mode_without_regions_is_the_splitter() -> None:
+    assert split_text(REPORT, SplitMode.SENTENCES) == split_sentences(REPORT)
+
+
+def test_regions_are_split_on_their_own_and_mapped_back() -> None:
+    text = "  Sales   rose. Costs\n  fell.   Profit"
+    # region 1 reads "Sales rose. Costs\nfell.", region 2 "Profit"
+    regions = (Region(((2, 8), (10, 22), (24, 29))), Region(((32, 38),)))
+    spans = split_text(text, SplitMode.SENTENCES, regions)
+    assert [(s.start, s.end, s.text) for s in spans] == [
+        (2, 15, "Sales   rose."), (16, 29, "Costs\n  fell."), (32, 38, "Profit")]
+    assert [s.text for s in split_text(text, SplitMode.LINES, regions)] == [
+        "Sales   rose. Costs", "fell.", "Profit"]
+    [whole] = split_text(text, SplitMode.NONE, regions)
+    assert (whole.start, whole.end) == (2, 38)
+
+
+@given(st.lists(_ALPHABET, max_size=120).map("".join), st.sampled_from(list(SplitMode)))
+@settings(max_examples=300, deadline=None)
+def test_modes_keep_the_offset_contract(text: str, mode: SplitMode) -> None:
+    spans = split_text(text, mode)
+    last_end = 0
+    for span in spans:
+        assert span.text and span.text == span.text.strip()
+        assert text[span.start:span.end] == span.text
+        assert span.start >= last_end
+        last_end = span.end
+    if mode is SplitMode.LINES:
+        assert len(spans) == sum(1 for line in re.split(r"\r\n?|\n", text) if line.strip())

@@ -26,8 +26,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
 from finlocal.explain import occlusion
-from finlocal.reading import Document, read_path
+from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
+from finlocal.splitting import Region, SplitMode
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
 from finlocal.tui.explainer import Explainer, ExplainRequest
@@ -45,7 +46,7 @@ from finlocal.tui.messages import (
 from finlocal.tui.report_files import ExportFormat, write_report
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
-from finlocal.tui.screens.open_file import OpenFileScreen
+from finlocal.tui.screens.open_file import OpenFileScreen, OpenRequest
 from finlocal.tui.session import RowMailbox
 from finlocal.tui.view import (
     LabelFilter,
@@ -120,6 +121,8 @@ class MainScreen(Screen[None]):
         self._run = 0
         self.report: DocumentReport | None = None
         self._progress: tuple[int, int] | None = None
+        self._split = config.split
+        self._document: Document | None = None  # the last document read (its regions)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -154,10 +157,10 @@ class MainScreen(Screen[None]):
         self._load_model_in_background()
         initial, self._initial = self._initial, None
         if isinstance(initial, Path):
-            self._start(path=initial, source=str(initial))
+            self._start(path=initial, source=str(initial), input_format=self.config.input_format)
         elif isinstance(initial, Document):
             self._show_document(initial)
-            self._start(text=initial.text, source=initial.source)
+            self._start(text=initial.text, source=initial.source, regions=initial.regions)
         else:
             self.input_panel.text_area.focus()
 
@@ -197,8 +200,13 @@ class MainScreen(Screen[None]):
 
     # -- scoring --------------------------------------------------------------------------
 
-    def _start(self, *, text: str | None = None, path: Path | None = None, source: str) -> None:
-        """Start a run; the previous one (if any) is cancelled and its late messages ignored."""
+    def _start(self, *, text: str | None = None, path: Path | None = None, source: str,
+               regions: tuple[Region, ...] = (), input_format: InputFormat | None = None) -> None:
+        """Start a run; the previous one (if any) is cancelled and its late messages ignored.
+
+        ``regions`` are those of the document ``text`` was read from (Markdown); a ``path`` is
+        read in the worker, in ``input_format`` or as its suffix says.
+        """
         self._run += 1
         self.report = None
         self._progress = (0, 0)
@@ -209,17 +217,18 @@ class MainScreen(Screen[None]):
         self.detail.show(None)
         self.sub_title = source
         self.input_panel.set_hint(f"Scoring {source}… (esc cancels)")
-        self._score(self._run, text, path, source)
+        self._score(self._run, text, path, source, self._split, regions, input_format)
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _score(self, run: int, text: str | None, path: Path | None, source: str) -> None:
+    def _score(self, run: int, text: str | None, path: Path | None, source: str, split: SplitMode,
+               regions: tuple[Region, ...], input_format: InputFormat | None) -> None:
         worker = get_current_worker()
         lower_thread_priority()
         try:
             if path is not None:
-                document = read_path(path)
+                document = read_path(path, input_format)
                 self.post_message(DocumentRead(run, document))
-                text, source = document.text, document.source
+                text, source, regions = document.text, document.source, document.regions
             if text is None or not text.strip():
                 raise InputError(
                     f"{source} has no text to score. Paste a report into the input area "
@@ -237,6 +246,8 @@ class MainScreen(Screen[None]):
                 text,
                 model.classifier,
                 source=source,
+                split=split,
+                regions=regions,
                 on_chunk=on_chunk,
                 cancelled=lambda: worker.is_cancelled,
                 chunk_size=self.config.chunk_size,
@@ -251,6 +262,7 @@ class MainScreen(Screen[None]):
         self.post_message(ScoringFinished(run, report))
 
     def _show_document(self, document: Document) -> None:
+        self._document = document
         self.input_panel.load(document.text, document.source)
         for warning in document.warnings:
             self.notify(warning, title=document.source, severity="warning", markup=False)
@@ -371,14 +383,18 @@ class MainScreen(Screen[None]):
             self.notify("Nothing to score: paste a report into the input area or open a file "
                         "(ctrl+o).", severity="warning", markup=False)
             return
-        self._start(text=text, source=self.input_panel.source)
+        document = self._document
+        # the text as read (a Markdown file's blocks stay blocks); edited text is plain text
+        regions = document.regions if document is not None and document.text == text else ()
+        self._start(text=text, source=self.input_panel.source, regions=regions)
 
     def action_open(self) -> None:
-        def opened(path: Path | None) -> None:
-            if path is not None:
-                self._start(path=path, source=str(path))
+        def opened(request: OpenRequest | None) -> None:
+            if request is not None:
+                self._split = request.split
+                self._start(path=request.path, source=str(request.path))
 
-        self.app.push_screen(OpenFileScreen(Path.cwd()), opened)
+        self.app.push_screen(OpenFileScreen(Path.cwd(), self._split), opened)
 
     def action_export(self) -> None:
         report = self.report

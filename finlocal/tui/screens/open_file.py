@@ -1,18 +1,36 @@
-"""ctrl+o: pick a report from a directory tree, or type its path."""
+"""ctrl+o: pick a report from a directory tree, or type its path, and say what to score in it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
+
+from finlocal.splitting import SplitMode
 
 READABLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
+
+SPLIT_LABELS: dict[SplitMode, str] = {
+    SplitMode.SENTENCES: "Sentences",
+    SplitMode.LINES: "Lines",
+    SplitMode.NONE: "Whole document",
+}
+"""The split choices, in the order the dialog shows them (the same as `finlocal score --split`)."""
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """What the open dialog was asked for: a file, and what one scored item is in it."""
+
+    path: Path
+    split: SplitMode
 
 
 class ReportTree(DirectoryTree):
@@ -26,30 +44,40 @@ class ReportTree(DirectoryTree):
         ]
 
 
-class OpenFileScreen(ModalScreen[Path | None]):
-    """Dismisses with the chosen path, or None when cancelled."""
+class OpenFileScreen(ModalScreen[OpenRequest | None]):
+    """Dismisses with an `OpenRequest`, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, start: Path) -> None:
+    def __init__(self, start: Path, split: SplitMode = SplitMode.SENTENCES) -> None:
         super().__init__()
         self.start = start
+        self.split = split
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
             yield Static("Open a report (txt, md, html, pdf) — enter a path or pick a file",
                          id="open-title", markup=False)
             yield Input(placeholder="path/to/report.pdf", id="open-path")
+            with Horizontal(id="open-split-row"):
+                yield Static("Score one row per", id="open-split-label", markup=False)
+                with RadioSet(id="open-split"):
+                    for mode, label in SPLIT_LABELS.items():
+                        yield RadioButton(label, value=mode is self.split, name=mode.value)
             yield ReportTree(self.start, id="open-tree")
+
+    @on(RadioSet.Changed, "#open-split")
+    def _split_chosen(self, event: RadioSet.Changed) -> None:
+        self.split = SplitMode(event.pressed.name)
 
     @on(Input.Submitted, "#open-path")
     def _typed(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss(Path(event.value.strip()).expanduser())
+            self.dismiss(OpenRequest(Path(event.value.strip()).expanduser(), self.split))
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
-        self.dismiss(event.path)
+        self.dismiss(OpenRequest(event.path, self.split))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
