@@ -3,17 +3,17 @@
 Each entry is either an exported model directory (``NAME=DIR``: model.onnx + tokenizer.json +
 finlocal.json) or an architecture built here for timing only (``NAME=BACKBONE[:LAYERS]``, e.g.
 ``l4=minilm-l6:4`` or ``smollm2=smollm2-135m``): a student on the pretrained backbone with
-untrained heads, exported by Optimum and quantized with dynamic int8 (per-channel, reduced range,
-MatMul + Gather). Timing does not depend on the weights' values, so such an entry stands for any
+untrained heads, exported by Optimum and quantized with per-row int8 (finlocal.export.perrow, the
+shipped scheme). Timing does not depend on the weights' values, so such an entry stands for any
 trained model of that shape.
 
-All models score the same validation sentences (FPB training portion, held-out 10 %), each with
+All models score the same 400 sentences (a stratified sample of FPB's training portion), each with
 its own tokenizer (tokenization not timed), on ``--threads`` threads, interleaved: sentence i is
 timed at batch 1 on every model before sentence i + 1, and the batch-32 passes (rows sorted by
 length, as the runtime batches them) alternate between models; the best of ``--rounds`` passes
 counts.
 
-    OMP_WAIT_POLICY=PASSIVE python bench/backbones.py \
+    OMP_WAIT_POLICY=PASSIVE python -m bench.backbones \
         --model l3-shipped=finlocal/models/default --model l6=minilm-l6 --model l4=minilm-l6:4 \
         --model smollm2=smollm2-135m
 """
@@ -34,12 +34,12 @@ from typing import Any
 import numpy as np
 
 from finlocal.export.parity import Batch, by_length, onnx_logits, tokenize
-from finlocal.export.quantize import QuantSettings, quantize, session
+from finlocal.export.quantize import QuantSettings, Scheme, quantize, session
 from finlocal.manifest import read_manifest
-from finlocal.train.data import default_fpb_path, load_fpb, split_train_val
+from finlocal.train.data import default_fpb_path, load_fpb, stratified_sample
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SPEED_ONLY = QuantSettings(fuse=False, per_channel=True, reduce_range=True, op_types=("MatMul", "Gather"))
+SPEED_ONLY = QuantSettings(Scheme.PER_ROW, 7)
 
 
 @dataclass
@@ -61,7 +61,7 @@ def build_speed_model(name: str, spec: str, work: Path, max_length: int) -> Entr
     from finlocal.train.weights import Backbone
 
     backbone, _, layers = spec.partition(":")
-    pooling = Pooling.LAST if Backbone(backbone) is not Backbone.MINILM_L6 else Pooling.MEAN
+    pooling = Pooling.MEAN if Backbone(backbone) in (Backbone.MINILM_L6, Backbone.MPNET_BASE) else Pooling.LAST
     model, tokenizer = new_student(backbone, pooling=pooling, dropout=0.0, encoder_layers=int(layers or 0))
     model.eval()
     out = work / name
@@ -84,8 +84,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "backbones.json")
     args = parser.parse_args()
 
-    _, val = split_train_val(load_fpb(args.fpb or default_fpb_path()))
-    texts = [ex.text for ex in val]
+    texts = [ex.text for ex in stratified_sample(load_fpb(args.fpb or default_fpb_path()), 400)]
     with tempfile.TemporaryDirectory() as tmp:
         entries = []
         for item in args.model:

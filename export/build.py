@@ -1,5 +1,12 @@
-"""`finlocal export`: checkpoint → fp32 ONNX → int8 (settings by measurement) → parity gate →
-model directory. Nothing is written to the output directory unless the parity gate passes."""
+"""`finlocal export`: checkpoint → fp32 ONNX → int8 (scheme by measurement) → parity gate →
+model directory. Nothing is written to the output directory unless the parity gate passes.
+
+The figures a model directory reports are the recipe's cross-validated ones (``--cv``, the
+`finlocal train cv` run the checkpoint's recipe came from), never figures on rows that chose
+anything. The parity gate measures the int8 graph against PyTorch on sentences the model was not
+trained on (``--parity-data``), and the direction challenge set (``--direction``) is scored with
+the int8 graph.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +20,20 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.export.parity import MAX_F1_DROP, MIN_AGREEMENT, ParityError, ParityReport, compare, enforce, onnx_logits, tokenize, torch_logits
+from finlocal.export.parity import (
+    MAX_F1_DROP,
+    MIN_AGREEMENT,
+    ParityError,
+    ParityReport,
+    compare,
+    enforce,
+    onnx_logits,
+    tokenize,
+    torch_logits,
+)
 from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
 from finlocal.manifest import Manifest
-from finlocal.train.crossfit import describe_teacher
-from finlocal.train.data import LABELS, Example, load_fpb, split_train_val
-from finlocal.train.metrics import fit_temperature, label_metrics
+from finlocal.train.data import LABELS
 
 log = logging.getLogger(__name__)
 
@@ -33,29 +48,30 @@ class ExportResult:
     trials: tuple[Trial, ...]
 
 
-def validation_split_name(fraction: float, seed: int) -> str:
-    return f"validation ({fraction * 100:g} % of FPB train portion, seed {seed})"
+def read_sentences(path: Path) -> tuple[list[str], np.ndarray | None]:
+    """Texts of a JSONL file, and their gold labels when every row has one."""
+    from finlocal.train.rows import read_jsonl
 
-
-def validation_examples(fit_info: dict[str, Any], val_data: Path | None) -> tuple[list[Example], str]:
-    """The rows parity and metrics are measured on, and the name of that split."""
-    if val_data is not None:
-        return load_fpb(val_data), f"{val_data}"
-    cfg = fit_info["config"]
-    _, val = split_train_val(load_fpb(Path(cfg["fpb_path"])), cfg["val_fraction"], cfg["split_seed"])
-    return val, validation_split_name(cfg["val_fraction"], cfg["split_seed"])
+    rows = [row for _, row in read_jsonl(path)]
+    if not rows:
+        raise InputError(f"{path}: no sentences")
+    texts = [r["text"] for r in rows]
+    if all(r.get("label") in LABELS for r in rows):
+        return texts, np.array([LABELS.index(r["label"]) for r in rows])
+    return texts, None
 
 
 def export_checkpoint(
     checkpoint: Path,
     out: Path,
     *,
-    val_data: Path | None = None,
+    parity_data: Path,
+    cv_dir: Path | None = None,
+    direction_data: Path | None = None,
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
     max_bytes: int | None = None,
-    keep_fp32: tuple[str, ...] = (),
     min_agreement: float = MIN_AGREEMENT,
     max_f1_drop: float = MAX_F1_DROP,
 ) -> ExportResult:
@@ -66,7 +82,7 @@ def export_checkpoint(
     import torch
 
     from finlocal.export.onnx import export_fp32
-    from finlocal.export.package import LICENCES, write_model_dir
+    from finlocal.export.package import write_model_dir
     from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
@@ -76,16 +92,14 @@ def export_checkpoint(
     tokenizer_file = checkpoint / "tokenizer.json"
     if not tokenizer_file.is_file():
         raise InputError(f"{checkpoint}: tokenizer.json is missing (the backbone needs a fast tokenizer)")
+    cv = _read_cv(cv_dir, info) if cv_dir is not None else None
     model = Student.from_pretrained(checkpoint)
     model.eval()
     cfg = info["config"]
     max_length = int(cfg["max_length"])
     has_evidence = cfg.get("evidence", "none") != "none"
-    examples, split = validation_examples(info, val_data)
-    if not examples:
-        raise InputError("the validation data is empty; parity cannot be checked")
-    gold = np.array([LABELS.index(ex.label) for ex in examples])
-    batch = tokenize(tokenizer_file, [ex.text for ex in examples], max_length)
+    texts, gold = read_sentences(parity_data)
+    batch = tokenize(tokenizer_file, texts, max_length)
     reference = torch_logits(model, batch)
 
     with tempfile.TemporaryDirectory(prefix="finlocal-export-") as tmp:
@@ -94,19 +108,11 @@ def export_checkpoint(
         fp32_parity = compare(reference, onnx_logits(session(fp32, threads), batch), gold)
         log.info("fp32 ONNX vs PyTorch: %s", fp32_parity.summary())
         enforce(fp32_parity)
-        if settings is None and keep_fp32:
-            # the user's fp32 node prefixes, measured alongside the standard grid
-            settings = [*candidates(), QuantSettings(False, True, False, ("MatMul", "Gather"), keep_fp32)]
-        trials = measure(
-            fp32, work / "int8", batch, reference, gold,
-            num_heads=int(model.encoder.config.num_attention_heads),
-            hidden_size=int(model.encoder.config.hidden_size),
-            threads=threads, settings=settings, min_agreement=min_agreement,
-            max_f1_drop=max_f1_drop,
-        )
+        trials = measure(fp32, work / "int8", batch, reference, gold, threads=threads, settings=settings,
+                         min_agreement=min_agreement, max_f1_drop=max_f1_drop)
         chosen = choose(trials, max_bytes)
         if report_file is not None:
-            _write_report(report_file, trials, chosen, fp32_parity, split, threads)
+            _write_report(report_file, trials, chosen, fp32_parity, str(parity_data), threads)
         if chosen is None:
             best = max(trials, key=lambda t: t.parity.label_agreement)
             raise ParityError(
@@ -116,89 +122,122 @@ def export_checkpoint(
             )
         enforce(chosen.parity)
         int8 = quantized_path(work / "int8", chosen.settings)
-        int8_logits = onnx_logits(session(int8, threads), batch)
-        calibration = fit_temperature(int8_logits, gold)
-        int8_metrics = label_metrics(gold, int8_logits.argmax(1))
-        torch_metrics = label_metrics(gold, reference.argmax(1))
-        data = info["data"]
-        teachers = [{"id": t, "role": _teacher_role(t)} for t in data.get("teachers", [])]
-        if has_evidence:
-            teachers.append({"id": f"evidence:{data.get('evidence_source')}",
-                             "role": _evidence_role(data)})
-        backbone = str(cfg["backbone"])
-        layers = int(model.encoder.config.num_hidden_layers)
-        depth = f"-{layers}layer" if cfg.get("encoder_layers") else ""
-        manifest = Manifest(
-            name=f"finlocal-student-{backbone}{depth}",
-            labels=tuple(model.config.labels),
-            max_length=max_length,
-            heads=("label", "evidence") if has_evidence else ("label",),
-            temperature=calibration.temperature,
-            quantization={
-                "method": "onnxruntime dynamic int8 (weights int8, activations quantized at run time)",
-                "name": chosen.settings.name,
-                **asdict(chosen.settings),
-                "op_types": list(chosen.settings.op_types),
-                "candidates": len(trials),
-                "selection": "pass the parity gate and the size limit; within 0.5 pt of the best "
-                             "label agreement; fastest at batch 32",
-                "max_bytes": max_bytes,
-            },
-            base_model={
-                "backbone": backbone,
-                "layers": layers,
-                "layers_kept": f"first {layers}" if cfg.get("encoder_layers") else "all",
-                "pooling": cfg["pooling"],
-                "licence": LICENCES.get(backbone, "see the backbone's own licence"),
-                "parameters": int(sum(p.numel() for p in model.parameters())),
-            },
-            training_data={**data, "fit_config": cfg, "best_epoch": info["best_epoch"]},
-            teachers=teachers,
-            metrics={
-                split: {**asdict(int8_metrics), "model": "int8 ONNX (this file)"},
-                f"{split}, PyTorch checkpoint": {**asdict(torch_metrics), "model": "fp32 PyTorch"},
-                "parity": chosen.parity.to_dict(),
-                "speed": {"threads": threads, "p50_ms_batch1": chosen.p50_ms_batch1,
-                          "sentences_per_s_batch32": chosen.sentences_per_s_batch32,
-                          "note": "measured at export time on the export machine"},
-            },
-            calibration={**asdict(calibration), "fitted_on": split, "model": "int8 ONNX"},
-        )
+        metrics: dict[str, Any] = {}
+        if cv is not None:
+            metrics["cross-validation"] = cv
+        if direction_data is not None:
+            metrics["direction challenge"] = _direction(session(int8, threads), tokenizer_file,
+                                                        direction_data, max_length)
+        metrics["parity"] = {**chosen.parity.to_dict(), "data": str(parity_data),
+                             "model": "int8 ONNX (this file) against the PyTorch checkpoint"}
+        metrics["speed"] = {"threads": threads, "p50_ms_batch1": chosen.p50_ms_batch1,
+                            "sentences_per_s_batch32": chosen.sentences_per_s_batch32,
+                            "note": "model only, measured at export time on the export machine"}
+        manifest = _manifest(model, info, chosen, len(trials), metrics, cv, has_evidence, max_bytes)
         written = write_model_dir(out, onnx_file=int8, tokenizer_file=tokenizer_file,
                                   manifest=manifest, extra={"parity": chosen.parity.to_dict()})
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
 
 
-def _teacher_role(teacher: str) -> str:
-    """What a teacher id in the training data stands for (ids from finlocal.train.crossfit and
-    finlocal.train.labelling)."""
-    described = describe_teacher(teacher)
-    return f"soft labels (KL): {described}" if described else "soft labels (KL)"
+def _read_cv(cv_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """The cross-validated figures of the checkpoint's recipe (the same config, folds aside)."""
+    from finlocal.train.cv import headline, read_report
+    from finlocal.train.fit import same_recipe
 
-
-def _evidence_role(data: dict[str, Any]) -> str:
-    """Where the evidence targets came from, as recorded in the evidence file's ``source``."""
-    path = data.get("evidence_file")
-    if not path:
-        return "verbatim evidence quoted by the teachers"
-    sources: set[str] = set()
-    if Path(path).is_file():
-        with Path(path).open(encoding="utf-8") as fh:
-            for line in fh:
-                sources.add(str(json.loads(line).get("source", "unknown")))
-    methods = {
-        "saliency": "gradient × input saliency of a label-only student (finlocal.train.saliency)",
-        "occlusion": "word occlusion of a label-only student (finlocal.train.occlusion)",
+    report = read_report(cv_dir)
+    recipe = {k: v for k, v in info["config"].items() if k not in ("folds", "fold", "repeat")}
+    measured = {k: v for k, v in report["config"].items() if k not in ("folds", "fold", "repeat")}
+    if not same_recipe(recipe, measured):
+        differ = sorted(k for k in set(recipe) | set(measured)
+                        if recipe.get(k) != measured.get(k) and k not in ("threads", "device", "output_dir"))
+        raise InputError(f"{cv_dir}: its cross-validation measured another recipe than the "
+                         f"checkpoint's (keys {differ} differ)")
+    return {
+        "headline": headline(report),
+        "protocol": report["protocol"],
+        "model": "the recipe's PyTorch fold models, each scored on its held-out fold",
+        "overall": report["overall"],
+        "by_agreement": report["by_agreement"],
+        "calibration": report["calibration"],
     }
-    described = sorted({methods.get(s.split(":", 1)[0], s) for s in sources}) or ["unknown"]
-    return f"evidence targets from {path}: " + "; ".join(described)
+
+
+def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> dict[str, Any]:
+    """Accuracy of the int8 graph on the direction challenge set, overall and per category."""
+    from finlocal.train.rows import read_jsonl
+
+    rows = [row for _, row in read_jsonl(data)]
+    gold = np.array([LABELS.index(r["label"]) for r in rows])
+    pred = onnx_logits(sess, tokenize(tokenizer_file, [r["text"] for r in rows], max_length)).argmax(1)
+    correct = pred == gold
+    categories = sorted({str(r.get("category")) for r in rows})
+    return {
+        "data": str(data), "n": len(rows), "accuracy": float(correct.mean()),
+        "by_category": {c: float(correct[[str(r.get("category")) == c for r in rows]].mean()) for c in categories},
+        "model": "int8 ONNX (this file)",
+    }
+
+
+def _manifest(model: Any, info: dict[str, Any], chosen: Trial, n_trials: int, metrics: dict[str, Any],
+              cv: dict[str, Any] | None, has_evidence: bool, max_bytes: int | None) -> Manifest:
+    from finlocal.export.package import LICENCES
+    from finlocal.train.teach import describe_teacher
+
+    cfg, data = info["config"], info["data"]
+    teachers = [{"id": t, "role": describe_teacher(t)} for t in data.get("teachers", [])]
+    if has_evidence:
+        teachers.append({"id": f"evidence:{data.get('evidence_source')}",
+                         "role": f"evidence targets: {data.get('evidence_method') or data.get('evidence_source')}"})
+    backbone = str(cfg["backbone"])
+    layers = int(model.encoder.config.num_hidden_layers)
+    depth = f"-{layers}layer" if cfg.get("encoder_layers") else ""
+    calibration = (cv or {}).get("calibration") or info.get("calibration") or {}
+    return Manifest(
+        name=f"finlocal-student-{backbone}{depth}",
+        labels=tuple(model.config.labels),
+        max_length=int(cfg["max_length"]),
+        heads=("label", "evidence") if has_evidence else ("label",),
+        temperature=float(calibration.get("temperature", 1.0)),
+        quantization={
+            "method": _METHODS[chosen.settings.scheme.value],
+            "name": chosen.settings.name,
+            "scheme": chosen.settings.scheme.value,
+            "weight_bits": chosen.settings.weight_bits,
+            "keep_fp32": list(chosen.settings.keep_fp32),
+            "candidates": n_trials,
+            "selection": "pass the parity gate (agreement with PyTorch, batch independence) and the "
+                         "size limit; within 0.5 pt of the best label agreement; fastest at batch 32",
+            "max_bytes": max_bytes,
+        },
+        base_model={
+            "backbone": backbone,
+            "layers": layers,
+            "layers_kept": f"first {layers}" if cfg.get("encoder_layers") else "all",
+            "pooling": cfg["pooling"],
+            "licence": LICENCES.get(backbone, "see the backbone's own licence"),
+            "parameters": int(sum(p.numel() for p in model.parameters())),
+        },
+        training_data={**data, "fit_config": cfg, "epochs": info["epochs"]},
+        teachers=teachers,
+        metrics=metrics,
+        calibration=calibration,
+    )
+
+
+_METHODS = {
+    "per-row": "int8 weights (per output channel); activations quantized per token at run time "
+               "(finlocal.export.perrow), so a sentence's score does not depend on its batch",
+    "dynamic": "onnxruntime dynamic int8 (activation scales per batch tensor)",
+    "static": "onnxruntime static int8 (QDQ, calibrated activation ranges)",
+    "weight-only": "8-bit MatMulNBits weights, int8 compute on per-block activation scales",
+}
 
 
 def _write_report(path: Path, trials: list[Trial], chosen: Trial | None, fp32: ParityReport,
-                  split: str, threads: int) -> None:
+                  data: str, threads: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
-        "split": split,
+        "parity_data": data,
         "threads": threads,
         "fp32_vs_pytorch": fp32.to_dict(),
         "chosen": chosen.settings.name if chosen else None,
@@ -206,4 +245,4 @@ def _write_report(path: Path, trials: list[Trial], chosen: Trial | None, fp32: P
     }, indent=2) + "\n")
 
 
-__all__ = ["ExportResult", "export_checkpoint", "candidates", "validation_split_name"]
+__all__ = ["ExportResult", "export_checkpoint", "candidates", "read_sentences"]

@@ -1,9 +1,23 @@
-"""int8 dynamic quantization, with the settings chosen by measurement.
+"""int8 quantization, with the scheme chosen by measurement.
 
-`candidates` lists the settings tried (graph fusion on/off × per-channel × reduce-range × which
-op types); `measure` quantizes the fp32 graph with each, scores the validation portion and times
-it; `choose` keeps the settings that pass the parity gate against PyTorch and, among those whose
-label agreement is within `AGREEMENT_SLACK` of the best, takes the fastest at batch 32.
+`candidates` lists the schemes tried; `measure` quantizes the fp32 graph with each, measures
+agreement with PyTorch, how far a sentence's score depends on its batch, size and speed; `choose`
+keeps the ones that pass the parity gate (`finlocal.export.parity`) and takes the fastest among
+those within `AGREEMENT_SLACK` of the best agreement.
+
+The schemes (`Scheme`):
+
+- ``per-row`` — finlocal's own rewrite (`finlocal.export.perrow`): int8 weights, activations
+  quantized token by token at run time. Batch-invariant; the default family.
+- ``dynamic`` — onnxruntime's ``quantize_dynamic``: one activation scale per batch tensor, so a
+  sentence's score depends on its neighbours and padding. Measured for the record; the gate
+  rejects it.
+- ``static`` — QDQ with activation ranges calibrated on sample sentences: batch-invariant, but
+  one fixed range per tensor for every sentence.
+- ``weight-only`` — 8-bit MatMulNBits weights with int8 compute on per-block activation scales
+  (onnxruntime's ``accuracy_level`` 4): batch-invariant.
+
+Every scheme stores the embedding tables in int8 (weight-only lookups, batch-invariant).
 """
 
 from __future__ import annotations
@@ -13,34 +27,48 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from finlocal.export.parity import MAX_F1_DROP, MIN_AGREEMENT, Batch, ParityReport, by_length, compare, onnx_logits
+from finlocal.export.parity import (
+    MAX_BATCH_DEPENDENCE,
+    MAX_F1_DROP,
+    MIN_AGREEMENT,
+    Batch,
+    ParityReport,
+    batch_dependence,
+    by_length,
+    compare,
+    onnx_logits,
+)
 
 log = logging.getLogger(__name__)
 
 AGREEMENT_SLACK = 0.005
+HEADS = ("/classifier", "/evidence")
+
+
+class Scheme(str, Enum):
+    PER_ROW = "per-row"
+    DYNAMIC = "dynamic"
+    STATIC = "static"
+    WEIGHT_ONLY = "weight-only"
 
 
 @dataclass(frozen=True)
 class QuantSettings:
-    fuse: bool  # onnxruntime.transformers graph fusion (attention, LayerNorm, GELU) first
-    per_channel: bool
-    reduce_range: bool
-    op_types: tuple[str, ...]  # ONNX op types to quantize
-    keep_fp32: tuple[str, ...] = ()  # node-name prefixes left in fp32 (e.g. "/classifier")
+    scheme: Scheme
+    weight_bits: int = 7  # per-row: 7 avoids 16-bit saturation on x86 CPUs without VNNI
+    keep_fp32: tuple[str, ...] = HEADS  # node-name prefixes left in fp32
 
     @property
     def name(self) -> str:
-        parts = [
-            "fused" if self.fuse else "plain",
-            "perchannel" if self.per_channel else "pertensor",
-            "reduced" if self.reduce_range else "fullrange",
-            "+".join(self.op_types),
-        ]
+        parts = [self.scheme.value]
+        if self.scheme in (Scheme.PER_ROW, Scheme.DYNAMIC):
+            parts.append(f"w{self.weight_bits}")
         if self.keep_fp32:
             parts.append("fp32:" + "+".join(p.strip("/").replace("/", ".") for p in self.keep_fp32))
         return "-".join(parts)
@@ -51,13 +79,13 @@ class Trial:
     settings: QuantSettings
     size_bytes: int
     parity: ParityReport
-    p50_ms_batch1: float | None  # timed only when the parity gate passes
+    p50_ms_batch1: float | None  # timed only when the parity gate passes (or when asked)
     sentences_per_s_batch32: float | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.settings.name,
-            "settings": asdict(self.settings),
+            "settings": {**asdict(self.settings), "scheme": self.settings.scheme.value},
             "size_bytes": self.size_bytes,
             "parity": self.parity.to_dict(),
             "p50_ms_batch1": self.p50_ms_batch1,
@@ -66,61 +94,106 @@ class Trial:
 
 
 def candidates() -> list[QuantSettings]:
-    """Every combination of fusion, per-channel and reduce-range with MatMul + Gather (embedding)
-    quantization, plus one that keeps the embeddings in fp32 (MatMul only) and one that keeps
-    the label and evidence heads in fp32.
-
-    Which setting wins depends on the model and the CPU, hence measuring. For MiniLM-L6 on an
-    AVX2 machine (bench/results/quantization.json) only per-channel, full-range weights on the
-    plain graph kept ≥ 99 % label agreement; reduce-range (7-bit weights) and per-tensor scales
-    lost 1–5 points of agreement, and the fused graph keeps its embeddings in fp32
-    (EmbedLayerNormalization is not a Gather), tripling the size.
-    """
-    out = [
-        QuantSettings(fuse, per_channel, reduce_range, ("MatMul", "Gather"))
-        for fuse in (False, True)
-        for per_channel in (False, True)
-        for reduce_range in (False, True)
+    """The batch-invariant schemes that can ship: per-row int8 with 7- or 8-bit weights, heads in
+    fp32 or int8. (`every_scheme` adds the others for the side-by-side table.)"""
+    return [
+        QuantSettings(Scheme.PER_ROW, 7, HEADS),
+        QuantSettings(Scheme.PER_ROW, 8, HEADS),
+        QuantSettings(Scheme.PER_ROW, 7, ()),
     ]
-    out.append(QuantSettings(True, True, True, ("MatMul",)))
-    # The heads feed the logits directly and cost nothing to keep in fp32.
-    out.append(QuantSettings(False, True, False, ("MatMul", "Gather"), ("/classifier", "/evidence")))
+
+
+def every_scheme() -> list[QuantSettings]:
+    """`candidates` plus onnxruntime's dynamic int8 (batch-dependent), static QDQ int8 and 8-bit
+    weight-only MatMulNBits, for measuring the options side by side."""
+    return [
+        *candidates(),
+        QuantSettings(Scheme.DYNAMIC, 7, ()),
+        QuantSettings(Scheme.STATIC, 8, ()),
+        QuantSettings(Scheme.WEIGHT_ONLY, 8, ()),
+    ]
+
+
+def quantize(fp32: Path, out: Path, settings: QuantSettings, calibration: Batch | None = None) -> Path:
+    """Write ``fp32`` quantized with ``settings`` to ``out``."""
+    from finlocal.export.perrow import quantize_gather, rewrite
+
+    work = out.with_suffix(".matmul.onnx")
+    with _quiet_root_logger():
+        if settings.scheme is Scheme.PER_ROW:
+            rewrite(fp32, work, weight_bits=settings.weight_bits, keep_fp32=settings.keep_fp32)
+            quantize_gather(work, out)
+        elif settings.scheme is Scheme.DYNAMIC:
+            _dynamic(fp32, out, settings)
+        elif settings.scheme is Scheme.STATIC:
+            if calibration is None:
+                raise ValueError("static quantization needs calibration sentences")
+            _static(fp32, work, calibration, settings)
+            quantize_gather(work, out)
+        else:
+            _weight_only(fp32, work)
+            quantize_gather(work, out)
+    work.unlink(missing_ok=True)
     return out
 
 
-def fuse_graph(fp32: Path, out: Path, *, num_heads: int, hidden_size: int) -> Path:
-    """Offline BERT fusions from onnxruntime.transformers (Attention, SkipLayerNorm, Gelu...)."""
-    from onnxruntime.transformers.optimizer import optimize_model
+def _excluded(fp32: Path, prefixes: Sequence[str]) -> list[str] | None:
+    if not prefixes:
+        return None
+    import onnx
 
-    optimized = optimize_model(str(fp32), model_type="bert", num_heads=num_heads,
-                               hidden_size=hidden_size, opt_level=1)
-    optimized.save_model_to_file(str(out))
-    return out
+    graph = onnx.load(str(fp32), load_external_data=False).graph
+    return [n.name for n in graph.node if n.name.startswith(tuple(prefixes))]
 
 
-def quantize(fp32: Path, out: Path, settings: QuantSettings) -> Path:
+def _dynamic(fp32: Path, out: Path, settings: QuantSettings) -> None:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    exclude = None
-    if settings.keep_fp32:
-        import onnx
+    quantize_dynamic(
+        str(fp32), str(out), op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
+        reduce_range=settings.weight_bits == 7, weight_type=QuantType.QInt8,
+        nodes_to_exclude=_excluded(fp32, settings.keep_fp32),
+        # Only weight MatMuls (activation × activation attention products stay fp32).
+        extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
+    )
 
-        graph = onnx.load(str(fp32), load_external_data=False).graph
-        exclude = [n.name for n in graph.node if n.name.startswith(settings.keep_fp32)]
-    with _quiet_root_logger():
-        quantize_dynamic(
-            str(fp32), str(out),
-            op_types_to_quantize=list(settings.op_types),
-            per_channel=settings.per_channel,
-            reduce_range=settings.reduce_range,
-            weight_type=QuantType.QInt8,
-            nodes_to_exclude=exclude,
-            # Only weight MatMuls (activation × activation attention products stay fp32); fused
-            # contrib ops defeat ONNX shape inference, so name the default float type explicitly.
-            extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
-        )
-    return out
+
+def _static(fp32: Path, out: Path, calibration: Batch, settings: QuantSettings) -> None:
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            rows = by_length(calibration)
+            self._batches = iter([rows.rows(np.arange(k, min(k + 32, len(rows.input_ids))))
+                                  for k in range(0, len(rows.input_ids), 32)])
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            batch = next(self._batches, None)
+            if batch is None:
+                return None
+            return {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask,
+                    "token_type_ids": np.zeros_like(batch.input_ids)}
+
+    quantize_static(
+        str(fp32), str(out), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul"],
+        per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8, nodes_to_exclude=_excluded(fp32, settings.keep_fp32),
+        extra_options={"MatMulConstBOnly": True},
+    )
+
+
+def _weight_only(fp32: Path, out: Path) -> None:
+    from onnxruntime.quantization import matmul_nbits_quantizer as nbits
+    from onnxruntime.quantization import quant_utils
+
+    config = nbits.DefaultWeightOnlyQuantConfig(
+        block_size=32, is_symmetric=True, accuracy_level=4, bits=8,
+        quant_format=quant_utils.QuantFormat.QOperator, op_types_to_quantize=("MatMul",),
+    )
+    quantizer = nbits.MatMulNBitsQuantizer(quant_utils.load_model_with_shape_infer(fp32), algo_config=config)
+    quantizer.process()
+    quantizer.model.save_model_to_file(str(out), False)
 
 
 @contextmanager
@@ -149,48 +222,43 @@ def session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
-def timings(sess: Any, batch: Batch, *, n_single: int = 50, repeats: int = 2) -> tuple[float, float]:
+def timings(sess: Any, batch: Batch, *, n_single: int = 50, repeats: int = 3) -> tuple[float, float]:
     """(p50 ms at batch 1 over the first ``n_single`` rows, sentences/s at batch 32 with rows
-    sorted by length as the runtime batches them)."""
+    sorted by length as the runtime batches them; best of ``repeats``)."""
     single = []
     for i in range(min(n_single, len(batch.input_ids))):
-        one = Batch(batch.input_ids[i : i + 1], batch.attention_mask[i : i + 1])
         t0 = time.perf_counter()
-        onnx_logits(sess, one, batch_size=1)
+        onnx_logits(sess, batch.rows([i]), batch_size=1)
         single.append(time.perf_counter() - t0)
-    batch = by_length(batch)
-    onnx_logits(sess, Batch(batch.input_ids[:32], batch.attention_mask[:32]), batch_size=32)  # warm-up
+    sorted_batch = by_length(batch)
+    onnx_logits(sess, sorted_batch.rows(np.arange(min(32, len(batch.input_ids)))), batch_size=32)  # warm-up
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
-        onnx_logits(sess, batch, batch_size=32)
+        onnx_logits(sess, sorted_batch, batch_size=32)
         best = min(best, time.perf_counter() - t0)
     return float(np.median(single) * 1000.0), float(len(batch.input_ids) / best)
 
 
 def measure(
-    fp32: Path, work: Path, batch: Batch, reference: np.ndarray, gold: np.ndarray, *,
-    num_heads: int, hidden_size: int, threads: int, settings: Sequence[QuantSettings] | None = None,
+    fp32: Path, work: Path, batch: Batch, reference: np.ndarray, gold: np.ndarray | None = None, *,
+    threads: int, settings: Sequence[QuantSettings] | None = None, time_all: bool = False,
     min_agreement: float = MIN_AGREEMENT, max_f1_drop: float = MAX_F1_DROP,
+    max_batch_dependence: float = MAX_BATCH_DEPENDENCE,
 ) -> list[Trial]:
-    """Quantize with each setting and measure parity, size and speed on ``batch``."""
+    """Quantize with each setting and measure parity, batch dependence, size and speed."""
     work.mkdir(parents=True, exist_ok=True)
-    fused = None
     trials = []
     for s in settings or candidates():
-        source = fp32
-        if s.fuse:
-            if fused is None:
-                fused = fuse_graph(fp32, work / "fused.onnx", num_heads=num_heads, hidden_size=hidden_size)
-            source = fused
-        out = quantize(source, work / f"{s.name}.onnx", s)
+        out = quantize(fp32, work / f"{s.name}.onnx", s, calibration=batch)
         sess = session(out, threads)
-        report = compare(reference, onnx_logits(sess, batch), gold, min_agreement=min_agreement,
-                         max_f1_drop=max_f1_drop)
-        p50, sps = timings(sess, batch) if report.passed else (None, None)
+        report = compare(reference, onnx_logits(sess, batch), gold, dependence=batch_dependence(sess, batch),
+                         min_agreement=min_agreement, max_f1_drop=max_f1_drop,
+                         max_batch_dependence=max_batch_dependence)
+        p50, sps = timings(sess, batch) if (report.passed or time_all) else (None, None)
         trial = Trial(s, out.stat().st_size, report, p50, sps)
-        log.info("%s: %.1f MB, agreement %.4f, F1 %.4f, p50 %s ms, %s sent/s", s.name,
-                 trial.size_bytes / 1e6, report.label_agreement, report.f1_candidate, p50, sps)
+        log.info("%s: %.1f MB, %s, p50 %s ms, %s sent/s", s.name, trial.size_bytes / 1e6,
+                 report.summary(), p50, sps)
         trials.append(trial)
     return trials
 

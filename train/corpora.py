@@ -2,6 +2,8 @@
 headlines as extra gold rows.
 
     python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 20000 --out runs/data/ectsum-20k.jsonl
+    python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 1000 --seed 7 \
+        --exclude runs/data/ectsum-20k.jsonl --out runs/data/parity.jsonl
     python -m finlocal.train.corpora tfns ../shared/data/tfns/train.jsonl --out runs/data/tfns.jsonl
     python -m finlocal.train.corpora sentfin ../shared/data/sentfin/sentfin.jsonl --out runs/data/sentfin.jsonl
 
@@ -46,9 +48,10 @@ _BOILERPLATE = re.compile(
 
 
 def ectsum_sample(calls_dir: Path, n: int, *, seed: int = 20261129, min_words: int = 7,
-                  max_words: int = 60) -> list[dict[str, Any]]:
+                  max_words: int = 60, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
     """``n`` distinct sentences from the calls under ``calls_dir`` (``*/TICKER_qN_YYYY.txt``),
-    drawn round-robin over the calls in a seeded order."""
+    drawn round-robin over the calls in a seeded order, none of them in ``exclude`` (normalised
+    texts, e.g. another sample's)."""
     files = sorted(Path(calls_dir).rglob("*.txt"))
     if not files:
         raise InputError(f"{calls_dir}: no .txt transcripts found")
@@ -61,7 +64,7 @@ def ectsum_sample(calls_dir: Path, n: int, *, seed: int = 20261129, min_words: i
         rng.shuffle(keep)
         pools.append((path.stem, keep))
     rng.shuffle(pools)
-    seen: set[str] = set()
+    seen: set[str] = set(exclude)
     out: list[dict[str, Any]] = []
     depth = 0
     while len(out) < n:
@@ -127,10 +130,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--n", type=int, default=20000, help="ectsum: sentences to sample")
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="ectsum: leave out the sentences of this JSONL (e.g. the transfer sample)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.corpus == "ectsum":
-        rows = ectsum_sample(args.source, args.n, seed=args.seed)
+        exclude = {normalise(row["text"]) for path in args.exclude for _, row in read_jsonl(path)}
+        rows = ectsum_sample(args.source, args.n, seed=args.seed, exclude=exclude)
     elif args.corpus == "tfns":
         rows = tfns_rows(args.source)
     else:

@@ -1,9 +1,10 @@
-"""Training data: Financial PhraseBank rows and the project's one validation portion.
+"""Training data: Financial PhraseBank rows.
 
 The FPB training portion (``../shared/data/fpb/train.jsonl``, 3,634 rows of the FinGPT split) is
-read from where the user keeps it and never copied into the repository. Every model-selection
-figure finlocal reports is measured on the validation portion that `split_train_val` holds out
-of it (10 %, stratified by label, fixed seed); the benchmark's test portion is never used.
+read from where the user keeps it and never copied into the repository. Recipes are measured by
+cross-validation over all of its rows (`finlocal.train.folds`, `finlocal.train.cv`); the
+benchmark's test portion is never used. `split_train_val` and `stratified_sample` draw fixed,
+stratified samples (for benchmarks that need a few hundred sentences), not a validation portion.
 """
 
 from __future__ import annotations

@@ -268,8 +268,8 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
             loss = _train_epoch(run, epoch, lambda mean: bar.update(task, advance=1, loss=mean))
             run.history.append({"epoch": epoch, "train_loss": loss, "seconds": time.perf_counter() - started})
             log.info("epoch %d: train loss %.4f", epoch, loss)
-            if epoch < config.epochs:
-                _save_checkpoint(run, epoch, out_dir)
+            # after the last epoch too: a failure while finishing then costs no training
+            _save_checkpoint(run, epoch, out_dir)
     return _finish(run, out_dir, time.perf_counter() - started)
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from finlocal.metrics import classification_metrics
+
 from finlocal.train.data import LABELS
 
 
@@ -30,7 +32,6 @@ class Metrics:
 
 def label_metrics(gold: np.ndarray, pred: np.ndarray, labels: tuple[str, ...] = LABELS) -> Metrics:
     """Accuracy, weighted and macro F1 of label indices (the runtime's `classification_metrics`)."""
-    from finlocal.evaluation import classification_metrics
 
     m = classification_metrics([labels[i] for i in gold], [labels[i] for i in pred], labels)
     return Metrics(accuracy=m.accuracy, f1_weighted=m.f1_weighted, f1_macro=m.f1_macro, n=m.n)

@@ -133,6 +133,7 @@ def build_rows(config: FitConfig) -> RowSet:
             counts["fpb"] += 1
 
     skipped_heldout = 0
+    evidence_methods: set[str] = set()
     for index, path in enumerate(config.extra_files):
         name = Path(path).stem
         counts[name] = 0
@@ -148,6 +149,8 @@ def build_rows(config: FitConfig) -> RowSet:
             if text in rows:
                 continue
             evidence = spans_of(row["evidence"], text, where) if row.get("evidence") is not None else None
+            if evidence is not None:
+                evidence_methods.add(str(row.get("source", Path(path).stem)))
             rows[text] = TrainRow(text, LABELS.index(label), evidence=evidence,
                                   weight=config.extra_weight(index) * float(row.get("weight", 1.0)),
                                   source=name)
@@ -184,6 +187,7 @@ def build_rows(config: FitConfig) -> RowSet:
             where = f"{config.evidence_file}:{lineno}"
             if normalise(row["text"]) in banned:
                 continue
+            evidence_methods.add(str(row.get("source", "unknown")))
             evidence = _pick_by_fold(row, "evidence", config, part, where, required=False)
             if evidence is not None:
                 file_evidence[row["text"]] = spans_of(evidence, row["text"], where)
@@ -220,9 +224,28 @@ def build_rows(config: FitConfig) -> RowSet:
         "rows_with_evidence": sum(r.evidence is not None for r in train),
         "evidence_source": config.evidence.value,
         "evidence_file": str(config.evidence_file) if config.evidence_file else None,
+        "evidence_method": _evidence_method(config, evidence_methods),
         "extra_files": [str(p) for p in config.extra_files],
         "teacher_files": [str(p) for p in config.teacher_files],
         "teachers": sorted(teacher_ids),
         "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
     }
     return RowSet(train=train, heldout=heldout, partition=part, summary=summary)
+
+
+_METHODS = {
+    "saliency": "gradient × input saliency of cross-validation fold models (finlocal.train.saliency)",
+    "finlocal.train.statements": "the item and movement words of generated statements",
+    "finlocal.train.counterfactual": "the item and movement words of counterfactual edits",
+    "teachers": "verbatim evidence quoted by the teachers",
+}
+
+
+def _evidence_method(config: FitConfig, sources: set[str]) -> str | None:
+    """Where the evidence targets came from, in words (for the model card)."""
+    if config.evidence is EvidenceSource.NONE:
+        return None
+    if config.evidence is EvidenceSource.TEACHERS:
+        sources = {*sources, "teachers"}
+    described = sorted({_METHODS.get(s.split(":", 1)[0], s) for s in sources})
+    return "; ".join(described) or None

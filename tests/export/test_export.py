@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("optimum.exporters.onnx")
 onnx = pytest.importorskip("onnx")
@@ -13,8 +15,16 @@ onnx = pytest.importorskip("onnx")
 from finlocal.errors import ModelError  # noqa: E402
 from finlocal.export import quantize as quantize_module  # noqa: E402
 from finlocal.export.build import export_checkpoint  # noqa: E402
-from finlocal.export.parity import ParityError, compare, enforce, onnx_logits, tokenize, torch_logits  # noqa: E402
-from finlocal.export.quantize import QuantSettings, session  # noqa: E402
+from finlocal.export.parity import (  # noqa: E402
+    ParityError,
+    batch_dependence,
+    compare,
+    enforce,
+    onnx_logits,
+    tokenize,
+    torch_logits,
+)
+from finlocal.export.quantize import QuantSettings, Scheme, quantize, session  # noqa: E402
 from finlocal.manifest import read_manifest  # noqa: E402
 from finlocal.train.config import FitConfig  # noqa: E402
 from finlocal.train.data import LABELS  # noqa: E402
@@ -23,46 +33,82 @@ from finlocal.train.data import LABELS  # noqa: E402
 # not identical across processes), so its exports use a looser agreement gate; the broken-model
 # tests below use the real one.
 TINY_GATE = 0.75
-
-SETTINGS = [
-    QuantSettings(fuse=False, per_channel=True, reduce_range=False, op_types=("MatMul", "Gather")),
-    QuantSettings(fuse=False, per_channel=True, reduce_range=False, op_types=("MatMul",)),
-]
+PER_ROW = [QuantSettings(Scheme.PER_ROW, 7)]
 
 
-@pytest.fixture(scope="session")
-def checkpoint(tiny_setup: dict) -> Path:
-    from finlocal.train.fit import fit
-
-    config = FitConfig.from_dict({
-        "output_dir": str(tiny_setup["root"] / "run"), "backbone": str(tiny_setup["backbone"]),
+def _config(tiny_setup: dict, out: Path, **overrides: object) -> FitConfig:
+    return FitConfig.from_dict({
+        "output_dir": str(out), "backbone": str(tiny_setup["backbone"]),
         "fpb_path": str(tiny_setup["data"]), "epochs": 4, "batch_size": 16, "lr": 2e-3,
-        "head_lr": 1e-2, "layer_lr_decay": 1.0, "max_length": 32, "patience": 4, "threads": 1,
+        "head_lr": 1e-2, "layer_lr_decay": 1.0, "max_length": 32, "threads": 1, **overrides,
     })
-    return fit(config, progress=False).best_dir
 
 
 @pytest.fixture(scope="session")
-def exported(checkpoint: Path, tiny_setup: dict) -> Path:
+def parity_data(tiny_setup: dict) -> Path:
+    path = tiny_setup["root"] / "parity.jsonl"
+    path.write_text("".join(json.dumps({"text": r["text"]}) + "\n" for r in tiny_setup["rows"]))
+    return path
+
+
+@pytest.fixture(scope="session")
+def cv_run(tiny_setup: dict) -> Path:
+    from finlocal.train.cv import run
+
+    out = tiny_setup["root"] / "cv"
+    run(_config(tiny_setup, out), folds=2, repeats=1, out=out, final=True, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def checkpoint(cv_run: Path) -> Path:
+    return cv_run / "all" / "final"
+
+
+@pytest.fixture(scope="session")
+def exported(checkpoint: Path, cv_run: Path, parity_data: Path, tiny_setup: dict) -> Path:
     out = tiny_setup["root"] / "model"
-    export_checkpoint(checkpoint, out, threads=1, settings=SETTINGS, min_agreement=TINY_GATE, max_f1_drop=0.5,
+    direction = tiny_setup["root"] / "direction.jsonl"
+    direction.write_text(
+        json.dumps({"text": "Net sales rose by 5 % .", "label": "positive", "category": "good_up"}) + "\n"
+        + json.dumps({"text": "Costs rose by 5 % .", "label": "negative", "category": "bad_up"}) + "\n"
+    )
+    export_checkpoint(checkpoint, out, parity_data=parity_data, cv_dir=cv_run, direction_data=direction,
+                      threads=1, settings=PER_ROW, min_agreement=TINY_GATE,
                       report_file=tiny_setup["root"] / "quantization.json")
     return out
 
 
-def test_model_directory_is_complete_and_sha256s_match(exported: Path) -> None:
+def test_model_directory_reports_cross_validated_figures_and_sha256s_match(exported: Path, cv_run: Path) -> None:
     manifest = read_manifest(exported, verify=True)
     assert set(manifest.files) == {"model.onnx", "tokenizer.json", "README.md"}
     assert manifest.labels == LABELS
     assert manifest.heads == ("label",)
-    assert manifest.temperature > 0
-    assert manifest.quantization["name"] in {s.name for s in SETTINGS}
-    assert any("validation" in k for k in manifest.metrics)
+    report = json.loads((cv_run / "cv.json").read_text())
+    cv = manifest.metrics["cross-validation"]
+    assert cv["overall"]["f1_weighted"]["mean"] == report["overall"]["f1_weighted"]["mean"]
+    assert manifest.temperature == pytest.approx(report["calibration"]["temperature"])
+    assert set(manifest.metrics["direction challenge"]["by_category"]) == {"good_up", "bad_up"}
+    assert manifest.metrics["parity"]["batch_dependence"] <= 1e-6
+    assert manifest.quantization["scheme"] == "per-row"
     card = (exported / "README.md").read_text()
-    assert "CC BY-NC-SA 3.0" in card and "Licences" in card
+    assert "CC BY-NC-SA 3.0" in card and "Cross-validated weighted F1" in card
+    assert "validation portion" not in card
     (exported / "tokenizer.json").write_text((exported / "tokenizer.json").read_text() + " ")
     with pytest.raises(ModelError, match="sha256 mismatch"):
         read_manifest(exported, verify=True)
+
+
+def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, tiny_setup: dict,
+                                         tmp_path: Path) -> None:
+    from finlocal.errors import InputError
+    from finlocal.train.cv import run
+
+    other = tmp_path / "other"
+    run(_config(tiny_setup, other, epochs=1), folds=2, repeats=1, out=other, progress=False)
+    with pytest.raises(InputError, match=r"another recipe .*'epochs'"):
+        export_checkpoint(checkpoint, tmp_path / "m", parity_data=parity_data, cv_dir=other,
+                          threads=1, settings=PER_ROW, min_agreement=TINY_GATE)
 
 
 @pytest.fixture()
@@ -90,11 +136,59 @@ def test_int8_agrees_with_pytorch_on_every_row(exported_copy: Path, checkpoint: 
     assert np.abs(ref - got).max() < 0.5
 
 
+@pytest.fixture(scope="session")
+def schemes(tiny_setup: dict, checkpoint: Path) -> dict[str, Path]:
+    """The fp32 graph quantized with onnxruntime's dynamic int8 and with finlocal's per-row int8."""
+    from finlocal.export.onnx import export_fp32
+    from finlocal.train.student import Student
+
+    work = tiny_setup["root"] / "schemes"
+    fp32 = export_fp32(Student.from_pretrained(checkpoint), work / "fp32.onnx", evidence=False)
+    return {
+        "dynamic": quantize(fp32, work / "dynamic.onnx", QuantSettings(Scheme.DYNAMIC, 7, ())),
+        "per-row": quantize(fp32, work / "per-row.onnx", QuantSettings(Scheme.PER_ROW, 7)),
+    }
+
+
+def test_dynamic_int8_depends_on_the_batch_and_per_row_int8_does_not(schemes: dict[str, Path],
+                                                                   tiny_setup: dict, checkpoint: Path) -> None:
+    texts = [r["text"] for r in tiny_setup["rows"]]
+    batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
+    assert batch_dependence(session(schemes["dynamic"], 1), batch) > 1e-4
+    assert batch_dependence(session(schemes["per-row"], 1), batch) <= 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_per_row_scores_are_the_same_in_any_batch_and_with_any_threads(schemes: dict[str, Path],
+                                                                     checkpoint: Path, data: st.DataObject) -> None:
+    words = st.sampled_from("Net sales rose fell by 5 % EUR mn the company said costs profit loss narrowed "
+                            "Nokia Kone quarter , . year earlier operating margin cut jobs".split())
+    sentences = data.draw(st.lists(st.lists(words, min_size=1, max_size=40).map(" ".join),
+                                   min_size=2, max_size=12))
+    batch = tokenize(checkpoint / "tokenizer.json", sentences, 32)
+    threads = data.draw(st.sampled_from([1, 2]))
+    sess = session(schemes["per-row"], threads)
+    alone = np.concatenate([onnx_logits(sess, batch.rows([i]), batch_size=1) for i in range(len(sentences))])
+    order = np.array(data.draw(st.permutations(range(len(sentences)))))
+    size = data.draw(st.integers(1, len(sentences)))
+    together = np.empty_like(alone)
+    for k in range(0, len(order), size):
+        index = order[k : k + size]
+        res = sess.run(["logits"], {"input_ids": batch.rows(index).input_ids,
+                                    "attention_mask": batch.rows(index).attention_mask,
+                                    "token_type_ids": np.zeros_like(batch.rows(index).input_ids)})[0]
+        together[index] = res
+    from finlocal.train.metrics import softmax
+
+    assert np.abs(softmax(alone) - softmax(together)).max() <= 1e-6
+
+
 def test_exported_directory_loads_in_the_runtime(exported_copy: Path, tiny_setup: dict) -> None:
     model_module = pytest.importorskip("finlocal.model")
     classifier = model_module.OnnxClassifier.load(exported_copy)
     preds = classifier.predict([r["text"] for r in tiny_setup["rows"][:6]])
-    assert [p.label for p in preds]
+    assert [p.label for p in preds] == [classifier.predict([r["text"]])[0].label for r in tiny_setup["rows"][:6]]
     assert all(abs(sum(p.scores.values()) - 1) < 1e-4 for p in preds)
 
 
@@ -122,28 +216,35 @@ def test_parity_gate_fails_on_a_broken_model(exported_copy: Path, checkpoint: Pa
         enforce(report)
 
 
+def test_the_gate_rejects_a_batch_dependent_model() -> None:
+    ref = np.array([[0.0, 1.0, 0.0]] * 4)
+    assert compare(ref, ref, dependence=0.0).passed
+    assert not compare(ref, ref, dependence=0.02).passed
+
+
 def test_export_cli_fails_and_writes_nothing_when_int8_is_broken(
-    checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checkpoint: Path, parity_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from finlocal.cli import cli
 
     real = quantize_module.quantize
 
-    def broken(fp32: Path, out: Path, settings: QuantSettings) -> Path:
+    def broken(fp32: Path, out: Path, settings: QuantSettings, calibration: object = None) -> Path:
         real(fp32, out, settings)
         _negate_logits(out)
         return out
 
     monkeypatch.setattr(quantize_module, "quantize", broken)
-    monkeypatch.setattr(quantize_module, "candidates", lambda: SETTINGS[:1])
+    monkeypatch.setattr(quantize_module, "candidates", lambda: PER_ROW)
     out = tmp_path / "model"
-    result = CliRunner().invoke(cli, ["export", str(checkpoint), "--out", str(out), "--threads", "1"])
+    result = CliRunner().invoke(cli, ["export", str(checkpoint), "--out", str(out), "--threads", "1",
+                                      "--parity-data", str(parity_data)])
     assert result.exit_code == 1, result.output
     assert "passed the parity gate" in result.output
     assert not out.exists()
 
 
-def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, tmp_path: Path) -> None:
+def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, parity_data: Path, tmp_path: Path) -> None:
     from finlocal.train.fit import fit
 
     evidence = tmp_path / "evidence.jsonl"
@@ -155,20 +256,17 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, tmp
                 if at >= 0:
                     spans.append({"start": at, "end": at + len(word), "text": word})
             fh.write(json.dumps({"text": r["text"], "evidence": spans, "source": "saliency:test"}) + "\n")
-    config = FitConfig.from_dict({
-        "output_dir": str(tmp_path / "run"), "backbone": str(tiny_setup["backbone"]),
-        "fpb_path": str(tiny_setup["data"]), "epochs": 4, "batch_size": 16, "lr": 2e-3,
-        "head_lr": 1e-2, "layer_lr_decay": 1.0, "max_length": 32, "patience": 4, "threads": 1,
-        "evidence": "file", "evidence_file": str(evidence), "evidence_weight": 1.0,
-    })
-    checkpoint = fit(config, progress=False).best_dir
+    config = _config(tiny_setup, tmp_path / "run", evidence="file", evidence_file=str(evidence), evidence_weight=1.0)
+    checkpoint = fit(config, progress=False).model_dir
     out = tmp_path / "model"
     # The gate is not what this test is about (test_parity_gate_fails_on_a_broken_model is): with
     # evidence_weight 1 the tiny model's label probabilities sit near-uniform, and int8 rounding
-    # flipped 3 of 9 near-ties once in CI (max probability difference 0.008).
-    result = export_checkpoint(checkpoint, out, threads=1, settings=SETTINGS[:1], min_agreement=0.0, max_f1_drop=1.0)
+    # can flip near-ties.
+    result = export_checkpoint(checkpoint, out, parity_data=parity_data, threads=1, settings=PER_ROW,
+                               min_agreement=0.0, max_f1_drop=1.0)
     assert result.manifest.heads == ("label", "evidence")
     assert any("saliency" in t["role"] for t in result.manifest.teachers)
+    assert result.parity.batch_dependence is not None and result.parity.batch_dependence <= 1e-6
     outputs = {o.name for o in session(out / "model.onnx", 1).get_outputs()}
     assert outputs == {"logits", "evidence_logits"}
     model_module = pytest.importorskip("finlocal.model")

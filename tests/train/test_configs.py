@@ -1,66 +1,47 @@
-"""The shipped configs and the study's configurations stay valid as FitConfig evolves."""
+"""The shipped configs, the ladder's steps and the re-create script stay valid as FitConfig evolves."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import re
 from pathlib import Path
 
 import pytest
 
-from finlocal.export.build import _teacher_role
+from bench.ladder import STUDENTS, TEACHERS
 from finlocal.train.config import FitConfig
+from finlocal.train.teach import describe_teacher
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _study_module():
-    spec = importlib.util.spec_from_file_location("study", ROOT / "bench" / "study.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("study", module)  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.toml")), ids=lambda p: p.name)
 def test_every_config_file_loads(path: Path) -> None:
     config = FitConfig.load(path)
     assert config.to_dict() == FitConfig.from_dict(config.to_dict()).to_dict()
+    assert config.folds == 0  # folds come from 'finlocal train cv', never from a config file
 
 
-def test_every_study_group_and_teacher_is_a_valid_config() -> None:
-    study = _study_module()
-    groups = study.groups([Path("/t/smollm2-oof.jsonl"), Path("/t/minilm-oof.jsonl")])
-    assert len({g.name for g in groups}) == len(groups)
-    for group in groups:
-        config = FitConfig.load(ROOT / group.config, [*group.overrides, "seed=14"])
-        assert (config.teacher_weight > 0) == bool(config.teacher_files), group.name
-        if group.needs_teachers:
-            assert config.teacher_files == (Path("/t/smollm2-oof.jsonl"), Path("/t/minilm-oof.jsonl")) or \
-                config.teacher_files == (Path("/t/smollm2-oof.jsonl"),), group.name
-    for teacher in study.TEACHERS:
+def test_every_ladder_step_is_a_valid_config() -> None:
+    names = [s.name for s in (*TEACHERS, *STUDENTS)]
+    assert len(set(names)) == len(names)
+    for step in (*TEACHERS, *STUDENTS):
+        config = FitConfig.load(ROOT / step.config, step.overrides)
+        assert (config.teacher_weight > 0) == bool(config.teacher_files), step.name
+        for path in config.teacher_files:
+            assert str(path) in step.needs, f"{step.name} reads {path} without waiting for it"
+    for teacher in TEACHERS:
         assert FitConfig.load(ROOT / teacher.config, teacher.overrides).teacher_weight == 0
 
 
-def test_the_shipped_recipe_is_the_study_group_it_came_from() -> None:
-    study = _study_module()
-    (group,) = [g for g in study.groups([Path("/t/a.jsonl")]) if g.name == "minilm-l3-kd-rationale"]
-    assert group.config == "configs/distilled.toml"
-    shipped = FitConfig.load(ROOT / "configs" / "distilled.toml")
-    assert (shipped.encoder_layers, shipped.evidence_weight, shipped.teacher_weight) == (3, 0.5, 1.0)
-
-
-def test_teacher_roles_say_what_a_crossfit_teacher_is() -> None:
-    role = _teacher_role("crossfit:smollm2:k5:seed13")
-    assert "smollm2" in role and "5-fold" in role and "out-of-fold" in role
-    assert _teacher_role("llama:gemma3:plain:logprob") == "soft labels (KL)"
+def test_teacher_roles_say_what_a_cross_validated_teacher_is() -> None:
+    role = describe_teacher("cv:mpnet-base:k5-r0-1a2b3c4d")
+    assert "mpnet-base" in role and "k5-r0-1a2b3c4d" in role and "never saw" in role
+    assert "LLM" in describe_teacher("llama:gemma3:plain:logprob")
 
 
 def test_the_recreate_script_names_configs_that_exist() -> None:
-    import re
-
     script = (ROOT / "scripts" / "recreate-default-model.sh").read_text()
     named = set(re.findall(r"configs/[\w.-]+\.toml", script))
-    assert "configs/distilled.toml" in named
+    assert "configs/student.toml" in named
     for path in named:
         FitConfig.load(ROOT / path)

@@ -7,41 +7,105 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finlocal.train.config import FitConfig
-from finlocal.train.fit import fit, length_bucketed_batches
+from finlocal.train import fit as fit_module
+from finlocal.train.batches import length_bucketed_batches
+from finlocal.train.config import ConfigError, FitConfig
+from finlocal.train.fit import CHECKPOINT, FINAL, fit
 from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics
+from finlocal.train.student import Student
 
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
     base = {
         "output_dir": str(out), "backbone": str(setup["backbone"]), "fpb_path": str(setup["data"]),
         "epochs": 4, "batch_size": 16, "lr": 2e-3, "head_lr": 1e-2, "layer_lr_decay": 1.0,
-        "max_length": 32, "patience": 4, "threads": 1,
+        "max_length": 32, "threads": 1, "device": "cpu",
     }
     return FitConfig.from_dict({**base, **overrides})
 
 
-def test_fit_end_to_end_loss_decreases_and_checkpoint_is_complete(tiny_setup: dict, tmp_path: Path) -> None:
+def _weights(model_dir: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    return load_file(model_dir / "model.safetensors")
+
+
+def test_fit_end_to_end_loss_decreases_and_the_model_directory_is_complete(tiny_setup: dict, tmp_path: Path) -> None:
     result = fit(tiny_config(tiny_setup, tmp_path / "run"), progress=False)
     losses = [h["train_loss"] for h in result.history]
-    assert losses[-1] < losses[0]
-    names = {p.name for p in result.best_dir.iterdir()}
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    names = {p.name for p in result.model_dir.iterdir()}
     assert {"model.safetensors", "config.json", "tokenizer.json", "fit.json"} <= names
-    info = json.loads((result.best_dir / "fit.json").read_text())
-    assert info["val"]["n"] == result.val.n > 0
-    assert info["data"]["rows_with_evidence"] == 0
-    assert result.calibration.temperature > 0
-    assert result.calibration.nll_after <= result.calibration.nll_before + 1e-9
+    info = json.loads((result.model_dir / "fit.json").read_text())
+    assert info["heldout"] is None and result.heldout is None  # trained on every row
+    assert info["data"]["train_rows"] == len(tiny_setup["rows"])
+    assert not (tmp_path / "run" / CHECKPOINT).exists()  # removed once the run has finished
+
+
+def test_a_fold_run_scores_its_held_out_fold(tiny_setup: dict, tmp_path: Path) -> None:
+    result = fit(tiny_config(tiny_setup, tmp_path / "f", folds=3, fold=2, epochs=1), progress=False)
+    rows = [json.loads(line) for line in (tmp_path / "f" / "heldout.jsonl").read_text().splitlines()]
+    assert result.heldout is not None and result.heldout.n == len(rows) > 0
+    for r in rows:
+        assert abs(sum(r["probs"].values()) - 1.0) < 1e-4 and len(r["logits"]) == 3
 
 
 def test_fit_is_deterministic(tiny_setup: dict, tmp_path: Path) -> None:
     a = fit(tiny_config(tiny_setup, tmp_path / "a", epochs=1), progress=False)
     b = fit(tiny_config(tiny_setup, tmp_path / "b", epochs=1), progress=False)
-    def without_timing(history: list[dict]) -> list[dict]:
-        return [{k: v for k, v in epoch.items() if k != "seconds"} for epoch in history]
+    wa, wb = _weights(a.model_dir), _weights(b.model_dir)
+    assert all(np.array_equal(wa[k], wb[k]) for k in wa)
 
-    assert len(a.history) == 1
-    assert without_timing(a.history) == without_timing(b.history)
+
+def test_an_interrupted_run_resumes_after_its_last_epoch_and_ends_where_an_unbroken_one_does(
+    tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = fit(tiny_config(tiny_setup, tmp_path / "whole", epochs=3), progress=False)
+    real = fit_module._train_epoch
+
+    def killed_in_epoch_3(run, epoch, advance):  # noqa: ANN001, ANN202
+        if epoch == 3:
+            raise KeyboardInterrupt
+        return real(run, epoch, advance)
+
+    monkeypatch.setattr(fit_module, "_train_epoch", killed_in_epoch_3)
+    with pytest.raises(KeyboardInterrupt):
+        fit(tiny_config(tiny_setup, tmp_path / "broken", epochs=3), progress=False)
+    assert (tmp_path / "broken" / CHECKPOINT / "training_state.pt").is_file()
+    assert not (tmp_path / "broken" / FINAL).exists()
+    epochs_run: list[int] = []
+
+    def counting(run, epoch, advance):  # noqa: ANN001, ANN202
+        epochs_run.append(epoch)
+        return real(run, epoch, advance)
+
+    monkeypatch.setattr(fit_module, "_train_epoch", counting)
+    resumed = fit(tiny_config(tiny_setup, tmp_path / "broken", epochs=3), progress=False)
+    assert epochs_run == [3]
+    wa, wb = _weights(whole.model_dir), _weights(resumed.model_dir)
+    assert all(np.allclose(wa[k], wb[k], atol=1e-6) for k in wa)
+    # a finished run of the same recipe is reused, not trained again
+    epochs_run.clear()
+    fit(tiny_config(tiny_setup, tmp_path / "broken", epochs=3, threads=2), progress=False)
+    assert epochs_run == []
+
+
+def test_a_checkpoint_of_another_recipe_is_refused(tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = fit_module._train_epoch
+
+    def killed_in_epoch_2(run, epoch, advance):  # noqa: ANN001, ANN202
+        if epoch == 2:
+            raise KeyboardInterrupt
+        return real(run, epoch, advance)
+
+    monkeypatch.setattr(fit_module, "_train_epoch", killed_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        fit(tiny_config(tiny_setup, tmp_path / "x", epochs=2), progress=False)
+    monkeypatch.setattr(fit_module, "_train_epoch", real)
+    from finlocal.errors import InputError
+
+    with pytest.raises(InputError, match="checkpoint of another config"):
+        fit(tiny_config(tiny_setup, tmp_path / "x", epochs=2, lr=1e-3), progress=False)
 
 
 def test_fit_with_evidence_file_trains_the_evidence_head(tiny_setup: dict, tmp_path: Path) -> None:
@@ -58,9 +122,8 @@ def test_fit_with_evidence_file_trains_the_evidence_head(tiny_setup: dict, tmp_p
     config = tiny_config(tiny_setup, tmp_path / "ev", evidence="file", evidence_file=str(evidence),
                          evidence_weight=1.0, epochs=2)
     result = fit(config, progress=False)
-    info = json.loads((result.best_dir / "fit.json").read_text())
-    # every training row is annotated except those whose text also occurs in the validation portion
-    assert 0 < info["data"]["rows_with_evidence"] <= info["data"]["train_rows"]
+    info = json.loads((result.model_dir / "fit.json").read_text())
+    assert info["data"]["rows_with_evidence"] == info["data"]["train_rows"]
 
 
 def test_fit_with_teacher_probs(tiny_setup: dict, tmp_path: Path) -> None:
@@ -70,14 +133,24 @@ def test_fit_with_teacher_probs(tiny_setup: dict, tmp_path: Path) -> None:
             probs = {"negative": 0.1, "neutral": 0.1, "positive": 0.1}
             probs[r["label"]] = 0.8
             fh.write(json.dumps({"text": r["text"], "label": r["label"], "probs": probs,
-                                 "rationale": None, "evidence": [], "teachers": ["fake:teacher"],
-                                 "agreement": 1.0, "gold": r["label"]}) + "\n")
-    config = tiny_config(tiny_setup, tmp_path / "kd", teacher_files=[str(teacher)],
-                         teacher_weight=1.0, epochs=1)
+                                 "rationale": None, "evidence": [], "teachers": ["fake:teacher"]}) + "\n")
+    config = tiny_config(tiny_setup, tmp_path / "kd", teacher_files=[str(teacher)], teacher_weight=1.0, epochs=1)
     result = fit(config, progress=False)
-    data = json.loads((result.best_dir / "fit.json").read_text())["data"]
-    assert 0 < data["rows_with_teacher_probs"] <= 40
+    data = json.loads((result.model_dir / "fit.json").read_text())["data"]
+    assert data["rows_with_teacher_probs"] == 40
     assert data["teachers"] == ["fake:teacher"]
+
+
+def test_encoder_layers_keeps_the_first_layers_and_the_checkpoint_reloads(tiny_setup: dict, tmp_path: Path) -> None:
+    result = fit(tiny_config(tiny_setup, tmp_path / "l1", encoder_layers=1, epochs=1), progress=False)
+    model = Student.from_pretrained(result.model_dir)
+    assert model.config.encoder["num_hidden_layers"] == 1
+    assert len(model.encoder.encoder.layer) == 1
+
+
+def test_encoder_layers_beyond_the_backbone_is_a_config_error(tiny_setup: dict, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="has 2 layers"):
+        fit(tiny_config(tiny_setup, tmp_path / "l9", encoder_layers=9), progress=False)
 
 
 def test_length_bucketed_batches_cover_every_row_once_and_are_seeded() -> None:
@@ -118,9 +191,11 @@ def test_train_fit_cli_prints_a_summary(tiny_setup: dict, tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["train", "fit", str(toml), f"output_dir={tmp_path / 'run'}", "--quiet"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["best_epoch"] == 1
+    assert summary["epochs"] == 1 and summary["heldout"] is None
     assert Path(summary["checkpoint"]).is_dir()
 
     bad = CliRunner().invoke(cli, ["train", "fit", str(toml), "epochs=zero"])
     assert bad.exit_code == 1
     assert "'epochs' expects an integer" in bad.output
+    old = CliRunner().invoke(cli, ["train", "fit", str(toml), "patience=2"])
+    assert old.exit_code == 1 and "unknown key(s) ['patience']" in old.output

@@ -1,0 +1,114 @@
+"""`finlocal train cv` and `finlocal train teach` on the tiny backbone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from finlocal.train.config import FitConfig
+from finlocal.train.cv import OOF, bootstrap_intervals, run
+from finlocal.train.folds import ALL
+from finlocal.train.rows import build_rows
+from finlocal.train.saliency import annotate_cv
+from finlocal.train.teach import teach
+
+
+def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
+    base = {
+        "output_dir": str(out), "backbone": str(setup["backbone"]), "fpb_path": str(setup["data"]),
+        "epochs": 2, "batch_size": 16, "lr": 2e-3, "head_lr": 1e-2, "layer_lr_decay": 1.0,
+        "max_length": 32, "threads": 1, "device": "cpu",
+    }
+    return FitConfig.from_dict({**base, **overrides})
+
+
+@pytest.fixture(scope="module")
+def cv_dir(tiny_setup: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cv") / "teacher"
+    run(tiny_config(tiny_setup, out), folds=3, repeats=1, out=out, final=True, progress=False)
+    return out
+
+
+def test_cv_pools_every_row_once_with_an_interval(cv_dir: Path, tiny_setup: dict) -> None:
+    report = json.loads((cv_dir / "cv.json").read_text())
+    f1 = report["overall"]["f1_weighted"]
+    assert len(f1["folds"]) == 3
+    assert f1["ci95"][0] <= f1["pooled"] <= f1["ci95"][1]
+    assert report["overall"]["n"] == len(tiny_setup["rows"])
+    assert list(report["by_agreement"]) == ["100"]
+    assert report["calibration"]["temperature"] > 0
+    oof = [json.loads(line) for line in (cv_dir / OOF).read_text().splitlines()]
+    assert sorted(r["id"] for r in oof) == sorted(r["id"] for r in tiny_setup["rows"])
+    assert (cv_dir / "all" / "final" / "fit.json").is_file()
+
+
+def test_bootstrap_interval_narrows_with_more_sentences() -> None:
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, 2000)
+    pred = np.where(rng.random(2000) < 0.8, gold, (gold + 1) % 3)
+    small = bootstrap_intervals(gold[:100], [pred[:100]], n=300)["f1_weighted"]
+    large = bootstrap_intervals(gold, [pred], n=300)["f1_weighted"]
+    assert large[1] - large[0] < small[1] - small[0]
+    assert large[0] < 0.8 < large[1] + 0.02
+
+
+def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Path, tiny_setup: dict,
+                                                                      tmp_path: Path) -> None:
+    sentences = tmp_path / "s.jsonl"
+    texts = ["Net sales rose by 5 % in the third quarter .", tiny_setup["rows"][0]["text"]]
+    sentences.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    summary = teach(cv_dir, sentences, tmp_path / "teacher.jsonl", threads=1)
+    rows = [json.loads(line) for line in (tmp_path / "teacher.jsonl").read_text().splitlines()]
+    assert summary.folds == 3 and summary.sentences == 2
+    for r in rows:
+        assert set(r["probs_by_fold"]) == {"0", "1", "2", ALL}
+        mean = np.mean([[r["probs_by_fold"][k][label] for label in ("negative", "neutral", "positive")]
+                        for k in "012"], axis=0)
+        assert np.allclose(mean, [r["probs_by_fold"][ALL][label] for label in ("negative", "neutral", "positive")],
+                           atol=1e-5)
+        assert r["partition"] == summary.partition
+    student = build_rows(tiny_config(tiny_setup, tmp_path / "s", folds=3, fold=0,
+                                     teacher_files=[str(tmp_path / "teacher.jsonl")], teacher_weight=1.0))
+    transfer = [r for r in student.train if r.source == "transfer"]
+    assert [r.text for r in transfer] == [texts[0]]
+    expected = tuple(rows[0]["probs_by_fold"]["0"][label] for label in ("negative", "neutral", "positive"))
+    assert transfer[0].teacher_probs == pytest.approx(expected)
+
+
+def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "saliency.jsonl"
+    counts = annotate_cv(cv_dir, out, threads=1)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    config = json.loads((cv_dir / "r0-f0" / "final" / "fit.json").read_text())["config"]
+    from finlocal.train.data import load_fpb
+    from finlocal.train.folds import partition
+
+    part = partition(load_fpb(Path(config["fpb_path"])), 3)
+    for r in rows:
+        assert str(part.fold_of[r["id"]]) not in r["evidence_by_fold"]  # never a held-out row
+        for spans in r["evidence_by_fold"].values():
+            for span in spans:
+                assert r["text"][span["start"]:span["end"]] == span["text"]
+    assert set(counts) == {"0", "1", "2", ALL}
+
+
+def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
+    from finlocal.cli import cli
+
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'backbone = "{tiny_setup["backbone"]}"\nfpb_path = "{tiny_setup["data"]}"\n'
+        'epochs = 1\nmax_length = 32\nthreads = 1\nlr = 2e-3\nhead_lr = 1e-2\nlayer_lr_decay = 1.0\n'
+    )
+    result = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "2", "--quiet",
+                                       "--out", str(tmp_path / "cv")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["overall"]["n"] == len(tiny_setup["rows"])
+    bad = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "1", "--out", "x"])
+    assert bad.exit_code == 2
+    missing = CliRunner().invoke(cli, ["train", "teach", str(tmp_path), str(config), "--out", "y"])
+    assert missing.exit_code == 1 and "no finished fold runs" in missing.output

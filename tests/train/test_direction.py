@@ -1,0 +1,95 @@
+"""The metric-polarity lexicon and the two direction data generators built on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from finlocal.train.counterfactual import edits
+from finlocal.train.data import Example
+from finlocal.train.polarity import (
+    ITEMS_BY_POLARITY,
+    LINE_ITEMS,
+    Direction,
+    Polarity,
+    find_mention,
+    tone,
+)
+from finlocal.train.statements import CATEGORIES, generate
+
+
+@pytest.mark.parametrize(("polarity", "direction", "negated", "label"), [
+    (Polarity.UP_GOOD, Direction.UP, False, "positive"),
+    (Polarity.UP_GOOD, Direction.DOWN, False, "negative"),
+    (Polarity.UP_BAD, Direction.UP, False, "negative"),
+    (Polarity.UP_BAD, Direction.DOWN, False, "positive"),
+    (Polarity.LOSS, Direction.UP, False, "negative"),  # a loss widens
+    (Polarity.LOSS, Direction.DOWN, False, "positive"),  # a loss narrows
+    (Polarity.UP_GOOD, Direction.DOWN, True, "positive"),  # sales did not decline
+    (Polarity.UP_BAD, Direction.UP, True, "positive"),  # costs did not rise
+])
+def test_tone_follows_the_item_the_direction_and_negation(polarity, direction, negated, label) -> None:  # noqa: ANN001
+    assert tone(polarity, direction, negated=negated) == label
+
+
+def test_the_lexicon_covers_what_an_analyst_reads_as_bad_news_when_it_rises() -> None:
+    up_bad = {item.name for item in ITEMS_BY_POLARITY[Polarity.UP_BAD]}
+    for name in ("costs", "operating expenses", "net debt", "leverage", "impairment charges",
+                 "provisions", "credit losses", "non-performing loans", "customer churn", "write-downs"):
+        assert name in up_bad
+    assert len({item.name.lower() for item in LINE_ITEMS}) == len(LINE_ITEMS)
+
+
+def test_find_mention_reads_one_item_and_one_movement_only() -> None:
+    mention = find_mention("Net debt decreased to EUR 1.2 bn at the end of the year .")
+    assert mention is not None
+    assert (mention.item.name, mention.movement.direction, mention.label) == ("net debt", Direction.DOWN, "positive")
+    assert find_mention("Net sales rose while operating costs fell .") is None  # two items
+    assert find_mention("Net sales did not rise .") is None  # a negation
+    assert find_mention("The company rose to fame on its net sales .") is None  # movement before the item
+
+
+def test_generated_statements_are_distinct_deterministic_and_labelled_by_the_rule() -> None:
+    a, b = generate(600, seed=3), generate(600, seed=3)
+    assert a == b
+    assert len({s.text for s in a}) == 600
+    assert {s.category for s in a} == set(CATEGORIES)
+    for s in a:
+        for start, end in s.evidence:
+            assert 0 <= start < end <= len(s.text) and s.text[start:end].strip() == s.text[start:end]
+        if s.category == "bad_up":
+            assert s.label == "negative"
+        if s.category == "loss_narrow":
+            assert s.label == "positive"
+        if s.category == "neutral":
+            assert s.label == "neutral" and s.evidence == ()
+    assert generate(600, seed=4) != a
+
+
+def test_counterfactual_edits_flip_the_label_with_the_direction_or_the_item() -> None:
+    import random
+
+    source = Example("fpb-1", "Operating profit rose by 12 % in the third quarter .", "positive")
+    by_kind = {e.kind: e for e in edits(source, random.Random(0))}
+    assert by_kind["direction"].text == "Operating profit fell by 12 % in the third quarter ."
+    assert by_kind["direction"].label == "negative"
+    item = by_kind["item"]
+    assert item.label == "negative"  # an up-bad item that rose
+    assert find_mention(item.text).item.polarity is Polarity.UP_BAD
+    assert by_kind["both"].label == "positive"  # an up-bad item that fell
+    for e in by_kind.values():
+        assert e.source_id == "fpb-1"
+        assert [e.text[s:t] for s, t in e.evidence][1] in {"fell", "rose"}
+
+
+def test_counterfactual_edits_leave_alone_what_the_rule_cannot_read() -> None:
+    import random
+
+    rng = random.Random(0)
+    # the gold label disagrees with the lexicon's reading: never edited
+    assert edits(Example("a", "Operating profit rose by 2 % .", "negative"), rng) == []
+    # "to X from Y": flipping the verb would contradict the figures
+    kinds = {e.kind for e in edits(Example("b", "Net sales rose to EUR 9 mn from EUR 7 mn .", "positive"), rng)}
+    assert "direction" not in kinds and "both" not in kinds
+    # other tone words: swapping the item could leave a mixed message; the direction still flips
+    mixed = edits(Example("c", "Net sales rose by 5 % thanks to strong demand .", "positive"), rng)
+    assert [e.kind for e in mixed] == ["direction"]
