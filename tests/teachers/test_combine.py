@@ -164,3 +164,29 @@ def test_batch_calibration_removes_a_label_bias() -> None:
     # not "no evidence".
     assert all(j.rationale is None and j.evidence is None for j in out[:4])
     assert out[4] is other  # no probabilities: unchanged
+
+
+def test_pipeline_with_a_probability_teacher_and_a_label_teacher(tmp_path) -> None:
+    """run_labelling end to end: a teacher with probabilities and one without (inverted, weight
+    2); every row's soft target shows both, in the report too."""
+    import json
+
+    from finlocal.train.labelling import InputRow, LabelConfig, run_labelling
+    from finlocal.train.teachers.fake import FakeTeacher
+
+    local = FakeTeacher(name="local", with_probs=True)
+    remote = FakeTeacher(name="remote", with_probs=False, invert=True)
+    rows = [InputRow("Sales rose 5 %."), InputRow("Profit fell."), InputRow("The AGM is in May.")]
+    config = LabelConfig(out_dir=tmp_path, weights={remote.teacher_id: 2.0}, progress=False)
+    report = run_labelling(rows, [local, remote], config)
+    combined = [json.loads(x) for x in (tmp_path / "combined.jsonl").read_text().splitlines()]
+    assert len(combined) == 3
+    for row in combined:
+        assert row["weights"] == pytest.approx({local.teacher_id: 1 / 3, remote.teacher_id: 2 / 3})
+        assert row["label"] == max(row["probs"], key=row["probs"].get)
+    rose = combined[0]  # local: positive (0.8), remote: negative (inverted)
+    assert rose["label"] == "negative"
+    assert rose["probs"]["positive"] == pytest.approx((0.8 + 2 * 0.05) / 3)
+    assert rose["evidence"] == [{"start": 6, "end": 10, "text": "rose"}]  # the remote's quote
+    assert rose["explained_by"] == remote.teacher_id
+    assert report["teachers"][remote.teacher_id]["soft_target"]["mean_share"] == pytest.approx(2 / 3)

@@ -88,41 +88,49 @@ class ModelFamily:
         return 4096 if self.thinks_by_default else 1024
 
 
-LEGACY = ModelFamily("legacy (forced tool)", RequestShape.FORCED_TOOL, None, False, 1024)
-LEGACY_HAIKU = ModelFamily("legacy haiku (forced tool)", RequestShape.FORCED_TOOL, None, False, 2048)
-CLAUDE_4_5 = ModelFamily("claude 4.5/4.6 (structured outputs)", RequestShape.JSON_OUTPUT, None, False, 1024)
-CLAUDE_4_5_LONG_CACHE = ModelFamily(
-    "claude 4.5/4.6 (structured outputs)", RequestShape.JSON_OUTPUT, None, False, 4096
-)
-CLAUDE_4_6_SONNET = ModelFamily(
-    "claude 4.5/4.6 (structured outputs)", RequestShape.JSON_OUTPUT, None, False, 2048
-)
-THINKING = ModelFamily("current (structured outputs, thinking)", RequestShape.JSON_OUTPUT, "low", True, 512)
-THINKING_1K = ModelFamily("current (structured outputs, thinking)", RequestShape.JSON_OUTPUT, "low", True, 1024)
-THINKING_4K = ModelFamily("current (structured outputs, thinking)", RequestShape.JSON_OUTPUT, "low", True, 4096)
+def _legacy(min_cache_tokens: int) -> ModelFamily:
+    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False,
+                       min_cache_tokens)
+
+
+def _structured(min_cache_tokens: int) -> ModelFamily:
+    return ModelFamily(
+        "4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens
+    )
+
+
+def _thinking(min_cache_tokens: int) -> ModelFamily:
+    return ModelFamily(
+        "current: structured outputs, thinking", RequestShape.JSON_OUTPUT, "low", True,
+        min_cache_tokens,
+    )
+
+
+#: What a model finlocal does not know is sent.
+CURRENT = _thinking(512)
 
 #: Model-name prefixes (matched on a boundary; the longest wins). A model not listed is sent the
 #: current models' request shape, with a warning.
 FAMILIES: dict[str, ModelFamily] = {
-    "claude-3": LEGACY,
-    "claude-3-haiku": LEGACY_HAIKU,
-    "claude-3-5-haiku": LEGACY_HAIKU,
-    "claude-opus-4": LEGACY,  # Opus 4 and 4.1 (claude-opus-4-20250514, claude-opus-4-1, ...)
-    "claude-sonnet-4": LEGACY,  # Sonnet 4 (claude-sonnet-4-20250514, claude-sonnet-4-0)
-    "claude-haiku-4-5": CLAUDE_4_5_LONG_CACHE,
-    "claude-sonnet-4-5": CLAUDE_4_5,
-    "claude-opus-4-5": CLAUDE_4_5_LONG_CACHE,
-    "claude-sonnet-4-6": CLAUDE_4_6_SONNET,
-    "claude-opus-4-6": CLAUDE_4_5_LONG_CACHE,
-    "claude-opus-4-7": THINKING_4K,
-    "claude-opus-4-8": THINKING_1K,
-    "claude-sonnet-5": THINKING_1K,
-    "claude-opus-5": THINKING,
-    "claude-fable-5": THINKING,
-    "claude-sonnet-5-5": THINKING,
-    "claude-opus-5-5": THINKING,
-    "claude-haiku-5-5": THINKING,
-    "claude-fable-5-1": THINKING,
+    "claude-3": _legacy(1024),
+    "claude-3-haiku": _legacy(2048),
+    "claude-3-5-haiku": _legacy(2048),
+    "claude-opus-4": _legacy(1024),  # Opus 4 and 4.1 (claude-opus-4-20250514, claude-opus-4-1)
+    "claude-sonnet-4": _legacy(1024),  # Sonnet 4 (claude-sonnet-4-20250514, claude-sonnet-4-0)
+    "claude-haiku-4-5": _structured(4096),
+    "claude-sonnet-4-5": _structured(1024),
+    "claude-opus-4-5": _structured(4096),
+    "claude-sonnet-4-6": _structured(2048),
+    "claude-opus-4-6": _structured(4096),
+    "claude-opus-4-7": _thinking(4096),
+    "claude-opus-4-8": _thinking(1024),
+    "claude-sonnet-5": _thinking(1024),
+    "claude-opus-5": _thinking(512),
+    "claude-fable-5": _thinking(512),
+    "claude-sonnet-5-5": _thinking(512),
+    "claude-opus-5-5": _thinking(512),
+    "claude-haiku-5-5": _thinking(512),
+    "claude-fable-5-1": _thinking(512),
 }
 
 
@@ -274,7 +282,7 @@ class ClaudeTeacher:
                 "%s is not a Claude model finlocal knows: sending the current models' request "
                 "shape (structured outputs, effort low)", config.model,
             )
-        self.family = known or THINKING
+        self.family = known or CURRENT
         self.price = price_of(config.model)
         if self.price is None:
             log.warning("no list price known for %s: cost is recorded as 0", config.model)
@@ -340,9 +348,8 @@ class ClaudeTeacher:
         else:
             # Structured outputs take no length bounds: the SDK moves them into descriptions
             # and finlocal's own validation still enforces them.
-            output_config: dict[str, Any] = {
-                "format": {"type": "json_schema", "schema": self._anthropic.transform_schema(REPLY_SCHEMA)}
-            }
+            schema = self._anthropic.transform_schema(REPLY_SCHEMA)
+            output_config: dict[str, Any] = {"format": {"type": "json_schema", "schema": schema}}
             if self.family.effort is not None:
                 output_config["effort"] = self.family.effort
             params["output_config"] = output_config
@@ -378,11 +385,13 @@ class ClaudeTeacher:
         common = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
         if isinstance(verdict, Invalid):
             return Judgement.rejected(
-                sentence, reason=verdict.reason, detail=verdict.detail, raw=raw, usage=usage, **common
+                sentence, reason=verdict.reason, detail=verdict.detail, raw=raw, usage=usage,
+                **common,
             )
         if isinstance(verdict, _Rejected):
             return Judgement.rejected(
-                sentence, reason=RejectReason.API_ERROR, detail=verdict.detail, usage=usage, **common
+                sentence, reason=RejectReason.API_ERROR, detail=verdict.detail, usage=usage,
+                **common,
             )
         return Judgement.accepted(
             sentence, label=verdict.label, rationale=verdict.rationale, evidence=verdict.evidence,
@@ -526,7 +535,8 @@ class ClaudeTeacher:
 
     def _batch_requests(self, ids: dict[str, str]) -> list[dict[str, Any]]:
         return [
-            {"custom_id": cid, "params": self.request_params(s, batch=True)} for cid, s in ids.items()
+            {"custom_id": cid, "params": self.request_params(s, batch=True)}
+            for cid, s in ids.items()
         ]
 
     def _created_for(self, submission: Submission, known: set[str]) -> list[str]:
@@ -653,7 +663,9 @@ class ClaudeTeacher:
                 if kind == "invalid_request_error":  # asking again would fail again
                     done.append(self._judgement(sentence, _Rejected(detail), Usage(), None))
                 else:
-                    log.warning("batch request %s errored (%s): asked again", item.custom_id, detail)
+                    log.warning(
+                        "batch request %s errored (%s): asked again", item.custom_id, detail
+                    )
                     again.append(sentence)
                 continue
             if result.type != "succeeded":  # expired or canceled: never run, never billed

@@ -374,11 +374,9 @@ class LlamaCppTeacher:
         their first token, as with most tokenizers, that is a single forward pass.
         """
         timing = timing or _Timing()
-        user = self._tokenize(self.prompt.user(sentence), special=False)
-        full = {
-            lab: self._prefix_tokens + user + self._tokenize(f'{self._rendered.tail}{LABEL_LEAD_IN}{lab}"')
-            for lab in LABELS
-        }
+        user = self._prefix_tokens + self._tokenize(self.prompt.user(sentence), special=False)
+        tail = self._rendered.tail + LABEL_LEAD_IN
+        full = {lab: user + self._tokenize(f'{tail}{lab}"') for lab in LABELS}
         seqs = list(full.values())
         n_shared = min(
             min(_common_prefix(seqs[0], other) for other in seqs[1:]),
