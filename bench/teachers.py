@@ -17,6 +17,16 @@ Results go to ``bench/results/teachers.json`` (rewritten after every measurement
 run still leaves numbers). Run with ``OMP_WAIT_POLICY=PASSIVE``; threads via ``--threads``.
 
     python bench/teachers.py --n 300 --gen-n 30 --free-n 15 --reuse-n 10
+
+``--mixture`` runs the whole labelling pipeline instead, on ``--n`` sentences of the FPB training
+portion, with three teachers: SmolLM2 and Gemma 3 (log-prob mode, batch-calibrated) and Claude
+through the real SDK over a mocked HTTP transport (keyword answers, weight 2). It checks that
+every teacher's weight is visible in the soft targets (each row's ``probs`` is recomputed from
+the teachers' own distributions and shares) and writes ``bench/results/teachers-mixture.json``.
+FPB rows are named by id only; the labelling outputs stay in ``--mixture-out`` (outside the
+repository).
+
+    python bench/teachers.py --mixture --n 300 --mixture-out /tmp/finlocal-mixture
 """
 
 from __future__ import annotations
@@ -204,6 +214,109 @@ def reuse_run(model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int) -
     return out
 
 
+def _mock_claude(threads: int) -> Any:
+    """A ClaudeTeacher whose HTTP transport answers like a keyword labeller (FakeTeacher's
+    rules) in the structured-output shape of a current model."""
+    import httpx2
+
+    from finlocal.train.teachers.claude import ClaudeConfig, ClaudeTeacher
+    from finlocal.train.teachers.fake import FakeTeacher
+
+    rules = FakeTeacher()
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        sentence = body["messages"][0]["content"].removeprefix("Sentence: ")
+        reply = rules._reply(sentence)
+        return httpx2.Response(200, json={
+            "id": "msg_mock", "type": "message", "role": "assistant", "model": body["model"],
+            "content": [{"type": "text", "text": json.dumps(reply)}],
+            "stop_reason": "end_turn", "stop_sequence": None,
+            "usage": {"input_tokens": 40, "output_tokens": 60,
+                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1400},
+        })
+
+    os.environ.setdefault("ANTHROPIC_API_KEY", "sk-mock-not-a-key")
+    client = httpx2.Client(transport=httpx2.MockTransport(handler))
+    return ClaudeTeacher(ClaudeConfig(concurrency=1), http_client=client)
+
+
+def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
+    """SmolLM2 + Gemma 3 (log-prob) + a mocked Claude (weight 2) through `run_labelling`."""
+    from finlocal.train.combine import Vote, teacher_distribution
+    from finlocal.train.labelling import InputRow, LabelConfig, run_labelling
+    from finlocal.train.store import JudgementStore
+
+    teachers = [
+        _teacher(KnownGGUF.SMOLLM2, PromptFormat.AUTO, few_shot=True, mode=LlamaMode.LOGPROB,
+                 threads=threads),
+        _teacher(KnownGGUF.GEMMA3, PromptFormat.PLAIN, few_shot=True, mode=LlamaMode.LOGPROB,
+                 threads=threads),
+        _mock_claude(threads),
+    ]
+    weights = {teachers[2].teacher_id: 2.0}
+    config = LabelConfig(out_dir=out_dir, vote=Vote.MEAN, weights=weights,
+                         batch_calibrate=True, progress=False)
+    rows = [InputRow(ex.text, ex.label) for ex in sample]
+    start = time.perf_counter()
+    try:
+        report = run_labelling(rows, teachers, config)
+    finally:
+        for t in teachers:
+            t.close()
+    seconds = time.perf_counter() - start
+    ids = {ex.text: ex.id for ex in sample}
+    combined = [json.loads(x) for x in (out_dir / "combined.jsonl").read_text().splitlines()]
+
+    # Recompute every soft target from the (batch-calibrated) judgements and the shares.
+    from finlocal.train.combine import batch_calibrate
+
+    with JudgementStore(out_dir / "judgements.db", readonly=True) as store:
+        judged = [j for t in teachers for j in store.judgements(t.teacher_id, t.prompt_version)]
+    judged, _ = batch_calibrate(judged)
+    by_text: dict[str, dict[str, Any]] = {}
+    for j in judged:
+        if j.ok:
+            by_text.setdefault(j.sentence, {})[j.teacher_id] = j
+    worst = 0.0
+    follows = {t.teacher_id: 0 for t in teachers}
+    moved = 0  # rows whose label differs from the probability teachers' own mean
+    for row in combined:
+        own = by_text[row["text"]]
+        recomputed = {lab: sum(row["weights"][t] * teacher_distribution(own[t], Vote.MEAN)[lab]
+                               for t in row["weights"]) for lab in LABELS}
+        worst = max(worst, max(abs(recomputed[lab] - row["probs"][lab]) for lab in LABELS))
+        for t, j in own.items():
+            follows[t] += j.label.value == row["label"]
+        local = [t for t in row["weights"] if own[t].probs]
+        if local:
+            local_mean = {lab: sum(own[t].probs[lab] for t in local) / len(local) for lab in LABELS}
+            moved += _argmax(local_mean) != row["label"]
+    example = combined[0]
+    return {
+        "n": len(sample),
+        "data": "FPB training portion (split_train_val train part), stratified sample",
+        "teachers": {t.teacher_id: weights.get(t.teacher_id, 1.0) for t in teachers},
+        "vote": "mean", "batch_calibration": True,
+        "seconds": round(seconds, 1),
+        "combined": report["combined"],
+        "soft_target": {t: report["teachers"][t]["soft_target"] for t in report["teachers"]},
+        "rows_label_follows_teacher": {t: n / len(combined) for t, n in follows.items()},
+        "rows_where_claude_moved_the_label_off_the_local_mean": moved,
+        "max_abs_error_recomputing_probs_from_teachers": worst,
+        "vs_gold": report["agreement"]["vs_gold"],
+        "rejections": {t: v["rejection_reasons"] for t, v in report["teachers"].items()},
+        "example_row": {  # by FPB id only: FPB is CC BY-NC-SA, the text is not copied
+            "id": ids[example["text"]], "label": example["label"], "probs": example["probs"],
+            "weights": example["weights"],
+            "teacher_distributions": {
+                t: teacher_distribution(by_text[example["text"]][t], Vote.MEAN)
+                for t in example["weights"]
+            },
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_fpb_path())
@@ -220,8 +333,23 @@ def main() -> None:
     parser.add_argument("--skip", default="",
                         help="comma list among logprob,generate,unconstrained,reuse")
     parser.add_argument("--out", type=Path, default=Path("bench/results/teachers.json"))
+    parser.add_argument("--mixture", action="store_true",
+                        help="run the three-teacher labelling pipeline instead (see above)")
+    parser.add_argument("--mixture-out", type=Path, default=Path("/tmp/finlocal-mixture"),
+                        help="labelling output directory for --mixture (outside the repo)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per mocked request
+
+    if args.mixture:
+        train, _ = split_train_val(load_fpb(args.data))
+        result = mixture_run(stratified_sample(train, args.n), args.threads, args.mixture_out)
+        result["threads"] = args.threads
+        result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)"
+        out = args.out.with_name("teachers-mixture.json")
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        log.info("wrote %s", out)
+        return
 
     _, val = split_train_val(load_fpb(args.data))
     sample = stratified_sample(val, args.n)

@@ -1,9 +1,21 @@
 """Combining several teachers' judgements of one sentence into one training row, and measuring
 how much the teachers agree with each other and with gold labels.
 
-Only ``ok`` judgements vote. The rationale and evidence kept for a sentence come from the
-highest-weighted teacher whose label equals the combined label, so a rationale never argues for
-a label the row does not carry.
+The rule (docs/teachers.md, "Combining teachers"):
+
+- Only ``ok`` judgements count. Each teacher gets its weight (``@W`` on the command line, 1 by
+  default); ``weights`` in the row are these weights normalised to sum to 1.
+- Every teacher contributes a distribution over the three labels: its probabilities when it
+  gives them and the vote is ``mean``, otherwise a smoothed one-hot on its label
+  (``1 - ONE_HOT_SMOOTHING`` on the label, the rest split evenly). The row's ``probs`` (the
+  student's soft target) is the weighted mean of these distributions, so every teacher's weight
+  shows in it, whether or not it gives probabilities.
+- ``label`` is the argmax of ``probs`` (ties: the label of the highest-weighted teacher, then
+  canonical order), so the label and the soft target never disagree.
+- ``rationale`` and ``evidence`` come from the highest-weighted teacher whose own label equals
+  ``label`` and that was asked for evidence; evidence that argues for another label is never
+  kept. ``evidence`` is ``[]`` when that teacher quoted nothing (supervised "no evidence") and
+  None when no agreeing teacher annotated evidence (unannotated).
 """
 
 from __future__ import annotations
@@ -20,50 +32,89 @@ from finlocal.train.validation import locate
 
 from finlocal.predictions import Span
 
+#: The probability mass a teacher without probabilities puts on the labels it did not choose
+#: (split evenly): its vote counts as 0.9 / 0.05 / 0.05, never as certainty.
+ONE_HOT_SMOOTHING = 0.1
+
 
 class Vote(str, Enum):
-    """``majority``: weighted count of labels; ``mean``: weighted mean of the probabilities
-    (a teacher without probabilities counts as one-hot)."""
+    """What each teacher contributes to the soft target. ``mean``: its probabilities when it
+    gives them, else a smoothed one-hot on its label; ``majority``: a smoothed one-hot on its
+    label for every teacher (the soft target is then the smoothed, weighted vote share)."""
 
-    MAJORITY = "majority"
     MEAN = "mean"
+    MAJORITY = "majority"
 
 
 @dataclass(frozen=True)
 class CombinedRow:
-    """One sentence's training row (the ``combined.jsonl`` contract read by the student)."""
+    """One sentence's training row (the ``combined.jsonl`` contract read by the student).
+
+    ``probs`` always holds all three labels and sums to 1; ``label`` is its argmax; ``weights``
+    maps each contributing teacher to its share of ``probs``; ``evidence`` is a tuple of spans
+    (possibly empty: supervised "no evidence") or None (unannotated); ``explained_by`` names the
+    teacher whose rationale and evidence are kept.
+    """
 
     text: str
     label: str
-    probs: dict[str, float] | None
+    probs: dict[str, float]
     rationale: str | None
-    evidence: tuple[Span, ...]
+    evidence: tuple[Span, ...] | None
     teachers: tuple[str, ...]
+    weights: dict[str, float]
     agreement: float
     gold: str | None = None
+    explained_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        evidence = (
+            None if self.evidence is None
+            else [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence]
+        )
         return {
             "text": self.text,
             "label": self.label,
             "probs": self.probs,
             "rationale": self.rationale,
-            "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence],
+            "evidence": evidence,
             "teachers": list(self.teachers),
+            "weights": self.weights,
             "agreement": self.agreement,
             "gold": self.gold,
+            "explained_by": self.explained_by,
         }
 
 
-def _one_hot(label: str) -> dict[str, float]:
-    return {lab: float(lab == label) for lab in LABELS}
+def smoothed_one_hot(label: str, smoothing: float = ONE_HOT_SMOOTHING) -> dict[str, float]:
+    rest = smoothing / (len(LABELS) - 1)
+    return {lab: (1.0 - smoothing) if lab == label else rest for lab in LABELS}
+
+
+def teacher_distribution(judgement: Judgement, vote: Vote = Vote.MEAN) -> dict[str, float]:
+    """What one ok judgement contributes to the soft target (see `Vote`)."""
+    assert judgement.label is not None
+    if vote is Vote.MEAN and judgement.probs:
+        raw = {lab: max(0.0, float(judgement.probs.get(lab, 0.0))) for lab in LABELS}
+        norm = sum(raw.values())
+        if norm > 0:
+            return {lab: p / norm for lab, p in raw.items()}
+    return smoothed_one_hot(judgement.label.value)
+
+
+def _spans(text: str, phrases: Sequence[str]) -> tuple[Span, ...] | None:
+    """The phrases' spans in ``text``; None when phrases were quoted but none is found."""
+    found = {span for span in (locate(text, p) for p in phrases) if span is not None}
+    if phrases and not found:
+        return None
+    return tuple(sorted(found, key=lambda s: (s.start, s.end)))
 
 
 def combine(
     text: str,
     judgements: Sequence[Judgement],
     *,
-    vote: Vote = Vote.MAJORITY,
+    vote: Vote = Vote.MEAN,
     weights: Mapping[str, float] | None = None,
     gold: str | None = None,
 ) -> CombinedRow | None:
@@ -73,43 +124,33 @@ def combine(
         return None
     weights = weights or {}
     w = {j.teacher_id: float(weights.get(j.teacher_id, 1.0)) for j in ok}
-    total = sum(w.values()) or 1.0
+    total = sum(w.values())
+    share = {t: v / total for t, v in w.items()}
 
-    mixed = {lab: 0.0 for lab in LABELS}
+    probs = {lab: 0.0 for lab in LABELS}
     for j in ok:
-        dist = j.probs if (vote is Vote.MEAN and j.probs) else _one_hot(j.label.value)
+        dist = teacher_distribution(j, vote)
         for lab in LABELS:
-            mixed[lab] += w[j.teacher_id] * float(dist.get(lab, 0.0)) / total
+            probs[lab] += share[j.teacher_id] * dist[lab]
     # Ties go to the label of the highest-weighted teacher, then to canonical order.
     ranked = sorted(ok, key=lambda j: -w[j.teacher_id])
     first_choice = ranked[0].label.value
-    label = max(LABELS, key=lambda lab: (round(mixed[lab], 9), lab == first_choice))
-
-    with_probs = [j for j in ok if j.probs]
-    probs = None
-    if with_probs:
-        norm = sum(w[j.teacher_id] for j in with_probs) or 1.0
-        probs = {
-            lab: sum(w[j.teacher_id] * float(j.probs.get(lab, 0.0)) for j in with_probs) / norm
-            for lab in LABELS
-        }
+    label = max(LABELS, key=lambda lab: (round(probs[lab], 9), lab == first_choice))
 
     agreeing = [j for j in ranked if j.label.value == label]
-    agreement = sum(w[j.teacher_id] for j in agreeing) / total
-    explainer = next((j for j in agreeing if j.rationale), None)
-    evidence: tuple[Span, ...] = ()
-    if explainer is not None:
-        spans = (locate(text, phrase) for phrase in explainer.evidence)
-        evidence = tuple(sorted({s for s in spans if s is not None}, key=lambda s: s.start))
+    explainer = next((j for j in agreeing if j.evidence is not None), None)
+    evidence = _spans(text, explainer.evidence) if explainer is not None else None
     return CombinedRow(
         text=text,
         label=label,
-        probs=probs,
+        probs={lab: round(p, 9) for lab, p in probs.items()},
         rationale=explainer.rationale if explainer else None,
         evidence=evidence,
         teachers=tuple(j.teacher_id for j in ok),
-        agreement=round(agreement, 6),
+        weights={j.teacher_id: round(share[j.teacher_id], 9) for j in ok},
+        agreement=round(sum(share[j.teacher_id] for j in agreeing), 6),
         gold=gold,
+        explained_by=explainer.teacher_id if explainer else None,
     )
 
 
@@ -140,7 +181,7 @@ def batch_calibrate(
             extra = {**j.extra, "batch_prior": prior}
             if label is not j.label and j.rationale:
                 # The rationale argued for the old label: it cannot explain the new one.
-                j = replace(j, rationale=None, evidence=())
+                j = replace(j, rationale=None, evidence=None)
                 extra["rationale_dropped"] = True
             j = replace(j, probs=probs, label=label, extra=extra)
         out.append(j)

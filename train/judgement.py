@@ -7,7 +7,7 @@ and reported with its `RejectReason`, never turned into a training label).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -41,6 +41,7 @@ class RejectReason(str, Enum):
     TRUNCATED = "truncated"
     NO_TOOL_CALL = "no_tool_call"
     API_ERROR = "api_error"
+    REFUSED = "refused"
 
 
 def sentence_hash(text: str) -> str:
@@ -63,8 +64,10 @@ class Judgement:
     """One teacher's verdict on one sentence under one prompt version.
 
     ``probs`` maps every label to its probability when the backend can give them (llama.cpp's
-    log-probabilities), else None. ``evidence`` holds phrases copied verbatim from the sentence.
-    ``rationale`` is None in label-only (log-prob) mode.
+    log-probabilities), else None. ``evidence`` holds phrases copied verbatim from the sentence:
+    ``()`` when the teacher was asked for evidence and quoted nothing (a supervised "nothing
+    here points either way"), None when it was not asked (label-only mode) or its evidence was
+    dropped. ``rationale`` is None in label-only (log-prob) mode.
     """
 
     sentence: str
@@ -74,7 +77,7 @@ class Judgement:
     label: Label | None = None
     probs: dict[str, float] | None = None
     rationale: str | None = None
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] | None = None
     reject_reason: RejectReason | None = None
     reject_detail: str | None = None
     raw: str | None = None
@@ -108,7 +111,7 @@ class Judgement:
         label: Label,
         probs: dict[str, float] | None = None,
         rationale: str | None = None,
-        evidence: tuple[str, ...] = (),
+        evidence: tuple[str, ...] | None = None,
         raw: str | None = None,
         usage: Usage = Usage(),
         extra: dict[str, Any] | None = None,
@@ -156,13 +159,27 @@ class Judgement:
             cost_usd=usage.cost_usd,
         )
 
+    def after(self, earlier: Judgement) -> Judgement:
+        """This judgement as the retry of ``earlier`` (a rejection it replaces): the tokens, cost
+        and time of both attempts are kept, so nothing that was paid for drops out of a report.
+        """
+        attempts = int(earlier.extra.get("attempts", 1)) + int(self.extra.get("attempts", 1))
+        return replace(
+            self,
+            latency_ms=self.latency_ms + earlier.latency_ms,
+            input_tokens=self.input_tokens + earlier.input_tokens,
+            output_tokens=self.output_tokens + earlier.output_tokens,
+            cost_usd=self.cost_usd + earlier.cost_usd,
+            extra={**self.extra, "attempts": attempts},
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (enums as their values); `from_dict` reverses it."""
         data = asdict(self)
         data["status"] = self.status.value
         data["label"] = self.label.value if self.label else None
         data["reject_reason"] = self.reject_reason.value if self.reject_reason else None
-        data["evidence"] = list(self.evidence)
+        data["evidence"] = list(self.evidence) if self.evidence is not None else None
         data["sentence_sha256"] = self.sentence_sha256
         return data
 
@@ -176,7 +193,7 @@ class Judgement:
             label=Label(data["label"]) if data.get("label") else None,
             probs=data.get("probs"),
             rationale=data.get("rationale"),
-            evidence=tuple(data.get("evidence") or ()),
+            evidence=tuple(data["evidence"]) if data.get("evidence") is not None else None,
             reject_reason=RejectReason(data["reject_reason"]) if data.get("reject_reason") else None,
             reject_detail=data.get("reject_detail"),
             raw=data.get("raw"),

@@ -15,7 +15,7 @@ import json
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from finlocal.train.combine import CombinedRow, Vote, agreement_stats, batch_calibrate, combine
 from finlocal.train.judgement import LABELS, Judgement, sentence_hash
 from finlocal.train.store import JudgementStore
-from finlocal.train.teachers.base import Teacher
+from finlocal.train.teachers.base import Teacher, TeacherStopped
 
 from finlocal.errors import InputError
 
@@ -134,13 +134,20 @@ class BatchTeacher(Protocol):
         on_stored: Callable[[list[Judgement]], None],
     ) -> None: ...
 
+    def settle_batches(
+        self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]
+    ) -> set[str]:
+        """Collect the batches an earlier run left that have ended; return the sentences that
+        are still being processed."""
+        ...
+
 
 @dataclass(frozen=True)
 class LabelConfig:
     """How one labelling run combines its teachers and where it writes."""
 
     out_dir: Path
-    vote: Vote = Vote.MAJORITY
+    vote: Vote = Vote.MEAN
     weights: Mapping[str, float] = field(default_factory=dict)
     retry_rejected: bool = False
     use_batches: bool = False
@@ -218,13 +225,12 @@ def label_sentences(
 ) -> int:
     """Judge the sentences ``teacher`` has not judged yet, committing each chunk as it is made.
 
-    Returns how many judgements were stored.
+    A sentence the teacher cannot judge is stored as rejected and the run goes on; when the
+    teacher must stop (`TeacherStopped`), what it finished is stored before the error is
+    raised. Without ``use_batches``, a batch teacher first collects the batches an earlier
+    ``--batch`` run left, and skips (with a warning) the sentences still in one, so nothing is
+    bought twice. Returns how many judgements were stored.
     """
-    todo = store.pending(
-        teacher.teacher_id, teacher.prompt_version, sentences, retry_rejected=retry_rejected
-    )
-    if not todo:
-        return 0
     written = 0
 
     def stored(judgements: list[Judgement]) -> None:
@@ -232,14 +238,37 @@ def label_sentences(
         written += len(judgements)
         on_stored(judgements)
 
+    held: set[str] = set()
+    if isinstance(teacher, BatchTeacher) and not use_batches:
+        held = teacher.settle_batches(store, stored)
+    todo = store.pending(
+        teacher.teacher_id, teacher.prompt_version, sentences, retry_rejected=retry_rejected
+    )
+    if held:
+        waiting = [s for s in todo if s in held]
+        if waiting:
+            log.warning(
+                "%s: %d sentences are in a message batch that is still processing; they are "
+                "left out of this run (re-run with --batch to wait for the batch, or later)",
+                teacher.teacher_id, len(waiting),
+            )
+        todo = [s for s in todo if s not in held]
+    if not todo:
+        return written
+
     if use_batches:
         if not isinstance(teacher, BatchTeacher):
             raise InputError(f"teacher {teacher.teacher_id} has no batch mode; drop --batch")
         teacher.judge_in_batches(todo, store, stored)
         return written
     for i in range(0, len(todo), max(1, teacher.chunk_size)):
-        judgements = teacher.judge(todo[i : i + teacher.chunk_size])
-        store.put(judgements, replace=retry_rejected)
+        try:
+            judgements = teacher.judge(todo[i : i + teacher.chunk_size])
+        except TeacherStopped as exc:
+            store.put(exc.judgements)
+            stored(exc.judgements)
+            raise
+        store.put(judgements)
         stored(judgements)
     return written
 
@@ -259,6 +288,29 @@ def combine_rows(
         if combined is not None:
             out[row.text] = combined
     return out
+
+
+def soft_target_share(
+    combined: Iterable[CombinedRow],
+    by_sentence: Mapping[str, Sequence[Judgement]],
+    teacher_id: str,
+) -> dict[str, float | int]:
+    """How much one teacher weighs in the combined rows: in how many rows it counts, its mean
+    share of the soft target there, and how often the row's label is its own label."""
+    shares, agrees = [], 0
+    for row in combined:
+        share = row.weights.get(teacher_id)
+        if share is None:
+            continue
+        shares.append(share)
+        own = next((j for j in by_sentence.get(row.text, ()) if j.teacher_id == teacher_id), None)
+        agrees += own is not None and own.label is not None and own.label.value == row.label
+    n = len(shares)
+    return {
+        "rows": n,
+        "mean_share": sum(shares) / n if n else 0.0,
+        "label_agrees_with_row": agrees / n if n else 0.0,
+    }
 
 
 def _write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
@@ -312,6 +364,8 @@ def write_outputs(
     label_counts: dict[str, int] = defaultdict(int)
     for c in combined.values():
         label_counts[c.label] += 1
+    for teacher_id, info in per_teacher.items():
+        info["soft_target"] = soft_target_share(combined.values(), by_sentence, teacher_id)
     report = {
         "sentences": len(rows),
         "combined": len(combined),

@@ -4,13 +4,20 @@ schema, and a version derived from all of it.
 The guideline follows the FPB annotation instructions: judge from an investor's point of view
 how the news is likely to affect the company's share price, only from what the sentence states;
 a sentence with no financial relevance is neutral. The few-shot examples are invented for
-finlocal (none comes from FPB). Any edit to the text, the examples or the schema changes
-`Prompt.version`, so judgements made under an old prompt are never mixed with new ones.
+finlocal (none comes from FPB). The instructions also say how to read a line item's change
+(a rise in revenue is good news, a rise in costs bad news, a narrowing loss good news; negation
+flips the direction), the same polarity rules as the student's metric-polarity lexicon.
+
+Any edit to the text, the examples, the schema or the code that lays them out changes
+`Prompt.version` (`code_digest` hashes that code), so judgements made under an old prompt are
+never mixed with new ones; each backend adds a digest of its own layout code (the llama.cpp chat
+rendering and evidence grammar, Claude's request body) to the version it stores.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +57,17 @@ loss, a won contract, an expansion or an upgrade.
 lost customer, a downgrade or a warning.
 - neutral: neither, or the sentence has no financial relevance, or it only states facts with no \
 clear direction.
+Read each financial figure by what its change means for the company:
+- A rise is good news for items such as revenue, net sales, operating profit, earnings, margins, \
+order intake, order backlog, cash flow, dividends and market share; a fall in them is bad news.
+- A rise is bad news for items such as costs, expenses, net debt, leverage, impairments, \
+provisions, credit losses, non-performing loans, customer churn and write-downs; a fall in them \
+is good news.
+- A loss that narrows is good news; a loss that widens, or a swing from profit to loss, is bad news.
+- Negation flips the direction: "sales did not grow" is not good news, "no write-downs were \
+needed" is not bad news.
+- Words such as "increased", "decreased", "higher" or "lower" carry no tone on their own: judge \
+them by the item they apply to.
 Judge only what the sentence itself states; do not use outside knowledge or guess what is not said.
 Reply with one JSON object with three fields: "label" (negative, neutral or positive); \
 "rationale" (one to three short sentences explaining the label); "evidence" (a list of at most \
@@ -154,18 +172,38 @@ class Prompt:
 
     @property
     def version(self) -> str:
-        """A short hash of everything the teacher is shown and asked for."""
+        """A short hash of everything the teacher is shown and asked for, and of the code that
+        lays it out."""
         payload = json.dumps(
             {
                 "instructions": INSTRUCTIONS,
                 "user": USER_TEMPLATE,
                 "examples": [ex.reply() + ex.sentence for ex in self.examples],
                 "schema": REPLY_SCHEMA,
+                "layout": code_digest(Prompt.user, Prompt.examples_text, reply_json),
             },
             sort_keys=True,
         )
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
         return f"fpb-{'fs' if self.few_shot else 'zs'}-{digest}"
+
+
+def code_digest(*parts: object) -> str:
+    """A short sha256 of the source code of the given functions, classes or modules (strings
+    are hashed as they are): what a prompt version must change with."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, str):
+            text = part
+        else:
+            try:
+                text = inspect.getsource(part)  # type: ignore[arg-type]
+            except (OSError, TypeError):  # no source (a frozen build): fall back to bytecode
+                code = getattr(part, "__code__", None)
+                text = code.co_code.hex() if code is not None else repr(part)
+        h.update(text.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:8]
 
 
 #: The default prompt's version (few-shot).

@@ -2,13 +2,20 @@
 sentence sha256).
 
 - A re-run skips every key already stored, ok or rejected (``retry_rejected`` redoes rejections).
+- A new judgement of a stored key replaces it only when the stored one is a rejection (a retry),
+  and then keeps the earlier attempt's tokens and cost (`Judgement.after`); an ok judgement is
+  never overwritten. This holds for direct and batch results alike.
 - Each chunk of judgements is committed in one transaction as soon as it is made, so killing the
   labeller at any moment loses at most the chunk in flight; WAL with ``synchronous=NORMAL`` keeps
   every committed transaction across a process crash.
 - Readers (another process exporting, a notebook) never block the writer and see only
   committed rows.
 - The ids of in-flight Claude message batches are kept here too, so a crashed batch run resumes
-  by polling the same batch instead of paying for a new one.
+  by polling the same batch instead of paying for a new one. Before a batch is created, a
+  *submission* marker with its custom ids is committed; the batch id replaces it in one
+  transaction once the API answers. A marker left by a crash is reconciled against the API's
+  list of batches (`finlocal.train.teachers.claude`). A batch whose results are gone is marked
+  ``lost`` and its sentences become pending again.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +58,20 @@ CREATE TABLE IF NOT EXISTS batches (
     state           TEXT NOT NULL,
     created_at      REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS submissions (
+    token           TEXT PRIMARY KEY,
+    teacher_id      TEXT NOT NULL,
+    prompt_version  TEXT NOT NULL,
+    custom_ids      TEXT NOT NULL,
+    created_at      REAL NOT NULL
+);
 """
+
+
+class BatchState(str, Enum):
+    IN_FLIGHT = "in_flight"
+    COLLECTED = "collected"
+    LOST = "lost"  # results expired (29 days) or the batch was deleted: its sentences re-queue
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,18 @@ class PendingBatch:
     teacher_id: str
     prompt_version: str
     custom_ids: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A batch about to be created (or created by a run that crashed before storing its id).
+    ``created_at`` is the local time the marker was committed, before the create call."""
+
+    token: str
+    teacher_id: str
+    prompt_version: str
+    custom_ids: dict[str, str]
+    created_at: float
 
 
 def _row(j: Judgement) -> tuple[object, ...]:
@@ -113,19 +146,40 @@ class JudgementStore:
 
     # -- judgements ---------------------------------------------------------------------------
 
-    def put(self, judgements: Iterable[Judgement], *, replace: bool = False) -> int:
-        """Store judgements in one transaction; an existing key is kept unless ``replace``.
-
-        Returns how many rows were written.
-        """
-        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-        rows = [_row(j) for j in judgements]
-        if not rows:
-            return 0
+    def put(self, judgements: Iterable[Judgement]) -> int:
+        """Store judgements in one transaction. A new key is inserted; a stored rejection of the
+        same key is replaced (the retry keeps its usage, see `Judgement.after`); a stored ok
+        judgement is kept. Returns how many rows were written."""
         with self._transaction() as db:
-            before = db.total_changes
-            db.executemany(f"{verb} INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            return db.total_changes - before
+            return self._upsert(db, list(judgements))
+
+    @staticmethod
+    def _upsert(db: sqlite3.Connection, judgements: list[Judgement]) -> int:
+        written = 0
+        for j in judgements:
+            key = (j.teacher_id, j.prompt_version, j.sentence_sha256)
+            row = db.execute(
+                "SELECT status, data FROM judgements WHERE teacher_id = ? AND prompt_version = ?"
+                " AND sentence_sha256 = ?",
+                key,
+            ).fetchone()
+            if row is None:
+                db.execute("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _row(j))
+            elif row[0] == "rejected":
+                earlier = Judgement.from_dict(json.loads(row[1]))
+                db.execute(
+                    "DELETE FROM judgements WHERE teacher_id = ? AND prompt_version = ?"
+                    " AND sentence_sha256 = ?",
+                    key,
+                )
+                db.execute(
+                    "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _row(j.after(earlier)),
+                )
+            else:
+                continue
+            written += 1
+        return written
 
     def done_hashes(
         self, teacher_id: str, prompt_version: str, *, include_rejected: bool = True
@@ -203,20 +257,64 @@ class JudgementStore:
 
     # -- message batches ----------------------------------------------------------------------
 
+    def begin_submission(
+        self, token: str, teacher_id: str, prompt_version: str, custom_ids: dict[str, str]
+    ) -> Submission:
+        """Commit the marker of a batch about to be created (before the create call)."""
+        created = time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO submissions VALUES (?, ?, ?, ?, ?)",
+                (token, teacher_id, prompt_version, json.dumps(custom_ids), created),
+            )
+        return Submission(token, teacher_id, prompt_version, dict(custom_ids), created)
+
+    def submissions(self, teacher_id: str, prompt_version: str) -> list[Submission]:
+        rows = self._db.execute(
+            "SELECT token, custom_ids, created_at FROM submissions WHERE teacher_id = ?"
+            " AND prompt_version = ? ORDER BY created_at",
+            (teacher_id, prompt_version),
+        )
+        return [
+            Submission(token, teacher_id, prompt_version, json.loads(ids), created)
+            for token, ids, created in rows
+        ]
+
+    def confirm_submission(self, submission: Submission, batch_ids: Sequence[str]) -> None:
+        """Record the batch(es) created for ``submission`` and drop its marker, atomically.
+        With no batch ids, only the marker goes (the create never reached the API)."""
+        with self._transaction() as db:
+            for batch_id in batch_ids:
+                db.execute(
+                    "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch_id, submission.teacher_id, submission.prompt_version,
+                     json.dumps(submission.custom_ids), BatchState.IN_FLIGHT.value, time.time()),
+                )
+            db.execute("DELETE FROM submissions WHERE token = ?", (submission.token,))
+
     def add_batch(
         self, batch_id: str, teacher_id: str, prompt_version: str, custom_ids: dict[str, str]
     ) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, 'in_flight', ?)",
-                (batch_id, teacher_id, prompt_version, json.dumps(custom_ids), time.time()),
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?)",
+                (batch_id, teacher_id, prompt_version, json.dumps(custom_ids),
+                 BatchState.IN_FLIGHT.value, time.time()),
             )
+
+    def known_batch_ids(self) -> set[str]:
+        """Every batch id this store has recorded, whatever its state."""
+        return {row[0] for row in self._db.execute("SELECT batch_id FROM batches")}
+
+    def batch_states(self) -> dict[str, BatchState]:
+        rows = self._db.execute("SELECT batch_id, state FROM batches")
+        return {batch_id: BatchState(state) for batch_id, state in rows}
 
     def pending_batches(self, teacher_id: str, prompt_version: str) -> list[PendingBatch]:
         rows = self._db.execute(
             "SELECT batch_id, custom_ids FROM batches WHERE teacher_id = ? AND prompt_version = ?"
-            " AND state = 'in_flight' ORDER BY created_at",
-            (teacher_id, prompt_version),
+            " AND state = ? ORDER BY created_at",
+            (teacher_id, prompt_version, BatchState.IN_FLIGHT.value),
         )
         return [
             PendingBatch(batch_id, teacher_id, prompt_version, json.loads(ids))
@@ -224,14 +322,20 @@ class JudgementStore:
         ]
 
     def finish_batch(self, batch_id: str, judgements: Iterable[Judgement]) -> int:
-        """Store a batch's judgements and mark it collected, in one transaction."""
-        rows = list(judgements)
+        """Store a batch's judgements (as `put` does) and mark it collected, in one
+        transaction."""
         with self._transaction() as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_row(j) for j in rows],
+            written = self._upsert(db, list(judgements))
+            db.execute(
+                "UPDATE batches SET state = ? WHERE batch_id = ?",
+                (BatchState.COLLECTED.value, batch_id),
             )
-            written = db.total_changes - before
-            db.execute("UPDATE batches SET state = 'collected' WHERE batch_id = ?", (batch_id,))
         return written
+
+    def mark_lost(self, batch_id: str) -> None:
+        """The batch's results cannot be fetched any more; its sentences become pending."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE batches SET state = ? WHERE batch_id = ?",
+                (BatchState.LOST.value, batch_id),
+            )

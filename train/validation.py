@@ -1,8 +1,9 @@
 """Checks that turn a teacher's raw reply into a usable verdict or a counted rejection.
 
 A reply is usable when its label is one of the three, its rationale is non-empty and bounded,
-and every evidence phrase occurs in the sentence verbatim once whitespace runs and letter case
-are normalised. `locate` maps a phrase back to character offsets of the original sentence.
+and every evidence phrase occurs in the sentence verbatim, as whole words, once whitespace runs
+and letter case are normalised. `locate` maps a phrase back to character offsets of the original
+sentence; a fragment of a word ("oss" of "loss") is not evidence.
 """
 
 from __future__ import annotations
@@ -60,19 +61,46 @@ def normalise(text: str) -> str:
     return _normalise(text)[0]
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _splits_word(text: str, at: int) -> bool:
+    """Whether a span edge at index ``at`` of ``text`` cuts through a word: between two word
+    characters ("gl|oss"), or inside a number's decimal or thousands separator ("13|.1",
+    "13.|1", "1,|200")."""
+    if at <= 0 or at >= len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    if _is_word(before) and _is_word(after):
+        return True
+    if after in ".," and before.isdigit() and at + 1 < len(text) and text[at + 1].isdigit():
+        return True
+    return before in ".," and after.isdigit() and at >= 2 and text[at - 2].isdigit()
+
+
 def locate(sentence: str, phrase: str) -> Span | None:
-    """The first occurrence of ``phrase`` in ``sentence`` (whitespace/case-insensitive), as a
-    `Span` of the sentence's own characters; None when it does not occur."""
+    """The first whole-word occurrence of ``phrase`` in ``sentence`` (whitespace and case
+    insensitive), as a `Span` of the sentence's own characters; None when there is none.
+
+    Whole-word means the occurrence neither starts nor ends inside a word or a number: "loss"
+    is not found in "glossy", "profit" not in "profitability", "oss" nowhere in "loss", and
+    "13" not in "13.1". Phrases that begin or end with punctuation ("12 %", "(EUR") match where
+    the punctuation is.
+    """
     norm_sentence, index = _normalise(sentence)
     norm_phrase = normalise(phrase)
     if not norm_phrase:
         return None
     at = norm_sentence.find(norm_phrase)
-    if at < 0:
-        return None
-    start = index[at]
-    end = index[at + len(norm_phrase) - 1] + 1
-    return Span(start=start, end=end, text=sentence[start:end])
+    while at >= 0:
+        end = at + len(norm_phrase)
+        if not _splits_word(norm_sentence, at) and not _splits_word(norm_sentence, end):
+            start = index[at]
+            stop = index[end - 1] + 1
+            return Span(start=start, end=stop, text=sentence[start:stop])
+        at = norm_sentence.find(norm_phrase, at + 1)
+    return None
 
 
 def parse_reply(raw: str) -> dict[str, Any] | Invalid:

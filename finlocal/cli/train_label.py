@@ -16,7 +16,8 @@ _INPUT_FORMATS = ("auto", "jsonl", "csv", "lines", "document")
 @click.command("label")
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--teacher", "teachers", multiple=True, required=True, metavar="BACKEND:TARGET[@W]",
-              help="llama:PATH.gguf (or llama:smollm2 / llama:gemma3), claude:MODEL; "
+              help="llama:PATH.gguf (or llama:smollm2 / llama:gemma3), claude:MODEL "
+                   "(e.g. claude:claude-haiku-5-5); "
                    "repeat for several teachers; @W weights its vote.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (store, judgements.jsonl, combined.jsonl, report.json).")
@@ -27,8 +28,10 @@ _INPUT_FORMATS = ("auto", "jsonl", "csv", "lines", "document")
 @click.option("--text-column", default="text", show_default=True, help="JSONL/CSV text field.")
 @click.option("--label-column", default="label", show_default=True,
               help="JSONL/CSV gold label field, used for agreement statistics when present.")
-@click.option("--vote", type=click.Choice(("majority", "mean")), default="majority", show_default=True,
-              help="Combine teachers by weighted majority or by weighted mean probability.")
+@click.option("--vote", type=click.Choice(("mean", "majority")), default="mean", show_default=True,
+              help="What each teacher puts into the soft target: mean: its probabilities, or a "
+                   "smoothed one-hot on its label when it has none; majority: a smoothed one-hot "
+                   "for every teacher. The label is the soft target's argmax.")
 @click.option("--llama-mode", type=click.Choice(_LLAMA_MODES), default="generate", show_default=True,
               help="generate: label, rationale and evidence; logprob: label probabilities only (fast).")
 @click.option("--prompt-format", type=click.Choice(_FORMATS), default="auto", show_default=True,

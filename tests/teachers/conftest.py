@@ -8,6 +8,7 @@ SPM merges can reach them). Two layers, hidden 32, two heads; float32 weights fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -50,11 +51,35 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, [int(t) for t in types]
 
 
-def write_tiny_llama(path: Path, *, chat_template: str | None = CHATML, seed: int = 0) -> Path:
-    """Write the model to ``path`` and return it."""
+def _byte_level_vocab() -> list[str]:
+    """GPT-2's byte-to-unicode table: one BPE token per byte."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    out, extra = {}, 0
+    for b in range(256):
+        if b in printable:
+            out[b] = chr(b)
+        else:
+            out[b] = chr(256 + extra)
+            extra += 1
+    return [out[b] for b in range(256)]
+
+
+def write_tiny_llama(
+    path: Path, *, chat_template: str | None = CHATML, seed: int = 0,
+    bpe_pre: str | None = None, bpe: bool = False,
+) -> Path:
+    """Write the model to ``path`` and return it. ``bpe``: a byte-level BPE ("gpt2") tokenizer
+    like Llama 3's, with ``tokenizer.ggml.pre`` set to ``bpe_pre`` (absent when None)."""
     import gguf
 
-    tokens, scores, types = _vocab()
+    if bpe:
+        from gguf import TokenType
+
+        tokens = [*_byte_level_vocab(), "<|begin_of_text|>", "<|eot_id|>"]
+        types = [int(TokenType.NORMAL)] * 256 + [int(TokenType.CONTROL)] * 2
+        scores = [0.0] * len(tokens)
+    else:
+        tokens, scores, types = _vocab()
     n_vocab = len(tokens)
     rng = np.random.default_rng(seed)
 
@@ -72,14 +97,24 @@ def write_tiny_llama(path: Path, *, chat_template: str | None = CHATML, seed: in
     writer.add_rope_dimension_count(N_EMBD // N_HEAD)
     writer.add_layer_norm_rms_eps(1e-5)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    writer.add_tokenizer_model("llama")
-    writer.add_token_list(tokens)
-    writer.add_token_scores(scores)
-    writer.add_token_types(types)
-    writer.add_unk_token_id(0)
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(4 if chat_template else 2)
-    writer.add_add_bos_token(True)
+    if bpe:
+        writer.add_tokenizer_model("gpt2")
+        if bpe_pre:
+            writer.add_tokenizer_pre(bpe_pre)
+        writer.add_token_list(tokens)
+        writer.add_token_types(types)
+        writer.add_token_merges(["\u0120 t"])
+        writer.add_bos_token_id(256)
+        writer.add_eos_token_id(257)
+    else:
+        writer.add_tokenizer_model("llama")
+        writer.add_token_list(tokens)
+        writer.add_token_scores(scores)
+        writer.add_token_types(types)
+        writer.add_unk_token_id(0)
+        writer.add_bos_token_id(1)
+        writer.add_eos_token_id(4 if chat_template else 2)
+        writer.add_add_bos_token(True)
     if chat_template:
         writer.add_chat_template(chat_template)
 
@@ -114,6 +149,28 @@ def tiny_gguf_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("gguf")
     path = tmp_path_factory.mktemp("gguf") / "tiny-base.gguf"
     return write_tiny_llama(path, chat_template=None, seed=1)
+
+
+@pytest.fixture
+def write_gguf() -> Callable[..., Path]:
+    """`write_tiny_llama`, for tests that need a model of their own."""
+    pytest.importorskip("gguf")
+    return write_tiny_llama
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf_bpe_without_pre(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A byte-level BPE GGUF without ``tokenizer.ggml.pre`` (like an old Llama 3 conversion)."""
+    pytest.importorskip("gguf")
+    path = tmp_path_factory.mktemp("gguf") / "tiny-bpe-nopre.gguf"
+    return write_tiny_llama(path, chat_template=None, bpe=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf_bpe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("gguf")
+    path = tmp_path_factory.mktemp("gguf") / "tiny-bpe.gguf"
+    return write_tiny_llama(path, chat_template=None, bpe=True, bpe_pre="llama-bpe")
 
 
 @pytest.fixture

@@ -1,10 +1,17 @@
-"""ClaudeTeacher through the real anthropic SDK over a mocked transport (httpx2.MockTransport)."""
+"""ClaudeTeacher through the real anthropic SDK over a mocked transport (httpx2.MockTransport).
+
+The fake API checks request bodies the way the current models do: Claude Sonnet 5.5, Opus 5.5,
+Haiku 5.5 and Fable 5.1 answer 400 to a forced tool choice, non-default sampling parameters,
+assistant prefill and ``thinking: disabled``.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +20,19 @@ import pytest
 anthropic = pytest.importorskip("anthropic")
 httpx2 = pytest.importorskip("httpx2")
 
-from finlocal.train.judgement import Label, RejectReason
-from finlocal.train.store import JudgementStore
+from finlocal.train.judgement import Judgement, Label, RejectReason
+from finlocal.train.labelling import label_sentences
+from finlocal.train.store import BatchState, JudgementStore
 from finlocal.train.teachers.claude import (
+    DEFAULT_MODEL,
+    PRICES,
     TOOL_NAME,
     ClaudeConfig,
     ClaudeError,
     ClaudeTeacher,
+    RequestShape,
+    family_of,
+    price_of,
 )
 
 from finlocal.errors import InputError
@@ -34,24 +47,56 @@ REPLIES = {
     SENT_NEU: {"label": "neutral", "rationale": "A venue.", "evidence": []},
 }
 
+#: Models that refuse the old request shapes (their "what's new" pages).
+STRICT_MODELS = ("claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-1")
 
-def _message(reply: dict[str, Any] | None, *, text: str | None = None) -> dict[str, Any]:
+USAGE = {"input_tokens": 20, "output_tokens": 30, "cache_creation_input_tokens": 0,
+         "cache_read_input_tokens": 900}
+
+
+def _error(status: int, kind: str, message: str) -> httpx2.Response:
+    return httpx2.Response(status, json={"type": "error", "error": {"type": kind, "message": message}})
+
+
+def _message(body: dict[str, Any], reply: dict[str, Any] | None, *, text: str | None = None,
+             usage: dict[str, Any] | None = None, stop: str | None = None) -> dict[str, Any]:
+    """A reply in the shape the request asked for: a tool call, or JSON text after a thinking
+    block (structured outputs on a model that thinks)."""
     content: list[dict[str, Any]] = []
-    if text is not None:
-        content.append({"type": "text", "text": text})
-    if reply is not None:
-        content.append({"type": "tool_use", "id": "toolu_1", "name": TOOL_NAME, "input": reply})
+    if "tools" in body:
+        if text is not None:
+            content.append({"type": "text", "text": text})
+        if reply is not None:
+            content.append({"type": "tool_use", "id": "toolu_1", "name": TOOL_NAME, "input": reply})
+        stop = stop or ("tool_use" if reply else "end_turn")
+    else:
+        content.append({"type": "thinking", "thinking": "", "signature": "sig"})
+        content.append({"type": "text", "text": json.dumps(reply) if reply is not None else text})
+        stop = stop or "end_turn"
     return {
-        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-6",
-        "content": content, "stop_reason": "tool_use" if reply else "end_turn",
-        "stop_sequence": None,
-        "usage": {"input_tokens": 20, "output_tokens": 30,
-                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 900},
+        "id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
+        "content": content, "stop_reason": stop, "stop_sequence": None,
+        "usage": usage or USAGE,
     }
 
 
 def _sentence_of(body: dict[str, Any]) -> str:
     return body["messages"][0]["content"].removeprefix("Sentence: ")
+
+
+def _refusal(body: dict[str, Any]) -> str | None:
+    """Why a current model would answer 400, or None."""
+    if body["model"] not in STRICT_MODELS:
+        return None
+    if body.get("tool_choice", {}).get("type") in ("tool", "any"):
+        return "Forced tool use is not supported with this model."
+    if any(k in body for k in ("temperature", "top_p", "top_k")):
+        return "Sampling parameters are not supported with this model."
+    if body.get("thinking", {}).get("type") == "disabled":
+        return "thinking.type 'disabled' is not supported; use 'between_tools'."
+    if body["messages"][-1]["role"] == "assistant":
+        return "Assistant message prefill is not supported with this model."
+    return None
 
 
 class FakeAPI:
@@ -61,10 +106,16 @@ class FakeAPI:
         self.requests: list[tuple[str, str]] = []
         self.bodies: list[dict[str, Any]] = []
         self.scripted: deque[httpx2.Response] = deque()
-        self.reply: Callable[[str], dict[str, Any]] = lambda s: _message(REPLIES[s])
+        self.reply: Callable[[dict[str, Any]], dict[str, Any]] = (
+            lambda body: _message(body, REPLIES[_sentence_of(body)])
+        )
         self.batches: dict[str, dict[str, Any]] = {}
         self.batch_polls_until_end = 1
-        self.errored: set[str] = set()
+        self.errored: dict[str, str] = {}  # sentence -> error type, once
+        self.fail_create_after_creating = 0  # the batch is made, the answer is a 500
+        self.refuse: set[str] = set()  # sentences answered with a per-item 400
+        self.deleted: set[str] = set()
+        self.archived: set[str] = set()
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
@@ -77,46 +128,72 @@ class FakeAPI:
             self.bodies.append(body)
             if self.scripted:
                 return self.scripted.popleft()
-            return httpx2.Response(200, json=self.reply(_sentence_of(body)))
+            why = _refusal(body)
+            if why is not None:
+                return _error(400, "invalid_request_error", why)
+            if _sentence_of(body) in self.refuse:
+                return _error(400, "invalid_request_error", "messages.0.content: invalid text")
+            return httpx2.Response(200, json=self.reply(body))
         if request.method == "POST" and path == "/v1/messages/batches":
             body = json.loads(request.content)
             batch_id = f"msgbatch_{len(self.batches) + 1}"
-            self.batches[batch_id] = {"requests": body["requests"], "polls": 0}
+            self.batches[batch_id] = {"requests": body["requests"], "polls": 0,
+                                      "created_at": datetime.now(UTC)}
+            if self.fail_create_after_creating:
+                self.fail_create_after_creating -= 1
+                return _error(500, "api_error", "Internal server error")
             return httpx2.Response(200, json=self._batch(batch_id))
+        if request.method == "GET" and path == "/v1/messages/batches":
+            ids = sorted(self.batches, key=lambda b: self.batches[b]["created_at"], reverse=True)
+            data = [self._batch(b) for b in ids if b not in self.deleted]
+            return httpx2.Response(200, json={
+                "data": data, "has_more": False,
+                "first_id": data[0]["id"] if data else None,
+                "last_id": data[-1]["id"] if data else None,
+            })
         if request.method == "GET" and path.endswith("/results"):
             batch_id = path.split("/")[-2]
+            if batch_id in self.deleted or batch_id in self.archived:
+                return _error(404, "not_found_error", "results not found")
             lines = []
             for req in self.batches[batch_id]["requests"]:
                 sentence = _sentence_of(req["params"])
                 if sentence in self.errored:
-                    self.errored.discard(sentence)  # errors once, succeeds when asked again
+                    kind = self.errored.pop(sentence)  # errors once
                     result = {"type": "errored", "error": {"type": "error", "error": {
-                        "type": "overloaded_error", "message": "Overloaded"}}}
+                        "type": kind, "message": kind}}}
                 else:
-                    result = {"type": "succeeded", "message": self.reply(sentence)}
+                    result = {"type": "succeeded", "message": self.reply(req["params"])}
                 lines.append(json.dumps({"custom_id": req["custom_id"], "result": result}))
             return httpx2.Response(200, content=("\n".join(lines) + "\n").encode())
         if request.method == "GET" and path.startswith("/v1/messages/batches/"):
             batch_id = path.split("/")[-1]
+            if batch_id in self.deleted:
+                return _error(404, "not_found_error", f"batch {batch_id} not found")
             self.batches[batch_id]["polls"] += 1
             return httpx2.Response(200, json=self._batch(batch_id))
-        return httpx2.Response(404, json={"type": "error", "error": {"type": "not_found_error",
-                                                                     "message": path}})
+        return _error(404, "not_found_error", path)
 
     def _batch(self, batch_id: str) -> dict[str, Any]:
         batch = self.batches[batch_id]
         ended = batch["polls"] >= self.batch_polls_until_end
         n = len(batch["requests"])
+        created = batch["created_at"].isoformat().replace("+00:00", "Z")
         return {
             "id": batch_id, "type": "message_batch",
             "processing_status": "ended" if ended else "in_progress",
             "request_counts": {"processing": 0 if ended else n, "succeeded": n if ended else 0,
                                "errored": 0, "canceled": 0, "expired": 0},
-            "created_at": "2026-11-28T00:00:00Z", "expires_at": "2026-11-29T00:00:00Z",
-            "ended_at": "2026-11-28T01:00:00Z" if ended else None,
+            "created_at": created, "expires_at": created,
+            "ended_at": created if ended else None,
+            "archived_at": created if batch_id in self.archived else None,
+            "cancel_initiated_at": None,
             "results_url": (f"https://api.anthropic.com/v1/messages/batches/{batch_id}/results"
                             if ended else None),
         }
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for m, p in self.requests if m == method and p == path)
 
 
 @pytest.fixture
@@ -128,46 +205,176 @@ def api(monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
     return FakeAPI()
 
 
-def _teacher(api: FakeAPI, **kw: Any) -> ClaudeTeacher:
-    config = ClaudeConfig(model="claude-sonnet-4-6", poll_interval_s=0.0, **kw)
+def _teacher(api: FakeAPI, model: str = "claude-sonnet-4-6", **kw: Any) -> ClaudeTeacher:
+    kw = {"poll_interval_s": 0.0, "create_retry_delay_s": 0.0, **kw}
+    config = ClaudeConfig(model=model, **kw)
     return ClaudeTeacher(config, http_client=httpx2.Client(transport=httpx2.MockTransport(api)))
 
 
-def test_forced_tool_call_is_parsed_and_costed(api: FakeAPI) -> None:
-    teacher = _teacher(api, concurrency=2)
-    out = teacher.judge([SENT_POS, SENT_NEG, SENT_NEU])
-    assert [j.label for j in out] == [Label.POSITIVE, Label.NEGATIVE, Label.NEUTRAL]
-    assert out[0].evidence == ("profit rose",) and out[0].rationale == "Profit grew."
-    assert out[0].input_tokens == 920 and out[0].output_tokens == 30
-    # 20 fresh input tokens at $3/MTok, 900 cached at 10 %, 30 output at $15/MTok.
-    assert out[0].cost_usd == pytest.approx((20 * 3 + 900 * 0.3 + 30 * 15) / 1e6)
+def _cost(price: Any, *, fresh: int = 20, read: int = 900, out: int = 30) -> float:
+    return (fresh * price.input + read * price.cache_read + out * price.output) / 1e6
+
+
+# -- request shapes -----------------------------------------------------------------------------
+
+
+def _keys(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {k for v in node.values() for k in _keys(v)}
+    if isinstance(node, list):
+        return {k for v in node for k in _keys(v)}
+    return set()
+
+
+def _assert_no_refused_settings(body: dict[str, Any]) -> None:
+    assert "temperature" not in body and "top_p" not in body and "top_k" not in body
+    assert "thinking" not in body
+    assert [m["role"] for m in body["messages"]] == ["user"]  # no assistant prefill
+
+
+def test_legacy_model_gets_the_forced_tool(api: FakeAPI) -> None:
+    teacher = _teacher(api, "claude-sonnet-4-20250514", concurrency=1)
+    (j,) = teacher.judge([SENT_POS])
+    assert j.ok and j.label is Label.POSITIVE and j.evidence == ("profit rose",)
     body = api.bodies[0]
     assert body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
+    assert body["tools"][0]["input_schema"]["properties"]["rationale"]["maxLength"] == 300
+    assert "output_config" not in body and body["max_tokens"] == 1024
     assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
-    assert "temperature" not in body
+    _assert_no_refused_settings(body)
+
+
+def test_claude_4_6_gets_structured_outputs_without_effort(api: FakeAPI) -> None:
+    teacher = _teacher(api, "claude-sonnet-4-6", concurrency=1)
+    (j,) = teacher.judge([SENT_NEG])
+    assert j.ok and j.label is Label.NEGATIVE
+    body = api.bodies[0]
+    assert "tools" not in body and "tool_choice" not in body
+    fmt = body["output_config"]["format"]
+    assert fmt["type"] == "json_schema" and "effort" not in body["output_config"]
+    assert fmt["schema"]["additionalProperties"] is False
+    assert set(fmt["schema"]["required"]) == {"label", "rationale", "evidence"}
+    _assert_no_refused_settings(body)
+
+
+@pytest.mark.parametrize("model", STRICT_MODELS)
+def test_current_models_get_structured_outputs_and_low_effort(api: FakeAPI, model: str) -> None:
+    teacher = _teacher(api, model, concurrency=1)
+    out = teacher.judge([SENT_POS, SENT_NEU])
+    assert [j.label for j in out] == [Label.POSITIVE, Label.NEUTRAL]
+    assert out[1].evidence == ()  # quoted nothing: kept as "no evidence", not None
+    body = api.bodies[0]
+    assert "tool_choice" not in body and "tools" not in body
+    assert body["output_config"]["effort"] == "low"
+    assert body["output_config"]["format"]["type"] == "json_schema"
+    # Structured outputs take no length bounds; finlocal's validation still enforces them.
+    keys = _keys(body["output_config"]["format"]["schema"])
+    assert not keys & {"maxLength", "minLength", "maxItems"}
+    assert body["max_tokens"] == 4096  # thinking shares the limit
+    _assert_no_refused_settings(body)
+    assert family_of(model).shape is RequestShape.JSON_OUTPUT
+
+
+def test_the_old_forced_tool_is_refused_by_current_models(api: FakeAPI) -> None:
+    """What the old code sent fails on every current model: the fake API is strict."""
+    for model in STRICT_MODELS:
+        body = {"model": model, "tool_choice": {"type": "tool", "name": TOOL_NAME},
+                "messages": [{"role": "user", "content": "x"}]}
+        assert _refusal(body) is not None
+
+
+def test_the_default_model_is_current_and_priced(api: FakeAPI) -> None:
+    assert DEFAULT_MODEL == "claude-haiku-5-5" and ClaudeConfig().model == DEFAULT_MODEL
+    assert family_of(DEFAULT_MODEL).shape is RequestShape.JSON_OUTPUT
+    assert price_of(DEFAULT_MODEL) is not None
+
+
+def test_structured_reply_after_thinking_is_parsed_and_costed(api: FakeAPI) -> None:
+    teacher = _teacher(api, "claude-haiku-5-5", concurrency=2)
+    out = teacher.judge([SENT_POS, SENT_NEG, SENT_NEU])
+    assert [j.label for j in out] == [Label.POSITIVE, Label.NEGATIVE, Label.NEUTRAL]
+    assert out[0].rationale == "Profit grew." and out[0].input_tokens == 920
+    # Haiku 5.5: $0.10 in, $0.01 cache reads, $0.50 out per MTok.
+    assert out[0].cost_usd == pytest.approx((20 * 0.10 + 900 * 0.01 + 30 * 0.50) / 1e6)
     assert all("sk-test-key" not in (j.raw or "") for j in out)
 
 
-def test_invalid_reply_is_retried_once_then_rejected(api: FakeAPI) -> None:
-    teacher = _teacher(api, concurrency=1)
-    api.reply = lambda s: _message({"label": "positive", "rationale": "x",
-                                    "evidence": ["not in the sentence"]})
+# -- prices -------------------------------------------------------------------------------------
+
+
+class _U:
+    def __init__(self, fresh: int = 0, out: int = 0, read: int = 0, written: int = 0,
+                 split: tuple[int, int] | None = None) -> None:
+        self.input_tokens, self.output_tokens = fresh, out
+        self.cache_read_input_tokens, self.cache_creation_input_tokens = read, written
+        self.cache_creation = None
+        if split is not None:
+            self.cache_creation = type("S", (), {"ephemeral_5m_input_tokens": split[0],
+                                                 "ephemeral_1h_input_tokens": split[1]})()
+
+
+@pytest.mark.parametrize(
+    ("model", "rates"),
+    [
+        ("claude-sonnet-5-5", (2.0, 10.0, 0.10)),
+        ("claude-sonnet-5", (2.0, 10.0, 0.20)),
+        ("claude-haiku-5-5", (0.10, 0.50, 0.01)),
+        ("claude-opus-5-5", (4.0, 20.0, 0.20)),
+        ("claude-opus-5", (5.0, 25.0, 0.50)),
+        ("claude-fable-5-1", (10.0, 50.0, 0.25)),
+        ("claude-sonnet-4-6", (3.0, 15.0, 0.30)),
+        ("claude-haiku-4-5-20251001", (1.0, 5.0, 0.10)),
+        ("claude-opus-4-1", (15.0, 75.0, 1.50)),
+    ],
+)
+def test_price_table_is_current(model: str, rates: tuple[float, float, float]) -> None:
+    price = price_of(model)
+    assert price is not None, model
+    assert (price.input, price.output, price.cache_read) == rates
+
+
+def test_cache_writes_and_long_prompts_are_priced() -> None:
+    sonnet = PRICES["claude-sonnet-5-5"]
+    # 5-minute writes at 1.25x input, 1-hour writes at 2x.
+    assert sonnet.cost(_U(written=1_000_000)) == pytest.approx(2.5)
+    assert sonnet.cost(_U(written=1_000_000), ttl_1h=True) == pytest.approx(4.0)
+    assert sonnet.cost(_U(written=2_000_000, split=(1_000_000, 1_000_000))) == pytest.approx(6.5)
+    assert sonnet.cost(_U(fresh=1_000_000, out=1_000_000), batch=True) == pytest.approx(6.0)
+    haiku = PRICES["claude-haiku-5-5"]
+    assert haiku.cost(_U(fresh=100_000, out=1_000)) == pytest.approx(0.0105)
+    assert haiku.cost(_U(fresh=100_001, out=1_000)) == pytest.approx(5 * (0.0100001 + 0.0005))
+    assert price_of("claude-sonnet-50") is None  # prefixes match on a name boundary
+
+
+# -- validation, retries and errors -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["claude-sonnet-4-20250514", "claude-haiku-5-5"])
+def test_invalid_reply_is_retried_once_then_rejected(api: FakeAPI, model: str) -> None:
+    teacher = _teacher(api, model, concurrency=1)
+    api.reply = lambda body: _message(body, {"label": "positive", "rationale": "x",
+                                             "evidence": ["not in the sentence"]})
     (j,) = teacher.judge([SENT_POS])
     assert j.reject_reason is RejectReason.EVIDENCE_NOT_VERBATIM
-    assert len(api.bodies) == 2
-    api.reply = lambda s: _message(None, text="I think it is positive.")
+    assert len(api.bodies) == 2 and j.input_tokens == 2 * 920  # both attempts are counted
+    api.reply = lambda body: _message(body, {"label": "positive", "rationale": "x",
+                                             "evidence": ["oss"]})  # a fragment of a word
+    assert teacher.judge(["The loss narrowed."])[0].reject_reason is (
+        RejectReason.EVIDENCE_NOT_VERBATIM)
+    api.reply = lambda body: _message(body, None, text="I think it is positive.")
     (j,) = teacher.judge([SENT_POS])
-    assert j.reject_reason is RejectReason.NO_TOOL_CALL
+    assert j.reject_reason in (RejectReason.NO_TOOL_CALL, RejectReason.INVALID_JSON)
+    api.reply = lambda body: _message(body, None, text="", stop="refusal")
+    assert teacher.judge([SENT_POS])[0].reject_reason is RejectReason.REFUSED
 
 
 def test_429_and_529_are_retried_by_the_sdk(api: FakeAPI) -> None:
     teacher = _teacher(api, concurrency=1, max_retries=3)
-    error = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
-    overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
     api.scripted.extend([
-        httpx2.Response(429, json=error, headers={"retry-after-ms": "1"}),
-        httpx2.Response(529, json=overloaded),
-        httpx2.Response(500, json=overloaded),
+        httpx2.Response(429, json={"type": "error", "error": {
+            "type": "rate_limit_error", "message": "slow down"}}, headers={"retry-after-ms": "1"}),
+        _error(529, "overloaded_error", "Overloaded"),
+        _error(500, "api_error", "Internal"),
     ])
     (j,) = teacher.judge([SENT_NEG])
     assert j.ok and j.label is Label.NEGATIVE
@@ -176,10 +383,56 @@ def test_429_and_529_are_retried_by_the_sdk(api: FakeAPI) -> None:
 
 def test_retries_exhausted_raise_an_actionable_error(api: FakeAPI) -> None:
     teacher = _teacher(api, concurrency=1, max_retries=1)
-    overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
-    api.scripted.extend([httpx2.Response(529, json=overloaded)] * 2)
+    api.scripted.extend([_error(529, "overloaded_error", "Overloaded")] * 2)
     with pytest.raises(ClaudeError, match="re-run to resume"):
         teacher.judge([SENT_NEG])
+
+
+def test_a_request_refused_for_one_sentence_is_stored_and_the_run_goes_on(
+    api: FakeAPI, tmp_path: Path
+) -> None:
+    teacher = _teacher(api, "claude-haiku-5-5", concurrency=2)
+    api.refuse = {SENT_NEG}
+    with JudgementStore(tmp_path / "s.db") as store:
+        n = label_sentences(teacher, [SENT_POS, SENT_NEG, SENT_NEU], store)
+        stored = {j.sentence: j for j in store.judgements()}
+    assert n == 3
+    assert stored[SENT_NEG].reject_reason is RejectReason.API_ERROR
+    assert "invalid text" in stored[SENT_NEG].reject_detail
+    assert stored[SENT_POS].ok and stored[SENT_NEU].ok
+    assert api.count("POST", "/v1/messages") == 3  # the refused one was not asked twice
+
+
+def test_refusals_in_a_row_stop_the_run(api: FakeAPI) -> None:
+    teacher = _teacher(api, "claude-haiku-5-5", concurrency=1, max_consecutive_errors=3)
+    api.refuse = {SENT_POS, SENT_NEG, SENT_NEU, "x"}
+    with pytest.raises(ClaudeError, match="refused 3 requests in a row"):
+        teacher.judge([SENT_POS, SENT_NEG, SENT_NEU, "x"])
+    assert len(api.bodies) == 3
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_a_fatal_error_keeps_the_chunks_paid_results(
+    api: FakeAPI, tmp_path: Path, concurrency: int
+) -> None:
+    teacher = _teacher(api, "claude-haiku-5-5", concurrency=concurrency)
+    calls = {"n": 0}
+
+    def reply(body: dict[str, Any]) -> dict[str, Any]:
+        calls["n"] += 1
+        return _message(body, REPLIES[_sentence_of(body)])
+
+    api.reply = reply
+    # The first request succeeds, the second finds the key revoked.
+    api.scripted.extend([httpx2.Response(200, json=_message(
+        {"model": "claude-haiku-5-5", "output_config": {}}, REPLIES[SENT_POS]))])
+    api.scripted.extend([_error(401, "authentication_error", "invalid x-api-key")] * 10)
+    with JudgementStore(tmp_path / "s.db") as store:
+        with pytest.raises(ClaudeError, match="401") as info:
+            label_sentences(teacher, [SENT_POS, SENT_NEG, SENT_NEU], store)
+        kept = list(store.judgements())
+    assert [j.sentence for j in info.value.judgements] == [j.sentence for j in kept]
+    assert [j.sentence for j in kept] == [SENT_POS] and kept[0].ok
 
 
 def test_key_comes_from_the_environment_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,10 +441,31 @@ def test_key_comes_from_the_environment_only(monkeypatch: pytest.MonkeyPatch) ->
         ClaudeTeacher(ClaudeConfig())
 
 
+def test_a_cache_that_never_applies_is_reported(
+    api: FakeAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    teacher = _teacher(api, "claude-haiku-4-5", concurrency=1)
+    no_cache = {"input_tokens": 1500, "output_tokens": 30, "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0}
+    api.reply = lambda body: _message(body, REPLIES[_sentence_of(body)], usage=no_cache)
+    with caplog.at_level(logging.WARNING, logger="finlocal.train.teachers.claude"):
+        teacher.judge([SENT_POS, SENT_NEG, SENT_NEU, SENT_POS])
+    warnings = [r for r in caplog.records if "prompt caching does not apply" in r.message]
+    assert len(warnings) == 1 and "4096" in warnings[0].getMessage()
+
+
+def test_prompt_version_covers_the_request_layout(api: FakeAPI) -> None:
+    teacher = _teacher(api)
+    assert teacher.prompt_version.startswith(teacher.prompt.version + "+claude-")
+
+
+# -- batch mode ---------------------------------------------------------------------------------
+
+
 def test_batch_life_cycle_with_one_errored_item(api: FakeAPI, tmp_path: Path) -> None:
     teacher = _teacher(api)
     api.batch_polls_until_end = 2
-    api.errored = {SENT_NEG}
+    api.errored = {SENT_NEG: "overloaded_error"}
     stored: list = []
     with JudgementStore(tmp_path / "s.db") as store:
         teacher.judge_in_batches([SENT_POS, SENT_NEG, SENT_NEU], store, stored.extend)
@@ -202,7 +476,63 @@ def test_batch_life_cycle_with_one_errored_item(api: FakeAPI, tmp_path: Path) ->
         assert len(api.batches["msgbatch_2"]["requests"]) == 1
         assert store.pending(teacher.teacher_id, teacher.prompt_version, [SENT_NEG]) == []
         assert store.pending_batches(teacher.teacher_id, teacher.prompt_version) == []
-    assert all(j.cost_usd == pytest.approx((20 * 3 + 900 * 0.3 + 30 * 15) / 2e6) for j in stored)
+    params = api.batches["msgbatch_1"]["requests"][0]["params"]
+    assert params["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+    half = _cost(PRICES["claude-sonnet-4"]) / 2
+    assert all(j.cost_usd == pytest.approx(half) for j in stored)
+
+
+def test_batch_request_refused_for_one_sentence_is_not_resubmitted(
+    api: FakeAPI, tmp_path: Path
+) -> None:
+    teacher = _teacher(api)
+    api.errored = {SENT_NEG: "invalid_request_error"}
+    with JudgementStore(tmp_path / "s.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEG], store, lambda js: None)
+        stored = {j.sentence: j for j in store.judgements()}
+    assert len(api.batches) == 1
+    assert stored[SENT_NEG].reject_reason is RejectReason.API_ERROR
+
+
+def test_batch_keeps_the_usage_of_an_invalid_first_reply(api: FakeAPI, tmp_path: Path) -> None:
+    teacher = _teacher(api)
+    seen: dict[str, int] = {}
+
+    def reply(body: dict[str, Any]) -> dict[str, Any]:
+        sentence = _sentence_of(body)
+        seen[sentence] = seen.get(sentence, 0) + 1
+        if sentence == SENT_POS and seen[sentence] == 1:
+            return _message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
+        return _message(body, REPLIES[sentence])
+
+    api.reply = reply
+    with JudgementStore(tmp_path / "s.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
+        stored = {j.sentence: j for j in store.judgements()}
+    assert len(api.batches) == 2
+    j = stored[SENT_POS]
+    assert j.ok and j.extra["attempts"] == 2
+    assert j.input_tokens == 2 * 920
+    assert j.cost_usd == pytest.approx(2 * _cost(PRICES["claude-sonnet-4"]) / 2)
+
+
+def test_batch_retry_rejected_replaces_the_rejections(api: FakeAPI, tmp_path: Path) -> None:
+    teacher = _teacher(api)
+    old = Judgement.rejected(SENT_POS, teacher_id=teacher.teacher_id,
+                             prompt_version=teacher.prompt_version,
+                             reason=RejectReason.TRUNCATED)
+    old = Judgement.from_dict({**old.to_dict(), "cost_usd": 0.5, "input_tokens": 7})
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.put([old])
+        label_sentences(teacher, [SENT_POS, SENT_NEU], store, retry_rejected=True,
+                        use_batches=True)
+        stored = {j.sentence: j for j in store.judgements()}
+        assert store.pending(teacher.teacher_id, teacher.prompt_version, [SENT_POS],
+                             retry_rejected=True) == []
+    assert stored[SENT_POS].ok and stored[SENT_POS].label is Label.POSITIVE  # the new answer
+    assert stored[SENT_POS].cost_usd == pytest.approx(0.5 + _cost(PRICES["claude-sonnet-4"]) / 2)
+    assert stored[SENT_POS].input_tokens == 7 + 920
+    assert len(api.batches) == 1  # paid once, kept
 
 
 class _Crash(Exception):
@@ -234,3 +564,92 @@ def test_resume_an_in_flight_batch_after_a_crash(
         assert store.pending(second.teacher_id, second.prompt_version, [SENT_POS, SENT_NEU]) == []
     assert len(api.batches) == 1  # no second batch was paid for
     assert sorted(j.label.value for j in stored) == ["neutral", "positive"]
+
+
+def test_a_lost_create_answer_is_found_not_paid_again(api: FakeAPI, tmp_path: Path) -> None:
+    """The API made the batch but its answer was a 500: no SDK retry creates a second one;
+    the teacher finds the batch in the list and collects it."""
+    teacher = _teacher(api)
+    api.fail_create_after_creating = 1
+    with JudgementStore(tmp_path / "s.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
+        assert store.submissions(teacher.teacher_id, teacher.prompt_version) == []
+        assert {j.sentence for j in store.judgements()} == {SENT_POS, SENT_NEU}
+    assert api.count("POST", "/v1/messages/batches") == 1 and len(api.batches) == 1
+
+
+def test_a_crash_between_create_and_store_is_reconciled(
+    api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teacher = _teacher(api)
+
+    def crash(self: JudgementStore, submission: Any, batch_ids: Any) -> None:
+        raise _Crash
+
+    with monkeypatch.context() as m:
+        m.setattr(JudgementStore, "confirm_submission", crash)
+        with JudgementStore(tmp_path / "s.db") as store, pytest.raises(_Crash):
+            teacher.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
+    with JudgementStore(tmp_path / "s.db") as store:
+        (marker,) = store.submissions(teacher.teacher_id, teacher.prompt_version)
+        assert sorted(marker.custom_ids.values()) == sorted([SENT_POS, SENT_NEU])
+        assert store.pending_batches(teacher.teacher_id, teacher.prompt_version) == []
+        again = _teacher(api)
+        again.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
+        assert store.submissions(teacher.teacher_id, teacher.prompt_version) == []
+        assert len(list(store.judgements())) == 2
+    assert len(api.batches) == 1  # the crashed run's batch was found and collected
+
+
+def test_a_submission_that_never_reached_the_api_is_sent_again(
+    api: FakeAPI, tmp_path: Path
+) -> None:
+    teacher = _teacher(api)
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.begin_submission("dead", teacher.teacher_id, teacher.prompt_version,
+                               {"dead-0-x": SENT_POS})
+        teacher.judge_in_batches([SENT_POS], store, lambda js: None)
+        assert store.submissions(teacher.teacher_id, teacher.prompt_version) == []
+        assert [j.sentence for j in store.judgements()] == [SENT_POS]
+    assert len(api.batches) == 1
+
+
+@pytest.mark.parametrize("how", ["deleted", "archived"])
+def test_a_lost_batch_is_marked_and_its_sentences_asked_again(
+    api: FakeAPI, tmp_path: Path, how: str
+) -> None:
+    teacher = _teacher(api)
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.add_batch("msgbatch_0", teacher.teacher_id, teacher.prompt_version,
+                        {"old-0": SENT_POS, "old-1": SENT_NEU})
+        api.batches["msgbatch_0"] = {"requests": [], "polls": 5,
+                                     "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
+        getattr(api, how).add("msgbatch_0")
+        teacher.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
+        assert store.batch_states()["msgbatch_0"] is BatchState.LOST
+        assert {j.sentence for j in store.judgements()} == {SENT_POS, SENT_NEU}
+    assert len(api.batches) == 2  # one new batch for the re-queued sentences
+
+
+def test_a_direct_run_after_a_crashed_batch_run_does_not_buy_twice(
+    api: FakeAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    teacher = _teacher(api, concurrency=1)
+    api.batch_polls_until_end = 100
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.add_batch("msgbatch_1", teacher.teacher_id, teacher.prompt_version,
+                        {"t-0": SENT_POS})
+        api.batches["msgbatch_1"] = {
+            "requests": [{"custom_id": "t-0", "params": teacher.request_params(SENT_POS)}],
+            "polls": 0, "created_at": datetime.now(UTC)}
+        # Still processing: the sentence is left out, with a warning, and not bought.
+        with caplog.at_level(logging.WARNING):
+            label_sentences(teacher, [SENT_POS, SENT_NEU], store)
+        assert any("still processing" in r.getMessage() for r in caplog.records)
+        assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
+        # Ended: the next direct run collects it instead of asking again.
+        api.batch_polls_until_end = 0
+        label_sentences(teacher, [SENT_POS, SENT_NEU], store)
+        assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
+        assert {j.sentence for j in store.judgements() if j.ok} == {SENT_POS, SENT_NEU}
+        assert store.batch_states()["msgbatch_1"] is BatchState.COLLECTED

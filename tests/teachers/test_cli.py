@@ -41,10 +41,13 @@ def test_label_two_teachers_writes_the_contract(
     assert [r["text"] for r in rows] == list(sentences)
     for row in rows:
         assert set(row) == {"text", "label", "probs", "rationale", "evidence", "teachers",
-                            "agreement", "gold"}
+                            "weights", "agreement", "gold", "explained_by"}
         assert row["label"] in ("negative", "neutral", "positive")
         assert sum(row["probs"].values()) == pytest.approx(1.0)
+        assert row["label"] == max(row["probs"], key=row["probs"].get)
         assert 0 < row["agreement"] <= 1 and len(row["teachers"]) == 2
+        assert sorted(row["weights"].values()) == pytest.approx([1 / 3, 2 / 3])
+        assert row["evidence"] is not None  # generation mode: annotated ([] = no evidence)
         for ev in row["evidence"]:
             assert row["text"][ev["start"] : ev["end"]] == ev["text"]
         assert row["rationale"]
@@ -79,6 +82,7 @@ def test_plain_text_input_and_logprob_mode(
     assert sum(prior.values()) == pytest.approx(1.0)
     rows = [json.loads(x) for x in (out / "combined.jsonl").read_text().splitlines()]
     assert len(rows) == 2 and all(r["rationale"] is None and r["gold"] is None for r in rows)
+    assert all(r["evidence"] is None for r in rows)  # label-only: unannotated, not "no evidence"
 
 
 def test_bad_teacher_spec_is_a_one_line_error(tmp_path: Path) -> None:
@@ -92,8 +96,8 @@ def test_bad_teacher_spec_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_teacher_spec_parsing() -> None:
     assert TeacherSpec.parse("llama:/m/x.gguf@2.5") == TeacherSpec(Backend.LLAMA, "/m/x.gguf", 2.5)
-    assert TeacherSpec.parse("claude:claude-sonnet-4-6") == TeacherSpec(
-        Backend.CLAUDE, "claude-sonnet-4-6")
+    assert TeacherSpec.parse("claude:claude-haiku-5-5") == TeacherSpec(
+        Backend.CLAUDE, "claude-haiku-5-5")
     assert TeacherSpec.parse("llama:/a@b/x.gguf").target == "/a@b/x.gguf"
     for bad in ("llama", "ollama:x", "claude:", "llama:x@0"):
         with pytest.raises(InputError):

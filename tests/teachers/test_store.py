@@ -15,7 +15,7 @@ from pathlib import Path
 
 from finlocal.train.judgement import Judgement, Label, RejectReason
 from finlocal.train.labelling import STORE_NAME, InputRow, LabelConfig, run_labelling
-from finlocal.train.store import JudgementStore
+from finlocal.train.store import BatchState, JudgementStore
 from finlocal.train.teachers.fake import FakeTeacher
 
 
@@ -41,6 +41,29 @@ def test_keys_skip_and_count(tmp_path: Path) -> None:
     assert n == 3 and [json.loads(x)["sentence"] for x in lines] == ["a", "b", "c"]
 
 
+def test_a_retry_replaces_a_rejection_and_keeps_what_it_cost(tmp_path: Path) -> None:
+    first = Judgement.from_dict({
+        **Judgement.rejected("a", teacher_id="t", prompt_version="v",
+                             reason=RejectReason.INVALID_JSON).to_dict(),
+        "input_tokens": 100, "output_tokens": 10, "cost_usd": 0.25,
+    })
+    retry = Judgement.from_dict({**_ok("a").to_dict(), "input_tokens": 100, "cost_usd": 0.5})
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.put([first])
+        assert store.put([retry]) == 1
+        (kept,) = store.judgements()
+        assert kept.ok and kept.cost_usd == 0.75 and kept.input_tokens == 200
+        assert kept.output_tokens == 10 and kept.extra["attempts"] == 2
+        # An ok judgement is never overwritten, by a direct put or by a batch.
+        later = Judgement.rejected("a", teacher_id="t", prompt_version="v",
+                                   reason=RejectReason.TRUNCATED)
+        assert store.put([later]) == 0
+        store.add_batch("b", "t", "v", {"x": "a"})
+        assert store.finish_batch("b", [later]) == 0
+        (kept,) = store.judgements()
+        assert kept.ok and kept.cost_usd == 0.75
+
+
 def test_batches_are_persisted(tmp_path: Path) -> None:
     with JudgementStore(tmp_path / "s.db") as store:
         store.add_batch("msgbatch_1", "t", "v", {"s0": "a"})
@@ -50,6 +73,30 @@ def test_batches_are_persisted(tmp_path: Path) -> None:
         store.finish_batch("msgbatch_1", [_ok("a")])
         assert store.pending_batches("t", "v") == []
         assert store.pending("t", "v", ["a"]) == []
+        assert store.batch_states() == {"msgbatch_1": BatchState.COLLECTED}
+
+
+def test_submission_markers_survive_a_crash_and_resolve_atomically(tmp_path: Path) -> None:
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.begin_submission("tok", "t", "v", {"tok-0": "a", "tok-1": "b"})
+    with JudgementStore(tmp_path / "s.db") as store:  # a new process after a crash
+        (marker,) = store.submissions("t", "v")
+        assert marker.custom_ids == {"tok-0": "a", "tok-1": "b"}
+        assert store.submissions("t", "other") == []
+        store.confirm_submission(marker, ["msgbatch_9"])
+        assert store.submissions("t", "v") == []
+        (pending,) = store.pending_batches("t", "v")
+        assert pending.batch_id == "msgbatch_9" and pending.custom_ids == marker.custom_ids
+        assert store.known_batch_ids() == {"msgbatch_9"}
+
+
+def test_a_lost_batch_stops_holding_its_sentences(tmp_path: Path) -> None:
+    with JudgementStore(tmp_path / "s.db") as store:
+        store.add_batch("gone", "t", "v", {"x": "a"})
+        store.mark_lost("gone")
+        assert store.pending_batches("t", "v") == []
+        assert store.batch_states() == {"gone": BatchState.LOST}
+        assert store.pending("t", "v", ["a"]) == ["a"]
 
 
 def test_pipeline_resumes_and_counts_rejections(tmp_path: Path) -> None:

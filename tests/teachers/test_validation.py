@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from finlocal.train.judgement import Judgement, Label, RejectReason, Status
 from finlocal.train.prompt import FEW_SHOT, PROMPT_VERSION, Prompt
-from finlocal.train.validation import Invalid, Verdict, locate, validate_raw, validate_reply
+from finlocal.train.validation import (
+    Invalid,
+    Verdict,
+    locate,
+    normalise,
+    validate_raw,
+    validate_reply,
+)
 
 SENTENCE = "Net sales  rose by 12 %\nto EUR 3.1 million."
 
@@ -71,3 +80,79 @@ def test_judgement_round_trip_and_invariants() -> None:
     assert r.status is Status.REJECTED and Judgement.from_dict(r.to_dict()) == r
     with pytest.raises(ValueError):
         Judgement(sentence="s", teacher_id="t", prompt_version="v", status=Status.OK)
+
+
+# -- evidence on word boundaries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "expected"),
+    [
+        ("The glossy paper segment posted a loss.", "loss", "loss"),  # not inside "glossy"
+        ("Profitability improved and profit rose.", "profit", "profit"),
+        ("Profitability improved.", "profit", None),
+        ("The loss widened.", "oss", None),
+        ("The loss widened.", "los", None),
+        ("Sales rose to EUR 13.1 mn.", "13", None),  # not a piece of 13.1
+        ("Sales rose to EUR 13.1 mn.", "1 mn", None),
+        ("Sales rose to EUR 13.1 mn.", "EUR 13.1", "EUR 13.1"),
+        ("Sales rose by 12 %.", "12 %", "12 %"),
+        ("Orders ( EUR 3 mn ) rose.", "( EUR", "( EUR"),
+        ("The company's loss narrowed.", "company", "company"),
+    ],
+)
+def test_locate_matches_whole_words_only(sentence: str, phrase: str, expected: str | None) -> None:
+    span = locate(sentence, phrase)
+    if expected is None:
+        assert span is None
+    else:
+        assert span is not None and span.text == expected
+        assert sentence[span.start : span.end] == expected
+        assert span.start == 0 or not sentence[span.start - 1].isalnum()
+        assert span.end == len(sentence) or not sentence[span.end].isalnum()
+
+
+def test_fragments_are_not_verbatim_evidence() -> None:
+    sentence = "The glossy paper unit returned to profitability."
+    for phrase in ("loss", "oss", "profit"):
+        result = validate_reply(sentence, {"label": "positive", "rationale": "x",
+                                           "evidence": [phrase]})
+        assert isinstance(result, Invalid), phrase
+        assert result.reason is RejectReason.EVIDENCE_NOT_VERBATIM
+
+
+_words = st.text(alphabet="abcdefgh", min_size=1, max_size=6)
+
+
+@given(words=st.lists(_words, min_size=1, max_size=12), data=st.data())
+def test_locate_property_whole_words(words: list[str], data: st.DataObject) -> None:
+    sentence = " ".join(words)
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i, len(words) - 1))
+    phrase = " ".join(words[i : j + 1])
+    span = locate(sentence, phrase.upper())
+    # A run of whole words is always found, at word boundaries, and maps back to the phrase.
+    assert span is not None
+    assert sentence[span.start : span.end] == span.text
+    assert normalise(span.text) == normalise(phrase)
+    assert span.start == 0 or sentence[span.start - 1] == " "
+    assert span.end == len(sentence) or sentence[span.end] == " "
+
+
+@given(words=st.lists(_words, min_size=1, max_size=12), data=st.data())
+def test_locate_property_fragments_are_rejected(words: list[str], data: st.DataObject) -> None:
+    sentence = " ".join(words)
+    word = data.draw(st.sampled_from([w for w in words if len(w) > 1] or ["ab"]))
+    if word not in words:
+        return
+    a = data.draw(st.integers(0, len(word) - 1))
+    b = data.draw(st.integers(a + 1, len(word)))
+    fragment = word[a:b]
+    span = locate(sentence, fragment)
+    if fragment in words:
+        assert span is not None  # it is also a whole word somewhere
+    else:
+        assert span is None
+    if span is not None:  # whatever is found never starts or ends inside a word
+        assert span.start == 0 or sentence[span.start - 1] == " "
+        assert span.end == len(sentence) or sentence[span.end] == " "

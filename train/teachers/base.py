@@ -7,6 +7,22 @@ from typing import Protocol, runtime_checkable
 
 from finlocal.train.judgement import Judgement
 
+from finlocal.errors import FinlocalError
+
+
+class TeacherStopped(FinlocalError):
+    """A teacher cannot go on (bad key, unknown model, quota, the service down after retries).
+    ``judgements`` holds what it finished (and paid for) before stopping; the pipeline stores
+    them before the error reaches the user, so a re-run resumes after them.
+
+    Failures that concern one sentence only (a request the API refuses for that sentence, a
+    prompt too long for the context) are not raised: they are stored as rejected judgements.
+    """
+
+    def __init__(self, message: str, judgements: Sequence[Judgement] = ()) -> None:
+        super().__init__(message)
+        self.judgements = list(judgements)
+
 
 @runtime_checkable
 class Teacher(Protocol):

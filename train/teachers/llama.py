@@ -13,6 +13,14 @@ The fixed instruction/few-shot prefix is evaluated once: each prompt starts with
 tokens, and the KV cache keeps them between sentences (``reuse_prefix=False`` re-evaluates the
 whole prompt, for measuring what the reuse saves).
 
+The sentence is tokenized as plain text (``special=False``) and spliced between the template's
+tokens, so a ``<|eot_id|>`` or ``<|im_end|>`` inside a report cannot end the user turn. A
+sentence whose prompt does not fit ``n_ctx``, or whose reply would overflow it, is stored as
+rejected (``truncated``); the run goes on.
+
+The teacher id names the GGUF by its file stem and the first hex digits of its sha256, so two
+quantizations (or an updated download) of one model never share stored judgements.
+
 Prompt formats: the GGUF's own chat template (``template``), Gemma turns without a system role
 (``gemma``, for Gemma 3 270M, a base model whose GGUF has no template) and plain completion text
 (``plain``). Recommended large teacher: Llama-3-8B-Instruct at Q4_K_M (about 4.9 GB; Q5_K_M if
@@ -21,6 +29,7 @@ memory allows) with the GGUF's template, few-shot, ``generate`` mode; see docs/t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -32,7 +41,8 @@ from typing import Any
 
 import numpy as np
 from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
-from finlocal.train.prompt import LABEL_LEAD_IN, Prompt
+from finlocal.train.prompt import LABEL_LEAD_IN, Prompt, code_digest
+from finlocal.train.teachers import grammar as _grammar
 from finlocal.train.teachers.grammar import reply_grammar
 from finlocal.train.validation import Invalid, validate_raw
 
@@ -91,13 +101,18 @@ class LlamaConfig:
 
 @dataclass(frozen=True)
 class _Rendered:
-    """A prompt format applied to the prompt: fixed prefix text + per-sentence suffix."""
+    """A prompt format applied to the prompt: fixed prefix text, the user turn's content, then
+    the template's closing text (``tail``: end of the user turn, start of the reply)."""
 
     prefix: str
-    suffix_template: str  # contains _SENTINEL where the user turn's content goes
+    tail: str
 
     def suffix(self, user_text: str) -> str:
-        return self.suffix_template.replace(_SENTINEL, user_text)
+        return user_text + self.tail
+
+
+class ContextOverflow(Exception):
+    """A sentence's prompt (or prompt and reply) does not fit the context."""
 
 
 def _messages(prompt: Prompt, user_text: str) -> list[dict[str, str]]:
@@ -185,14 +200,27 @@ class LlamaCppTeacher:
         except ValueError as exc:  # llama-cpp-python's "Failed to load model from file"
             raise InputError(f"{path}: llama.cpp cannot load this GGUF ({exc})") from exc
         self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        warning = pretokenizer_warning(self.llm.metadata)
+        if warning:
+            log.warning("%s: %s", path, warning)
         self.prompt_format = self._resolve_format(config.prompt_format)
         self._rendered = self._render()
         bos_id = self.llm.token_bos()
         bos_text = self.llm._model.token_get_text(bos_id) if bos_id >= 0 else ""
         add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
         self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
+        self.n_ctx = self.llm.n_ctx()
+        if len(self._prefix_tokens) + 64 > self.n_ctx:
+            raise InputError(
+                f"{path}: the fixed prompt is {len(self._prefix_tokens)} tokens, which leaves no "
+                f"room for a sentence in n_ctx={self.n_ctx}; raise --n-ctx (e.g. to 4096)"
+            )
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
         self._content_free: dict[str, float] | None = None
+        self._fingerprint = gguf_fingerprint(path)
+        self._prompt_version = (
+            f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
+        )
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -200,11 +228,13 @@ class LlamaCppTeacher:
     def teacher_id(self) -> str:
         name = self.config.name or Path(self.config.model_path).stem
         cal = ":cal" if self.config.calibrate else ""
-        return f"llama:{name}:{self.prompt_format.value}:{self.config.mode.value}{cal}"
+        mode = self.config.mode.value
+        return f"llama:{name}@{self._fingerprint}:{self.prompt_format.value}:{mode}{cal}"
 
     @property
     def prompt_version(self) -> str:
-        return self.prompt.version
+        """The prompt's version plus a digest of the chat layout and evidence grammar code."""
+        return self._prompt_version
 
     @property
     def chunk_size(self) -> int:
@@ -255,15 +285,21 @@ class LlamaCppTeacher:
         at = text.find(_SENTINEL)
         if at < 0 or text.count(_SENTINEL) != 1:
             raise InputError("the prompt format lost the sentence placeholder; try another format")
-        return _Rendered(prefix=text[:at], suffix_template=text[at:])
+        return _Rendered(prefix=text[:at], tail=text[at + len(_SENTINEL) :])
 
-    def _tokenize(self, text: str, *, add_bos: bool = False) -> list[int]:
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+    def _tokenize(self, text: str, *, add_bos: bool = False, special: bool = True) -> list[int]:
+        """Template text is tokenized with ``special=True`` (its markers become control
+        tokens); text from the input with ``special=False`` (a marker in it stays text)."""
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special)
+
+    def _suffix_tokens(self, sentence: str, lead_in: str = "") -> list[int]:
+        """The user turn's content as plain text, then the template's tail (and ``lead_in``)."""
+        user = self._tokenize(self.prompt.user(sentence), special=False)
+        return user + self._tokenize(self._rendered.tail + lead_in)
 
     def prompt_tokens(self, sentence: str) -> list[int]:
         """The whole prompt for ``sentence``, up to where the reply starts."""
-        suffix = self._rendered.suffix(self.prompt.user(sentence))
-        return self._prefix_tokens + self._tokenize(suffix)
+        return self._prefix_tokens + self._suffix_tokens(sentence)
 
     def prompt_text(self, sentence: str) -> str:
         return self._rendered.prefix + self._rendered.suffix(self.prompt.user(sentence))
@@ -306,6 +342,9 @@ class LlamaCppTeacher:
             for i, token in enumerate(branch[1:n_scored]):
                 total += float(self._logprobs_at(i)[token])
             llm._ctx.kv_cache_seq_rm(-1, n_shared, -1)
+            # The context's logits are now the branch's, not the shared prompt's: a generate
+            # call on exactly the shared tokens must re-evaluate instead of sampling from them.
+            llm._requires_eval = True
         return total
 
     def content_free_probs(self) -> dict[str, float]:
@@ -335,16 +374,18 @@ class LlamaCppTeacher:
         their first token, as with most tokenizers, that is a single forward pass.
         """
         timing = timing or _Timing()
-        suffix = self._rendered.suffix(self.prompt.user(sentence)) + LABEL_LEAD_IN
-        full = {lab: self._prefix_tokens + self._tokenize(f'{suffix}{lab}"') for lab in LABELS}
+        user = self._prefix_tokens + self._tokenize(self.prompt.user(sentence), special=False)
+        tail = self._rendered.tail + LABEL_LEAD_IN
+        full = {lab: user + self._tokenize(f'{tail}{lab}"') for lab in LABELS}
         seqs = list(full.values())
         n_shared = min(
             min(_common_prefix(seqs[0], other) for other in seqs[1:]),
             min(len(seq) for seq in seqs) - 1,
         )
+        longest = max(len(seq) for seq in seqs)
+        if longest > self.n_ctx:
+            raise ContextOverflow(f"the prompt is {longest} tokens; n_ctx={self.n_ctx}")
         shared = full[LABELS[0]][:n_shared]
-        if len(shared) >= self.config.n_ctx:
-            raise InputError(f"the prompt ({len(shared)} tokens) does not fit n_ctx={self.config.n_ctx}")
         self._eval_shared(shared, timing)
         timing.prompt_tokens = len(shared)
         first = self._logprobs_at(-1)
@@ -365,8 +406,12 @@ class LlamaCppTeacher:
         self, tokens: list[int], grammar_text: str | None, temperature: float, timing: _Timing
     ) -> tuple[bytes, bool]:
         """Generation from ``tokens``, constrained by ``grammar_text`` unless it is None (the
-        benchmark's unconstrained baseline); returns (reply bytes, finished)."""
+        benchmark's unconstrained baseline); returns (reply bytes, finished). Stops, unfinished,
+        at ``max_new_tokens`` or where the context is full."""
         llm = self.llm
+        limit = min(self.config.max_new_tokens, self.n_ctx - len(tokens))
+        if limit <= 0:
+            return b"", False
         grammar = (
             self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
             if grammar_text is not None else None
@@ -383,7 +428,7 @@ class LlamaCppTeacher:
                 finished = True
                 break
             out.append(token)
-            if len(out) >= self.config.max_new_tokens:
+            if len(out) >= limit:
                 break
         timing.output_tokens += len(out)
         return llm.detokenize(out), finished
@@ -393,7 +438,13 @@ class LlamaCppTeacher:
     def _judge_one(self, sentence: str) -> Judgement:
         timing = _Timing()
         common: dict[str, Any] = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
-        probs = self.label_probs(sentence, timing)
+        try:
+            probs = self.label_probs(sentence, timing)
+        except ContextOverflow as exc:
+            return Judgement.rejected(
+                sentence, reason=RejectReason.TRUNCATED, detail=str(exc), usage=timing.usage(),
+                **common,
+            )
         label = Label(max(LABELS, key=lambda lab: probs[lab]))
         if self.config.mode is LlamaMode.LOGPROB:
             return Judgement.accepted(
@@ -405,6 +456,7 @@ class LlamaCppTeacher:
             label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words
         )
         tokens = self.prompt_tokens(sentence)
+        room = self.n_ctx - len(tokens)
         failure: Invalid | None = None
         raw = ""
         for attempt, temperature in enumerate((0.0, self.config.retry_temperature)):
@@ -413,6 +465,13 @@ class LlamaCppTeacher:
             reply, finished = self._generate(tokens, grammar, temperature, timing)
             raw = reply.decode("utf-8", errors="replace")
             if not finished:
+                if room < self.config.max_new_tokens:  # the context is full: no retry helps
+                    failure = Invalid(
+                        RejectReason.TRUNCATED,
+                        f"the reply overflows the context ({len(tokens)} prompt tokens, "
+                        f"n_ctx={self.n_ctx})",
+                    )
+                    break
                 failure = Invalid(
                     RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens"
                 )
@@ -439,6 +498,42 @@ class LlamaCppTeacher:
 
     def judge(self, sentences: Sequence[str]) -> list[Judgement]:
         return [self._judge_one(s) for s in sentences]
+
+
+def gguf_fingerprint(path: Path) -> str:
+    """The first 8 hex digits of the file's sha256 (read once per teacher; a 4.9 GB GGUF takes
+    a few seconds)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 23), b""):
+            h.update(block)
+    return h.hexdigest()[:8]
+
+
+def pretokenizer_warning(metadata: dict[str, str]) -> str | None:
+    """A warning for a BPE GGUF without ``tokenizer.ggml.pre``: llama.cpp then uses its default
+    pre-tokenizer, which splits Llama 3 text differently from the model's training (numbers and
+    contractions), so its prompts and label scores are off."""
+    if metadata.get("tokenizer.ggml.model") != "gpt2" or metadata.get("tokenizer.ggml.pre"):
+        return None
+    return (
+        "this BPE GGUF has no tokenizer.ggml.pre, so llama.cpp falls back to its default "
+        "pre-tokenizer and tokenizes text differently from the model (old Llama 3 GGUFs, "
+        "converted before llama.cpp b3000, have this bug). Download a newer conversion or "
+        "re-convert it with llama.cpp's convert_hf_to_gguf.py."
+    )
+
+
+def layout_digest(max_evidence_words: int = 8) -> str:
+    """A digest of the code that lays out a local teacher's prompt and constrains its reply: the
+    chat formats and the evidence grammar. Part of `LlamaCppTeacher.prompt_version`."""
+    return code_digest(
+        f"max_evidence_words={max_evidence_words}",
+        _messages, _fold_system, _render_gemma, _render_plain, _Rendered,
+        LlamaCppTeacher._render, LlamaCppTeacher._render_text, LlamaCppTeacher._suffix_tokens,
+        _grammar.reply_grammar, _grammar.evidence_rules, _grammar.schema_gbnf,
+        _grammar._WORD.pattern, _grammar.JSON_CHAR_RULE,
+    )
 
 
 def calibrate(probs: dict[str, float], prior: dict[str, float]) -> dict[str, float]:

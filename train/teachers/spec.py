@@ -50,7 +50,7 @@ class TeacherSpec:
             raise InputError(
                 f"teacher {text!r}: expected BACKEND:TARGET[@WEIGHT] with a backend among "
                 f"{choices}, e.g. llama:models/llama-3-8b-instruct.Q4_K_M.gguf, llama:smollm2 "
-                "or claude:claude-sonnet-4-6"
+                "or claude:claude-haiku-5-5"
             )
         weight = 1.0
         target, at, maybe_weight = rest.rpartition("@")
