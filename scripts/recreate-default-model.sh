@@ -1,21 +1,46 @@
 #!/usr/bin/env sh
-# Re-create the bundled model (finlocal/models/default/) from ../shared/data/fpb/train.jsonl:
+# Re-create the bundled model (finlocal/models/default/) from FPB's training portion and the
+# ECTSum earnings calls in ../shared/data:
 #
 #   sh scripts/recreate-default-model.sh [OUT_DIR]      # default OUT_DIR: finlocal/models/default
 #
-# Needs `pip install -e '.[train,export,weights]'`. Each step is skipped when its output exists,
-# so an interrupted run resumes. On one GPU the whole script takes minutes; on two CPU cores about
-# a day, nearly all of it the SmolLM2-135M cross-fit. docs/student.md explains every step.
+# Needs `pip install -e '.[train,export,weights]'`. Every step resumes: a data file or teacher file
+# that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts an
+# interrupted one after its last epoch. On two CPU cores the whole script takes about a day,
+# most of it the MPNet-base teacher's cross-validation; docs/student.md explains every step and
+# bench/ladder.py measures each one's contribution.
 set -eu
 out="${1:-finlocal/models/default}"
+data="${FINLOCAL_DATA:-../shared/data}"
+fpb="$data/fpb/train.jsonl"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 step() { printf '\n== %s\n' "$*" >&2; }
+have() { [ -s "$1" ]; }
 
-[ -f runs/default/best/fit.json ] || { step "label-only MiniLM-L6"; finlocal train fit configs/default.toml; }
-[ -f runs/saliency.jsonl ] || { step "evidence targets (saliency)"; python -m finlocal.train.saliency runs/default/best runs/saliency.jsonl; }
-[ -f runs/study/teachers/smollm2-oof.jsonl ] || { step "SmolLM2-135M teacher, 5-fold cross-fit"; finlocal train crossfit configs/teacher-smollm2.toml --folds 5 --out runs/study/teachers/smollm2-oof.jsonl; }
-[ -f runs/study/teachers/minilm-oof.jsonl ] || { step "MiniLM-L6 teacher, 5-fold cross-fit"; finlocal train crossfit configs/default.toml --folds 5 --out runs/study/teachers/minilm-oof.jsonl; }
-[ -f runs/distilled/best/fit.json ] || { step "the 3-layer student"; finlocal train fit configs/distilled.toml; }
+step "direction data: generated statements and counterfactual edits of FPB"
+have runs/data/direction.jsonl || python -m finlocal.train.statements --n 3000 --out runs/data/direction.jsonl
+have runs/data/direction-1500.jsonl || python -m finlocal.train.statements --n 1500 --out runs/data/direction-1500.jsonl
+have runs/data/counterfactual.jsonl || python -m finlocal.train.counterfactual "$fpb" --out runs/data/counterfactual.jsonl
+
+step "earnings-call sentences: the transfer sample and the parity sample (disjoint)"
+have runs/data/ectsum-20k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 20000 --out runs/data/ectsum-20k.jsonl
+have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
+    --exclude runs/data/ectsum-20k.jsonl --out runs/data/parity.jsonl
+
+step "teachers, cross-validated (5 folds)"
+finlocal train cv configs/teacher-minilm.toml --folds 5 --final --out runs/cv/teacher-minilm
+finlocal train cv configs/teacher-mpnet.toml --folds 5 --out runs/cv/teacher-mpnet
+
+step "per-fold evidence targets and soft labels"
+have runs/teachers/saliency-minilm.jsonl || python -m finlocal.train.saliency runs/cv/teacher-minilm --out runs/teachers/saliency-minilm.jsonl
+have runs/teachers/mpnet-fpb.jsonl || finlocal train teach runs/cv/teacher-mpnet "$fpb" --out runs/teachers/mpnet-fpb.jsonl
+have runs/teachers/mpnet-ectsum.jsonl || finlocal train teach runs/cv/teacher-mpnet runs/data/ectsum-20k.jsonl --out runs/teachers/mpnet-ectsum.jsonl
+
+step "the student: cross-validated, then trained on every row"
+finlocal train cv configs/student.toml --folds 5 --final --out runs/cv/student
+
 step "int8 export with the parity gate -> $out"
-finlocal export runs/distilled/best --out "$out" --report bench/results/quantization.json
+finlocal export runs/cv/student/all/final --out "$out" --cv runs/cv/student \
+    --parity-data runs/data/parity.jsonl --direction tests/fixtures/direction/challenge.jsonl \
+    --report bench/results/quantization.json
