@@ -4,8 +4,8 @@ model directory. Nothing is written to the output directory unless the parity ga
 The figures a model directory reports are the recipe's cross-validated ones (``--cv``, the
 `finlocal train cv` run the checkpoint's recipe came from), never figures on rows that chose
 anything. The parity gate measures the int8 graph against PyTorch on sentences the model was not
-trained on (``--parity-data``), and the direction challenge set (``--direction``) is scored with
-the int8 graph.
+trained on (``--parity-data``), and the direction sets (``--direction``) are scored with the
+int8 graph.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def export_checkpoint(
     *,
     parity_data: Path,
     cv_dir: Path | None = None,
-    direction_data: Path | None = None,
+    direction_data: tuple[Path, ...] = (),
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
@@ -125,9 +125,10 @@ def export_checkpoint(
         metrics: dict[str, Any] = {}
         if cv is not None:
             metrics["cross-validation"] = cv
-        if direction_data is not None:
-            metrics["direction challenge"] = _direction(session(int8, threads), tokenizer_file,
-                                                        direction_data, max_length)
+        if direction_data:
+            sess = session(int8, threads)
+            metrics["direction"] = {Path(d).stem: _direction(sess, tokenizer_file, d, max_length)
+                                    for d in direction_data}
         metrics["parity"] = {**chosen.parity.to_dict(), "data": str(parity_data),
                              "model": "int8 ONNX (this file) against the PyTorch checkpoint"}
         metrics["speed"] = {"threads": threads, "p50_ms_batch1": chosen.p50_ms_batch1,

@@ -76,10 +76,9 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
                      "epoch or setting was chosen on those rows.")
     else:
         lines.append("- No cross-validated figures: this model was exported without `--cv`.")
-    direction = manifest.metrics.get("direction challenge")
-    if direction:
+    for name, direction in (manifest.metrics.get("direction") or {}).items():
         per = ", ".join(f"{c} {a:.2f}" for c, a in direction["by_category"].items())
-        lines.append(f"- Direction challenge set ({direction['n']} statements written apart from the "
+        lines.append(f"- Direction set `{name}` ({direction['n']} statements written apart from the "
                      f"training data): accuracy {direction['accuracy']:.3f}; by category: {per}.")
     cal = manifest.calibration
     if cal:

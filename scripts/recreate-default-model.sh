@@ -42,5 +42,5 @@ finlocal train cv configs/student.toml --folds 5 --final --out runs/cv/student
 
 step "int8 export with the parity gate -> $out"
 finlocal export runs/cv/student/all/final --out "$out" --cv runs/cv/student \
-    --parity-data runs/data/parity.jsonl --direction tests/fixtures/direction/challenge.jsonl \
+    --parity-data runs/data/parity.jsonl --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \
     --report bench/results/quantization.json

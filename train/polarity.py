@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+POSITIVE, NEGATIVE = "positive", "negative"
+
+
 class Polarity(str, Enum):
     """Which movement of a line item is good news."""
 
@@ -145,6 +148,8 @@ UP_WORDS = _movements(Direction.UP, """
     doubled | double | doubled | a doubling
     picked up | pick up | picked up | a pick-up
     rose sharply | rise sharply | risen sharply | a sharp rise
+    ballooned | balloon | ballooned | a surge
+    ticked up | tick up | ticked up | an uptick
 """)
 
 DOWN_WORDS = _movements(Direction.DOWN, """
@@ -163,6 +168,9 @@ DOWN_WORDS = _movements(Direction.DOWN, """
     halved | halve | halved | a halving
     was cut | be cut | been cut | a cut
     fell sharply | fall sharply | fallen sharply | a sharp fall
+    moderated | moderate | moderated | a moderation
+    tumbled | tumble | tumbled | a tumble
+    edged down | edge down | edged down | a slight decrease
 """)
 
 # Losses also narrow and widen.
@@ -181,11 +189,17 @@ WIDEN_WORDS = _movements(Direction.UP, """
     rose | rise | risen | a rise
 """)
 
-ADJECTIVES = {Direction.UP: ("higher", "rising", "increased", "growing", "stronger"),
+ADJECTIVES = {Direction.UP: ("higher", "rising", "increased", "growing", "larger"),
               Direction.DOWN: ("lower", "falling", "reduced", "declining", "smaller")}
-
-POSITIVE, NEGATIVE = "positive", "negative"
-
+# Losses also come as "a wider loss" or "a narrower loss".
+LOSS_ADJECTIVES = {Direction.UP: ("wider", "deeper", "bigger", "larger", "heavier"),
+                   Direction.DOWN: ("narrower", "smaller", "lighter", "reduced", "lower")}
+# Transitive verbs: "<company> cut its costs", "<company> raised its dividend".
+TRANSITIVE = {Direction.UP: ("raised", "increased", "boosted", "lifted", "expanded", "grew"),
+              Direction.DOWN: ("cut", "reduced", "lowered", "trimmed", "slashed", "brought down")}
+# Words that judge a movement themselves: the item's polarity does not matter.
+EVALUATIVE = {POSITIVE: ("improved", "strengthened", "recovered", "got better", "was healthier"),
+              NEGATIVE: ("worsened", "deteriorated", "weakened", "got worse", "was weaker")}
 
 def tone(polarity: Polarity, direction: Direction, *, negated: bool = False) -> str:
     """The label an analyst gives a movement: up on an up-good item is positive, up on an

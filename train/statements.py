@@ -28,8 +28,14 @@ from pathlib import Path
 from finlocal.train.polarity import (
     ADJECTIVES,
     DOWN_WORDS,
+    EVALUATIVE,
     ITEMS_BY_POLARITY,
+    LINE_ITEMS,
+    LOSS_ADJECTIVES,
     NARROW_WORDS,
+    NEGATIVE,
+    POSITIVE,
+    TRANSITIVE,
     UP_WORDS,
     WIDEN_WORDS,
     Direction,
@@ -42,7 +48,7 @@ from finlocal.train.polarity import (
 log = logging.getLogger(__name__)
 
 CATEGORIES = ("good_up", "good_down", "bad_up", "bad_down", "loss_narrow", "loss_widen",
-              "negation", "expectation", "neutral")
+              "evaluative", "negation", "expectation", "neutral")
 
 _COMPANIES = (
     "Aldata", "Raute", "Tecnomen", "Vaisala", "Okmetic", "Ponsse", "Salcomp", "Efore", "Glaston",
@@ -179,11 +185,18 @@ def _movement(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         _add_subject(b, rng, item, capital=False)
         b.add(" ").add(move.past_for(item), evidence=True)
         b.add(_movement_clause(rng, item, direction, fpb_style=fpb_style))
-    elif frame < 0.9:  # "<company> reported higher <item> …"
+    elif frame < 0.82:  # "<company> reported higher <item> …"
         company = _cap(rng.choice(_COMPANIES))
         verb = rng.choice(("reported", "posted", "recorded", "saw", "booked"))
-        b.add(f"{company} {verb} ").add(rng.choice(ADJECTIVES[direction]) + " " + item.name, evidence=True)
+        adjectives = LOSS_ADJECTIVES if item.polarity is Polarity.LOSS else ADJECTIVES
+        article = "a " if item.polarity is Polarity.LOSS and not item.plural else ""
+        b.add(f"{company} {verb} {article}").add(rng.choice(adjectives[direction]) + " " + item.name, evidence=True)
         b.add(f" {period}")
+    elif frame < 0.9 and item.polarity is not Polarity.LOSS:  # "<company> cut its <item> …"
+        b.add(f"{_cap(rng.choice(_COMPANIES))} ").add(rng.choice(TRANSITIVE[direction]), evidence=True)
+        b.add(" its ").add(item.name, evidence=True)
+        b.add(_movement_clause(rng, item, direction, fpb_style=fpb_style))
+        b.add(f" {period}" if rng.random() < 0.5 else "")
     else:  # "<noun> in <item> …" as the subject of a neutral verb
         b.add(_cap(move.noun), evidence=True).add(" in ").add(item.name, evidence=True)
         b.add(rng.choice((" was reported", " was recorded", " was seen", " was booked")))
@@ -198,26 +211,88 @@ def _movement(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     return Statement(text, tone(item.polarity, direction), category, item.name, spans)
 
 
+
+def _evaluative(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
+    """A word that judges the movement itself ("the cost-to-income ratio improved"): its tone
+    holds whatever the item's polarity."""
+    label = POSITIVE if direction is Direction.UP else NEGATIVE
+    if not (item.is_ratio or item.polarity is Polarity.LOSS):  # "costs improved" reads oddly
+        item = rng.choice([i for i in LINE_ITEMS if i.is_ratio or i.polarity is Polarity.LOSS])
+    b = _Builder()
+    if rng.random() < 0.7:
+        _add_subject(b, rng, item, capital=True)
+        b.add(" ").add(rng.choice(EVALUATIVE[label]), evidence=True)
+        b.add(f" {rng.choice(_PERIODS)}" if rng.random() < 0.6 else "")
+    else:
+        b.add(f"{_cap(rng.choice(_COMPANIES))} said its ").add(item.name, evidence=True)
+        b.add(" ").add(rng.choice(EVALUATIVE[label]), evidence=True)
+    b.add(" ." if fpb_style else ".")
+    text, spans = b.build()
+    return Statement(text, label, "evaluative", item.name, spans)
+
+
+# Noun phrases for expecting (or no longer expecting) something: good or bad news in itself.
+_BAD_NEWS = ("a loss", "an operating loss", "a net loss", "impairment charges", "an impairment charge",
+             "write-downs", "a goodwill write-down", "higher costs", "rising costs", "higher credit losses",
+             "further provisions", "restructuring charges", "a drop in sales", "lower margins", "job cuts")
+_GOOD_NEWS = ("a profit", "an operating profit", "growth in sales", "higher revenue", "a return to profit",
+              "margin improvement", "a higher dividend", "record orders", "lower costs", "positive cash flow")
+
+
+def _news_phrase(rng: random.Random, direction: Direction) -> tuple[str, str]:
+    """(phrase, its tone): up means good news here."""
+    good = direction is Direction.UP
+    return rng.choice(_GOOD_NEWS if good else _BAD_NEWS), POSITIVE if good else NEGATIVE
+
+
 def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     move = rng.choice(_verbs(item.polarity, direction))
     b = _Builder()
     frame = rng.random()
-    if frame < 0.4:  # "<item> did not rise in the quarter"
+    label = tone(item.polarity, direction, negated=True)
+    if frame < 0.3:  # "<item> did not rise in the quarter"
         _add_subject(b, rng, item, capital=True)
         b.add(" ").add(rng.choice(("did not", "didn't", "failed to")) + " " + move.infinitive, evidence=True)
         b.add(f" {rng.choice(_PERIODS)}")
-    elif frame < 0.7:  # "<company> no longer expects <item> to rise"
+    elif frame < 0.45:  # "<company> no longer expects <item> to rise"
         b.add(f"{_cap(rng.choice(_COMPANIES))} ").add("no longer expects", evidence=True)
         b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
         b.add(f" {rng.choice(_FUTURE)}")
-    else:  # "<company> does not expect <item> to rise"
+    elif frame < 0.55:  # "<company> does not expect <item> to rise"
         b.add(f"{_cap(rng.choice(_COMPANIES))} ").add(rng.choice(("does not expect", "did not expect")), evidence=True)
         b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
         b.add(f" {rng.choice(_FUTURE)}")
+    elif frame < 0.75:  # "<company> no longer expects a loss" / "… no longer sees growth in sales"
+        phrase, news = _news_phrase(rng, direction)
+        label = NEGATIVE if news == POSITIVE else POSITIVE
+        b.add(f"{_cap(rng.choice(_COMPANIES))} ")
+        b.add(rng.choice(("no longer expects", "no longer sees", "no longer forecasts", "has dropped its forecast of")),
+              evidence=True)
+        b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
+    elif frame < 0.9:  # "There was no increase in <item>" / "<company> recorded no write-downs"
+        noun = rng.choice(("increase", "rise", "growth")) if direction is Direction.UP else rng.choice(("decline", "fall", "drop"))
+        b.add(rng.choice(("There was no ", "The period saw no ", "There has been no ")))
+        b.add(f"{noun} in", evidence=True).add(" ").add(item.name, evidence=True)
+        b.add(f" {rng.choice(_PERIODS)}")
+    else:  # "… without any increase in <item>"
+        noun = rng.choice(("increase", "rise")) if direction is Direction.UP else rng.choice(("decline", "drop"))
+        b.add(f"{_cap(rng.choice(_COMPANIES))} completed the year ")
+        b.add(f"without any {noun} in", evidence=True).add(" ").add(item.name, evidence=True)
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
-    return Statement(text, tone(item.polarity, direction, negated=True), "negation", item.name, spans)
+    return Statement(text, label, "negation", item.name, spans)
 
+
+def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
+    """"<company> expects a loss for the year": expecting bad news is bad news."""
+    phrase, label = _news_phrase(rng, direction)
+    b = _Builder()
+    b.add(f"{_cap(rng.choice(_COMPANIES))} ")
+    b.add(rng.choice(("expects", "forecasts", "now expects", "warned of", "sees", "anticipates")), evidence=True)
+    b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
+    b.add(" ." if fpb_style else ".")
+    text, spans = b.build()
+    return Statement(text, label, "expectation", item.name, spans)
 
 def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     move = rng.choice(_verbs(item.polarity, direction))
@@ -256,10 +331,12 @@ def _neutral(rng: random.Random, item: LineItem, direction: Direction, *, fpb_st
 
 
 _MAKERS: dict[str, Callable[..., Statement]] = {
-    "movement": _movement, "negation": _negation, "expectation": _expectation, "neutral": _neutral,
+    "movement": _movement, "evaluative": _evaluative, "negation": _negation,
+    "expectation": _expectation, "news": _news_expectation, "neutral": _neutral,
 }
-# Share of each kind of statement: most are plain movements, a fifth negations and expectations.
-_MIX = (("movement", 0.62), ("negation", 0.12), ("expectation", 0.14), ("neutral", 0.12))
+# Share of each kind of statement: most are plain movements, a third judged, negated or expected.
+_MIX = (("movement", 0.52), ("evaluative", 0.06), ("negation", 0.16), ("expectation", 0.10),
+        ("news", 0.05), ("neutral", 0.11))
 
 
 def generate(n: int, seed: int = 20261129) -> list[Statement]:

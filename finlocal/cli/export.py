@@ -20,9 +20,10 @@ from finlocal.errors import require
 @click.option("--cv", "cv_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="The 'finlocal train cv' run of the checkpoint's recipe: its cross-validated "
                    "figures and temperature go into the manifest.")
-@click.option("--direction", "direction_data", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A labelled JSONL with a category per row (the direction challenge set), scored "
-                   "with the int8 graph into the manifest.")
+@click.option("--direction", "direction_data", multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A labelled JSONL with a category per row (a direction set), scored with the int8 "
+                   "graph into the manifest (repeatable).")
 @click.option("--threads", type=click.IntRange(1), default=2, show_default=True,
               help="Threads for timing the int8 candidates.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
@@ -33,7 +34,7 @@ from finlocal.errors import require
               help="Also measure the schemes that cannot ship (onnxruntime dynamic int8, static "
                    "QDQ, 8-bit weight-only) for the report.")
 def command(checkpoint: Path, out: Path, parity_data: Path, cv_dir: Path | None,
-            direction_data: Path | None, threads: int, report: Path | None, max_size_mb: float,
+            direction_data: tuple[Path, ...], threads: int, report: Path | None, max_size_mb: float,
             every_scheme: bool) -> None:
     """Export a `finlocal train` checkpoint to an int8 ONNX model directory.
 

@@ -73,7 +73,7 @@ def exported(checkpoint: Path, cv_run: Path, parity_data: Path, tiny_setup: dict
         json.dumps({"text": "Net sales rose by 5 % .", "label": "positive", "category": "good_up"}) + "\n"
         + json.dumps({"text": "Costs rose by 5 % .", "label": "negative", "category": "bad_up"}) + "\n"
     )
-    export_checkpoint(checkpoint, out, parity_data=parity_data, cv_dir=cv_run, direction_data=direction,
+    export_checkpoint(checkpoint, out, parity_data=parity_data, cv_dir=cv_run, direction_data=(direction,),
                       threads=1, settings=PER_ROW, min_agreement=TINY_GATE,
                       report_file=tiny_setup["root"] / "quantization.json")
     return out
@@ -88,7 +88,7 @@ def test_model_directory_reports_cross_validated_figures_and_sha256s_match(expor
     cv = manifest.metrics["cross-validation"]
     assert cv["overall"]["f1_weighted"]["mean"] == report["overall"]["f1_weighted"]["mean"]
     assert manifest.temperature == pytest.approx(report["calibration"]["temperature"])
-    assert set(manifest.metrics["direction challenge"]["by_category"]) == {"good_up", "bad_up"}
+    assert set(manifest.metrics["direction"]["direction"]["by_category"]) == {"good_up", "bad_up"}
     assert manifest.metrics["parity"]["batch_dependence"] <= 1e-6
     assert manifest.quantization["scheme"] == "per-row"
     card = (exported / "README.md").read_text()
