@@ -11,6 +11,7 @@ break, so scoring a 200 MB file keeps memory bounded; offsets stay offsets into 
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import io
 import logging
@@ -54,6 +55,19 @@ class Document:
     source: str
     text: str
     warnings: tuple[str, ...] = ()
+    page_starts: tuple[int, ...] = ()
+    """PDF only: the offset in ``text`` where each page begins (page 1 first); empty otherwise."""
+
+
+def page_of(page_starts: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page that ``offset`` in a document's text falls on; None without pages.
+
+    A page without text begins where the next page's text does, so an offset there belongs
+    to the later page (the one that holds the text).
+    """
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -281,12 +295,17 @@ def _read_pdf_file(path: Path) -> Document:
         # pypdf raises all of these on malformed files (found by fuzzing corrupted PDFs)
         raise InputError(f"{path}: not a readable PDF ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
+    page_starts, offset = [], 0
+    for page in pages:
+        page_starts.append(offset)
+        if page.strip():
+            offset += len(page.strip()) + 2
     if not text.strip():
         raise InputError(
             f"{path}: the PDF has no text layer (a scanned document?); run OCR first "
             "(e.g. ocrmypdf in.pdf out.pdf) and score the result"
         )
-    return Document(str(path), text, ())
+    return Document(str(path), text, (), tuple(page_starts))
 
 
 _READERS: dict[str, Callable[[Path], Document]] = {
