@@ -45,7 +45,12 @@ class OpenFileScreen(ModalScreen[Path | None]):
     @on(Input.Submitted, "#open-path")
     def _typed(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss(Path(event.value.strip()).expanduser())
+            path = Path(event.value.strip()).expanduser()
+            if path.is_dir():  # a folder: show it in the tree instead of trying to read it
+                self.query_one(ReportTree).path = path
+                self.query_one(ReportTree).focus()
+                return
+            self.dismiss(path)
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
