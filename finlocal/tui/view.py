@@ -207,6 +207,8 @@ def status_line(
         return (f"Text changed — ctrl+r to rescore · the {done:,} rows below are of the text "
                 "as it was scored")
     if phase is Phase.SCORING:
+        if not total:  # the text is still being split
+            return "Scoring… (esc cancels)"
         return f"Scoring… {done:,}/{total:,} sentences (esc cancels)"
     if phase is Phase.CANCELLED:
         if not done:

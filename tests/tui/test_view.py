@@ -189,3 +189,19 @@ def test_lowering_priority_again_on_a_reused_thread_changes_nothing() -> None:
     thread.start()
     thread.join()
     assert seen == [min(19, process + BACKGROUND_NICENESS)] * 3
+
+
+def test_status_line_says_what_the_results_are_and_what_to_do() -> None:
+    from finlocal.tui.view import IDLE_HINT, Phase, status_line
+
+    assert status_line(Phase.EMPTY) == IDLE_HINT
+    assert status_line(Phase.SCORING) == "Scoring… (esc cancels)"  # not "0/0"
+    assert status_line(Phase.SCORING, done=64, total=5001) == (
+        "Scoring… 64/5,001 sentences (esc cancels)")
+    assert status_line(Phase.DONE, done=37, total=37, total_ms=812.4).startswith(
+        "37 sentences scored in 812 ms")
+    assert status_line(Phase.CANCELLED, done=2240, total=5001).startswith(
+        "Cancelled after 2,240 of 5,001 sentences · ctrl+s exports them (partial)")
+    stale = status_line(Phase.DONE, done=37, total=37, stale=True)
+    assert stale.startswith("Text changed — ctrl+r to rescore") and "37 sentences scored" not in stale
+    assert status_line(Phase.DONE, opening="q3.pdf").startswith("Opening q3.pdf…")

@@ -116,7 +116,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         notes = []
         if self.offer.partial_of is not None:
             notes.append(f"Partial: scoring was cancelled after {self.offer.scored:,} of "
-                         f"{self.offer.partial_of:,} sentences; the file says so.")
+                         f"{self.offer.partial_of:,} sentences (the suggested name and the "
+                         "Markdown report say so).")
         if self.offer.stale:
             notes.append("The text was edited after scoring: this exports the text as scored "
                          "(ctrl+r rescores the new text).")

@@ -185,7 +185,7 @@ class MainScreen(Screen[None]):
         initial, self._initial = self._initial, None
         if isinstance(initial, Path) and initial.is_dir():
             self.input_panel.text_area.focus()
-            self.action_open(initial)
+            self.action_open(initial.resolve())  # "." shows as the folder's name
         elif isinstance(initial, Path):
             self._start(path=initial, source=str(initial))
         elif isinstance(initial, Document):
@@ -370,6 +370,7 @@ class MainScreen(Screen[None]):
         rows, done, total = message.mailbox.take()
         self._take_rows(rows, total)
         self._refresh_status()
+        self.detail.set_document(self._document_line())
 
     def _take_rows(self, rows: list[SentenceResult], total: int) -> None:
         self._progress = (len(self.table.results) + len(rows), total)

@@ -150,6 +150,12 @@ class DetailPanel(VerticalScroll):
         self._page = page
         self._update_parts()
 
+    def set_document(self, document: str) -> None:
+        """A new line about the whole run (while scoring), without redrawing the rest."""
+        self._document = document
+        if self.result is not None:
+            self.query_one("#detail-timings", Static).update(timings(self.result, document))
+
     def set_search(self, search: str) -> None:
         self.search = search
         if self.result is not None:
