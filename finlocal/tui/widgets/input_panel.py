@@ -68,7 +68,3 @@ class InputPanel(Vertical):
 
     def set_hint(self, hint: str) -> None:
         self.query_one("#input-hint", Static).update(hint, layout=False)
-
-    @property
-    def hint(self) -> str:
-        return str(self.query_one("#input-hint", Static).content)
