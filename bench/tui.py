@@ -7,13 +7,14 @@ Runs the real app headless (Textual's Pilot, 100×30) on the real ONNX model and
 
 * submit → first rows, and submit → the full table (all 2,000 rows and the final report);
 * key latency while scoring: from a ``down`` key press (one every 0.25 s) to the table's cursor
-  having moved;
+  having moved, and to the detail panel showing the newly selected sentence (key → screen);
 * CPU time of the UI thread from submit to the full table (load-independent);
 * event-loop lateness while scoring: a 10 ms interval timer on the UI loop, and how late each
   tick fires (the UI thread's "frame latency"); also measured while idle, as the baseline.
 
-Writes ``bench/results/tui-<model name>.json`` (with the machine) and prints a table. A benchmark,
-not a test: nothing here asserts a speed.
+Writes ``bench/results/tui-<model name>.json`` (with the machine, the load average at the start
+and the end, and ``--note``) and prints a table. A benchmark, not a test: nothing here asserts a
+speed.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ async def one_run(model: Path, threads: int | None, text: str) -> dict[str, Any]
         await _submit(main, text + " ")
         ticker.reset()
         key_ms: list[float] = []
+        detail_ms: list[float] = []
         next_key = 0.0
         while main.report is None:
             if main.table.row_count > 1 and time.perf_counter() > next_key:
@@ -140,10 +142,18 @@ async def one_run(model: Path, threads: int | None, text: str) -> dict[str, Any]
                 app.post_message(events.Key("down" if before == 0 else "up", None))
                 while main.table.cursor_row == before and main.report is None:
                     await asyncio.sleep(0.001)
+                if main.report is not None:
+                    break
                 key_ms.append((time.perf_counter() - k0) * 1000)
+                wanted = main.table.selected.index if main.table.selected else None
+                while (main.detail.result is None or main.detail.result.index != wanted) and (
+                        main.report is None):
+                    await asyncio.sleep(0.001)
+                if main.report is None:
+                    detail_ms.append((time.perf_counter() - k0) * 1000)
             await asyncio.sleep(0.02)
         timer.stop()
-        result.update(key_ms=key_ms, scoring_late_ms=list(ticker.late_ms))
+        result.update(key_ms=key_ms, detail_ms=detail_ms, scoring_late_ms=list(ticker.late_ms))
     return result
 
 
@@ -152,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--note", default="",
+                        help="Recorded in the JSON, e.g. what else the machine was doing.")
     args = parser.parse_args(argv)
 
     runtime = _runtime_bench()
@@ -179,11 +191,14 @@ def main(argv: list[str] | None = None) -> None:
         "ui_thread_cpu_s": round(statistics.median(r["ui_cpu_s"] for r in runs), 3),
         "process_cpu_s": round(statistics.median(r["process_cpu_s"] for r in runs), 3),
         "key_latency_while_scoring_ms": _summary([k for r in runs for k in r["key_ms"]]),
+        "key_to_detail_while_scoring_ms": _summary([k for r in runs for k in r["detail_ms"]]),
         "ui_timer_lateness_ms": {
             "idle": _summary([x for r in runs for x in r["idle_late_ms"]]),
             "while_scoring": _summary([x for r in runs for x in r["scoring_late_ms"]]),
         },
         "machine": runtime.machine(args.threads or os.cpu_count() or 1, load_at_start),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "note": args.note,
         "textual": metadata.version("textual"),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
@@ -206,6 +221,10 @@ def main(argv: list[str] | None = None) -> None:
     if keys["n"]:
         table.add_row("key → cursor moved while scoring (p50 / p95 / max)",
                       f"{keys['p50']} / {keys['p95']} / {keys['max']} ms")
+    detail = result["key_to_detail_while_scoring_ms"]
+    if detail["n"]:
+        table.add_row("key → detail shows the sentence, while scoring (p50 / p95 / max)",
+                      f"{detail['p50']} / {detail['p95']} / {detail['max']} ms")
     for state, lateness in result["ui_timer_lateness_ms"].items():
         table.add_row(f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
                       f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms")

@@ -20,6 +20,7 @@ that end at a paragraph break (offsets stay offsets into the whole text), so mem
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import enum
@@ -88,6 +89,19 @@ class Document:
     text: str
     warnings: tuple[str, ...] = ()
     regions: tuple[Region, ...] = ()
+    page_starts: tuple[int, ...] = ()
+    """PDF only: the offset in ``text`` where each page begins (page 1 first); empty otherwise."""
+
+
+def page_of(page_starts: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page that ``offset`` in a document's text falls on; None without pages.
+
+    A page without text begins where the next page's text does, so an offset there belongs
+    to the later page (the one that holds the text).
+    """
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -446,12 +460,17 @@ def _read_pdf(data: bytes, source: str) -> Document:
         # pypdf raises all of these on malformed files (found by fuzzing corrupted PDFs)
         raise InputError(f"{source}: not a readable PDF ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
+    page_starts, offset = [], 0
+    for page in pages:
+        page_starts.append(offset)
+        if page.strip():
+            offset += len(page.strip()) + 2
     if not text.strip():
         raise InputError(
             f"{source}: the PDF has no text layer (a scanned document?); run OCR first "
             "(e.g. ocrmypdf in.pdf out.pdf) and score the result"
         )
-    return Document(source, text, ())
+    return Document(source, text, (), page_starts=tuple(page_starts))
 
 
 _READERS: dict[InputFormat, Callable[[bytes, str], Document]] = {

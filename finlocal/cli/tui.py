@@ -58,7 +58,8 @@ def command(
 ) -> None:
     """Open the terminal app: paste or open a report and see every sentence scored.
 
-    PATH (txt, md, html, pdf) is opened at start; '-' reads the text from stdin first.
+    PATH is a file to open at start (txt, md, html or pdf), or a folder to pick a file from
+    (e.g. '.'); '-' reads the text from stdin first.
     """
     from finlocal.model import limit_tokenizer_threads
     from finlocal.reading import Document, read_stdin

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from finlocal.reading import Document
@@ -27,6 +28,8 @@ class FinlocalApp(App[None]):
     CSS_PATH = "finlocal.tcss"
     TITLE = "finlocal"
     SUB_TITLE = "financial tone, offline"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True)]
+    """As Textual's, but shown in the footer, so how to quit is always on screen."""
 
     def __init__(
         self,

@@ -1,21 +1,30 @@
-"""Writing the scored document from the app: JSONL, CSV or a Markdown report.
+"""Writing scored sentences from the app: JSONL, CSV or a Markdown report.
 
-JSONL and CSV rows are exactly those of ``finlocal score --format jsonl|csv`` (same writers). The
-Markdown report adds a summary, the most negative and positive sentences and the sentences
-flagged for review above the sentence table.
+JSONL and CSV rows are those of ``finlocal score --format jsonl|csv`` (same writers), plus a
+``page`` field for a PDF. The Markdown report adds a summary, the most negative and positive
+sentences and the sentences flagged for review above the sentence table. Sentences are numbered
+from 1 everywhere a person reads a number (the app's ``#`` column, the Markdown report); the
+JSONL and CSV ``index`` field counts from 0, as in ``finlocal score``.
+
+The file name decides the format: a known suffix picks it, a name without a suffix gets the
+chosen format's, and any other suffix is refused with a message saying which ones work.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from finlocal.output import Format, Per, make_writer
+from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
-from finlocal.tui.view import label_tag, needs_review
+from finlocal.tui.view import label_tag, needs_review, page_label
 
 
 class ExportFormat(Enum):
@@ -29,70 +38,196 @@ class ExportFormat(Enum):
 
     @property
     def title(self) -> str:
-        return {"jsonl": "JSONL (one row per sentence)", "csv": "CSV (one row per sentence)",
-                "markdown": "Markdown report"}[self.value]
+        return {"jsonl": "JSONL", "csv": "CSV", "markdown": "Markdown report"}[self.value]
+
+    @staticmethod
+    def for_suffix(suffix: str) -> ExportFormat | None:
+        """The format a file suffix (``.csv``, any case) stands for, or None."""
+        return SUFFIX_FORMATS.get(suffix.lower())
 
     @staticmethod
     def strip_suffix(path: str) -> str:
         """``path`` without a trailing export suffix (so switching format swaps the suffix)."""
-        for fmt in ExportFormat:
-            if path.endswith(fmt.suffix):
-                return path[: -len(fmt.suffix)]
+        suffix = Path(path).suffix
+        if suffix and ExportFormat.for_suffix(suffix) is not None:
+            return path[: -len(suffix)]
         return path
 
 
-def _sentence_rows(report: DocumentReport, fmt: Format) -> str:
+SUFFIX_FORMATS = {
+    ".jsonl": ExportFormat.JSONL,
+    ".ndjson": ExportFormat.JSONL,
+    ".csv": ExportFormat.CSV,
+    ".md": ExportFormat.MARKDOWN,
+    ".markdown": ExportFormat.MARKDOWN,
+}
+
+
+class BadExportPath(ValueError):
+    """The typed file name cannot be exported to; the message says what to change."""
+
+
+def export_target(value: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:
+    """The file and the format a typed file name means.
+
+    A known suffix decides the format (``x.csv`` is CSV whatever was chosen); a name without a
+    suffix gets the chosen format's; any other suffix raises `BadExportPath`.
+    """
+    text = value.strip()
+    if not text:
+        raise BadExportPath("Type a file name to export to.")
+    path = Path(text).expanduser()
+    if text.endswith(("/", "\\")) or path.is_dir():
+        raise BadExportPath(f"{path} is a folder: add a file name, "
+                            f"e.g. {path / ('report' + chosen.suffix)}")
+    suffix = path.suffix
+    if not suffix:
+        return path.with_name(path.name + chosen.suffix), chosen
+    fmt = ExportFormat.for_suffix(suffix)
+    if fmt is None:
+        raise BadExportPath(f"Cannot write {suffix} files: end the name with .jsonl, .csv or .md "
+                            "(a spreadsheet opens the .csv).")
+    return path, fmt
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What an export writes: which rows of which report, and how to describe them."""
+
+    report: DocumentReport
+    """The scored document (only the sentences scored before a cancel, when it is partial)."""
+    rows: tuple[SentenceResult, ...]
+    """The sentences to write, in document order."""
+    selection: str | None = None
+    """Why only these rows, e.g. "NEG only" (None: every sentence of the report)."""
+    total_sentences: int | None = None
+    """The document's sentence count when scoring was cancelled (the report is partial)."""
+    page_starts: tuple[int, ...] = ()
+    """PDF page offsets of the scored text (`finlocal.reading.Document.page_starts`)."""
+
+    @property
+    def partial(self) -> bool:
+        return self.total_sentences is not None
+
+    def describe(self) -> str:
+        """For the notification after writing: "16 sentences", "5 of 16 sentences (NEG only)"."""
+        n = len(self.report.sentences)
+        text = (f"{len(self.rows):,} sentences" if self.selection is None
+                else f"{len(self.rows):,} of {n:,} sentences ({self.selection})")
+        if self.partial:
+            text += f", partial: {n:,} of {self.total_sentences:,} scored"
+        return text
+
+
+def _row(result: SentenceResult, page_starts: tuple[int, ...]) -> dict:
+    row = result.to_row()
+    if page_starts:
+        row["page"] = page_of(page_starts, result.start)
+    return row
+
+
+def _jsonl(spec: ExportSpec) -> str:
+    return "".join(json.dumps(_row(r, spec.page_starts), ensure_ascii=False) + "\n"
+                   for r in spec.rows)
+
+
+def _csv(spec: ExportSpec) -> str:
     buffer = io.StringIO()
-    writer = make_writer(fmt, Per.SENTENCE, buffer, report.labels)
-    writer.sentences(report.sentences)
-    writer.document(report)
-    return buffer.getvalue()
+    writer = make_writer(Format.CSV, Per.SENTENCE, buffer, spec.report.labels)
+    writer.sentences(spec.rows)
+    if not spec.page_starts:
+        return buffer.getvalue()
+    lines = list(csv.reader(io.StringIO(buffer.getvalue())))
+    out = io.StringIO()
+    paged = csv.writer(out, lineterminator="\n")
+    paged.writerow([*lines[0], "page"])
+    for cells, result in zip(lines[1:], spec.rows, strict=True):
+        paged.writerow([*cells, page_of(spec.page_starts, result.start)])
+    return out.getvalue()
 
 
-def _quote(result: SentenceResult) -> str:
-    text = " ".join(result.text.split()).replace("|", "\\|")
+def _cell(value: object) -> str:
+    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
+    page = page_label(page_starts, result.start, result.end)
+    return f"sentence {result.index + 1}" + (f", {page}" if page else "")
+
+
+def _quote(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
     return (f"- {label_tag(result.label)} {result.prediction.confidence:.2f} "
-            f"(sentence {result.index + 1}): {text}")
+            f"({_where(result, page_starts)}): {_cell(result.text)}")
 
 
-def _section(title: str, results: Iterable[SentenceResult]) -> list[str]:
-    lines = [_quote(r) for r in results]
+def _section(title: str, results: Iterable[SentenceResult], pages: tuple[int, ...]) -> list[str]:
+    lines = [_quote(r, pages) for r in results]
     return [f"## {title}", "", *(lines or ["(none)"]), ""]
 
 
+def _table(spec: ExportSpec) -> list[str]:
+    paged = bool(spec.page_starts)
+    header = ["#", *(["page"] if paged else []), "label", "confidence", "sentence", "evidence"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in spec.rows:
+        cells = [r.index + 1, *([page_of(spec.page_starts, r.start)] if paged else []), r.label,
+                 f"{r.prediction.confidence:.2f}", r.text, " | ".join(s.text for s in r.evidence)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines
+
+
 def markdown_report(
-    report: DocumentReport, model: ModelInfo | None = None, threshold: float = 0.6
+    spec: ExportSpec, model: ModelInfo | None = None, threshold: float = 0.6
 ) -> str:
+    report, pages = spec.report, spec.page_starts
     counts = " · ".join(f"{label_tag(name)} {report.counts.get(name, 0)}" for name in report.labels)
     review = [r for r in report.sentences if needs_review(r, threshold)]
-    lines = [
-        f"# Tone report: {report.source}",
-        "",
+    lines = [f"# Tone report: {report.source}", ""]
+    if spec.partial:
+        lines.append(f"- **Partial**: scoring was cancelled after {report.n_sentences:,} of "
+                     f"{spec.total_sentences:,} sentences; everything below is about those.")
+    lines += [
         f"- Sentences: {report.n_sentences} ({counts})",
         f"- Net tone index: {report.tone:+.3f} (mean of P(positive) − P(negative), −1 … +1)",
         f"- Scored in {report.total_ms:.0f} ms ({report.sentences_per_s:.0f} sentences/s)",
     ]
     if model is not None:
         lines.append(f"- Model: {model.describe()}")
+    if spec.selection is not None:
+        lines.append(f"- Table: {len(spec.rows)} of {report.n_sentences} sentences "
+                     f"({spec.selection}), in document order")
     lines.append("")
-    lines += _section("Most negative", report.top_negative)
-    lines += _section("Most positive", report.top_positive)
-    lines += _section(f"For review (confidence below {threshold:.2f})", review)
-    lines += ["## All sentences", "", _sentence_rows(report, Format.MARKDOWN)]
+    lines += _section("Most negative", report.top_negative, pages)
+    lines += _section("Most positive", report.top_positive, pages)
+    lines += _section(f"For review (confidence below {threshold:.2f})", review, pages)
+    title = "All sentences" if spec.selection is None else f"Sentences: {spec.selection}"
+    lines += [f"## {title}", "",
+              "`#` is the sentence number, as in the app and the lists above (the JSONL and CSV "
+              "`index` is # − 1)." + (" `page` is the PDF page." if pages else ""), "",
+              *_table(spec), ""]
     return "\n".join(lines)
 
 
-def write_report(
-    report: DocumentReport,
+def export_text(
+    spec: ExportSpec, fmt: ExportFormat, *, model: ModelInfo | None = None,
+    threshold: float = 0.6,
+) -> str:
+    """The file's content for ``fmt``."""
+    if fmt is ExportFormat.MARKDOWN:
+        return markdown_report(spec, model, threshold)
+    if fmt is ExportFormat.CSV:
+        return _csv(spec)
+    return _jsonl(spec)
+
+
+def write_export(
+    spec: ExportSpec,
     fmt: ExportFormat,
     path: Path,
     *,
     model: ModelInfo | None = None,
     threshold: float = 0.6,
 ) -> None:
-    """Write ``report`` to ``path``; OSError propagates (the app shows it)."""
-    if fmt is ExportFormat.MARKDOWN:
-        content = markdown_report(report, model, threshold)
-    else:
-        content = _sentence_rows(report, Format(fmt.value))
-    path.write_text(content, encoding="utf-8", newline="")
+    """Write ``spec`` to ``path`` as ``fmt``; OSError propagates (the app shows it)."""
+    path.write_text(export_text(spec, fmt, model=model, threshold=threshold), encoding="utf-8",
+                    newline="")

@@ -1,15 +1,18 @@
 """Handing scored rows from the scoring worker to the UI without flooding it.
 
 The worker scores with `finlocal.scoring.score_text`, whose ``on_chunk`` callback receives each
-chunk's `SentenceResult`s as soon as they exist; they wait here until the UI takes them.
+chunk's `SentenceResult`s as soon as they exist; they wait here until the UI takes them. When a
+run is cancelled, the rows it had scored become a partial report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections.abc import Sequence
 
-from finlocal.scoring import SentenceResult
+from finlocal.scoring import DocumentReport, ReportBuilder, SentenceResult
 
 
 class RowMailbox:
@@ -46,3 +49,12 @@ class RowMailbox:
             rows, self._rows = self._rows, []
             self._in_flight = False
             return rows, self._done, self._total
+
+
+def partial_report(
+    source: str, labels: Sequence[str], rows: Sequence[SentenceResult], elapsed_ms: float
+) -> DocumentReport:
+    """A report of the rows a cancelled run had scored (counts, tone and extremes of those)."""
+    builder = ReportBuilder(source, tuple(labels))
+    builder.add(sorted(rows, key=lambda r: r.index))
+    return dataclasses.replace(builder.finish(), total_ms=elapsed_ms)

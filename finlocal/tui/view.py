@@ -133,3 +133,87 @@ def one_line(text: str, limit: int = 240) -> str:
     """A sentence squeezed onto one table line (newlines and runs of spaces collapsed)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def page_label(page_starts: tuple[int, ...], start: int, end: int) -> str:
+    """"p. 3" or "pp. 3–4" for a sentence of a PDF (offsets into its text); "" otherwise."""
+    from finlocal.reading import page_of
+
+    first = page_of(page_starts, start)
+    if first is None:
+        return ""
+    last = page_of(page_starts, max(start, end - 1)) or first
+    return f"p. {first}" if last == first else f"pp. {first}–{last}"
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def match_positions(texts: Sequence[str], query: str) -> list[int]:
+    """Positions in ``texts`` that contain ``query`` (case and runs of spaces ignored)."""
+    needle = _folded(query)
+    if not needle:
+        return []
+    return [i for i, text in enumerate(texts) if needle in _folded(text)]
+
+
+def next_position(positions: Sequence[int], current: int, step: int, inclusive: bool) -> int | None:
+    """The match to go to from row ``current``: the first at or after it (``inclusive``), else
+    the next one in direction ``step`` (+1 / -1), wrapping around; None without matches."""
+    if not positions:
+        return None
+    if step > 0:
+        after = [p for p in positions if p > current or (inclusive and p == current)]
+        return after[0] if after else positions[0]
+    before = [p for p in positions if p < current or (inclusive and p == current)]
+    return before[-1] if before else positions[-1]
+
+
+class Phase(Enum):
+    """Where the current results stand (what the status line says)."""
+
+    EMPTY = "empty"
+    SCORING = "scoring"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+IDLE_HINT = "Paste or type a report · ctrl+r score · ctrl+o open a file · F1 help"
+
+
+def status_line(
+    phase: Phase,
+    *,
+    done: int = 0,
+    total: int = 0,
+    total_ms: float = 0.0,
+    stale: bool = False,
+    opening: str | None = None,
+) -> str:
+    """The one-line status under the input: what the results are and what to do next.
+
+    ``done`` is the number of sentences on screen, ``total`` the number in the document;
+    ``stale`` says the input text was edited after it was scored.
+    """
+    if opening is not None:
+        return f"Opening {opening}… (esc cancels; the results below stay until it is read)"
+    if phase is Phase.EMPTY:
+        return IDLE_HINT
+    if phase is Phase.FAILED:
+        return "Nothing scored. ctrl+r score · ctrl+o open a file · F1 help"
+    if stale:
+        return (f"Text changed — ctrl+r to rescore · the {done:,} rows below are of the text "
+                "as it was scored")
+    if phase is Phase.SCORING:
+        if not total:  # the text is still being split
+            return "Scoring… (esc cancels)"
+        return f"Scoring… {done:,}/{total:,} sentences (esc cancels)"
+    if phase is Phase.CANCELLED:
+        if not done:
+            return "Cancelled before any sentence was scored · ctrl+r score · ctrl+o open"
+        return (f"Cancelled after {done:,} of {total:,} sentences · ctrl+s exports them "
+                "(partial) · ctrl+r rescore")
+    return (f"{done:,} sentences scored in {total_ms:.0f} ms · ctrl+s export · ctrl+n new · "
+            "F1 help")

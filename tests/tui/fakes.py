@@ -68,6 +68,26 @@ class GatedClassifier(KeywordClassifier):
         return super().predict(texts, batch_size=batch_size)
 
 
+class StepClassifier(KeywordClassifier):
+    """Scores its first ``free`` predict calls at once, then waits for `gate` before each one.
+
+    `blocked` is set when a call starts waiting, so a test knows exactly how many chunks were
+    scored before it presses a key.
+    """
+
+    def __init__(self, free: int) -> None:
+        super().__init__()
+        self.free = free
+        self.gate = threading.Event()
+        self.blocked = threading.Event()
+
+    def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Prediction]:
+        if self.calls >= self.free:
+            self.blocked.set()
+            self.gate.wait(10)
+        return super().predict(texts, batch_size=batch_size)
+
+
 INFO = ModelInfo(name="keyword-fake", size_bytes=1_234_567, quantization="int8")
 
 
@@ -89,6 +109,11 @@ class FakeExplainer:
         yield from self.pieces
 
 
+def status(app) -> str:  # noqa: ANN001 - a running textual App
+    """The status line under the input, as shown."""
+    return str(app.main.query_one("#input-hint").content)
+
+
 def screen_text(app) -> str:  # noqa: ANN001 - a running textual App
     """The screen as plain text, as a terminal would show it (for asserting what the user sees)."""
     import io
@@ -100,3 +125,27 @@ def screen_text(app) -> str:  # noqa: ANN001 - a running textual App
                       color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+def write_pdf(path, pages: Sequence[str | None]) -> None:  # noqa: ANN001 - a Path
+    """A PDF with one page per item: its text on one line, or a blank page for None."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+    }))
+    for text in pages:
+        page = writer.add_blank_page(width=600, height=200)
+        if text is None:
+            continue
+        page[NameObject("/Resources")] = DictionaryObject({
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})
+        })
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 10 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    with open(path, "wb") as fh:
+        writer.write(fh)

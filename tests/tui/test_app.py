@@ -214,7 +214,7 @@ def test_escape_cancels_a_run() -> None:
         classifier.gate.set()
         await pilot.pause(0.3)
         assert app.main.report is None
-        assert ("information", "Cancelled.") in notifications(app)
+        assert ("information", "Cancelled before any sentence was scored.") in notifications(app)
 
     run(app, scenario)
 

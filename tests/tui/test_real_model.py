@@ -24,7 +24,7 @@ def _score_report(app: FinlocalApp) -> dict:
         await pilot.press("down")
         await wait_for(pilot, lambda: app.main.detail._effects is not None, "occlusion")
         text = screen_text(app)
-        assert "Rationale" in text and "sentences/s" in text
+        assert "Evidence:" in text and "sentences/s" in text
         seen["model"] = app.main._model.info
         seen["report"] = report
 

@@ -1,4 +1,4 @@
-"""Snapshots of the main screens at 100×30 (and 80×24 monochrome) on the deterministic fake model.
+"""Snapshots of the main screens at 100×30 (and 80×24 with NO_COLOR) on the deterministic fake model.
 
 Update after an intended change with ``pytest tests/tui --snapshot-update`` and review the SVGs.
 """
@@ -70,7 +70,7 @@ def test_export_dialog(snap_compare, fixed_clock) -> None:
         await pilot.pause()
         field = pilot.app.screen.query_one("#export-path")
         field.value = "q3-release.finlocal.jsonl"
-        field.cursor_blink = False
+        field.cursor_blink = False  # the focus is on the format buttons
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -80,5 +80,41 @@ def test_explanation_streamed(snap_compare, fixed_clock) -> None:
         await _scored(pilot)
         await pilot.press("x")
         await wait_for(pilot, lambda: "positive." in pilot.app.main.detail.explanation, "answer")
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_detail_maximized_80x24_no_color(snap_compare, fixed_clock, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        await _scored(pilot, moves=4)
+        await pilot.press("m")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_export_dialog_filtered_80x24_no_color(snap_compare, fixed_clock, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        await _scored(pilot)
+        await pilot.press("f", "ctrl+s", "down", "enter")
+        await pilot.pause()
+        field = pilot.app.screen.query_one("#export-path")
+        field.value = "q3-release.finlocal.csv"
+        field.cursor_blink = False
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_find_bar(snap_compare, fixed_clock) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _scored(pilot, moves=0)
+        await pilot.press("slash", *"eur", "enter")
+        await wait_for(pilot, lambda: pilot.app.main.detail._effects is not None, "occlusion")
+        pilot.app.main.search_bar.input.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from finlocal.predictions import Prediction
 from finlocal.scoring import SentenceResult, score_text
 from finlocal.tui.config import ModelInfo, describe_quantization
-from finlocal.tui.report_files import ExportFormat, markdown_report
+from finlocal.tui.report_files import ExportFormat, ExportSpec, markdown_report
 from finlocal.tui.view import (
     LabelFilter,
     SortOrder,
@@ -101,6 +101,7 @@ def test_score_text_reports_every_chunk_and_cancels() -> None:
 def test_export_suffixes_swap() -> None:
     assert ExportFormat.strip_suffix("a/report.finlocal.jsonl") == "a/report.finlocal"
     assert ExportFormat.strip_suffix("notes.txt") == "notes.txt"
+    assert ExportFormat.strip_suffix("report.MD") == "report"
     assert [f.suffix for f in ExportFormat] == [".jsonl", ".csv", ".md"]
 
 
@@ -108,7 +109,8 @@ def test_markdown_report_sections() -> None:
     text = "Sales rose. Costs fell. Costs fell but demand was strong. Nothing | here."
     report = score_text(text, KeywordClassifier(), source="q3.txt",
                         on_chunk=lambda *a: None, cancelled=lambda: False)
-    md = markdown_report(report, ModelInfo("m", 2048, "int8"), threshold=0.6)
+    md = markdown_report(ExportSpec(report, report.sentences), ModelInfo("m", 2048, "int8"),
+                         threshold=0.6)
     assert md.startswith("# Tone report: q3.txt\n")
     assert "- Sentences: 4 (NEG 2 · NEU 1 · POS 1)" in md
     assert "- Model: m · 2.0 KB · int8" in md
@@ -122,19 +124,6 @@ def test_quantization_is_described_briefly() -> None:
     assert describe_quantization({"method": "onnxruntime.quantize_dynamic",
                                   "weight_type": "QInt8"}) == "int8 (dynamic)"
     assert describe_quantization({"weight_type": "QUInt8"}) == "uint8"
-
-
-def test_docs_list_every_action() -> None:
-    from pathlib import Path
-
-    from finlocal.tui.actions import ACTIONS
-    from finlocal.tui.screens.help import _key_names
-
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "tui.md").read_text(encoding="utf-8")
-    for action in ACTIONS:
-        assert f"| `{_key_names(action.keys)}` | {action.title} | {action.help} |" in doc, (
-            f"docs/tui.md is missing the row for {action.action!r}"
-        )
 
 
 def test_row_mailbox_coalesces_and_always_delivers_the_last_chunk() -> None:
@@ -200,3 +189,19 @@ def test_lowering_priority_again_on_a_reused_thread_changes_nothing() -> None:
     thread.start()
     thread.join()
     assert seen == [min(19, process + BACKGROUND_NICENESS)] * 3
+
+
+def test_status_line_says_what_the_results_are_and_what_to_do() -> None:
+    from finlocal.tui.view import IDLE_HINT, Phase, status_line
+
+    assert status_line(Phase.EMPTY) == IDLE_HINT
+    assert status_line(Phase.SCORING) == "Scoring… (esc cancels)"  # not "0/0"
+    assert status_line(Phase.SCORING, done=64, total=5001) == (
+        "Scoring… 64/5,001 sentences (esc cancels)")
+    assert status_line(Phase.DONE, done=37, total=37, total_ms=812.4).startswith(
+        "37 sentences scored in 812 ms")
+    assert status_line(Phase.CANCELLED, done=2240, total=5001).startswith(
+        "Cancelled after 2,240 of 5,001 sentences · ctrl+s exports them (partial)")
+    stale = status_line(Phase.DONE, done=37, total=37, stale=True)
+    assert stale.startswith("Text changed — ctrl+r to rescore") and "37 sentences scored" not in stale
+    assert status_line(Phase.DONE, opening="q3.pdf").startswith("Opening q3.pdf…")

@@ -1,57 +1,191 @@
-"""ctrl+s: choose a format and a file name for the scored document."""
+"""ctrl+s: choose a format, a file name and which rows to export.
+
+The focus starts on the format: ↑/↓ pick one, enter takes it and moves to the file name, whose
+suffix follows the format; enter there (or ctrl+s anywhere) exports. A known suffix typed into
+the name sets the format instead, an unknown one is refused, and an existing file is replaced
+only after a yes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
-from finlocal.tui.report_files import ExportFormat
+from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+from finlocal.tui.screens.confirm import ConfirmScreen
 
 
-class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
-    """Dismisses with (format, path), or None when cancelled. The suffix follows the format."""
+@dataclass(frozen=True)
+class ExportOffer:
+    """What there is to export, so the dialog can say it plainly."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    stem: str
+    directory: Path
+    scored: int
+    """Sentences scored (the rows on hand)."""
+    shown: int
+    """Rows the table shows under its filter."""
+    filter_title: str | None = None
+    """The table's filter when it hides rows (None: every row is shown)."""
+    partial_of: int | None = None
+    """The document's sentence count when scoring was cancelled."""
+    stale: bool = False
+    """The input text was edited after it was scored."""
 
-    def __init__(self, stem: str, directory: Path) -> None:
+
+@dataclass(frozen=True)
+class ExportChoice:
+    format: ExportFormat
+    path: Path
+    only_shown: bool
+
+
+class FormatButton(RadioButton):
+    """A format button marked only when chosen, so the choice reads without colour."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the mark
+        return "●" if self.value else " "
+
+
+class RowsBox(Checkbox):
+    """The "only the rows shown" box, ticked only when on (readable without colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the mark
+        return "X" if self.value else " "
+
+
+class FormatChoice(RadioSet):
+    """The format buttons; enter takes the highlighted one and says so (`Taken`)."""
+
+    class Taken(Message):
+        pass
+
+    def action_toggle_button(self) -> None:
+        super().action_toggle_button()
+        self.post_message(self.Taken())
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Dismisses with an `ExportChoice`, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "export", "Export"),
+    ]
+
+    def __init__(self, offer: ExportOffer) -> None:
         super().__init__()
-        self.stem = stem
-        self.directory = directory
+        self.offer = offer
         self.format = ExportFormat.JSONL
 
     def compose(self) -> ComposeResult:
+        offer = self.offer
         with Vertical(id="export-dialog"):
-            yield Static("Export the scored document", id="export-title", markup=False)
-            with RadioSet(id="export-format"):
+            yield Static("Export the scored sentences", id="export-title", markup=False)
+            with FormatChoice(id="export-format"):
                 for fmt in ExportFormat:
-                    yield RadioButton(fmt.title, value=fmt is self.format, name=fmt.value)
-            yield Input(str(self.directory / f"{self.stem}{self.format.suffix}"), id="export-path")
+                    yield FormatButton(fmt.title, value=fmt is self.format, name=fmt.value)
+            yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"),
+                        id="export-path")
+            yield Static("", id="export-error", markup=False)
+            if offer.filter_title is not None:
+                yield RowsBox(f"Only the {offer.shown:,} rows shown ({offer.filter_title}); "
+                               f"unticked: all {offer.scored:,}", value=True, id="export-shown")
+            else:
+                yield Static(f"All {offer.scored:,} sentences, in document order.",
+                             id="export-rows", markup=False)
+            for note in self._notes():
+                yield Static(note, classes="export-note", markup=False)
+            yield Static("↑↓ format · enter take it · tab next · ctrl+s export · esc cancel",
+                         id="export-keys", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
 
+    def _notes(self) -> list[str]:
+        notes = []
+        if self.offer.partial_of is not None:
+            notes.append(f"Partial: scoring was cancelled after {self.offer.scored:,} of "
+                         f"{self.offer.partial_of:,} sentences (the suggested name and the "
+                         "Markdown report say so).")
+        if self.offer.stale:
+            notes.append("The text was edited after scoring: this exports the text as scored "
+                         "(ctrl+r rescores the new text).")
+        return notes
+
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        self.query_one(FormatChoice).focus()
+
+    @property
+    def path_input(self) -> Input:
+        return self.query_one("#export-path", Input)
+
+    def _set_error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(message)
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
         self.format = ExportFormat(event.pressed.name)
-        path_input = self.query_one("#export-path", Input)
-        stem = ExportFormat.strip_suffix(path_input.value or self.stem)
-        path_input.value = stem + self.format.suffix
+        value = self.path_input.value or str(self.offer.directory / self.offer.stem)
+        if ExportFormat.for_suffix(Path(value).suffix) is self.format:
+            return  # the name already says this format (x.markdown stays x.markdown)
+        wanted = ExportFormat.strip_suffix(value) + self.format.suffix
+        if value != wanted:
+            self.path_input.value = wanted
+
+    @on(FormatChoice.Taken)
+    def _format_taken(self) -> None:
+        self.path_input.focus()
+        self.path_input.cursor_position = len(self.path_input.value)
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        try:
+            _, fmt = export_target(event.value, self.format)
+        except BadExportPath as exc:
+            self._set_error(str(exc))
+            return
+        self._set_error("")
+        if fmt is not self.format:  # a known suffix decides; the buttons follow
+            for button in self.query(RadioButton):
+                if button.name == fmt.value:
+                    button.value = True
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
-    def _confirm(self) -> None:
-        value = self.query_one("#export-path", Input).value.strip()
-        if value:
-            self.dismiss((self.format, Path(value).expanduser()))
+    def action_export(self) -> None:
+        try:
+            path, fmt = export_target(self.path_input.value, self.format)
+        except BadExportPath as exc:
+            self._set_error(str(exc))
+            self.path_input.focus()
+            return
+        only_shown = bool(self.query("#export-shown")) and self.query_one(
+            "#export-shown", Checkbox).value
+        choice = ExportChoice(fmt, path, only_shown)
+        if not path.exists():
+            self.dismiss(choice)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(choice)
+            else:
+                self.path_input.focus()
+
+        self.app.push_screen(
+            ConfirmScreen(f"{path} already exists. Replace it?", "Replace", "Keep it"), answered
+        )
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

@@ -1,44 +1,61 @@
-"""F1 / ?: the keys, the columns and the tone index, generated from the action registry."""
+"""F1 / ?: every key, the columns and the tone index, generated from the key registry.
+
+The text scrolls from the keyboard (↑ ↓, pgup pgdn, home end, space); esc, F1, ? or q close it.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from finlocal.tui.actions import ACTIONS
+from finlocal.tui.actions import ACTIONS, AREA_KEYS, key_names
 
 
-def _key_names(keys: str) -> str:
-    names = {"question_mark": "?", "escape": "esc"}
-    return " / ".join(names.get(k, k) for k in keys.split(","))
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    return "\n".join(f"| `{key_names(keys)}` | {text} |" for keys, text in pairs)
 
 
 def help_markdown() -> str:
-    rows = "\n".join(f"| `{_key_names(a.keys)}` | {a.help} |" for a in ACTIONS)
+    sections = "\n\n".join(
+        f"## {title}\n\n| Key | Action |\n|---|---|\n"
+        + _rows([(k.keys, k.help) for k in keys])
+        for title, keys in AREA_KEYS
+    )
     return f"""\
 # finlocal
 
-Paste or open a financial report; every sentence is scored by the local model.
+Paste or open a financial report; every sentence is scored by the local model. The one-letter
+keys act when no text field has the focus; in the input area and the find bar letters are text.
+
+## Main screen
 
 | Key | Action |
 |---|---|
-{rows}
-| `ctrl+p` | Command palette: every action above, searchable. |
-| `ctrl+q` | Quit. |
+{_rows([(a.keys, a.help) for a in ACTIONS])}
+
+{sections}
 
 ## Columns
 
+- **#**: the sentence number, counted from 1 (exports use the same number).
 - **Tag**: NEG, NEU or POS (also in colour).
 - **Conf**: the probability of that label.
 - **Tone**: P(positive) − P(negative), from −1 to +1, with ▲ / ▼ / · .
 - **⚑**: confidence below the review threshold: check this one yourself.
 
 The **tone index** of the document is the mean sentence tone. The line of bars under the
-counts is the tone along the document, on a fixed −1 … +1 scale.
+counts is the tone along the document, on a fixed −1 … +1 scale (▁ all negative, █ all
+positive); the selected sentence's bar is inverted.
 """
+
+
+class HelpText(VerticalScroll):
+    """The scrolling help text; it takes the focus so the keys scroll it."""
+
+    BINDINGS = [Binding("space", "page_down", "Page down", show=False)]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -46,5 +63,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
-            yield Markdown(help_markdown(), id="help-text")
-            yield Static("esc: close", id="help-footer", markup=False)
+            with HelpText(id="help-text"):
+                yield Markdown(help_markdown(), id="help-markdown")
+            yield Static("↑ ↓ pgup pgdn home end: scroll · esc: close", id="help-footer",
+                         markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(HelpText).focus()

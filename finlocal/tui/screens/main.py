@@ -3,6 +3,11 @@
 It owns one document session: it starts the scoring, occlusion and explanation workers (thread
 workers, each group exclusive so a new request cancels the old one), and routes what they post
 to the widgets. Widgets never talk to each other directly.
+
+The results on screen always belong to one text, the one that was scored: a submit or an open
+moves the focus to the results (keys typed during a run never edit the report), editing the
+input afterwards marks the results stale instead of mixing the two, a cancelled run keeps its
+rows as a partial report, and a file that cannot be read leaves the results as they were.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
@@ -43,23 +48,31 @@ from finlocal.tui.messages import (
     ScoringFinished,
     ScoringProgress,
 )
-from finlocal.tui.report_files import ExportFormat, write_report
-from finlocal.tui.screens.export import ExportScreen
+from finlocal.tui.report_files import ExportSpec, write_export
+from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen, OpenRequest
-from finlocal.tui.session import RowMailbox
+from finlocal.tui.session import RowMailbox, partial_report
 from finlocal.tui.view import (
     LabelFilter,
+    Phase,
+    SortOrder,
     label_tag,
+    match_positions,
     most_negative,
     most_positive,
     needs_review,
     next_member,
+    next_position,
+    page_label,
+    status_line,
+    visible,
 )
 from finlocal.tui.widgets.detail_panel import DetailPanel
-from finlocal.tui.widgets.input_panel import InputPanel
+from finlocal.tui.widgets.input_panel import PASTED, InputPanel
 from finlocal.tui.widgets.results_table import ResultsTable
-from finlocal.tui.widgets.summary_panel import SummaryPanel
+from finlocal.tui.widgets.search_bar import SearchBar
+from finlocal.tui.widgets.summary_panel import SummaryPanel, ToneSparkline
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +132,21 @@ class MainScreen(Screen[None]):
         self._model_lock = threading.Lock()
         self._explainer: Explainer | None = None
         self._run = 0
+        self.phase = Phase.EMPTY
         self.report: DocumentReport | None = None
-        self._progress: tuple[int, int] | None = None
+        """The finished report of the results on screen."""
+        self.partial: DocumentReport | None = None
+        """The rows a cancelled run had scored, as a report (``report`` is None then)."""
+        self._source = ""
+        self._scored_text: str | None = None
+        self._page_starts: tuple[int, ...] = ()
+        self._document: Document | None = None
+        """The last document read (its regions and PDF pages apply while its text is unedited)."""
         self._split = config.split
-        self._document: Document | None = None  # the last document read (its regions)
+        self._opening: Path | None = None
+        self._progress: tuple[int, int] = (0, 0)
+        self._mailbox: RowMailbox | None = None
+        self._run_t0 = 0.0
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -132,8 +156,9 @@ class MainScreen(Screen[None]):
         with Container(id="body"):
             yield ResultsTable(id="results")
             yield DetailPanel(id="detail")
+        yield SearchBar(id="search")
         yield SummaryPanel(id="summary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @property
     def input_panel(self) -> InputPanel:
@@ -151,16 +176,26 @@ class MainScreen(Screen[None]):
     def summary(self) -> SummaryPanel:
         return self.query_one(SummaryPanel)
 
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
     def on_mount(self) -> None:
         self.table.threshold = self.detail.threshold = self.config.review_threshold
+        self.search_bar.display = False
         self._update_table_title()
         self._load_model_in_background()
         initial, self._initial = self._initial, None
-        if isinstance(initial, Path):
+        if isinstance(initial, Path) and initial.is_dir():
+            self.input_panel.text_area.focus()
+            self.action_open(initial.resolve())  # "." shows as the folder's name
+        elif isinstance(initial, Path):
             self._start(path=initial, source=str(initial), input_format=self.config.input_format)
         elif isinstance(initial, Document):
-            self._show_document(initial)
-            self._start(text=initial.text, source=initial.source, regions=initial.regions)
+            self._document = initial
+            self.input_panel.load(initial.text, initial.source)
+            self._warn(initial)
+            self._start(text=initial.text, source=initial.source)
         else:
             self.input_panel.text_area.focus()
 
@@ -168,10 +203,48 @@ class MainScreen(Screen[None]):
         self.set_class(self.size.width >= WIDE_LAYOUT_COLUMNS, "-wide")
         self.set_class(self.size.height < SHORT_LAYOUT_LINES, "-short")
 
+    @property
+    def stale(self) -> bool:
+        """The input text was edited after the results on screen were scored."""
+        return (self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
+                and self._scored_text is not None and self.input_panel.text != self._scored_text)
+
     def _update_table_title(self) -> None:
-        self.table.border_title = (
-            f"{self.table.label_filter.title} · {self.table.sort_order.title}"
-        )
+        title = f"{self.table.label_filter.title} · {self.table.sort_order.title}"
+        if self.phase is Phase.CANCELLED:
+            title = "partial · " + title
+        if self.stale:
+            title = "text changed · " + title
+        self.table.border_title = title
+
+    def _refresh_status(self) -> None:
+        """The status line and the table title, from the state (one place decides them)."""
+        stale = self.stale
+        self.set_class(stale, "-stale")
+        done, total = len(self.table.results), self._progress[1]
+        total_ms = self.report.total_ms if self.report is not None else 0.0
+        self.input_panel.set_hint(status_line(
+            self.phase, done=done, total=total, total_ms=total_ms, stale=stale,
+            opening=str(self._opening) if self._opening is not None else None,
+        ))
+        self._update_table_title()
+
+    def _document_line(self) -> str:
+        """What the detail panel says about the whole run."""
+        done, total = len(self.table.results), self._progress[1]
+        if self.report is not None:
+            report = self.report
+            return (f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
+                    f" · {report.sentences_per_s:.0f} sentences/s")
+        if self.phase is Phase.CANCELLED:
+            return f"Document: cancelled after {done} of {total} sentences (partial)"
+        if self.phase is Phase.SCORING:
+            return f"Document: scoring… {done}/{total} sentences"
+        return ""
+
+    def _show_detail(self, result: SentenceResult | None) -> None:
+        page = page_label(self._page_starts, result.start, result.end) if result else ""
+        self.detail.show(result, self._document_line(), page)
 
     # -- the model ------------------------------------------------------------------------
 
@@ -201,32 +274,60 @@ class MainScreen(Screen[None]):
     # -- scoring --------------------------------------------------------------------------
 
     def _start(self, *, text: str | None = None, path: Path | None = None, source: str,
-               regions: tuple[Region, ...] = (), input_format: InputFormat | None = None) -> None:
-        """Start a run; the previous one (if any) is cancelled and its late messages ignored.
+               input_format: InputFormat | None = None) -> None:
+        """Start a run and move the focus to the results.
 
-        ``regions`` are those of the document ``text`` was read from (Markdown); a ``path`` is
-        read in the worker, in ``input_format`` or as its suffix says.
+        A text run replaces the results at once; the regions (Markdown) and PDF pages of the
+        document it was read from apply while the text is unedited. A file run (``path``, read
+        in the worker in ``input_format`` or as its suffix says) keeps the results on screen
+        until the file is read, so a file that cannot be read leaves them as they were. A run
+        in progress is stopped first (its rows stay, as a partial report, until replaced).
         """
+        self._stop_scoring()
         self._run += 1
-        self.report = None
-        self._progress = (0, 0)
+        self._mailbox = RowMailbox(PROGRESS_INTERVAL_S)
         self.workers.cancel_group(self, "occlusion")
         self.workers.cancel_group(self, "explain")
+        regions: tuple[Region, ...] = ()
+        if path is None:
+            assert text is not None
+            document = self._document
+            same = document is not None and document.text == text
+            regions = document.regions if same else ()
+            self._begin_results(source, text, document.page_starts if same else ())
+        else:
+            self._opening = path
+        self._refresh_status()
+        self.table.focus()
+        self._score(self._run, text, path, source, self._mailbox, self._split, regions,
+                    input_format)
+
+    def _begin_results(self, source: str, text: str, page_starts: tuple[int, ...]) -> None:
+        """Clear the results for a run of ``text`` that is starting now."""
+        self.phase = Phase.SCORING
+        self.report = self.partial = None
+        self._source = source
+        self._scored_text = text
+        self._page_starts = page_starts
+        self._progress = (0, 0)
+        self._run_t0 = time.perf_counter()
         self.table.reset()
         self.summary.clear()
-        self.detail.show(None)
+        self._show_detail(None)
         self.sub_title = source
-        self.input_panel.set_hint(f"Scoring {source}… (esc cancels)")
-        self._score(self._run, text, path, source, self._split, regions, input_format)
+        self.add_class("-has-results")
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _score(self, run: int, text: str | None, path: Path | None, source: str, split: SplitMode,
-               regions: tuple[Region, ...], input_format: InputFormat | None) -> None:
+    def _score(self, run: int, text: str | None, path: Path | None, source: str,
+               mailbox: RowMailbox, split: SplitMode, regions: tuple[Region, ...],
+               input_format: InputFormat | None) -> None:
         worker = get_current_worker()
         lower_thread_priority()
         try:
             if path is not None:
                 document = read_path(path, input_format)
+                if worker.is_cancelled:
+                    return
                 self.post_message(DocumentRead(run, document))
                 text, source, regions = document.text, document.source, document.regions
             if text is None or not text.strip():
@@ -235,7 +336,6 @@ class MainScreen(Screen[None]):
                     "or open a file (ctrl+o)."
                 )
             model = self._ensure_model()
-            mailbox = RowMailbox(PROGRESS_INTERVAL_S)
 
             def on_chunk(results: list[SentenceResult], done: int, total: int) -> None:
                 if mailbox.put(results, done, total):
@@ -261,22 +361,31 @@ class MainScreen(Screen[None]):
             return
         self.post_message(ScoringFinished(run, report))
 
-    def _show_document(self, document: Document) -> None:
-        self._document = document
-        self.input_panel.load(document.text, document.source)
+    def _warn(self, document: Document) -> None:
         for warning in document.warnings:
             self.notify(warning, title=document.source, severity="warning", markup=False)
 
     def on_document_read(self, message: DocumentRead) -> None:
-        if message.run == self._run:
-            self._show_document(message.document)
-            self.sub_title = message.document.source
-
-    def on_scoring_progress(self, message: ScoringProgress) -> None:
         if message.run != self._run:
             return
+        document = message.document
+        self._opening = None
+        self._document = document
+        self._begin_results(document.source, document.text, document.page_starts)
+        self.input_panel.load(document.text, document.source)
+        self._warn(document)
+        self._refresh_status()
+
+    def on_scoring_progress(self, message: ScoringProgress) -> None:
+        if message.run != self._run or self.phase is not Phase.SCORING:
+            return
         rows, done, total = message.mailbox.take()
-        self._progress = (done, total)
+        self._take_rows(rows, total)
+        self._refresh_status()
+        self.detail.set_document(self._document_line())
+
+    def _take_rows(self, rows: list[SentenceResult], total: int) -> None:
+        self._progress = (len(self.table.results) + len(rows), total)
         self.table.extend(rows)
         results = self.table.results
         labels = self._model.classifier.labels if self._model else ()
@@ -284,40 +393,69 @@ class MainScreen(Screen[None]):
             labels,
             [r.prediction.label for r in results],
             [r.prediction.tone for r in results],
-            done,
+            len(results),
             total,
         )
-        self.input_panel.set_hint(f"Scoring… {done}/{total} sentences (esc cancels)")
-        if done == len(rows) and not self.input_panel.has_focus_within:
-            self.table.focus()  # the first rows are in: move to them (once per run)
 
     def on_scoring_finished(self, message: ScoringFinished) -> None:
         if message.run != self._run:
             return
         report = message.report
         self.report = report
-        self._progress = None
+        self.phase = Phase.DONE
+        n = len(report.sentences)
+        self._progress = (n, n)
         shown = [(r.index, r.text) for r in self.table.results]
         if shown == [(r.index, r.text) for r in report.sentences]:
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
         self.summary.show_report(report, [r.prediction.tone for r in report.sentences])
-        self.detail.show(self.table.selected, report)
-        self.input_panel.set_hint(
-            f"{len(report.sentences)} sentences scored in {report.total_ms:.0f} ms · "
-            "ctrl+r rescore · ctrl+o open · ctrl+s export · F1 help"
-        )
-        self.add_class("-has-results")
-        self.table.focus()
+        self._show_detail(self.table.selected)
+        self._refresh_status()
 
     def on_scoring_failed(self, message: ScoringFailed) -> None:
         if message.run != self._run:
             return
-        self._progress = None
-        self.input_panel.set_hint("Nothing scored. ctrl+r score · ctrl+o open a file · F1 help")
-        self.notify(message.error, title="Could not score", severity="error", timeout=10,
-                    markup=False)
+        if self._opening is not None:  # the file could not be read: keep what is on screen
+            self._opening = None
+            kept = " The results on screen are kept." if self.phase is not Phase.EMPTY else ""
+            self.notify(message.error + kept, title="Could not open", severity="error",
+                        timeout=10, markup=False)
+        else:
+            self.phase = Phase.FAILED
+            self.notify(message.error, title="Could not score", severity="error", timeout=10,
+                        markup=False)
+        self._refresh_status()
+
+    def _stop_scoring(self) -> bool:
+        """Stop the scoring run in progress; its rows stay on screen as a partial report.
+
+        The rows already scored but not yet shown are taken at once and the run's later
+        messages are dropped, so the status and the table stop changing now.
+        """
+        opening, self._opening = self._opening, None
+        if self.phase is not Phase.SCORING and opening is None:
+            return False
+        for worker in self.workers:
+            if worker.group == "score" and not worker.is_finished:
+                worker.cancel()
+        self._run += 1  # late messages of the stopped run are ignored
+        if self.phase is Phase.SCORING:
+            if self._mailbox is not None:
+                rows, _, total = self._mailbox.take()
+                self._take_rows(rows, total or self._progress[1])
+            self.phase = Phase.CANCELLED
+            results = self.table.results
+            if results:
+                labels = self._model.classifier.labels if self._model else ()
+                elapsed_ms = (time.perf_counter() - self._run_t0) * 1000
+                self.partial = partial_report(self._source, labels, results, elapsed_ms)
+                self.summary.show_report(self.partial, [r.prediction.tone for r in results],
+                                         total=self._progress[1])
+            self._show_detail(self.table.selected)
+        self._refresh_status()
+        return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -325,11 +463,29 @@ class MainScreen(Screen[None]):
             self.notify(f"{event.worker.name}: {event.worker.error!r}", title="Unexpected error",
                         severity="error", timeout=15, markup=False)
 
+    # -- the input ------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#input-text")
+    def _input_changed(self) -> None:
+        self._refresh_status()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste outside the text fields replaces the input's text (one undoable edit)."""
+        if isinstance(self.focused, (TextArea, Input)) or not event.text:
+            return
+        event.stop()
+        self.input_panel.replace_text(event.text)
+        self.input_panel.text_area.focus()
+        self.notify(f"Pasted {len(event.text):,} characters in place of the input's text "
+                    "(ctrl+z undoes it) · ctrl+r scores it", markup=False)
+
     # -- selection, occlusion, explanation -------------------------------------------------
 
     def on_results_table_highlighted(self, message: ResultsTable.Highlighted) -> None:
         self.workers.cancel_group(self, "explain")
-        self.detail.show(message.result, self.report, self._progress)
+        self._show_detail(message.result)
+        self.summary.tone_strip.selected = (message.result.index if message.result is not None
+                                            else None)
         if message.result is not None:
             self._occlude(message.result)
 
@@ -375,6 +531,59 @@ class MainScreen(Screen[None]):
         else:
             self.detail.end_explanation(message.index, "(cancelled)" if message.cancelled else None)
 
+    def _select_sentence(self, index: int) -> bool:
+        """Select sentence ``index``, clearing the filter when it hides it; False if unknown."""
+        if not self.table.select_index(index):
+            if self.table.label_filter is LabelFilter.ALL:
+                return False
+            self.table.label_filter = LabelFilter.ALL
+            self.table.rebuild()
+            self._update_table_title()
+            self.notify("The filter hid that sentence: showing all sentences.", markup=False)
+            if not self.table.select_index(index):
+                return False
+        return True
+
+    def on_tone_sparkline_clicked(self, message: ToneSparkline.Clicked) -> None:
+        if self._select_sentence(message.index):
+            self.table.focus()
+
+    # -- find -----------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if not self.table.results:
+            self.notify("Nothing to search yet: score a report first (ctrl+r).",
+                        severity="warning", markup=False)
+            return
+        self.search_bar.open()
+
+    def on_search_bar_find(self, message: SearchBar.Find) -> None:
+        query = message.query
+        self.detail.set_search(query)
+        if not query.strip():
+            self.search_bar.show_count("")
+            return
+        order = self.table.ordered_indices()
+        texts = {r.index: r.text for r in self.table.results}
+        positions = match_positions([texts[i] for i in order], query)
+        if not positions and match_positions(list(texts.values()), query):
+            self.table.label_filter = LabelFilter.ALL  # the matches are all filtered out
+            self.table.rebuild()
+            self._update_table_title()
+            order = self.table.ordered_indices()
+            positions = match_positions([texts[i] for i in order], query)
+        current = self.table.cursor_row if self.table.row_count else 0
+        target = next_position(positions, current, message.step, message.inclusive)
+        if target is None:
+            self.search_bar.show_count("no match")
+            return
+        self.table.move_cursor(row=target, animate=False, scroll=True)
+        self.search_bar.show_count(f"{positions.index(target) + 1} of {len(positions)}")
+
+    def on_search_bar_closed(self) -> None:
+        self.detail.set_search("")
+        self.table.focus()
+
     # -- actions (keys, footer, palette and help all come from finlocal.tui.actions) ---------
 
     def action_score(self) -> None:
@@ -383,42 +592,88 @@ class MainScreen(Screen[None]):
             self.notify("Nothing to score: paste a report into the input area or open a file "
                         "(ctrl+o).", severity="warning", markup=False)
             return
-        document = self._document
-        # the text as read (a Markdown file's blocks stay blocks); edited text is plain text
-        regions = document.regions if document is not None and document.text == text else ()
-        self._start(text=text, source=self.input_panel.source, regions=regions)
+        self._start(text=text, source=self.input_panel.source)
 
-    def action_open(self) -> None:
+    def action_open(self, start: Path | None = None) -> None:
         def opened(request: OpenRequest | None) -> None:
             if request is not None:
                 self._split = request.split
                 self._start(path=request.path, source=str(request.path))
+                # the dialog hands the focus back after this callback; the results keep it
+                self.call_after_refresh(self.table.focus)
 
-        self.app.push_screen(OpenFileScreen(Path.cwd(), self._split), opened)
+        self.app.push_screen(OpenFileScreen(start or Path.cwd(), self._split), opened)
+
+    def action_new(self) -> None:
+        """Clear the input and the results (the text comes back with ctrl+z in the input)."""
+        self._stop_scoring()
+        self._run += 1
+        self.workers.cancel_group(self, "occlusion")
+        self.workers.cancel_group(self, "explain")
+        self.phase = Phase.EMPTY
+        self.report = self.partial = None
+        self._scored_text = self._document = None
+        self._page_starts = ()
+        self._progress = (0, 0)
+        self.table.reset()
+        self.summary.clear()
+        self._show_detail(None)
+        self.remove_class("-has-results")
+        self.search_bar.display = False
+        self.detail.set_search("")
+        self.sub_title = ""
+        if self.input_panel.text:
+            self.input_panel.replace_text("")
+        self.input_panel.text_area.focus()
+        self._refresh_status()
 
     def action_export(self) -> None:
-        report = self.report
+        report = self.report or self.partial
         if report is None:
-            self.notify("Nothing to export yet: score a report first (ctrl+r).",
-                        severity="warning", markup=False)
+            if self.phase is Phase.SCORING:
+                self.notify("Still scoring: wait for the report, or press esc to stop and "
+                            "export the rows scored so far.", severity="warning", markup=False)
+            else:
+                self.notify("Nothing to export yet: score a report first (ctrl+r).",
+                            severity="warning", markup=False)
             return
-        stem = Path(report.source).stem if report.source != "pasted text" else "report"
-        self.app.push_screen(ExportScreen(f"{stem}.finlocal", Path.cwd()),
-                             lambda choice: self._export(report, choice))
+        table = self.table
+        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT,
+                        self.config.review_threshold)
+        partial_of = self._progress[1] if self.report is None else None
+        stem = Path(report.source).stem if report.source != PASTED else "report"
+        suffix = ".finlocal.partial" if partial_of is not None else ".finlocal"
+        offer = ExportOffer(
+            stem=stem + suffix,
+            directory=Path.cwd(),
+            scored=len(report.sentences),
+            shown=len(shown),
+            filter_title=(table.label_filter.title
+                          if table.label_filter is not LabelFilter.ALL else None),
+            partial_of=partial_of,
+            stale=self.stale,
+        )
+        spec = ExportSpec(report, report.sentences, total_sentences=partial_of,
+                          page_starts=self._page_starts)
+        only = ExportSpec(report, tuple(shown), offer.filter_title, partial_of, self._page_starts)
+        self.app.push_screen(ExportScreen(offer),
+                             lambda choice: self._export(only if choice and choice.only_shown
+                                                         else spec, choice))
 
-    def _export(self, report: DocumentReport, choice: tuple[ExportFormat, Path] | None) -> None:
+    def _export(self, spec: ExportSpec, choice: ExportChoice | None) -> None:
         if choice is None:
             return
-        fmt, path = choice
         try:
-            write_report(report, fmt, path, model=self._model.info if self._model else None,
+            write_export(spec, choice.format, choice.path,
+                         model=self._model.info if self._model else None,
                          threshold=self.config.review_threshold)
         except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror or exc}", title="Export",
+            self.notify(f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
+                        "exists and is writable, or pick another name.", title="Export",
                         severity="error", markup=False)
             return
-        self.notify(f"Wrote {len(report.sentences)} sentences to {path}", title="Export",
-                    markup=False)
+        self.notify(f"Wrote {spec.describe()} to {choice.path} ({choice.format.title})",
+                    title="Export", markup=False)
 
     def _selected_or_warn(self) -> SentenceResult | None:
         result = self.table.selected
@@ -440,8 +695,10 @@ class MainScreen(Screen[None]):
         self._update_table_title()
 
     def action_sort(self) -> None:
+        """Cycle the order; the cursor goes to the top (the first of the new order)."""
         self.table.sort_order = next_member(self.table.sort_order)
         self.table.rebuild()
+        self.table.action_first_row()
         self._update_table_title()
 
     def _jump(self, result: SentenceResult | None, what: str) -> None:
@@ -449,11 +706,7 @@ class MainScreen(Screen[None]):
             self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning",
                         markup=False)
             return
-        if not self.table.select_index(result.index):
-            self.table.label_filter = LabelFilter.ALL
-            self.table.rebuild()
-            self._update_table_title()
-            self.table.select_index(result.index)
+        self._select_sentence(result.index)
         self.table.focus()
 
     def action_most_negative(self) -> None:
@@ -487,15 +740,35 @@ class MainScreen(Screen[None]):
         self.detail.start_explanation("Explanation (local LLM)")
         self._explain(self._explainer, result)
 
+    def action_maximize(self) -> None:
+        maximized = not self.has_class("-detail-max")
+        self.set_class(maximized, "-detail-max")
+        self.detail.set_maximized(maximized)
+        if self.table.row_count:
+            self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row,
+                                    animate=False, scroll=True)
+
     def action_cancel(self) -> None:
-        running = [w for w in self.workers
-                   if w.group in ("score", "explain") and w.state is WorkerState.RUNNING]
-        for worker in running:
+        opening = self._opening
+        if self.phase is Phase.SCORING or opening is not None:
+            self._stop_scoring()
+            if opening is not None:
+                self.notify(f"Stopped opening {opening}.", markup=False)
+            elif self.table.results:
+                self.notify(f"Cancelled after {len(self.table.results):,} of "
+                            f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
+                            "exports them, marked partial.", markup=False)
+            else:
+                self.notify("Cancelled before any sentence was scored.", markup=False)
+            return
+        explaining = [w for w in self.workers
+                      if w.group == "explain" and w.state is WorkerState.RUNNING]
+        for worker in explaining:
             worker.cancel()
-        if running:
-            self.notify("Cancelled.", markup=False)
-            if self.report is None:
-                self.input_panel.set_hint("Cancelled. ctrl+r score · ctrl+o open · F1 help")
+        if explaining:
+            self.notify("Explanation cancelled.", markup=False)
+        elif self.input_panel.has_focus_within and self.table.row_count:
+            self.table.focus()
 
     def action_focus_input(self) -> None:
         self.input_panel.text_area.focus()
@@ -505,3 +778,6 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -73,7 +73,12 @@ class OpenFileScreen(ModalScreen[OpenRequest | None]):
     @on(Input.Submitted, "#open-path")
     def _typed(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss(OpenRequest(Path(event.value.strip()).expanduser(), self.split))
+            path = Path(event.value.strip()).expanduser()
+            if path.is_dir():  # a folder: show it in the tree instead of trying to read it
+                self.query_one(ReportTree).path = path
+                self.query_one(ReportTree).focus()
+                return
+            self.dismiss(OpenRequest(path, self.split))
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:

@@ -5,6 +5,7 @@ Every piece of report text goes into a `rich.text.Text`, so markup inside it is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from finlocal.explain import OcclusionEffect
-from finlocal.scoring import DocumentReport, SentenceResult
+from finlocal.scoring import SentenceResult
 from finlocal.tui.view import (
     LABEL_STYLES,
     REVIEW_MARK,
@@ -23,21 +24,30 @@ from finlocal.tui.view import (
 )
 
 EVIDENCE_STYLE = "bold underline yellow"
+MATCH_STYLE = "reverse"
 BAR_WIDTH = 10
+TITLE = "detail · m maximize · x explain"
+TITLE_MAXIMIZED = "detail · m restore · x explain"
 
 
-def sentence_text(result: SentenceResult) -> Text:
-    """The sentence with its evidence spans highlighted (offsets are sentence-relative)."""
+def sentence_text(result: SentenceResult, search: str = "") -> Text:
+    """The sentence with its evidence spans highlighted (offsets are sentence-relative) and the
+    text being searched for shown inverted."""
     text = Text(result.text)
     for span in result.prediction.evidence:
         text.stylize(EVIDENCE_STYLE, span.start, span.end)
+    words = search.split()
+    if words:
+        pattern = r"\s+".join(re.escape(word) for word in words)
+        for match in re.finditer(pattern, result.text, flags=re.IGNORECASE):
+            text.stylize(MATCH_STYLE, match.start(), match.end())
     return text
 
 
-def heading(result: SentenceResult, threshold: float) -> Text:
+def heading(result: SentenceResult, threshold: float, page: str = "") -> Text:
     prediction = result.prediction
     line = Text.assemble(
-        (f"Sentence {result.index + 1}  ", "bold"),
+        (f"Sentence {result.index + 1}" + (f" · {page}" if page else "") + "  ", "bold"),
         label_text(prediction.label),
         f" {prediction.label} {prediction.confidence:.2f}   tone {prediction.tone:+.2f}",
     )
@@ -59,11 +69,11 @@ def probabilities(result: SentenceResult) -> Text:
 
 
 def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None) -> Text:
+    """The model's evidence, then one line per occlusion effect (what masking a span does)."""
     text = Text()
-    text.append("Rationale\n", style="bold")
     evidence = result.prediction.evidence
     if evidence:
-        text.append("Evidence: ")
+        text.append("Evidence: ", style="bold")
         for i, span in enumerate(evidence):
             text.append(", " if i else "")
             text.append(f"“{span.text}”", style=EVIDENCE_STYLE)
@@ -79,33 +89,35 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
     return text
 
 
-def timings(
-    result: SentenceResult, report: DocumentReport | None, progress: tuple[int, int] | None
-) -> Text:
+def timings(result: SentenceResult, document: str) -> Text:
+    """This sentence's timings, then ``document`` (how the whole run went)."""
     p = result.prediction
     text = Text()
-    text.append("Timings\n", style="bold")
+    text.append("Timings: ", style="bold")
     text.append(
-        f"this sentence: tokenize {p.tokenize_ms:.2f} ms · inference {p.inference_ms:.2f} ms"
-        f" · total {p.tokenize_ms + p.inference_ms:.2f} ms\n"
+        f"tokenize {p.tokenize_ms:.2f} ms · inference {p.inference_ms:.2f} ms"
+        f" · total {p.tokenize_ms + p.inference_ms:.2f} ms"
     )
-    if report is not None:
-        text.append(
-            f"document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
-            f" · {report.sentences_per_s:.0f} sentences/s"
-        )
-    elif progress is not None:
-        text.append(f"document: scoring… {progress[0]}/{progress[1]} sentences", style="dim")
+    if document:
+        text.append(f"\n{document}", style="dim")
     return text
 
 
 class DetailPanel(VerticalScroll):
-    """Shows one sentence; the screen feeds it the occlusion effects and LLM text as they come."""
+    """Shows one sentence; the screen feeds it the occlusion effects and LLM text as they come.
+
+    Parts follow each other without blank lines, so at 100×30 the sentence, its probabilities,
+    its evidence and three occlusion lines fit without scrolling. A new sentence starts at the
+    top of the panel.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.result: SentenceResult | None = None
         self.threshold = 0.6
+        self.search = ""
+        self._document = ""
+        self._page = ""
         self._effects: list[OcclusionEffect] | None = None
         self._llm: Text | None = None
         self._llm_waiting = False
@@ -119,17 +131,35 @@ class DetailPanel(VerticalScroll):
         yield Static(id="detail-rationale")
         yield Static(id="detail-timings")
 
+    def on_mount(self) -> None:
+        self.border_title = TITLE
+
+    def set_maximized(self, maximized: bool) -> None:
+        self.border_title = TITLE_MAXIMIZED if maximized else TITLE
+
     def show(
-        self,
-        result: SentenceResult | None,
-        report: DocumentReport | None = None,
-        progress: tuple[int, int] | None = None,
+        self, result: SentenceResult | None, document: str = "", page: str = ""
     ) -> None:
+        """Show ``result``; ``document`` is a line about the whole run, ``page`` its PDF page."""
         if result is None or self.result is None or result.index != self.result.index:
             self._effects = None
             self._llm = None
+            self.scroll_home(animate=False)
         self.result = result
-        self._update_parts(report, progress)
+        self._document = document
+        self._page = page
+        self._update_parts()
+
+    def set_document(self, document: str) -> None:
+        """A new line about the whole run (while scoring), without redrawing the rest."""
+        self._document = document
+        if self.result is not None:
+            self.query_one("#detail-timings", Static).update(timings(self.result, document))
+
+    def set_search(self, search: str) -> None:
+        self.search = search
+        if self.result is not None:
+            self.query_one("#detail-sentence", Static).update(sentence_text(self.result, search))
 
     def set_occlusion(self, index: int, effects: list[OcclusionEffect]) -> None:
         if self.result is not None and self.result.index == index:
@@ -162,17 +192,15 @@ class DetailPanel(VerticalScroll):
 
     def _show_llm(self) -> None:
         llm = self.query_one("#detail-llm", Static)
-        llm.display = self._llm is not None
         if self._llm is not None and self._llm_waiting:
             waiting = self._llm.copy()
             waiting.append("waiting for the model (the first answer also loads it)…", style="dim")
             llm.update(waiting)
         else:
             llm.update(self._llm or "")
+        llm.display = self._llm is not None
 
-    def _update_parts(
-        self, report: DocumentReport | None, progress: tuple[int, int] | None
-    ) -> None:
+    def _update_parts(self) -> None:
         result = self.result
         parts = {
             "#detail-heading": Text("No sentence selected.", style="dim"),
@@ -183,11 +211,11 @@ class DetailPanel(VerticalScroll):
         }
         if result is not None:
             parts = {
-                "#detail-heading": heading(result, self.threshold),
-                "#detail-sentence": sentence_text(result),
+                "#detail-heading": heading(result, self.threshold, self._page),
+                "#detail-sentence": sentence_text(result, self.search),
                 "#detail-rationale": rationale(result, self._effects),
                 "#detail-scores": probabilities(result),
-                "#detail-timings": timings(result, report, progress),
+                "#detail-timings": timings(result, self._document),
             }
         for selector, content in parts.items():
             self.query_one(selector, Static).update(content)

@@ -1,31 +1,43 @@
-"""Top region: the text area reports are pasted into, and where an opened file's text appears."""
+"""Top region: the text area reports are pasted into, and the status line under it."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
+from finlocal.tui.view import IDLE_HINT
+
 PASTED = "pasted text"
 
-HINT = "Paste or type a report · ctrl+r score · ctrl+o open a file · F1 help"
+KEYS_TITLE = "input · ctrl+a select all · ctrl+z undo · ctrl+r score · ctrl+n new"
+
+
+class ReportTextArea(TextArea):
+    """The input's text area; ctrl+a selects all (home still goes to the line start)."""
+
+    BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
 
 
 class InputPanel(Vertical):
-    """A `TextArea` plus a one-line hint; knows which source the text came from."""
+    """A `TextArea` plus the one-line status; knows which source the text came from."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self._loaded: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield TextArea(
+        yield ReportTextArea(
             id="input-text",
             soft_wrap=True,
             tab_behavior="focus",
             placeholder="Paste a financial report here, then press ctrl+r to score it.",
         )
-        yield Static(HINT, id="input-hint", markup=False)
+        yield Static(IDLE_HINT, id="input-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.border_title = KEYS_TITLE
 
     @property
     def text_area(self) -> TextArea:
@@ -39,6 +51,13 @@ class InputPanel(Vertical):
         """Show a document's text; it keeps the document's name until the user edits it."""
         self._loaded = (source, text)
         self.text_area.load_text(text)
+
+    def replace_text(self, text: str) -> None:
+        """Put ``text`` in place of everything, as one edit that ctrl+z undoes."""
+        area = self.text_area
+        area.replace(text, (0, 0), area.document.end)
+        area.move_cursor((0, 0))
+        area.scroll_home(animate=False)
 
     @property
     def source(self) -> str:

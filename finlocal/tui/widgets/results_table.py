@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
@@ -50,6 +51,11 @@ class Cell:
 
 class ResultsTable(DataTable):
     """Rows are keyed by sentence index; cells are `Text`, so report text is never markup."""
+
+    BINDINGS = [
+        Binding("home,g,ctrl+home", "first_row", "First row", show=False),
+        Binding("end,G,ctrl+end", "last_row", "Last row", show=False),
+    ]
 
     @dataclass
     class Highlighted(Message):
@@ -153,6 +159,18 @@ class ResultsTable(DataTable):
         if 0 <= index < len(self.results) and self.results[index].index == index:
             return self.results[index]
         return next((r for r in self.results if r.index == index), None)
+
+    def ordered_indices(self) -> list[int]:
+        """Sentence indices of the rows, top to bottom as shown."""
+        return [int(row.key.value or 0) for row in self.ordered_rows]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False, scroll=True)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False, scroll=True)
 
     def select_index(self, index: int) -> bool:
         """Move the cursor to sentence ``index``; False when it is filtered out or unknown."""

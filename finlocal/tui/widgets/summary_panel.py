@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
@@ -33,29 +36,69 @@ def bucket_means(values: Sequence[float], width: int) -> list[float]:
     return points
 
 
+def bucket_columns(width: int, n: int) -> list[range]:
+    """For each column of a ``width``-wide strip, the sentences it averages (`bucket_means`)."""
+    columns = []
+    for column in range(width if n else 0):
+        lo = column * n // width
+        columns.append(range(lo, max(lo + 1, (column + 1) * n // width)))
+    return columns
+
+
+def bucket_of(index: int, n: int, width: int) -> range:
+    """The columns of a ``width``-wide strip that show sentence ``index`` of ``n``: one when
+    the document is squeezed, several when it is stretched."""
+    hits = [c for c, sentences in enumerate(bucket_columns(width, n)) if index in sentences]
+    return range(hits[0], hits[-1] + 1) if hits else range(0)
+
+
+def sentence_at(column: int, n: int, width: int) -> int | None:
+    """The sentence a click on ``column`` of the strip means (the first one under it)."""
+    if n <= 0 or width <= 0 or not 0 <= column < width:
+        return None
+    return column * n // width
+
+
 class ToneSparkline(Widget):
     """Sentence tone along the document on a fixed −1…+1 scale (▁ all negative, █ all positive).
 
     Unlike Textual's `Sparkline`, the scale does not stretch to the data, so a mildly positive
-    document does not look dramatic. Direction also reads from bar height alone (NO_COLOR).
+    document does not look dramatic. Direction also reads from bar height alone (NO_COLOR). The
+    selected sentence's column is shown inverted; a click selects the sentence under it.
     """
 
     tones: reactive[tuple[float, ...]] = reactive(tuple, layout=False)
+    selected: reactive[int | None] = reactive(None, layout=False)
+
+    @dataclass
+    class Clicked(Message):
+        """The strip was clicked over sentence ``index``."""
+
+        index: int
 
     def render(self) -> RenderResult:
-        points = bucket_means(self.tones, self.size.width)
+        width = self.size.width
+        points = bucket_means(self.tones, width)
         if not points:
             return Text("tone along the document appears here", style="dim")
+        marked = (bucket_of(self.selected, len(self.tones), width)
+                  if self.selected is not None else range(0))
         line = Text(no_wrap=True)
-        for value in points:
+        for column, value in enumerate(points):
             level = min(len(BARS) - 1, max(0, round((value + 1) / 2 * (len(BARS) - 1))))
             style = "green" if value >= 0.2 else "red" if value <= -0.2 else "dim"
-            line.append(BARS[level], style=style)
+            line.append(BARS[level], style=f"{style} reverse" if column in marked else style)
         return line
+
+    def on_click(self, event: events.Click) -> None:
+        index = sentence_at(event.x, len(self.tones), self.size.width)
+        if index is not None:
+            self.post_message(self.Clicked(index))
 
 
 def counts_line(
-    counts: dict[str, int], tone_index: float | None, done: int, total: int | None
+    counts: dict[str, int], tone_index: float | None, done: int, total: int | None,
+    cancelled: bool = False,
 ) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     for label, n in counts.items():
@@ -65,7 +108,9 @@ def counts_line(
         line.append("tone index ")
         line.append(f"{tone_index:+.2f}", style="bold")
         line.append("  ")
-    if total is not None and done < total:
+    if cancelled:
+        line.append(f"cancelled at {done}/{total} (partial)", style="italic")
+    elif total is not None and done < total:
         line.append(f"scoring {done}/{total}…", style="italic")
     else:
         line.append(f"{done} sentences")
@@ -98,11 +143,20 @@ class SummaryPanel(Vertical):
         )
         self.query_one(ToneSparkline).tones = tuple(tones)
 
-    def show_report(self, report: DocumentReport, tones: Sequence[float]) -> None:
+    @property
+    def tone_strip(self) -> ToneSparkline:
+        return self.query_one(ToneSparkline)
+
+    def show_report(
+        self, report: DocumentReport, tones: Sequence[float], total: int | None = None
+    ) -> None:
+        """A finished report, or with ``total`` the partial report of a cancelled run."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
         self.query_one("#summary-counts", Static).update(
-            counts_line(counts, report.tone, n, n), layout=False
+            counts_line(counts, report.tone, n, n if total is None else total,
+                        cancelled=total is not None),
+            layout=False,
         )
         self.query_one(ToneSparkline).tones = tuple(tones)
         self._speed = (
@@ -113,6 +167,7 @@ class SummaryPanel(Vertical):
     def clear(self) -> None:
         self.query_one("#summary-counts", Static).update(Text("Nothing scored yet.", style="dim"))
         self.query_one(ToneSparkline).tones = ()
+        self.query_one(ToneSparkline).selected = None
         self._speed = ""
         self._update_model_line()
 

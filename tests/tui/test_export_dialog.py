@@ -1,0 +1,201 @@
+"""The export dialog: the suffix decides the format, focus starts on the format, an existing
+file is replaced only after a yes, the filter is honoured or the dialog says so, and the
+Markdown report numbers rows one way. (User test, item 2.)"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Input, RadioButton
+
+from finlocal.scoring import score_text
+from finlocal.tui.screens.export import ExportScreen
+from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
+from tests.tui.fakes import KeywordClassifier, screen_text
+
+
+def _pressed(app) -> str:  # noqa: ANN001
+    return next(b.name for b in app.screen.query(RadioButton) if b.value)
+
+
+async def _type_path(pilot, path: Path) -> None:  # noqa: ANN001
+    field = pilot.app.screen.query_one("#export-path", Input)
+    field.value = str(path)
+    field.focus()
+    await pilot.pause()
+
+
+def test_a_known_suffix_sets_the_format(terminal, tmp_path: Path) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s")
+        assert _pressed(app) == "jsonl"
+        await _type_path(pilot, tmp_path / "x.csv")
+        assert _pressed(app) == "csv"  # the buttons follow the name
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "x.csv").exists(), "x.csv")
+        with (tmp_path / "x.csv").open(newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == 16 and rows[0]["index"] == "0"
+        await pilot.press("ctrl+s")
+        await _type_path(pilot, tmp_path / "x.md")
+        assert _pressed(app) == "markdown"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "x.md").exists(), "x.md")
+        assert (tmp_path / "x.md").read_text().startswith("# Tone report: pasted text")
+
+    run(app, scenario, size=terminal)
+
+
+def test_an_unknown_suffix_is_an_error_in_the_dialog(terminal, tmp_path: Path) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("ctrl+s")
+        await _type_path(pilot, tmp_path / "x.xlsx")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)  # still open, nothing written
+        assert not list(tmp_path.iterdir())
+        text = screen_text(app)
+        assert "Cannot write .xlsx files" in text and ".csv" in text
+
+    run(app, scenario, size=terminal)
+
+
+def test_focus_starts_on_the_format_so_down_enter_picks_csv(
+    terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s")
+        await pilot.press("down", "enter")  # CSV, and on to the file name
+        field = app.screen.query_one("#export-path", Input)
+        assert field.has_focus and field.value.endswith("report.finlocal.csv")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "report.finlocal.csv").exists(), "the file")
+        assert not (tmp_path / "report.finlocal.jsonl").exists()
+        header = (tmp_path / "report.finlocal.csv").read_text().splitlines()[0]
+        assert header.startswith("source,index,start,end,text,label")
+
+    run(app, scenario, size=terminal)
+
+
+def test_an_existing_file_is_replaced_only_after_a_yes(terminal, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("keep me\n")
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose. Costs fell.")
+        await pilot.press("ctrl+s")
+        await _type_path(pilot, target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)  # a question on top of the dialog
+        assert "already exists. Replace it?" in screen_text(app)
+        await pilot.press("enter")  # the focused button is "Keep it"
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        assert target.read_text() == "keep me\n"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: target.read_text() != "keep me\n", "the export")
+        assert [json.loads(x)["text"] for x in target.read_text().splitlines()] == [
+            "Sales rose.", "Costs fell."]
+
+    run(app, scenario, size=terminal)
+
+
+def test_the_filter_is_exported_or_the_dialog_says_everything_is(
+    terminal, tmp_path: Path
+) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s")
+        assert "All 16 sentences" in screen_text(app)  # no filter: said plainly
+        await pilot.press("escape")
+        await pilot.press("f")  # NEG only: 3 rows shown
+        await pilot.press("ctrl+s")
+        assert "Only the 3 rows shown (NEG only)" in screen_text(app)
+        await _type_path(pilot, tmp_path / "neg.jsonl")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "neg.jsonl").exists(), "neg.jsonl")
+        rows = [json.loads(x) for x in (tmp_path / "neg.jsonl").read_text().splitlines()]
+        assert [r["label"] for r in rows] == ["negative"] * 3
+        assert any("3 of 16 sentences (NEG only)" in m for _, m in notifications(app))
+        await pilot.press("ctrl+s")
+        app.screen.query_one("#export-shown", Checkbox).value = False
+        await _type_path(pilot, tmp_path / "all.jsonl")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "all.jsonl").exists(), "all.jsonl")
+        assert len((tmp_path / "all.jsonl").read_text().splitlines()) == 16
+
+    run(app, scenario, size=terminal)
+
+
+def test_the_markdown_report_numbers_each_sentence_one_way(terminal, tmp_path: Path) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s")
+        await _type_path(pilot, tmp_path / "r.md")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (tmp_path / "r.md").exists(), "r.md")
+        markdown = (tmp_path / "r.md").read_text()
+        numbers = {}
+        for line in markdown.split("## All sentences")[1].splitlines():
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            if cells and cells[0].isdigit():
+                numbers[cells[3]] = int(cells[0])
+        quoted = re.findall(r"\(sentence (\d+)\): (.+)", markdown)
+        assert quoted
+        for number, text in quoted:
+            assert numbers[text] == int(number)
+        # and the app shows the same number in its "#" column
+        table = app.main.table
+        first_negative = app.main.report.top_negative[0]
+        number = table.get_row(str(first_negative.index))[0].text.plain
+        assert number == str(first_negative.index + 1)
+
+    run(app, scenario, size=terminal)
+
+
+def test_export_target_decides_the_format_from_the_suffix(tmp_path: Path) -> None:
+    from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+
+    assert export_target(str(tmp_path / "a.CSV"), ExportFormat.JSONL) == (
+        tmp_path / "a.CSV", ExportFormat.CSV)
+    assert export_target(str(tmp_path / "a.markdown"), ExportFormat.JSONL)[1] is (
+        ExportFormat.MARKDOWN)
+    assert export_target(str(tmp_path / "a"), ExportFormat.CSV) == (
+        tmp_path / "a.csv", ExportFormat.CSV)
+    for bad in ("", str(tmp_path), str(tmp_path / "x.xlsx")):
+        with pytest.raises(BadExportPath):
+            export_target(bad, ExportFormat.JSONL)
+
+
+def test_markdown_report_quotes_and_table_use_the_same_numbers() -> None:
+    from finlocal.tui.report_files import ExportSpec, markdown_report
+
+    text = "Intro. Costs fell sharply. Sales rose. Nothing | here."
+    report = score_text(text, KeywordClassifier(), source="q3.txt", on_chunk=lambda *a: None,
+                        cancelled=lambda: False)
+    md = markdown_report(ExportSpec(report, report.sentences))
+    assert "- NEG 0.91 (sentence 2): Costs fell sharply." in md
+    assert "| 2 | negative | 0.91 | Costs fell sharply. | fell |" in md
+    assert "Nothing \\| here." in md
