@@ -82,9 +82,11 @@ def onnx_loader(config: TuiConfig) -> ModelLoader:
 
 
 def describe_quantization(quantization: Mapping[str, Any]) -> str:
-    """The manifest's quantization record in two words, e.g. "int8 (dynamic)"; "fp32" if none."""
+    """The manifest's quantization record in two words, e.g. "int8 (per-row)"; "fp32" if none."""
     if not quantization:
         return "fp32"
+    if quantization.get("scheme"):
+        return f"int8 ({quantization['scheme']})"
     weight = str(quantization.get("weight_type", "")).lower().removeprefix("q") or "quantized"
     method = str(quantization.get("method", ""))
     return f"{weight} (dynamic)" if "dynamic" in method else weight

@@ -36,7 +36,7 @@ def test_tiny_model_through_the_default_loader(tiny_model_dir: Path) -> None:
     app = FinlocalApp(TuiConfig(model_dir=tiny_model_dir, threads=1))
     info = _score_report(app)["model"]
     assert info.name == "tiny-test-model"
-    assert info.quantization == "int8 (dynamic)"
+    assert info.quantization == "int8 (per-row)"
 
 
 @pytest.mark.slow

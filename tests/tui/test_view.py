@@ -124,6 +124,7 @@ def test_quantization_is_described_briefly() -> None:
     assert describe_quantization({"method": "onnxruntime.quantize_dynamic",
                                   "weight_type": "QInt8"}) == "int8 (dynamic)"
     assert describe_quantization({"weight_type": "QUInt8"}) == "uint8"
+    assert describe_quantization({"method": "per-row int8", "scheme": "per-row", "weight_bits": 7}) == "int8 (per-row)"
 
 
 def test_row_mailbox_coalesces_and_always_delivers_the_last_chunk() -> None:
