@@ -24,9 +24,9 @@ have runs/data/direction-1500.jsonl || python -m finlocal.train.statements --n 1
 have runs/data/counterfactual.jsonl || python -m finlocal.train.counterfactual "$fpb" --out runs/data/counterfactual.jsonl
 
 step "earnings-call sentences: the transfer sample and the parity sample (disjoint)"
-have runs/data/ectsum-20k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 20000 --out runs/data/ectsum-20k.jsonl
+have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 10000 --out runs/data/ectsum-10k.jsonl
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
-    --exclude runs/data/ectsum-20k.jsonl --out runs/data/parity.jsonl
+    --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
 
 step "teachers, cross-validated (5 folds)"
 finlocal train cv configs/teacher-minilm.toml --folds 5 --final --out runs/cv/teacher-minilm
@@ -35,7 +35,7 @@ finlocal train cv configs/teacher-mpnet.toml --folds 5 --out runs/cv/teacher-mpn
 step "per-fold evidence targets and soft labels"
 have runs/teachers/saliency-minilm.jsonl || python -m finlocal.train.saliency runs/cv/teacher-minilm --out runs/teachers/saliency-minilm.jsonl
 have runs/teachers/mpnet-fpb.jsonl || finlocal train teach runs/cv/teacher-mpnet "$fpb" --out runs/teachers/mpnet-fpb.jsonl
-have runs/teachers/mpnet-ectsum.jsonl || finlocal train teach runs/cv/teacher-mpnet runs/data/ectsum-20k.jsonl --out runs/teachers/mpnet-ectsum.jsonl
+have runs/teachers/mpnet-ectsum.jsonl || finlocal train teach runs/cv/teacher-mpnet runs/data/ectsum-10k.jsonl --out runs/teachers/mpnet-ectsum.jsonl
 
 step "the student: cross-validated, then trained on every row"
 finlocal train cv configs/student.toml --folds 5 --final --out runs/cv/student

@@ -1,9 +1,9 @@
 """The other data sets, prepared for training: a transfer sample of earnings calls, and tweets and
 headlines as extra gold rows.
 
-    python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 20000 --out runs/data/ectsum-20k.jsonl
+    python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 10000 --out runs/data/ectsum-10k.jsonl
     python -m finlocal.train.corpora ectsum ../shared/data/ectsum/calls --n 1000 --seed 7 \
-        --exclude runs/data/ectsum-20k.jsonl --out runs/data/parity.jsonl
+        --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
     python -m finlocal.train.corpora tfns ../shared/data/tfns/train.jsonl --out runs/data/tfns.jsonl
     python -m finlocal.train.corpora sentfin ../shared/data/sentfin/sentfin.jsonl --out runs/data/sentfin.jsonl
 
