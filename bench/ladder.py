@@ -68,6 +68,17 @@ STUDENT = "configs/student.toml"
 SALIENCY = "runs/teachers/saliency-minilm.jsonl"
 MPNET_FPB = "runs/teachers/mpnet-fpb.jsonl"
 MPNET_ECTSUM = "runs/teachers/mpnet-ectsum.jsonl"
+MINILM_FPB = "runs/teachers/minilm-fpb.jsonl"
+MINILM_ECTSUM = "runs/teachers/minilm-ectsum.jsonl"
+TFNS = "runs/data/tfns.jsonl"
+SENTFIN = "runs/data/sentfin.jsonl"
+
+
+def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
+    """Overrides adding gold files to the direction data."""
+    names = ["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl", *(f for f, _ in files)]
+    weights = [0.5, 1.0, *(w for _, w in files)]
+    return (f"extra_files={json.dumps(names)}", f"extra_weights={json.dumps(weights)}")
 
 STUDENTS = (
     Step("student-gold", STUDENT, (*NO_EXTRA, *NO_TEACHERS, *NO_EVIDENCE),
@@ -80,10 +91,18 @@ STUDENTS = (
          what="4 layers, gold + evidence + direction data"),
     Step("student-l6-direction", STUDENT, ("encoder_layers=6", *NO_TEACHERS), needs=(SALIENCY,),
          what="6 layers, gold + evidence + direction data"),
+    Step("student-tfns", STUDENT, (*NO_TEACHERS, *_extra((TFNS, 0.5))), needs=(SALIENCY, TFNS),
+         what="3 layers, gold + evidence + direction + TFNS tweets as gold (weight 0.5)"),
+    Step("student-sentfin", STUDENT, (*NO_TEACHERS, *_extra((SENTFIN, 0.5))), needs=(SALIENCY, SENTFIN),
+         what="3 layers, gold + evidence + direction + SEntFiN headlines as gold (weight 0.5)"),
     Step("student-mpnet-fpb", STUDENT, (f'teacher_files=["{MPNET_FPB}"]',), needs=(SALIENCY, MPNET_FPB),
          what="3 layers, gold + evidence + direction + MPNet soft labels on FPB"),
     Step("student-mpnet-ectsum", STUDENT, (), needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
          what="3 layers, gold + evidence + direction + MPNet soft labels on FPB and ECTSum transfer"),
+    Step("student-ensemble-ectsum", STUDENT,
+         (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM])}",),
+         needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM),
+         what="3 layers, gold + evidence + direction + MPNet and MiniLM soft labels (averaged) on FPB and ECTSum"),
 )
 
 
