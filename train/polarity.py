@@ -79,13 +79,17 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
              "cash flow, cash position, liquidity")
     + _items(G, "share", "market share, customer base, subscriber base, number of customers, "
              "occupancy rate, capacity utilisation, passenger numbers, deliveries")
-    + _items(G, "returns", "return on equity, return on capital employed, capital adequacy ratio, "
-             "CET1 ratio, net interest income, fee income, assets under management")
+    + _items(G, "returns", "return on equity, return on capital employed, return on assets, "
+             "net interest income, fee income, assets under management, premiums written, "
+             "average revenue per user, production volumes, sales volumes")
+    + _items(G, "capital", "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
+             "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
+             "customer retention rate, occupancy")
     + _items(B, "costs", "costs, operating costs, operating expenses, production costs, raw material "
              "costs, personnel costs, administrative expenses, energy costs, freight costs, "
              "input costs, fixed costs, expenses, distribution costs, labour costs, "
-             "restructuring costs, financing costs, interest expenses, cost of sales",
-             plural=True)
+             "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
+             "unit costs, overheads, staff costs", plural=True)
     + _items(B, "debt", "net debt, leverage, gearing, debt-to-equity ratio, net gearing, "
              "borrowings, net debt to EBITDA ratio")
     + _items(B, "impairment", "impairment charges, impairments, goodwill impairments, write-downs, "
@@ -117,11 +121,24 @@ class Movement:
     noun: str  # "an increase"
     direction: Direction
 
+    @property
+    def gerund(self) -> str:
+        """"rising", "going up", "being cut": the first word takes -ing."""
+        head, _, rest = self.infinitive.partition(" ")
+        if head == "be":
+            ing = "being"
+        else:
+            ing = _DOUBLED.get(head) or (head[:-1] + "ing" if head.endswith("e") else head + "ing")
+        return f"{ing} {rest}".strip()
+
     def past_for(self, item: LineItem) -> str:
         """The past tense agreeing with the item: "costs were up", "revenue was up"."""
         if item.plural and self.past.startswith("was "):
             return "were " + self.past[4:]
         return self.past
+
+
+_DOUBLED = {"slip": "slipping", "drop": "dropping", "cut": "cutting"}
 
 
 def _movements(direction: Direction, table: str) -> tuple[Movement, ...]:

@@ -250,28 +250,43 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     b = _Builder()
     frame = rng.random()
     label = tone(item.polarity, direction, negated=True)
-    if frame < 0.3:  # "<item> did not rise in the quarter"
+    if frame < 0.2:  # "<item> did not rise in the quarter"
         _add_subject(b, rng, item, capital=True)
-        b.add(" ").add(rng.choice(("did not", "didn't", "failed to")) + " " + move.infinitive, evidence=True)
-        b.add(f" {rng.choice(_PERIODS)}")
-    elif frame < 0.45:  # "<company> no longer expects <item> to rise"
-        b.add(f"{_cap(rng.choice(_COMPANIES))} ").add("no longer expects", evidence=True)
+        aux = rng.choice(("did not", "didn't", "failed to", "has not", "never"))
+        verb = move.participle if aux == "has not" else (move.past_for(item) if aux == "never" else move.infinitive)
+        b.add(" ").add(f"{aux} {verb}", evidence=True)
+        b.add(rng.choice((f" {rng.choice(_PERIODS)}", " in any quarter of the year",
+                          f" despite {rng.choice(_PRESSURES)}", "")))
+    elif frame < 0.3:  # "Neither <item> nor <other> rose"
+        other = rng.choice([i for i in ITEMS_BY_POLARITY[item.polarity] if i != item])
+        b.add("Neither ").add(item.name, evidence=True).add(" nor ").add(other.name, evidence=True)
+        b.add(" ").add(move.past_for(other), evidence=True).add(f" {rng.choice(_PERIODS)}")
+    elif frame < 0.4:  # "<item> showed no sign of rising"
+        _add_subject(b, rng, item, capital=True)
+        b.add(" ").add(f"{rng.choice(('showed', 'shows'))} no sign of {move.gerund}", evidence=True)
+        b.add(f" {rng.choice(_PERIODS)}" if rng.random() < 0.6 else "")
+    elif frame < 0.48 and item.polarity is not Polarity.LOSS:  # "<company> did not cut its <item>"
+        b.add(f"{_cap(rng.choice(_COMPANIES))} ")
+        aux = rng.choice(("did not", "has not", "failed to"))
+        verb = rng.choice(_TRANSITIVE_PRESENT[direction])
+        b.add(f"{aux} {_TRANSITIVE_PAST[verb] if aux == 'has not' else verb}", evidence=True)
+        b.add(" its ").add(item.name, evidence=True).add(f" {rng.choice(_PERIODS)}")
+    elif frame < 0.56:  # "<company> no longer expects <item> to rise"
+        b.add(f"{_cap(rng.choice(_COMPANIES))} ")
+        b.add(rng.choice(("no longer expects", "does not expect", "did not expect", "does not anticipate")),
+              evidence=True)
         b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
         b.add(f" {rng.choice(_FUTURE)}")
-    elif frame < 0.55:  # "<company> does not expect <item> to rise"
-        b.add(f"{_cap(rng.choice(_COMPANIES))} ").add(rng.choice(("does not expect", "did not expect")), evidence=True)
-        b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
-        b.add(f" {rng.choice(_FUTURE)}")
-    elif frame < 0.75:  # "<company> no longer expects a loss" / "… no longer sees growth in sales"
+    elif frame < 0.74:  # "<company> no longer expects a loss" / "does not anticipate growth in sales"
         phrase, news = _news_phrase(rng, direction)
         label = NEGATIVE if news == POSITIVE else POSITIVE
         b.add(f"{_cap(rng.choice(_COMPANIES))} ")
-        b.add(rng.choice(("no longer expects", "no longer sees", "no longer forecasts", "has dropped its forecast of")),
-              evidence=True)
+        b.add(rng.choice(("no longer expects", "no longer sees", "does not expect", "does not anticipate",
+                          "has dropped its forecast of", "ruled out")), evidence=True)
         b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
-    elif frame < 0.9:  # "There was no increase in <item>" / "<company> recorded no write-downs"
+    elif frame < 0.9:  # "There was no increase in <item>"
         noun = rng.choice(("increase", "rise", "growth")) if direction is Direction.UP else rng.choice(("decline", "fall", "drop"))
-        b.add(rng.choice(("There was no ", "The period saw no ", "There has been no ")))
+        b.add(rng.choice(("There was no ", "The period saw no ", "There has been no ", "We saw no ")))
         b.add(f"{noun} in", evidence=True).add(" ").add(item.name, evidence=True)
         b.add(f" {rng.choice(_PERIODS)}")
     else:  # "… without any increase in <item>"
@@ -281,6 +296,15 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
     return Statement(text, label, "negation", item.name, spans)
+
+
+_PRESSURES = ("weaker demand", "higher interest rates", "the price cuts", "a strong currency",
+              "the restructuring", "the acquisition", "inflation", "the new competitor")
+_TRANSITIVE_PRESENT = {Direction.UP: ("raise", "increase", "boost", "lift", "grow"),
+                       Direction.DOWN: ("cut", "reduce", "lower", "trim", "bring down")}
+_TRANSITIVE_PAST = {"raise": "raised", "increase": "increased", "boost": "boosted", "lift": "lifted",
+                    "grow": "grown", "cut": "cut", "reduce": "reduced", "lower": "lowered",
+                    "trim": "trimmed", "bring down": "brought down"}
 
 
 def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
@@ -297,9 +321,13 @@ def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, 
 def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     move = rng.choice(_verbs(item.polarity, direction))
     b = _Builder()
-    if rng.random() < 0.6:
+    frame = rng.random()
+    if frame < 0.45:
         b.add(f"{_cap(rng.choice(_COMPANIES))} {rng.choice(_EXPECT)} ")
         b.add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
+    elif frame < 0.6:
+        b.add(f"{_cap(rng.choice(_COMPANIES))} {rng.choice(('sees', 'anticipates', 'foresees'))} its ")
+        b.add(item.name, evidence=True).add(" ").add(move.gerund, evidence=True)
     else:
         b.add(_cap(item.name), evidence=True).add(" ")
         b.add(rng.choice(("is expected to", "are expected to" if item.plural else "is forecast to",
@@ -334,15 +362,15 @@ _MAKERS: dict[str, Callable[..., Statement]] = {
     "movement": _movement, "evaluative": _evaluative, "negation": _negation,
     "expectation": _expectation, "news": _news_expectation, "neutral": _neutral,
 }
-# Share of each kind of statement: most are plain movements, a third judged, negated or expected.
-_MIX = (("movement", 0.52), ("evaluative", 0.06), ("negation", 0.16), ("expectation", 0.10),
-        ("news", 0.05), ("neutral", 0.11))
+# Share of each kind of statement: under half plain movements, the rest judged, negated or expected.
+_MIX = (("movement", 0.42), ("evaluative", 0.06), ("negation", 0.24), ("expectation", 0.12),
+        ("news", 0.06), ("neutral", 0.10))
 
 
 def generate(n: int, seed: int = 20261129) -> list[Statement]:
     """``n`` distinct statements; polarities and directions balanced, same seed, same rows."""
     rng = random.Random(seed)
-    polarities = (Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.UP_BAD, Polarity.LOSS)
+    polarities = (Polarity.UP_GOOD, Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.UP_BAD, Polarity.LOSS)
     seen: set[str] = set()
     out: list[Statement] = []
     kinds, weights = zip(*_MIX, strict=True)
