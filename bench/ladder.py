@@ -145,13 +145,13 @@ class Ladder:
 def _seconds(cv_dir: Path, folds: int) -> float:
     from finlocal.train.fit import read_fit_info
 
-    return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final")["seconds"] for k in range(folds))
+    return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final").seconds for k in range(folds))
 
 
 def _rows(cv_dir: Path) -> dict[str, Any]:
     from finlocal.train.fit import read_fit_info
 
-    return read_fit_info(cv_dir / "r0-f0" / "final")["data"]["rows_by_source"]
+    return read_fit_info(cv_dir / "r0-f0" / "final").data["rows_by_source"]
 
 
 def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
@@ -159,7 +159,7 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
     from transformers import AutoTokenizer
 
     from finlocal.train.batches import predict_logits
-    from finlocal.train.data import LABELS
+    from finlocal.predictions import LABELS
     from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
@@ -174,7 +174,7 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
         model_dir = cv_dir / f"r0-f{k}" / "final"
         model = Student.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        max_length = int(read_fit_info(model_dir)["config"]["max_length"])
+        max_length = int(read_fit_info(model_dir).config["max_length"])
         logits, _ = predict_logits(model, tokenizer, [r["text"] for r in rows], max_length)
         correct = logits.argmax(1) == gold
         overall.append(float(correct.mean()))
@@ -191,7 +191,7 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
 def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     """The teachers' averaged out-of-fold probabilities, scored like a recipe."""
     from finlocal.train.cv import OOF, summarise
-    from finlocal.train.data import LABELS
+    from finlocal.predictions import LABELS
 
     files = [ladder.runs / n / OOF for n in names]
     if not all(f.is_file() for f in files):
@@ -206,7 +206,7 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     from finlocal.train.data import load_fpb
     from finlocal.train.fit import read_fit_info
 
-    config = read_fit_info(ladder.runs / names[0] / "r0-f0" / "final")["config"]
+    config = read_fit_info(ladder.runs / names[0] / "r0-f0" / "final").config
     part = partition(load_fpb(Path(config["fpb_path"])), int(config["folds"]), seed=int(config["fold_seed"]))
     fold = np.array([part.fold_of[i] for i in ids])
     return {"teachers": names, "overall": summarise(gold, [probs.argmax(1)], [fold])}

@@ -30,7 +30,7 @@ import numpy as np
 
 from finlocal.export.parity import Batch, batch_dependence, by_length, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import QuantSettings, every_scheme, quantize, session
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     from finlocal.export.onnx import export_fp32
+    from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
             fold_dir = args.cv_dir / f"r0-f{k}"
             model_dir = fold_dir / "final"
             texts, gold, torch_logit = _heldout(fold_dir)
-            config = json.loads((model_dir / "fit.json").read_text())["config"]
+            config = read_fit_info(model_dir).config
             batch = tokenize(model_dir / "tokenizer.json", texts, int(config["max_length"]))
             calibration = tokenize(model_dir / "tokenizer.json", calibration_texts, int(config["max_length"]))
             model = Student.from_pretrained(model_dir).eval()

@@ -42,7 +42,7 @@ from typing import Any
 
 from finlocal.train.combine import gold_scores
 from finlocal.train.data import default_fpb_path, load_fpb, split_train_val, stratified_sample
-from finlocal.train.judgement import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.teachers.llama import (
     LlamaConfig,
     LlamaCppTeacher,

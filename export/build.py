@@ -33,7 +33,8 @@ from finlocal.export.parity import (
 )
 from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
 from finlocal.manifest import Manifest
-from finlocal.train.data import LABELS
+from finlocal.train.records import FitInfo
+from finlocal.predictions import LABELS
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class ExportResult:
 
 def read_sentences(path: Path) -> tuple[list[str], np.ndarray | None]:
     """Texts of a JSONL file, and their gold labels when every row has one."""
-    from finlocal.train.rows import read_jsonl
+    from finlocal.jsonl import read_jsonl
 
     rows = [row for _, row in read_jsonl(path)]
     if not rows:
@@ -95,7 +96,7 @@ def export_checkpoint(
     cv = _read_cv(cv_dir, info) if cv_dir is not None else None
     model = Student.from_pretrained(checkpoint)
     model.eval()
-    cfg = info["config"]
+    cfg = info.config
     max_length = int(cfg["max_length"])
     has_evidence = cfg.get("evidence", "none") != "none"
     texts, gold = read_sentences(parity_data)
@@ -140,13 +141,13 @@ def export_checkpoint(
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
 
 
-def _read_cv(cv_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
+def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
     """The cross-validated figures of the checkpoint's recipe (the same config, folds aside)."""
     from finlocal.train.cv import headline, read_report
     from finlocal.train.fit import same_recipe
 
     report = read_report(cv_dir)
-    recipe = {k: v for k, v in info["config"].items() if k not in ("folds", "fold", "repeat")}
+    recipe = {k: v for k, v in info.config.items() if k not in ("folds", "fold", "repeat")}
     measured = {k: v for k, v in report["config"].items() if k not in ("folds", "fold", "repeat")}
     if not same_recipe(recipe, measured):
         differ = sorted(k for k in set(recipe) | set(measured)
@@ -165,7 +166,7 @@ def _read_cv(cv_dir: Path, info: dict[str, Any]) -> dict[str, Any]:
 
 def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> dict[str, Any]:
     """Accuracy of the int8 graph on the direction challenge set, overall and per category."""
-    from finlocal.train.rows import read_jsonl
+    from finlocal.jsonl import read_jsonl
 
     rows = [row for _, row in read_jsonl(data)]
     gold = np.array([LABELS.index(r["label"]) for r in rows])
@@ -179,12 +180,12 @@ def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> 
     }
 
 
-def _manifest(model: Any, info: dict[str, Any], chosen: Trial, n_trials: int, metrics: dict[str, Any],
+def _manifest(model: Any, info: FitInfo, chosen: Trial, n_trials: int, metrics: dict[str, Any],
               cv: dict[str, Any] | None, has_evidence: bool, max_bytes: int | None) -> Manifest:
     from finlocal.export.package import LICENCES
     from finlocal.train.teach import describe_teacher
 
-    cfg, data = info["config"], info["data"]
+    cfg, data = info.config, info.data
     teachers = [{"id": t, "role": describe_teacher(t)} for t in data.get("teachers", [])]
     if has_evidence:
         teachers.append({"id": f"evidence:{data.get('evidence_source')}",
@@ -192,7 +193,7 @@ def _manifest(model: Any, info: dict[str, Any], chosen: Trial, n_trials: int, me
     backbone = str(cfg["backbone"])
     layers = int(model.encoder.config.num_hidden_layers)
     depth = f"-{layers}layer" if cfg.get("encoder_layers") else ""
-    calibration = (cv or {}).get("calibration") or info.get("calibration") or {}
+    calibration = (cv or {}).get("calibration") or {}
     return Manifest(
         name=f"finlocal-student-{backbone}{depth}",
         labels=tuple(model.config.labels),
@@ -218,7 +219,7 @@ def _manifest(model: Any, info: dict[str, Any], chosen: Trial, n_trials: int, me
             "licence": LICENCES.get(backbone, "see the backbone's own licence"),
             "parameters": int(sum(p.numel() for p in model.parameters())),
         },
-        training_data={**data, "fit_config": cfg, "epochs": info["epochs"]},
+        training_data={**data, "fit_config": cfg, "epochs": info.epochs},
         teachers=teachers,
         metrics=metrics,
         calibration=calibration,

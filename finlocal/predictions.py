@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+# The canonical label order of finlocal's models and training data (a model directory's manifest
+# states its own, which the runtime follows).
+LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+
 
 @dataclass(frozen=True)
 class Span:

@@ -27,7 +27,9 @@ from enum import Enum
 from itertools import combinations
 from typing import Any
 
-from finlocal.train.judgement import LABELS, Judgement, Label
+from finlocal.predictions import LABELS
+from finlocal.train.judgement import Judgement, Label
+from finlocal.train.records import TeacherRow
 from finlocal.train.validation import locate
 
 from finlocal.predictions import Span
@@ -44,46 +46,6 @@ class Vote(str, Enum):
 
     MEAN = "mean"
     MAJORITY = "majority"
-
-
-@dataclass(frozen=True)
-class CombinedRow:
-    """One sentence's training row (the ``combined.jsonl`` contract read by the student).
-
-    ``probs`` always holds all three labels and sums to 1; ``label`` is its argmax; ``weights``
-    maps each contributing teacher to its share of ``probs``; ``evidence`` is a tuple of spans
-    (possibly empty: supervised "no evidence") or None (unannotated); ``explained_by`` names the
-    teacher whose rationale and evidence are kept.
-    """
-
-    text: str
-    label: str
-    probs: dict[str, float]
-    rationale: str | None
-    evidence: tuple[Span, ...] | None
-    teachers: tuple[str, ...]
-    weights: dict[str, float]
-    agreement: float
-    gold: str | None = None
-    explained_by: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        evidence = (
-            None if self.evidence is None
-            else [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence]
-        )
-        return {
-            "text": self.text,
-            "label": self.label,
-            "probs": self.probs,
-            "rationale": self.rationale,
-            "evidence": evidence,
-            "teachers": list(self.teachers),
-            "weights": self.weights,
-            "agreement": self.agreement,
-            "gold": self.gold,
-            "explained_by": self.explained_by,
-        }
 
 
 def smoothed_one_hot(label: str, smoothing: float = ONE_HOT_SMOOTHING) -> dict[str, float]:
@@ -117,7 +79,7 @@ def combine(
     vote: Vote = Vote.MEAN,
     weights: Mapping[str, float] | None = None,
     gold: str | None = None,
-) -> CombinedRow | None:
+) -> TeacherRow | None:
     """Combine the judgements of one sentence; None when no teacher gave a usable one."""
     ok = [j for j in judgements if j.ok and j.label is not None]
     if not ok:
@@ -140,7 +102,7 @@ def combine(
     agreeing = [j for j in ranked if j.label.value == label]
     explainer = next((j for j in agreeing if j.evidence is not None), None)
     evidence = _spans(text, explainer.evidence) if explainer is not None else None
-    return CombinedRow(
+    return TeacherRow(
         text=text,
         label=label,
         probs={lab: round(p, 9) for lab, p in probs.items()},
@@ -212,7 +174,7 @@ def gold_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
 
 def agreement_stats(
     by_sentence: Mapping[str, Sequence[Judgement]],
-    combined: Mapping[str, CombinedRow],
+    combined: Mapping[str, TeacherRow],
     gold: Mapping[str, str | None],
 ) -> dict[str, Any]:
     """Pairwise teacher agreement (rate and Cohen's kappa), and each teacher's and the

@@ -21,18 +21,16 @@ The data stay where they are kept (``../shared/data``); these files go under ``r
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from finlocal.errors import InputError
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.folds import normalise
-from finlocal.train.rows import read_jsonl
+from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -111,18 +109,6 @@ def sentfin_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
     return rows, mixed
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: Path) -> int:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    tmp.replace(out)
-    return n
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", choices=("ectsum", "tfns", "sentfin"))
@@ -142,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         rows, mixed = sentfin_rows(args.source)
         log.info("sentfin: %d headlines with mixed entity labels left out", mixed)
-    log.info("%d rows -> %s", write_jsonl(rows, args.out), args.out)
+    log.info("%d rows -> %s", write_jsonl(args.out, rows), args.out)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import numpy as np
 
 from finlocal.errors import InputError
 from finlocal.train.config import FitConfig
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics, softmax
 
 log = logging.getLogger(__name__)

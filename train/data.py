@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from finlocal.errors import InputError
+from finlocal.predictions import LABELS
 
-LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+__all__ = ["LABELS", "Example", "default_fpb_path", "load_fpb", "split_train_val", "stratified_sample"]
+
 VAL_FRACTION = 0.1
 SPLIT_SEED = 20261128
 

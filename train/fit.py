@@ -37,9 +37,11 @@ import torch.nn.functional as F
 from finlocal.errors import InputError
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
 from finlocal.train.config import Device, FitConfig
-from finlocal.train.data import LABELS, Example
+from finlocal.predictions import LABELS
+from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Metrics, label_metrics, softmax
+from finlocal.train.records import FitInfo
 from finlocal.train.rows import RowSet, TrainRow, build_rows
 from finlocal.train.student import Student, new_student, parameter_groups
 
@@ -224,13 +226,12 @@ def _resume(run: _Run, out_dir: Path) -> int:
     return int(state["epoch"]) + 1
 
 
-def finished(config: FitConfig) -> dict[str, Any] | None:
+def finished(config: FitConfig) -> FitInfo | None:
     """The fit.json of a finished run of this recipe in ``config.output_dir``, else None."""
-    path = Path(config.output_dir) / FINAL / FIT_INFO
-    if not path.is_file():
+    if not (Path(config.output_dir) / FINAL / FIT_INFO).is_file():
         return None
-    info = json.loads(path.read_text(encoding="utf-8"))
-    return info if same_recipe(info["config"], config.to_dict()) else None
+    info = read_fit_info(Path(config.output_dir) / FINAL)
+    return info if same_recipe(info.config, config.to_dict()) else None
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -281,27 +282,21 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
     heldout = None
     if run.rowset.heldout:
         heldout = write_heldout(run.model, run.tokenizer, run.rowset.heldout, config, out_dir / HELDOUT)
-    info = {
-        "config": config.to_dict(),
-        "data": run.rowset.summary,
-        "epochs": config.epochs,
-        "heldout": asdict(heldout) if heldout else None,
-        "history": run.history,
-        "seconds": seconds,
-        "threads": config.threads,
-        "device": str(run.device),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-    }
-    (final / FIT_INFO).write_text(json.dumps(info, indent=2) + "\n")
+    info = FitInfo(
+        config=config.to_dict(), data=run.rowset.summary, epochs=config.epochs,
+        heldout=asdict(heldout) if heldout else None, history=run.history, seconds=seconds,
+        threads=config.threads, device=str(run.device), omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
+    )
+    (final / FIT_INFO).write_text(json.dumps(info.to_dict(), indent=2) + "\n")
     if (out_dir / CHECKPOINT).exists():
         shutil.rmtree(out_dir / CHECKPOINT)
     return _result(out_dir, info)
 
 
-def _result(out_dir: Path, info: dict[str, Any]) -> FitResult:
-    heldout = Metrics(**info["heldout"]) if info.get("heldout") else None
-    return FitResult(model_dir=out_dir / FINAL, epochs=int(info["epochs"]), heldout=heldout,
-                     history=list(info["history"]), seconds=float(info["seconds"]))
+def _result(out_dir: Path, info: FitInfo) -> FitResult:
+    heldout = Metrics(**info.heldout) if info.heldout else None
+    return FitResult(model_dir=out_dir / FINAL, epochs=info.epochs, heldout=heldout,
+                     history=info.history, seconds=info.seconds)
 
 
 def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], config: FitConfig,
@@ -324,9 +319,10 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     return label_metrics(gold, logits.argmax(1))
 
 
-def read_fit_info(checkpoint: Path) -> dict[str, Any]:
+def read_fit_info(checkpoint: Path) -> FitInfo:
+    """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
     path = Path(checkpoint) / FIT_INFO
     if not path.is_file():
         raise InputError(f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); "
                          "train one with 'finlocal train fit'")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return FitInfo.from_dict(json.loads(path.read_text(encoding="utf-8")), where=str(path))

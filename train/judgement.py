@@ -20,7 +20,6 @@ class Label(str, Enum):
     POSITIVE = "positive"
 
 
-LABELS: tuple[str, ...] = tuple(label.value for label in Label)
 
 
 class Status(str, Enum):

@@ -4,7 +4,7 @@ Outputs in ``out_dir`` (the contract the student reads):
 
 - ``judgements.db``: the resumable SQLite store;
 - ``judgements.jsonl``: every stored judgement of the run's teachers, ok and rejected;
-- ``combined.jsonl``: one row per sentence with a usable label (see `CombinedRow`);
+- ``combined.jsonl``: one row per sentence with a usable label (a `TeacherRow`, see `finlocal.train.combine`);
 - ``report.json``: counts, rejection reasons, agreement statistics, tokens and cost.
 """
 
@@ -21,8 +21,10 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from finlocal.train.combine import CombinedRow, Vote, agreement_stats, batch_calibrate, combine
-from finlocal.train.judgement import LABELS, Judgement, sentence_hash
+from finlocal.train.combine import Vote, agreement_stats, batch_calibrate, combine
+from finlocal.predictions import LABELS
+from finlocal.train.records import TeacherRow
+from finlocal.train.judgement import Judgement, sentence_hash
 from finlocal.train.store import JudgementStore
 from finlocal.train.teachers.base import Teacher, TeacherStopped
 
@@ -279,7 +281,7 @@ def combine_rows(
     *,
     vote: Vote,
     weights: Mapping[str, float],
-) -> dict[str, CombinedRow]:
+) -> dict[str, TeacherRow]:
     out = {}
     for row in rows:
         combined = combine(
@@ -291,7 +293,7 @@ def combine_rows(
 
 
 def soft_target_share(
-    combined: Iterable[CombinedRow],
+    combined: Iterable[TeacherRow],
     by_sentence: Mapping[str, Sequence[Judgement]],
     teacher_id: str,
 ) -> dict[str, float | int]:

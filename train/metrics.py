@@ -9,7 +9,7 @@ import numpy as np
 
 from finlocal.metrics import classification_metrics
 
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from finlocal.train.judgement import LABELS
+from finlocal.predictions import LABELS
 
 RATIONALE_MAX_CHARS = 300
 EVIDENCE_MAX_ITEMS = 3

@@ -22,18 +22,18 @@ probabilities for it.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from finlocal.errors import InputError
 from finlocal.train.config import EvidenceSource, FitConfig
-from finlocal.train.data import LABELS, Example, load_fpb
+from finlocal.predictions import LABELS
+from finlocal.train.data import Example, load_fpb
 from finlocal.train.folds import ALL, Partition, normalise, partition
+from finlocal.predictions import Span
+from finlocal.train.records import read_evidence_file, read_gold_file, read_teacher_file
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -60,57 +60,12 @@ class RowSet:
     summary: dict[str, Any]  # where every kind of supervision came from (fit.json, the manifest)
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; a malformed line is an `InputError`."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}: not valid JSON ({exc})") from exc
-                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                    raise InputError(f"{path}:{lineno}: expected a JSON object with a \"text\" string")
-                yield lineno, row
-
-
-def spans_of(evidence: Any, text: str, where: str) -> Spans:
-    """Validated (start, end) spans of an ``evidence`` list of {"start", "end", "text"}."""
-    spans = []
-    for ev in evidence:
-        start, end = int(ev["start"]), int(ev["end"])
-        if not (0 <= start < end <= len(text)) or text[start:end] != ev.get("text", text[start:end]):
-            raise InputError(f"{where}: evidence {ev!r} does not match the sentence's offsets")
-        spans.append((start, end))
-    return tuple(spans)
-
-
 def _fold_key(config: FitConfig) -> str:
     return str(config.fold) if config.folds else ALL
 
 
-def _pick_by_fold(row: dict[str, Any], field: str, config: FitConfig, part: Partition | None,
-                  where: str, *, required: bool) -> Any:
-    """``row[field + "_by_fold"]`` for this run's fold (checking the partition), else ``row[field]``.
-    A fold missing from ``_by_fold`` is an error when ``required``, else None (not annotated)."""
-    by_fold = row.get(f"{field}_by_fold")
-    if by_fold is None:
-        return row.get(field)
-    if part is not None and row.get("partition") != part.key:
-        raise InputError(
-            f"{where}: these {field} were made by the fold models of folds {row.get('partition')!r}, "
-            f"but this run uses folds {part.key!r}; make the file with 'finlocal train teach' from a "
-            "cross-validation run with the same folds, repeat and fold_seed"
-        )
-    key = _fold_key(config)
-    if key not in by_fold and not required:
-        return None
-    if key not in by_fold:
-        raise InputError(f"{where}: no {field} for fold {key!r} (has {sorted(by_fold)})")
-    return by_fold[key]
+def _pairs(spans: tuple[Span, ...] | None) -> Spans | None:
+    return None if spans is None else tuple((s.start, s.end) for s in spans)
 
 
 def build_rows(config: FitConfig) -> RowSet:
@@ -137,60 +92,49 @@ def build_rows(config: FitConfig) -> RowSet:
     for index, path in enumerate(config.extra_files):
         name = Path(path).stem
         counts[name] = 0
-        for lineno, row in read_jsonl(path):
-            where = f"{path}:{lineno}"
-            text = row["text"]
-            if row.get("source_id") in heldout_ids or normalise(text) in banned:
+        for where, gold_row in read_gold_file(path):
+            text = gold_row.text
+            if gold_row.source_id in heldout_ids or normalise(text) in banned:
                 skipped_heldout += 1
                 continue
-            label = row.get("label")
-            if label not in LABELS:
-                raise InputError(f"{where}: label {label!r} is not one of {list(LABELS)}")
             if text in rows:
                 continue
-            evidence = spans_of(row["evidence"], text, where) if row.get("evidence") is not None else None
-            if evidence is not None:
-                evidence_methods.add(str(row.get("source", Path(path).stem)))
-            rows[text] = TrainRow(text, LABELS.index(label), evidence=evidence,
-                                  weight=config.extra_weight(index) * float(row.get("weight", 1.0)),
-                                  source=name)
+            if gold_row.evidence is not None:
+                evidence_methods.add(gold_row.source or name)
+            rows[text] = TrainRow(text, LABELS.index(gold_row.label), evidence=_pairs(gold_row.evidence),
+                                  weight=config.extra_weight(index) * gold_row.weight, source=name)
             counts[name] += 1
 
+    run_fold, run_partition = _fold_key(config), part.key if part else None
     teacher_sum: dict[str, np.ndarray] = {}
     teacher_n: dict[str, int] = {}
     teacher_evidence: dict[str, Spans] = {}
     teacher_ids: set[str] = set()
     for path in config.teacher_files:
-        for lineno, row in read_jsonl(path):
-            where = f"{path}:{lineno}"
-            text = row["text"]
+        for where, teacher_row in read_teacher_file(path):
+            text = teacher_row.text
             if normalise(text) in banned:
                 skipped_heldout += 1
                 continue
-            probs = _pick_by_fold(row, "probs", config, part, where, required=True)
-            if probs:
-                try:
-                    vector = np.array([float(probs[label]) for label in LABELS])
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise InputError(f"{where}: probs must give a number for each of {list(LABELS)}") from exc
-                teacher_sum[text] = teacher_sum.get(text, 0.0) + vector
+            probs = teacher_row.probs_for(run_fold, run_partition, where)
+            if probs is not None:
+                teacher_sum[text] = teacher_sum.get(text, 0.0) + np.array([probs[label] for label in LABELS])
                 teacher_n[text] = teacher_n.get(text, 0) + 1
-            evidence = _pick_by_fold(row, "evidence", config, part, where, required=False)
-            if config.evidence is EvidenceSource.TEACHERS and evidence is not None:
-                teacher_evidence[text] = spans_of(evidence, text, where)
-            teacher_ids.update(str(t) for t in row.get("teachers", []))
+            spans = _pairs(teacher_row.evidence_for(run_fold, run_partition, where))
+            if config.evidence is EvidenceSource.TEACHERS and spans is not None:
+                teacher_evidence[text] = spans
+            teacher_ids.update(teacher_row.teachers)
     teacher = {t: tuple(float(p) for p in teacher_sum[t] / teacher_n[t]) for t in teacher_sum}
 
     file_evidence: dict[str, Spans] = {}
     if config.evidence is EvidenceSource.FILE and config.evidence_file is not None:
-        for lineno, row in read_jsonl(config.evidence_file):
-            where = f"{config.evidence_file}:{lineno}"
-            if normalise(row["text"]) in banned:
+        for where, evidence_row in read_evidence_file(config.evidence_file):
+            if normalise(evidence_row.text) in banned:
                 continue
-            evidence_methods.add(str(row.get("source", "unknown")))
-            evidence = _pick_by_fold(row, "evidence", config, part, where, required=False)
-            if evidence is not None:
-                file_evidence[row["text"]] = spans_of(evidence, row["text"], where)
+            evidence_methods.add(evidence_row.source)
+            spans = _pairs(evidence_row.evidence_for(run_fold, run_partition, where))
+            if spans is not None:
+                file_evidence[evidence_row.text] = spans
     evidence_of = teacher_evidence if config.evidence is EvidenceSource.TEACHERS else file_evidence
 
     use_teachers = config.teacher_weight > 0

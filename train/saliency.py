@@ -19,7 +19,6 @@ with ``evidence_by_fold`` and the folds' partition key (`finlocal.train.rows`).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,9 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.train.data import LABELS, load_fpb
+from finlocal.jsonl import write_jsonl
+from finlocal.predictions import Span
+from finlocal.predictions import LABELS
+from finlocal.train.data import load_fpb
 from finlocal.train.evidence import token_spans
 from finlocal.train.folds import ALL
+from finlocal.train.records import EvidenceRow
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,7 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
 
     model = Student.from_pretrained(checkpoint).eval()
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
-    max_length = int(read_fit_info(checkpoint)["config"]["max_length"])
+    max_length = int(read_fit_info(checkpoint).config["max_length"])
     enc = encode(tokenizer, texts, max_length)
     embeddings = model.encoder.get_input_embeddings()
     out: list[Spans | None] = [None] * len(texts)
@@ -142,17 +145,15 @@ def annotate_cv(cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2,
         for i, spans in zip(rows, found, strict=True):
             if spans is not None:
                 by_fold[i][name] = spans
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
     source = f"saliency:{Path(cv_dir).name}"
-    with tmp.open("w", encoding="utf-8") as fh:
-        for ex, spans_by in zip(examples, by_fold, strict=True):
-            fh.write(json.dumps({
-                "id": ex.id, "text": ex.text, "label": ex.label, "partition": key, "source": source,
-                "evidence_by_fold": {name: [{"start": s, "end": e, "text": ex.text[s:e]} for s, e in spans]
-                                     for name, spans in spans_by.items()},
-            }, ensure_ascii=False) + "\n")
-    tmp.replace(out)
+    write_jsonl(out, (
+        EvidenceRow(
+            text=ex.text, id=ex.id, label=ex.label, partition=key, source=source,
+            evidence_by_fold={name: tuple(Span(s, e, ex.text[s:e]) for s, e in spans)
+                              for name, spans in spans_by.items()},
+        ).to_dict()
+        for ex, spans_by in zip(examples, by_fold, strict=True)
+    ))
     counts = {name: sum(name in b for b in by_fold) for name, _, _ in jobs}
     log.info("annotated rows per model: %s", counts)
     return counts

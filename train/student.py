@@ -23,7 +23,7 @@ from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 from transformers.utils import ModelOutput
 
 from finlocal.train.config import ConfigError, Pooling
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.weights import Backbone, backbone_path
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ computed, so an interrupted run resumes with the next fold.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +25,10 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.train.data import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
-from finlocal.train.rows import read_jsonl
+from finlocal.train.records import TeacherRow
+from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class TeachSummary:
 def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, Any]]:
     """The final model directory of every fold of ``repeat``, their partition key and config."""
     from finlocal.train.cv import fold_dir
-    from finlocal.train.fit import FINAL, FIT_INFO
+    from finlocal.train.fit import FINAL, FIT_INFO, read_fit_info
 
     dirs: list[Path] = []
     keys: set[str] = set()
@@ -55,9 +55,9 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
     k = 0
     while (fold_dir(cv_dir, repeat, k) / FINAL / FIT_INFO).is_file():
         model = fold_dir(cv_dir, repeat, k) / FINAL
-        info = json.loads((model / FIT_INFO).read_text(encoding="utf-8"))
-        keys.add(info["data"]["partition"])
-        config = info["config"]
+        info = read_fit_info(model)
+        keys.add(info.data["partition"])
+        config = info.config
         dirs.append(model)
         k += 1
     if not dirs:
@@ -116,17 +116,13 @@ def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads:
     def plain(p: np.ndarray) -> dict[str, float]:
         return {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)}
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for i, row in enumerate(rows):
-            by_fold = {str(k): plain(p[i]) for k, p in enumerate(probs)}
-            by_fold[ALL] = plain(mean[i])
-            fh.write(json.dumps({
-                "id": row.get("id", f"{sentences.stem}-{i}"), "text": row["text"],
-                "probs_by_fold": by_fold, "partition": key, "teachers": [teacher],
-            }, ensure_ascii=False) + "\n")
-    tmp.replace(out)
+    write_jsonl(out, (
+        TeacherRow(
+            text=row["text"], id=row.get("id", f"{sentences.stem}-{i}"), partition=key, teachers=(teacher,),
+            probs_by_fold={**{str(k): plain(p[i]) for k, p in enumerate(probs)}, ALL: plain(mean[i])},
+        ).to_dict()
+        for i, row in enumerate(rows)
+    ))
     for f in cache.iterdir():
         f.unlink()
     cache.rmdir()

@@ -27,7 +27,7 @@ from finlocal.export.parity import (  # noqa: E402
 from finlocal.export.quantize import QuantSettings, Scheme, quantize, session  # noqa: E402
 from finlocal.manifest import read_manifest  # noqa: E402
 from finlocal.train.config import FitConfig  # noqa: E402
-from finlocal.train.data import LABELS  # noqa: E402
+from finlocal.predictions import LABELS  # noqa: E402
 
 # The 2-layer, 32-wide random model has near-ties that int8 can flip (and its WordPiece vocab is
 # not identical across processes), so its exports use a looser agreement gate; the broken-model

@@ -16,8 +16,8 @@ from finlocal.evaluation import (
     read_labelled,
 )
 from finlocal.splitting import SplitMode
+from finlocal.predictions import LABELS
 
-LABELS = ("negative", "neutral", "positive")
 
 
 def test_metrics_by_hand() -> None:

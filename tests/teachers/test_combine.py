@@ -14,7 +14,8 @@ from finlocal.train.combine import (
     gold_scores,
     smoothed_one_hot,
 )
-from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason
+from finlocal.predictions import LABELS
+from finlocal.train.judgement import Judgement, Label, RejectReason
 
 TEXT = "Quarterly profit fell sharply but orders rose."
 
@@ -190,3 +191,7 @@ def test_pipeline_with_a_probability_teacher_and_a_label_teacher(tmp_path) -> No
     assert rose["evidence"] == [{"start": 6, "end": 10, "text": "rose"}]  # the remote's quote
     assert rose["explained_by"] == remote.teacher_id
     assert report["teachers"][remote.teacher_id]["soft_target"]["mean_share"] == pytest.approx(2 / 3)
+
+
+def test_the_teachers_labels_are_the_canonical_labels() -> None:
+    assert tuple(label.value for label in Label) == LABELS

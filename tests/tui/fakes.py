@@ -9,10 +9,10 @@ from collections.abc import Iterator, Sequence
 from finlocal.predictions import Prediction, Span
 from finlocal.tui.config import LoadedModel, ModelInfo
 from finlocal.tui.explainer import ExplainRequest
+from finlocal.predictions import LABELS
 
 POSITIVE_WORDS = ("rose", "increased", "improved", "best", "grow", "strong", "record", "exceed")
 NEGATIVE_WORDS = ("fell", "declined", "weak", "lay-offs", "postponed", "loss", "warning")
-LABELS = ("negative", "neutral", "positive")
 
 
 class KeywordClassifier:

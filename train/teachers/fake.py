@@ -6,7 +6,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
+from finlocal.predictions import LABELS
+from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
 from finlocal.train.prompt import Prompt
 from finlocal.train.validation import Invalid, validate_reply
 

@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from finlocal.train.judgement import LABELS, Judgement, Label, RejectReason, Usage
+from finlocal.predictions import LABELS
+from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
 from finlocal.train.prompt import LABEL_LEAD_IN, Prompt, code_digest
 from finlocal.train.teachers import grammar as _grammar
 from finlocal.train.teachers.grammar import reply_grammar
