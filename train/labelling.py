@@ -26,7 +26,7 @@ from finlocal.predictions import LABELS
 from finlocal.train.records import TeacherRow
 from finlocal.train.judgement import Judgement, sentence_hash
 from finlocal.train.store import JudgementStore
-from finlocal.train.teachers.base import Teacher, TeacherStopped
+from finlocal.train.teachers.base import BatchTeacher, Teacher, TeacherStopped
 
 from finlocal.errors import InputError
 
@@ -123,25 +123,6 @@ def read_inputs(
     if not unique:
         raise InputError(f"{path}: no sentences found (read as {fmt.value})")
     return list(unique.values())
-
-
-@runtime_checkable
-class BatchTeacher(Protocol):
-    """A teacher that can also judge through an asynchronous batch API (Claude's)."""
-
-    def judge_in_batches(
-        self,
-        sentences: Sequence[str],
-        store: JudgementStore,
-        on_stored: Callable[[list[Judgement]], None],
-    ) -> None: ...
-
-    def settle_batches(
-        self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]
-    ) -> set[str]:
-        """Collect the batches an earlier run left that have ended; return the sentences that
-        are still being processed."""
-        ...
 
 
 @dataclass(frozen=True)

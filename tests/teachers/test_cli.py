@@ -102,3 +102,19 @@ def test_teacher_spec_parsing() -> None:
     for bad in ("llama", "ollama:x", "claude:", "llama:x@0"):
         with pytest.raises(InputError):
             TeacherSpec.parse(bad)
+
+
+def test_a_dry_run_with_the_fake_teacher_costs_nothing_and_feeds_the_student(tmp_path: Path) -> None:
+    from finlocal.train.records import read_teacher_file
+
+    sentences = ("Net sales rose by 5 % .", "The company cut 40 jobs .", "The AGM is on Friday .")
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"text": s}) + "\n" for s in sentences))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["train", "label", str(path), "--out", str(out),
+                                      "--teacher", "fake:dry-run", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    rows = {row.text: row for _, row in read_teacher_file(out / "combined.jsonl")}
+    assert [rows[s].label for s in sentences] == ["positive", "negative", "neutral"]
+    assert rows[sentences[0]].teachers == ("fake/dry-run",)
+    assert TeacherSpec.parse("fake:x@2").backend is Backend.FAKE

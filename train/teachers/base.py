@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
-
-from finlocal.train.judgement import Judgement
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from finlocal.errors import FinlocalError
+from finlocal.train.judgement import Judgement
+
+if TYPE_CHECKING:
+    from finlocal.train.store import JudgementStore
 
 
 class TeacherStopped(FinlocalError):
@@ -49,4 +51,23 @@ class Teacher(Protocol):
 
     def close(self) -> None:
         """Free what the teacher holds (model memory, HTTP connections)."""
+        ...
+
+
+@runtime_checkable
+class BatchTeacher(Protocol):
+    """A teacher that can also judge through an asynchronous batch API (Claude's)."""
+
+    def judge_in_batches(
+        self,
+        sentences: Sequence[str],
+        store: JudgementStore,
+        on_stored: Callable[[list[Judgement]], None],
+    ) -> None: ...
+
+    def settle_batches(
+        self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]
+    ) -> set[str]:
+        """Collect the batches an earlier run left that have ended; return the sentences that
+        are still being processed."""
         ...

@@ -18,6 +18,7 @@ from finlocal.errors import InputError
 class Backend(str, Enum):
     LLAMA = "llama"
     CLAUDE = "claude"
+    FAKE = "fake"  # keyword rules, no model, no network: a dry run of the whole pipeline
 
 
 class KnownGGUF(str, Enum):
@@ -49,8 +50,8 @@ class TeacherSpec:
             choices = ", ".join(f"{b.value}:..." for b in Backend)
             raise InputError(
                 f"teacher {text!r}: expected BACKEND:TARGET[@WEIGHT] with a backend among "
-                f"{choices}, e.g. llama:models/llama-3-8b-instruct.Q4_K_M.gguf, llama:smollm2 "
-                "or claude:claude-haiku-5-5"
+                f"{choices}, e.g. llama:models/llama-3-8b-instruct.Q4_K_M.gguf, llama:smollm2, "
+                "claude:claude-haiku-5-5 or fake:dry-run"
             )
         weight = 1.0
         target, at, maybe_weight = rest.rpartition("@")
@@ -110,9 +111,17 @@ def _claude(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
     return ClaudeTeacher(config)
 
 
+def _fake(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
+    """``fake:NAME``: the keyword teacher of the tests, for a dry run that costs nothing."""
+    from finlocal.train.teachers.fake import FakeTeacher
+
+    return FakeTeacher(name=spec.target)
+
+
 BUILDERS: dict[Backend, Callable[[TeacherSpec, TeacherOptions], Teacher]] = {
     Backend.LLAMA: _llama,
     Backend.CLAUDE: _claude,
+    Backend.FAKE: _fake,
 }
 
 
