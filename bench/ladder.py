@@ -89,8 +89,6 @@ STUDENTS = (
          what="3 layers, gold + evidence + direction data"),
     Step("student-l4-direction", STUDENT, ("encoder_layers=4", *NO_TEACHERS), needs=(SALIENCY,),
          what="4 layers, gold + evidence + direction data"),
-    Step("student-l6-direction", STUDENT, ("encoder_layers=6", *NO_TEACHERS), needs=(SALIENCY,),
-         what="6 layers, gold + evidence + direction data"),
     Step("student-tfns", STUDENT, (*NO_TEACHERS, *_extra((TFNS, 0.5))), needs=(SALIENCY, TFNS),
          what="3 layers, gold + evidence + direction + TFNS tweets as gold (weight 0.5)"),
     Step("student-sentfin", STUDENT, (*NO_TEACHERS, *_extra((SENTFIN, 0.5))), needs=(SALIENCY, SENTFIN),
