@@ -25,6 +25,7 @@ import numpy as np
 from finlocal.errors import ModelError
 from finlocal.manifest import MANIFEST_NAME, Manifest, read_manifest
 from finlocal.predictions import Prediction, Span
+from finlocal.spans import WORD_JOINERS, merge_spans
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -303,7 +304,7 @@ class OnnxClassifier:
             for w in np.flatnonzero(mean >= threshold)
             if ends[w] > starts[w]
         )
-        return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen))
+        return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen, joiners=WORD_JOINERS))
 
 
 @dataclass(frozen=True)
@@ -334,17 +335,6 @@ def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
     while end > last and text[end - 1] in _CLOSERS:
         end -= 1
     return start, end
-
-
-def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge sorted character spans separated only by whitespace or joiners (``-``, ``/``)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and text[merged[-1][1]:start].strip(" \t\n-/") == "":
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _window_starts(n_tokens: int, size: int) -> list[int]:

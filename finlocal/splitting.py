@@ -45,6 +45,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from finlocal.predictions import Span
+from finlocal.spans import strip_span
 
 
 class SplitMode(str, enum.Enum):
@@ -143,7 +144,7 @@ def _split_plain(text: str, mode: SplitMode) -> list[Span]:
         return split_sentences(text)
     if mode is SplitMode.LINES:
         return split_lines(text)
-    whole = _stripped(text, 0, len(text))
+    whole = strip_span(text, 0, len(text))
     return [] if whole is None else [whole]
 
 
@@ -170,7 +171,7 @@ def split_lines(text: str) -> list[Span]:
     """Each non-blank line (``\\n``, ``\\r\\n`` or ``\\r`` ends one) as one item, stripped."""
     spans = []
     for match in _LINE.finditer(text):
-        span = _stripped(text, match.start(), match.end())
+        span = strip_span(text, match.start(), match.end())
         if span is not None:
             spans.append(span)
     return spans
@@ -182,20 +183,10 @@ def split_sentences(text: str) -> list[Span]:
     for seg_start, seg_end in _segments(text):
         for start, end in _sentences(text, seg_start, seg_end):
             for chunk_start, chunk_end in _bounded(text, start, end):
-                span = _stripped(text, chunk_start, chunk_end)
+                span = strip_span(text, chunk_start, chunk_end)
                 if span is not None:
                     spans.append(span)
     return spans
-
-
-def _stripped(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return None
-    return Span(start, end, text[start:end])
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,9 +314,7 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, 
     if lowered in _ABBREVIATIONS or (_INITIALS.fullmatch(token) and "." in token):
         word = _WORD.match(text, nxt)  # "Acme Corp. The company ..." does end a sentence
         return word is not None and word.group(1) in _STARTERS
-    if len(token) == 1 and token.isupper():  # an initial: "J. Smith"
-        return False
-    return True
+    return not (len(token) == 1 and token.isupper())  # an initial ("J. Smith") ends nothing
 
 
 def _at_line_start(text: str, pos: int, seg_start: int) -> bool:
