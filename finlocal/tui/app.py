@@ -18,7 +18,7 @@ from textual.screen import Screen
 from finlocal.reading import Document
 from finlocal.tui.actions import ACTIONS
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
-from finlocal.tui.explainer import Explainer, load_explainer, resolve_gguf
+from finlocal.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.tui.screens.main import ExplainerFactory, MainScreen
 
 UI_SWITCH_INTERVAL_S = 0.0005

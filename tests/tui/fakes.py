@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from finlocal.predictions import Prediction, Span
 from finlocal.tui.config import LoadedModel, ModelInfo
-from finlocal.tui.explainer import ExplainRequest
+from finlocal.explainer import ExplainRequest
 from finlocal.predictions import LABELS
 
 POSITIVE_WORDS = ("rose", "increased", "improved", "best", "grow", "strong", "record", "exceed")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import MissingExtraError
-from finlocal.tui.explainer import (
+from finlocal.explainer import (
     ExplainerUnavailable,
     ExplainRequest,
     LlamaExplainer,

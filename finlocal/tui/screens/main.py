@@ -36,7 +36,7 @@ from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_te
 from finlocal.splitting import Region, SplitMode
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
-from finlocal.tui.explainer import Explainer, ExplainRequest
+from finlocal.explainer import Explainer, ExplainRequest
 from finlocal.tui.messages import (
     DocumentRead,
     ExplanationEnded,
