@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 
 from finlocal.errors import InputError
+from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
 from finlocal.train.config import Device, FitConfig
 from finlocal.predictions import LABELS
@@ -253,12 +254,10 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
     first = _resume(run, out_dir)
     steps_per_epoch = math.ceil(len(run.rowset.train) / config.batch_size)
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TextColumn("loss {task.fields[loss]:.4f}"),
-        TimeElapsedColumn(), TimeRemainingColumn(), disable=not progress, transient=False,
+    bar = StderrProgress(
+        ["[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}", Column.BAR,
+         "{task.completed}/{task.total}", "loss {task.fields[loss]:.4f}", Column.ELAPSED, Column.REMAINING],
+        enabled=progress,
     )
     with bar:
         task = bar.add_task("fit", total=steps_per_epoch * config.epochs,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from finlocal.train.combine import Vote, agreement_stats, batch_calibrate, combine
 from finlocal.predictions import LABELS
@@ -29,9 +29,7 @@ from finlocal.train.store import JudgementStore
 from finlocal.train.teachers.base import BatchTeacher, Teacher, TeacherStopped
 
 from finlocal.errors import InputError
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from finlocal.progress import Column, StderrProgress
 
 log = logging.getLogger(__name__)
 
@@ -143,58 +141,30 @@ class LabelConfig:
             raise ValueError(f"teacher weights must be positive, got {bad}")
 
 
-class _Progress:
-    """A rich progress bar on stderr (done/total, rate, ETA, rejects), or nothing."""
+def _progress(enabled: bool) -> StderrProgress:
+    """Per teacher: done/total, rate, ETA and rejects."""
+    return StderrProgress(
+        ["[bold]{task.description}", Column.BAR, Column.COUNT, "{task.fields[rate]}", Column.ELAPSED,
+         "ETA", Column.REMAINING, "rejects: {task.fields[rejects]}"],
+        enabled=enabled,
+    )
 
-    def __init__(self, enabled: bool) -> None:
-        self._bar = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
 
-            self._bar = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                TextColumn("rejects: {task.fields[rejects]}"),
-                console=Console(stderr=True),
-            )
+def _advancer(bar: StderrProgress, name: str, total: int, done: int,
+              rejects: int) -> Callable[[list[Judgement]], None]:
+    """The callback that moves ``name``'s bar on as judgements are stored."""
+    if not bar.enabled:
+        return lambda judgements: None
+    task = bar.add_task(name, total=total, completed=done, rejects=rejects, rate="")
+    counts = {"rejects": rejects}
 
-    def __enter__(self) -> Self:
-        if self._bar is not None:
-            self._bar.start()
-        return self
+    def advance(judgements: list[Judgement]) -> None:
+        counts["rejects"] += sum(not j.ok for j in judgements)
+        bar.update(task, advance=len(judgements))
+        speed = bar.speed(task)
+        bar.update(task, rejects=counts["rejects"], rate=f"{speed:.2f} sent/s" if speed else "")
 
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def task(self, name: str, total: int, done: int, rejects: int) -> Callable[[list[Judgement]], None]:
-        if self._bar is None:
-            return lambda judgements: None
-        bar = self._bar
-        task_id = bar.add_task(name, total=total, completed=done, rejects=rejects, rate="")
-        counts = {"rejects": rejects}
-
-        def advance(judgements: list[Judgement]) -> None:
-            counts["rejects"] += sum(not j.ok for j in judgements)
-            bar.advance(task_id, len(judgements))
-            speed = bar.tasks[task_id].speed if task_id < len(bar.tasks) else None
-            rate = f"{speed:.2f} sent/s" if speed else ""
-            bar.update(task_id, rejects=counts["rejects"], rate=rate)
-
-        return advance
+    return advance
 
 
 def label_sentences(
@@ -373,15 +343,15 @@ def run_labelling(
     write the outputs. Returns the report."""
     config.out_dir.mkdir(parents=True, exist_ok=True)
     sentences = [r.text for r in rows]
-    with JudgementStore(config.out_dir / STORE_NAME) as store, _Progress(config.progress) as bar:
+    with JudgementStore(config.out_dir / STORE_NAME) as store, _progress(config.progress) as bar:
         for teacher in teachers:
             counts = store.count(teacher.teacher_id, teacher.prompt_version)
             todo = store.pending(
                 teacher.teacher_id, teacher.prompt_version, sentences,
                 retry_rejected=config.retry_rejected,
             )
-            advance = bar.task(
-                teacher.teacher_id, total=len(sentences), done=len(sentences) - len(todo),
+            advance = _advancer(
+                bar, teacher.teacher_id, total=len(sentences), done=len(sentences) - len(todo),
                 rejects=0 if config.retry_rejected else counts.get("rejected", 0),
             )
             written = label_sentences(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from finlocal.output import Format, Per, make_writer
+from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
 
@@ -117,12 +118,20 @@ def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, s
     from finlocal.scoring import iter_score_documents
 
     failed = 0
-    with _open_output(output) as stream, _Progress(show_progress, len(inputs)) as progress:
+    sentences = 0
+    progress = StderrProgress(
+        ["scoring", Column.BAR, Column.COUNT, "files", "{task.fields[sentences]} sentences", Column.ELAPSED],
+        enabled=show_progress, transient=True,
+    )
+    with _open_output(output) as stream, progress:
+        task = progress.add_task(total=len(inputs), sentences=0)
         writer = make_writer(fmt, per, stream, classifier.labels)
 
         def on_sentences(results: list[SentenceResult]) -> None:
+            nonlocal sentences
             writer.sentences(results)
-            progress.sentences(len(results))
+            sentences += len(results)
+            progress.update(task, sentences=sentences)
 
         for outcome in iter_score_documents(inputs, classifier, batch_size=batch_size, top_k=top_k,
                                             split=split, on_sentences=on_sentences):
@@ -130,55 +139,7 @@ def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, s
                 writer.document(outcome.report)
             else:
                 failed += 1
-                progress.console_print(f"finlocal: error: {outcome.error}")
-            progress.document_done()
+                progress.print(f"finlocal: error: {outcome.error}")
+            progress.update(task, advance=1)
         writer.close()
     return failed
-
-
-class _Progress:
-    """Rich progress on stderr (documents and sentences), or nothing."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self._progress = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self._progress = Progress(
-                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                TextColumn("{task.fields[sentences]} sentences"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
-            )
-            self._task = self._progress.add_task("score", total=total, sentences=0)
-        self._sentences = 0
-
-    def __enter__(self) -> _Progress:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def sentences(self, n: int) -> None:
-        self._sentences += n
-        if self._progress is not None:
-            self._progress.update(self._task, sentences=self._sentences)
-
-    def document_done(self) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task)
-
-    def console_print(self, message: str) -> None:
-        if self._progress is not None:
-            self._progress.console.print(message, markup=False, highlight=False)
-        else:
-            click.echo(message, err=True)
