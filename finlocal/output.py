@@ -21,10 +21,41 @@ _LABEL_STYLES = {"positive": "green", "negative": "red", "neutral": "dim"}
 
 
 class Format(str, enum.Enum):
+    """How rows are written: by `finlocal score --format`, and by the app's export."""
+
     JSONL = "jsonl"
     CSV = "csv"
     TABLE = "table"
     MARKDOWN = "markdown"
+
+    @property
+    def suffix(self) -> str:
+        """The suffix a file in this format gets."""
+        return _SUFFIXES[self]
+
+    @property
+    def display_name(self) -> str:
+        """How the format is named to a person (the app's export dialog)."""
+        return _DISPLAY_NAMES[self]
+
+
+_SUFFIXES = {Format.JSONL: ".jsonl", Format.CSV: ".csv", Format.TABLE: ".txt", Format.MARKDOWN: ".md"}
+_DISPLAY_NAMES = {Format.JSONL: "JSONL", Format.CSV: "CSV", Format.TABLE: "Table",
+                  Format.MARKDOWN: "Markdown report"}
+
+#: The format a file name's suffix (lower case) stands for: `finlocal score --output` and the
+#: app's export read the same table.
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".jsonl": Format.JSONL, ".json": Format.JSONL, ".ndjson": Format.JSONL,
+    ".csv": Format.CSV,
+    ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+    ".txt": Format.TABLE,
+}
+
+
+def format_for_suffix(suffix: str) -> Format | None:
+    """The format a file suffix (``.csv``, any case) stands for, or None."""
+    return SUFFIX_FORMATS.get(suffix.lower())
 
 
 class Per(str, enum.Enum):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from finlocal.output import Format, Per, make_writer
+from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
@@ -21,15 +21,10 @@ if TYPE_CHECKING:
     from finlocal.reading import Input
     from finlocal.scoring import SentenceResult
 
-_SUFFIX_FORMATS = {".jsonl": Format.JSONL, ".json": Format.JSONL, ".ndjson": Format.JSONL,
-                   ".csv": Format.CSV, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
-                   ".txt": Format.TABLE}
-
-
 def default_format(output: Path | None, stdout: TextIO) -> Format:
     """A table on a terminal, JSONL when piped; for --output, the format its suffix names."""
     if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), Format.JSONL)
+        return format_for_suffix(output.suffix) or Format.JSONL
     return Format.TABLE if stdout.isatty() else Format.JSONL
 
 

@@ -17,57 +17,37 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
-from finlocal.output import Format, Per, make_writer
+from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
 from finlocal.tui.view import label_tag, needs_review, page_label
 
-
-class ExportFormat(Enum):
-    JSONL = "jsonl"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-    @property
-    def suffix(self) -> str:
-        return {"jsonl": ".jsonl", "csv": ".csv", "markdown": ".md"}[self.value]
-
-    @property
-    def title(self) -> str:
-        return {"jsonl": "JSONL", "csv": "CSV", "markdown": "Markdown report"}[self.value]
-
-    @staticmethod
-    def for_suffix(suffix: str) -> ExportFormat | None:
-        """The format a file suffix (``.csv``, any case) stands for, or None."""
-        return SUFFIX_FORMATS.get(suffix.lower())
-
-    @staticmethod
-    def strip_suffix(path: str) -> str:
-        """``path`` without a trailing export suffix (so switching format swaps the suffix)."""
-        suffix = Path(path).suffix
-        if suffix and ExportFormat.for_suffix(suffix) is not None:
-            return path[: -len(suffix)]
-        return path
+EXPORT_FORMATS: tuple[Format, ...] = (Format.JSONL, Format.CSV, Format.MARKDOWN)
+"""The formats the app exports, in the order the dialog shows them."""
 
 
-SUFFIX_FORMATS = {
-    ".jsonl": ExportFormat.JSONL,
-    ".ndjson": ExportFormat.JSONL,
-    ".csv": ExportFormat.CSV,
-    ".md": ExportFormat.MARKDOWN,
-    ".markdown": ExportFormat.MARKDOWN,
-}
+def export_format(suffix: str) -> Format | None:
+    """The export format a file suffix (``.csv``, any case) stands for, or None."""
+    fmt = format_for_suffix(suffix)
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def strip_export_suffix(path: str) -> str:
+    """``path`` without a trailing export suffix (so switching format swaps the suffix)."""
+    suffix = Path(path).suffix
+    if suffix and export_format(suffix) is not None:
+        return path[: -len(suffix)]
+    return path
 
 
 class BadExportPath(ValueError):
     """The typed file name cannot be exported to; the message says what to change."""
 
 
-def export_target(value: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:
+def export_target(value: str, chosen: Format) -> tuple[Path, Format]:
     """The file and the format a typed file name means.
 
     A known suffix decides the format (``x.csv`` is CSV whatever was chosen); a name without a
@@ -83,7 +63,7 @@ def export_target(value: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]
     suffix = path.suffix
     if not suffix:
         return path.with_name(path.name + chosen.suffix), chosen
-    fmt = ExportFormat.for_suffix(suffix)
+    fmt = export_format(suffix)
     if fmt is None:
         raise BadExportPath(f"Cannot write {suffix} files: end the name with .jsonl, .csv or .md "
                             "(a spreadsheet opens the .csv).")
@@ -209,20 +189,20 @@ def markdown_report(
 
 
 def export_text(
-    spec: ExportSpec, fmt: ExportFormat, *, model: ModelInfo | None = None,
+    spec: ExportSpec, fmt: Format, *, model: ModelInfo | None = None,
     threshold: float = 0.6,
 ) -> str:
     """The file's content for ``fmt``."""
-    if fmt is ExportFormat.MARKDOWN:
+    if fmt is Format.MARKDOWN:
         return markdown_report(spec, model, threshold)
-    if fmt is ExportFormat.CSV:
+    if fmt is Format.CSV:
         return _csv(spec)
     return _jsonl(spec)
 
 
 def write_export(
     spec: ExportSpec,
-    fmt: ExportFormat,
+    fmt: Format,
     path: Path,
     *,
     model: ModelInfo | None = None,

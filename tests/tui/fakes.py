@@ -21,6 +21,7 @@ class KeywordClassifier:
     labels = LABELS
     max_length = 128
     has_evidence = True
+    mask_token = None
 
     def __init__(self) -> None:
         self.calls = 0

@@ -18,11 +18,11 @@ from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait
 from tests.tui.fakes import KeywordClassifier, screen_text
 
 
-def _pressed(app) -> str:  # noqa: ANN001
+def _pressed(app) -> str:
     return next(b.name for b in app.screen.query(RadioButton) if b.value)
 
 
-async def _type_path(pilot, path: Path) -> None:  # noqa: ANN001
+async def _type_path(pilot, path: Path) -> None:
     field = pilot.app.screen.query_one("#export-path", Input)
     field.value = str(path)
     field.focus()
@@ -176,17 +176,19 @@ def test_the_markdown_report_numbers_each_sentence_one_way(terminal, tmp_path: P
 
 
 def test_export_target_decides_the_format_from_the_suffix(tmp_path: Path) -> None:
-    from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+    from finlocal.output import Format
+    from finlocal.tui.report_files import BadExportPath, export_target
 
-    assert export_target(str(tmp_path / "a.CSV"), ExportFormat.JSONL) == (
-        tmp_path / "a.CSV", ExportFormat.CSV)
-    assert export_target(str(tmp_path / "a.markdown"), ExportFormat.JSONL)[1] is (
-        ExportFormat.MARKDOWN)
-    assert export_target(str(tmp_path / "a"), ExportFormat.CSV) == (
-        tmp_path / "a.csv", ExportFormat.CSV)
-    for bad in ("", str(tmp_path), str(tmp_path / "x.xlsx")):
+    assert export_target(str(tmp_path / "a.CSV"), Format.JSONL) == (
+        tmp_path / "a.CSV", Format.CSV)
+    assert export_target(str(tmp_path / "a.markdown"), Format.JSONL)[1] is (
+        Format.MARKDOWN)
+    assert export_target(str(tmp_path / "a"), Format.CSV) == (
+        tmp_path / "a.csv", Format.CSV)
+    assert export_target(str(tmp_path / "a.json"), Format.CSV) == (tmp_path / "a.json", Format.JSONL)
+    for bad in ("", str(tmp_path), str(tmp_path / "x.xlsx"), str(tmp_path / "x.txt")):
         with pytest.raises(BadExportPath):
-            export_target(bad, ExportFormat.JSONL)
+            export_target(bad, Format.JSONL)
 
 
 def test_markdown_report_quotes_and_table_use_the_same_numbers() -> None:

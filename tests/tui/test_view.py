@@ -5,7 +5,7 @@ from __future__ import annotations
 from finlocal.predictions import Prediction
 from finlocal.scoring import SentenceResult, score_text
 from finlocal.tui.config import ModelInfo, describe_quantization
-from finlocal.tui.report_files import ExportFormat, ExportSpec, markdown_report
+from finlocal.tui.report_files import EXPORT_FORMATS, ExportSpec, markdown_report, strip_export_suffix
 from finlocal.tui.view import (
     LabelFilter,
     SortOrder,
@@ -99,10 +99,10 @@ def test_score_text_reports_every_chunk_and_cancels() -> None:
 
 
 def test_export_suffixes_swap() -> None:
-    assert ExportFormat.strip_suffix("a/report.finlocal.jsonl") == "a/report.finlocal"
-    assert ExportFormat.strip_suffix("notes.txt") == "notes.txt"
-    assert ExportFormat.strip_suffix("report.MD") == "report"
-    assert [f.suffix for f in ExportFormat] == [".jsonl", ".csv", ".md"]
+    assert strip_export_suffix("a/report.finlocal.jsonl") == "a/report.finlocal"
+    assert strip_export_suffix("notes.txt") == "notes.txt"  # a table is not an export format
+    assert strip_export_suffix("report.MD") == "report"
+    assert [f.suffix for f in EXPORT_FORMATS] == [".jsonl", ".csv", ".md"]
 
 
 def test_markdown_report_sections() -> None:

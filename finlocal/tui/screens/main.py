@@ -672,7 +672,7 @@ class MainScreen(Screen[None]):
                         "exists and is writable, or pick another name.", title="Export",
                         severity="error", markup=False)
             return
-        self.notify(f"Wrote {spec.describe()} to {choice.path} ({choice.format.title})",
+        self.notify(f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})",
                     title="Export", markup=False)
 
     def _selected_or_warn(self) -> SentenceResult | None:
