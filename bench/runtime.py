@@ -1,6 +1,6 @@
 """Runtime benchmark: latency, throughput, cold start and peak memory of ``finlocal score``.
 
-    OMP_WAIT_POLICY=PASSIVE python bench/runtime.py [--model DIR] [--threads N] [--splitter]
+    OMP_WAIT_POLICY=PASSIVE python -m bench.runtime [--model DIR] [--threads N] [--splitter]
 
 Measures, on a generated 1,000-sentence report (written to a temporary directory):
 
@@ -8,8 +8,8 @@ Measures, on a generated 1,000-sentence report (written to a temporary directory
 * sentences/s at batch size 32 (in process, median of 3 runs over the 1,000 sentences);
 * cold start: from starting ``finlocal score FILE`` in a fresh process to its first output row;
 * peak RSS of that process scoring the whole file (``ru_maxrss`` of the child);
-* with ``--splitter``: finlocal's splitter against pysbd on the gold report of
-  ``tests/runtime/test_splitting.py`` (exact sentence F1) and speed on the 1,000-sentence text;
+* with ``--splitter``: finlocal's splitter against pysbd on the gold report in
+  ``tests/fixtures/splitting/`` (exact sentence F1) and speed on the 1,000-sentence text;
   with ``--fpb FILE`` also on Financial PhraseBank sentences joined into one text.
 
 Writes ``bench/results/runtime-<model name>.json`` with the machine (CPU model, cores, threads,
@@ -19,7 +19,6 @@ versions) and prints a table. This is a benchmark, not a test: nothing here asse
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -36,6 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "tiny-model"
 RESULTS = ROOT / "bench" / "results"
+#: The splitter's gold set: a hand-written report and its sentences (shared with the tests).
+SPLITTER_GOLD = ROOT / "tests" / "fixtures" / "splitting"
 
 _SUBJECTS = ["Net sales", "Operating profit", "Revenue", "Order intake", "Earnings per share",
              "Cash flow from operations", "The operating margin", "Group turnover", "EBITDA"]
@@ -56,7 +57,7 @@ def report_text(sentences: list[str]) -> str:
     return "Interim report\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path relative to the repository when it is inside it (results are committed)."""
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -154,12 +155,8 @@ def fpb_splitting(path: Path, n: int = 300) -> dict[str, Any]:
 def splitter_comparison(text: str) -> dict[str, Any]:
     from finlocal.splitting import split_sentences
 
-    spec = importlib.util.spec_from_file_location("gold", ROOT / "tests" / "runtime" / "test_splitting.py")
-    gold_module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(gold_module)
-    gold: list[str] = gold_module.GOLD
-    report: str = gold_module.REPORT
+    report = (SPLITTER_GOLD / "report.txt").read_text(encoding="utf-8")
+    gold: list[str] = json.loads((SPLITTER_GOLD / "sentences.json").read_text(encoding="utf-8"))
 
     def f1(found: list[str]) -> float:
         norm = [" ".join(s.split()) for s in found]
@@ -168,7 +165,7 @@ def splitter_comparison(text: str) -> dict[str, Any]:
         p, r = hits / max(len(norm), 1), hits / len(wanted)
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def timed(fn) -> float:  # noqa: ANN001
+    def timed(fn) -> float:
         t0 = time.perf_counter()
         fn(text)
         return time.perf_counter() - t0
@@ -235,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[str, Any] = {
         "model": classifier.name,
-        "model_dir": _display(args.model),
+        "model_dir": display_path(args.model),
         "model_bytes": classifier.size_bytes,
         "max_length": classifier.max_length,
         "sentences": len(sentences),

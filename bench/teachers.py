@@ -16,7 +16,7 @@ For each model (SmolLM2-135M-Instruct, Gemma 3 270M) and each prompt (few-shot, 
 Results go to ``bench/results/teachers.json`` (rewritten after every measurement, so a partial
 run still leaves numbers). Run with ``OMP_WAIT_POLICY=PASSIVE``; threads via ``--threads``.
 
-    python bench/teachers.py --n 300 --gen-n 30 --free-n 15 --reuse-n 10
+    python -m bench.teachers --n 300 --gen-n 30 --free-n 15 --reuse-n 10
 
 ``--mixture`` runs the whole labelling pipeline instead, on ``--n`` sentences of the FPB training
 portion, with three teachers: SmolLM2 and Gemma 3 (log-prob mode, batch-calibrated) and Claude
@@ -26,7 +26,7 @@ the teachers' own distributions and shares) and writes ``bench/results/teachers-
 FPB rows are named by id only; the labelling outputs stay in ``--mixture-out`` (outside the
 repository).
 
-    python bench/teachers.py --mixture --n 300 --mixture-out /tmp/finlocal-mixture
+    python -m bench.teachers --mixture --n 300 --mixture-out /tmp/finlocal-mixture
 """
 
 from __future__ import annotations

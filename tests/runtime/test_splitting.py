@@ -1,13 +1,15 @@
 """Sentence splitting: a gold set of real-looking report text, and offset properties.
 
-``REPORT``/``GOLD`` are also the yardstick ``bench/runtime.py --splitter`` uses to compare this
-splitter with pysbd.
+The gold set (``tests/fixtures/splitting/``) is also the yardstick ``python -m bench.runtime
+--splitter`` uses to compare this splitter with pysbd.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,67 +23,9 @@ from finlocal.splitting import (
     split_text,
 )
 
-REPORT = """Q3 2026 Interim Report
-
-Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier. Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe. Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.
-
-Highlights
-- Net sales increased by 2.4 % to EUR 131 million
-- Operating margin 7.5 % (8.8 %)
-- Order intake rose to a record EUR 150 mn.
-* Cash flow from operations was negative.
-
-Key figures    Q3 2026    Q3 2025
-Net sales      131.0      127.9
-EBIT           9.8        11.1
-
-| Segment | Sales | Change |
-|---|---|---|
-| Paper | 80.1 | -3 % |
-
-See Note No. 5 on p. 12 for details. The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share! Will it be paid? Yes.
-Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales . Net sales decreased by 5 % .
-This paragraph is hard-wrapped at a fixed width so that the lines of one
-sentence continue on the next line without any punctuation at the end of
-each line. The second sentence ends here.
-Outlook
-We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %. Shares in Foo Inc. rose 3.1 %. The deal with Bar Ltd. The company said it closed.
-1. Revenue grew 4 %.
-2. Costs fell.
-"""
-
-GOLD = [
-    "Q3 2026 Interim Report",
-    "Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier.",
-    "Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe.",
-    "Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.",
-    "Highlights",
-    "- Net sales increased by 2.4 % to EUR 131 million",
-    "- Operating margin 7.5 % (8.8 %)",
-    "- Order intake rose to a record EUR 150 mn.",
-    "* Cash flow from operations was negative.",
-    "Key figures    Q3 2026    Q3 2025",
-    "Net sales      131.0      127.9",
-    "EBIT           9.8        11.1",
-    "| Segment | Sales | Change |",
-    "|---|---|---|",
-    "| Paper | 80.1 | -3 % |",
-    "See Note No. 5 on p. 12 for details.",
-    "The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share!",
-    "Will it be paid?",
-    "Yes.",
-    "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales .",
-    "Net sales decreased by 5 % .",
-    "This paragraph is hard-wrapped at a fixed width so that the lines of one\nsentence continue on the next line without any punctuation at the end of\neach line.",
-    "The second sentence ends here.",
-    "Outlook",
-    "We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %.",
-    "Shares in Foo Inc. rose 3.1 %.",
-    "The deal with Bar Ltd.",
-    "The company said it closed.",
-    "1. Revenue grew 4 %.",
-    "2. Costs fell.",
-]
+GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "splitting"
+REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
+GOLD: list[str] = json.loads((GOLD_DIR / "sentences.json").read_text(encoding="utf-8"))
 
 
 def test_gold_report_text() -> None:
