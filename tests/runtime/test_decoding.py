@@ -117,7 +117,7 @@ def test_bytes_undefined_in_cp1252_read_the_same_whole_and_streamed() -> None:
     assert "".join(b.text for b in blocks) == whole
 
 
-def test_a_bad_byte_after_the_first_64_kib_reads_the_same_whole_and_streamed(caplog) -> None:  # noqa: ANN001
+def test_a_bad_byte_after_the_first_64_kib_reads_the_same_whole_and_streamed(caplog) -> None:
     data = b"Sales rose. " * 6000 + b"Caf\xe9 au lait fell."  # the bad byte is past 64 KiB
     text, warnings = decode(data)
     assert text.endswith("Café au lait fell.")
@@ -150,7 +150,7 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     class Stdin:
         buffer = io.BytesIO(data)
 
-    monkeypatch.setattr(reading.sys, "stdin", Stdin())
+    monkeypatch.setattr("sys.stdin", Stdin())
 
 
 @pytest.mark.parametrize("threshold", [None, 1000], ids=["whole", "streamed"])
@@ -161,10 +161,10 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
 ])
 def test_stdin_and_the_file_give_the_same_blocks(
     data: bytes, threshold: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
-) -> None:  # noqa: ANN001
+) -> None:
     if threshold is not None:
-        monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", threshold)
-        monkeypatch.setattr(reading, "BLOCK_CHARS", 500)
+        monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", threshold)
+        monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 500)
     path = tmp_path / "r.txt"
     path.write_bytes(data)
     with caplog.at_level(logging.WARNING, logger="finlocal.reading"):

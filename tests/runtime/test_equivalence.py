@@ -93,8 +93,8 @@ def test_stdin_equals_the_file_when_both_are_streamed(
     runner: CliRunner, tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     split: str,
 ) -> None:
-    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 2000)
-    monkeypatch.setattr(reading, "BLOCK_CHARS", 700)
+    monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", 2000)
+    monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 700)
     data = (PLAIN * 12).encode("cp1252") + b"\xe9 \x81 end."  # ~4 KB, several blocks, cp1252
     path = tmp_path / "big.txt"
     path.write_bytes(data)

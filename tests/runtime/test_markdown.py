@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finlocal.errors import InputError
-from finlocal.markdown_text import visible_text
 from finlocal.reading import InputFormat, read_bytes, read_path
+from finlocal.reading.markdown import visible_text
 from finlocal.splitting import SplitMode, split_text
 
 REPORT_MD = """---

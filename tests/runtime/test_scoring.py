@@ -16,7 +16,7 @@ The company is based in Espoo. Order intake grew strongly and cash flow improved
 """
 
 
-def test_score_text_rows_and_offsets(fake_classifier) -> None:  # noqa: ANN001
+def test_score_text_rows_and_offsets(fake_classifier) -> None:
     report = score_text(TEXT, fake_classifier, source="r.txt")
     assert [s.label for s in report.sentences] == ["neutral", "positive", "negative", "neutral", "positive"]
     for s in report.sentences:
@@ -27,14 +27,14 @@ def test_score_text_rows_and_offsets(fake_classifier) -> None:  # noqa: ANN001
     assert report.n_sentences == 5
 
 
-def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:  # noqa: ANN001
+def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:
     report = score_text(TEXT, fake_classifier)
     expected = sum(s.scores["positive"] - s.scores["negative"] for s in report.sentences) / 5
     assert report.tone == pytest.approx(expected)
     assert -1 <= report.tone <= 1
 
 
-def test_top_k_ranks_by_label_probability(fake_classifier) -> None:  # noqa: ANN001
+def test_top_k_ranks_by_label_probability(fake_classifier) -> None:
     report = score_text(TEXT, fake_classifier, top_k=1)
     assert [r.text for r in report.top_positive] == [
         "Order intake grew strongly and cash flow improved."
@@ -43,7 +43,7 @@ def test_top_k_ranks_by_label_probability(fake_classifier) -> None:  # noqa: ANN
     assert score_text(TEXT, fake_classifier, top_k=0).top_positive == ()
 
 
-def test_sentence_row_schema(fake_classifier) -> None:  # noqa: ANN001
+def test_sentence_row_schema(fake_classifier) -> None:
     row = score_text(TEXT, fake_classifier, source="r.txt").sentences[1].to_row()
     assert set(row) == {"source", "index", "start", "end", "text", "label", "scores", "evidence", "ms"}
     assert row["source"] == "r.txt" and row["index"] == 1
@@ -52,14 +52,14 @@ def test_sentence_row_schema(fake_classifier) -> None:  # noqa: ANN001
     assert set(row["ms"]) == {"tokenize", "inference"}
 
 
-def test_document_row(fake_classifier) -> None:  # noqa: ANN001
+def test_document_row(fake_classifier) -> None:
     row = score_text(TEXT, fake_classifier, source="r.txt").to_row()
     assert row["sentences"] == 5 and row["counts"]["positive"] == 2
     assert row["label"] == "neutral"  # ties go to the earlier label in model order
     assert set(row) >= {"source", "tone", "top_positive", "top_negative", "ms", "sentences_per_s"}
 
 
-def test_progress_and_chunking(fake_classifier) -> None:  # noqa: ANN001
+def test_progress_and_chunking(fake_classifier) -> None:
     text = " ".join(f"Sales rose {i} %." for i in range(600))
     seen: list[tuple[int, int]] = []
     report = score_text(text, fake_classifier, progress=lambda d, t: seen.append((d, t)))
@@ -68,7 +68,7 @@ def test_progress_and_chunking(fake_classifier) -> None:  # noqa: ANN001
     assert len(fake_classifier.calls) == len(seen) - 1
 
 
-def test_cancel_stops_between_chunks(fake_classifier) -> None:  # noqa: ANN001
+def test_cancel_stops_between_chunks(fake_classifier) -> None:
     text = " ".join(f"Sales rose {i} %." for i in range(600))
     calls = iter([False, True])
     with pytest.raises(Cancelled):
@@ -76,12 +76,12 @@ def test_cancel_stops_between_chunks(fake_classifier) -> None:  # noqa: ANN001
     assert len(fake_classifier.calls) == 1
 
 
-def test_empty_text_gives_empty_report(fake_classifier) -> None:  # noqa: ANN001
+def test_empty_text_gives_empty_report(fake_classifier) -> None:
     report = score_text("   ", fake_classifier)
     assert report.n_sentences == 0 and report.tone == 0.0
 
 
-def test_iter_score_documents_streams_and_reports_errors(fake_classifier, tmp_path: Path) -> None:  # noqa: ANN001
+def test_iter_score_documents_streams_and_reports_errors(fake_classifier, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Sales rose. Profit fell.")
     (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02")
     chunks = []
@@ -97,11 +97,9 @@ def test_iter_score_documents_streams_and_reports_errors(fake_classifier, tmp_pa
     assert [r.text for chunk in chunks for r in chunk] == ["Sales rose.", "Profit fell."]
 
 
-def test_streamed_big_file_keeps_document_offsets(fake_classifier, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    import finlocal.reading as reading
-
-    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1000)
-    monkeypatch.setattr(reading, "BLOCK_CHARS", 500)
+def test_streamed_big_file_keeps_document_offsets(fake_classifier, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", 1000)
+    monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 500)
     text = "".join(f"Paragraph {i}: sales rose {i} %.\n\n" for i in range(300))
     path = tmp_path / "big.txt"
     path.write_text(text)
@@ -115,7 +113,7 @@ def test_streamed_big_file_keeps_document_offsets(fake_classifier, tmp_path: Pat
         assert text[r.start:r.end] == r.text
 
 
-def test_report_builder_without_sentences(fake_classifier) -> None:  # noqa: ANN001
+def test_report_builder_without_sentences(fake_classifier) -> None:
     report = score_text(TEXT, fake_classifier)
     builder = ReportBuilder("x", fake_classifier.labels, keep_sentences=False)
     builder.add(report.sentences)
@@ -124,12 +122,12 @@ def test_report_builder_without_sentences(fake_classifier) -> None:  # noqa: ANN
     assert summary.tone == pytest.approx(report.tone)
 
 
-def _peak_scoring(path: Path, classifier) -> tuple[int, int]:  # noqa: ANN001
+def _peak_scoring(path: Path, classifier) -> tuple[int, int]:
     import tracemalloc
 
     count = 0
 
-    def sink(results) -> None:  # noqa: ANN001
+    def sink(results) -> None:
         nonlocal count
         count += len(results)
 
@@ -141,14 +139,12 @@ def _peak_scoring(path: Path, classifier) -> tuple[int, int]:  # noqa: ANN001
     return peak, count
 
 
-def test_streaming_memory_is_bounded_by_the_block_not_the_file(fake_classifier, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_streaming_memory_is_bounded_by_the_block_not_the_file(fake_classifier, tmp_path: Path, monkeypatch) -> None:
     import collections
 
-    import finlocal.reading as reading
-
-    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 1 << 14)
-    monkeypatch.setattr(reading, "BLOCK_CHARS", 1 << 14)
-    monkeypatch.setattr(reading, "_READ_BYTES", 1 << 14)
+    monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", 1 << 14)
+    monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 1 << 14)
+    monkeypatch.setattr("finlocal.reading.stream._READ_BYTES", 1 << 14)
     fake_classifier.calls = collections.deque(maxlen=1)  # the fake must not keep every text
     sentence = "Net sales in the quarter " + "and the period " * 20 + "rose 5 % to EUR 131 mn. "
     small, big = tmp_path / "small.txt", tmp_path / "big.txt"

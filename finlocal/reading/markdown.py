@@ -24,6 +24,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from finlocal.errors import InputError
+from finlocal.reading.decode import checked_text
+from finlocal.reading.document import Document
 from finlocal.splitting import Region
 
 if TYPE_CHECKING:
@@ -209,3 +212,12 @@ def _skip_image(source: str, cursor: int, hi: int) -> int:
         return cursor
     alt_end = _closing(source, start + 1, hi, "[", "]")
     return _skip_link_tail(source, alt_end - 1, hi)
+
+
+def read_markdown(data: bytes, source: str) -> Document:
+    """A Markdown file with its markup blanked in place (`visible_text`), its blocks as regions."""
+    text, warnings = checked_text(data, source)
+    blanked, regions = visible_text(text)
+    if not regions:
+        raise InputError(f"{source}: the Markdown has no text outside code, HTML and markup")
+    return Document(source, blanked, tuple(warnings), regions)
