@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
 if TYPE_CHECKING:
     from finlocal.scoring import SentenceResult
+
+E = TypeVar("E", bound=Enum)
 
 LABEL_TAGS = {"negative": "NEG", "neutral": "NEU", "positive": "POS"}
 LABEL_STYLES = {"negative": "bold red", "neutral": "", "positive": "bold green"}
@@ -102,7 +104,7 @@ _SORT_KEYS: dict[SortOrder, Callable[[SentenceResult], Any]] = {
 }
 
 
-def next_member(member: Enum) -> Any:
+def next_member(member: E) -> E:
     """The member after ``member`` in its enum, wrapping around."""
     members = list(type(member))
     return members[(members.index(member) + 1) % len(members)]

@@ -68,6 +68,16 @@ def test_progress_and_chunking(fake_classifier) -> None:
     assert len(fake_classifier.calls) == len(seen) - 1
 
 
+def test_each_chunk_reaches_on_chunk_as_it_is_scored(fake_classifier) -> None:
+    text = " ".join(f"Sales rose {i}." for i in range(10))
+    seen: list[tuple[list[int], int, int]] = []
+    report = score_text(text, fake_classifier, chunk_size=4,
+                        on_chunk=lambda rs, done, total: seen.append(([r.index for r in rs], done, total)))
+    assert seen == [([0, 1, 2, 3], 4, 10), ([4, 5, 6, 7], 8, 10), ([8, 9], 10, 10)]
+    assert [r.index for r in report.sentences] == list(range(10))
+    assert [len(call) for call in fake_classifier.calls] == [4, 4, 2]
+
+
 def test_cancel_stops_between_chunks(fake_classifier) -> None:
     text = " ".join(f"Sales rose {i} %." for i in range(600))
     calls = iter([False, True])

@@ -286,7 +286,7 @@ def test_filter_sort_and_jumps() -> None:
         await pilot.press("f")
         assert table.label_filter is LabelFilter.ALL
         await pilot.press("s", "s", "s")
-        assert table.sort_order is SortOrder.MOST_NEGATIVE
+        assert table.row_order is SortOrder.MOST_NEGATIVE
         first = table.get_row_at(0)[0].value
         assert table.results[first].text == "Profit fell."
         await pilot.press("p")
@@ -308,7 +308,7 @@ def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
     text = "Sales rose. Costs fell. Nothing. Profit fell. Record year. Loss widened."
 
     async def scenario(pilot):
-        app.main.table.sort_order = SortOrder.MOST_POSITIVE
+        app.main.table.row_order = SortOrder.MOST_POSITIVE
         await score(pilot, text)
         table = app.main.table
         tones = [table.results[table.get_row_at(i)[0].value].prediction.tone

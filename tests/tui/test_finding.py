@@ -36,7 +36,7 @@ def test_a_new_sort_order_opens_at_the_top(terminal) -> None:
         table = app.main.table
         await pilot.press("down", "down", "down", "down", "down", "down")
         await pilot.press("s", "s", "s")
-        assert table.sort_order is SortOrder.MOST_NEGATIVE
+        assert table.row_order is SortOrder.MOST_NEGATIVE
         assert table.cursor_row == 0
         assert table.selected.prediction.label == "negative"
         assert table.selected.prediction.tone == min(r.prediction.tone for r in table.results)

@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -31,12 +29,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
 from finlocal.explain import occlusion
+from finlocal.explainer import Explainer, ExplainRequest
 from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
 from finlocal.splitting import Region, SplitMode
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
-from finlocal.explainer import Explainer, ExplainRequest
 from finlocal.tui.messages import (
     DocumentRead,
     ExplanationEnded,
@@ -48,6 +46,7 @@ from finlocal.tui.messages import (
     ScoringFinished,
     ScoringProgress,
 )
+from finlocal.tui.priority import lower_thread_priority
 from finlocal.tui.report_files import ExportSpec, write_export
 from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
 from finlocal.tui.screens.help import HelpScreen
@@ -58,12 +57,6 @@ from finlocal.tui.view import (
     Phase,
     SortOrder,
     label_tag,
-    match_positions,
-    most_negative,
-    most_positive,
-    needs_review,
-    next_member,
-    next_position,
     page_label,
     status_line,
     visible,
@@ -87,31 +80,6 @@ SHORT_LAYOUT_LINES = 30
 """Below this height the input and detail panels shrink so the table keeps ~8 rows at 80×24."""
 
 ExplainerFactory = Callable[[], Explainer]
-
-BACKGROUND_NICENESS = 5
-"""How much lower than the UI thread the model's threads run (Linux), so keys stay prompt."""
-
-
-def lower_thread_priority() -> None:
-    """Run the calling thread `BACKGROUND_NICENESS` below the process (the UI thread), on Linux.
-
-    On Linux every thread has its own nice value and new threads inherit their creator's, so a
-    worker that does this before it loads the model also lowers onnxruntime's thread pool. Thread
-    workers run on the event loop's reused executor threads, and an unprivileged process cannot
-    raise a priority back, so this sets an absolute target (the process's nice value plus
-    `BACKGROUND_NICENESS`) instead of adding to the current one: calling it again on the same
-    thread changes nothing. Other systems keep the default priority.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        tid = threading.get_native_id()
-        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICENESS)
-        if os.getpriority(os.PRIO_PROCESS, tid) < target:
-            os.setpriority(os.PRIO_PROCESS, tid, target)
-    except OSError as exc:
-        log.debug("could not lower the worker's priority: %s", exc)
-
 
 class MainScreen(Screen[None]):
     BINDINGS = bindings()
@@ -183,7 +151,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.threshold = self.detail.threshold = self.config.review_threshold
         self.search_bar.display = False
-        self._update_table_title()
+        self.table.show_state(partial=False, stale=False)
         self._load_model_in_background()
         initial, self._initial = self._initial, None
         if isinstance(initial, Path) and initial.is_dir():
@@ -209,14 +177,6 @@ class MainScreen(Screen[None]):
         return (self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
                 and self._scored_text is not None and self.input_panel.text != self._scored_text)
 
-    def _update_table_title(self) -> None:
-        title = f"{self.table.label_filter.title} · {self.table.sort_order.title}"
-        if self.phase is Phase.CANCELLED:
-            title = "partial · " + title
-        if self.stale:
-            title = "text changed · " + title
-        self.table.border_title = title
-
     def _refresh_status(self) -> None:
         """The status line and the table title, from the state (one place decides them)."""
         stale = self.stale
@@ -227,7 +187,7 @@ class MainScreen(Screen[None]):
             self.phase, done=done, total=total, total_ms=total_ms, stale=stale,
             opening=str(self._opening) if self._opening is not None else None,
         ))
-        self._update_table_title()
+        self.table.show_state(partial=self.phase is Phase.CANCELLED, stale=stale)
 
     def _document_line(self) -> str:
         """What the detail panel says about the whole run."""
@@ -531,21 +491,8 @@ class MainScreen(Screen[None]):
         else:
             self.detail.end_explanation(message.index, "(cancelled)" if message.cancelled else None)
 
-    def _select_sentence(self, index: int) -> bool:
-        """Select sentence ``index``, clearing the filter when it hides it; False if unknown."""
-        if not self.table.select_index(index):
-            if self.table.label_filter is LabelFilter.ALL:
-                return False
-            self.table.label_filter = LabelFilter.ALL
-            self.table.rebuild()
-            self._update_table_title()
-            self.notify("The filter hid that sentence: showing all sentences.", markup=False)
-            if not self.table.select_index(index):
-                return False
-        return True
-
     def on_tone_sparkline_clicked(self, message: ToneSparkline.Clicked) -> None:
-        if self._select_sentence(message.index):
+        if self.table.reveal(message.index):
             self.table.focus()
 
     # -- find -----------------------------------------------------------------------------
@@ -563,22 +510,7 @@ class MainScreen(Screen[None]):
         if not query.strip():
             self.search_bar.show_count("")
             return
-        order = self.table.ordered_indices()
-        texts = {r.index: r.text for r in self.table.results}
-        positions = match_positions([texts[i] for i in order], query)
-        if not positions and match_positions(list(texts.values()), query):
-            self.table.label_filter = LabelFilter.ALL  # the matches are all filtered out
-            self.table.rebuild()
-            self._update_table_title()
-            order = self.table.ordered_indices()
-            positions = match_positions([texts[i] for i in order], query)
-        current = self.table.cursor_row if self.table.row_count else 0
-        target = next_position(positions, current, message.step, message.inclusive)
-        if target is None:
-            self.search_bar.show_count("no match")
-            return
-        self.table.move_cursor(row=target, animate=False, scroll=True)
-        self.search_bar.show_count(f"{positions.index(target) + 1} of {len(positions)}")
+        self.search_bar.show_count(self.table.find(query, message.step, message.inclusive))
 
     def on_search_bar_closed(self) -> None:
         self.detail.set_search("")
@@ -690,41 +622,19 @@ class MainScreen(Screen[None]):
                         f"({label_tag(result.prediction.label)}) as a JSON row", markup=False)
 
     def action_filter(self) -> None:
-        self.table.label_filter = next_member(self.table.label_filter)
-        self.table.rebuild()
-        self._update_table_title()
+        self.table.cycle_filter()
 
     def action_sort(self) -> None:
-        """Cycle the order; the cursor goes to the top (the first of the new order)."""
-        self.table.sort_order = next_member(self.table.sort_order)
-        self.table.rebuild()
-        self.table.action_first_row()
-        self._update_table_title()
-
-    def _jump(self, result: SentenceResult | None, what: str) -> None:
-        if result is None:
-            self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning",
-                        markup=False)
-            return
-        self._select_sentence(result.index)
-        self.table.focus()
+        self.table.cycle_order()
 
     def action_most_negative(self) -> None:
-        self._jump(most_negative(self.table.results), "negative")
+        self.table.jump_to_most_negative()
 
     def action_most_positive(self) -> None:
-        self._jump(most_positive(self.table.results), "positive")
+        self.table.jump_to_most_positive()
 
     def action_next_review(self) -> None:
-        flagged = [r for r in self.table.results
-                   if needs_review(r, self.config.review_threshold)]
-        if not flagged:
-            self.notify(f"No sentence below the review threshold "
-                        f"({self.config.review_threshold:.2f}).", markup=False)
-            return
-        current = self.table.selected.index if self.table.selected else -1
-        after = [r for r in flagged if r.index > current]
-        self._jump((after or flagged)[0], "flagged")
+        self.table.jump_to_next_review()
 
     def action_explain(self) -> None:
         result = self._selected_or_warn()

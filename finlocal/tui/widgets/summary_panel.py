@@ -135,7 +135,7 @@ class SummaryPanel(Vertical):
         self, labels: Sequence[str], labels_seen: Sequence[str], tones: Sequence[float],
         done: int, total: int,
     ) -> None:
-        counts = {label: 0 for label in labels}
+        counts = dict.fromkeys(labels, 0)
         for label in labels_seen:
             counts[label] = counts.get(label, 0) + 1
         self.query_one("#summary-counts", Static).update(
