@@ -201,11 +201,10 @@ def test_branch_scoring_leaves_no_stale_logits(tiny_gguf: Path) -> None:
     try:
         shared = teacher.prompt_tokens("Sales rose.")
         teacher._eval_shared(shared, _Timing())
-        first = teacher._logprobs_at(-1)
+        first = teacher.model.logprobs(-1)
         branch = [int(t) for t in np.argsort(first)[-3:]]
         teacher._branch_logprob(first, len(shared), branch, 3)
-        assert teacher.llm._requires_eval is True
-        token = next(teacher.llm.generate(shared, temp=0.0, top_k=1, reset=True))
+        token = next(teacher.model.llm.generate(shared, temp=0.0, top_k=1, reset=True))
         assert token == int(np.argmax(first))
     finally:
         teacher.close()
