@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from finlocal.errors import InputError
+from finlocal.metrics import ClassificationMetrics, classification_metrics
 from finlocal.predictions import Classifier
-from finlocal.metrics import ClassificationMetrics, ClassMetrics, classification_metrics
 from finlocal.splitting import SplitMode, split_text
 
 
@@ -174,7 +172,8 @@ def evaluate(
     seconds = time.perf_counter() - t0
     gold = [r.label for r in rows]
 
-    def breakdown(key: Callable[[LabelledText], str | None], order: Callable[[str], Any]) -> dict[str, ClassificationMetrics]:
+    def breakdown(key: Callable[[LabelledText], str | None],
+                  order: Callable[[str], Any]) -> dict[str, ClassificationMetrics]:
         groups = sorted({k for r in rows if (k := key(r)) is not None}, key=order)
         return {
             g: classification_metrics([gold[i] for i, r in enumerate(rows) if key(r) == g],

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -47,7 +47,9 @@ class ExplainRequest:
 class Explainer(Protocol):
     """Streams a short explanation of a prediction, piece by piece."""
 
-    def stream(self, request: ExplainRequest) -> Iterator[str]: ...
+    def stream(self, request: ExplainRequest) -> Generator[str, None, None]:
+        """The explanation in pieces; closing the generator stops the model."""
+        ...
 
 
 SYSTEM_PROMPT = (
@@ -110,7 +112,7 @@ class LlamaExplainer:
                     ) from exc
             return self._llama
 
-    def stream(self, request: ExplainRequest) -> Iterator[str]:
+    def stream(self, request: ExplainRequest) -> Generator[str, None, None]:
         chunks = self._model().create_chat_completion(
             messages=build_messages(request),
             max_tokens=self.max_tokens,

@@ -56,7 +56,7 @@ class StderrProgress:
         if self._bar is not None:
             self._bar.stop()
 
-    def add_task(self, description: str = "", *, total: float | None, completed: float = 0,
+    def add_task(self, description: str = "", *, total: float | None, completed: int = 0,
                  **fields: Any) -> int:
         """A new bar; ``fields`` are the values the column templates read (``task.fields``)."""
         if self._bar is None:

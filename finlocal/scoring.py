@@ -160,7 +160,7 @@ class ReportBuilder:
 
     def __post_init__(self) -> None:
         self._sentences: list[SentenceResult] = []
-        self._counts = {label: 0 for label in self.labels}
+        self._counts = dict.fromkeys(self.labels, 0)
         self._tone_sum = 0.0
         self._n = 0
         self._tokenize_ms = 0.0

@@ -7,7 +7,6 @@ it inside the command, so ``finlocal --help`` and the runtime never import torch
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import click
@@ -72,4 +71,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -57,7 +57,8 @@ def _print_report(report: EvalReport, data: Path) -> None:
     console = Console(highlight=False)
     m = report.metrics
     console.print(
-        f"[bold]{escape(report.model)}[/] on {escape(str(data))}: {m.n} sentences, {report.sentences_per_s:,.0f} sentences/s\n"
+        f"[bold]{escape(report.model)}[/] on {escape(str(data))}: {m.n} sentences, "
+        f"{report.sentences_per_s:,.0f} sentences/s\n"
         f"accuracy {m.accuracy:.4f}   F1 weighted {m.f1_weighted:.4f}   F1 macro {m.f1_macro:.4f}"
     )
     per_class = Table(title="per class")
@@ -85,6 +86,6 @@ def _print_report(report: EvalReport, data: Path) -> None:
         categories = Table(title="by category")
         for column in ("category", "n", "accuracy"):
             categories.add_column(column, justify="left" if column == "category" else "right")
-        for name, c in report.by_category.items():
-            categories.add_row(escape(name), str(c.n), f"{c.accuracy:.4f}")
+        for name, scores in report.by_category.items():
+            categories.add_row(escape(name), str(scores.n), f"{scores.accuracy:.4f}")
         console.print(categories)

@@ -100,7 +100,7 @@ def label(
     try:
         for spec in specs:
             built.append(build_teacher(spec, options))
-        weights = {t.teacher_id: s.weight for t, s in zip(built, specs)}
+        weights = {t.teacher_id: s.weight for t, s in zip(built, specs, strict=True)}
         config = LabelConfig(
             out_dir=out_dir, vote=Vote(vote), weights=weights, retry_rejected=retry_rejected,
             use_batches=use_batches, batch_calibrate=calibrate == "batch",

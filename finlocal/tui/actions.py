@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -147,5 +147,5 @@ def key_names(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return [Binding(a.keys, a.action, a.footer, show=a.show) for a in ACTIONS]

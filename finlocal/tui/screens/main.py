@@ -19,9 +19,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
@@ -82,7 +84,7 @@ SHORT_LAYOUT_LINES = 30
 ExplainerFactory = Callable[[], Explainer]
 
 class MainScreen(Screen[None]):
-    BINDINGS = bindings()
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(
         self,
@@ -252,9 +254,10 @@ class MainScreen(Screen[None]):
         if path is None:
             assert text is not None
             document = self._document
-            same = document is not None and document.text == text
-            regions = document.regions if same else ()
-            self._begin_results(source, text, document.page_starts if same else ())
+            page_starts: tuple[int, ...] = ()
+            if document is not None and document.text == text:
+                regions, page_starts = document.regions, document.page_starts
+            self._begin_results(source, text, page_starts)
         else:
             self._opening = path
         self._refresh_status()
@@ -470,7 +473,7 @@ class MainScreen(Screen[None]):
         request = ExplainRequest(result.text, p.label, dict(p.scores),
                                  tuple(span.text for span in p.evidence))
         try:
-            with contextlib.closing(iter(explainer.stream(request))) as pieces:
+            with contextlib.closing(explainer.stream(request)) as pieces:
                 for piece in pieces:
                     if worker.is_cancelled:
                         self.post_message(ExplanationEnded(result.index, cancelled=True))
