@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from finlocal.predictions import Prediction
 from finlocal.reading import Input
-from finlocal.scoring import Cancelled, ReportBuilder, iter_score_documents, score_text
+from finlocal.scoring import Cancelled, ReportBuilder, SentenceResult, iter_score_documents, score_text
 
 TEXT = """Results
 
@@ -35,12 +38,44 @@ def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:
 
 
 def test_top_k_ranks_by_label_probability(fake_classifier) -> None:
-    report = score_text(TEXT, fake_classifier, top_k=1)
-    assert [r.text for r in report.top_positive] == [
-        "Order intake grew strongly and cash flow improved."
-    ]  # two positive keywords beat one
-    assert [r.label for r in report.top_negative] == ["negative"]
-    assert score_text(TEXT, fake_classifier, top_k=0).top_positive == ()
+    text = ("Sales rose strongly but costs fell. Sales rose. Costs fell but sales rose. "
+            "Profit fell. Nothing happened.")
+    report = score_text(text, fake_classifier, top_k=1)
+    # a sure positive (0.87) beats an unsure one (0.46) that comes first in the document
+    assert [r.text for r in report.top_positive] == ["Sales rose."]
+    assert [r.text for r in report.top_negative] == ["Profit fell."]
+    report = score_text(text, fake_classifier, top_k=5)
+    assert [r.index for r in report.top_positive] == [1, 0]  # only sentences predicted positive
+    assert [r.index for r in report.top_negative] == [3, 2]
+    assert score_text(text, fake_classifier, top_k=0).top_positive == ()
+
+
+def _result(index: int, label: str, p: float) -> SentenceResult:
+    rest = (1 - p) / 2
+    scores = {name: (p if name == label else rest) for name in ("negative", "neutral", "positive")}
+    return SentenceResult("s", index, index, index + 1, "x", Prediction(label, scores))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.sampled_from(["negative", "neutral", "positive"]),
+                            st.sampled_from([0.4, 0.5, 0.7, 0.9, 1.0])), max_size=40),
+    k=st.integers(0, 6),
+    chunk=st.integers(1, 7),
+)
+def test_top_k_is_the_k_most_probable_of_the_label_in_any_chunking(
+    rows: list[tuple[str, float]], k: int, chunk: int
+) -> None:
+    results = [_result(i, label, p) for i, (label, p) in enumerate(rows)]
+    builder = ReportBuilder("s", ("negative", "neutral", "positive"), top_k=k)
+    for start in range(0, len(results), chunk):
+        builder.add(results[start:start + chunk])
+    report = builder.finish()
+    for label, top in (("positive", report.top_positive), ("negative", report.top_negative)):
+        # highest probability of the label first, ties to the earlier sentence
+        expected = sorted((r for r in results if r.label == label),
+                          key=lambda r: (-r.scores[label], r.index))[:k]
+        assert [r.index for r in top] == [r.index for r in expected]
 
 
 def test_sentence_row_schema(fake_classifier) -> None:

@@ -19,13 +19,9 @@ from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import (
-    FakeExplainer,
-    GatedClassifier,
-    KeywordClassifier,
-    screen_text,
-)
+from tests.fakes import KeywordClassifier
+from tests.tui.fakes import FakeExplainer, GatedClassifier
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
 
 MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
 
@@ -197,7 +193,7 @@ def test_a_second_input_cancels_the_first() -> None:
         assert [r.text for r in app.main.report.sentences] == ["Second costs fell."]
         assert [r.text for r in app.main.table.results] == ["Second costs fell."]
         # the first run stopped at its first chunk instead of scoring all 200 sentences
-        assert classifier.calls <= 3
+        assert len(classifier.calls) <= 3
 
     run(app, scenario)
 
@@ -230,8 +226,8 @@ class SlowClassifier(KeywordClassifier):
         super().__init__()
         self.first_shown = threading.Event()
 
-    def predict(self, texts, *, batch_size=32):  # noqa: ANN001, ANN201
-        if self.calls == 1:
+    def predict(self, texts, *, batch_size=32):
+        if len(self.calls) == 1:
             self.first_shown.wait(10)
         time.sleep(0.05)
         return super().predict(texts, batch_size=batch_size)
@@ -482,7 +478,7 @@ class GatedExplainer(FakeExplainer):
         super().__init__()
         self.gate, self.more = threading.Event(), threading.Event()
 
-    def stream(self, request):  # noqa: ANN001, ANN201
+    def stream(self, request):
         self.requests.append(request)
         self.gate.wait(10)
         yield "First piece. "

@@ -64,7 +64,7 @@ def test_bad_threshold_is_a_usage_error(launched) -> None:
 
 
 def test_no_terminal_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_tty(path, flags):  # noqa: ANN001, ANN202
+    def no_tty(path, flags):
         raise OSError(6, "No such device or address")
 
     monkeypatch.setattr(FinlocalApp, "run", lambda self: pytest.fail("the app must not start"))

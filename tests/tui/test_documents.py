@@ -15,8 +15,7 @@ from finlocal.cli import cli
 from finlocal.reading import read_path
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.screens.open_file import OpenFileScreen, ReportTree
-from tests.tui.conftest import make_app, notifications, run, wait_for
-from tests.tui.fakes import screen_text, write_pdf
+from tests.tui.helpers import make_app, notifications, run, screen_text, wait_for, write_pdf
 
 PAGES = ["Net sales rose 5 percent.", None, "Order intake fell sharply. Costs fell."]
 
@@ -144,7 +143,7 @@ def test_sources_keep_their_name_in_exports(name: str, tmp_path: Path) -> None:
     from finlocal.output import Format
     from finlocal.scoring import score_text
     from finlocal.tui.report_files import ExportSpec, export_text
-    from tests.tui.fakes import KeywordClassifier
+    from tests.fakes import KeywordClassifier
 
     report = score_text("Sales rose. Costs fell.", KeywordClassifier(), source=name)
     pages = (0, 12) if name.endswith(".pdf") else ()

@@ -104,7 +104,7 @@ def test_stopping_early_closes_the_stream(tmp_path: Path, fake_llama_cpp) -> Non
     assert fake_llama_cpp.instances[0].closed
 
 
-def test_checking_the_extra_does_not_import_llama_cpp(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_checking_the_extra_does_not_import_llama_cpp(tmp_path: Path, monkeypatch) -> None:
     """The check runs on the UI thread when `x` is pressed; the import waits for the worker."""
     import importlib.util
 

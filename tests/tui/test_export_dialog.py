@@ -14,8 +14,8 @@ from textual.widgets import Checkbox, Input, RadioButton
 
 from finlocal.scoring import score_text
 from finlocal.tui.screens.export import ExportScreen
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import KeywordClassifier, screen_text
+from tests.fakes import KeywordClassifier
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
 
 
 def _pressed(app) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.summary_panel import ToneSparkline
-from tests.tui.conftest import REPORT, make_app, run, score, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import REPORT, make_app, run, score, screen_text, wait_for
 
 LONG = " ".join(f"Sales rose {i} %." if i % 4 else f"Costs fell {i} %." for i in range(60))
 

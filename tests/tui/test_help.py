@@ -8,8 +8,7 @@ from pathlib import Path
 from textual.binding import Binding
 
 from finlocal.tui.screens.help import HelpScreen, help_markdown
-from tests.tui.conftest import make_app, run, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import make_app, run, screen_text, wait_for
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "tui.md"
 

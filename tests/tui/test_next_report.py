@@ -9,8 +9,7 @@ from textual import events
 from textual.widgets import Input
 
 from finlocal.tui.widgets.results_table import ResultsTable
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import screen_text, status
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, status, wait_for
 
 NEXT = "Second report. Order intake fell sharply."
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import REPORT, make_app, wait_for
+from tests.tui.helpers import REPORT, make_app, wait_for
 
 SIZE = (100, 30)
 

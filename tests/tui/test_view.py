@@ -17,7 +17,7 @@ from finlocal.tui.view import (
     visible,
 )
 from finlocal.tui.widgets.summary_panel import bucket_means
-from tests.tui.fakes import KeywordClassifier
+from tests.fakes import KeywordClassifier
 
 
 def result(index: int, label: str, neg: float, neu: float, pos: float) -> SentenceResult:
