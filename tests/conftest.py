@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,15 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 TINY_MODEL_DIR = FIXTURES / "tiny-model"
+
+
+# bench/ (imported by the tests of its configurations) is a package of the repository, not of the
+# installed distribution: appended, so an installed finlocal still comes first.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +56,11 @@ def fake_classifier() -> KeywordClassifier:
 
 @pytest.fixture(scope="session")
 def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A tiny random BERT backbone and templated rows: training and export end to end in seconds."""
+    """A tiny random BERT backbone and templated rows: training and export end to end in seconds.
+
+    Tests that use it train: mark them ``@pytest.mark.train``."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
     from finlocal.train.tiny import tiny_backbone, tiny_examples, write_jsonl
 
     root = tmp_path_factory.mktemp("tiny-train")

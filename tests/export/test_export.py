@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("optimum.exporters.onnx")
 onnx = pytest.importorskip("onnx")
+pytestmark = pytest.mark.train
 
 from finlocal.errors import ModelError  # noqa: E402
 from finlocal.export import quantize as quantize_module  # noqa: E402

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -59,7 +61,23 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
     (tmp_path / "r.txt").write_text(REPORT)
     result = runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert "Espoo" in result.stdout
+    sentences = ["Net sales rose 5 % to EUR 131 mn.", "Operating profit fell by 12 % in the quarter.",
+                 "The company is based in Espoo."]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        cells = [(r["index"], r["label"], r["text"]) for r in rows]
+        assert all(set(r) >= {"score_negative", "score_neutral", "score_positive", "evidence"} for r in rows)
+    elif fmt == "markdown":
+        lines = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+        assert lines[0] == "| source | # | label | confidence | sentence | evidence |"
+        cells = [(c[1], c[2], c[4]) for c in (line.strip("|").split(" | ") for line in lines[1:])]
+    else:
+        lines = [line for line in result.stdout.splitlines() if line.startswith("│")]
+        cells = [(c[0], c[1], c[3]) for c in ([x.strip() for x in line.strip("│").split("│")] for line in lines)]
+        assert "3 sentences:" in result.stdout
+    cells = [(i.strip(), label.strip(), text.strip()) for i, label, text in cells]
+    assert [(i, text) for i, _, text in cells] == [("0", sentences[0]), ("1", sentences[1]), ("2", sentences[2])]
+    assert [label for _, label, _ in cells][:2] == ["positive", "negative"]
 
 
 def test_score_per_document_and_output_file(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:

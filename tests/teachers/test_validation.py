@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from finlocal.train.judgement import Judgement, Label, RejectReason, Status
 from finlocal.train.prompt import FEW_SHOT, PROMPT_VERSION, Prompt
 from finlocal.train.validation import (
@@ -137,6 +138,30 @@ def test_locate_property_whole_words(words: list[str], data: st.DataObject) -> N
     assert normalise(span.text) == normalise(phrase)
     assert span.start == 0 or sentence[span.start - 1] == " "
     assert span.end == len(sentence) or sentence[span.end] == " "
+
+
+_gaps = st.text(alphabet=" \t\n\u00a0", min_size=1, max_size=3)
+
+
+@given(words=st.lists(st.text(alphabet="aBcßẞ", min_size=1, max_size=5), min_size=1, max_size=8),
+       data=st.data())
+def test_locate_property_maps_whitespace_runs_and_case_back_to_the_sentence(
+    words: list[str], data: st.DataObject
+) -> None:
+    """Words joined by any whitespace runs, in any case (ß folds to two letters): a run of them,
+    written with single spaces in another case, is found, and its span is the sentence's own
+    characters from its first word's first letter to its last word's last letter."""
+    gaps = [data.draw(_gaps) for _ in words[1:]]
+    sentence = data.draw(_gaps) + "".join(w + g for w, g in zip(words, [*gaps, ""], strict=True))
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i, len(words) - 1))
+    span = locate(sentence, " ".join(words[i : j + 1]).swapcase())
+    assert span is not None
+    assert sentence[span.start : span.end] == span.text
+    assert normalise(span.text) == normalise(" ".join(words[i : j + 1]))
+    assert span.text == span.text.strip() and not span.text[0].isspace()
+    assert span.start == 0 or sentence[span.start - 1].isspace()
+    assert span.end == len(sentence) or sentence[span.end].isspace()
 
 
 @given(words=st.lists(_words, min_size=1, max_size=12), data=st.data())

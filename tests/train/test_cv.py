@@ -33,6 +33,7 @@ def cv_dir(tiny_setup: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.train
 def test_cv_pools_every_row_once_with_an_interval(cv_dir: Path, tiny_setup: dict) -> None:
     report = json.loads((cv_dir / "cv.json").read_text())
     f1 = report["overall"]["f1_weighted"]
@@ -56,6 +57,7 @@ def test_bootstrap_interval_narrows_with_more_sentences() -> None:
     assert large[0] < 0.8 < large[1] + 0.02
 
 
+@pytest.mark.train
 def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Path, tiny_setup: dict,
                                                                       tmp_path: Path) -> None:
     sentences = tmp_path / "s.jsonl"
@@ -79,6 +81,7 @@ def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Pa
     assert transfer[0].teacher_probs == pytest.approx(expected)
 
 
+@pytest.mark.train
 def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "saliency.jsonl"
     counts = annotate_cv(cv_dir, out, threads=1)
@@ -96,6 +99,7 @@ def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp
     assert set(counts) == {"0", "1", "2", ALL}
 
 
+@pytest.mark.train
 def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     from finlocal.cli import cli
 

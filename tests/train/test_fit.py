@@ -7,12 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finlocal.train import fit as fit_module
-from finlocal.train.batches import length_bucketed_batches
-from finlocal.train.config import ConfigError, FitConfig
-from finlocal.train.fit import CHECKPOINT, FINAL, fit
-from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics
-from finlocal.train.student import Student
+pytest.importorskip("torch")
+pytestmark = pytest.mark.train
+
+from finlocal.train import fit as fit_module  # noqa: E402
+from finlocal.train.batches import length_bucketed_batches  # noqa: E402
+from finlocal.train.config import ConfigError, FitConfig  # noqa: E402
+from finlocal.train.fit import CHECKPOINT, FINAL, fit  # noqa: E402
+from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics  # noqa: E402
+from finlocal.train.student import Student  # noqa: E402
 
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:

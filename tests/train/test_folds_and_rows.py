@@ -68,6 +68,7 @@ def _write(path: Path, rows: list[dict]) -> str:
     return str(path)
 
 
+@pytest.mark.train
 def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_path: Path) -> None:
     rows = tiny_setup["rows"]
     full = build_rows(_config(tiny_setup, tmp_path))
@@ -99,6 +100,7 @@ def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_pa
     assert result.summary["skipped_as_heldout"] == 3
 
 
+@pytest.mark.train
 def test_fold_keyed_teacher_files_give_each_fold_its_own_teacher(tiny_setup: dict, tmp_path: Path) -> None:
     part = build_rows(_config(tiny_setup, tmp_path, folds=2, fold=0)).partition
     text = next(r["text"] for r in tiny_setup["rows"] if part.fold_of[r["id"]] == 1)
@@ -117,6 +119,7 @@ def test_fold_keyed_teacher_files_give_each_fold_its_own_teacher(tiny_setup: dic
         probs(folds=2, fold=0, repeat=1)
 
 
+@pytest.mark.train
 def test_empty_evidence_is_supervised_and_missing_evidence_is_masked(tiny_setup: dict, tmp_path: Path) -> None:
     a, b = tiny_setup["rows"][0]["text"], tiny_setup["rows"][1]["text"]
     evidence = _write(tmp_path / "ev.jsonl", [{"text": a, "evidence": []}, {"text": b, "evidence": None}])
@@ -125,6 +128,7 @@ def test_empty_evidence_is_supervised_and_missing_evidence_is_masked(tiny_setup:
     assert by_text[a] == () and by_text[b] is None
 
 
+@pytest.mark.train
 def test_a_bad_extra_row_names_its_line(tiny_setup: dict, tmp_path: Path) -> None:
     extra = _write(tmp_path / "bad.jsonl", [{"text": "fine", "label": "neutral"}, {"text": "x", "label": "bullish"}])
     with pytest.raises(InputError, match=r"bad.jsonl:2: label 'bullish'"):
