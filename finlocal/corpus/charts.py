@@ -18,7 +18,7 @@ from finlocal.errors import require
 LABEL_COLORS = {"negative": "#c0392b", "neutral": "#a6acaf", "positive": "#1e8449"}
 OTHER_COLORS = ("#7d3c98", "#b9770e", "#2e86c1", "#566573")
 TONE_COLOR = "#1f3a93"
-BAND_COLOR = "#aeb6e0"
+BAND_COLOR = "#c9cfee"
 _RC = {
     "svg.fonttype": "none",
     "svg.hashsalt": "finlocal",
@@ -100,7 +100,7 @@ def tone_distribution(periods: Sequence[str], medians: Sequence[float], lower: S
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
         xs = range(len(periods))
-        ax.fill_between(xs, lower, upper, color=BAND_COLOR, alpha=0.6, linewidth=0, label="middle 50 % of documents")
+        ax.fill_between(xs, lower, upper, color=BAND_COLOR, linewidth=0, label="middle 50 % of documents")
         ax.plot(xs, medians, color=TONE_COLOR, marker="o", markersize=3, linewidth=2, label="median document")
         step = max(1, math.ceil(len(periods) / 14))
         ax.set_xticks(list(xs)[::step], [f"{p}\n(n={n})" for p, n in zip(periods, counts, strict=True)][::step],

@@ -99,6 +99,8 @@ class RayEngine:
             writer: PartWriter, observer: RunObserver) -> RunSummary:
         ray = _ray()
         t0 = time.perf_counter()
+        if not documents:  # everything is done: no need to start Ray
+            return RunSummary(EngineKind.RAY, 0, 0, 0, 0, 0, time.perf_counter() - t0)
         before = {r.part for r in commit_records(writer.root)}
         started_here = not ray.is_initialized()
         if started_here:
@@ -115,18 +117,17 @@ class RayEngine:
             context.print_on_execution_start = False
             items = [{"doc_id": d.doc_id, "path": str(d.path), "source": d.source,
                       "metadata": json.dumps(d.metadata)} for d in documents]
-            if items:
-                blocks = max(1, math.ceil(len(items) / self.documents_per_batch))
-                dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
-                    ScoreBatch,
-                    fn_constructor_kwargs={"model": self.model, "settings": settings, "layout": layout},
-                    batch_size=self.documents_per_batch,
-                    batch_format="pyarrow",
-                    compute=ray.data.ActorPoolStrategy(size=self.workers),
-                    num_cpus=self.threads,
-                )
-                watcher.start()
-                dataset.write_datasink(make_sink(writer, layout))
+            blocks = max(1, math.ceil(len(items) / self.documents_per_batch))
+            dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+                ScoreBatch,
+                fn_constructor_kwargs={"model": self.model, "settings": settings, "layout": layout},
+                batch_size=self.documents_per_batch,
+                batch_format="pyarrow",
+                compute=ray.data.ActorPoolStrategy(size=self.workers),
+                num_cpus=self.threads,
+            )
+            watcher.start()
+            dataset.write_datasink(make_sink(writer, layout))
         finally:
             watcher.stop()
             if started_here:
