@@ -84,7 +84,7 @@ def score(paths: tuple[str, ...], out: Path, name_pattern: str | None, metadata_
     )
     if kind is EngineKind.RAY:
         _quiet_ray_logs(bool(ctx.find_root().params.get("debug")))
-    observer = _Progress(enabled=not quiet and sys.stderr.isatty())
+    observer = _Progress(enabled=not quiet and sys.stderr.isatty(), quiet=quiet)
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill -TERM is a Ctrl-C
     try:
         with observer:
@@ -118,18 +118,28 @@ def _describe(summary, out: Path) -> str:  # noqa: ANN001 - RunSummary
 
 
 def _quiet_ray_logs(debug: bool) -> None:
+    """Ray logs its start-up and every dataset run at INFO, and its C++ core warns about things
+    a user cannot act on; without --debug, only errors (which also surface as exceptions)."""
     import logging
+    import os
 
-    if not debug:
-        for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+    from finlocal.errors import require
+
+    if debug:
+        return
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # read when Ray starts its core worker
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")  # read when Ray Data configures its logging
+    require("ray", "cluster", "--engine ray")  # Ray sets its loggers' levels when imported
+    for name in ("ray", "ray.data", "ray._private", "ray.data._internal"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 class _Progress:
     """Rich progress on stderr: documents with documents/s, sentences with sentences/s."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, quiet: bool = False) -> None:
         self._progress = None
+        self._quiet = quiet
         self._t0 = time.perf_counter()
         self._sentences = 0
         self._documents = 0
@@ -158,7 +168,7 @@ class _Progress:
 
     def started(self, total: int, skipped: int) -> None:
         self._t0 = time.perf_counter()
-        if skipped:
+        if skipped and not self._quiet:
             self._print(f"finlocal: {skipped} document(s) already scored in an earlier run: skipped")
         if self._progress is not None:
             self._progress.update(self._task, total=total)

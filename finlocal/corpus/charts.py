@@ -79,10 +79,12 @@ def tone_line(periods: Sequence[str], tones: Sequence[float], title: str) -> str
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
         ax.plot(range(len(periods)), tones, color=TONE_COLOR, marker="o", linewidth=1.8, markersize=4)
-        for x, y in enumerate(tones):
+        for x, y in enumerate(tones if len(tones) <= 12 else ()):
             ax.annotate(f"{y:+.2f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center",
                         fontsize=7, color="#333")
-        ax.set_xticks(range(len(periods)), list(periods), rotation=30 if len(periods) > 6 else 0)
+        step = max(1, math.ceil(len(periods) / 12))
+        ax.set_xticks(list(range(len(periods)))[::step], list(periods)[::step],
+                      rotation=30 if len(periods) > 6 else 0)
         ax.set_xlim(-0.5, len(periods) - 0.5)
         low, high = min(min(tones), 0.0), max(max(tones), 0.0)
         pad = max(0.08, (high - low) * 0.2)

@@ -59,6 +59,18 @@ def _score_in_worker(document: CorpusDocument, settings: ScoringSettings) -> Sco
     return score_document(document, classifier, settings)
 
 
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued tasks and end the worker processes without waiting for their documents.
+
+    concurrent.futures has no public way to do this before Python 3.14 (``terminate_workers``).
+    """
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -140,7 +152,7 @@ class LocalEngine:
                 if broken:
                     lost = list(in_flight.values())
                     in_flight.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    _stop_now(pool)
                     log.warning("a worker process died; scoring %d document(s) again, one at a time",
                                 len(lost))
                     crashes += 1
@@ -161,10 +173,13 @@ class LocalEngine:
                                or len(buffer) >= self.max_part_documents):
                     commit()
             commit()
-        finally:
-            # on Ctrl-C or an error: keep what is finished, drop what is in flight
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True)
+        except BaseException:
+            # Ctrl-C, a kill -TERM or an error: keep what is finished, stop what is in flight now
+            # (shutdown alone would wait for the running documents at exit)
+            _stop_now(pool)
             if buffer:
                 commit()
+            raise
         return RunSummary(EngineKind.LOCAL, len(documents), 0, totals["documents"], totals["errors"],
                           totals["sentences"], time.perf_counter() - t0)

@@ -35,6 +35,8 @@ from finlocal.errors import InputError
 DEFAULT_COMPANIES = 12
 RANKED_COMPANIES = 12
 MAX_ERRORS_SHOWN = 500
+#: Documents per company chart (the most recent ones); a company's document list has them all.
+MAX_CHART_DOCUMENTS = 40
 _GROUP_FIELDS = ("ticker", "company")
 _PERIOD_FIELDS = ("period", "date")
 
@@ -405,10 +407,12 @@ def _company_section(company: CompanyView, labels: Sequence[str]) -> str:
     parts = [f'<h3 id="{_anchor("company", name)}">{_e(name)}</h3>',
              f'<p class="meta">{len(docs)} documents · mean tone {_tone(company.mean_tone)} · '
              f"change first → last {_tone(company.change)}</p>", '<div class="charts">']
-    parts.append("<figure>" + charts.tone_line([d.period.label for d in docs], [d.tone for d in docs],
-                                               f"{name}: tone by period") + "</figure>")
-    parts.append("<figure>" + charts.label_mix([d.period.label for d in docs], [d.counts for d in docs],
-                                               labels, f"{name}: label mix per document") + "</figure>")
+    shown = docs[-MAX_CHART_DOCUMENTS:]
+    suffix = f" (last {len(shown)} of {len(docs)})" if len(shown) < len(docs) else ""
+    parts.append("<figure>" + charts.tone_line([d.period.label for d in shown], [d.tone for d in shown],
+                                               f"{name}: tone by period{suffix}") + "</figure>")
+    parts.append("<figure>" + charts.label_mix([d.period.label for d in shown], [d.counts for d in shown],
+                                               labels, f"{name}: label mix per document{suffix}") + "</figure>")
     parts.append("</div>")
     parts.extend(_document_block(d, labels, None) for d in docs)
     return "".join(parts)

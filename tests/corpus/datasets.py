@@ -70,3 +70,19 @@ def quarterly_corpus(root: Path) -> Path:
                                           flat]))
     docs.append(failed("DEAD_q1_2021.pdf", "DEAD_q1_2021.pdf: the PDF has no text layer"))
     return write(root, docs)
+
+
+def plain_corpus(root: Path, n: int) -> Path:
+    """``n`` documents without metadata fields (no pattern, no sidecar)."""
+    docs = []
+    for i in range(n):
+        doc = scored("X", 1, 2021, [("Revenue rose strongly in the quarter.", "positive", "rose")] * (1 + i % 3)
+                     + [("Margins fell sharply on weak demand.", "negative", "fell")])
+        path = Path("/corpus") / f"report-{i:03d}.txt"
+        plain = CorpusDocument(document_id(path), path, str(path), {})
+        rows = tuple({**row, "source": str(path)} for row in doc.sentences)
+        docs.append(ScoredDocument(plain, doc.sha256, rows, {**(doc.summary or {}), "source": str(path)}))
+    layout = Layout(LABELS)
+    with open_for_writing(root, RunSettings("fake-model", "0" * 64, layout, top_k=3)) as writer:
+        writer.commit(split_batch(batch_table(docs, layout), layout))
+    return root

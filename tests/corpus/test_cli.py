@@ -76,3 +76,34 @@ def test_base_cli_imports_no_heavy_extra() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
+    """kill -TERM acts like Ctrl-C: finished documents are committed, the worker busy with a long
+    document is stopped at once, exit status 130; the same command then scores the rest."""
+    import signal
+    import time
+
+    from finlocal.corpus.store import commit_records
+
+    (corpus / "zzz_long.txt").write_text("Revenue rose 5 % in the quarter. " * 40_000)  # sorted last
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "finlocal", "corpus", "score", str(corpus), "--out", str(out),
+               "--model", str(tiny_model_dir), "--workers", "1", "--commit-every", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while sum(len(r.documents) + len(r.errors) for r in commit_records(out)) < 9:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the short documents were not committed"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    started = time.monotonic()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert time.monotonic() - started < 20  # the long document was not waited for
+    assert "interrupted; the finished documents are in" in stderr and "Traceback" not in stderr
+    assert CorpusDataset.open(out).read("documents").num_rows == 6
+
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr  # nothing failed in this run
+    assert "scored 1 document(s)" in result.stdout and "9 skipped" in result.stdout

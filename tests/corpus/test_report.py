@@ -100,3 +100,15 @@ def test_the_screenshot_in_headless_chromium_shows_the_charts(dataset: CorpusDat
     bare.write_text(re.sub(r"<svg.*?</svg>", "", page.read_text(), flags=re.S))
     control = _screenshot(bare, tmp_path / "bare.png", tmp_path / "profile2")
     assert _pixels_near(control, TONE_COLOR) < 20 and _pixels_near(control, BAND_COLOR) < 20
+
+
+def test_without_metadata_documents_are_one_group_in_name_order(tmp_path: Path) -> None:
+    from tests.corpus.datasets import plain_corpus
+
+    report = build_report(CorpusDataset.open(plain_corpus(tmp_path / "ds", 55)))
+    assert report.group_field is None and report.period_fields == ()
+    [group] = report.companies
+    assert group.name == "all documents" and len(group.documents) == 55
+    assert [d.period.label for d in group.documents[:2]] == ["report-000", "report-001"]
+    page = render_html(report)
+    assert "all documents: tone by period (last 40 of 55)" in page
