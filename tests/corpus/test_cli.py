@@ -107,3 +107,21 @@ def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr  # nothing failed in this run
     assert "scored 1 document(s)" in result.stdout and "9 skipped" in result.stdout
+
+
+@pytest.mark.parametrize(("module", "args", "extra"), [
+    ("pyarrow", ["corpus", "score", "{corpus}", "--out", "{out}"], "corpus"),
+    ("matplotlib", ["corpus", "report", "{dataset}", "--out", "{out}.html"], "corpus"),
+    ("ray", ["corpus", "score", "{corpus}", "--out", "{out}", "--engine", "ray"], "cluster"),
+])
+def test_a_missing_extra_names_the_install_command(runner: CliRunner, corpus: Path, tiny_model_dir: Path,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   module: str, args: list[str], extra: str) -> None:
+    from tests.corpus.datasets import quarterly_corpus
+
+    dataset = quarterly_corpus(tmp_path / "ds")
+    monkeypatch.setitem(sys.modules, module, None)  # `import module` now fails as if not installed
+    filled = [a.format(corpus=corpus, out=tmp_path / "out", dataset=dataset) for a in args]
+    result = runner.invoke(cli, [*filled, "--model", str(tiny_model_dir)] if filled[1] == "score" else filled)
+    assert result.exit_code == 1, result.output
+    assert f"pip install 'finlocal[{extra}]'" in result.stderr and "Traceback" not in result.output
