@@ -27,9 +27,11 @@ _SUFFIXES = {".jsonl": CompareFormat.JSONL, ".json": CompareFormat.JSONL, ".ndjs
 @click.option("--format", "fmt", type=click.Choice([f.value for f in CompareFormat]),
               help="Output format (default: markdown on a terminal, jsonl when piped, "
                    "else what --output's suffix says).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of stdout.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=DEFAULT_THRESHOLD,
-              show_default=True, help="Word similarity from which two differing sentences count as one changed sentence.")
+              show_default=True,
+              help="Word similarity from which two differing sentences count as one changed sentence.")
 @click.option("--app", is_flag=True, help="Show the two side by side in the terminal app instead.")
 @click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
               help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
@@ -42,7 +44,7 @@ def command(a: Path, b: Path, fmt: str | None, output: Path | None, threshold: f
     the tone change of the documents, the sentences whose label changed and the new negative
     statements. JSONL: a summary row, then one row per aligned sentence.
     """
-    from finlocal.compare import comparison_markdown, comparison_rows, compare_texts
+    from finlocal.compare import compare_texts, comparison_markdown, comparison_rows
     from finlocal.model import OnnxClassifier, limit_tokenizer_threads, resolve_model_dir
     from finlocal.reading import read_path
 

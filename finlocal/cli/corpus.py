@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from finlocal.corpus.engine import EngineKind
+from finlocal.corpus.engine import EngineKind, RunSummary
 
 EXIT_INTERRUPTED = 130
 
@@ -103,7 +103,7 @@ def score(paths: tuple[str, ...], out: Path, name_pattern: str | None, metadata_
         ctx.exit(1)
 
 
-def _describe(summary, out: Path) -> str:  # noqa: ANN001 - RunSummary
+def _describe(summary: RunSummary, out: Path) -> str:
     done = summary.documents + summary.errors
     text = (f"{out}: scored {summary.documents} document(s), {summary.sentences} sentences in "
             f"{summary.seconds:.1f} s ({summary.documents_per_s:.2f} documents/s, "
@@ -145,7 +145,14 @@ class _Progress:
         self._documents = 0
         if enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),

@@ -4,9 +4,10 @@ The pipeline is a dataset of paths (one row per document); ``map_batches`` with 
 callable class run by a fixed pool of ``workers`` actors (``compute=ActorPoolStrategy(size=N)``,
 which Ray 2.51 made the spelling of ``concurrency=N``), each of which loads the model once and
 scores a few documents per call into a nested batch table; and a Parquet write through the
-datasink of `make_sink`, which commits each block with the same protocol as the local engine (`finlocal.corpus.store`). Writing through a
-datasink rather than ``write_parquet`` is what gives the three tables and resume: a block is
-committed as one part, atomically, and a retried write task finds its part already committed.
+datasink of `make_sink`, which commits each block with the same protocol as the local engine
+(`finlocal.corpus.store`). Writing through a datasink rather than ``write_parquet`` is what gives
+the three tables and resume: a block is committed as one part, atomically, and a retried write
+task finds its part already committed.
 
 On a cluster of several machines, DIR and the documents must be on a file system that every
 node sees at the same path (NFS, say), and finlocal must be installed on every node.

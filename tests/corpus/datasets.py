@@ -46,8 +46,8 @@ def scored(ticker: str, quarter: int, year: int, sentences: list[tuple[str, str,
 
 def failed(name: str, error: str) -> ScoredDocument:
     path = Path("/corpus") / name
-    return ScoredDocument(CorpusDocument(document_id(path), path, str(path), dict.fromkeys(["ticker", "quarter", "year"])),
-                          None, (), None, error)
+    doc = CorpusDocument(document_id(path), path, str(path), dict.fromkeys(["ticker", "quarter", "year"]))
+    return ScoredDocument(doc, None, (), None, error)
 
 
 def write(root: Path, documents: list[ScoredDocument]) -> Path:

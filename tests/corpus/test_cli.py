@@ -52,7 +52,8 @@ def test_user_mistakes_are_one_line(runner: CliRunner, corpus: Path, tiny_model_
     assert ok.exit_code == 0, ok.output
     cases = [
         (["corpus", "score", str(tmp_path / "missing"), "--out", str(tmp_path / "o2"), *model], "no such file"),
-        (["corpus", "score", str(corpus), "--out", str(out), "--top-k", "5", *model], "other settings (--top-k 3 vs 5)"),
+        (["corpus", "score", str(corpus), "--out", str(out), "--top-k", "5", *model],
+         "other settings (--top-k 3 vs 5)"),
         (["corpus", "score", str(corpus), "--out", str(out), "--name-pattern", PATTERN, *model],
          "metadata fields none vs ticker:text"),
         (["corpus", "score", str(corpus), "--out", str(tmp_path / "o3"), "--name-pattern", "{x}{y}", *model],
@@ -78,7 +79,8 @@ def test_base_cli_imports_no_heavy_extra() -> None:
     assert result.stdout.strip() == ""
 
 
-def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_model_dir: Path,
+                                                             tmp_path: Path) -> None:
     """kill -TERM acts like Ctrl-C: finished documents are committed, the worker busy with a long
     document is stopped at once, exit status 130; the same command then scores the rest."""
     import signal

@@ -15,9 +15,9 @@ from finlocal.compare import (
     Piece,
     Status,
     align,
+    compare_texts,
     comparison_markdown,
     comparison_rows,
-    compare_texts,
     word_diff,
 )
 

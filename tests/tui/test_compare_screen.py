@@ -49,7 +49,7 @@ def test_the_two_versions_side_by_side_with_filters(tmp_path: Path) -> None:
         await pilot.press("f")  # label changes
         assert table.row_count == 1 and table.selected.label_changed
         await pilot.press("f")  # new negatives
-        assert table.row_count == 2 and all(p.new_negative for p in table.pairs if CompareFilter.NEW_NEGATIVE.accepts(p))
+        assert table.row_count == 2 and table.selected.new_negative
         await pilot.press("f")
         assert table.filter is CompareFilter.ALL and table.row_count == 5
         await pilot.press("escape")
