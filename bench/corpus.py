@@ -340,7 +340,10 @@ def summary(args: argparse.Namespace) -> dict[str, Any]:
         # work fairly, whatever share of the cores each run got
         cpu = sum(run["cpu_s"].values())
         return {**{k: run[k] for k in keys},
-                "sentences_per_worker_cpu_s": round(run["sentences"] / run["cpu_s"].get("workers", 1.0), 1),
+                # None when no process was recognised as a worker (Ray's actors can keep a name
+                # that reads as one of its services; the all-processes figure still holds)
+                "sentences_per_worker_cpu_s": (round(run["sentences"] / run["cpu_s"]["workers"], 1)
+                                               if run["cpu_s"].get("workers") else None),
                 "sentences_per_cpu_s_all_processes": round(run["sentences"] / cpu, 1) if cpu else None}
 
     overhead["cpu_s_all_processes"] = round(sum(ray["cpu_s"].values()) - sum(local["cpu_s"].values()), 1)
