@@ -16,6 +16,8 @@ from finlocal.train.polarity import (
 )
 from finlocal.train.statements import CATEGORIES, generate
 
+_BY_NAME = {i.name: i for i in LINE_ITEMS}
+
 
 @pytest.mark.parametrize(("polarity", "direction", "negated", "label"), [
     (Polarity.UP_GOOD, Direction.UP, False, "positive"),
@@ -37,6 +39,20 @@ def test_the_lexicon_covers_what_an_analyst_reads_as_bad_news_when_it_rises() ->
                  "provisions", "credit losses", "non-performing loans", "customer churn", "write-downs"):
         assert name in up_bad
     assert len({item.name.lower() for item in LINE_ITEMS}) == len(LINE_ITEMS)
+
+
+def test_the_lexicon_flags_plurals_item_by_item_and_ratios_by_name() -> None:
+    assert _BY_NAME["net sales"].plural and _BY_NAME["earnings"].plural and _BY_NAME["impairments"].plural
+    assert not _BY_NAME["cost of sales"].plural and not _BY_NAME["net debt"].plural
+    assert _BY_NAME["market share"].is_ratio and _BY_NAME["EBIT margin"].is_ratio
+    assert not any(_BY_NAME[n].is_ratio for n in ("earnings per share", "dividend per share", "loss per share"))
+    assert _BY_NAME["net sales"].unit == "money" and _BY_NAME["deliveries"].unit == "count"
+
+
+def test_find_mention_does_not_take_part_of_a_longer_noun_for_the_item() -> None:
+    assert find_mention("Operating profit margin rose to 9 % .") is None
+    assert find_mention("Net sales growth slowed in the quarter .") is None
+    assert find_mention("Net sales in Finland rose by 4 % .") is not None
 
 
 def test_find_mention_reads_one_item_and_one_movement_only() -> None:
@@ -63,6 +79,32 @@ def test_generated_statements_are_distinct_deterministic_and_labelled_by_the_rul
         if s.category == "neutral":
             assert s.label == "neutral" and s.evidence == ()
     assert generate(600, seed=4) != a
+
+
+def test_generated_statements_read_as_english_and_name_their_item() -> None:
+    rows = generate(3000, seed=5)
+    for s in rows:
+        text = s.text
+        assert "did not be" not in text and "didn't be" not in text and "did not expect" not in text
+        if "warned of" in text:
+            assert s.label == "negative", text  # one warns of bad news only
+        if s.category == "evaluative":
+            item = _BY_NAME[s.item]
+            assert item.polarity is not Polarity.UP_BAD or item.is_ratio, text  # never "costs improved"
+            if item.polarity is not Polarity.UP_GOOD:
+                assert not any(w in text for w in ("strengthened", "weakened", "recovered")), text
+        if s.item is None:
+            assert s.category in {"expectation", "negation"}
+        else:
+            assert s.item.lower() in text.lower(), (s.item, text)  # the metric is the item in the text
+            name = s.item.lower()
+            if _BY_NAME[s.item].plural:
+                for wrong in (" is expected", " is forecast", " is likely", " has not", " shows no"):
+                    assert name + wrong not in text.lower(), text
+        if s.category == "negation":  # the negator is part of the evidence
+            evidence = " ".join(text[a:b] for a, b in s.evidence).lower()
+            assert any(w in evidence for w in ("not", "no ", "never", "neither", "without", "failed",
+                                               "n't", "ruled out", "dropped its forecast")), text
 
 
 def test_counterfactual_edits_flip_the_label_with_the_direction_or_the_item() -> None:
