@@ -82,7 +82,7 @@ _RATIO_RE = re.compile(
 )
 _COUNTS = frozenset({"customer base", "subscriber base", "number of customers", "passenger numbers",
                      "deliveries", "production volumes", "sales volumes", "subscriber losses",
-                     "customer attrition", "days sales outstanding"})
+                     "customer attrition", "churn", "customer churn", "days sales outstanding"})
 # Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
 _PLURAL = frozenset({
     "net sales", "sales", "comparable sales", "like-for-like sales", "organic sales", "earnings",
