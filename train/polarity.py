@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-
 POSITIVE, NEGATIVE = "positive", "negative"
 
 

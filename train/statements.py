@@ -288,7 +288,8 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
         named = None  # the phrase names no line item of the lexicon
     elif frame < 0.9:  # "There was no increase in <item>"
-        noun = rng.choice(("increase", "rise", "growth")) if direction is Direction.UP else rng.choice(("decline", "fall", "drop"))
+        up = direction is Direction.UP
+        noun = rng.choice(("increase", "rise", "growth") if up else ("decline", "fall", "drop"))
         b.add(rng.choice(("There was ", "The period saw ", "There has been ", "We saw ")))
         b.add(f"no {noun} in", evidence=True).add(" ").add(item.name, evidence=True)
         b.add(f" {rng.choice(_PERIODS)}")

@@ -29,7 +29,7 @@ _BY_NAME = {i.name: i for i in LINE_ITEMS}
     (Polarity.UP_GOOD, Direction.DOWN, True, "positive"),  # sales did not decline
     (Polarity.UP_BAD, Direction.UP, True, "positive"),  # costs did not rise
 ])
-def test_tone_follows_the_item_the_direction_and_negation(polarity, direction, negated, label) -> None:  # noqa: ANN001
+def test_tone_follows_the_item_the_direction_and_negation(polarity, direction, negated, label) -> None:
     assert tone(polarity, direction, negated=negated) == label
 
 
