@@ -97,12 +97,13 @@ STUDENTS = (
          what="3 layers, gold + evidence + direction + TFNS tweets as gold (weight 0.5)"),
     Step("student-sentfin", STUDENT, (*NO_TEACHERS, *_extra((SENTFIN, 0.5))), needs=(SALIENCY, SENTFIN),
          what="3 layers, gold + evidence + direction + SEntFiN headlines as gold (weight 0.5)"),
-    Step("student-minilm-ectsum", STUDENT, (f"teacher_files={json.dumps([MINILM_FPB, MINILM_ECTSUM])}",),
-         needs=(SALIENCY, MINILM_FPB, MINILM_ECTSUM),
-         what="3 layers, gold + evidence + direction + MiniLM-L6 soft labels on FPB and ECTSum transfer"),
+    Step("student", STUDENT, (), needs=(SALIENCY, MINILM_FPB, MINILM_ECTSUM), final=True,
+         what="the shipped recipe: 3 layers, gold + evidence + direction + MiniLM-L6 soft labels on FPB "
+              "and 5,000 ECTSum transfer sentences"),
     Step("student-mpnet-fpb", STUDENT, (f'teacher_files=["{MPNET_FPB}"]',), needs=(SALIENCY, MPNET_FPB),
          what="3 layers, gold + evidence + direction + MPNet soft labels on FPB"),
-    Step("student-mpnet-ectsum", STUDENT, (), needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
+    Step("student-mpnet-ectsum", STUDENT, (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM])}",),
+         needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
          what="3 layers, gold + evidence + direction + MPNet soft labels on FPB and ECTSum transfer"),
     Step("student-ensemble-ectsum", STUDENT,
          (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM])}",),
@@ -217,6 +218,33 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     return {"teachers": names, "overall": summarise(gold, [probs.argmax(1)], [fold])}
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The ladder as the Markdown table of docs/student.md."""
+    lines = [
+        "| step | what | weighted F1, mean over folds (95 % CI) | accuracy | macro F1 | F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | rows | min per fold |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, step in results["steps"].items():
+        overall = step["cv"]["overall"]
+        f1 = overall["f1_weighted"]
+        levels = " / ".join(f"{step['cv']['by_agreement'][lv]['f1_weighted']['mean']:.3f}"
+                            for lv in ("100", "75", "66", "50") if lv in step["cv"]["by_agreement"])
+        d = step["direction"]
+        rows = sum(v for v in step["rows"].values())
+        lines.append(
+            f"| `{name}` | {step['what']} | **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) "
+            f"| {overall['accuracy']['mean']:.3f} | {overall['f1_macro']['mean']:.3f} | {levels} "
+            f"| {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} | {rows:,} "
+            f"| {step['seconds_per_fold'] / 60:.0f} |"
+        )
+    ensemble = results.get("ensemble")
+    if ensemble:
+        f1 = ensemble["overall"]["f1_weighted"]
+        lines.append(f"| ensemble of {' + '.join(ensemble['teachers'])} | averaged out-of-fold probabilities "
+                     f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=Path, default=ROOT / "runs" / "cv")
@@ -225,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--report", action="store_true", help="run nothing; re-read the finished steps")
+    parser.add_argument("--markdown", action="store_true", help="print the ladder as the table of docs/student.md")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     os.chdir(ROOT)  # configs name their files relative to the repository root
@@ -252,6 +281,8 @@ def main(argv: list[str] | None = None) -> None:
         results["ensemble"] = ensemble(ladder, teachers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if args.markdown:
+        print(markdown(results))
     for name, step in results["steps"].items():
         f1 = step["cv"]["overall"]["f1_weighted"]
         log.info("%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f", name, f1["mean"], *f1["ci95"],

@@ -183,10 +183,9 @@ def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> 
 def _manifest(model: Any, info: FitInfo, chosen: Trial, n_trials: int, metrics: dict[str, Any],
               cv: dict[str, Any] | None, has_evidence: bool, max_bytes: int | None) -> Manifest:
     from finlocal.export.package import LICENCES
-    from finlocal.train.teach import describe_teacher
 
     cfg, data = info.config, info.data
-    teachers = [{"id": t, "role": describe_teacher(t)} for t in data.get("teachers", [])]
+    teachers = [{"id": t, "role": role} for t, role in data.get("teacher_roles", {}).items()]
     if has_evidence:
         teachers.append({"id": f"evidence:{data.get('evidence_source')}",
                          "role": f"evidence targets: {data.get('evidence_method') or data.get('evidence_source')}"})

@@ -1,7 +1,7 @@
 """Progress on stderr with rich, or nothing: the one progress display of every long command.
 
 `finlocal score` (files and sentences), `finlocal train label` (sentences per teacher) and
-`finlocal train fit` (steps per epoch) describe their bars with `Column`s and text templates;
+`finlocal train fit` (steps per epoch) and `finlocal corpus score` (documents) describe their bars with `Column`s and text templates;
 a disabled display imports nothing from rich and draws nothing, so a piped run stays quiet and
 starts fast. Results go to stdout, never through here.
 """
@@ -63,13 +63,14 @@ class StderrProgress:
             return 0
         return int(self._bar.add_task(description, total=total, completed=completed, **fields))
 
-    def update(self, task: int, *, advance: float = 0, **fields: Any) -> None:
-        """Move ``task`` on by ``advance`` steps and set any of its ``fields``."""
+    def update(self, task: int, *, advance: float = 0, total: float | None = None, **fields: Any) -> None:
+        """Move ``task`` on by ``advance`` steps and set any of its ``fields`` (and its ``total``
+        once it is known)."""
         if self._bar is None:
             return
         from rich.progress import TaskID
 
-        self._bar.update(TaskID(task), advance=advance, **fields)
+        self._bar.update(TaskID(task), advance=advance, total=total, **fields)
 
     def speed(self, task: int) -> float | None:
         """Recent steps per second of ``task`` (None until rich can tell, or when disabled)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ os.environ.setdefault("RAYON_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 TINY_MODEL_DIR = FIXTURES / "tiny-model"
-
-
-# bench/ (imported by the tests of its configurations) is a package of the repository, not of the
-# installed distribution: appended, so an installed finlocal still comes first.
-if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,22 @@
-"""Counterfactual edits of gold sentences: swap the direction or the line item, the label follows.
+"""Counterfactual edits of gold sentences: flip the direction or swap the line item, the label follows.
 
-"Operating profit rose to EUR 9.8 mn from EUR 7.1 mn" (positive) yields
-- "Operating profit fell to EUR 7.1 mn from EUR 9.8 mn" (negative: the direction flipped, and
-  the figures with it),
-- "Operating costs rose to EUR 9.8 mn from EUR 7.1 mn" (negative: an up-bad item), and
-- "Operating costs fell to EUR 7.1 mn from EUR 9.8 mn" (positive: both).
+"Operating profit rose by 12 % in the third quarter ." (positive) yields
+- "Operating profit fell by 12 % in the third quarter ." (negative: the direction flipped),
+- "Operating costs rose by 12 % in the third quarter ." (negative: an up-bad item), and
+- "Operating costs fell by 12 % in the third quarter ." (positive: both).
 
-Only sentences whose tone the lexicon decides on its own are edited (`polarity.find_mention`:
-one line item, one movement word after it, no negation) and only when the gold label agrees with
-the lexicon's reading, so an edit never contradicts the annotators. Each edit keeps the
-``source_id`` of its sentence: cross-validation puts it in its source's fold, so no edit of a
-held-out sentence is ever trained on.
+Only sentences whose tone the lexicon decides on its own are edited: `polarity.find_mention`
+finds one line item (not part of a longer noun such as "profit margin"), one movement word after
+it and no negation; the gold label agrees with the lexicon's reading, so an edit never contradicts
+the annotators; and no other word carries tone ("thanks to strong demand"), so neither a flip nor
+a swap leaves a mixed message under a one-sided label. The direction is not flipped when figures
+follow "from" ("rose to 9.8 from 7.1" would contradict the new verb); an item is swapped only for
+one of the other polarity with the same unit (a margin in percent never becomes net debt),
+only where the word before it is a determiner-like word (so "advertising sales" never becomes
+"advertising net debt"), and never a loss. Each edit keeps the ``source_id`` of its sentence:
+cross-validation puts it in its source's fold, so no edit of a held-out sentence is ever trained
+on. The choice of new item depends only on the seed and the sentence's id, not on the rows
+before it.
 
     python -m finlocal.train.counterfactual ../shared/data/fpb/train.jsonl --out runs/data/counterfactual.jsonl
 """
@@ -89,8 +95,16 @@ def _replace(text: str, span: tuple[int, int], new: str) -> tuple[str, int]:
     return text[: span[0]] + new + text[span[1]:], len(new) - (span[1] - span[0])
 
 
-def _cased(new: str, old: str) -> str:
-    return new[:1].upper() + new[1:] if old[:1].isupper() else new
+def _cased(new: str, old: str, *, at_start: bool) -> str:
+    """``new`` capitalised where it opens the sentence; elsewhere as written (so "EBITDA" stays
+    upper case, and an old "EBITDA" does not turn "net debt" into "Net debt" mid-sentence)."""
+    if at_start and old[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def _opens(text: str, start: int) -> bool:
+    return not re.search(r"[A-Za-z0-9]", text[:start])
 
 
 def _agree(move_text: str, item: LineItem) -> str:
@@ -106,8 +120,8 @@ def edits(example: Example, rng: random.Random) -> list[Edit]:
     """The counterfactual edits of one gold sentence (none when the lexicon cannot read it or
     disagrees with its gold label)."""
     mention = find_mention(example.text)
-    if mention is None or example.label != mention.label:
-        return []
+    if mention is None or example.label != mention.label or _TONE_WORDS.search(example.text):
+        return []  # other tone words: a flip or a swap could leave a mixed message
     out = []
     flipped = _flip_direction(example.text, mention)
     if flipped is not None:
@@ -116,14 +130,10 @@ def edits(example: Example, rng: random.Random) -> list[Edit]:
     before = example.text[: mention.item_span[0]].split()
     swappable = (
         mention.item.polarity is not Polarity.LOSS
-        and not _TONE_WORDS.search(example.text)
         and (before[-1].lower() if before else "") in _BEFORE_ITEM
     )
-    if swappable:
-        amounts = bool(_CURRENCY.search(example.text))
-        candidates = [i for i in ITEMS_BY_POLARITY[
-            Polarity.UP_BAD if mention.item.polarity is Polarity.UP_GOOD else Polarity.UP_GOOD
-        ] if not (amounts and i.is_ratio)]
+    candidates = _swap_candidates(example.text, mention.item) if swappable else []
+    if candidates:
         new_item = rng.choice(candidates)
         text, spans = _swap_item(example.text, mention, new_item)
         out.append(Edit(text, tone(new_item.polarity, mention.movement.direction), "item", example.id, spans))
@@ -135,10 +145,22 @@ def edits(example: Example, rng: random.Random) -> list[Edit]:
     return out
 
 
+def _swap_candidates(text: str, item: LineItem) -> list[LineItem]:
+    """Items of the other polarity whose figures read like ``item``'s: a ratio for a ratio, an
+    amount for an amount, a count for a count (any unit where the sentence has no figures)."""
+    other = ITEMS_BY_POLARITY[Polarity.UP_BAD if item.polarity is Polarity.UP_GOOD else Polarity.UP_GOOD]
+    if not re.search(r"\d", text):
+        return list(other)
+    if item.unit == "ratio" and _CURRENCY.search(text):
+        return []  # a ratio among amounts: which figure is whose is not clear
+    return [i for i in other if i.unit == item.unit]
+
+
 def _flip_direction(text: str, mention: Mention) -> tuple[str, tuple[tuple[int, int], ...], Movement] | None:
     move = _opposite(mention.movement, mention.item.polarity)
     old = text[mention.move_span[0] : mention.move_span[1]]
-    new_text, _ = _replace(text, mention.move_span, _cased(move.past_for(mention.item), old))
+    new_text, _ = _replace(text, mention.move_span,
+                           _cased(move.past_for(mention.item), old, at_start=_opens(text, mention.move_span[0])))
     if re.search(r"\bfrom\b", text[mention.move_span[1]:]):
         return None  # "rose to 9.8 from 7.1": the figures would contradict the new direction
     again = find_mention(new_text)
@@ -152,7 +174,8 @@ def _swap_item(text: str, mention: Mention, item: LineItem) -> tuple[str, tuple[
     move_text = text[mention.move_span[0] : mention.move_span[1]]
     # the movement first (it comes after the item, so the item's offsets stay valid)
     text, _ = _replace(text, mention.move_span, _agree(move_text, item))
-    text, shift = _replace(text, mention.item_span, _cased(item.name, old_item))
+    name = _cased(item.name, old_item, at_start=_opens(text, mention.item_span[0]))
+    text, shift = _replace(text, mention.item_span, name)
     item_span = (mention.item_span[0], mention.item_span[0] + len(item.name))
     move_len = len(_agree(move_text, item))
     move_span = (mention.move_span[0] + shift, mention.move_span[0] + shift + move_len)
@@ -160,10 +183,11 @@ def _swap_item(text: str, mention: Mention, item: LineItem) -> tuple[str, tuple[
 
 
 def augment(examples: list[Example], seed: int = 20261129) -> list[Edit]:
-    rng = random.Random(seed)
+    """The edits of every example, each drawn with its own generator (seeded by ``seed`` and the
+    example's id), so one sentence's edits do not depend on the rows before it."""
     out = []
     for ex in examples:
-        out.extend(edits(ex, rng))
+        out.extend(edits(ex, random.Random(f"{seed}:{ex.id}")))
     return out
 
 

@@ -87,7 +87,10 @@ def _loss(
     out: Any, batch_rows: Sequence[TrainRow], ev_targets: torch.Tensor, ev_mask: torch.Tensor,
     config: FitConfig,
 ) -> torch.Tensor:
+    """The batch's loss: every term is a sum over its rows divided by the batch size, so a row
+    weighs the same whatever else shares its batch (its own ``weight`` included)."""
     logits = out.logits
+    n = len(batch_rows)
     total = logits.new_zeros(())
     gold_idx = [i for i, r in enumerate(batch_rows) if r.label is not None]
     if config.gold_weight and gold_idx:
@@ -95,7 +98,7 @@ def _loss(
         weights = torch.tensor([batch_rows[i].weight for i in gold_idx], device=logits.device)
         ce = F.cross_entropy(logits[gold_idx], labels, reduction="none",
                              label_smoothing=config.label_smoothing)
-        total = total + config.gold_weight * (ce * weights).sum() / weights.sum()
+        total = total + config.gold_weight * (ce * weights).sum() / n
     t_idx = [i for i, r in enumerate(batch_rows) if r.teacher_probs is not None]
     if config.teacher_weight and t_idx:
         temp = config.kl_temperature
@@ -104,11 +107,13 @@ def _loss(
         target = target.clamp(min=1e-8).pow(1.0 / temp)
         target = target / target.sum(1, keepdim=True)
         log_student = F.log_softmax(logits[t_idx] / temp, dim=-1)
-        kl = F.kl_div(log_student, target, reduction="batchmean") * temp * temp
-        total = total + config.teacher_weight * kl
-    if config.evidence_weight and float(ev_mask.sum()) > 0:
+        kl = F.kl_div(log_student, target, reduction="sum") * temp * temp
+        total = total + config.teacher_weight * kl / n
+    annotated = ev_mask.sum(1)
+    if config.evidence_weight and float(annotated.sum()) > 0:
         bce = F.binary_cross_entropy_with_logits(out.evidence_logits, ev_targets, reduction="none")
-        total = total + config.evidence_weight * (bce * ev_mask).sum() / ev_mask.sum()
+        per_row = (bce * ev_mask).sum(1) / annotated.clamp(min=1.0)  # a row's mean over its tokens
+        total = total + config.evidence_weight * per_row[annotated > 0].sum() / n
     return total
 
 

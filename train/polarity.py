@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-
 POSITIVE, NEGATIVE = "positive", "negative"
 
 
@@ -52,13 +51,56 @@ class LineItem:
 
     @property
     def is_ratio(self) -> bool:
-        """A ratio or rate moves in percentage points, not in currency."""
-        return any(w in self.name for w in ("ratio", "rate", "margin", "share", "utilisation",
-                                            "return on", "leverage", "gearing", "cost of risk"))
+        """A ratio or rate moves in percentage points, not in currency ("market share" is one;
+        "earnings per share" is not)."""
+        return _RATIO_RE.search(self.name) is not None
+
+    @property
+    def unit(self) -> str:
+        """What the item's figures are: "ratio" (percent, points), "count" (customers, units) or
+        "money"; a counterfactual swap must keep it, or the figures stop making sense."""
+        if self.is_ratio:
+            return "ratio"
+        return "count" if self.name in _COUNTS else "money"
+
+    @property
+    def evaluable(self) -> bool:
+        """Whether "improved" / "worsened" read naturally of the item: anything good in itself,
+        a ratio (a cost-to-income ratio improves) and a loss; never "costs improved"."""
+        return self.polarity is not Polarity.UP_BAD or self.is_ratio
+
+    @property
+    def be(self) -> str:
+        """The past of "be" agreeing with the item: "costs were", "revenue was"."""
+        return "were" if self.plural else "was"
 
 
-def _items(polarity: Polarity, group: str, names: str, *, plural: bool = False) -> list[LineItem]:
-    return [LineItem(n.strip(), polarity, group, plural) for n in names.split(",") if n.strip()]
+_RATIO_RE = re.compile(
+    r"\b(ratio|rates?|margin|market share|utilisation|return on|leverage|gearing|cost of risk|"
+    r"load factor|occupancy)\b"
+)
+_COUNTS = frozenset({"customer base", "subscriber base", "number of customers", "passenger numbers",
+                     "deliveries", "production volumes", "sales volumes", "subscriber losses",
+                     "customer attrition", "churn", "customer churn", "days sales outstanding"})
+# Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
+_PLURAL = frozenset({
+    "net sales", "sales", "comparable sales", "like-for-like sales", "organic sales", "earnings",
+    "new orders", "bookings", "orders received", "passenger numbers", "deliveries",
+    "premiums written", "assets under management", "production volumes", "sales volumes",
+    "costs", "operating costs", "operating expenses", "production costs", "raw material costs",
+    "personnel costs", "administrative expenses", "energy costs", "freight costs", "input costs",
+    "fixed costs", "expenses", "distribution costs", "labour costs", "restructuring costs",
+    "financing costs", "interest expenses", "SG&A expenses", "unit costs", "overheads",
+    "staff costs", "borrowings", "impairment charges", "impairments", "goodwill impairments",
+    "write-downs", "write-offs", "inventory write-downs", "asset write-downs", "provisions",
+    "loan loss provisions", "credit losses", "credit impairment charges", "expected credit losses",
+    "bad debt expenses", "non-performing loans", "loan impairments", "delinquencies",
+    "default rates", "subscriber losses", "days sales outstanding",
+})
+
+
+def _items(polarity: Polarity, group: str, names: str) -> list[LineItem]:
+    return [LineItem(n, polarity, group, n in _PLURAL) for n in (n.strip() for n in names.split(",")) if n]
 
 
 G, B, L = Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.LOSS
@@ -89,14 +131,14 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
              "costs, personnel costs, administrative expenses, energy costs, freight costs, "
              "input costs, fixed costs, expenses, distribution costs, labour costs, "
              "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
-             "unit costs, overheads, staff costs", plural=True)
+             "unit costs, overheads, staff costs")
     + _items(B, "debt", "net debt, leverage, gearing, debt-to-equity ratio, net gearing, "
              "borrowings, net debt to EBITDA ratio")
     + _items(B, "impairment", "impairment charges, impairments, goodwill impairments, write-downs, "
-             "write-offs, inventory write-downs, asset write-downs", plural=True)
+             "write-offs, inventory write-downs, asset write-downs")
     + _items(B, "credit", "provisions, loan loss provisions, credit losses, credit impairment "
              "charges, expected credit losses, bad debt expenses, non-performing loans, "
-             "loan impairments, delinquencies, default rates", plural=True)
+             "loan impairments, delinquencies, default rates")
     + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
     + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, "
              "subscriber losses, cancellation rate")
@@ -214,9 +256,23 @@ LOSS_ADJECTIVES = {Direction.UP: ("wider", "deeper", "bigger", "larger", "heavie
 # Transitive verbs: "<company> cut its costs", "<company> raised its dividend".
 TRANSITIVE = {Direction.UP: ("raised", "increased", "boosted", "lifted", "expanded", "grew"),
               Direction.DOWN: ("cut", "reduced", "lowered", "trimmed", "slashed", "brought down")}
-# Words that judge a movement themselves: the item's polarity does not matter.
-EVALUATIVE = {POSITIVE: ("improved", "strengthened", "recovered", "got better", "was healthier"),
-              NEGATIVE: ("worsened", "deteriorated", "weakened", "got worse", "was weaker")}
+# Words that judge a movement themselves: the item's polarity does not matter. "Improved" reads
+# well of any `LineItem.evaluable` item; "strengthened" only of something good to have (a margin,
+# a capital ratio), never of costs or a loss.
+EVALUATIVE = {POSITIVE: ("improved", "got better"),
+              NEGATIVE: ("worsened", "deteriorated", "got worse")}
+STRENGTH = {POSITIVE: ("strengthened", "recovered", "{be} healthier"),
+            NEGATIVE: ("weakened", "{be} weaker")}
+
+
+def evaluative_words(item: LineItem, label: str) -> tuple[str, ...]:
+    """The judging words that fit ``item`` for ``label``, agreeing in number ("were weaker");
+    empty when none fits (costs neither improve nor strengthen)."""
+    if not item.evaluable:
+        return ()
+    words = EVALUATIVE[label] + (STRENGTH[label] if item.polarity is Polarity.UP_GOOD else ())
+    return tuple(w.format(be=item.be) for w in words)
+
 
 def tone(polarity: Polarity, direction: Direction, *, negated: bool = False) -> str:
     """The label an analyst gives a movement: up on an up-good item is positive, up on an
@@ -238,6 +294,11 @@ _MOVE_RE = re.compile(
     r"\b(" + "|".join(sorted((re.escape(w) for w in _MOVES), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+# What may follow an item before its movement ("net sales in Finland rose", "EBIT , however ,
+# fell"); anything else (a noun: "profit margin", "sales growth") makes the item part of another.
+_AFTER_ITEM = frozenset({"in", "of", "for", "from", "at", "during", "excluding", "including", "also",
+                         "again", "both", ",", "(", "-", "--", "however", "however,", "has", "have",
+                         "had", "thus", "therefore", "meanwhile", "clearly", "slightly", "further"})
 NEGATION_RE = re.compile(
     r"\b(not|no longer|never|n't|neither|nor|failed to|without|unlikely|no)\b", re.IGNORECASE
 )
@@ -272,6 +333,8 @@ def find_mention(text: str) -> Mention | None:
     gap = text[item_m.end() : move_m.start()]
     if item_m.end() > move_m.start() or len(gap.split()) > 4:
         return None  # "X rose" or "X in Finland rose", not "rose … X"
+    if gap.split() and gap.split()[0].lower() not in _AFTER_ITEM:
+        return None  # "profit margin rose", "sales growth slowed": the item is part of another noun
     movement = _MOVES[move_m.group(1).lower()]
     item = _ITEM_BY_NAME[item_m.group(1).lower()]
     return Mention(item, item_m.span(1), movement, move_m.span(1))

@@ -32,6 +32,17 @@ from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS, Span
 
 Probs = dict[str, float]
+CV_TEACHER_PREFIX = "cv:"  # the id of a teacher made of cross-validation fold models
+
+
+def describe_teacher(teacher: str) -> str:
+    """What a teacher id in a training summary stands for, in words for a model card."""
+    if teacher.startswith(CV_TEACHER_PREFIX):
+        model, _, folds = teacher[len(CV_TEACHER_PREFIX):].partition(":")
+        return (f"soft labels (KL) of {model} fine-tuned by cross-validation (folds {folds}): each "
+                "fold run of the student learns from the fold model that never saw its held-out "
+                "rows, the final student from the mean of all fold models (finlocal train teach)")
+    return "soft labels (KL) and verbatim evidence of an LLM teacher (finlocal train label)"
 
 
 def _probs(value: Any, where: str) -> Probs:

@@ -33,7 +33,7 @@ from finlocal.predictions import LABELS
 from finlocal.train.data import Example, load_fpb
 from finlocal.train.folds import ALL, Partition, normalise, partition
 from finlocal.predictions import Span
-from finlocal.train.records import read_evidence_file, read_gold_file, read_teacher_file
+from finlocal.train.records import describe_teacher, read_evidence_file, read_gold_file, read_teacher_file
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -172,6 +172,7 @@ def build_rows(config: FitConfig) -> RowSet:
         "extra_files": [str(p) for p in config.extra_files],
         "teacher_files": [str(p) for p in config.teacher_files],
         "teachers": sorted(teacher_ids),
+        "teacher_roles": {t: describe_teacher(t) for t in sorted(teacher_ids)},
         "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
     }
     return RowSet(train=train, heldout=heldout, partition=part, summary=summary)

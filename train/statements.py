@@ -28,7 +28,6 @@ from pathlib import Path
 from finlocal.train.polarity import (
     ADJECTIVES,
     DOWN_WORDS,
-    EVALUATIVE,
     ITEMS_BY_POLARITY,
     LINE_ITEMS,
     LOSS_ADJECTIVES,
@@ -42,6 +41,7 @@ from finlocal.train.polarity import (
     LineItem,
     Movement,
     Polarity,
+    evaluative_words,
     tone,
 )
 
@@ -76,7 +76,7 @@ class Statement:
     text: str
     label: str
     category: str
-    item: str
+    item: str | None  # the line item the text names; None when it names none ("expects a loss")
     evidence: tuple[tuple[int, int], ...]
 
     def to_row(self, index: int) -> dict[str, object]:
@@ -216,16 +216,17 @@ def _evaluative(rng: random.Random, item: LineItem, direction: Direction, *, fpb
     """A word that judges the movement itself ("the cost-to-income ratio improved"): its tone
     holds whatever the item's polarity."""
     label = POSITIVE if direction is Direction.UP else NEGATIVE
-    if not (item.is_ratio or item.polarity is Polarity.LOSS):  # "costs improved" reads oddly
-        item = rng.choice([i for i in LINE_ITEMS if i.is_ratio or i.polarity is Polarity.LOSS])
+    if not item.evaluable:  # "costs improved", "impairments strengthened" read oddly
+        item = rng.choice([i for i in LINE_ITEMS if i.evaluable])
+    word = rng.choice(evaluative_words(item, label))
     b = _Builder()
     if rng.random() < 0.7:
         _add_subject(b, rng, item, capital=True)
-        b.add(" ").add(rng.choice(EVALUATIVE[label]), evidence=True)
+        b.add(" ").add(word, evidence=True)
         b.add(f" {rng.choice(_PERIODS)}" if rng.random() < 0.6 else "")
     else:
         b.add(f"{_cap(rng.choice(_COMPANIES))} said its ").add(item.name, evidence=True)
-        b.add(" ").add(rng.choice(EVALUATIVE[label]), evidence=True)
+        b.add(" ").add(word, evidence=True)
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
     return Statement(text, label, "evaluative", item.name, spans)
@@ -250,20 +251,21 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     b = _Builder()
     frame = rng.random()
     label = tone(item.polarity, direction, negated=True)
+    named: str | None = item.name
     if frame < 0.2:  # "<item> did not rise in the quarter"
         _add_subject(b, rng, item, capital=True)
-        aux = rng.choice(("did not", "didn't", "failed to", "has not", "never"))
-        verb = move.participle if aux == "has not" else (move.past_for(item) if aux == "never" else move.infinitive)
-        b.add(" ").add(f"{aux} {verb}", evidence=True)
+        b.add(" ").add(_negated_verb(rng, item, move), evidence=True)
         b.add(rng.choice((f" {rng.choice(_PERIODS)}", " in any quarter of the year",
                           f" despite {rng.choice(_PRESSURES)}", "")))
     elif frame < 0.3:  # "Neither <item> nor <other> rose"
         other = rng.choice([i for i in ITEMS_BY_POLARITY[item.polarity] if i != item])
-        b.add("Neither ").add(item.name, evidence=True).add(" nor ").add(other.name, evidence=True)
+        b.add("Neither", evidence=True).add(" ").add(item.name, evidence=True)
+        b.add(" ").add("nor", evidence=True).add(" ").add(other.name, evidence=True)
         b.add(" ").add(move.past_for(other), evidence=True).add(f" {rng.choice(_PERIODS)}")
     elif frame < 0.4:  # "<item> showed no sign of rising"
         _add_subject(b, rng, item, capital=True)
-        b.add(" ").add(f"{rng.choice(('showed', 'shows'))} no sign of {move.gerund}", evidence=True)
+        shows = "show" if item.plural else "shows"
+        b.add(" ").add(f"{rng.choice(('showed', shows))} no sign of {move.gerund}", evidence=True)
         b.add(f" {rng.choice(_PERIODS)}" if rng.random() < 0.6 else "")
     elif frame < 0.48 and item.polarity is not Polarity.LOSS:  # "<company> did not cut its <item>"
         b.add(f"{_cap(rng.choice(_COMPANIES))} ")
@@ -273,7 +275,7 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         b.add(" its ").add(item.name, evidence=True).add(f" {rng.choice(_PERIODS)}")
     elif frame < 0.56:  # "<company> no longer expects <item> to rise"
         b.add(f"{_cap(rng.choice(_COMPANIES))} ")
-        b.add(rng.choice(("no longer expects", "does not expect", "did not expect", "does not anticipate")),
+        b.add(rng.choice(("no longer expects", "does not expect", "does not anticipate")),
               evidence=True)
         b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
         b.add(f" {rng.choice(_FUTURE)}")
@@ -284,10 +286,12 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         b.add(rng.choice(("no longer expects", "no longer sees", "does not expect", "does not anticipate",
                           "has dropped its forecast of", "ruled out")), evidence=True)
         b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
+        named = None  # the phrase names no line item of the lexicon
     elif frame < 0.9:  # "There was no increase in <item>"
-        noun = rng.choice(("increase", "rise", "growth")) if direction is Direction.UP else rng.choice(("decline", "fall", "drop"))
-        b.add(rng.choice(("There was no ", "The period saw no ", "There has been no ", "We saw no ")))
-        b.add(f"{noun} in", evidence=True).add(" ").add(item.name, evidence=True)
+        up = direction is Direction.UP
+        noun = rng.choice(("increase", "rise", "growth") if up else ("decline", "fall", "drop"))
+        b.add(rng.choice(("There was ", "The period saw ", "There has been ", "We saw ")))
+        b.add(f"no {noun} in", evidence=True).add(" ").add(item.name, evidence=True)
         b.add(f" {rng.choice(_PERIODS)}")
     else:  # "… without any increase in <item>"
         noun = rng.choice(("increase", "rise")) if direction is Direction.UP else rng.choice(("decline", "drop"))
@@ -295,7 +299,19 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         b.add(f"without any {noun} in", evidence=True).add(" ").add(item.name, evidence=True)
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
-    return Statement(text, label, "negation", item.name, spans)
+    return Statement(text, label, "negation", named, spans)
+
+
+def _negated_verb(rng: random.Random, item: LineItem, move: Movement) -> str:
+    """"did not rise", "has not risen", "were not reduced": never "did not be reduced"."""
+    has = "have not" if item.plural else "has not"
+    head, _, rest = move.infinitive.partition(" ")
+    if head == "be":  # a passive or "be up": "was not cut", "have not been reduced"
+        aux = rng.choice((f"{item.be} not", f"{item.be} never", has))
+        return f"{aux} {move.participle if aux == has else rest}"
+    aux = rng.choice(("did not", "didn't", "failed to", has, "never"))
+    verb = move.participle if aux == has else (move.past_for(item) if aux == "never" else move.infinitive)
+    return f"{aux} {verb}"
 
 
 _PRESSURES = ("weaker demand", "higher interest rates", "the price cuts", "a strong currency",
@@ -310,13 +326,16 @@ _TRANSITIVE_PAST = {"raise": "raised", "increase": "increased", "boost": "booste
 def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     """"<company> expects a loss for the year": expecting bad news is bad news."""
     phrase, label = _news_phrase(rng, direction)
+    verbs = ("expects", "forecasts", "now expects", "sees", "anticipates")
+    if label == NEGATIVE:  # one warns of bad news only: never "warned of margin improvement"
+        verbs += ("warned of",)
     b = _Builder()
     b.add(f"{_cap(rng.choice(_COMPANIES))} ")
-    b.add(rng.choice(("expects", "forecasts", "now expects", "warned of", "sees", "anticipates")), evidence=True)
+    b.add(rng.choice(verbs), evidence=True)
     b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
-    return Statement(text, label, "expectation", item.name, spans)
+    return Statement(text, label, "expectation", None, spans)
 
 def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     move = rng.choice(_verbs(item.polarity, direction))
@@ -330,8 +349,9 @@ def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fp
         b.add(item.name, evidence=True).add(" ").add(move.gerund, evidence=True)
     else:
         b.add(_cap(item.name), evidence=True).add(" ")
-        b.add(rng.choice(("is expected to", "are expected to" if item.plural else "is forecast to",
-                          "is likely to", "will")) + " " + move.infinitive, evidence=True)
+        be = "are" if item.plural else "is"
+        b.add(rng.choice((f"{be} expected to", f"{be} forecast to", f"{be} likely to", "will"))
+              + " " + move.infinitive, evidence=True)
     b.add(_movement_clause(rng, item, direction, fpb_style=fpb_style) if rng.random() < 0.5 else "")
     b.add(f" {rng.choice(_FUTURE)}")
     b.add(" ." if fpb_style else ".")
@@ -345,13 +365,13 @@ def _neutral(rng: random.Random, item: LineItem, direction: Direction, *, fpb_st
     frame = rng.choice((
         "{Item} amounted to {amount} {period}",
         "{Item} totalled {amount} {period}",
-        "{Item} was {amount} {period}",
+        "{Item} {be} {amount} {period}",
         "{Company} will publish its {item} figures for the period on {day}",
         "The report includes a breakdown of {item} by segment",
         "{Company} reports {item} in {cur} and in euros",
     ))
     text = frame.format(
-        Item=_cap(item.name), item=item.name, amount=amount, period=rng.choice(_PERIODS),
+        Item=_cap(item.name), item=item.name, be=item.be, amount=amount, period=rng.choice(_PERIODS),
         Company=_cap(rng.choice(_COMPANIES)), day=rng.choice(("Tuesday", "28 April", "5 August")),
         cur=rng.choice(("SEK", "USD", "GBP")),
     ) + (" ." if fpb_style else ".")

@@ -27,12 +27,10 @@ import numpy as np
 from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
-from finlocal.train.records import TeacherRow
+from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow
 from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
-
-ID_PREFIX = "cv:"
 
 
 @dataclass(frozen=True)
@@ -70,17 +68,7 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
 def teacher_id(config: dict[str, Any], partition: str) -> str:
     backbone = Path(config["backbone"]).name if "/" in str(config["backbone"]) else config["backbone"]
     layers = f"-l{config['encoder_layers']}" if config.get("encoder_layers") else ""
-    return f"{ID_PREFIX}{backbone}{layers}:{partition}"
-
-
-def describe_teacher(teacher: str) -> str:
-    """What a teacher id in a training summary stands for, in words for a model card."""
-    if teacher.startswith(ID_PREFIX):
-        model, _, folds = teacher[len(ID_PREFIX):].partition(":")
-        return (f"soft labels (KL) of {model} fine-tuned by cross-validation (folds {folds}): each "
-                "fold run of the student learns from the fold model that never saw its held-out "
-                "rows, the final student from the mean of all fold models (finlocal train teach)")
-    return "soft labels (KL) and verbatim evidence of an LLM teacher (finlocal train label)"
+    return f"{CV_TEACHER_PREFIX}{backbone}{layers}:{partition}"
 
 
 def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2,

@@ -57,9 +57,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from finlocal.cli import evaluate, export, info, score, train, tui
+    from finlocal.cli import compare, corpus, evaluate, export, info, score, train, tui
 
-    for module in (score, evaluate, info, tui, train, export):
+    for module in (score, corpus, compare, evaluate, info, tui, train, export):
         cli.add_command(module.command)
 
 

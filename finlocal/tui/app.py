@@ -19,6 +19,7 @@ from finlocal.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.reading import Document
 from finlocal.tui.actions import ACTIONS
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
+from finlocal.tui.screens.compare import CompareRequest, CompareScreen
 from finlocal.tui.screens.main import ExplainerFactory, MainScreen
 
 UI_SWITCH_INTERVAL_S = 0.0005
@@ -38,12 +39,15 @@ class FinlocalApp(App[None]):
         initial: Document | Path | None = None,
         load_model: ModelLoader | None = None,
         explainer_factory: ExplainerFactory | None = None,
+        compare: CompareRequest | None = None,
     ) -> None:
         """``load_model`` and ``explainer_factory`` default to the ONNX model and llama.cpp;
-        tests pass fakes. ``initial`` is a file to open, or a document already read (stdin)."""
+        tests pass fakes. ``initial`` is a file to open, or a document already read (stdin);
+        ``compare`` opens the compare screen on two files at start."""
         super().__init__()
         self.config = config or TuiConfig()
         self._initial = initial
+        self._compare = compare
         self._load_model = load_model or onnx_loader(self.config)
         self._explainer_factory = explainer_factory or self._default_explainer
 
@@ -53,6 +57,8 @@ class FinlocalApp(App[None]):
         # shorter interval while the app runs keeps keys and frames prompt during a long run.
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
+        if self._compare is not None:
+            self.push_screen(CompareScreen(self._compare, self._load_model))
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)

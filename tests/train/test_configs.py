@@ -9,7 +9,7 @@ import pytest
 
 from bench.ladder import STUDENTS, TEACHERS
 from finlocal.train.config import EvidenceSource, FitConfig
-from finlocal.train.teach import describe_teacher
+from finlocal.train.records import describe_teacher
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -202,3 +202,33 @@ def test_train_fit_cli_prints_a_summary(tiny_setup: dict, tmp_path: Path) -> Non
     assert "'epochs' expects an integer" in bad.output
     old = CliRunner().invoke(cli, ["train", "fit", str(toml), "patience=2"])
     assert old.exit_code == 1 and "unknown key(s) ['patience']" in old.output
+
+
+def test_a_rows_loss_does_not_depend_on_what_shares_its_batch() -> None:
+    """The batch loss is the mean of the rows' own losses: weights, transfer rows and evidence
+    count the same whatever they are batched with."""
+    import torch
+
+    from finlocal.train.fit import _loss
+    from finlocal.train.rows import TrainRow
+
+    torch.manual_seed(0)
+    config = FitConfig.from_dict({"teacher_weight": 1.0, "teacher_files": ["t.jsonl"], "evidence": "file",
+                                  "evidence_file": "e.jsonl", "evidence_weight": 0.5})
+    rows = [
+        TrainRow("a", 2, weight=0.5),  # a down-weighted extra gold row
+        TrainRow("b", 0, teacher_probs=(0.7, 0.2, 0.1), evidence=((0, 1),)),
+        TrainRow("c", None, teacher_probs=(0.1, 0.1, 0.8)),  # a transfer row
+        TrainRow("d", 1, evidence=()),
+    ]
+
+    class Out:
+        def __init__(self, logits, evidence_logits):  # noqa: ANN001
+            self.logits, self.evidence_logits = logits, evidence_logits
+
+    logits, ev = torch.randn(4, 3), torch.randn(4, 5)
+    targets, mask = (torch.rand(4, 5) > 0.5).float(), torch.tensor([[0.0] * 5, [1.0] * 3 + [0.0] * 2, [0.0] * 5, [1.0] * 5])
+    whole = _loss(Out(logits, ev), rows, targets, mask, config)
+    alone = [_loss(Out(logits[i:i + 1], ev[i:i + 1]), rows[i:i + 1], targets[i:i + 1], mask[i:i + 1], config)
+             for i in range(4)]
+    assert float(whole) == pytest.approx(float(sum(alone)) / 4, rel=1e-5)
