@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from finlocal.compare import Status
 from finlocal.tui.screens.compare import CompareFilter, CompareRequest, CompareScreen, diff_texts
-from tests.tui.conftest import make_app, notifications, run, wait_for
+from tests.tui.helpers import make_app, notifications, run, wait_for
 
 LAST_QUARTER = ("Net sales rose 8 % to EUR 131 mn. Costs were flat. We opened a plant in Espoo. "
                 "The outlook is strong.")
