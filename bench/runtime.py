@@ -38,13 +38,26 @@ RESULTS = ROOT / "bench" / "results"
 #: The splitter's gold set: a hand-written report and its sentences (shared with the tests).
 SPLITTER_GOLD = ROOT / "tests" / "fixtures" / "splitting"
 
-_SUBJECTS = ["Net sales", "Operating profit", "Revenue", "Order intake", "Earnings per share",
-             "Cash flow from operations", "The operating margin", "Group turnover", "EBITDA"]
+_SUBJECTS = [
+    "Net sales",
+    "Operating profit",
+    "Revenue",
+    "Order intake",
+    "Earnings per share",
+    "Cash flow from operations",
+    "The operating margin",
+    "Group turnover",
+    "EBITDA",
+]
 _VERBS = ["rose", "fell", "increased", "decreased", "remained stable", "grew", "declined"]
-_TAILS = ["to EUR 131.0 mn from EUR 127.9 mn a year earlier", "by 2.4 % year on year",
-          "in the third quarter of 2026", "compared with the corresponding period in 2025",
-          "to approx. EUR 9.8 mn, mainly due to higher costs in the U.S. and Europe",
-          "as Acme Corp. completed the acquisition of Foo Inc. during the period"]
+_TAILS = [
+    "to EUR 131.0 mn from EUR 127.9 mn a year earlier",
+    "by 2.4 % year on year",
+    "in the third quarter of 2026",
+    "compared with the corresponding period in 2025",
+    "to approx. EUR 9.8 mn, mainly due to higher costs in the U.S. and Europe",
+    "as Acme Corp. completed the acquisition of Foo Inc. during the period",
+]
 
 
 def report_sentences(n: int, seed: int = 0) -> list[str]:
@@ -53,7 +66,7 @@ def report_sentences(n: int, seed: int = 0) -> list[str]:
 
 
 def report_text(sentences: list[str]) -> str:
-    paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     return "Interim report\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
@@ -100,8 +113,18 @@ def _finlocal_cmd() -> list[str]:
 def cold_start_and_rss(model: Path, file: Path, threads: int, runs: int = 3) -> tuple[float, float, float]:
     """(median seconds to the first row, median seconds to the end, max peak RSS in MiB)."""
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
-    cmd = [*_finlocal_cmd(), "score", str(file), "--model", str(model), "--format", "jsonl",
-           "--threads", str(threads), "--quiet"]
+    cmd = [
+        *_finlocal_cmd(),
+        "score",
+        str(file),
+        "--model",
+        str(model),
+        "--format",
+        "jsonl",
+        "--threads",
+        str(threads),
+        "--quiet",
+    ]
     firsts, totals, rss = [], [], []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -139,16 +162,17 @@ def fpb_splitting(path: Path, n: int = 300) -> dict[str, Any]:
     text = " ".join(rows)
     t0 = time.perf_counter()
     found = [s.text for s in split_sentences(text)]
-    result: dict[str, Any] = {"sentences": len(rows), "finlocal": {
-        "row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)}}
+    result: dict[str, Any] = {
+        "sentences": len(rows),
+        "finlocal": {"row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)},
+    }
     try:
         import pysbd
     except ImportError:
         return result
     t0 = time.perf_counter()
     found = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
-    result["pysbd"] = {"row_f1": round(_row_f1(found, rows), 4),
-                       "seconds": round(time.perf_counter() - t0, 3)}
+    result["pysbd"] = {"row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)}
     return result
 
 
@@ -197,8 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--splitter", action="store_true", help="also compare with pysbd")
-    parser.add_argument("--fpb", type=Path, metavar="JSONL",
-                        help="with --splitter: also split joined Financial PhraseBank sentences")
+    parser.add_argument(
+        "--fpb", type=Path, metavar="JSONL", help="with --splitter: also split joined Financial PhraseBank sentences"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -236,8 +261,10 @@ def main(argv: list[str] | None = None) -> None:
         "model_bytes": classifier.size_bytes,
         "max_length": classifier.max_length,
         "sentences": len(sentences),
-        "latency_ms_batch1": {"p50": round(statistics.median(latencies), 3),
-                              "p90": round(latencies[int(0.9 * len(latencies))], 3)},
+        "latency_ms_batch1": {
+            "p50": round(statistics.median(latencies), 3),
+            "p90": round(latencies[int(0.9 * len(latencies))], 3),
+        },
         "sentences_per_s_batch32": round(statistics.median(rates), 1),
         "cold_start_first_row_s": round(first_row_s, 3),
         "score_file_total_s": round(total_s, 3),
@@ -256,8 +283,10 @@ def main(argv: list[str] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"finlocal runtime: {classifier.name} ({results['machine']['cpu']}, "
-                        f"{args.threads} thread{'s' if args.threads > 1 else ''})")
+    table = Table(
+        title=f"finlocal runtime: {classifier.name} ({results['machine']['cpu']}, "
+        f"{args.threads} thread{'s' if args.threads > 1 else ''})"
+    )
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("p50 latency, batch 1", f"{results['latency_ms_batch1']['p50']:.2f} ms")
@@ -270,11 +299,15 @@ def main(argv: list[str] | None = None) -> None:
         if name == "fpb_joined":
             for splitter in ("finlocal", "pysbd"):
                 if splitter in value:
-                    table.add_row(f"splitter {splitter}: FPB joined, row F1 / time",
-                                  f"{value[splitter]['row_f1']:.3f} / {value[splitter]['seconds']:.2f} s")
+                    table.add_row(
+                        f"splitter {splitter}: FPB joined, row F1 / time",
+                        f"{value[splitter]['row_f1']:.3f} / {value[splitter]['seconds']:.2f} s",
+                    )
         elif isinstance(value, dict):
-            table.add_row(f"splitter {name}: gold F1 / speed",
-                          f"{value['gold_f1']:.3f} / {value['sentences_per_s']:,.0f} sentences/s")
+            table.add_row(
+                f"splitter {name}: gold F1 / speed",
+                f"{value['gold_f1']:.3f} / {value['sentences_per_s']:,.0f} sentences/s",
+            )
     Console().print(table)
     Console(stderr=True).print(f"wrote {out}")
 

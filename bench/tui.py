@@ -138,8 +138,7 @@ async def one_run(model: Path, threads: int | None, text: str) -> dict[str, Any]
                     break
                 key_ms.append((time.perf_counter() - k0) * 1000)
                 wanted = main.table.selected.index if main.table.selected else None
-                while (main.detail.result is None or main.detail.result.index != wanted) and (
-                        main.report is None):
+                while (main.detail.result is None or main.detail.result.index != wanted) and (main.report is None):
                     await asyncio.sleep(0.001)
                 if main.report is None:
                     detail_ms.append((time.perf_counter() - k0) * 1000)
@@ -154,8 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--note", default="",
-                        help="Recorded in the JSON, e.g. what else the machine was doing.")
+    parser.add_argument("--note", default="", help="Recorded in the JSON, e.g. what else the machine was doing.")
     args = parser.parse_args(argv)
 
     load_at_start = os.getloadavg()[0]
@@ -172,10 +170,8 @@ def main(argv: list[str] | None = None) -> None:
         "sentences": len(split_sentences(text)),
         "runs": args.runs,
         "terminal": "100x30 headless (Textual Pilot)",
-        "submit_to_first_rows_s": round(statistics.median(r["submit_to_first_rows_s"]
-                                                          for r in runs), 3),
-        "submit_to_full_table_s": round(statistics.median(r["submit_to_full_table_s"]
-                                                          for r in runs), 3),
+        "submit_to_first_rows_s": round(statistics.median(r["submit_to_first_rows_s"] for r in runs), 3),
+        "submit_to_full_table_s": round(statistics.median(r["submit_to_full_table_s"] for r in runs), 3),
         "scoring_only_s": round(statistics.median(r["scoring_ms"] for r in runs) / 1000, 3),
         # CPU the UI thread spent from submit to the full table (table, layout, frames) in the
         # quiet pass: unlike wall-clock times, it barely depends on what else the machine does.
@@ -210,15 +206,20 @@ def main(argv: list[str] | None = None) -> None:
     table.add_row("process CPU (all threads)", f"{result['process_cpu_s']:.3f} s")
     keys = result["key_latency_while_scoring_ms"]
     if keys["n"]:
-        table.add_row("key → cursor moved while scoring (p50 / p95 / max)",
-                      f"{keys['p50']} / {keys['p95']} / {keys['max']} ms")
+        table.add_row(
+            "key → cursor moved while scoring (p50 / p95 / max)", f"{keys['p50']} / {keys['p95']} / {keys['max']} ms"
+        )
     detail = result["key_to_detail_while_scoring_ms"]
     if detail["n"]:
-        table.add_row("key → detail shows the sentence, while scoring (p50 / p95 / max)",
-                      f"{detail['p50']} / {detail['p95']} / {detail['max']} ms")
+        table.add_row(
+            "key → detail shows the sentence, while scoring (p50 / p95 / max)",
+            f"{detail['p50']} / {detail['p95']} / {detail['max']} ms",
+        )
     for state, lateness in result["ui_timer_lateness_ms"].items():
-        table.add_row(f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
-                      f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms")
+        table.add_row(
+            f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
+            f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms",
+        )
     Console().print(table)
     Console(stderr=True).print(f"wrote {display_path(out)}")
 

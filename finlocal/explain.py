@@ -51,8 +51,11 @@ def clauses(text: str) -> list[Span]:
         return pieces
     words = [m.span() for m in re.finditer(r"\S+", text)]
     return [
-        Span(words[i][0], words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1],
-             text[words[i][0]:words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1]])
+        Span(
+            words[i][0],
+            words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1],
+            text[words[i][0] : words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1]],
+        )
         for i in range(0, len(words), _WORDS_PER_PIECE)
     ]
 
@@ -65,8 +68,8 @@ def _piece(text: str, start: int, end: int) -> list[Span]:
 def mask(text: str, span: Span, token: str | None) -> str:
     """``text`` with ``span`` replaced by ``token`` (or removed when there is no mask token)."""
     if token:
-        return text[:span.start] + token + text[span.end:]
-    return re.sub(r"\s{2,}", " ", text[:span.start] + " " + text[span.end:]).strip()
+        return text[: span.start] + token + text[span.end :]
+    return re.sub(r"\s{2,}", " ", text[: span.start] + " " + text[span.end :]).strip()
 
 
 def occlusion(

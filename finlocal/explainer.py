@@ -148,9 +148,7 @@ def load_explainer(path: Path | None, *, threads: int | None = None) -> Explaine
     if path is None:
         raise ExplainerUnavailable(HOW_TO_ENABLE)
     if not path.is_file():
-        raise ExplainerUnavailable(
-            f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE
-        )
+        raise ExplainerUnavailable(f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE)
     if not _installed("llama_cpp"):
         raise MissingExtraError("llama_cpp", "train", "Explaining with a local LLM")
     return LlamaExplainer(path, threads=threads)

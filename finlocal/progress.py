@@ -1,9 +1,9 @@
 """Progress on stderr with rich, or nothing: the one progress display of every long command.
 
-`finlocal score` (files and sentences), `finlocal train label` (sentences per teacher) and
-`finlocal train fit` (steps per epoch) and `finlocal corpus score` (documents) describe their bars with `Column`s and text templates;
-a disabled display imports nothing from rich and draws nothing, so a piped run stays quiet and
-starts fast. Results go to stdout, never through here.
+`finlocal score` (files and sentences), `finlocal train label` (sentences per teacher),
+`finlocal train fit` (steps per epoch) and `finlocal corpus score` (documents) describe their bars
+with `Column`s and text templates; a disabled display imports nothing from rich and draws
+nothing, so a piped run stays quiet and starts fast. Results go to stdout, never through here.
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ class StderrProgress:
             from rich.console import Console
             from rich.progress import Progress
 
-            self._bar = Progress(*(_column(c) for c in columns), console=Console(stderr=True),
-                                 transient=transient)
+            self._bar = Progress(*(_column(c) for c in columns), console=Console(stderr=True), transient=transient)
 
     @property
     def enabled(self) -> bool:
@@ -56,8 +55,7 @@ class StderrProgress:
         if self._bar is not None:
             self._bar.stop()
 
-    def add_task(self, description: str = "", *, total: float | None, completed: int = 0,
-                 **fields: Any) -> int:
+    def add_task(self, description: str = "", *, total: float | None, completed: int = 0, **fields: Any) -> int:
         """A new bar; ``fields`` are the values the column templates read (``task.fields``)."""
         if self._bar is None:
             return 0

@@ -36,7 +36,7 @@ def merge_spans(text: str, spans: Iterable[tuple[int, int]], *, joiners: str = "
     """
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _bridgeable(text[merged[-1][1]:start], joiners):
+        if merged and _bridgeable(text[merged[-1][1] : start], joiners):
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))

@@ -68,6 +68,7 @@ class Region:
 
     pieces: tuple[tuple[int, int], ...]
 
+
 #: Longer sentences are cut into chunks of at most this many characters, at whitespace.
 MAX_SENTENCE_CHARS = 1000
 
@@ -80,9 +81,7 @@ _ABBREVIATIONS = frozenset(
     sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp resp ref vol""".split()
 )
 # Tokens after which a period does not end a sentence when a number follows ("No. 5", "p. 12").
-_BEFORE_NUMBER = frozenset(
-    {"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"}
-)
+_BEFORE_NUMBER = frozenset({"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"})
 
 # Titles never end a sentence.
 _TITLES = frozenset({"mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "mt"})
@@ -95,9 +94,7 @@ _STARTERS = frozenset(
 _BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—►✓]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])[ \t]+\S")
 _COLUMN_GAP = re.compile(r"""(?<![.!?:;"”’)\s]) {2,}(?=\S)""")
 _TERMINAL = re.compile(r"""[.!?…:;]["'’”)\]]*$""")
-_CONTINUES = re.compile(
-    r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I
-)
+_CONTINUES = re.compile(r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I)
 # (FPB writes an opening quote as ``)
 _SENTENCE_START = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z0-9€$£¥%•\-–*#]""")
 _HEADING_NEXT = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z•\-–*#]""")
@@ -112,8 +109,7 @@ _TOKEN_MAX_CHARS = 64
 _TAIL_CHARS = 32
 
 
-def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES,
-               regions: Sequence[Region] = ()) -> list[Span]:
+def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequence[Region] = ()) -> list[Span]:
     """Cut ``text`` into the items ``mode`` asks for, with offsets into ``text``.
 
     Without ``regions`` the whole text is split. With them, each region is split on its own (its
@@ -243,12 +239,12 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
                 seg_start = None
             prev_kind, prev_terminal = "blank", True
             continue
-        next_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else None
+        next_line = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else None
         bullet = _BULLET.match(line)
         if _is_table_row(line):
             kind = "table"
         elif bullet:
-            content = line[bullet.end() - 1:]
+            content = line[bullet.end() - 1 :]
             heading = next_line is not None and not _BULLET.match(next_line)
             kind = "heading" if heading and _is_heading(content, next_line) else "bullet"
             if kind == "heading":  # a bullet without punctuation stands alone
@@ -257,9 +253,7 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
                 seg_start = start
                 prev_kind, prev_terminal = kind, True
                 continue
-        elif (seg_start is None or prev_kind != "text" or prev_terminal) and _is_heading(
-            line, next_line
-        ):
+        elif (seg_start is None or prev_kind != "text" or prev_terminal) and _is_heading(line, next_line):
             kind = "heading"
         else:
             kind = "text"
@@ -298,8 +292,12 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, 
         return True
     # the token before the period, e.g. "Inc", "U.S", "2.4", "EUR131m", "e.g"
     lo = max(seg_start, punct_start - _TOKEN_MAX_CHARS)
-    line_start = max(lo, text.rfind(" ", lo, punct_start) + 1, text.rfind("\n", lo, punct_start) + 1,
-                     text.rfind("\t", lo, punct_start) + 1)
+    line_start = max(
+        lo,
+        text.rfind(" ", lo, punct_start) + 1,
+        text.rfind("\n", lo, punct_start) + 1,
+        text.rfind("\t", lo, punct_start) + 1,
+    )
     token = text[line_start:punct_start].lstrip("(\"'“‘[")
     if not token:  # " ." tokenised text
         return True

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from itertools import combinations
 from typing import Any
 
-from finlocal.predictions import LABELS
+from finlocal.predictions import LABELS, Span
 from finlocal.train.judgement import Judgement, Label
 from finlocal.train.records import TeacherRow
 from finlocal.train.validation import locate
-
-from finlocal.predictions import Span
 
 #: The probability mass a teacher without probabilities puts on the labels it did not choose
 #: (split evenly): its vote counts as 0.9 / 0.05 / 0.05, never as certainty.
@@ -89,7 +87,7 @@ def combine(
     total = sum(w.values())
     share = {t: v / total for t, v in w.items()}
 
-    probs = {lab: 0.0 for lab in LABELS}
+    probs = dict.fromkeys(LABELS, 0.0)
     for j in ok:
         dist = teacher_distribution(j, vote)
         for lab in LABELS:
@@ -124,7 +122,7 @@ def batch_calibrate(
     removes a small model's bias toward one label word. A judgement whose label changes loses
     its rationale and evidence (they argued for the old label). Judgements without
     probabilities pass through unchanged. Returns the new judgements and each teacher's prior."""
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: {lab: 0.0 for lab in LABELS})
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(LABELS, 0.0))
     counts: Counter[str] = Counter()
     for j in judgements:
         if j.ok and j.probs:
@@ -157,7 +155,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     n = len(a)
     if n == 0:
         return 0.0
-    observed = sum(x == y for x, y in zip(a, b)) / n
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
     ca, cb = Counter(a), Counter(b)
     expected = sum(ca[lab] * cb[lab] for lab in set(ca) | set(cb)) / (n * n)
     return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
@@ -168,8 +166,7 @@ def gold_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     from finlocal.evaluation import classification_metrics
 
     m = classification_metrics(gold, pred, LABELS)
-    return {"n": m.n, "accuracy": m.accuracy, "weighted_f1": m.f1_weighted,
-            "macro_f1": m.f1_macro}
+    return {"n": m.n, "accuracy": m.accuracy, "weighted_f1": m.f1_weighted, "macro_f1": m.f1_macro}
 
 
 def agreement_stats(
@@ -191,7 +188,7 @@ def agreement_stats(
         b = [labels[t2][s] for s in common]
         pairs[f"{t1} | {t2}"] = {
             "n": len(common),
-            "agreement": sum(x == y for x, y in zip(a, b)) / len(common) if common else 0.0,
+            "agreement": sum(x == y for x, y in zip(a, b, strict=True)) / len(common) if common else 0.0,
             "kappa": cohen_kappa(a, b),
         }
     with_gold: dict[str, Any] = {}
@@ -201,10 +198,6 @@ def agreement_stats(
             with_gold[teacher] = gold_scores([gold[s] for s in texts], [own[s] for s in texts])
     texts = [s for s in combined if gold.get(s)]
     if texts:
-        with_gold["combined"] = gold_scores(
-            [gold[s] for s in texts], [combined[s].label for s in texts]
-        )
-    mean_agreement = (
-        sum(row.agreement for row in combined.values()) / len(combined) if combined else 0.0
-    )
+        with_gold["combined"] = gold_scores([gold[s] for s in texts], [combined[s].label for s in texts])
+    mean_agreement = sum(row.agreement for row in combined.values()) / len(combined) if combined else 0.0
     return {"pairwise": pairs, "vs_gold": with_gold, "mean_combined_agreement": mean_agreement}

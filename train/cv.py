@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.train.config import FitConfig
 from finlocal.predictions import LABELS
+from finlocal.train.config import FitConfig
 from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics, softmax
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,11 @@ def fold_configs(config: FitConfig, folds: int, repeats: int, out: Path) -> list
         raise InputError(f"--folds must be at least 2, found {folds}")
     if repeats < 1:
         raise InputError(f"--repeats must be at least 1, found {repeats}")
-    return [replace(config, folds=folds, fold=k, repeat=r, output_dir=fold_dir(out, r, k))
-            for r in range(repeats) for k in range(folds)]
+    return [
+        replace(config, folds=folds, fold=k, repeat=r, output_dir=fold_dir(out, r, k))
+        for r in range(repeats)
+        for k in range(folds)
+    ]
 
 
 def final_config(config: FitConfig, out: Path) -> FitConfig:
@@ -79,8 +82,16 @@ def _fit_in_subprocess(config: FitConfig) -> None:
         raise InputError(f"fold run {out} failed (exit {proc.returncode}); see {out / 'fit.log'}")
 
 
-def run(config: FitConfig, *, folds: int, repeats: int, out: Path, final: bool = False,
-        workers: int = 1, progress: bool = True) -> dict[str, Any]:
+def run(
+    config: FitConfig,
+    *,
+    folds: int,
+    repeats: int,
+    out: Path,
+    final: bool = False,
+    workers: int = 1,
+    progress: bool = True,
+) -> dict[str, Any]:
     """Train every fold run (``workers`` at a time, each with ``config.threads`` threads), pool
     them into ``OUT/cv.json`` and ``OUT/oof.jsonl``, and with ``final`` train ``OUT/all``."""
     from finlocal.train.fit import fit
@@ -142,8 +153,9 @@ def _metric_dict(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     return {"f1_weighted": m.f1_weighted, "accuracy": m.accuracy, "f1_macro": m.f1_macro, "n": m.n}
 
 
-def bootstrap_intervals(gold: np.ndarray, preds: Sequence[np.ndarray], *, n: int = BOOTSTRAP,
-                        seed: int = BOOTSTRAP_SEED) -> dict[str, tuple[float, float]]:
+def bootstrap_intervals(
+    gold: np.ndarray, preds: Sequence[np.ndarray], *, n: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED
+) -> dict[str, tuple[float, float]]:
     """95 % percentile interval of each metric (averaged over ``preds``, one per repeat) when
     the sentences are resampled with replacement."""
     rng = np.random.default_rng(seed)
@@ -193,15 +205,15 @@ def pool(out: Path, *, folds: int, repeats: int) -> dict[str, Any]:
     folds_of = [o.fold for o in oofs]
     report: dict[str, Any] = {
         "protocol": f"{folds}-fold cross-validation x {repeats} repeat(s) over every FPB training row, "
-                    "stratified by label and agreement; fixed epochs; nothing selected on held-out rows",
-        "folds": folds, "repeats": repeats,
+        "stratified by label and agreement; fixed epochs; nothing selected on held-out rows",
+        "folds": folds,
+        "repeats": repeats,
         "overall": summarise(base.gold, preds, folds_of),
     }
     by_agreement = {}
     for level in sorted({a for a in base.agreement if a}, key=lambda a: -int(a)):
         sel = np.array([a == level for a in base.agreement])
-        by_agreement[level] = summarise(base.gold[sel], [p[sel] for p in preds],
-                                        [f[sel] for f in folds_of])
+        by_agreement[level] = summarise(base.gold[sel], [p[sel] for p in preds], [f[sel] for f in folds_of])
     report["by_agreement"] = by_agreement
     report["calibration"] = calibration(oofs)
     _write_oof(out, oofs)
@@ -226,7 +238,7 @@ def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:
         "ece_after_crossfitted": expected_calibration_error(probs_after, gold),
         "nll_before": fitted.nll_before,
         "method": "temperature fitted on the pooled out-of-fold logits; ECE after, with each "
-                  "fold's temperature fitted on the other folds",
+        "fold's temperature fitted on the other folds",
     }
 
 
@@ -235,14 +247,24 @@ def _write_oof(out: Path, oofs: Sequence[Oof]) -> None:
     tmp = Path(out) / (OOF + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for i, row_id in enumerate(base.ids):
-            fh.write(json.dumps({
-                "id": row_id, "text": base.texts[i], "gold": LABELS[int(base.gold[i])],
-                "agreement": base.agreement[i],
-                "probs_by_repeat": [
-                    {label: round(float(v), 6) for label, v in zip(LABELS, softmax(o.logits[i : i + 1])[0], strict=True)}
-                    for o in oofs
-                ],
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": row_id,
+                        "text": base.texts[i],
+                        "gold": LABELS[int(base.gold[i])],
+                        "agreement": base.agreement[i],
+                        "probs_by_repeat": [
+                            {
+                                label: round(float(v), 6)
+                                for label, v in zip(LABELS, softmax(o.logits[i : i + 1])[0], strict=True)
+                            }
+                            for o in oofs
+                        ],
+                    }
+                )
+                + "\n"
+            )
     tmp.replace(Path(out) / OOF)
 
 

@@ -40,11 +40,7 @@ def token_targets(
     return targets, mask
 
 
-def token_spans(
-    offsets: Sequence[tuple[int, int]], flags: Sequence[bool], text: str
-) -> list[tuple[int, int]]:
+def token_spans(offsets: Sequence[tuple[int, int]], flags: Sequence[bool], text: str) -> list[tuple[int, int]]:
     """Merge runs of flagged tokens into character spans (gaps of whitespace only are bridged)."""
-    flagged = (
-        (start, end) for (start, end), flag in zip(offsets, flags, strict=True) if flag and end > start
-    )
+    flagged = ((start, end) for (start, end), flag in zip(offsets, flags, strict=True) if flag and end > start)
     return merge_spans(text, flagged)

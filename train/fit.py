@@ -35,10 +35,10 @@ import torch
 import torch.nn.functional as F
 
 from finlocal.errors import InputError
+from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
 from finlocal.train.config import Device, FitConfig
-from finlocal.predictions import LABELS
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Metrics, label_metrics, softmax
@@ -79,12 +79,15 @@ def resolve_device(device: Device) -> torch.device:
     if device is Device.AUTO:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device is Device.CUDA and not torch.cuda.is_available():
-        raise InputError("config: device = \"cuda\" but torch sees no CUDA GPU; use device = \"auto\" or \"cpu\"")
+        raise InputError('config: device = "cuda" but torch sees no CUDA GPU; use device = "auto" or "cpu"')
     return torch.device(device.value)
 
 
 def _loss(
-    out: Any, batch_rows: Sequence[TrainRow], ev_targets: torch.Tensor, ev_mask: torch.Tensor,
+    out: Any,
+    batch_rows: Sequence[TrainRow],
+    ev_targets: torch.Tensor,
+    ev_mask: torch.Tensor,
     config: FitConfig,
 ) -> torch.Tensor:
     """The batch's loss: every term is a sum over its rows divided by the batch size, so a row
@@ -96,14 +99,12 @@ def _loss(
     if config.gold_weight and gold_idx:
         labels = torch.tensor([batch_rows[i].label for i in gold_idx], device=logits.device)
         weights = torch.tensor([batch_rows[i].weight for i in gold_idx], device=logits.device)
-        ce = F.cross_entropy(logits[gold_idx], labels, reduction="none",
-                             label_smoothing=config.label_smoothing)
+        ce = F.cross_entropy(logits[gold_idx], labels, reduction="none", label_smoothing=config.label_smoothing)
         total = total + config.gold_weight * (ce * weights).sum() / n
     t_idx = [i for i, r in enumerate(batch_rows) if r.teacher_probs is not None]
     if config.teacher_weight and t_idx:
         temp = config.kl_temperature
-        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype,
-                              device=logits.device)
+        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype, device=logits.device)
         target = target.clamp(min=1e-8).pow(1.0 / temp)
         target = target / target.sum(1, keepdim=True)
         log_student = F.log_softmax(logits[t_idx] / temp, dim=-1)
@@ -141,8 +142,9 @@ def _prepare(config: FitConfig) -> _Run:
     rows = rowset.train
     if not rows:
         raise InputError(f"{config.fpb_path}: no training rows")
-    model, tokenizer = new_student(config.backbone, pooling=config.pooling, dropout=config.dropout,
-                                   encoder_layers=config.encoder_layers)
+    model, tokenizer = new_student(
+        config.backbone, pooling=config.pooling, dropout=config.dropout, encoder_layers=config.encoder_layers
+    )
     model.to(device)
     enc = encode(tokenizer, [r.text for r in rows], config.max_length)
     targets = [token_targets(enc.offsets[i], enc.special[i], r.evidence) for i, r in enumerate(rows)]
@@ -159,13 +161,19 @@ def _prepare(config: FitConfig) -> _Run:
         return batch, ev_t.to(device), ev_m.to(device)
 
     optimizer = torch.optim.AdamW(
-        parameter_groups(model, lr=config.lr, head_lr=config.head_lr,
-                         layer_lr_decay=config.layer_lr_decay, weight_decay=config.weight_decay)
+        parameter_groups(
+            model,
+            lr=config.lr,
+            head_lr=config.head_lr,
+            layer_lr_decay=config.layer_lr_decay,
+            weight_decay=config.weight_decay,
+        )
     )
     total_steps = math.ceil(len(rows) / config.batch_size) * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
-    return _Run(config, rowset, model, tokenizer, device, optimizer, scheduler,
-                [len(ids) for ids in enc.input_ids], batch_of)
+    return _Run(
+        config, rowset, model, tokenizer, device, optimizer, scheduler, [len(ids) for ids in enc.input_ids], batch_of
+    )
 
 
 def _train_epoch(run: _Run, epoch: int, advance: Any) -> float:
@@ -196,15 +204,18 @@ def _save_checkpoint(run: _Run, epoch: int, out_dir: Path) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     run.model.save_pretrained(tmp, safe_serialization=True)
-    torch.save({
-        "epoch": epoch,
-        "optimizer": run.optimizer.state_dict(),
-        "scheduler": run.scheduler.state_dict(),
-        "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-        "history": run.history,
-        "config": run.config.to_dict(),
-    }, tmp / "training_state.pt")
+    torch.save(
+        {
+            "epoch": epoch,
+            "optimizer": run.optimizer.state_dict(),
+            "scheduler": run.scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            "history": run.history,
+            "config": run.config.to_dict(),
+        },
+        tmp / "training_state.pt",
+    )
     final = out_dir / CHECKPOINT
     if final.exists():
         shutil.rmtree(final)
@@ -260,14 +271,25 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
     steps_per_epoch = math.ceil(len(run.rowset.train) / config.batch_size)
 
     bar = StderrProgress(
-        ["[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}", Column.BAR,
-         "{task.completed}/{task.total}", "loss {task.fields[loss]:.4f}", Column.ELAPSED, Column.REMAINING],
+        [
+            "[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}",
+            Column.BAR,
+            "{task.completed}/{task.total}",
+            "loss {task.fields[loss]:.4f}",
+            Column.ELAPSED,
+            Column.REMAINING,
+        ],
         enabled=progress,
     )
     with bar:
-        task = bar.add_task("fit", total=steps_per_epoch * config.epochs,
-                            completed=steps_per_epoch * (first - 1), epoch=first,
-                            epochs=config.epochs, loss=0.0)
+        task = bar.add_task(
+            "fit",
+            total=steps_per_epoch * config.epochs,
+            completed=steps_per_epoch * (first - 1),
+            epoch=first,
+            epochs=config.epochs,
+            loss=0.0,
+        )
         for epoch in range(first, config.epochs + 1):
             bar.update(task, epoch=epoch)
             loss = _train_epoch(run, epoch, lambda mean: bar.update(task, advance=1, loss=mean))
@@ -287,9 +309,15 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
     if run.rowset.heldout:
         heldout = write_heldout(run.model, run.tokenizer, run.rowset.heldout, config, out_dir / HELDOUT)
     info = FitInfo(
-        config=config.to_dict(), data=run.rowset.summary, epochs=config.epochs,
-        heldout=asdict(heldout) if heldout else None, history=run.history, seconds=seconds,
-        threads=config.threads, device=str(run.device), omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
+        config=config.to_dict(),
+        data=run.rowset.summary,
+        epochs=config.epochs,
+        heldout=asdict(heldout) if heldout else None,
+        history=run.history,
+        seconds=seconds,
+        threads=config.threads,
+        device=str(run.device),
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
     )
     (final / FIT_INFO).write_text(json.dumps(info.to_dict(), indent=2) + "\n")
     if (out_dir / CHECKPOINT).exists():
@@ -299,25 +327,33 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
 
 def _result(out_dir: Path, info: FitInfo) -> FitResult:
     heldout = Metrics(**info.heldout) if info.heldout else None
-    return FitResult(model_dir=out_dir / FINAL, epochs=info.epochs, heldout=heldout,
-                     history=info.history, seconds=info.seconds)
+    return FitResult(
+        model_dir=out_dir / FINAL, epochs=info.epochs, heldout=heldout, history=info.history, seconds=info.seconds
+    )
 
 
-def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], config: FitConfig,
-                  path: Path) -> Metrics:
+def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], config: FitConfig, path: Path) -> Metrics:
     """The held-out fold's logits and probabilities, one JSON row per sentence; its metrics."""
-    logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length,
-                               config.eval_batch_size)
+    logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length, config.eval_batch_size)
     probs = softmax(logits)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for ex, z, p in zip(heldout, logits, probs, strict=True):
-            fh.write(json.dumps({
-                "id": ex.id, "text": ex.text, "gold": ex.label, "agreement": ex.agreement,
-                "fold": config.fold, "repeat": config.repeat,
-                "logits": [round(float(v), 5) for v in z],
-                "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": ex.id,
+                        "text": ex.text,
+                        "gold": ex.label,
+                        "agreement": ex.agreement,
+                        "fold": config.fold,
+                        "repeat": config.repeat,
+                        "logits": [round(float(v), 5) for v in z],
+                        "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
+                    }
+                )
+                + "\n"
+            )
     tmp.replace(path)
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
@@ -327,6 +363,7 @@ def read_fit_info(checkpoint: Path) -> FitInfo:
     """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
     path = Path(checkpoint) / FIT_INFO
     if not path.is_file():
-        raise InputError(f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); "
-                         "train one with 'finlocal train fit'")
+        raise InputError(
+            f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); train one with 'finlocal train fit'"
+        )
     return FitInfo.from_dict(json.loads(path.read_text(encoding="utf-8")), where=str(path))

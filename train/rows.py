@@ -28,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from finlocal.predictions import LABELS, Span
 from finlocal.train.config import EvidenceSource, FitConfig
-from finlocal.predictions import LABELS
 from finlocal.train.data import Example, load_fpb
 from finlocal.train.folds import ALL, Partition, normalise, partition
-from finlocal.predictions import Span
 from finlocal.train.records import describe_teacher, read_evidence_file, read_gold_file, read_teacher_file
 
 Spans = tuple[tuple[int, int], ...]
@@ -92,7 +91,7 @@ def build_rows(config: FitConfig) -> RowSet:
     for index, path in enumerate(config.extra_files):
         name = Path(path).stem
         counts[name] = 0
-        for where, gold_row in read_gold_file(path):
+        for _where, gold_row in read_gold_file(path):
             text = gold_row.text
             if gold_row.source_id in heldout_ids or normalise(text) in banned:
                 skipped_heldout += 1
@@ -101,8 +100,13 @@ def build_rows(config: FitConfig) -> RowSet:
                 continue
             if gold_row.evidence is not None:
                 evidence_methods.add(gold_row.source or name)
-            rows[text] = TrainRow(text, LABELS.index(gold_row.label), evidence=_pairs(gold_row.evidence),
-                                  weight=config.extra_weight(index) * gold_row.weight, source=name)
+            rows[text] = TrainRow(
+                text,
+                LABELS.index(gold_row.label),
+                evidence=_pairs(gold_row.evidence),
+                weight=config.extra_weight(index) * gold_row.weight,
+                source=name,
+            )
             counts[name] += 1
 
     run_fold, run_partition = _fold_key(config), part.key if part else None
@@ -149,9 +153,15 @@ def build_rows(config: FitConfig) -> RowSet:
     if use_teachers:
         for text, probs in teacher.items():
             if text not in rows:
-                train.append(TrainRow(text, None, probs, evidence_of.get(text)
-                                      if config.evidence is not EvidenceSource.NONE else None,
-                                      source="transfer"))
+                train.append(
+                    TrainRow(
+                        text,
+                        None,
+                        probs,
+                        evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None,
+                        source="transfer",
+                    )
+                )
                 transfer += 1
 
     summary = {

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
 from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow
-from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,9 @@ def teacher_id(config: dict[str, Any], partition: str) -> str:
     return f"{CV_TEACHER_PREFIX}{backbone}{layers}:{partition}"
 
 
-def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2,
-          batch_size: int = 64) -> TeachSummary:
+def teach(
+    cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2, batch_size: int = 64
+) -> TeachSummary:
     """Write ``out``: every sentence of ``sentences`` with each fold model's probabilities."""
     import torch
     from transformers import AutoTokenizer
@@ -104,16 +105,21 @@ def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads:
     def plain(p: np.ndarray) -> dict[str, float]:
         return {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)}
 
-    write_jsonl(out, (
-        TeacherRow(
-            text=row["text"], id=row.get("id", f"{sentences.stem}-{i}"), partition=key, teachers=(teacher,),
-            probs_by_fold={**{str(k): plain(p[i]) for k, p in enumerate(probs)}, ALL: plain(mean[i])},
-        ).to_dict()
-        for i, row in enumerate(rows)
-    ))
+    write_jsonl(
+        out,
+        (
+            TeacherRow(
+                text=row["text"],
+                id=row.get("id", f"{sentences.stem}-{i}"),
+                partition=key,
+                teachers=(teacher,),
+                probs_by_fold={**{str(k): plain(p[i]) for k, p in enumerate(probs)}, ALL: plain(mean[i])},
+            ).to_dict()
+            for i, row in enumerate(rows)
+        ),
+    )
     for f in cache.iterdir():
         f.unlink()
     cache.rmdir()
     counts = {label: int((mean.argmax(1) == i).sum()) for i, label in enumerate(LABELS)}
-    return TeachSummary(teacher=teacher, partition=key, sentences=len(rows), folds=len(models),
-                        label_counts=counts)
+    return TeachSummary(teacher=teacher, partition=key, sentences=len(rows), folds=len(models), label_counts=counts)

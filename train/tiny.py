@@ -48,8 +48,7 @@ def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> Path:
     return path
 
 
-def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, layers: int = 2,
-                  seed: int = 0) -> Path:
+def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, layers: int = 2, seed: int = 0) -> Path:
     """Write a random BERT (``layers`` × ``hidden``) with a WordPiece tokenizer trained on
     ``texts`` into ``directory``, as a Hugging Face model directory."""
     import torch
@@ -63,8 +62,12 @@ def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, la
     tokenizer.save_pretrained(directory)
     torch.manual_seed(seed)
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=layers,
-        num_attention_heads=2, intermediate_size=hidden * 2, max_position_embeddings=128,
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=128,
     )
     BertModel(config).save_pretrained(directory, safe_serialization=True)
     return directory

@@ -39,8 +39,7 @@ def configure_logging(debug: bool, quiet: bool = False) -> None:
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
 
 
-@click.group(cls=FinlocalGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FinlocalGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
 @click.version_option(__version__, prog_name="finlocal")
 @click.pass_context

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from finlocal.reading import Input
     from finlocal.scoring import SentenceResult
 
+
 def default_format(output: Path | None, stdout: TextIO) -> Format:
     """A table on a terminal, JSONL when piped; for --output, the format its suffix names."""
     if output is not None:
@@ -36,39 +37,86 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
     try:
         fh = output.open("w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}",
-                                 param_hint="--output") from exc
+        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}", param_hint="--output") from exc
     with fh:
         yield fh
 
 
 @click.command("score")
 @click.argument("paths", nargs=-1, metavar="[PATH ...|-]")
-@click.option("--glob", "glob", metavar="PATTERN",
-              help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
-              help="Output format (default: table on a terminal, jsonl when piped).")
-@click.option("--per", type=click.Choice([p.value for p in Per]), default=Per.SENTENCE.value,
-              show_default=True, help="One row per sentence or one summary row per document.")
-@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
-              default=SplitMode.SENTENCES.value, show_default=True,
-              help="What one row scores: a sentence, a non-blank line, or the whole input (none).")
-@click.option("--input-format", type=click.Choice([f.value for f in InputFormat]),
-              help="Read every input in this format (default: by suffix; stdin and other suffixes "
-                   "by content: HTML and PDF are recognised, the rest is text).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write rows to FILE instead of stdout.")
+@click.option(
+    "--glob",
+    "glob",
+    metavar="PATTERN",
+    help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    help="Output format (default: table on a terminal, jsonl when piped).",
+)
+@click.option(
+    "--per",
+    type=click.Choice([p.value for p in Per]),
+    default=Per.SENTENCE.value,
+    show_default=True,
+    help="One row per sentence or one summary row per document.",
+)
+@click.option(
+    "--split",
+    type=click.Choice([m.value for m in SplitMode]),
+    default=SplitMode.SENTENCES.value,
+    show_default=True,
+    help="What one row scores: a sentence, a non-blank line, or the whole input (none).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice([f.value for f in InputFormat]),
+    help="Read every input in this format (default: by suffix; stdin and other suffixes "
+    "by content: HTML and PDF are recognised, the rest is text).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write rows to FILE instead of stdout."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
-@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
 @click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
-              help="Sentences per inference batch.")
-@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True, metavar="K",
-              help="Most positive/negative sentences kept per document (--per document).")
-def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str, split: str,
-            input_format: str | None, output: Path | None, quiet: bool, model: Path | None,
-            threads: int | None, batch_size: int, top_k: int) -> None:
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="N",
+    help="Sentences per inference batch.",
+)
+@click.option(
+    "--top-k",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    metavar="K",
+    help="Most positive/negative sentences kept per document (--per document).",
+)
+def command(
+    paths: tuple[str, ...],
+    glob: str | None,
+    fmt: str | None,
+    per: str,
+    split: str,
+    input_format: str | None,
+    output: Path | None,
+    quiet: bool,
+    model: Path | None,
+    threads: int | None,
+    batch_size: int,
+    top_k: int,
+) -> None:
     """Score the tone of every sentence of PATHs (files, directories, or - for stdin); --split
     lines scores each non-blank line instead, --split none each input as a whole.
 
@@ -96,8 +144,9 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        failed = _score(inputs, classifier, chosen, Per(per), SplitMode(split), output,
-                        show_progress, batch_size, top_k)
+        failed = _score(
+            inputs, classifier, chosen, Per(per), SplitMode(split), output, show_progress, batch_size, top_k
+        )
     except BrokenPipeError:
         # the reader went away (`finlocal score big.txt | head`): stop quietly, as Unix tools do
         with contextlib.suppress(OSError, ValueError):
@@ -107,8 +156,17 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         ctx.exit(1)
 
 
-def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, split: SplitMode,
-           output: Path | None, show_progress: bool, batch_size: int, top_k: int) -> int:
+def _score(
+    inputs: list[Input],
+    classifier: Classifier,
+    fmt: Format,
+    per: Per,
+    split: SplitMode,
+    output: Path | None,
+    show_progress: bool,
+    batch_size: int,
+    top_k: int,
+) -> int:
     """Score every input, writing rows as they come; returns how many inputs failed."""
     from finlocal.scoring import iter_score_documents
 
@@ -116,7 +174,8 @@ def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, s
     sentences = 0
     progress = StderrProgress(
         ["scoring", Column.BAR, Column.COUNT, "files", "{task.fields[sentences]} sentences", Column.ELAPSED],
-        enabled=show_progress, transient=True,
+        enabled=show_progress,
+        transient=True,
     )
     with _open_output(output) as stream, progress:
         task = progress.add_task(total=len(inputs), sentences=0)
@@ -128,8 +187,9 @@ def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, s
             sentences += len(results)
             progress.update(task, sentences=sentences)
 
-        for outcome in iter_score_documents(inputs, classifier, batch_size=batch_size, top_k=top_k,
-                                            split=split, on_sentences=on_sentences):
+        for outcome in iter_score_documents(
+            inputs, classifier, batch_size=batch_size, top_k=top_k, split=split, on_sentences=on_sentences
+        ):
             if outcome.report is not None:
                 writer.document(outcome.report)
             else:

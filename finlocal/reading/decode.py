@@ -36,8 +36,7 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
 _CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
 # A byte that is not valid UTF-8 comes out of the "surrogateescape" handler as U+DC80..U+DCFF.
 _LEGACY = {
-    chr(0xDC00 + b): chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252")
-    for b in range(0x80, 0x100)
+    chr(0xDC00 + b): chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in range(0x80, 0x100)
 }
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _WIDE_DECODERS: dict[str, Callable[..., tuple[str, int]]] = {
@@ -110,7 +109,7 @@ class Decoder:
         if first is None:  # pragma: no cover - strict decoding failed, so something was escaped
             return text, used
         if self._first_bad is None:
-            self._first_bad = self._offset + len(text[:first.start()].encode("utf-8", "surrogateescape"))
+            self._first_bad = self._offset + len(text[: first.start()].encode("utf-8", "surrogateescape"))
         text, count = _ESCAPED.subn(lambda m: _LEGACY[m.group()], text)
         self._bad += count
         return text, used
@@ -125,7 +124,7 @@ class Decoder:
                 text, used = decode(view[pos:], "strict", final)
             except UnicodeDecodeError as exc:
                 if exc.start:
-                    parts.append(decode(view[pos:pos + exc.start], "strict", True)[0])
+                    parts.append(decode(view[pos : pos + exc.start], "strict", True)[0])
                 self._note_bad(self._offset + pos + exc.start, exc.end - exc.start)
                 parts.append("\ufffd")
                 pos += exc.end
@@ -141,8 +140,10 @@ class Decoder:
         where = f"first bad byte at offset {self._first_bad}, {self._bad} in all"
         if self._encoding == "utf-8":
             return (f"not valid UTF-8 ({where}); those bytes were decoded as cp1252/latin-1",)
-        return (f"invalid {self._encoding} after its byte-order mark ({where}); "
-                "undecodable bytes were replaced with U+FFFD",)
+        return (
+            f"invalid {self._encoding} after its byte-order mark ({where}); "
+            "undecodable bytes were replaced with U+FFFD",
+        )
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:

@@ -20,9 +20,13 @@ class InputFormat(str, enum.Enum):
 
 
 SUFFIX_FORMATS: dict[str, InputFormat] = {
-    ".txt": InputFormat.TXT, ".text": InputFormat.TXT,
-    ".md": InputFormat.MD, ".markdown": InputFormat.MD,
-    ".html": InputFormat.HTML, ".htm": InputFormat.HTML, ".xhtml": InputFormat.HTML,
+    ".txt": InputFormat.TXT,
+    ".text": InputFormat.TXT,
+    ".md": InputFormat.MD,
+    ".markdown": InputFormat.MD,
+    ".html": InputFormat.HTML,
+    ".htm": InputFormat.HTML,
+    ".xhtml": InputFormat.HTML,
     ".pdf": InputFormat.PDF,
 }
 TEXT_SUFFIXES = frozenset(s for s, f in SUFFIX_FORMATS.items() if f in (InputFormat.TXT, InputFormat.MD))

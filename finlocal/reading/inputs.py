@@ -118,8 +118,9 @@ class Input:
         yield Block(0, document.text, document.regions)
 
 
-def iter_inputs(paths: Iterable[str | Path], glob: str | None = None,
-                input_format: InputFormat | None = None) -> Iterator[Input]:
+def iter_inputs(
+    paths: Iterable[str | Path], glob: str | None = None, input_format: InputFormat | None = None
+) -> Iterator[Input]:
     """Expand PATHs: ``-`` is stdin, directories are scanned recursively.
 
     In a directory, files matching ``glob`` (default: every .txt/.md/.html/.htm/.pdf file) are

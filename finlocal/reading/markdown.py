@@ -35,9 +35,7 @@ if TYPE_CHECKING:
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
-_FRONT_MATTER = re.compile(
-    r"\A---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?=\r\n?|\n|\Z)", re.DOTALL
-)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?=\r\n?|\n|\Z)", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -55,7 +53,7 @@ def visible_text(source: str) -> tuple[str, tuple[Region, ...]]:
     front = _FRONT_MATTER.match(source)
     parsed = source
     if front is not None:  # YAML front matter is metadata: parse it as blank lines
-        parsed = _blank(source[:front.end()]) + source[front.end():]
+        parsed = _blank(source[: front.end()]) + source[front.end() :]
     tokens = _parser().parse(parsed)
     line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
     regions: list[Region] = []

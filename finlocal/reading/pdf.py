@@ -25,8 +25,19 @@ def read_pdf(data: bytes, source: str) -> Document:
         raise
     except DependencyError as exc:  # AES-encrypted PDFs need the 'cryptography' package
         raise InputError(f"{source}: cannot decrypt this PDF ({exc})") from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            ZeroDivisionError, AssertionError, NotImplementedError, OSError, RecursionError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        ZeroDivisionError,
+        AssertionError,
+        NotImplementedError,
+        OSError,
+        RecursionError,
+    ) as exc:
         # pypdf raises all of these on malformed files (found by fuzzing corrupted PDFs)
         raise InputError(f"{source}: not a readable PDF ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())

@@ -66,7 +66,7 @@ def read_up_to(fh: BinaryIO, size: int) -> bytes:
 
 def _byte_chunks(fh: BinaryIO, head: bytes) -> Iterator[bytes]:
     for start in range(0, len(head), _READ_BYTES):
-        yield head[start:start + _READ_BYTES]
+        yield head[start : start + _READ_BYTES]
     while chunk := fh.read(_READ_BYTES):
         yield chunk
 
@@ -98,9 +98,7 @@ def stream_blocks(fh: BinaryIO, head: bytes, source: str, block_chars: int | Non
         log.warning("%s: %s", source, warning)
 
 
-def iter_stream_blocks(
-    fh: BinaryIO, source: str, block_chars: int | None = None
-) -> Iterator[Block]:
+def iter_stream_blocks(fh: BinaryIO, source: str, block_chars: int | None = None) -> Iterator[Block]:
     """Stream an open binary file (or stdin) as plain text in blocks, whatever its size;
     `InputError` for binary or empty input."""
     yield from stream_blocks(fh, read_up_to(fh, SNIFF_BYTES), source, block_chars)

@@ -23,7 +23,7 @@ def test_occlusion_falls_back_to_clauses_without_evidence() -> None:
     effects = occlusion(classifier, text)
     assert [e.span.text for e in effects] == ["Sales rose", "profit fell", "margins were lower."]
     for e in effects:
-        assert text[e.span.start:e.span.end] == e.span.text
+        assert text[e.span.start : e.span.end] == e.span.text
 
 
 def test_clauses_of_a_single_clause_sentence_are_word_groups() -> None:
@@ -41,4 +41,4 @@ def test_occlusion_with_tiny_model(tiny_classifier) -> None:
     effects = occlusion(tiny_classifier, text)
     assert effects and all(isinstance(e, OcclusionEffect) for e in effects)
     for e in effects:
-        assert 0 <= e.after <= 1 and text[e.span.start:e.span.end] == e.span.text
+        assert 0 <= e.after <= 1 and text[e.span.start : e.span.end] == e.span.text

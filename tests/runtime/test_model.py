@@ -57,8 +57,10 @@ def test_batching_and_order_do_not_change_results(tiny_classifier) -> None:
     np.testing.assert_allclose(many, reversed_, atol=1e-6)
 
 
-WORDS = ("Net sales rose fell by 5 % EUR 3.4 mn the company said costs profit loss narrowed Nokia "
-         "Kone quarter , . year earlier operating margin cut jobs record weak strong").split()
+WORDS = (
+    "Net sales rose fell by 5 % EUR 3.4 mn the company said costs profit loss narrowed Nokia "
+    "Kone quarter , . year earlier operating margin cut jobs record weak strong"
+).split()
 
 
 @settings(max_examples=30, deadline=None)
@@ -66,8 +68,9 @@ WORDS = ("Net sales rose fell by 5 % EUR 3.4 mn the company said costs profit lo
 def test_a_sentence_scores_the_same_in_any_batch_with_any_threads(tiny_model_dir, data) -> None:
     from finlocal.model import OnnxClassifier
 
-    sentences = data.draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60).map(" ".join),
-                                   min_size=1, max_size=10))
+    sentences = data.draw(
+        st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60).map(" ".join), min_size=1, max_size=10)
+    )
     order = data.draw(st.permutations(range(len(sentences))))
     batch_size = data.draw(st.integers(1, 8))
     threads = data.draw(st.sampled_from([1, 2]))
@@ -78,8 +81,10 @@ def test_a_sentence_scores_the_same_in_any_batch_with_any_threads(tiny_model_dir
     together[list(order)] = shuffled
     np.testing.assert_allclose(alone, together, atol=1e-6)
     evidence_alone = [tuple(p.evidence) for s in sentences for p in classifier.predict([s], batch_size=1)]
-    evidence_together = {i: tuple(p.evidence) for i, p in zip(order, classifier.predict(
-        [sentences[i] for i in order], batch_size=batch_size), strict=True)}
+    evidence_together = {
+        i: tuple(p.evidence)
+        for i, p in zip(order, classifier.predict([sentences[i] for i in order], batch_size=batch_size), strict=True)
+    }
     assert evidence_alone == [evidence_together[i] for i in range(len(sentences))]
 
 
@@ -88,7 +93,7 @@ def test_evidence_spans_point_into_the_text(tiny_classifier) -> None:
     assert any(p.evidence for p in predictions)
     for text, p in zip(SENTENCES, predictions, strict=True):
         for span in p.evidence:
-            assert text[span.start:span.end] == span.text and span.text.strip() == span.text
+            assert text[span.start : span.end] == span.text and span.text.strip() == span.text
     rose = predictions[0].evidence
     assert any("rose" in s.text for s in rose)
 
@@ -101,7 +106,7 @@ def test_long_text_is_scored_in_overlapping_windows(tiny_classifier) -> None:
     [p] = tiny_classifier.predict([long])
     assert sum(p.scores.values()) == pytest.approx(1, abs=1e-5)
     for span in p.evidence:
-        assert long[span.start:span.end] == span.text
+        assert long[span.start : span.end] == span.text
     ends = [s.text for s in p.evidence]
     assert any("increased" in s for s in ends)  # evidence from the last window maps back
 

@@ -59,8 +59,7 @@ def test_table_mentions_every_sentence(report) -> None:
 def test_human_size() -> None:
     from finlocal.output import human_size
 
-    assert [human_size(n) for n in (170, 72_192, 1_234_567, 3 << 30)] == [
-        "170 B", "70.5 KB", "1.2 MB", "3.0 GB"]
+    assert [human_size(n) for n in (170, 72_192, 1_234_567, 3 << 30)] == ["170 B", "70.5 KB", "1.2 MB", "3.0 GB"]
 
 
 @pytest.mark.parametrize("per", list(Per))

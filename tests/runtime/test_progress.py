@@ -22,10 +22,10 @@ def test_disabled_progress_draws_nothing_and_prints_plain_lines(capsys: pytest.C
 
 def test_enabled_progress_renders_its_columns_and_fields(monkeypatch: pytest.MonkeyPatch) -> None:
     stream = io.StringIO()
-    monkeypatch.setattr("rich.console.Console", lambda stderr: Console(file=stream, width=100,
-                                                                      force_terminal=False))
-    with StderrProgress(["{task.description}", Column.COUNT, "{task.fields[sentences]} sentences",
-                         Column.ELAPSED], enabled=True) as bar:
+    monkeypatch.setattr("rich.console.Console", lambda stderr: Console(file=stream, width=100, force_terminal=False))
+    with StderrProgress(
+        ["{task.description}", Column.COUNT, "{task.fields[sentences]} sentences", Column.ELAPSED], enabled=True
+    ) as bar:
         task = bar.add_task("files", total=4, completed=1, sentences=0)
         bar.update(task, advance=2, sentences=17)
         bar.print("a [red]line[/red]")

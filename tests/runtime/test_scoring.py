@@ -23,9 +23,9 @@ def test_score_text_rows_and_offsets(fake_classifier) -> None:
     report = score_text(TEXT, fake_classifier, source="r.txt")
     assert [s.label for s in report.sentences] == ["neutral", "positive", "negative", "neutral", "positive"]
     for s in report.sentences:
-        assert TEXT[s.start:s.end] == s.text
+        assert TEXT[s.start : s.end] == s.text
         for span in s.evidence:  # document offsets
-            assert TEXT[span.start:span.end] == span.text
+            assert TEXT[span.start : span.end] == span.text
     assert report.counts == {"negative": 1, "neutral": 2, "positive": 2}
     assert report.n_sentences == 5
 
@@ -38,8 +38,7 @@ def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:
 
 
 def test_top_k_ranks_by_label_probability(fake_classifier) -> None:
-    text = ("Sales rose strongly but costs fell. Sales rose. Costs fell but sales rose. "
-            "Profit fell. Nothing happened.")
+    text = "Sales rose strongly but costs fell. Sales rose. Costs fell but sales rose. Profit fell. Nothing happened."
     report = score_text(text, fake_classifier, top_k=1)
     # a sure positive (0.87) beats an unsure one (0.46) that comes first in the document
     assert [r.text for r in report.top_positive] == ["Sales rose."]
@@ -58,8 +57,10 @@ def _result(index: int, label: str, p: float) -> SentenceResult:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.sampled_from(["negative", "neutral", "positive"]),
-                            st.sampled_from([0.4, 0.5, 0.7, 0.9, 1.0])), max_size=40),
+    rows=st.lists(
+        st.tuples(st.sampled_from(["negative", "neutral", "positive"]), st.sampled_from([0.4, 0.5, 0.7, 0.9, 1.0])),
+        max_size=40,
+    ),
     k=st.integers(0, 6),
     chunk=st.integers(1, 7),
 )
@@ -69,12 +70,11 @@ def test_top_k_is_the_k_most_probable_of_the_label_in_any_chunking(
     results = [_result(i, label, p) for i, (label, p) in enumerate(rows)]
     builder = ReportBuilder("s", ("negative", "neutral", "positive"), top_k=k)
     for start in range(0, len(results), chunk):
-        builder.add(results[start:start + chunk])
+        builder.add(results[start : start + chunk])
     report = builder.finish()
     for label, top in (("positive", report.top_positive), ("negative", report.top_negative)):
         # highest probability of the label first, ties to the earlier sentence
-        expected = sorted((r for r in results if r.label == label),
-                          key=lambda r: (-r.scores[label], r.index))[:k]
+        expected = sorted((r for r in results if r.label == label), key=lambda r: (-r.scores[label], r.index))[:k]
         assert [r.index for r in top] == [r.index for r in expected]
 
 
@@ -106,8 +106,12 @@ def test_progress_and_chunking(fake_classifier) -> None:
 def test_each_chunk_reaches_on_chunk_as_it_is_scored(fake_classifier) -> None:
     text = " ".join(f"Sales rose {i}." for i in range(10))
     seen: list[tuple[list[int], int, int]] = []
-    report = score_text(text, fake_classifier, chunk_size=4,
-                        on_chunk=lambda rs, done, total: seen.append(([r.index for r in rs], done, total)))
+    report = score_text(
+        text,
+        fake_classifier,
+        chunk_size=4,
+        on_chunk=lambda rs, done, total: seen.append(([r.index for r in rs], done, total)),
+    )
     assert seen == [([0, 1, 2, 3], 4, 10), ([4, 5, 6, 7], 8, 10), ([8, 9], 10, 10)]
     assert [r.index for r in report.sentences] == list(range(10))
     assert [len(call) for call in fake_classifier.calls] == [4, 4, 2]
@@ -130,11 +134,17 @@ def test_iter_score_documents_streams_and_reports_errors(fake_classifier, tmp_pa
     (tmp_path / "a.txt").write_text("Sales rose. Profit fell.")
     (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02")
     chunks = []
-    outcomes = list(iter_score_documents(
-        [Input(str(tmp_path / "a.txt"), tmp_path / "a.txt"), Input(str(tmp_path / "b.txt"), tmp_path / "b.txt"),
-         Input("gone", Path("gone"), error="gone: no such file")],
-        fake_classifier, on_sentences=chunks.append,
-    ))
+    outcomes = list(
+        iter_score_documents(
+            [
+                Input(str(tmp_path / "a.txt"), tmp_path / "a.txt"),
+                Input(str(tmp_path / "b.txt"), tmp_path / "b.txt"),
+                Input("gone", Path("gone"), error="gone: no such file"),
+            ],
+            fake_classifier,
+            on_sentences=chunks.append,
+        )
+    )
     assert [o.ok for o in outcomes] == [True, False, False]
     assert outcomes[0].report.sentences == ()  # streamed: counts only
     assert outcomes[0].report.counts == {"negative": 1, "neutral": 0, "positive": 1}
@@ -155,7 +165,7 @@ def test_streamed_big_file_keeps_document_offsets(fake_classifier, tmp_path: Pat
     assert outcome.report.n_sentences == 300 == len(rows)
     assert [r.index for r in rows] == list(range(300))
     for r in rows:
-        assert text[r.start:r.end] == r.text
+        assert text[r.start : r.end] == r.text
 
 
 def test_report_builder_without_sentences(fake_classifier) -> None:

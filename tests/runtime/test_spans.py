@@ -66,5 +66,5 @@ def test_strip_span_is_str_strip_with_offsets(text: str, a: int, b: int) -> None
         assert span is None
         return
     assert span is not None
-    assert span.text == piece.strip() == text[span.start:span.end]
+    assert span.text == piece.strip() == text[span.start : span.end]
     assert start <= span.start < span.end <= end

@@ -34,19 +34,23 @@ def test_gold_report_text() -> None:
 
 def test_offsets_point_into_the_source() -> None:
     for span in split_sentences(REPORT):
-        assert REPORT[span.start:span.end] == span.text
+        assert REPORT[span.start : span.end] == span.text
 
 
 def test_fpb_tokenised_sentences() -> None:
-    text = ("According to Gran , the company has no plans to move all production to Russia , "
-            "although that is where the company is growing . Sales in Finland decreased by 10.5 % "
-            "in January , while sales outside Finland dropped by 17 % .")
+    text = (
+        "According to Gran , the company has no plans to move all production to Russia , "
+        "although that is where the company is growing . Sales in Finland decreased by 10.5 % "
+        "in January , while sales outside Finland dropped by 17 % ."
+    )
     assert len(split_sentences(text)) == 2
 
 
 def test_fpb_backtick_quotes_and_spaced_decimals() -> None:
-    text = ("Net sales increased to EUR193 .3 m from EUR179 .9 m. `` The priority was cash flow , '' "
-            "CEO Hannu Krook said . ( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today .")
+    text = (
+        "Net sales increased to EUR193 .3 m from EUR179 .9 m. `` The priority was cash flow , '' "
+        "CEO Hannu Krook said . ( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today ."
+    )
     assert [s.text for s in split_sentences(text)] == [
         "Net sales increased to EUR193 .3 m from EUR179 .9 m.",
         "`` The priority was cash flow , '' CEO Hannu Krook said .",
@@ -82,11 +86,11 @@ def _check(text: str) -> None:
     last_end = 0
     for span in spans:
         assert span.text, "empty sentence"
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.text == span.text.strip()
         assert span.start >= last_end, "sentences overlap or are out of order"
         last_end = span.end
-        covered[span.start:span.end] = b"\x01" * (span.end - span.start)
+        covered[span.start : span.end] = b"\x01" * (span.end - span.start)
     for i, ch in enumerate(text):
         if not ch.isspace():
             assert covered[i], f"non-whitespace {ch!r} at {i} not covered"
@@ -124,7 +128,7 @@ def test_lines_mode_keeps_one_item_per_line_with_document_offsets() -> None:
         "Shares in Foo Inc. rose 3.1 % . The deal closed .",  # two sentences, one line
     ]
     for span in spans:
-        assert FPB_LINES[span.start:span.end] == span.text
+        assert FPB_LINES[span.start : span.end] == span.text
     assert len(split_sentences(FPB_LINES)) != len(spans)  # what sentences mode would have done
 
 
@@ -151,9 +155,11 @@ def test_regions_are_split_on_their_own_and_mapped_back() -> None:
     regions = (Region(((2, 8), (10, 22), (24, 29))), Region(((32, 38),)))
     spans = split_text(text, SplitMode.SENTENCES, regions)
     assert [(s.start, s.end, s.text) for s in spans] == [
-        (2, 15, "Sales   rose."), (16, 29, "Costs\n  fell."), (32, 38, "Profit")]
-    assert [s.text for s in split_text(text, SplitMode.LINES, regions)] == [
-        "Sales   rose. Costs", "fell.", "Profit"]
+        (2, 15, "Sales   rose."),
+        (16, 29, "Costs\n  fell."),
+        (32, 38, "Profit"),
+    ]
+    assert [s.text for s in split_text(text, SplitMode.LINES, regions)] == ["Sales   rose. Costs", "fell.", "Profit"]
     [whole] = split_text(text, SplitMode.NONE, regions)
     assert (whole.start, whole.end) == (2, 38)
 
@@ -165,7 +171,7 @@ def test_modes_keep_the_offset_contract(text: str, mode: SplitMode) -> None:
     last_end = 0
     for span in spans:
         assert span.text and span.text == span.text.strip()
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.start >= last_end
         last_end = span.end
     if mode is SplitMode.LINES:

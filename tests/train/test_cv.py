@@ -19,9 +19,17 @@ from finlocal.train.teach import teach
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
     base = {
-        "output_dir": str(out), "backbone": str(setup["backbone"]), "fpb_path": str(setup["data"]),
-        "epochs": 2, "batch_size": 16, "lr": 2e-3, "head_lr": 1e-2, "layer_lr_decay": 1.0,
-        "max_length": 32, "threads": 1, "device": "cpu",
+        "output_dir": str(out),
+        "backbone": str(setup["backbone"]),
+        "fpb_path": str(setup["data"]),
+        "epochs": 2,
+        "batch_size": 16,
+        "lr": 2e-3,
+        "head_lr": 1e-2,
+        "layer_lr_decay": 1.0,
+        "max_length": 32,
+        "threads": 1,
+        "device": "cpu",
     }
     return FitConfig.from_dict({**base, **overrides})
 
@@ -58,8 +66,9 @@ def test_bootstrap_interval_narrows_with_more_sentences() -> None:
 
 
 @pytest.mark.train
-def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Path, tiny_setup: dict,
-                                                                      tmp_path: Path) -> None:
+def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(
+    cv_dir: Path, tiny_setup: dict, tmp_path: Path
+) -> None:
     sentences = tmp_path / "s.jsonl"
     texts = ["Net sales rose by 5 % in the third quarter .", tiny_setup["rows"][0]["text"]]
     sentences.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
@@ -68,13 +77,23 @@ def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Pa
     assert summary.folds == 3 and summary.sentences == 2
     for r in rows:
         assert set(r["probs_by_fold"]) == {"0", "1", "2", ALL}
-        mean = np.mean([[r["probs_by_fold"][k][label] for label in ("negative", "neutral", "positive")]
-                        for k in "012"], axis=0)
-        assert np.allclose(mean, [r["probs_by_fold"][ALL][label] for label in ("negative", "neutral", "positive")],
-                           atol=1e-5)
+        mean = np.mean(
+            [[r["probs_by_fold"][k][label] for label in ("negative", "neutral", "positive")] for k in "012"], axis=0
+        )
+        assert np.allclose(
+            mean, [r["probs_by_fold"][ALL][label] for label in ("negative", "neutral", "positive")], atol=1e-5
+        )
         assert r["partition"] == summary.partition
-    student = build_rows(tiny_config(tiny_setup, tmp_path / "s", folds=3, fold=0,
-                                     teacher_files=[str(tmp_path / "teacher.jsonl")], teacher_weight=1.0))
+    student = build_rows(
+        tiny_config(
+            tiny_setup,
+            tmp_path / "s",
+            folds=3,
+            fold=0,
+            teacher_files=[str(tmp_path / "teacher.jsonl")],
+            teacher_weight=1.0,
+        )
+    )
     transfer = [r for r in student.train if r.source == "transfer"]
     assert [r.text for r in transfer] == [texts[0]]
     expected = tuple(rows[0]["probs_by_fold"]["0"][label] for label in ("negative", "neutral", "positive"))
@@ -95,7 +114,7 @@ def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp
         assert str(part.fold_of[r["id"]]) not in r["evidence_by_fold"]  # never a held-out row
         for spans in r["evidence_by_fold"].values():
             for span in spans:
-                assert r["text"][span["start"]:span["end"]] == span["text"]
+                assert r["text"][span["start"] : span["end"]] == span["text"]
     assert set(counts) == {"0", "1", "2", ALL}
 
 
@@ -106,10 +125,11 @@ def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text(
         f'backbone = "{tiny_setup["backbone"]}"\nfpb_path = "{tiny_setup["data"]}"\n'
-        'epochs = 1\nmax_length = 32\nthreads = 1\nlr = 2e-3\nhead_lr = 1e-2\nlayer_lr_decay = 1.0\n'
+        "epochs = 1\nmax_length = 32\nthreads = 1\nlr = 2e-3\nhead_lr = 1e-2\nlayer_lr_decay = 1.0\n"
     )
-    result = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "2", "--quiet",
-                                       "--out", str(tmp_path / "cv")])
+    result = CliRunner().invoke(
+        cli, ["train", "cv", str(config), "--folds", "2", "--quiet", "--out", str(tmp_path / "cv")]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["overall"]["n"] == len(tiny_setup["rows"])
     bad = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "1", "--out", "x"])

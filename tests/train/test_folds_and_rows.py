@@ -19,7 +19,7 @@ from finlocal.train.rows import build_rows
 
 def _examples(labels: list[str], agreements: list[str], dup_every: int) -> list[Example]:
     out = []
-    for i, (label, agreement) in enumerate(zip(labels, agreements)):
+    for i, (label, agreement) in enumerate(zip(labels, agreements, strict=True)):
         text = f"sentence {i // dup_every if dup_every else i} about {label}"
         out.append(Example(f"id-{i}", text, label, agreement))
     return out
@@ -33,8 +33,10 @@ def _examples(labels: list[str], agreements: list[str], dup_every: int) -> list[
     dup_every=st.sampled_from([0, 2, 3]),
     data=st.data(),
 )
-def test_every_row_is_in_one_fold_duplicates_together_folds_balanced(labels, folds, repeat, dup_every, data) -> None:  # noqa: ANN001
-    agreements = data.draw(st.lists(st.sampled_from(["100", "75", "66", "50"]), min_size=len(labels), max_size=len(labels)))
+def test_every_row_is_in_one_fold_duplicates_together_folds_balanced(labels, folds, repeat, dup_every, data) -> None:
+    agreements = data.draw(
+        st.lists(st.sampled_from(["100", "75", "66", "50"]), min_size=len(labels), max_size=len(labels))
+    )
     examples = _examples(labels, agreements, dup_every)
     part = partition(examples, folds, repeat=repeat)
     assert set(part.fold_of) == {ex.id for ex in examples}
@@ -58,8 +60,14 @@ def test_repeats_reshuffle_and_name_their_folds() -> None:
 
 
 def _config(setup: dict, tmp_path: Path, **overrides: object) -> FitConfig:
-    base = {"output_dir": str(tmp_path / "run"), "backbone": str(setup["backbone"]),
-            "fpb_path": str(setup["data"]), "epochs": 1, "max_length": 32, "threads": 1}
+    base = {
+        "output_dir": str(tmp_path / "run"),
+        "backbone": str(setup["backbone"]),
+        "fpb_path": str(setup["data"]),
+        "epochs": 1,
+        "max_length": 32,
+        "threads": 1,
+    }
     return FitConfig.from_dict({**base, **overrides})
 
 
@@ -78,17 +86,24 @@ def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_pa
     held = [r for r in rows if part.fold_of[r["id"]] == 1]
     kept = [r for r in rows if part.fold_of[r["id"]] == 0]
     # an edit of a held-out row, a held-out text under another id, and a kept row's edit
-    extra = _write(tmp_path / "extra.jsonl", [
-        {"text": "an edit of a held-out row", "label": "negative", "source_id": held[0]["id"]},
-        {"text": held[1]["text"].upper(), "label": "positive"},
-        {"text": "an edit of a kept row", "label": "negative", "source_id": kept[0]["id"]},
-    ])
-    teacher = _write(tmp_path / "teacher.jsonl", [
-        {"text": held[2]["text"], "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}},
-        {"text": "an unlabelled call sentence", "probs": {"negative": 0.1, "neutral": 0.8, "positive": 0.1}},
-    ])
-    result = build_rows(_config(tiny_setup, tmp_path, folds=3, fold=1, extra_files=[extra],
-                                teacher_files=[teacher], teacher_weight=1.0))
+    extra = _write(
+        tmp_path / "extra.jsonl",
+        [
+            {"text": "an edit of a held-out row", "label": "negative", "source_id": held[0]["id"]},
+            {"text": held[1]["text"].upper(), "label": "positive"},
+            {"text": "an edit of a kept row", "label": "negative", "source_id": kept[0]["id"]},
+        ],
+    )
+    teacher = _write(
+        tmp_path / "teacher.jsonl",
+        [
+            {"text": held[2]["text"], "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}},
+            {"text": "an unlabelled call sentence", "probs": {"negative": 0.1, "neutral": 0.8, "positive": 0.1}},
+        ],
+    )
+    result = build_rows(
+        _config(tiny_setup, tmp_path, folds=3, fold=1, extra_files=[extra], teacher_files=[teacher], teacher_weight=1.0)
+    )
     texts = {normalise(r.text) for r in result.train}
     assert not texts & {normalise(r["text"]) for r in held}
     assert "an edit of a held-out row" not in texts
@@ -104,9 +119,11 @@ def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_pa
 def test_fold_keyed_teacher_files_give_each_fold_its_own_teacher(tiny_setup: dict, tmp_path: Path) -> None:
     part = build_rows(_config(tiny_setup, tmp_path, folds=2, fold=0)).partition
     text = next(r["text"] for r in tiny_setup["rows"] if part.fold_of[r["id"]] == 1)
-    p = {"0": {"negative": 1.0, "neutral": 0.0, "positive": 0.0},
-         "1": {"negative": 0.0, "neutral": 0.0, "positive": 1.0},
-         "all": {"negative": 0.5, "neutral": 0.0, "positive": 0.5}}
+    p = {
+        "0": {"negative": 1.0, "neutral": 0.0, "positive": 0.0},
+        "1": {"negative": 0.0, "neutral": 0.0, "positive": 1.0},
+        "all": {"negative": 0.5, "neutral": 0.0, "positive": 0.5},
+    }
     teacher = _write(tmp_path / "t.jsonl", [{"text": text, "probs_by_fold": p, "partition": part.key}])
 
     def probs(**overrides: object) -> tuple[float, ...] | None:

@@ -57,8 +57,7 @@ def loader(classifier: KeywordClassifier | None = None):
 class FakeExplainer:
     """Streams a fixed explanation in pieces; `stop_after` pieces then waits to be cancelled."""
 
-    def __init__(self, pieces: Sequence[str] = ("Sales ", "rose ", "12 %, ", "so it is ",
-                                                "positive.")) -> None:
+    def __init__(self, pieces: Sequence[str] = ("Sales ", "rose ", "12 %, ", "so it is ", "positive.")) -> None:
         self.pieces = tuple(pieces)
         self.requests: list[ExplainRequest] = []
 

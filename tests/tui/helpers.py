@@ -25,9 +25,7 @@ from finlocal.tui.config import TuiConfig
 from tests.fakes import KeywordClassifier
 from tests.tui.fakes import FakeExplainer, loader
 
-REPORT = (Path(__file__).resolve().parents[2] / "examples" / "q3-release.txt").read_text(
-    encoding="utf-8"
-)
+REPORT = (Path(__file__).resolve().parents[2] / "examples" / "q3-release.txt").read_text(encoding="utf-8")
 
 
 class RecordingApp(FinlocalApp):
@@ -40,8 +38,15 @@ class RecordingApp(FinlocalApp):
         super().__init__(*args, **kwargs)
         self.notified: list[tuple[str, str]] = []
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         self.notified.append((severity, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
@@ -60,8 +65,7 @@ def make_app(
     return RecordingApp(
         config or TuiConfig(),
         load_model=kwargs.pop("load_model", None) or loader(classifier),
-        explainer_factory=kwargs.pop("explainer_factory", None)
-        or (lambda: explainer or FakeExplainer()),
+        explainer_factory=kwargs.pop("explainer_factory", None) or (lambda: explainer or FakeExplainer()),
         **kwargs,
     )
 
@@ -140,17 +144,22 @@ def write_pdf(path: Path, pages: Sequence[str | None]) -> None:
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    }))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     for text in pages:
         page = writer.add_blank_page(width=600, height=200)
         if text is None:
             continue
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})
-        })
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 10 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
         page[NameObject("/Contents")] = writer._add_object(stream)

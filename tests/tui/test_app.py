@@ -127,7 +127,8 @@ def test_missing_model_is_a_notification() -> None:
     async def scenario(pilot):
         await wait_for(pilot, lambda: notifications(app), "a notification")
         assert notifications(app)[0] == (
-            "error", "No default model is installed. Pass --model DIR or set FINLOCAL_MODEL."
+            "error",
+            "No default model is installed. Pass --model DIR or set FINLOCAL_MODEL.",
         )
         app.main.input_panel.text_area.load_text("Sales rose.")
         await pilot.press("ctrl+r")
@@ -307,8 +308,7 @@ def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
         app.main.table.row_order = SortOrder.MOST_POSITIVE
         await score(pilot, text)
         table = app.main.table
-        tones = [table.results[table.get_row_at(i)[0].value].prediction.tone
-                 for i in range(table.row_count)]
+        tones = [table.results[table.get_row_at(i)[0].value].prediction.tone for i in range(table.row_count)]
         assert tones == sorted(tones, reverse=True)
 
     run(app, scenario)
@@ -334,11 +334,9 @@ def test_export_writes_jsonl_csv_and_markdown(tmp_path: Path) -> None:
 
     async def scenario(pilot):
         await score(pilot, REPORT)
-        rows = [json.loads(line) for line in
-                (await export(pilot, 0, "out.jsonl")).read_text().splitlines()]
+        rows = [json.loads(line) for line in (await export(pilot, 0, "out.jsonl")).read_text().splitlines()]
         assert len(rows) == 16
-        assert set(rows[0]) >= {"source", "index", "start", "end", "text", "label", "scores",
-                                "evidence", "ms"}
+        assert set(rows[0]) >= {"source", "index", "start", "end", "text", "label", "scores", "evidence", "ms"}
         assert rows[2]["evidence"][0]["text"] == "rose"
         with (await export(pilot, 1, "out.csv")).open(newline="") as fh:
             table = list(csv.DictReader(fh))

@@ -7,8 +7,7 @@ from finlocal.tui.widgets.detail_panel import DetailPanel
 from tests.tui.helpers import make_app, run, score, screen_text, wait_for
 
 # sentence 2 has four evidence words, so four occlusion lines
-TEXT = ("Quarterly report. Net sales rose and margins improved on strong demand despite weak "
-        "Asia. Costs fell.")
+TEXT = "Quarterly report. Net sales rose and margins improved on strong demand despite weak Asia. Costs fell."
 
 
 async def _second_sentence(pilot) -> None:

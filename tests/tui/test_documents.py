@@ -147,8 +147,9 @@ def test_sources_keep_their_name_in_exports(name: str, tmp_path: Path) -> None:
 
     report = score_text("Sales rose. Costs fell.", KeywordClassifier(), source=name)
     pages = (0, 12) if name.endswith(".pdf") else ()
-    rows = [json.loads(x) for x in export_text(ExportSpec(report, report.sentences,
-                                                          page_starts=pages),
-                                               Format.JSONL).splitlines()]
+    rows = [
+        json.loads(x)
+        for x in export_text(ExportSpec(report, report.sentences, page_starts=pages), Format.JSONL).splitlines()
+    ]
     assert [r["source"] for r in rows] == [name, name]
     assert ("page" in rows[0]) == bool(pages)

@@ -16,8 +16,7 @@ def test_home_end_g_and_G_move_to_the_first_and_last_row(terminal) -> None:
     async def scenario(pilot):
         await score(pilot, LONG)
         table = app.main.table
-        for key, row in (("end", 59), ("home", 0), ("G", 59), ("g", 0), ("ctrl+end", 59),
-                         ("ctrl+home", 0)):
+        for key, row in (("end", 59), ("home", 0), ("G", 59), ("g", 0), ("ctrl+end", 59), ("ctrl+home", 0)):
             await pilot.press(key)
             assert table.cursor_row == row, key
         await pilot.press("end")
@@ -85,9 +84,11 @@ def test_the_tone_strip_marks_the_selection_and_a_click_selects(terminal) -> Non
         assert strip.selected == 4
         width = strip.size.width
         line = strip.render()
-        marked = [i for i, ch in enumerate(line.plain)
-                  if any("reverse" in str(span.style) and span.start <= i < span.end
-                         for span in line.spans)]
+        marked = [
+            i
+            for i, ch in enumerate(line.plain)
+            if any("reverse" in str(span.style) and span.start <= i < span.end for span in line.spans)
+        ]
         assert marked == list(bucket_of(4, 16, width))
         column = next(iter(bucket_of(12, 16, width)))
         await pilot.click(ToneSparkline, offset=(column, 0))

@@ -59,8 +59,12 @@ def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
     from finlocal.train.weights import smollm2_gguf
 
     explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)
-    request = ExplainRequest("Operating profit fell 40 % to EUR 3.1 mn.", "negative",
-                             {"negative": 0.93, "neutral": 0.05, "positive": 0.02}, ("fell 40 %",))
+    request = ExplainRequest(
+        "Operating profit fell 40 % to EUR 3.1 mn.",
+        "negative",
+        {"negative": 0.93, "neutral": 0.05, "positive": 0.02},
+        ("fell 40 %",),
+    )
     pieces = list(explainer.stream(request))
     assert len(pieces) > 1  # streamed, not one block
     assert "".join(pieces).strip()

@@ -14,8 +14,7 @@ SIZE = (100, 30)
 
 async def _ready(pilot: Pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.main.is_mounted and app.main.query("#input-text"),
-                   "the main screen")
+    await wait_for(pilot, lambda: app.main.is_mounted and app.main.query("#input-text"), "the main screen")
     app.main.input_panel.text_area.cursor_blink = False
     await wait_for(pilot, lambda: app.main._model is not None, "the model")
 

@@ -22,8 +22,7 @@ from tests.fakes import KeywordClassifier
 
 def result(index: int, label: str, neg: float, neu: float, pos: float) -> SentenceResult:
     scores = {"negative": neg, "neutral": neu, "positive": pos}
-    return SentenceResult("doc", index, index * 10, index * 10 + 5, f"s{index}",
-                          Prediction(label, scores))
+    return SentenceResult("doc", index, index * 10, index * 10 + 5, f"s{index}", Prediction(label, scores))
 
 
 RESULTS = [
@@ -35,8 +34,7 @@ RESULTS = [
 
 
 def test_label_tags_read_without_colour() -> None:
-    assert [label_tag(x) for x in ("negative", "neutral", "positive", "mixed")] == [
-        "NEG", "NEU", "POS", "MIX"]
+    assert [label_tag(x) for x in ("negative", "neutral", "positive", "mixed")] == ["NEG", "NEU", "POS", "MIX"]
 
 
 def test_filters() -> None:
@@ -87,10 +85,8 @@ def test_export_suffixes_swap() -> None:
 
 def test_markdown_report_sections() -> None:
     text = "Sales rose. Costs fell. Costs fell but demand was strong. Nothing | here."
-    report = score_text(text, KeywordClassifier(), source="q3.txt",
-                        on_chunk=lambda *a: None, cancelled=lambda: False)
-    md = markdown_report(ExportSpec(report, report.sentences), ModelInfo("m", 2048, "int8"),
-                         threshold=0.6)
+    report = score_text(text, KeywordClassifier(), source="q3.txt", on_chunk=lambda *a: None, cancelled=lambda: False)
+    md = markdown_report(ExportSpec(report, report.sentences), ModelInfo("m", 2048, "int8"), threshold=0.6)
     assert md.startswith("# Tone report: q3.txt\n")
     assert "- Sentences: 4 (NEG 2 · NEU 1 · POS 1)" in md
     assert "- Model: m · 2.0 KB · int8" in md
@@ -101,8 +97,7 @@ def test_markdown_report_sections() -> None:
 
 def test_quantization_is_described_briefly() -> None:
     assert describe_quantization({}) == "fp32"
-    assert describe_quantization({"method": "onnxruntime.quantize_dynamic",
-                                  "weight_type": "QInt8"}) == "int8 (dynamic)"
+    assert describe_quantization({"method": "onnxruntime.quantize_dynamic", "weight_type": "QInt8"}) == "int8 (dynamic)"
     assert describe_quantization({"weight_type": "QUInt8"}) == "uint8"
     assert describe_quantization({"method": "per-row int8", "scheme": "per-row", "weight_bits": 7}) == "int8 (per-row)"
 
@@ -182,12 +177,11 @@ def test_status_line_says_what_the_results_are_and_what_to_do() -> None:
 
     assert status_line(Phase.EMPTY) == IDLE_HINT
     assert status_line(Phase.SCORING) == "Scoring… (esc cancels)"  # not "0/0"
-    assert status_line(Phase.SCORING, done=64, total=5001) == (
-        "Scoring… 64/5,001 sentences (esc cancels)")
-    assert status_line(Phase.DONE, done=37, total=37, total_ms=812.4).startswith(
-        "37 sentences scored in 812 ms")
+    assert status_line(Phase.SCORING, done=64, total=5001) == ("Scoring… 64/5,001 sentences (esc cancels)")
+    assert status_line(Phase.DONE, done=37, total=37, total_ms=812.4).startswith("37 sentences scored in 812 ms")
     assert status_line(Phase.CANCELLED, done=2240, total=5001).startswith(
-        "Cancelled after 2,240 of 5,001 sentences · ctrl+s exports them (partial)")
+        "Cancelled after 2,240 of 5,001 sentences · ctrl+s exports them (partial)"
+    )
     stale = status_line(Phase.DONE, done=37, total=37, stale=True)
     assert stale.startswith("Text changed — ctrl+r to rescore") and "37 sentences scored" not in stale
     assert status_line(Phase.DONE, opening="q3.pdf").startswith("Opening q3.pdf…")

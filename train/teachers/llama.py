@@ -52,8 +52,17 @@ from finlocal.train.teachers.llama_model import LlamaModel
 from finlocal.train.teachers.llama_prompt import PromptFormat, render, resolve_format
 from finlocal.train.validation import Invalid, validate_raw
 
-__all__ = ["CONTENT_FREE", "LlamaConfig", "LlamaCppTeacher", "LlamaMode", "PromptFormat", "calibrate",
-           "gguf_fingerprint", "layout_digest", "pretokenizer_warning"]
+__all__ = [
+    "CONTENT_FREE",
+    "LlamaConfig",
+    "LlamaCppTeacher",
+    "LlamaMode",
+    "PromptFormat",
+    "calibrate",
+    "gguf_fingerprint",
+    "layout_digest",
+    "pretokenizer_warning",
+]
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +135,26 @@ class LlamaCppTeacher:
         path = Path(config.model_path)
         self.config = config
         self.prompt = prompt or Prompt(few_shot=config.few_shot)
-        self.model = LlamaModel(path, n_ctx=config.n_ctx, n_batch=config.n_batch, n_threads=config.n_threads,
-                                n_gpu_layers=config.n_gpu_layers, seed=config.seed)
+        self.model = LlamaModel(
+            path,
+            n_ctx=config.n_ctx,
+            n_batch=config.n_batch,
+            n_threads=config.n_threads,
+            n_gpu_layers=config.n_gpu_layers,
+            seed=config.seed,
+        )
         metadata = self.model.metadata
         warning = pretokenizer_warning(metadata)
         if warning:
             log.warning("%s: %s", path, warning)
         self.prompt_format = resolve_format(config.prompt_format, metadata)
         self._rendered = render(
-            self.prompt, self.prompt_format, template=metadata.get("tokenizer.chat_template"),
-            bos_token=self.model.bos_text, eos_token=self.model.eos_text, where=str(config.model_path),
+            self.prompt,
+            self.prompt_format,
+            template=metadata.get("tokenizer.chat_template"),
+            bos_token=self.model.bos_text,
+            eos_token=self.model.eos_text,
+            where=str(config.model_path),
         )
         bos_text = self.model.bos_text
         add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
@@ -149,9 +168,7 @@ class LlamaCppTeacher:
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
         self._content_free: dict[str, float] | None = None
         self._fingerprint = gguf_fingerprint(path)
-        self._prompt_version = (
-            f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
-        )
+        self._prompt_version = f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -202,9 +219,7 @@ class LlamaCppTeacher:
         self.stats["evaluated_tokens"] += evaluated
         self.stats["prompt_tokens"] += len(tokens)
 
-    def _branch_logprob(
-        self, first: np.ndarray, n_shared: int, branch: list[int], n_scored: int
-    ) -> float:
+    def _branch_logprob(self, first: np.ndarray, n_shared: int, branch: list[int], n_scored: int) -> float:
         """log P(branch[:n_scored] | shared), ``first`` being the log-probs after the shared
         tokens; the tokens after the first are scored by decoding ahead of the cache."""
         total = float(first[branch[0]])
@@ -278,8 +293,9 @@ class LlamaCppTeacher:
         limit = min(self.config.max_new_tokens, self.n_ctx - len(tokens))
         if limit <= 0:
             return b"", False
-        out, finished = self.model.generate(tokens, grammar=grammar_text, temperature=temperature, limit=limit,
-                                            fresh=not self.config.reuse_prefix)
+        out, finished = self.model.generate(
+            tokens, grammar=grammar_text, temperature=temperature, limit=limit, fresh=not self.config.reuse_prefix
+        )
         timing.output_tokens += len(out)
         return self.model.detokenize(out), finished
 
@@ -292,19 +308,24 @@ class LlamaCppTeacher:
             probs = self.label_probs(sentence, timing)
         except ContextOverflow as exc:
             return Judgement.rejected(
-                sentence, reason=RejectReason.TRUNCATED, detail=str(exc), usage=timing.usage(),
+                sentence,
+                reason=RejectReason.TRUNCATED,
+                detail=str(exc),
+                usage=timing.usage(),
                 **common,
             )
         label = Label(max(LABELS, key=lambda lab: probs[lab]))
         if self.config.mode is LlamaMode.LOGPROB:
             return Judgement.accepted(
-                sentence, label=label, probs=probs, usage=timing.usage(),
-                extra=self._extra(probs), **common,
+                sentence,
+                label=label,
+                probs=probs,
+                usage=timing.usage(),
+                extra=self._extra(probs),
+                **common,
             )
 
-        grammar = reply_grammar(
-            label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words
-        )
+        grammar = reply_grammar(label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words)
         tokens = self.prompt_tokens(sentence)
         room = self.n_ctx - len(tokens)
         failure: Invalid | None = None
@@ -318,13 +339,10 @@ class LlamaCppTeacher:
                 if room < self.config.max_new_tokens:  # the context is full: no retry helps
                     failure = Invalid(
                         RejectReason.TRUNCATED,
-                        f"the reply overflows the context ({len(tokens)} prompt tokens, "
-                        f"n_ctx={self.n_ctx})",
+                        f"the reply overflows the context ({len(tokens)} prompt tokens, n_ctx={self.n_ctx})",
                     )
                     break
-                failure = Invalid(
-                    RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens"
-                )
+                failure = Invalid(RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens")
                 continue
             try:
                 reply.decode("utf-8")
@@ -336,14 +354,24 @@ class LlamaCppTeacher:
                 failure = verdict
                 continue
             return Judgement.accepted(
-                sentence, label=verdict.label, probs=probs, rationale=verdict.rationale,
-                evidence=verdict.evidence, raw=raw, usage=timing.usage(),
-                extra=self._extra(probs), **common,
+                sentence,
+                label=verdict.label,
+                probs=probs,
+                rationale=verdict.rationale,
+                evidence=verdict.evidence,
+                raw=raw,
+                usage=timing.usage(),
+                extra=self._extra(probs),
+                **common,
             )
         assert failure is not None
         return Judgement.rejected(
-            sentence, reason=failure.reason, detail=failure.detail, raw=raw,
-            usage=timing.usage(), **common,
+            sentence,
+            reason=failure.reason,
+            detail=failure.detail,
+            raw=raw,
+            usage=timing.usage(),
+            **common,
         )
 
     def judge(self, sentences: Sequence[str]) -> list[Judgement]:
@@ -379,9 +407,13 @@ def layout_digest(max_evidence_words: int = 8) -> str:
     chat formats and the evidence grammar. Part of `LlamaCppTeacher.prompt_version`."""
     return code_digest(
         f"max_evidence_words={max_evidence_words}",
-        llama_prompt, LlamaCppTeacher._suffix_tokens,
-        _grammar.reply_grammar, _grammar.evidence_rules, _grammar.schema_gbnf,
-        _grammar._WORD.pattern, _grammar.JSON_CHAR_RULE,
+        llama_prompt,
+        LlamaCppTeacher._suffix_tokens,
+        _grammar.reply_grammar,
+        _grammar.evidence_rules,
+        _grammar.schema_gbnf,
+        _grammar._WORD.pattern,
+        _grammar.JSON_CHAR_RULE,
     )
 
 
@@ -399,4 +431,3 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
             break
         n += 1
     return n
-

@@ -23,8 +23,7 @@ from finlocal.errors import InputError, require
 class LlamaModel:
     """One GGUF loaded with llama.cpp. Not thread-safe: one per thread."""
 
-    def __init__(self, path: Path, *, n_ctx: int, n_batch: int, n_threads: int, n_gpu_layers: int,
-                 seed: int) -> None:
+    def __init__(self, path: Path, *, n_ctx: int, n_batch: int, n_threads: int, n_gpu_layers: int, seed: int) -> None:
         llama_cpp = require("llama_cpp", "train", "The llama.cpp teacher")
         path = Path(path)
         if not path.is_file():
@@ -125,21 +124,26 @@ class LlamaModel:
         llm._requires_eval = True
         return rows
 
-    def generate(self, tokens: list[int], *, grammar: str | None, temperature: float, limit: int,
-                 fresh: bool) -> tuple[list[int], bool]:
+    def generate(
+        self, tokens: list[int], *, grammar: str | None, temperature: float, limit: int, fresh: bool
+    ) -> tuple[list[int], bool]:
         """Up to ``limit`` tokens after ``tokens``, constrained by the GBNF ``grammar`` unless it is
         None; ``fresh`` empties the cache first. Returns the tokens and whether the model ended
         the reply itself (the end token is not included)."""
         llm = self.llm
-        constraint = (
-            self._llama_cpp.LlamaGrammar.from_string(grammar, verbose=False) if grammar is not None else None
-        )
+        constraint = self._llama_cpp.LlamaGrammar.from_string(grammar, verbose=False) if grammar is not None else None
         if fresh:
             llm.reset()
         out: list[int] = []
         for token in llm.generate(
-            tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05,
-            repeat_penalty=1.0, grammar=constraint, reset=True,
+            tokens,
+            temp=temperature,
+            top_k=40,
+            top_p=0.95,
+            min_p=0.05,
+            repeat_penalty=1.0,
+            grammar=constraint,
+            reset=True,
         ):
             if self.is_end(token):
                 return out, True

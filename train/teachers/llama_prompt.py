@@ -64,10 +64,7 @@ def fold_system(messages: list[Message]) -> list[Message]:
 
 def render_gemma(messages: list[Message]) -> str:
     roles = {"user": "user", "assistant": "model"}
-    turns = [
-        f"<start_of_turn>{roles[m['role']]}\n{m['content']}<end_of_turn>\n"
-        for m in fold_system(messages)
-    ]
+    turns = [f"<start_of_turn>{roles[m['role']]}\n{m['content']}<end_of_turn>\n" for m in fold_system(messages)]
     return "".join(turns) + "<start_of_turn>model\n"
 
 
@@ -108,8 +105,9 @@ def resolve_format(fmt: PromptFormat, metadata: dict[str, str]) -> PromptFormat:
     return PromptFormat.PLAIN
 
 
-def render_text(fmt: PromptFormat, messages: list[Message], *, template: str | None, bos_token: str,
-                eos_token: str, where: str) -> str:
+def render_text(
+    fmt: PromptFormat, messages: list[Message], *, template: str | None, bos_token: str, eos_token: str, where: str
+) -> str:
     """The turns as text in ``fmt`` (not ``auto``); ``where`` names the model in errors."""
     if fmt is PromptFormat.GEMMA:
         return render_gemma(messages)
@@ -120,11 +118,13 @@ def render_text(fmt: PromptFormat, messages: list[Message], *, template: str | N
     return render_template(template, messages, bos_token=bos_token, eos_token=eos_token)
 
 
-def render(prompt: Prompt, fmt: PromptFormat, *, template: str | None, bos_token: str, eos_token: str,
-           where: str) -> Rendered:
+def render(
+    prompt: Prompt, fmt: PromptFormat, *, template: str | None, bos_token: str, eos_token: str, where: str
+) -> Rendered:
     """The prompt in ``fmt``, cut where the sentence goes."""
-    text = render_text(fmt, chat_messages(prompt, _SENTINEL), template=template, bos_token=bos_token,
-                       eos_token=eos_token, where=where)
+    text = render_text(
+        fmt, chat_messages(prompt, _SENTINEL), template=template, bos_token=bos_token, eos_token=eos_token, where=where
+    )
     at = text.find(_SENTINEL)
     if at < 0 or text.count(_SENTINEL) != 1:
         raise InputError("the prompt format lost the sentence placeholder; try another format")

@@ -102,19 +102,21 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             with FormatChoice(id="export-format"):
                 for fmt in EXPORT_FORMATS:
                     yield FormatButton(fmt.display_name, value=fmt is self.format, name=fmt.value)
-            yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"),
-                        id="export-path")
+            yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"), id="export-path")
             yield Static("", id="export-error", markup=False)
             if offer.filter_title is not None:
-                yield RowsBox(f"Only the {offer.shown:,} rows shown ({offer.filter_title}); "
-                               f"unticked: all {offer.scored:,}", value=True, id="export-shown")
+                yield RowsBox(
+                    f"Only the {offer.shown:,} rows shown ({offer.filter_title}); unticked: all {offer.scored:,}",
+                    value=True,
+                    id="export-shown",
+                )
             else:
-                yield Static(f"All {offer.scored:,} sentences, in document order.",
-                             id="export-rows", markup=False)
+                yield Static(f"All {offer.scored:,} sentences, in document order.", id="export-rows", markup=False)
             for note in self._notes():
                 yield Static(note, classes="export-note", markup=False)
-            yield Static("↑↓ format · enter take it · tab next · ctrl+s export · esc cancel",
-                         id="export-keys", markup=False)
+            yield Static(
+                "↑↓ format · enter take it · tab next · ctrl+s export · esc cancel", id="export-keys", markup=False
+            )
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
@@ -122,12 +124,15 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def _notes(self) -> list[str]:
         notes = []
         if self.offer.partial_of is not None:
-            notes.append(f"Partial: scoring was cancelled after {self.offer.scored:,} of "
-                         f"{self.offer.partial_of:,} sentences (the suggested name and the "
-                         "Markdown report say so).")
+            notes.append(
+                f"Partial: scoring was cancelled after {self.offer.scored:,} of "
+                f"{self.offer.partial_of:,} sentences (the suggested name and the "
+                "Markdown report say so)."
+            )
         if self.offer.stale:
-            notes.append("The text was edited after scoring: this exports the text as scored "
-                         "(ctrl+r rescores the new text).")
+            notes.append(
+                "The text was edited after scoring: this exports the text as scored (ctrl+r rescores the new text)."
+            )
         return notes
 
     def on_mount(self) -> None:
@@ -177,8 +182,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             self._set_error(str(exc))
             self.path_input.focus()
             return
-        only_shown = bool(self.query("#export-shown")) and self.query_one(
-            "#export-shown", Checkbox).value
+        only_shown = bool(self.query("#export-shown")) and self.query_one("#export-shown", Checkbox).value
         choice = ExportChoice(fmt, path, only_shown)
         if not path.exists():
             self.dismiss(choice)
@@ -190,9 +194,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             else:
                 self.path_input.focus()
 
-        self.app.push_screen(
-            ConfirmScreen(f"{path} already exists. Replace it?", "Replace", "Keep it"), answered
-        )
+        self.app.push_screen(ConfirmScreen(f"{path} already exists. Replace it?", "Replace", "Keep it"), answered)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

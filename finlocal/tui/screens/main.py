@@ -83,6 +83,7 @@ SHORT_LAYOUT_LINES = 30
 
 ExplainerFactory = Callable[[], Explainer]
 
+
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings()
 
@@ -176,8 +177,11 @@ class MainScreen(Screen[None]):
     @property
     def stale(self) -> bool:
         """The input text was edited after the results on screen were scored."""
-        return (self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
-                and self._scored_text is not None and self.input_panel.text != self._scored_text)
+        return (
+            self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
+            and self._scored_text is not None
+            and self.input_panel.text != self._scored_text
+        )
 
     def _refresh_status(self) -> None:
         """The status line and the table title, from the state (one place decides them)."""
@@ -185,10 +189,16 @@ class MainScreen(Screen[None]):
         self.set_class(stale, "-stale")
         done, total = len(self.table.results), self._progress[1]
         total_ms = self.report.total_ms if self.report is not None else 0.0
-        self.input_panel.set_hint(status_line(
-            self.phase, done=done, total=total, total_ms=total_ms, stale=stale,
-            opening=str(self._opening) if self._opening is not None else None,
-        ))
+        self.input_panel.set_hint(
+            status_line(
+                self.phase,
+                done=done,
+                total=total,
+                total_ms=total_ms,
+                stale=stale,
+                opening=str(self._opening) if self._opening is not None else None,
+            )
+        )
         self.table.show_state(partial=self.phase is Phase.CANCELLED, stale=stale)
 
     def _document_line(self) -> str:
@@ -196,8 +206,10 @@ class MainScreen(Screen[None]):
         done, total = len(self.table.results), self._progress[1]
         if self.report is not None:
             report = self.report
-            return (f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
-                    f" · {report.sentences_per_s:.0f} sentences/s")
+            return (
+                f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
+                f" · {report.sentences_per_s:.0f} sentences/s"
+            )
         if self.phase is Phase.CANCELLED:
             return f"Document: cancelled after {done} of {total} sentences (partial)"
         if self.phase is Phase.SCORING:
@@ -235,8 +247,9 @@ class MainScreen(Screen[None]):
 
     # -- scoring --------------------------------------------------------------------------
 
-    def _start(self, *, text: str | None = None, path: Path | None = None, source: str,
-               input_format: InputFormat | None = None) -> None:
+    def _start(
+        self, *, text: str | None = None, path: Path | None = None, source: str, input_format: InputFormat | None = None
+    ) -> None:
         """Start a run and move the focus to the results.
 
         A text run replaces the results at once; the regions (Markdown) and PDF pages of the
@@ -262,8 +275,7 @@ class MainScreen(Screen[None]):
             self._opening = path
         self._refresh_status()
         self.table.focus()
-        self._score(self._run, text, path, source, self._mailbox, self._split, regions,
-                    input_format)
+        self._score(self._run, text, path, source, self._mailbox, self._split, regions, input_format)
 
     def _begin_results(self, source: str, text: str, page_starts: tuple[int, ...]) -> None:
         """Clear the results for a run of ``text`` that is starting now."""
@@ -281,9 +293,17 @@ class MainScreen(Screen[None]):
         self.add_class("-has-results")
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _score(self, run: int, text: str | None, path: Path | None, source: str,
-               mailbox: RowMailbox, split: SplitMode, regions: tuple[Region, ...],
-               input_format: InputFormat | None) -> None:
+    def _score(
+        self,
+        run: int,
+        text: str | None,
+        path: Path | None,
+        source: str,
+        mailbox: RowMailbox,
+        split: SplitMode,
+        regions: tuple[Region, ...],
+        input_format: InputFormat | None,
+    ) -> None:
         worker = get_current_worker()
         lower_thread_priority()
         try:
@@ -295,8 +315,7 @@ class MainScreen(Screen[None]):
                 text, source, regions = document.text, document.source, document.regions
             if text is None or not text.strip():
                 raise InputError(
-                    f"{source} has no text to score. Paste a report into the input area "
-                    "or open a file (ctrl+o)."
+                    f"{source} has no text to score. Paste a report into the input area or open a file (ctrl+o)."
                 )
             model = self._ensure_model()
 
@@ -383,12 +402,10 @@ class MainScreen(Screen[None]):
         if self._opening is not None:  # the file could not be read: keep what is on screen
             self._opening = None
             kept = " The results on screen are kept." if self.phase is not Phase.EMPTY else ""
-            self.notify(message.error + kept, title="Could not open", severity="error",
-                        timeout=10, markup=False)
+            self.notify(message.error + kept, title="Could not open", severity="error", timeout=10, markup=False)
         else:
             self.phase = Phase.FAILED
-            self.notify(message.error, title="Could not score", severity="error", timeout=10,
-                        markup=False)
+            self.notify(message.error, title="Could not score", severity="error", timeout=10, markup=False)
         self._refresh_status()
 
     def _stop_scoring(self) -> bool:
@@ -414,8 +431,7 @@ class MainScreen(Screen[None]):
                 labels = self._model.classifier.labels if self._model else ()
                 elapsed_ms = (time.perf_counter() - self._run_t0) * 1000
                 self.partial = partial_report(self._source, labels, results, elapsed_ms)
-                self.summary.show_report(self.partial, [r.prediction.tone for r in results],
-                                         total=self._progress[1])
+                self.summary.show_report(self.partial, [r.prediction.tone for r in results], total=self._progress[1])
             self._show_detail(self.table.selected)
         self._refresh_status()
         return True
@@ -423,8 +439,13 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             log.error("worker %s failed", event.worker.name, exc_info=event.worker.error)
-            self.notify(f"{event.worker.name}: {event.worker.error!r}", title="Unexpected error",
-                        severity="error", timeout=15, markup=False)
+            self.notify(
+                f"{event.worker.name}: {event.worker.error!r}",
+                title="Unexpected error",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
 
     # -- the input ------------------------------------------------------------------------
 
@@ -439,16 +460,17 @@ class MainScreen(Screen[None]):
         event.stop()
         self.input_panel.replace_text(event.text)
         self.input_panel.text_area.focus()
-        self.notify(f"Pasted {len(event.text):,} characters in place of the input's text "
-                    "(ctrl+z undoes it) · ctrl+r scores it", markup=False)
+        self.notify(
+            f"Pasted {len(event.text):,} characters in place of the input's text (ctrl+z undoes it) · ctrl+r scores it",
+            markup=False,
+        )
 
     # -- selection, occlusion, explanation -------------------------------------------------
 
     def on_results_table_highlighted(self, message: ResultsTable.Highlighted) -> None:
         self.workers.cancel_group(self, "explain")
         self._show_detail(message.result)
-        self.summary.tone_strip.selected = (message.result.index if message.result is not None
-                                            else None)
+        self.summary.tone_strip.selected = message.result.index if message.result is not None else None
         if message.result is not None:
             self._occlude(message.result)
 
@@ -470,8 +492,7 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         lower_thread_priority()  # and llama.cpp's threads, started from this one
         p = result.prediction
-        request = ExplainRequest(result.text, p.label, dict(p.scores),
-                                 tuple(span.text for span in p.evidence))
+        request = ExplainRequest(result.text, p.label, dict(p.scores), tuple(span.text for span in p.evidence))
         try:
             with contextlib.closing(explainer.stream(request)) as pieces:
                 for piece in pieces:
@@ -502,8 +523,7 @@ class MainScreen(Screen[None]):
 
     def action_find(self) -> None:
         if not self.table.results:
-            self.notify("Nothing to search yet: score a report first (ctrl+r).",
-                        severity="warning", markup=False)
+            self.notify("Nothing to search yet: score a report first (ctrl+r).", severity="warning", markup=False)
             return
         self.search_bar.open()
 
@@ -524,8 +544,11 @@ class MainScreen(Screen[None]):
     def action_score(self) -> None:
         text = self.input_panel.text
         if not text.strip():
-            self.notify("Nothing to score: paste a report into the input area or open a file "
-                        "(ctrl+o).", severity="warning", markup=False)
+            self.notify(
+                "Nothing to score: paste a report into the input area or open a file (ctrl+o).",
+                severity="warning",
+                markup=False,
+            )
             return
         self._start(text=text, source=self.input_panel.source)
 
@@ -566,15 +589,16 @@ class MainScreen(Screen[None]):
         report = self.report or self.partial
         if report is None:
             if self.phase is Phase.SCORING:
-                self.notify("Still scoring: wait for the report, or press esc to stop and "
-                            "export the rows scored so far.", severity="warning", markup=False)
+                self.notify(
+                    "Still scoring: wait for the report, or press esc to stop and export the rows scored so far.",
+                    severity="warning",
+                    markup=False,
+                )
             else:
-                self.notify("Nothing to export yet: score a report first (ctrl+r).",
-                            severity="warning", markup=False)
+                self.notify("Nothing to export yet: score a report first (ctrl+r).", severity="warning", markup=False)
             return
         table = self.table
-        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT,
-                        self.config.review_threshold)
+        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT, self.config.review_threshold)
         partial_of = self._progress[1] if self.report is None else None
         stem = Path(report.source).stem if report.source != PASTED else "report"
         suffix = ".finlocal.partial" if partial_of is not None else ".finlocal"
@@ -583,46 +607,53 @@ class MainScreen(Screen[None]):
             directory=Path.cwd(),
             scored=len(report.sentences),
             shown=len(shown),
-            filter_title=(table.label_filter.title
-                          if table.label_filter is not LabelFilter.ALL else None),
+            filter_title=(table.label_filter.title if table.label_filter is not LabelFilter.ALL else None),
             partial_of=partial_of,
             stale=self.stale,
         )
-        spec = ExportSpec(report, report.sentences, total_sentences=partial_of,
-                          page_starts=self._page_starts)
+        spec = ExportSpec(report, report.sentences, total_sentences=partial_of, page_starts=self._page_starts)
         only = ExportSpec(report, tuple(shown), offer.filter_title, partial_of, self._page_starts)
-        self.app.push_screen(ExportScreen(offer),
-                             lambda choice: self._export(only if choice and choice.only_shown
-                                                         else spec, choice))
+        self.app.push_screen(
+            ExportScreen(offer), lambda choice: self._export(only if choice and choice.only_shown else spec, choice)
+        )
 
     def _export(self, spec: ExportSpec, choice: ExportChoice | None) -> None:
         if choice is None:
             return
         try:
-            write_export(spec, choice.format, choice.path,
-                         model=self._model.info if self._model else None,
-                         threshold=self.config.review_threshold)
+            write_export(
+                spec,
+                choice.format,
+                choice.path,
+                model=self._model.info if self._model else None,
+                threshold=self.config.review_threshold,
+            )
         except OSError as exc:
-            self.notify(f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
-                        "exists and is writable, or pick another name.", title="Export",
-                        severity="error", markup=False)
+            self.notify(
+                f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
+                "exists and is writable, or pick another name.",
+                title="Export",
+                severity="error",
+                markup=False,
+            )
             return
-        self.notify(f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})",
-                    title="Export", markup=False)
+        self.notify(
+            f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})", title="Export", markup=False
+        )
 
     def _selected_or_warn(self) -> SentenceResult | None:
         result = self.table.selected
         if result is None:
-            self.notify("No sentence selected: score a report and pick a row first.",
-                        severity="warning", markup=False)
+            self.notify("No sentence selected: score a report and pick a row first.", severity="warning", markup=False)
         return result
 
     def action_copy(self) -> None:
         result = self._selected_or_warn()
         if result is not None:
             self.app.copy_to_clipboard(json.dumps(result.to_row(), ensure_ascii=False))
-            self.notify(f"Copied sentence {result.index + 1} "
-                        f"({label_tag(result.prediction.label)}) as a JSON row", markup=False)
+            self.notify(
+                f"Copied sentence {result.index + 1} ({label_tag(result.prediction.label)}) as a JSON row", markup=False
+            )
 
     def action_filter(self) -> None:
         self.table.cycle_filter()
@@ -647,8 +678,7 @@ class MainScreen(Screen[None]):
             try:
                 self._explainer = self._explainer_factory()
             except FinlocalError as exc:
-                self.notify(str(exc), title="Explain with a local LLM", severity="warning",
-                            timeout=15, markup=False)
+                self.notify(str(exc), title="Explain with a local LLM", severity="warning", timeout=15, markup=False)
                 return
         self.detail.start_explanation("Explanation (local LLM)")
         self._explain(self._explainer, result)
@@ -658,8 +688,7 @@ class MainScreen(Screen[None]):
         self.set_class(maximized, "-detail-max")
         self.detail.set_maximized(maximized)
         if self.table.row_count:
-            self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row,
-                                    animate=False, scroll=True)
+            self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row, animate=False, scroll=True)
 
     def action_cancel(self) -> None:
         opening = self._opening
@@ -668,14 +697,16 @@ class MainScreen(Screen[None]):
             if opening is not None:
                 self.notify(f"Stopped opening {opening}.", markup=False)
             elif self.table.results:
-                self.notify(f"Cancelled after {len(self.table.results):,} of "
-                            f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
-                            "exports them, marked partial.", markup=False)
+                self.notify(
+                    f"Cancelled after {len(self.table.results):,} of "
+                    f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
+                    "exports them, marked partial.",
+                    markup=False,
+                )
             else:
                 self.notify("Cancelled before any sentence was scored.", markup=False)
             return
-        explaining = [w for w in self.workers
-                      if w.group == "explain" and w.state is WorkerState.RUNNING]
+        explaining = [w for w in self.workers if w.group == "explain" and w.state is WorkerState.RUNNING]
         for worker in explaining:
             worker.cancel()
         if explaining:

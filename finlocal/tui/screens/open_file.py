@@ -37,11 +37,7 @@ class ReportTree(DirectoryTree):
     hidden entries are left out."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [
-            p for p in paths
-            if not p.name.startswith(".")
-            and (p.is_dir() or p.suffix.lower() in KNOWN_SUFFIXES)
-        ]
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in KNOWN_SUFFIXES)]
 
 
 class OpenFileScreen(ModalScreen[OpenRequest | None]):
@@ -56,8 +52,9 @@ class OpenFileScreen(ModalScreen[OpenRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
-            yield Static("Open a report (txt, md, html, pdf) — enter a path or pick a file",
-                         id="open-title", markup=False)
+            yield Static(
+                "Open a report (txt, md, html, pdf) — enter a path or pick a file", id="open-title", markup=False
+            )
             yield Input(placeholder="path/to/report.pdf", id="open-path")
             with Horizontal(id="open-split-row"):
                 yield Static("Score one row per", id="open-split-label", markup=False)

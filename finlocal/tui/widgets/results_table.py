@@ -34,8 +34,13 @@ from finlocal.tui.view import (
 )
 
 # (key, header, width): every column but the sentence has a fixed width.
-FIXED_COLUMNS = (("index", "#", 4), ("label", "Tag", 3), ("conf", "Conf", 4), ("tone", "Tone", 7),
-                 ("review", REVIEW_MARK, 1))
+FIXED_COLUMNS = (
+    ("index", "#", 4),
+    ("label", "Tag", 3),
+    ("conf", "Conf", 4),
+    ("tone", "Tone", 7),
+    ("review", REVIEW_MARK, 1),
+)
 MIN_TEXT_WIDTH = 16
 
 
@@ -244,8 +249,7 @@ class ResultsTable(DataTable):
 
     def _jump(self, result: SentenceResult | None, what: str) -> None:
         if result is None:
-            self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning",
-                        markup=False)
+            self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning", markup=False)
             return
         self.reveal(result.index)
         self.focus()
@@ -260,8 +264,7 @@ class ResultsTable(DataTable):
         """The next sentence below the review threshold after the selected one, wrapping."""
         flagged = [r for r in self.results if needs_review(r, self.threshold)]
         if not flagged:
-            self.notify(f"No sentence below the review threshold ({self.threshold:.2f}).",
-                        markup=False)
+            self.notify(f"No sentence below the review threshold ({self.threshold:.2f}).", markup=False)
             return
         current = self.selected.index if self.selected else -1
         after = [r for r in flagged if r.index > current]
