@@ -176,8 +176,9 @@ def batch_dependence(session: Any, batch: Batch, *, n: int = 48, seed: int = 202
             index = rng.permutation(np.concatenate([[i], others]))
             got = probs(index)[int(np.flatnonzero(index == i)[0])]
             worst = max(worst, float(np.abs(got[0] - alone[i][0]).max()))
-            if evidence:
-                worst = max(worst, float(np.abs(got[1] - alone[i][1]).max()))
+            got_ev, alone_ev = got[1], alone[i][1]
+            if got_ev is not None and alone_ev is not None:
+                worst = max(worst, float(np.abs(got_ev - alone_ev).max()))
     return worst
 
 

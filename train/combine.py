@@ -94,12 +94,12 @@ def combine(
             probs[lab] += share[j.teacher_id] * dist[lab]
     # Ties go to the label of the highest-weighted teacher, then to canonical order.
     ranked = sorted(ok, key=lambda j: -w[j.teacher_id])
-    first_choice = ranked[0].label.value
+    first_choice = ranked[0].label.value if ranked[0].label is not None else None
     label = max(LABELS, key=lambda lab: (round(probs[lab], 9), lab == first_choice))
 
-    agreeing = [j for j in ranked if j.label.value == label]
+    agreeing = [j for j in ranked if j.label is not None and j.label.value == label]
     explainer = next((j for j in agreeing if j.evidence is not None), None)
-    evidence = _spans(text, explainer.evidence) if explainer is not None else None
+    evidence = _spans(text, explainer.evidence) if explainer is not None and explainer.evidence is not None else None
     return TeacherRow(
         text=text,
         label=label,
@@ -191,13 +191,15 @@ def agreement_stats(
             "agreement": sum(x == y for x, y in zip(a, b, strict=True)) / len(common) if common else 0.0,
             "kappa": cohen_kappa(a, b),
         }
+    known = {s: g for s, g in gold.items() if g}
     with_gold: dict[str, Any] = {}
     for teacher, own in sorted(labels.items()):
-        texts = [s for s in own if gold.get(s)]
+        texts = [s for s in own if s in known]
         if texts:
-            with_gold[teacher] = gold_scores([gold[s] for s in texts], [own[s] for s in texts])
-    texts = [s for s in combined if gold.get(s)]
-    if texts:
-        with_gold["combined"] = gold_scores([gold[s] for s in texts], [combined[s].label for s in texts])
-    mean_agreement = sum(row.agreement for row in combined.values()) / len(combined) if combined else 0.0
+            with_gold[teacher] = gold_scores([known[s] for s in texts], [own[s] for s in texts])
+    scored = [(known[s], row.label) for s, row in combined.items() if s in known and row.label is not None]
+    if scored:
+        with_gold["combined"] = gold_scores([g for g, _ in scored], [p for _, p in scored])
+    agreements = [row.agreement or 0.0 for row in combined.values()]
+    mean_agreement = sum(agreements) / len(agreements) if agreements else 0.0
     return {"pairwise": pairs, "vs_gold": with_gold, "mean_combined_agreement": mean_agreement}

@@ -10,6 +10,7 @@ run directory keeps the resolved config as ``fit_config.json``.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
 
 from finlocal.errors import FinlocalError
 from finlocal.train.data import default_fpb_path

@@ -24,6 +24,7 @@ import argparse
 import logging
 import random
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def ectsum_sample(
     seed: int = 20261129,
     min_words: int = 7,
     max_words: int = 60,
-    exclude: set[str] = frozenset(),
+    exclude: AbstractSet[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """``n`` distinct sentences from the calls under ``calls_dir`` (``*/TICKER_qN_YYYY.txt``),
     drawn round-robin over the calls in a seeded order, none of them in ``exclude`` (normalised

@@ -145,7 +145,7 @@ def _prepare(config: FitConfig) -> _Run:
     model, tokenizer = new_student(
         config.backbone, pooling=config.pooling, dropout=config.dropout, encoder_layers=config.encoder_layers
     )
-    model.to(device)
+    model.to(device)  # type: ignore[arg-type]  # transformers types PreTrainedModel.to without a device
     enc = encode(tokenizer, [r.text for r in rows], config.max_length)
     targets = [token_targets(enc.offsets[i], enc.special[i], r.evidence) for i, r in enumerate(rows)]
 

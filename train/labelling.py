@@ -319,7 +319,8 @@ def write_outputs(
         }
     label_counts: dict[str, int] = defaultdict(int)
     for c in combined.values():
-        label_counts[c.label] += 1
+        if c.label is not None:
+            label_counts[c.label] += 1
     for teacher_id, info in per_teacher.items():
         info["soft_target"] = soft_target_share(combined.values(), by_sentence, teacher_id)
     report = {

@@ -144,20 +144,20 @@ def build_rows(config: FitConfig) -> RowSet:
     use_teachers = config.teacher_weight > 0
     train: list[TrainRow] = []
     for text, row in rows.items():
-        probs = teacher.get(text) if use_teachers else None
+        soft = teacher.get(text) if use_teachers else None
         evidence = row.evidence if row.evidence is not None else evidence_of.get(text)
         if config.evidence is EvidenceSource.NONE:
             evidence = None
-        train.append(TrainRow(text, row.label, probs, evidence, row.weight, row.source))
+        train.append(TrainRow(text, row.label, soft, evidence, row.weight, row.source))
     transfer = 0
     if use_teachers:
-        for text, probs in teacher.items():
+        for text, soft_probs in teacher.items():
             if text not in rows:
                 train.append(
                     TrainRow(
                         text,
                         None,
-                        probs,
+                        soft_probs,
                         evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None,
                         source="transfer",
                     )

@@ -105,6 +105,7 @@ def rationales(
         gold = torch.tensor([LABELS.index(labels[i]) for i in idx])
         logits.gather(1, gold[:, None]).sum().backward()
         emb = captured["emb"]
+        assert emb.grad is not None  # retained by the hook
         scores = (emb.grad * emb).sum(-1).abs().detach().numpy()
         pred = logits.argmax(1).numpy()
         model.zero_grad(set_to_none=True)

@@ -443,7 +443,7 @@ _TRANSITIVE_PAST = {
 def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     """ "<company> expects a loss for the year": expecting bad news is bad news."""
     phrase, label = _news_phrase(rng, direction)
-    verbs = ("expects", "forecasts", "now expects", "sees", "anticipates")
+    verbs: tuple[str, ...] = ("expects", "forecasts", "now expects", "sees", "anticipates")
     if label == NEGATIVE:  # one warns of bad news only: never "warned of margin improvement"
         verbs += ("warned of",)
     b = _Builder()

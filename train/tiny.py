@@ -33,7 +33,7 @@ NEUTRAL = (
 
 def tiny_examples(n_per_label: int = 32) -> list[dict[str, str]]:
     """Templated FPB-style rows ``{"id", "text", "label", "agreement"}``, labels interleaved."""
-    rows = []
+    rows: list[dict[str, str]] = []
     for i in range(n_per_label):
         for label, templates in (("positive", POSITIVE), ("negative", NEGATIVE), ("neutral", NEUTRAL)):
             n, m = 3 + 7 * i, 2 + 5 * i  # unique per row: no text repeats

@@ -380,7 +380,7 @@ class ClaudeTeacher:
         return validate_raw(sentence, text)
 
     def _judgement(self, sentence: str, verdict: Any, usage: Usage, raw: str | None) -> Judgement:
-        common = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
+        common: dict[str, Any] = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
         if isinstance(verdict, Invalid):
             return Judgement.rejected(
                 sentence,
