@@ -276,3 +276,39 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, par
     for text, pred in zip([r["text"] for r in tiny_setup["rows"][:9]], preds, strict=True):
         for span in pred.evidence:
             assert text[span.start : span.end] == span.text
+
+
+def test_shipping_candidates_are_per_row_with_7_bit_weights() -> None:
+    names = [s.name for s in quantize_module.candidates()]
+    assert names == ["per-row-w7-fp32:classifier+evidence", "per-row-w7"]
+
+
+def _one_matmul(path: Path, name: str, *, weight_initializer: bool) -> None:
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    inputs = [x]
+    inits = []
+    if weight_initializer:
+        inits.append(numpy_helper.from_array(np.ones((4, 3), dtype=np.float32), "w"))
+    else:
+        inputs.append(helper.make_tensor_value_info("w", TensorProto.FLOAT, [4, 3]))
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name=name)], "g", inputs, [y], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+@pytest.mark.parametrize(("name", "weight_initializer", "keep"), [
+    ("/encoder/matmul", False, ()),  # no weight initializer
+    ("/classifier/matmul", True, ("/classifier",)),  # every MatMul kept in fp32
+])
+def test_a_per_row_rewrite_that_changes_nothing_fails(tmp_path: Path, name: str, weight_initializer: bool,
+                                                      keep: tuple[str, ...]) -> None:
+    from finlocal.export.perrow import rewrite
+
+    _one_matmul(tmp_path / "m.onnx", name, weight_initializer=weight_initializer)
+    with pytest.raises(ModelError, match="no MatMul"):
+        rewrite(tmp_path / "m.onnx", tmp_path / "q.onnx", keep_fp32=keep)
+    assert not (tmp_path / "q.onnx").exists()
+    _one_matmul(tmp_path / "ok.onnx", "/encoder/matmul", weight_initializer=True)
+    assert rewrite(tmp_path / "ok.onnx", tmp_path / "ok-q.onnx") == 1
