@@ -324,6 +324,24 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     return label_metrics(gold, logits.argmax(1))
 
 
+def fit_digest(model_dir: Path) -> str:
+    """A short sha256 of a finished model directory's ``fit.json`` and weights: a retrained
+    model (even with the same config) gets another digest."""
+    import hashlib
+
+    model_dir = Path(model_dir)
+    digest = hashlib.sha256()
+    for name in (FIT_INFO, "model.safetensors"):
+        path = model_dir / name
+        if not path.is_file():
+            raise InputError(f"{model_dir}: {name} is missing; is it a finished 'finlocal train fit' model?")
+        digest.update(f"{name}\n".encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
+
+
 def read_fit_info(checkpoint: Path) -> FitInfo:
     """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
     path = Path(checkpoint) / FIT_INFO

@@ -112,3 +112,48 @@ def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     assert bad.exit_code == 2
     missing = CliRunner().invoke(cli, ["train", "teach", str(tmp_path), str(config), "--out", "y"])
     assert missing.exit_code == 1 and "no finished fold runs" in missing.output
+
+
+def test_teach_never_reuses_the_probabilities_of_a_retrained_fold_model(cv_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from finlocal.train.teach import cache_name, fold_models
+
+    cv = tmp_path / "cv"
+    shutil.copytree(cv_dir, cv)
+    sentences = tmp_path / "s.jsonl"
+    texts = ["Net sales rose by 5 % .", "Costs fell ."]
+    sentences.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    out = tmp_path / "teacher.jsonl"
+    cache = Path(str(out) + ".partial")
+    cache.mkdir()
+    models, key, _ = fold_models(cv, 0)
+    bogus = np.tile([1.0, 0.0, 0.0], (len(texts), 1))
+    np.save(cache / cache_name(0, key, models[0], texts), bogus)
+    teach(cv, sentences, out, threads=1)
+    first = [json.loads(line)["probs_by_fold"]["0"]["negative"] for line in out.read_text().splitlines()]
+    assert first == [1.0, 1.0]  # a cache of this very model is used
+
+    cache.mkdir()
+    np.save(cache / cache_name(0, key, models[0], texts), bogus)
+    with (models[0] / "fit.json").open("a") as fh:  # "retrained": another fit.json
+        fh.write("\n")
+    assert cache_name(0, key, models[0], texts) not in {p.name for p in cache.iterdir()}
+    assert cache_name(0, "k3-r0-00000000", models[0], texts) != cache_name(0, key, models[0], texts)
+    teach(cv, sentences, out, threads=1)
+    again = [json.loads(line)["probs_by_fold"]["0"]["negative"] for line in out.read_text().splitlines()]
+    assert again != [1.0, 1.0]
+
+
+def test_teach_refuses_a_fold_model_of_another_fold(cv_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from finlocal.errors import InputError
+    from finlocal.train.teach import fold_models
+
+    cv = tmp_path / "cv"
+    shutil.copytree(cv_dir, cv)
+    shutil.rmtree(cv / "r0-f1")
+    shutil.copytree(cv_dir / "r0-f0", cv / "r0-f1")
+    with pytest.raises(InputError, match="not of fold 1"):
+        fold_models(cv, 0)
