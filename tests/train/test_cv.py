@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from finlocal.train.config import FitConfig
-from finlocal.train.cv import OOF, bootstrap_intervals, run
+from finlocal.train.cv import OOF, bootstrap_intervals, corrected_t_interval, headline, run, t975
 from finlocal.train.folds import ALL
 from finlocal.train.rows import build_rows
 from finlocal.train.saliency import annotate_cv
@@ -37,7 +37,9 @@ def test_cv_pools_every_row_once_with_an_interval(cv_dir: Path, tiny_setup: dict
     report = json.loads((cv_dir / "cv.json").read_text())
     f1 = report["overall"]["f1_weighted"]
     assert len(f1["folds"]) == 3
-    assert f1["ci95"][0] <= f1["pooled"] <= f1["ci95"][1]
+    assert f1["ci95"][0] <= f1["mean"] <= f1["ci95"][1]  # corrected resampled t around the fold mean
+    assert f1["ci95_pooled_bootstrap"][0] <= f1["pooled"] <= f1["ci95_pooled_bootstrap"][1]
+    assert "corrected resampled t" in report["overall"]["intervals"]["ci95"]
     assert report["overall"]["n"] == len(tiny_setup["rows"])
     assert list(report["by_agreement"]) == ["100"]
     assert report["calibration"]["temperature"] > 0
@@ -157,3 +159,18 @@ def test_teach_refuses_a_fold_model_of_another_fold(cv_dir: Path, tmp_path: Path
     shutil.copytree(cv_dir / "r0-f0", cv / "r0-f1")
     with pytest.raises(InputError, match="not of fold 1"):
         fold_models(cv, 0)
+
+
+def test_corrected_resampled_t_interval() -> None:
+    assert t975(4) == pytest.approx(2.776)
+    assert t975(40) == pytest.approx(2.021, abs=2e-3)
+    assert t975(120) == pytest.approx(1.980, abs=2e-3)
+    values = [0.80, 0.82, 0.84, 0.81, 0.83]
+    lo, hi = corrected_t_interval(values, 0.25)
+    sd = float(np.std(values, ddof=1))
+    assert (hi - lo) / 2 == pytest.approx(2.776 * sd * np.sqrt(1 / 5 + 0.25), rel=1e-3)
+    naive = 2.776 * sd / np.sqrt(5)
+    assert (hi - lo) / 2 > naive  # wider than the uncorrected t
+    report = {"overall": {"f1_weighted": {"mean": 0.82, "ci95": [lo, hi], "ci95_pooled_bootstrap": [0.8, 0.84]}},
+              "folds": 5, "repeats": 1}
+    assert "corrected resampled t" in headline(report) and f"{lo:.3f}" in headline(report)
