@@ -260,15 +260,18 @@ def pool(out: Path, *, folds: int, repeats: int) -> dict[str, Any]:
 
 def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:
     """Temperature fitted on all pooled out-of-fold logits (for the shipped model), and ECE
-    measured honestly: for each fold, a temperature fitted on the other folds."""
+    measured honestly: for each fold run, a temperature fitted on the other fold runs' rows,
+    leaving out every row with one of its ids (with repeats, each row appears once per repeat)."""
     logits = np.concatenate([o.logits for o in oofs])
     gold = np.concatenate([o.gold for o in oofs])
+    ids = np.array([i for o in oofs for i in o.ids])
     fold = np.concatenate([o.fold + 100 * r for r, o in enumerate(oofs)])
     fitted = fit_temperature(logits, gold)
     probs_after = np.zeros_like(logits)
     for k in sorted(set(fold.tolist())):
         sel = fold == k
-        t = fit_temperature(logits[~sel], gold[~sel]).temperature
+        fit_on = ~np.isin(ids, ids[sel])  # no row of this fold, from any repeat
+        t = fit_temperature(logits[fit_on], gold[fit_on]).temperature
         probs_after[sel] = softmax(logits[sel], t)
     return {
         "temperature": fitted.temperature,
@@ -276,7 +279,8 @@ def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:
         "ece_after_crossfitted": expected_calibration_error(probs_after, gold),
         "nll_before": fitted.nll_before,
         "method": "temperature fitted on the pooled out-of-fold logits; ECE after, with each "
-                  "fold's temperature fitted on the other folds",
+                  "fold run's temperature fitted on the rows of the other folds (none of its rows, "
+                  "from any repeat)",
     }
 
 

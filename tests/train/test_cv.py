@@ -174,3 +174,29 @@ def test_corrected_resampled_t_interval() -> None:
     report = {"overall": {"f1_weighted": {"mean": 0.82, "ci95": [lo, hi], "ci95_pooled_bootstrap": [0.8, 0.84]}},
               "folds": 5, "repeats": 1}
     assert "corrected resampled t" in headline(report) and f"{lo:.3f}" in headline(report)
+
+
+def test_cross_fitted_temperature_never_sees_a_rows_other_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    from finlocal.train import cv as cv_module
+    from finlocal.train.cv import Oof, calibration
+
+    rng = np.random.default_rng(0)
+    ids = [f"r{i}" for i in range(40)]
+
+    def oof(seed: int) -> Oof:
+        folds = np.random.default_rng(seed).permutation(np.arange(40) % 4)
+        return Oof(ids=ids, gold=np.arange(40) % 3, agreement=[None] * 40, fold=folds,
+                   logits=rng.normal(size=(40, 3)), texts=ids)
+
+    oofs = [oof(1), oof(2)]
+    real = cv_module.fit_temperature
+    seen: list[int] = []
+
+    def spy(logits: np.ndarray, gold: np.ndarray):  # noqa: ANN202
+        seen.append(len(gold))
+        return real(logits, gold)
+
+    monkeypatch.setattr(cv_module, "fit_temperature", spy)
+    calibration(oofs)
+    # the first fit is on everything; each of the 8 cross-fits leaves out its 10 ids in both repeats
+    assert seen[0] == 80 and seen[1:] == [60] * 8
