@@ -62,6 +62,70 @@ def fold_configs(config: FitConfig, folds: int, repeats: int, out: Path) -> list
             for r in range(repeats) for k in range(folds)]
 
 
+def validate_runs(configs: Sequence[FitConfig]) -> None:
+    """Check, before anything trains, that every run can read its inputs: the FPB file, and in
+    each teacher or evidence file with per-fold entries (``probs_by_fold``/``evidence_by_fold``)
+    the run's folds and its fold. A mismatch raises `InputError` at once, naming the run, not
+    hours later when that run starts."""
+    from finlocal.train.data import load_fpb
+    from finlocal.train.folds import ALL, partition
+    from finlocal.train.records import read_evidence_file, read_teacher_file
+
+    examples: dict[tuple[Path, int], Any] = {}
+    keys: dict[tuple[Any, ...], str] = {}
+    # file -> (partitions of its per-fold rows, the fold keys every row's probabilities have)
+    per_fold: dict[Path, tuple[set[str | None], set[str] | None]] = {}
+
+    def fold_entries(path: Path, evidence_only: bool) -> tuple[set[str | None], set[str] | None]:
+        if path not in per_fold:
+            parts: set[str | None] = set()
+            names: set[str] | None = None
+            reader = read_evidence_file if evidence_only else read_teacher_file
+            for _, row in reader(path):
+                probs = None if evidence_only else row.probs_by_fold
+                if probs is not None or row.evidence_by_fold is not None:
+                    parts.add(row.partition)
+                if probs is not None:  # every run needs its fold's probabilities (evidence may be missing)
+                    names = set(probs) if names is None else names & set(probs)
+            per_fold[path] = (parts, names)
+        return per_fold[path]
+
+    for c in configs:
+        run_name = (f"fold run r{c.repeat}-f{c.fold} ({c.output_dir})" if c.folds
+                    else f"the run on every row ({c.output_dir})")
+        source = (Path(c.fpb_path), c.limit_train)
+        if source not in examples:
+            rows = load_fpb(Path(c.fpb_path))
+            examples[source] = rows[: c.limit_train] if c.limit_train else rows
+        run_partition = None
+        if c.folds:
+            part_of = (source, c.folds, c.repeat, c.fold_seed)
+            if part_of not in keys:
+                keys[part_of] = partition(examples[source], c.folds, repeat=c.repeat, seed=c.fold_seed).key
+            run_partition = keys[part_of]
+        fold_key = str(c.fold) if c.folds else ALL
+        files = [(Path(p), False) for p in c.teacher_files]
+        if c.evidence_file is not None and c.evidence.value == "file":
+            files.append((Path(c.evidence_file), True))
+        for path, evidence_only in files:
+            if not path.is_file():
+                raise InputError(f"{path}: no such file (needed by {run_name})")
+            parts, names = fold_entries(path, evidence_only)
+            if not parts:
+                continue  # a teacher that never saw gold labels: every run reads the same
+            if run_partition is not None and parts != {run_partition}:
+                raise InputError(
+                    f"{run_name} uses folds {run_partition!r}, but {path} holds per-fold entries made "
+                    f"for folds {sorted(map(str, parts))}. A file from 'finlocal train teach' or the "
+                    "saliency annotator serves one repeat's folds: cross-validate with --repeats 1, or "
+                    "with the same folds, fold_seed and data as the teacher's cross-validation run."
+                )
+            if names is not None and fold_key not in names:
+                raise InputError(f"{path} has no per-fold entries for {fold_key!r} (has {sorted(names)}), "
+                                 f"which {run_name} needs" + ("; train the teacher's 'finlocal train cv "
+                                                                "--final' model first" if fold_key == ALL else ""))
+
+
 def final_config(config: FitConfig, out: Path) -> FitConfig:
     return replace(config, folds=0, fold=0, repeat=0, output_dir=Path(out) / "all")
 
@@ -91,6 +155,7 @@ def run(config: FitConfig, *, folds: int, repeats: int, out: Path, final: bool =
     configs = fold_configs(config, folds, repeats, out)
     if final:
         configs.append(final_config(config, out))
+    validate_runs(configs)  # fail now, not after hours of training
     if workers <= 1:
         for c in configs:
             log.info("fit %s", c.output_dir)

@@ -200,3 +200,28 @@ def test_cross_fitted_temperature_never_sees_a_rows_other_repeats(monkeypatch: p
     calibration(oofs)
     # the first fit is on everything; each of the 8 cross-fits leaves out its 10 ids in both repeats
     assert seen[0] == 80 and seen[1:] == [60] * 8
+
+
+def test_every_fold_run_is_checked_before_any_trains(cv_dir: Path, tiny_setup: dict, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from finlocal.errors import InputError
+    from finlocal.train import fit as fit_module
+    from finlocal.train.cv import final_config, fold_configs, validate_runs
+
+    teacher = tmp_path / "teacher.jsonl"
+    sentences = tmp_path / "s.jsonl"
+    sentences.write_text(json.dumps({"text": "Net sales rose by 5 % ."}) + "\n")
+    teach(cv_dir, sentences, teacher, threads=1)
+    config = tiny_config(tiny_setup, tmp_path / "student", teacher_files=[str(teacher)], teacher_weight=1.0)
+    out = tmp_path / "student"
+    validate_runs([*fold_configs(config, 3, 1, out), final_config(config, out)])  # the teacher's own folds
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a run was trained before the configs were checked")
+
+    monkeypatch.setattr(fit_module, "fit", no_training)
+    with pytest.raises(InputError, match=r"fold run r1-f0 .*--repeats 1"):
+        run(config, folds=3, repeats=2, out=out, progress=False)
+    with pytest.raises(InputError, match="folds"):
+        run(config, folds=2, repeats=1, out=out, progress=False)
+    assert not out.exists()
