@@ -111,6 +111,14 @@ def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, ti
                           threads=1, settings=PER_ROW, min_agreement=TINY_GATE)
 
 
+def test_a_fold_model_is_not_exported_with_cv_figures(cv_run: Path, parity_data: Path, tmp_path: Path) -> None:
+    from finlocal.errors import InputError
+
+    with pytest.raises(InputError, match="not the model trained on every row"):
+        export_checkpoint(cv_run / "r0-f0" / "final", tmp_path / "m", parity_data=parity_data, cv_dir=cv_run,
+                          threads=1, settings=PER_ROW, min_agreement=TINY_GATE)
+
+
 @pytest.fixture()
 def exported_copy(exported: Path, tmp_path: Path) -> Path:
     import shutil
@@ -156,6 +164,30 @@ def test_dynamic_int8_depends_on_the_batch_and_per_row_int8_does_not(schemes: di
     batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
     assert batch_dependence(session(schemes["dynamic"], 1), batch) > 1e-4
     assert batch_dependence(session(schemes["per-row"], 1), batch) <= 1e-6
+
+
+def test_batch_dependence_compares_intra_op_thread_counts(schemes: dict[str, Path], tiny_setup: dict,
+                                                          checkpoint: Path) -> None:
+    texts = [r["text"] for r in tiny_setup["rows"]]
+    batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
+    one = session(schemes["per-row"], 1)
+    assert batch_dependence(one, batch, thread_sessions=[session(schemes["per-row"], 2)]) <= 1e-6
+
+    class OtherWithTwoThreads:  # a graph whose scores change with the thread count
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def run(self, outputs: list[str], feed: dict) -> list[np.ndarray]:
+            res = self.inner.run(outputs, feed)
+            res[0] = res[0] + np.array([0.05, 0.0, 0.0], dtype=res[0].dtype)
+            return res
+
+    shifted = OtherWithTwoThreads(session(schemes["per-row"], 2))
+    assert batch_dependence(one, batch) <= 1e-6
+    assert batch_dependence(one, batch, thread_sessions=[shifted]) > 1e-3
 
 
 @settings(max_examples=25, deadline=None)

@@ -225,3 +225,16 @@ def test_every_fold_run_is_checked_before_any_trains(cv_dir: Path, tiny_setup: d
     with pytest.raises(InputError, match="folds"):
         run(config, folds=2, repeats=1, out=out, progress=False)
     assert not out.exists()
+
+
+def test_saliency_needs_the_model_trained_on_every_row(cv_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from finlocal.errors import InputError
+
+    cv = tmp_path / "cv"
+    shutil.copytree(cv_dir, cv)
+    shutil.rmtree(cv / "all")
+    with pytest.raises(InputError, match="cv --final"):
+        annotate_cv(cv, tmp_path / "s.jsonl", threads=1)
+    assert not (tmp_path / "s.jsonl").exists()
