@@ -117,7 +117,8 @@ class GoldRow:
             raise InputError(f"{where}: label {label!r} is not one of {list(LABELS)}")
         return cls(text=text, label=label, id=None if data.get("id") is None else str(data["id"]),
                    evidence=_spans(data.get("evidence"), text, where), weight=float(data.get("weight", 1.0)),
-                   source_id=data.get("source_id"), source=data.get("source"))
+                   source_id=None if data.get("source_id") is None else str(data["source_id"]),
+                   source=data.get("source"))
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class TeacherRow:
     probs_by_fold: dict[str, Probs] | None = None
     partition: str | None = None
     evidence: tuple[Span, ...] | None = None
-    evidence_by_fold: dict[str, tuple[Span, ...]] | None = None
+    evidence_by_fold: dict[str, tuple[Span, ...] | None] | None = None  # a fold's None: not annotated
     teachers: tuple[str, ...] = ()
     # what `finlocal train label` adds about how the teachers were combined
     label: str | None = None
@@ -184,7 +185,7 @@ class TeacherRow:
             partition=data.get("partition"),
             evidence=_spans(data.get("evidence"), text, where),
             evidence_by_fold=None if ev_by_fold is None else {
-                str(k): _spans(v, text, where) or () for k, v in ev_by_fold.items()},
+                str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             teachers=tuple(str(t) for t in data.get("teachers") or ()),
             label=data.get("label"),
             rationale=data.get("rationale"),
@@ -203,7 +204,7 @@ class EvidenceRow:
     id: str | None = None
     label: str | None = None
     evidence: tuple[Span, ...] | None = None
-    evidence_by_fold: dict[str, tuple[Span, ...]] | None = None
+    evidence_by_fold: dict[str, tuple[Span, ...] | None] | None = None  # a fold's None: not annotated
     partition: str | None = None
     source: str = "unknown"  # how the spans were found, e.g. "saliency:teacher-minilm"
 
@@ -234,7 +235,7 @@ class EvidenceRow:
             label=data.get("label"),
             evidence=_spans(data.get("evidence"), text, where),
             evidence_by_fold=None if ev_by_fold is None else {
-                str(k): _spans(v, text, where) or () for k, v in ev_by_fold.items()},
+                str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             partition=data.get("partition"),
             source=str(data.get("source", "unknown")),
         )
