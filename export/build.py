@@ -167,6 +167,12 @@ def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
     from finlocal.train.cv import headline, read_report
     from finlocal.train.fit import same_recipe
 
+    if int(info.config.get("folds", 0)) != 0:
+        raise InputError(
+            f"the checkpoint is fold {info.config.get('fold')} of a {info.config.get('folds')}-fold run, "
+            f"not the model trained on every row; export {Path(cv_dir) / 'all' / 'final'} "
+            "(made by 'finlocal train cv --final') with --cv"
+        )
     report = read_report(cv_dir)
     recipe = {k: v for k, v in info.config.items() if k not in ("folds", "fold", "repeat")}
     measured = {k: v for k, v in report["config"].items() if k not in ("folds", "fold", "repeat")}

@@ -146,19 +146,25 @@ def onnx_logits(session: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
     return logits
 
 
-def batch_dependence(session: Any, batch: Batch, *, n: int = 48, seed: int = 20261129) -> float:
+def batch_dependence(
+    session: Any, batch: Batch, *, n: int = 48, seed: int = 20261129, thread_sessions: Sequence[Any] = ()
+) -> float:
     """The largest change of any probability (labels, and evidence tokens when the graph has an
     evidence head) of the first ``n`` sentences between scoring each alone and scoring it in
-    shuffled batches of several sizes with other sentences (padded to the longest)."""
+    shuffled batches of several sizes with other sentences (padded to the longest).
+
+    ``thread_sessions`` are sessions of the same graph with other intra-op thread counts (e.g. 1
+    and 2, `finlocal.export.quantize.measure`): their scores, alone and in batches, are compared
+    with ``session``'s alone too, so a score that depends on the thread count fails the gate."""
     names = [o.name for o in session.get_outputs()]
     evidence = "evidence_logits" in names
     outputs = ["logits", "evidence_logits"] if evidence else ["logits"]
     n = min(n, len(batch.input_ids))
     lengths = batch.attention_mask.sum(1)
 
-    def probs(index: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    def probs(sess: Any, index: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
         rows = batch.rows(index)
-        res = _run(session, rows.input_ids, rows.attention_mask, outputs)
+        res = _run(sess, rows.input_ids, rows.attention_mask, outputs)
         label_p = softmax(res[0].astype(np.float64))
         out = []
         for r, i in enumerate(index):
@@ -166,19 +172,27 @@ def batch_dependence(session: Any, batch: Batch, *, n: int = 48, seed: int = 202
             out.append((label_p[r], ev))
         return out
 
-    alone = [probs(np.array([i]))[0] for i in range(n)]
-    rng = np.random.default_rng(seed)
+    alone = [probs(session, np.array([i]))[0] for i in range(n)]
     worst = 0.0
+
+    def note(got: tuple[np.ndarray, np.ndarray | None], i: int) -> None:
+        nonlocal worst
+        worst = max(worst, float(np.abs(got[0] - alone[i][0]).max()))
+        got_ev, alone_ev = got[1], alone[i][1]
+        if got_ev is not None and alone_ev is not None:
+            worst = max(worst, float(np.abs(got_ev - alone_ev).max()))
+
     pool = np.arange(len(batch.input_ids))
-    for size in (2, 7, 32):
-        for i in range(n):
-            others = rng.choice(pool[pool != i], size=min(size - 1, len(pool) - 1), replace=False)
-            index = rng.permutation(np.concatenate([[i], others]))
-            got = probs(index)[int(np.flatnonzero(index == i)[0])]
-            worst = max(worst, float(np.abs(got[0] - alone[i][0]).max()))
-            got_ev, alone_ev = got[1], alone[i][1]
-            if got_ev is not None and alone_ev is not None:
-                worst = max(worst, float(np.abs(got_ev - alone_ev).max()))
+    for sess in (session, *thread_sessions):
+        rng = np.random.default_rng(seed)
+        if sess is not session:
+            for i in range(n):
+                note(probs(sess, np.array([i]))[0], i)
+        for size in (2, 7, 32):
+            for i in range(n):
+                others = rng.choice(pool[pool != i], size=min(size - 1, len(pool) - 1), replace=False)
+                index = rng.permutation(np.concatenate([[i], others]))
+                note(probs(sess, index)[int(np.flatnonzero(index == i)[0])], i)
     return worst
 
 

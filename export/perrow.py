@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from finlocal.errors import ModelError
+
 MS_DOMAIN = "com.microsoft"
 
 
@@ -38,7 +40,9 @@ def _reduce_max(helper, opset: int, x: str, out: str, axes_name: str):  # noqa: 
 
 def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[str] = ()) -> int:
     """Rewrite every MatMul with a 2-D weight initializer in ``src`` (except ``keep_fp32`` node
-    prefixes) as a per-row dynamic int8 product; write ``dst``; return how many were rewritten."""
+    prefixes) as a per-row dynamic int8 product; write ``dst``; return how many were rewritten.
+
+    Raises ModelError when there is none to rewrite."""
     import onnx
     from onnx import helper, numpy_helper
 
@@ -111,6 +115,11 @@ def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[s
             helper.make_node("Mul", [q + "/product", scale], [y]),
         ]
         rewritten += 1
+    if rewritten == 0:  # a rewrite that changed nothing would ship an fp32 graph as "int8"
+        raise ModelError(
+            f"{src}: no MatMul with a 2-D weight initializer outside {tuple(keep_fp32)} "
+            "to rewrite; is this a transformer exported by finlocal.export.onnx?"
+        )
     del graph.node[:]
     graph.node.extend(nodes)
     used = {name for n in graph.node for name in n.input}

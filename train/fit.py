@@ -13,7 +13,11 @@ into ``OUTPUT/heldout.jsonl``; `finlocal.train.cv` pools those into the recipe's
 Each epoch ends with ``OUTPUT/checkpoint/`` (weights, optimizer, schedule, random state), so a
 killed run started again with the same config resumes after its last finished epoch. The
 finished model is ``OUTPUT/final/`` (safetensors + config + tokenizer + ``fit.json``); a run whose
-``final/`` holds the same config is not trained again.
+``final/`` holds the same config and input files (by sha256) is not trained again.
+
+Both are written atomically: into ``checkpoint.tmp`` / ``final.tmp`` first, then swapped in by
+renames (the previous directory moved to ``.old`` and deleted), and ``fit.json`` is written last,
+so its presence marks a finished run; a run killed at any point resumes (`_recover`).
 """
 
 from __future__ import annotations
@@ -52,8 +56,11 @@ FIT_INFO = "fit.json"
 HELDOUT = "heldout.jsonl"
 FINAL = "final"
 CHECKPOINT = "checkpoint"
+TRAINING_STATE = "training_state.pt"
+TMP, OLD = ".tmp", ".old"  # a directory being written; the one it replaces, until it is deleted
 # Config keys that do not change what a run computes (a run may resume with other values).
 _NOT_RECIPE = ("threads", "device", "output_dir")
+INPUTS = "input_sha256"  # fit.json data key: `input_digests` of the run's input files
 
 
 @dataclass(frozen=True)
@@ -199,8 +206,10 @@ def _train_epoch(run: _Run, epoch: int, advance: Any) -> float:
 
 
 def _save_checkpoint(run: _Run, epoch: int, out_dir: Path) -> None:
-    """The state after ``epoch``, written beside the old checkpoint and swapped in whole."""
-    tmp = out_dir / f"{CHECKPOINT}.tmp"
+    """The state after ``epoch``: written whole to ``checkpoint.tmp``, then swapped in
+    (``checkpoint`` → ``checkpoint.old``, ``checkpoint.tmp`` → ``checkpoint``, the old one
+    deleted), so that a crash at any point leaves one complete checkpoint (`_recover`)."""
+    tmp, final, old = (out_dir / f"{CHECKPOINT}{suffix}" for suffix in (TMP, "", OLD))
     if tmp.exists():
         shutil.rmtree(tmp)
     run.model.save_pretrained(tmp, safe_serialization=True)
@@ -214,20 +223,51 @@ def _save_checkpoint(run: _Run, epoch: int, out_dir: Path) -> None:
             "history": run.history,
             "config": run.config.to_dict(),
         },
-        tmp / "training_state.pt",
+        tmp / f"{TRAINING_STATE}{TMP}",
     )
-    final = out_dir / CHECKPOINT
+    (tmp / f"{TRAINING_STATE}{TMP}").replace(tmp / TRAINING_STATE)  # its presence: tmp is complete
+    _swap_in(tmp, final, old)
+
+
+def _swap_in(new: Path, final: Path, old: Path) -> None:
+    """``new`` becomes ``final``; a previous ``final`` goes by way of ``old``."""
+    if old.exists():
+        shutil.rmtree(old)
     if final.exists():
-        shutil.rmtree(final)
-    tmp.replace(final)
+        final.replace(old)
+    new.replace(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _recover(out_dir: Path) -> None:
+    """Tidy what a crash in `_save_checkpoint` or `_finish` left: a complete ``checkpoint.tmp``
+    whose swap was cut short becomes the checkpoint, else a ``checkpoint.old`` is put back; an
+    unfinished ``final.tmp`` and leftover ``.old`` directories are removed."""
+    tmp, final, old = (out_dir / f"{CHECKPOINT}{suffix}" for suffix in (TMP, "", OLD))
+    if not (final / TRAINING_STATE).is_file():
+        if (tmp / TRAINING_STATE).is_file():
+            log.info("%s: completing an interrupted checkpoint swap", out_dir)
+            if final.exists():
+                shutil.rmtree(final)
+            tmp.replace(final)
+        elif (old / TRAINING_STATE).is_file():
+            log.info("%s: restoring the previous checkpoint", out_dir)
+            if final.exists():
+                shutil.rmtree(final)
+            old.replace(final)
+    for leftover in (tmp, old, out_dir / f"{FINAL}{TMP}", out_dir / f"{FINAL}{OLD}"):
+        if leftover.exists():
+            shutil.rmtree(leftover)
 
 
 def _resume(run: _Run, out_dir: Path) -> int:
     """Load ``OUTPUT/checkpoint`` when it holds this recipe; the first epoch still to train."""
+    _recover(out_dir)
     path = out_dir / CHECKPOINT
-    if not (path / "training_state.pt").is_file():
+    if not (path / TRAINING_STATE).is_file():
         return 1
-    state = torch.load(path / "training_state.pt", map_location="cpu", weights_only=False)
+    state = torch.load(path / TRAINING_STATE, map_location="cpu", weights_only=False)
     if not same_recipe(state["config"], run.config.to_dict()):
         raise InputError(f"{path} holds a checkpoint of another config; remove it or choose another output_dir")
     from safetensors.torch import load_file
@@ -243,12 +283,43 @@ def _resume(run: _Run, out_dir: Path) -> int:
     return int(state["epoch"]) + 1
 
 
+def input_digests(config: FitConfig) -> dict[str, str]:
+    """A short sha256 of every input file of ``config`` (FPB, extra, teacher and evidence
+    files), by path: recorded in fit.json, so a changed data file means a run is not finished."""
+    import hashlib
+
+    paths = [config.fpb_path, *config.extra_files, *config.teacher_files]
+    if config.evidence_file is not None:
+        paths.append(config.evidence_file)
+    out = {}
+    for path in paths:
+        digest = hashlib.sha256()
+        if Path(path).is_file():
+            with Path(path).open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            out[str(path)] = digest.hexdigest()[:16]
+        else:
+            out[str(path)] = "missing"
+    return out
+
+
 def finished(config: FitConfig) -> FitInfo | None:
-    """The fit.json of a finished run of this recipe in ``config.output_dir``, else None."""
+    """The fit.json of a finished run of this recipe, on the same input files, in
+    ``config.output_dir``; else None."""
     if not (Path(config.output_dir) / FINAL / FIT_INFO).is_file():
         return None
     info = read_fit_info(Path(config.output_dir) / FINAL)
-    return info if same_recipe(info.config, config.to_dict()) else None
+    if not same_recipe(info.config, config.to_dict()):
+        return None
+    recorded = info.data.get(INPUTS)
+    if recorded is None:  # made before input digests were recorded: cannot tell, trust it
+        log.warning("%s: fit.json records no input digests; assuming its input files are unchanged", config.output_dir)
+        return info
+    if recorded != input_digests(config):
+        log.info("%s: an input file changed since it was trained; training again", config.output_dir)
+        return None
+    return info
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -301,16 +372,20 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
 
 
 def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
+    """Write the model to ``final.tmp``, swap it in as ``final`` and write ``fit.json`` last:
+    its presence marks a finished run. The checkpoint goes only after that."""
     config = run.config
-    final = out_dir / FINAL
-    run.model.save_pretrained(final, safe_serialization=True)
-    run.tokenizer.save_pretrained(final)
+    final, tmp = out_dir / FINAL, out_dir / f"{FINAL}{TMP}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    run.model.save_pretrained(tmp, safe_serialization=True)
+    run.tokenizer.save_pretrained(tmp)
     heldout = None
     if run.rowset.heldout:
         heldout = write_heldout(run.model, run.tokenizer, run.rowset.heldout, config, out_dir / HELDOUT)
     info = FitInfo(
         config=config.to_dict(),
-        data=run.rowset.summary,
+        data={**run.rowset.summary, INPUTS: input_digests(config)},
         epochs=config.epochs,
         heldout=asdict(heldout) if heldout else None,
         history=run.history,
@@ -319,7 +394,9 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
         device=str(run.device),
         omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
     )
-    (final / FIT_INFO).write_text(json.dumps(info.to_dict(), indent=2) + "\n")
+    _swap_in(tmp, final, out_dir / f"{FINAL}{OLD}")
+    (final / f"{FIT_INFO}{TMP}").write_text(json.dumps(info.to_dict(), indent=2) + "\n")
+    (final / f"{FIT_INFO}{TMP}").replace(final / FIT_INFO)
     if (out_dir / CHECKPOINT).exists():
         shutil.rmtree(out_dir / CHECKPOINT)
     return _result(out_dir, info)
@@ -357,6 +434,24 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     tmp.replace(path)
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
+
+
+def fit_digest(model_dir: Path) -> str:
+    """A short sha256 of a finished model directory's ``fit.json`` and weights: a retrained
+    model (even with the same config) gets another digest."""
+    import hashlib
+
+    model_dir = Path(model_dir)
+    digest = hashlib.sha256()
+    for name in (FIT_INFO, "model.safetensors"):
+        path = model_dir / name
+        if not path.is_file():
+            raise InputError(f"{model_dir}: {name} is missing; is it a finished 'finlocal train fit' model?")
+        digest.update(f"{name}\n".encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 def read_fit_info(checkpoint: Path) -> FitInfo:

@@ -30,8 +30,15 @@ ALL = "all"  # the key of "trained on every row" (the shipped model, an ensemble
 
 
 def normalise(text: str) -> str:
-    """The form under which two sentences count as the same text."""
+    """The form under which two sentences count as the same text when dealing folds."""
     return " ".join(text.lower().split())
+
+
+def match_key(text: str) -> str:
+    """The form under which a training sentence counts as a held-out one (`finlocal.train.rows`):
+    lowercase letters and digits only, so that spacing, punctuation or an edit's trailing space
+    never lets a held-out text through."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 @dataclass(frozen=True)

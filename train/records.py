@@ -124,7 +124,7 @@ class GoldRow:
             id=None if data.get("id") is None else str(data["id"]),
             evidence=_spans(data.get("evidence"), text, where),
             weight=float(data.get("weight", 1.0)),
-            source_id=data.get("source_id"),
+            source_id=None if data.get("source_id") is None else str(data["source_id"]),
             source=data.get("source"),
         )
 
@@ -139,7 +139,7 @@ class TeacherRow:
     probs_by_fold: dict[str, Probs] | None = None
     partition: str | None = None
     evidence: tuple[Span, ...] | None = None
-    evidence_by_fold: dict[str, tuple[Span, ...]] | None = None
+    evidence_by_fold: dict[str, tuple[Span, ...] | None] | None = None  # a fold's None: not annotated
     teachers: tuple[str, ...] = ()
     # what `finlocal train label` adds about how the teachers were combined
     label: str | None = None
@@ -202,7 +202,7 @@ class TeacherRow:
             evidence=_spans(data.get("evidence"), text, where),
             evidence_by_fold=None
             if ev_by_fold is None
-            else {str(k): _spans(v, text, where) or () for k, v in ev_by_fold.items()},
+            else {str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             teachers=tuple(str(t) for t in data.get("teachers") or ()),
             label=data.get("label"),
             rationale=data.get("rationale"),
@@ -221,7 +221,7 @@ class EvidenceRow:
     id: str | None = None
     label: str | None = None
     evidence: tuple[Span, ...] | None = None
-    evidence_by_fold: dict[str, tuple[Span, ...]] | None = None
+    evidence_by_fold: dict[str, tuple[Span, ...] | None] | None = None  # a fold's None: not annotated
     partition: str | None = None
     source: str = "unknown"  # how the spans were found, e.g. "saliency:teacher-minilm"
 
@@ -253,7 +253,7 @@ class EvidenceRow:
             evidence=_spans(data.get("evidence"), text, where),
             evidence_by_fold=None
             if ev_by_fold is None
-            else {str(k): _spans(v, text, where) or () for k, v in ev_by_fold.items()},
+            else {str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             partition=data.get("partition"),
             source=str(data.get("source", "unknown")),
         )

@@ -31,7 +31,7 @@ import numpy as np
 from finlocal.predictions import LABELS, Span
 from finlocal.train.config import EvidenceSource, FitConfig
 from finlocal.train.data import Example, load_fpb
-from finlocal.train.folds import ALL, Partition, normalise, partition
+from finlocal.train.folds import ALL, Partition, match_key, partition
 from finlocal.train.records import describe_teacher, read_evidence_file, read_gold_file, read_teacher_file
 
 Spans = tuple[tuple[int, int], ...]
@@ -76,7 +76,8 @@ def build_rows(config: FitConfig) -> RowSet:
     heldout_ids = part.heldout_ids(config.fold) if part else set()
     heldout = [ex for ex in examples if ex.id in heldout_ids]
     gold = [ex for ex in examples if ex.id not in heldout_ids]
-    banned = {normalise(ex.text) for ex in heldout}  # no held-out text is ever learnt from
+    # no held-out text is ever learnt from: ids and texts (letters and digits only) are banned
+    banned = {match_key(ex.text) for ex in heldout}
 
     rows: dict[str, TrainRow] = {}  # by text: the first occurrence wins, later ones are duplicates
     counts: dict[str, int] = {"fpb": 0}
@@ -93,7 +94,7 @@ def build_rows(config: FitConfig) -> RowSet:
         counts[name] = 0
         for _where, gold_row in read_gold_file(path):
             text = gold_row.text
-            if gold_row.source_id in heldout_ids or normalise(text) in banned:
+            if gold_row.source_id in heldout_ids or gold_row.id in heldout_ids or match_key(text) in banned:
                 skipped_heldout += 1
                 continue
             if text in rows:
@@ -113,11 +114,11 @@ def build_rows(config: FitConfig) -> RowSet:
     teacher_sum: dict[str, np.ndarray] = {}
     teacher_n: dict[str, int] = {}
     teacher_evidence: dict[str, Spans] = {}
-    teacher_ids: set[str] = set()
+    teachers_of: dict[str, set[str]] = {}  # the teachers of each sentence they gave anything for
     for path in config.teacher_files:
         for where, teacher_row in read_teacher_file(path):
             text = teacher_row.text
-            if normalise(text) in banned:
+            if teacher_row.id in heldout_ids or match_key(text) in banned:
                 skipped_heldout += 1
                 continue
             probs = teacher_row.probs_for(run_fold, run_partition, where)
@@ -127,13 +128,14 @@ def build_rows(config: FitConfig) -> RowSet:
             spans = _pairs(teacher_row.evidence_for(run_fold, run_partition, where))
             if config.evidence is EvidenceSource.TEACHERS and spans is not None:
                 teacher_evidence[text] = spans
-            teacher_ids.update(teacher_row.teachers)
+            if probs is not None or spans is not None:
+                teachers_of[text] = teachers_of.get(text, set()) | set(teacher_row.teachers)
     teacher = {t: tuple(float(p) for p in teacher_sum[t] / teacher_n[t]) for t in teacher_sum}
 
     file_evidence: dict[str, Spans] = {}
     if config.evidence is EvidenceSource.FILE and config.evidence_file is not None:
         for where, evidence_row in read_evidence_file(config.evidence_file):
-            if normalise(evidence_row.text) in banned:
+            if evidence_row.id in heldout_ids or match_key(evidence_row.text) in banned:
                 continue
             evidence_methods.add(evidence_row.source)
             spans = _pairs(evidence_row.evidence_for(run_fold, run_partition, where))
@@ -142,6 +144,13 @@ def build_rows(config: FitConfig) -> RowSet:
     evidence_of = teacher_evidence if config.evidence is EvidenceSource.TEACHERS else file_evidence
 
     use_teachers = config.teacher_weight > 0
+    teacher_ids: set[str] = set()  # only the teachers some training row really learns from
+
+    def taught(text: str, probs: tuple[float, ...] | None, evidence: Spans | None, own: Spans | None) -> None:
+        evidence_from_teachers = config.evidence is EvidenceSource.TEACHERS and own is None and evidence is not None
+        if probs is not None or evidence_from_teachers:
+            teacher_ids.update(teachers_of.get(text, ()))
+
     train: list[TrainRow] = []
     for text, row in rows.items():
         soft = teacher.get(text) if use_teachers else None
@@ -149,19 +158,14 @@ def build_rows(config: FitConfig) -> RowSet:
         if config.evidence is EvidenceSource.NONE:
             evidence = None
         train.append(TrainRow(text, row.label, soft, evidence, row.weight, row.source))
+        taught(text, soft, evidence, row.evidence)
     transfer = 0
     if use_teachers:
         for text, soft_probs in teacher.items():
             if text not in rows:
-                train.append(
-                    TrainRow(
-                        text,
-                        None,
-                        soft_probs,
-                        evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None,
-                        source="transfer",
-                    )
-                )
+                evidence = evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None
+                train.append(TrainRow(text, None, soft_probs, evidence, source="transfer"))
+                taught(text, soft_probs, evidence, None)
                 transfer += 1
 
     summary = {

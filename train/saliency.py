@@ -12,7 +12,8 @@ gets wrong get none (masked in training).
 
 Fold k's model annotates the rows it was trained on (every fold but k) — the rows a student's
 fold-k run trains on — so no held-out label shapes a student's evidence. ``all`` comes from the
-model trained on every row (``finlocal train cv --final``). The output is an ``evidence_file``
+model trained on every row (``finlocal train cv --final``), which must exist. The output is an
+``evidence_file``
 with ``evidence_by_fold`` and the folds' partition key (`finlocal.train.rows`).
 """
 
@@ -129,7 +130,7 @@ def annotate_cv(
     """Write the saliency evidence of every fold model (and of ``all`` when trained) to ``out``."""
     import torch
 
-    from finlocal.train.fit import FINAL, FIT_INFO
+    from finlocal.train.fit import FINAL, FIT_INFO, read_fit_info
     from finlocal.train.folds import partition
     from finlocal.train.teach import fold_models
 
@@ -143,10 +144,15 @@ def annotate_cv(
     by_fold: list[dict[str, Spans]] = [{} for _ in examples]
     jobs = [(str(k), m, [i for i, ex in enumerate(examples) if part.fold_of[ex.id] != k]) for k, m in enumerate(models)]
     final = Path(cv_dir) / "all" / FINAL
-    if (final / FIT_INFO).is_file():
-        jobs.append((ALL, final, list(range(len(examples)))))
-    else:
-        log.warning("%s: no model trained on every row (finlocal train cv --final); no %r evidence", cv_dir, ALL)
+    if not (final / FIT_INFO).is_file():
+        raise InputError(
+            f"{cv_dir}: no model trained on every row ({final / FIT_INFO} is missing), so the shipped "
+            f"student's run would get no {ALL!r} evidence; train it with 'finlocal train cv --final' "
+            "(the same config, folds and output directory) and run this again"
+        )
+    if int(read_fit_info(final).config.get("folds", -1)) != 0:
+        raise InputError(f"{final}: its fit.json is of a fold run, not of the run on every row (folds = 0)")
+    jobs.append((ALL, final, list(range(len(examples)))))
     for name, model_dir, rows in jobs:
         log.info("saliency of %s on %d rows", model_dir, len(rows))
         found = rationales(

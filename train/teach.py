@@ -12,7 +12,9 @@ and their mean ("all"), with the folds' `Partition.key`:
 
 Sentences that are gold rows get these beside their label; any other sentence becomes a transfer
 row (`finlocal.train.rows`). Each fold's probabilities are cached beside OUT while they are
-computed, so an interrupted run resumes with the next fold.
+computed, so an interrupted run resumes with the next fold; the cache is keyed by the partition
+key, a digest of the fold model (`finlocal.train.fit.fit_digest`) and of the sentences, so new
+folds, a retrained teacher or other sentences never reuse stale probabilities.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
     while (fold_dir(cv_dir, repeat, k) / FINAL / FIT_INFO).is_file():
         model = fold_dir(cv_dir, repeat, k) / FINAL
         info = read_fit_info(model)
+        if int(info.config.get("fold", -1)) != k or int(info.config.get("repeat", -1)) != repeat:
+            raise InputError(
+                f"{model}: its fit.json is of fold {info.config.get('fold')} repeat "
+                f"{info.config.get('repeat')}, not of fold {k} repeat {repeat}; was the directory copied?"
+            )
         keys.add(info.data["partition"])
         config = info.config
         dirs.append(model)
@@ -63,6 +70,17 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
     if len(dirs) != int(config["folds"]) or len(keys) != 1:
         raise InputError(f"{cv_dir}: {len(dirs)} of {config['folds']} fold runs of repeat {repeat} have finished")
     return dirs, keys.pop(), config
+
+
+def cache_name(fold: int, partition: str, model_dir: Path, texts: list[str]) -> str:
+    """The cache file of one fold's probabilities: keyed by the folds, the fold model itself
+    (`finlocal.train.fit.fit_digest`) and the sentences, so nothing stale is ever reused."""
+    import hashlib
+
+    from finlocal.train.fit import fit_digest
+
+    texts_digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:12]
+    return f"fold-{fold}-{partition}-{fit_digest(model_dir)}-{texts_digest}.npy"
 
 
 def teacher_id(config: dict[str, Any], partition: str) -> str:
@@ -90,7 +108,7 @@ def teach(
     cache.mkdir(parents=True, exist_ok=True)
     probs = []
     for k, model_dir in enumerate(models):
-        cached = cache / f"fold-{k}-{len(texts)}.npy"
+        cached = cache / cache_name(k, key, model_dir, texts)
         if not cached.is_file():
             log.info("fold %d/%d: %d sentences", k + 1, len(models), len(texts))
             model = Student.from_pretrained(model_dir)

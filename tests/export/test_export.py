@@ -138,6 +138,21 @@ def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, ti
         )
 
 
+def test_a_fold_model_is_not_exported_with_cv_figures(cv_run: Path, parity_data: Path, tmp_path: Path) -> None:
+    from finlocal.errors import InputError
+
+    with pytest.raises(InputError, match="not the model trained on every row"):
+        export_checkpoint(
+            cv_run / "r0-f0" / "final",
+            tmp_path / "m",
+            parity_data=parity_data,
+            cv_dir=cv_run,
+            threads=1,
+            settings=PER_ROW,
+            min_agreement=TINY_GATE,
+        )
+
+
 @pytest.fixture()
 def exported_copy(exported: Path, tmp_path: Path) -> Path:
     import shutil
@@ -184,6 +199,31 @@ def test_dynamic_int8_depends_on_the_batch_and_per_row_int8_does_not(
     batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
     assert batch_dependence(session(schemes["dynamic"], 1), batch) > 1e-4
     assert batch_dependence(session(schemes["per-row"], 1), batch) <= 1e-6
+
+
+def test_batch_dependence_compares_intra_op_thread_counts(
+    schemes: dict[str, Path], tiny_setup: dict, checkpoint: Path
+) -> None:
+    texts = [r["text"] for r in tiny_setup["rows"]]
+    batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
+    one = session(schemes["per-row"], 1)
+    assert batch_dependence(one, batch, thread_sessions=[session(schemes["per-row"], 2)]) <= 1e-6
+
+    class OtherWithTwoThreads:  # a graph whose scores change with the thread count
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def run(self, outputs: list[str], feed: dict) -> list[np.ndarray]:
+            res = self.inner.run(outputs, feed)
+            res[0] = res[0] + np.array([0.05, 0.0, 0.0], dtype=res[0].dtype)
+            return res
+
+    shifted = OtherWithTwoThreads(session(schemes["per-row"], 2))
+    assert batch_dependence(one, batch) <= 1e-6
+    assert batch_dependence(one, batch, thread_sessions=[shifted]) > 1e-3
 
 
 @settings(max_examples=25, deadline=None)
@@ -313,3 +353,43 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, par
     for text, pred in zip([r["text"] for r in tiny_setup["rows"][:9]], preds, strict=True):
         for span in pred.evidence:
             assert text[span.start : span.end] == span.text
+
+
+def test_shipping_candidates_are_per_row_with_7_bit_weights() -> None:
+    names = [s.name for s in quantize_module.candidates()]
+    assert names == ["per-row-w7-fp32:classifier+evidence", "per-row-w7"]
+
+
+def _one_matmul(path: Path, name: str, *, weight_initializer: bool) -> None:
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    inputs = [x]
+    inits = []
+    if weight_initializer:
+        inits.append(numpy_helper.from_array(np.ones((4, 3), dtype=np.float32), "w"))
+    else:
+        inputs.append(helper.make_tensor_value_info("w", TensorProto.FLOAT, [4, 3]))
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name=name)], "g", inputs, [y], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "weight_initializer", "keep"),
+    [
+        ("/encoder/matmul", False, ()),  # no weight initializer
+        ("/classifier/matmul", True, ("/classifier",)),  # every MatMul kept in fp32
+    ],
+)
+def test_a_per_row_rewrite_that_changes_nothing_fails(
+    tmp_path: Path, name: str, weight_initializer: bool, keep: tuple[str, ...]
+) -> None:
+    from finlocal.export.perrow import rewrite
+
+    _one_matmul(tmp_path / "m.onnx", name, weight_initializer=weight_initializer)
+    with pytest.raises(ModelError, match="no MatMul"):
+        rewrite(tmp_path / "m.onnx", tmp_path / "q.onnx", keep_fp32=keep)
+    assert not (tmp_path / "q.onnx").exists()
+    _one_matmul(tmp_path / "ok.onnx", "/encoder/matmul", weight_initializer=True)
+    assert rewrite(tmp_path / "ok.onnx", tmp_path / "ok-q.onnx") == 1

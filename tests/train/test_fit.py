@@ -266,3 +266,87 @@ def test_a_rows_loss_does_not_depend_on_what_shares_its_batch() -> None:
         for i in range(4)
     ]
     assert float(whole) == pytest.approx(float(sum(alone)) / 4, rel=1e-5)
+
+
+def _crash_states(out: Path) -> dict[str, object]:
+    """Ways a run killed after its epoch-2 checkpoint can leave ``out`` (each a function)."""
+    import shutil
+
+    ck, tmp, old = out / CHECKPOINT, out / f"{CHECKPOINT}.tmp", out / f"{CHECKPOINT}.old"
+
+    def writing_tmp() -> None:  # killed while writing the next checkpoint
+        shutil.copytree(ck, tmp)
+        (tmp / "training_state.pt").unlink()
+
+    def between_renames_tmp_complete() -> None:  # old moved away, tmp complete, not yet in place
+        shutil.copytree(ck, tmp)
+        ck.replace(old)
+
+    def between_renames_tmp_missing() -> None:  # old moved away, tmp not there
+        ck.replace(old)
+
+    def old_not_yet_deleted() -> None:
+        shutil.copytree(ck, old)
+        (out / "final.tmp").mkdir()
+        (out / "final.tmp" / "junk").write_text("x")
+
+    return {
+        f.__name__: f
+        for f in (writing_tmp, between_renames_tmp_complete, between_renames_tmp_missing, old_not_yet_deleted)
+    }
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "writing_tmp",
+        "between_renames_tmp_complete",
+        "between_renames_tmp_missing",
+        "old_not_yet_deleted",
+        "final_without_fit_json",
+    ],
+)
+def test_a_run_killed_at_any_point_of_saving_resumes(
+    tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    whole = fit(tiny_config(tiny_setup, tmp_path / "whole", epochs=3), progress=False)
+    out = tmp_path / "broken"
+    real = fit_module._train_epoch
+    if state == "final_without_fit_json":
+        # killed after final/ was swapped in, before fit.json was written
+        def no_fit_json(self):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(fit_module.FitInfo, "to_dict", no_fit_json)
+        with pytest.raises(KeyboardInterrupt):
+            fit(tiny_config(tiny_setup, out, epochs=3), progress=False)
+        monkeypatch.undo()
+        assert (out / FINAL / "model.safetensors").is_file() and not (out / FINAL / "fit.json").exists()
+        assert fit_module.finished(tiny_config(tiny_setup, out, epochs=3)) is None
+    else:
+
+        def killed_in_epoch_3(run, epoch, advance):
+            if epoch == 3:
+                raise KeyboardInterrupt
+            return real(run, epoch, advance)
+
+        monkeypatch.setattr(fit_module, "_train_epoch", killed_in_epoch_3)
+        with pytest.raises(KeyboardInterrupt):
+            fit(tiny_config(tiny_setup, out, epochs=3), progress=False)
+        monkeypatch.setattr(fit_module, "_train_epoch", real)
+        _crash_states(out)[state]()
+    resumed = fit(tiny_config(tiny_setup, out, epochs=3), progress=False)
+    wa, wb = _weights(whole.model_dir), _weights(resumed.model_dir)
+    assert all(np.allclose(wa[k], wb[k], atol=1e-6) for k in wa)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [FINAL]  # no .tmp or .old left
+    assert (out / FINAL / "fit.json").is_file()
+
+
+def test_a_changed_input_file_means_the_run_is_not_finished(tiny_setup: dict, tmp_path: Path) -> None:
+    data = tmp_path / "fpb.jsonl"
+    data.write_bytes(Path(tiny_setup["data"]).read_bytes())
+    config = tiny_config(tiny_setup, tmp_path / "run", epochs=1, fpb_path=str(data))
+    fit(config, progress=False)
+    assert fit_module.finished(config) is not None
+    data.write_bytes(data.read_bytes() + b"\n")
+    assert fit_module.finished(config) is None

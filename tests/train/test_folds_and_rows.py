@@ -150,3 +150,52 @@ def test_a_bad_extra_row_names_its_line(tiny_setup: dict, tmp_path: Path) -> Non
     extra = _write(tmp_path / "bad.jsonl", [{"text": "fine", "label": "neutral"}, {"text": "x", "label": "bullish"}])
     with pytest.raises(InputError, match=r"bad.jsonl:2: label 'bullish'"):
         build_rows(_config(tiny_setup, tmp_path, extra_files=[extra]))
+
+
+def test_a_held_out_text_is_banned_whatever_its_spacing_and_punctuation(tiny_setup: dict, tmp_path: Path) -> None:
+    config = _config(tiny_setup, tmp_path, folds=3, fold=1)
+    part = build_rows(config).partition
+    held = [r for r in tiny_setup["rows"] if part.fold_of[r["id"]] == 1]
+    variant = "".join(ch for ch in held[0]["text"] if ch.isalnum() or ch == " ").replace(" ", "  ") + " !"
+    extra = _write(tmp_path / "extra.jsonl", [{"text": variant, "label": "neutral"}])
+    teacher = _write(
+        tmp_path / "teacher.jsonl",
+        [
+            {
+                "text": held[1]["text"].replace(" ", "") + ".",
+                "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6},
+            },
+        ],
+    )
+    evidence = _write(tmp_path / "ev.jsonl", [{"text": held[2]["text"] + " ", "evidence": []}])
+    result = build_rows(
+        _config(
+            tiny_setup,
+            tmp_path,
+            folds=3,
+            fold=1,
+            extra_files=[extra],
+            teacher_files=[teacher],
+            teacher_weight=1.0,
+            evidence="file",
+            evidence_file=evidence,
+            evidence_weight=0.5,
+        )
+    )
+    assert result.summary["skipped_as_heldout"] == 2
+    assert all(r.source != "transfer" for r in result.train) and variant not in {r.text for r in result.train}
+    assert held[2]["text"] + " " not in {r.text for r in result.train}
+
+
+def test_teachers_are_recorded_only_when_a_run_learns_from_them(tiny_setup: dict, tmp_path: Path) -> None:
+    text = tiny_setup["rows"][0]["text"]
+    teacher = _write(
+        tmp_path / "t.jsonl",
+        [
+            {"text": text, "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}, "teachers": ["llama:x"]},
+        ],
+    )
+    unused = build_rows(_config(tiny_setup, tmp_path, teacher_files=[teacher], teacher_weight=0.0))
+    assert unused.summary["teachers"] == [] and unused.summary["teacher_roles"] == {}
+    used = build_rows(_config(tiny_setup, tmp_path, teacher_files=[teacher], teacher_weight=1.0))
+    assert used.summary["teachers"] == ["llama:x"]

@@ -94,3 +94,17 @@ def test_gold_rows_need_a_known_label() -> None:
         GoldRow.from_dict({"text": TEXT, "label": "bullish"}, "g.jsonl:2")
     with pytest.raises(InputError, match="not a finished training run"):
         FitInfo.from_dict({"config": {}}, "fit.json")
+
+
+def test_source_ids_are_strings_and_a_folds_null_evidence_stays_unannotated() -> None:
+    assert GoldRow.from_dict({"text": TEXT, "label": "positive", "source_id": 3}).source_id == "3"
+    assert GoldRow.from_dict({"text": TEXT, "label": "positive"}).source_id is None
+    ev = EvidenceRow.from_dict({"text": TEXT, "partition": "k5-r0-abcd1234", "evidence_by_fold": {"0": None, "1": []}})
+    assert ev.evidence_by_fold == {"0": None, "1": ()}
+    assert ev.evidence_for("0", "k5-r0-abcd1234", "f:1") is None  # masked, not "no evidence"
+    assert ev.evidence_for("1", "k5-r0-abcd1234", "f:1") == ()
+    assert EvidenceRow.from_dict(ev.to_dict()) == ev
+    row = TeacherRow.from_dict(
+        {"text": TEXT, "probs_by_fold": {"0": P}, "partition": "k5-r0-abcd1234", "evidence_by_fold": {"0": None}}
+    )
+    assert row.evidence_for("0", "k5-r0-abcd1234", "f:1") is None
