@@ -140,6 +140,7 @@ def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no finished fold runs" in missing.output
 
 
+@pytest.mark.train
 def test_teach_never_reuses_the_probabilities_of_a_retrained_fold_model(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -171,6 +172,7 @@ def test_teach_never_reuses_the_probabilities_of_a_retrained_fold_model(cv_dir: 
     assert again != [1.0, 1.0]
 
 
+@pytest.mark.train
 def test_teach_refuses_a_fold_model_of_another_fold(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -235,6 +237,7 @@ def test_cross_fitted_temperature_never_sees_a_rows_other_repeats(monkeypatch: p
     assert seen[0] == 80 and seen[1:] == [60] * 8
 
 
+@pytest.mark.train
 def test_every_fold_run_is_checked_before_any_trains(
     cv_dir: Path, tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -261,6 +264,7 @@ def test_every_fold_run_is_checked_before_any_trains(
     assert not out.exists()
 
 
+@pytest.mark.train
 def test_saliency_needs_the_model_trained_on_every_row(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -152,6 +152,7 @@ def test_a_bad_extra_row_names_its_line(tiny_setup: dict, tmp_path: Path) -> Non
         build_rows(_config(tiny_setup, tmp_path, extra_files=[extra]))
 
 
+@pytest.mark.train
 def test_a_held_out_text_is_banned_whatever_its_spacing_and_punctuation(tiny_setup: dict, tmp_path: Path) -> None:
     config = _config(tiny_setup, tmp_path, folds=3, fold=1)
     part = build_rows(config).partition
@@ -187,6 +188,7 @@ def test_a_held_out_text_is_banned_whatever_its_spacing_and_punctuation(tiny_set
     assert held[2]["text"] + " " not in {r.text for r in result.train}
 
 
+@pytest.mark.train
 def test_teachers_are_recorded_only_when_a_run_learns_from_them(tiny_setup: dict, tmp_path: Path) -> None:
     text = tiny_setup["rows"][0]["text"]
     teacher = _write(
