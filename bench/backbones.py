@@ -68,9 +68,15 @@ def build_speed_model(name: str, spec: str, work: Path, max_length: int) -> Entr
     tokenizer.save_pretrained(out)
     fp32 = export_fp32(model, out / "fp32.onnx", evidence=True)
     int8 = quantize(fp32, out / "model.onnx", SPEED_ONLY)
-    return Entry(name, f"{spec} (untrained heads, timing only; {SPEED_ONLY.name})", int8,
-                 out / "tokenizer.json", max_length, trained=False,
-                 parameters=int(sum(p.numel() for p in model.parameters())))
+    return Entry(
+        name,
+        f"{spec} (untrained heads, timing only; {SPEED_ONLY.name})",
+        int8,
+        out / "tokenizer.json",
+        max_length,
+        trained=False,
+        parameters=int(sum(p.numel() for p in model.parameters())),
+    )
 
 
 def main() -> None:
@@ -91,47 +97,66 @@ def main() -> None:
             name, _, spec = item.partition("=")
             if Path(spec).is_dir():
                 m = read_manifest(Path(spec))
-                entries.append(Entry(name, f"{spec} ({m.name})", Path(spec) / m.model_file,
-                                     Path(spec) / m.tokenizer_file, m.max_length, trained=True,
-                                     parameters=m.base_model.get("parameters")))
+                entries.append(
+                    Entry(
+                        name,
+                        f"{spec} ({m.name})",
+                        Path(spec) / m.model_file,
+                        Path(spec) / m.tokenizer_file,
+                        m.max_length,
+                        trained=True,
+                        parameters=m.base_model.get("parameters"),
+                    )
+                )
             else:
                 entries.append(build_speed_model(name, spec, Path(tmp), args.max_length))
         sessions = [session(e.onnx, args.threads) for e in entries]
         batches = [tokenize(e.tokenizer, texts, e.max_length) for e in entries]
-        for s, b in zip(sessions, batches):  # warm-up
+        for s, b in zip(sessions, batches, strict=True):  # warm-up
             onnx_logits(s, Batch(b.input_ids[:32], b.attention_mask[:32]), batch_size=32)
 
         load_before = os.getloadavg()[0]
         single: list[list[float]] = [[] for _ in entries]
         for i in range(min(args.n_single, len(texts))):
-            for k, (s, b) in enumerate(zip(sessions, batches)):
+            for k, (s, b) in enumerate(zip(sessions, batches, strict=True)):
                 one = Batch(b.input_ids[i : i + 1], b.attention_mask[i : i + 1])
                 t0 = time.perf_counter()
                 onnx_logits(s, one, batch_size=1)
                 single[k].append(time.perf_counter() - t0)
         best = [float("inf")] * len(entries)
         for _ in range(args.rounds):
-            for k, (s, b) in enumerate(zip(sessions, batches)):
+            for k, (s, b) in enumerate(zip(sessions, batches, strict=True)):
                 sorted_batch = by_length(b)
                 t0 = time.perf_counter()
                 onnx_logits(s, sorted_batch, batch_size=32)
                 best[k] = min(best[k], time.perf_counter() - t0)
 
         rows: list[dict[str, Any]] = []
-        for e, b, times, t in zip(entries, batches, single, best):
-            rows.append({
-                "name": e.name, "source": e.source, "trained": e.trained, "parameters": e.parameters,
-                "size_bytes": e.onnx.stat().st_size,
-                "mean_tokens": float(np.mean(b.attention_mask.sum(1))),
-                "p50_ms_batch1": statistics.median(times) * 1000.0,
-                "p90_ms_batch1": float(np.percentile(times, 90) * 1000.0),
-                "sentences_per_s_batch32": len(texts) / t,
-            })
+        for e, b, times, t in zip(entries, batches, single, best, strict=True):
+            rows.append(
+                {
+                    "name": e.name,
+                    "source": e.source,
+                    "trained": e.trained,
+                    "parameters": e.parameters,
+                    "size_bytes": e.onnx.stat().st_size,
+                    "mean_tokens": float(np.mean(b.attention_mask.sum(1))),
+                    "p50_ms_batch1": statistics.median(times) * 1000.0,
+                    "p90_ms_batch1": float(np.percentile(times, 90) * 1000.0),
+                    "sentences_per_s_batch32": len(texts) / t,
+                }
+            )
     result = {
-        "threads": args.threads, "sentences": len(texts), "n_single": args.n_single, "rounds": args.rounds,
+        "threads": args.threads,
+        "sentences": len(texts),
+        "n_single": args.n_single,
+        "rounds": args.rounds,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                    "python": platform.python_version()},
+        "machine": {
+            "cpu": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "load_average_1m": {"start": load_before, "end": os.getloadavg()[0]},
         "note": "tokenization not timed; compare rows within this file",
         "models": rows,
@@ -141,8 +166,10 @@ def main() -> None:
     print(f"{'model':14s} {'params':>7s} {'size':>8s} {'tokens':>6s} {'p50 b1':>8s} {'sent/s b32':>10s}")
     for r in rows:
         params = f"{r['parameters'] / 1e6:.1f}M" if r["parameters"] else "?"
-        print(f"{r['name']:14s} {params:>7s} {r['size_bytes'] / 1e6:6.1f}MB {r['mean_tokens']:6.1f} "
-              f"{r['p50_ms_batch1']:6.2f}ms {r['sentences_per_s_batch32']:10.0f}")
+        print(
+            f"{r['name']:14s} {params:>7s} {r['size_bytes'] / 1e6:6.1f}MB {r['mean_tokens']:6.1f} "
+            f"{r['p50_ms_batch1']:6.2f}ms {r['sentences_per_s_batch32']:10.0f}"
+        )
     print(f"wrote {args.out}")
 
 

@@ -74,8 +74,13 @@ def machine() -> dict[str, Any]:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = None
-    return {"cpu": _cpu_model(), "cores": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(), "versions": versions}
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,7 +96,7 @@ def _children_map() -> dict[int, list[int]]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
     return children
 
@@ -128,7 +133,7 @@ def _sample(pid: int) -> tuple[int, int, int] | None:
     """(rss bytes, pss bytes, cpu ticks) of one process, or None when it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         ticks = int(fields[11]) + int(fields[12])
         rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
         pss = 0
@@ -193,9 +198,15 @@ class TreeMonitor(threading.Thread):
 
     def processes(self, limit: int = 20) -> list[dict[str, Any]]:
         """The processes that used the most CPU: role, name, CPU seconds, peak RSS."""
-        rows = [{"role": self.roles.get(pid, ("other", "?"))[0], "name": self.roles.get(pid, ("", "?"))[1],
-                 "cpu_s": round(ticks / TICKS, 1), "peak_rss_mib": round(self.peak_rss_by_pid.get(pid, 0) / 2**20, 1)}
-                for pid, ticks in self.cpu_ticks.items()]
+        rows = [
+            {
+                "role": self.roles.get(pid, ("other", "?"))[0],
+                "name": self.roles.get(pid, ("", "?"))[1],
+                "cpu_s": round(ticks / TICKS, 1),
+                "peak_rss_mib": round(self.peak_rss_by_pid.get(pid, 0) / 2**20, 1),
+            }
+            for pid, ticks in self.cpu_ticks.items()
+        ]
         return sorted(rows, key=lambda r: -r["cpu_s"])[:limit]
 
 
@@ -206,8 +217,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix=f"corpus-{args.engine}-"))
     if out.exists() and args.fresh:
         shutil.rmtree(out)
-    command = [sys.executable, "-m", "finlocal", "corpus", "score", str(args.corpus), "--out", str(out),
-               "--name-pattern", PATTERN, "--engine", args.engine, "--threads", str(args.threads), "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "finlocal",
+        "corpus",
+        "score",
+        str(args.corpus),
+        "--out",
+        str(out),
+        "--name-pattern",
+        PATTERN,
+        "--engine",
+        args.engine,
+        "--threads",
+        str(args.threads),
+        "--quiet",
+    ]
     if args.workers:
         command += ["--workers", str(args.workers)]
     if args.model:
@@ -267,9 +293,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "nice": os.getpriority(os.PRIO_PROCESS, 0),
         "note": "2 cores shared with other work (model training, other test runs): see load_average_1m; "
-                "an idle machine is faster",
-        "command": " ".join(["finlocal", *command[3:]]).replace(str(out), "OUT").replace(
-            str(args.corpus), _display(Path(args.corpus))),
+        "an idle machine is faster",
+        "command": " ".join(["finlocal", *command[3:]])
+        .replace(str(out), "OUT")
+        .replace(str(args.corpus), _display(Path(args.corpus))),
         "summary_line": stdout.strip(),
         "machine": machine(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -308,8 +335,11 @@ def summary(args: argparse.Namespace) -> dict[str, Any]:
             str(n): round(min(n * per_worker, driver_ceiling or float("inf")), 1) for n in (1, 2, 8, 32, 128)
         },
         "hours_for_this_corpus": {
-            str(n): round((ray["first_commit_s"] or 0) / 3600
-                          + ray["sentences"] / min(n * per_worker, driver_ceiling or float("inf")) / 3600, 2)
+            str(n): round(
+                (ray["first_commit_s"] or 0) / 3600
+                + ray["sentences"] / min(n * per_worker, driver_ceiling or float("inf")) / 3600,
+                2,
+            )
             for n in (1, 2, 8, 32, 128)
         },
         "assumptions": [
@@ -326,25 +356,41 @@ def summary(args: argparse.Namespace) -> dict[str, Any]:
     overhead = {
         "wall_s": round(ray["wall_s"] - local["wall_s"], 1),
         "wall_ratio": round(ray["wall_s"] / local["wall_s"], 3),
-        "first_commit_s": (round(ray["first_commit_s"] - local["first_commit_s"], 1)
-                           if ray["first_commit_s"] is not None and local["first_commit_s"] is not None else None),
+        "first_commit_s": (
+            round(ray["first_commit_s"] - local["first_commit_s"], 1)
+            if ray["first_commit_s"] is not None and local["first_commit_s"] is not None
+            else None
+        ),
         "peak_pss_sum_mib": round(ray["peak_pss_sum_mib"] - local["peak_pss_sum_mib"], 1),
         "peak_rss_sum_mib": round(ray["peak_rss_sum_mib"] - local["peak_rss_sum_mib"], 1),
         "sentences_per_s_ratio": round(ray["sentences_per_s"] / local["sentences_per_s"], 3),
     }
-    keys = ("documents", "sentences", "wall_s", "first_commit_s", "documents_per_s", "sentences_per_s",
-            "peak_pss_sum_mib", "peak_rss_sum_mib", "cpu_s", "load_average_1m")
+    keys = (
+        "documents",
+        "sentences",
+        "wall_s",
+        "first_commit_s",
+        "documents_per_s",
+        "sentences_per_s",
+        "peak_pss_sum_mib",
+        "peak_rss_sum_mib",
+        "cpu_s",
+        "load_average_1m",
+    )
 
     def side(run: dict[str, Any]) -> dict[str, Any]:
         # the cores were shared: sentences per CPU-second of the workers compares the engines'
         # work fairly, whatever share of the cores each run got
         cpu = sum(run["cpu_s"].values())
-        return {**{k: run[k] for k in keys},
-                # None when no process was recognised as a worker (Ray's actors can keep a name
-                # that reads as one of its services; the all-processes figure still holds)
-                "sentences_per_worker_cpu_s": (round(run["sentences"] / run["cpu_s"]["workers"], 1)
-                                               if run["cpu_s"].get("workers") else None),
-                "sentences_per_cpu_s_all_processes": round(run["sentences"] / cpu, 1) if cpu else None}
+        return {
+            **{k: run[k] for k in keys},
+            # None when no process was recognised as a worker (Ray's actors can keep a name
+            # that reads as one of its services; the all-processes figure still holds)
+            "sentences_per_worker_cpu_s": (
+                round(run["sentences"] / run["cpu_s"]["workers"], 1) if run["cpu_s"].get("workers") else None
+            ),
+            "sentences_per_cpu_s_all_processes": round(run["sentences"] / cpu, 1) if cpu else None,
+        }
 
     overhead["cpu_s_all_processes"] = round(sum(ray["cpu_s"].values()) - sum(local["cpu_s"].values()), 1)
     result = {

@@ -34,15 +34,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 # The direction sets: "challenge" was looked at while the training generator was developed (a
 # development set); "holdout" was written later, apart from both, and never looked at.
-DIRECTION_SETS = {name: ROOT / "tests" / "fixtures" / "direction" / f"{name}.jsonl"
-                  for name in ("challenge", "holdout")}
+DIRECTION_SETS = {
+    name: ROOT / "tests" / "fixtures" / "direction" / f"{name}.jsonl" for name in ("challenge", "holdout")
+}
 log = logging.getLogger("ladder")
 
 NO_TEACHERS = ("teacher_files=[]", "teacher_weight=0.0")
 NO_EVIDENCE = ("evidence=none", "evidence_weight=0.0", "evidence_file=")
 NO_EXTRA = ("extra_files=[]", "extra_weights=[]")
-DIRECTION = ('extra_files=["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl"]',
-             "extra_weights=[0.5, 1.0]")
+DIRECTION = ('extra_files=["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl"]', "extra_weights=[0.5, 1.0]")
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,13 @@ class Step:
 
 
 TEACHERS = (
-    Step("teacher-minilm", "configs/teacher-minilm.toml", final=True,
-         what="MiniLM-L6 (6 layers, 22M), gold + direction data"),
-    Step("teacher-mpnet", "configs/teacher-mpnet.toml",
-         what="MPNet-base (12 layers, 110M), gold + direction data"),
+    Step(
+        "teacher-minilm",
+        "configs/teacher-minilm.toml",
+        final=True,
+        what="MiniLM-L6 (6 layers, 22M), gold + direction data",
+    ),
+    Step("teacher-mpnet", "configs/teacher-mpnet.toml", what="MPNet-base (12 layers, 110M), gold + direction data"),
 )
 
 STUDENT = "configs/student.toml"
@@ -80,35 +83,85 @@ def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
     weights = [0.5, 1.0, *(w for _, w in files)]
     return (f"extra_files={json.dumps(names)}", f"extra_weights={json.dumps(weights)}")
 
+
 STUDENTS = (
-    Step("student-gold", STUDENT, (*NO_EXTRA, *NO_TEACHERS, *NO_EVIDENCE),
-         what="3 layers, FPB gold labels only"),
-    Step("student-evidence", STUDENT, (*NO_EXTRA, *NO_TEACHERS), needs=(SALIENCY,),
-         what="3 layers, gold + evidence (saliency of the MiniLM fold models)"),
-    Step("student-direction", STUDENT, (*NO_TEACHERS,), needs=(SALIENCY,),
-         what="3 layers, gold + evidence + direction data"),
-    Step("student-direction-8k", STUDENT,
-         (*NO_TEACHERS, 'extra_files=["runs/data/direction-8k.jsonl", "runs/data/counterfactual.jsonl"]',
-          "extra_weights=[1.0, 1.0]"), needs=(SALIENCY, "runs/data/direction-8k.jsonl"),
-         what="3 layers, gold + evidence + 8,000 direction statements at full weight"),
-    Step("student-l4-direction", STUDENT, ("encoder_layers=4", *NO_TEACHERS), needs=(SALIENCY,),
-         what="4 layers, gold + evidence + direction data"),
-    Step("student-tfns", STUDENT, (*NO_TEACHERS, *_extra((TFNS, 0.5))), needs=(SALIENCY, TFNS),
-         what="3 layers, gold + evidence + direction + TFNS tweets as gold (weight 0.5)"),
-    Step("student-sentfin", STUDENT, (*NO_TEACHERS, *_extra((SENTFIN, 0.5))), needs=(SALIENCY, SENTFIN),
-         what="3 layers, gold + evidence + direction + SEntFiN headlines as gold (weight 0.5)"),
-    Step("student", STUDENT, (), needs=(SALIENCY, MINILM_FPB, MINILM_ECTSUM), final=True,
-         what="the shipped recipe: 3 layers, gold + evidence + direction + MiniLM-L6 soft labels on FPB "
-              "and 5,000 ECTSum transfer sentences"),
-    Step("student-mpnet-fpb", STUDENT, (f'teacher_files=["{MPNET_FPB}"]',), needs=(SALIENCY, MPNET_FPB),
-         what="3 layers, gold + evidence + direction + MPNet soft labels on FPB"),
-    Step("student-mpnet-ectsum", STUDENT, (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM])}",),
-         needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
-         what="3 layers, gold + evidence + direction + MPNet soft labels on FPB and ECTSum transfer"),
-    Step("student-ensemble-ectsum", STUDENT,
-         (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM])}",),
-         needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM),
-         what="3 layers, gold + evidence + direction + MPNet and MiniLM soft labels (averaged) on FPB and ECTSum"),
+    Step("student-gold", STUDENT, (*NO_EXTRA, *NO_TEACHERS, *NO_EVIDENCE), what="3 layers, FPB gold labels only"),
+    Step(
+        "student-evidence",
+        STUDENT,
+        (*NO_EXTRA, *NO_TEACHERS),
+        needs=(SALIENCY,),
+        what="3 layers, gold + evidence (saliency of the MiniLM fold models)",
+    ),
+    Step(
+        "student-direction",
+        STUDENT,
+        (*NO_TEACHERS,),
+        needs=(SALIENCY,),
+        what="3 layers, gold + evidence + direction data",
+    ),
+    Step(
+        "student-direction-8k",
+        STUDENT,
+        (
+            *NO_TEACHERS,
+            'extra_files=["runs/data/direction-8k.jsonl", "runs/data/counterfactual.jsonl"]',
+            "extra_weights=[1.0, 1.0]",
+        ),
+        needs=(SALIENCY, "runs/data/direction-8k.jsonl"),
+        what="3 layers, gold + evidence + 8,000 direction statements at full weight",
+    ),
+    Step(
+        "student-l4-direction",
+        STUDENT,
+        ("encoder_layers=4", *NO_TEACHERS),
+        needs=(SALIENCY,),
+        what="4 layers, gold + evidence + direction data",
+    ),
+    Step(
+        "student-tfns",
+        STUDENT,
+        (*NO_TEACHERS, *_extra((TFNS, 0.5))),
+        needs=(SALIENCY, TFNS),
+        what="3 layers, gold + evidence + direction + TFNS tweets as gold (weight 0.5)",
+    ),
+    Step(
+        "student-sentfin",
+        STUDENT,
+        (*NO_TEACHERS, *_extra((SENTFIN, 0.5))),
+        needs=(SALIENCY, SENTFIN),
+        what="3 layers, gold + evidence + direction + SEntFiN headlines as gold (weight 0.5)",
+    ),
+    Step(
+        "student",
+        STUDENT,
+        (),
+        needs=(SALIENCY, MINILM_FPB, MINILM_ECTSUM),
+        final=True,
+        what="the shipped recipe: 3 layers, gold + evidence + direction + MiniLM-L6 soft labels on FPB "
+        "and 5,000 ECTSum transfer sentences",
+    ),
+    Step(
+        "student-mpnet-fpb",
+        STUDENT,
+        (f'teacher_files=["{MPNET_FPB}"]',),
+        needs=(SALIENCY, MPNET_FPB),
+        what="3 layers, gold + evidence + direction + MPNet soft labels on FPB",
+    ),
+    Step(
+        "student-mpnet-ectsum",
+        STUDENT,
+        (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM])}",),
+        needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM),
+        what="3 layers, gold + evidence + direction + MPNet soft labels on FPB and ECTSum transfer",
+    ),
+    Step(
+        "student-ensemble-ectsum",
+        STUDENT,
+        (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM])}",),
+        needs=(SALIENCY, MPNET_FPB, MPNET_ECTSUM, MINILM_FPB, MINILM_ECTSUM),
+        what="3 layers, gold + evidence + direction + MPNet and MiniLM soft labels (averaged) on FPB and ECTSum",
+    ),
 )
 
 
@@ -139,10 +192,14 @@ class Ladder:
         except Exception:  # noqa: BLE001 - not run yet
             return None
         return {
-            "what": step.what, "config": step.config, "overrides": list(step.overrides),
+            "what": step.what,
+            "config": step.config,
+            "overrides": list(step.overrides),
             "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
-            "direction": {name: direction_accuracy(self.cv_dir(step), report["folds"], path)
-                          for name, path in DIRECTION_SETS.items()},
+            "direction": {
+                name: direction_accuracy(self.cv_dir(step), report["folds"], path)
+                for name, path in DIRECTION_SETS.items()
+            },
             "seconds_per_fold": _seconds(self.cv_dir(step), report["folds"]),
             "rows": _rows(self.cv_dir(step)),
         }
@@ -164,8 +221,8 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
     """Accuracy of each fold model (PyTorch) on a direction set, and per category."""
     from transformers import AutoTokenizer
 
-    from finlocal.train.batches import predict_logits
     from finlocal.predictions import LABELS
+    from finlocal.train.batches import predict_logits
     from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
@@ -187,17 +244,20 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
         for c in categories:
             sel = np.array([r["category"] == c for r in rows])
             per_category[c].append(float(correct[sel].mean()))
-    result = {"accuracy": statistics.fmean(overall), "folds": [round(a, 4) for a in overall],
-              "by_category": {c: statistics.fmean(v) for c, v in per_category.items()},
-              "n": len(rows)}
+    result = {
+        "accuracy": statistics.fmean(overall),
+        "folds": [round(a, 4) for a in overall],
+        "by_category": {c: statistics.fmean(v) for c, v in per_category.items()},
+        "n": len(rows),
+    }
     cache.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
 def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     """The teachers' averaged out-of-fold probabilities, scored like a recipe."""
-    from finlocal.train.cv import OOF, summarise
     from finlocal.predictions import LABELS
+    from finlocal.train.cv import OOF, summarise
 
     files = [ladder.runs / n / OOF for n in names]
     if not all(f.is_file() for f in files):
@@ -208,9 +268,9 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
         raise ValueError(f"{names}: the teachers' out-of-fold rows differ")
     probs = np.mean([[[t[i]["probs_by_repeat"][0][label] for label in LABELS] for i in ids] for t in tables], axis=0)
     gold = np.array([LABELS.index(tables[0][i]["gold"]) for i in ids])
-    from finlocal.train.folds import partition
     from finlocal.train.data import load_fpb
     from finlocal.train.fit import read_fit_info
+    from finlocal.train.folds import partition
 
     config = read_fit_info(ladder.runs / names[0] / "r0-f0" / "final").config
     part = partition(load_fpb(Path(config["fpb_path"])), int(config["folds"]), seed=int(config["fold_seed"]))
@@ -221,14 +281,18 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
 def markdown(results: dict[str, Any]) -> str:
     """The ladder as the Markdown table of docs/student.md."""
     lines = [
-        "| step | what | weighted F1, mean over folds (95 % CI) | accuracy | macro F1 | F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | rows | min per fold |",
+        "| step | what | weighted F1, mean over folds (95 % CI) | accuracy | macro F1 "
+        "| F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | rows | min per fold |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, step in results["steps"].items():
         overall = step["cv"]["overall"]
         f1 = overall["f1_weighted"]
-        levels = " / ".join(f"{step['cv']['by_agreement'][lv]['f1_weighted']['mean']:.3f}"
-                            for lv in ("100", "75", "66", "50") if lv in step["cv"]["by_agreement"])
+        levels = " / ".join(
+            f"{step['cv']['by_agreement'][lv]['f1_weighted']['mean']:.3f}"
+            for lv in ("100", "75", "66", "50")
+            if lv in step["cv"]["by_agreement"]
+        )
         d = step["direction"]
         rows = sum(v for v in step["rows"].values())
         lines.append(
@@ -240,8 +304,10 @@ def markdown(results: dict[str, Any]) -> str:
     ensemble = results.get("ensemble")
     if ensemble:
         f1 = ensemble["overall"]["f1_weighted"]
-        lines.append(f"| ensemble of {' + '.join(ensemble['teachers'])} | averaged out-of-fold probabilities "
-                     f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | |")
+        lines.append(
+            f"| ensemble of {' + '.join(ensemble['teachers'])} | averaged out-of-fold probabilities "
+            f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | |"
+        )
     return "\n".join(lines)
 
 
@@ -269,7 +335,8 @@ def main(argv: list[str] | None = None) -> None:
             log.info("%s: cross-validating", step.name)
             ladder.run(step, args.folds)
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores", "threads": args.threads,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "threads": args.threads,
         "steps": {},
     }
     for step in steps:
@@ -285,8 +352,14 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown(results))
     for name, step in results["steps"].items():
         f1 = step["cv"]["overall"]["f1_weighted"]
-        log.info("%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f", name, f1["mean"], *f1["ci95"],
-                 step["direction"]["challenge"]["accuracy"], step["direction"]["holdout"]["accuracy"])
+        log.info(
+            "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f",
+            name,
+            f1["mean"],
+            *f1["ci95"],
+            step["direction"]["challenge"]["accuracy"],
+            step["direction"]["holdout"]["accuracy"],
+        )
 
 
 if __name__ == "__main__":

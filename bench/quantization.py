@@ -37,8 +37,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _heldout(fold_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
     rows = [json.loads(line) for line in (fold_dir / "heldout.jsonl").read_text().splitlines() if line.strip()]
-    return ([r["text"] for r in rows], np.array([LABELS.index(r["gold"]) for r in rows]),
-            np.array([r["logits"] for r in rows], dtype=np.float32))
+    return (
+        [r["text"] for r in rows],
+        np.array([LABELS.index(r["gold"]) for r in rows]),
+        np.array([r["logits"] for r in rows], dtype=np.float32),
+    )
 
 
 def _f1(gold: np.ndarray, pred: np.ndarray) -> float:
@@ -67,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     engines = ["pytorch", "fp32 onnx", *[s.name for s in schemes]]
     preds: dict[str, list[np.ndarray]] = {e: [] for e in engines}
     golds: list[np.ndarray] = []
-    dependence: dict[str, float] = {e: 0.0 for e in engines[1:]}
+    dependence: dict[str, float] = dict.fromkeys(engines[1:], 0.0)
     sizes: dict[str, int] = {}
     timing_sessions: dict[str, Any] = {}
     timing_batch: Batch | None = None
@@ -124,19 +127,26 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for name in engines:
         pred = np.concatenate(preds[name])
-        rows.append({
-            "engine": name,
-            "cv_f1_weighted": _f1(gold_all, pred),
-            "cv_f1_weighted_fold_mean": statistics.fmean(_f1(g, p) for g, p in zip(golds, preds[name], strict=True)),
-            "agreement_with_pytorch": float(np.mean(pred == reference)),
-            "batch_dependence": dependence.get(name, 0.0),
-            "size_bytes": sizes.get(name),
-            "p50_ms_batch1": statistics.median(single[name]) * 1000.0,
-            "sentences_per_s_batch32": len(timing_batch.input_ids) / best[name],
-        })
+        rows.append(
+            {
+                "engine": name,
+                "cv_f1_weighted": _f1(gold_all, pred),
+                "cv_f1_weighted_fold_mean": statistics.fmean(
+                    _f1(g, p) for g, p in zip(golds, preds[name], strict=True)
+                ),
+                "agreement_with_pytorch": float(np.mean(pred == reference)),
+                "batch_dependence": dependence.get(name, 0.0),
+                "size_bytes": sizes.get(name),
+                "p50_ms_batch1": statistics.median(single[name]) * 1000.0,
+                "sentences_per_s_batch32": len(timing_batch.input_ids) / best[name],
+            }
+        )
     result = {
-        "cv_dir": str(args.cv_dir), "folds": args.folds, "threads": args.threads,
-        "rows_scored": int(len(gold_all)), "timed_on": f"fold 0's {len(timing_batch.input_ids)} held-out rows",
+        "cv_dir": str(args.cv_dir),
+        "folds": args.folds,
+        "threads": args.threads,
+        "rows_scored": int(len(gold_all)),
+        "timed_on": f"fold 0's {len(timing_batch.input_ids)} held-out rows",
         "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
         "load_average_1m": {"start": load_before, "end": os.getloadavg()[0]},
         "engines": rows,
@@ -146,8 +156,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'engine':34s} {'CV F1w':>7s} {'agree':>7s} {'batch dep':>9s} {'size':>8s} {'p50 b1':>8s} {'sent/s':>7s}")
     for r in rows:
         size = f"{r['size_bytes'] / 1e6:6.1f}MB" if r["size_bytes"] else "       -"
-        print(f"{r['engine']:34s} {r['cv_f1_weighted']:7.4f} {r['agreement_with_pytorch']:7.2%} "
-              f"{r['batch_dependence']:9.1e} {size} {r['p50_ms_batch1']:6.2f}ms {r['sentences_per_s_batch32']:7.0f}")
+        print(
+            f"{r['engine']:34s} {r['cv_f1_weighted']:7.4f} {r['agreement_with_pytorch']:7.2%} "
+            f"{r['batch_dependence']:9.1e} {size} {r['p50_ms_batch1']:6.2f}ms {r['sentences_per_s_batch32']:7.0f}"
+        )
     print(f"wrote {args.out}")
 
 

@@ -1,6 +1,6 @@
 """Runtime benchmark: latency, throughput, cold start and peak memory of ``finlocal score``.
 
-    OMP_WAIT_POLICY=PASSIVE python bench/runtime.py [--model DIR] [--threads N] [--splitter]
+    OMP_WAIT_POLICY=PASSIVE python -m bench.runtime [--model DIR] [--threads N] [--splitter]
 
 Measures, on a generated 1,000-sentence report (written to a temporary directory):
 
@@ -8,8 +8,8 @@ Measures, on a generated 1,000-sentence report (written to a temporary directory
 * sentences/s at batch size 32 (in process, median of 3 runs over the 1,000 sentences);
 * cold start: from starting ``finlocal score FILE`` in a fresh process to its first output row;
 * peak RSS of that process scoring the whole file (``ru_maxrss`` of the child);
-* with ``--splitter``: finlocal's splitter against pysbd on the gold report of
-  ``tests/runtime/test_splitting.py`` (exact sentence F1) and speed on the 1,000-sentence text;
+* with ``--splitter``: finlocal's splitter against pysbd on the gold report in
+  ``tests/fixtures/splitting/`` (exact sentence F1) and speed on the 1,000-sentence text;
   with ``--fpb FILE`` also on Financial PhraseBank sentences joined into one text.
 
 Writes ``bench/results/runtime-<model name>.json`` with the machine (CPU model, cores, threads,
@@ -19,7 +19,6 @@ versions) and prints a table. This is a benchmark, not a test: nothing here asse
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -36,14 +35,29 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "tiny-model"
 RESULTS = ROOT / "bench" / "results"
+#: The splitter's gold set: a hand-written report and its sentences (shared with the tests).
+SPLITTER_GOLD = ROOT / "tests" / "fixtures" / "splitting"
 
-_SUBJECTS = ["Net sales", "Operating profit", "Revenue", "Order intake", "Earnings per share",
-             "Cash flow from operations", "The operating margin", "Group turnover", "EBITDA"]
+_SUBJECTS = [
+    "Net sales",
+    "Operating profit",
+    "Revenue",
+    "Order intake",
+    "Earnings per share",
+    "Cash flow from operations",
+    "The operating margin",
+    "Group turnover",
+    "EBITDA",
+]
 _VERBS = ["rose", "fell", "increased", "decreased", "remained stable", "grew", "declined"]
-_TAILS = ["to EUR 131.0 mn from EUR 127.9 mn a year earlier", "by 2.4 % year on year",
-          "in the third quarter of 2026", "compared with the corresponding period in 2025",
-          "to approx. EUR 9.8 mn, mainly due to higher costs in the U.S. and Europe",
-          "as Acme Corp. completed the acquisition of Foo Inc. during the period"]
+_TAILS = [
+    "to EUR 131.0 mn from EUR 127.9 mn a year earlier",
+    "by 2.4 % year on year",
+    "in the third quarter of 2026",
+    "compared with the corresponding period in 2025",
+    "to approx. EUR 9.8 mn, mainly due to higher costs in the U.S. and Europe",
+    "as Acme Corp. completed the acquisition of Foo Inc. during the period",
+]
 
 
 def report_sentences(n: int, seed: int = 0) -> list[str]:
@@ -52,11 +66,11 @@ def report_sentences(n: int, seed: int = 0) -> list[str]:
 
 
 def report_text(sentences: list[str]) -> str:
-    paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     return "Interim report\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path relative to the repository when it is inside it (results are committed)."""
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -99,8 +113,18 @@ def _finlocal_cmd() -> list[str]:
 def cold_start_and_rss(model: Path, file: Path, threads: int, runs: int = 3) -> tuple[float, float, float]:
     """(median seconds to the first row, median seconds to the end, max peak RSS in MiB)."""
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
-    cmd = [*_finlocal_cmd(), "score", str(file), "--model", str(model), "--format", "jsonl",
-           "--threads", str(threads), "--quiet"]
+    cmd = [
+        *_finlocal_cmd(),
+        "score",
+        str(file),
+        "--model",
+        str(model),
+        "--format",
+        "jsonl",
+        "--threads",
+        str(threads),
+        "--quiet",
+    ]
     firsts, totals, rss = [], [], []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -138,28 +162,25 @@ def fpb_splitting(path: Path, n: int = 300) -> dict[str, Any]:
     text = " ".join(rows)
     t0 = time.perf_counter()
     found = [s.text for s in split_sentences(text)]
-    result: dict[str, Any] = {"sentences": len(rows), "finlocal": {
-        "row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)}}
+    result: dict[str, Any] = {
+        "sentences": len(rows),
+        "finlocal": {"row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)},
+    }
     try:
         import pysbd
     except ImportError:
         return result
     t0 = time.perf_counter()
     found = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
-    result["pysbd"] = {"row_f1": round(_row_f1(found, rows), 4),
-                       "seconds": round(time.perf_counter() - t0, 3)}
+    result["pysbd"] = {"row_f1": round(_row_f1(found, rows), 4), "seconds": round(time.perf_counter() - t0, 3)}
     return result
 
 
 def splitter_comparison(text: str) -> dict[str, Any]:
     from finlocal.splitting import split_sentences
 
-    spec = importlib.util.spec_from_file_location("gold", ROOT / "tests" / "runtime" / "test_splitting.py")
-    gold_module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(gold_module)
-    gold: list[str] = gold_module.GOLD
-    report: str = gold_module.REPORT
+    report = (SPLITTER_GOLD / "report.txt").read_text(encoding="utf-8")
+    gold: list[str] = json.loads((SPLITTER_GOLD / "sentences.json").read_text(encoding="utf-8"))
 
     def f1(found: list[str]) -> float:
         norm = [" ".join(s.split()) for s in found]
@@ -168,7 +189,7 @@ def splitter_comparison(text: str) -> dict[str, Any]:
         p, r = hits / max(len(norm), 1), hits / len(wanted)
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def timed(fn) -> float:  # noqa: ANN001
+    def timed(fn) -> float:
         t0 = time.perf_counter()
         fn(text)
         return time.perf_counter() - t0
@@ -200,8 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sentences", type=int, default=1000)
     parser.add_argument("--splitter", action="store_true", help="also compare with pysbd")
-    parser.add_argument("--fpb", type=Path, metavar="JSONL",
-                        help="with --splitter: also split joined Financial PhraseBank sentences")
+    parser.add_argument(
+        "--fpb", type=Path, metavar="JSONL", help="with --splitter: also split joined Financial PhraseBank sentences"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -235,12 +257,14 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[str, Any] = {
         "model": classifier.name,
-        "model_dir": _display(args.model),
+        "model_dir": display_path(args.model),
         "model_bytes": classifier.size_bytes,
         "max_length": classifier.max_length,
         "sentences": len(sentences),
-        "latency_ms_batch1": {"p50": round(statistics.median(latencies), 3),
-                              "p90": round(latencies[int(0.9 * len(latencies))], 3)},
+        "latency_ms_batch1": {
+            "p50": round(statistics.median(latencies), 3),
+            "p90": round(latencies[int(0.9 * len(latencies))], 3),
+        },
         "sentences_per_s_batch32": round(statistics.median(rates), 1),
         "cold_start_first_row_s": round(first_row_s, 3),
         "score_file_total_s": round(total_s, 3),
@@ -259,8 +283,10 @@ def main(argv: list[str] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"finlocal runtime: {classifier.name} ({results['machine']['cpu']}, "
-                        f"{args.threads} thread{'s' if args.threads > 1 else ''})")
+    table = Table(
+        title=f"finlocal runtime: {classifier.name} ({results['machine']['cpu']}, "
+        f"{args.threads} thread{'s' if args.threads > 1 else ''})"
+    )
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("p50 latency, batch 1", f"{results['latency_ms_batch1']['p50']:.2f} ms")
@@ -273,11 +299,15 @@ def main(argv: list[str] | None = None) -> None:
         if name == "fpb_joined":
             for splitter in ("finlocal", "pysbd"):
                 if splitter in value:
-                    table.add_row(f"splitter {splitter}: FPB joined, row F1 / time",
-                                  f"{value[splitter]['row_f1']:.3f} / {value[splitter]['seconds']:.2f} s")
+                    table.add_row(
+                        f"splitter {splitter}: FPB joined, row F1 / time",
+                        f"{value[splitter]['row_f1']:.3f} / {value[splitter]['seconds']:.2f} s",
+                    )
         elif isinstance(value, dict):
-            table.add_row(f"splitter {name}: gold F1 / speed",
-                          f"{value['gold_f1']:.3f} / {value['sentences_per_s']:,.0f} sentences/s")
+            table.add_row(
+                f"splitter {name}: gold F1 / speed",
+                f"{value['gold_f1']:.3f} / {value['sentences_per_s']:,.0f} sentences/s",
+            )
     Console().print(table)
     Console(stderr=True).print(f"wrote {out}")
 

@@ -16,7 +16,7 @@ For each model (SmolLM2-135M-Instruct, Gemma 3 270M) and each prompt (few-shot, 
 Results go to ``bench/results/teachers.json`` (rewritten after every measurement, so a partial
 run still leaves numbers). Run with ``OMP_WAIT_POLICY=PASSIVE``; threads via ``--threads``.
 
-    python bench/teachers.py --n 300 --gen-n 30 --free-n 15 --reuse-n 10
+    python -m bench.teachers --n 300 --gen-n 30 --free-n 15 --reuse-n 10
 
 ``--mixture`` runs the whole labelling pipeline instead, on ``--n`` sentences of the FPB training
 portion, with three teachers: SmolLM2 and Gemma 3 (log-prob mode, batch-calibrated) and Claude
@@ -26,12 +26,13 @@ the teachers' own distributions and shares) and writes ``bench/results/teachers-
 FPB rows are named by id only; the labelling outputs stay in ``--mixture-out`` (outside the
 repository).
 
-    python bench/teachers.py --mixture --n 300 --mixture-out /tmp/finlocal-mixture
+    python -m bench.teachers --mixture --n 300 --mixture-out /tmp/finlocal-mixture
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -40,9 +41,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from finlocal.predictions import LABELS
 from finlocal.train.combine import gold_scores
 from finlocal.train.data import default_fpb_path, load_fpb, split_train_val, stratified_sample
-from finlocal.predictions import LABELS
 from finlocal.train.teachers.llama import (
     LlamaConfig,
     LlamaCppTeacher,
@@ -61,17 +62,31 @@ def _argmax(p: dict[str, float]) -> str:
     return max(LABELS, key=lambda lab: p[lab])
 
 
-def _teacher(model: KnownGGUF, fmt: PromptFormat, *, few_shot: bool, mode: LlamaMode,
-             threads: int, reuse: bool = True, max_new_tokens: int = 768) -> LlamaCppTeacher:
-    return LlamaCppTeacher(LlamaConfig(
-        model_path=model.path(), mode=mode, few_shot=few_shot, n_threads=threads,
-        reuse_prefix=reuse, prompt_format=fmt, name=model.value, max_new_tokens=max_new_tokens,
-    ))
+def _teacher(
+    model: KnownGGUF,
+    fmt: PromptFormat,
+    *,
+    few_shot: bool,
+    mode: LlamaMode,
+    threads: int,
+    reuse: bool = True,
+    max_new_tokens: int = 768,
+) -> LlamaCppTeacher:
+    return LlamaCppTeacher(
+        LlamaConfig(
+            model_path=model.path(),
+            mode=mode,
+            few_shot=few_shot,
+            n_threads=threads,
+            reuse_prefix=reuse,
+            prompt_format=fmt,
+            name=model.value,
+            max_new_tokens=max_new_tokens,
+        )
+    )
 
 
-def logprob_run(
-    model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int
-) -> dict[str, Any]:
+def logprob_run(model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
     teacher = _teacher(model, fmt, few_shot=few_shot, mode=LlamaMode.LOGPROB, threads=threads)
     try:
         start = time.perf_counter()
@@ -105,9 +120,7 @@ def logprob_run(
         teacher.close()
 
 
-def generate_run(
-    model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int
-) -> dict[str, Any]:
+def generate_run(model: KnownGGUF, fmt: PromptFormat, few_shot: bool, sample: list, threads: int) -> dict[str, Any]:
     teacher = _teacher(model, fmt, few_shot=few_shot, mode=LlamaMode.GENERATE, threads=threads)
     try:
         teacher.label_probs(sample[0].text)
@@ -118,10 +131,8 @@ def generate_run(
         teacher.close()
     parsed = 0
     for j in judgements:
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             parsed += isinstance(json.loads(j.raw or ""), dict)
-        except json.JSONDecodeError:
-            pass
     ok = [j for j in judgements if j.ok]
     with_evidence = [j for j in ok if j.evidence]
     verbatim = [j for j in with_evidence if all(locate(j.sentence, e) for e in j.evidence)]
@@ -145,8 +156,13 @@ def generate_run(
         "seconds_per_sentence": round(seconds, 3),
         "examples": [
             # FPB is CC BY-NC-SA: results name the row by id and never copy the sentence.
-            {"id": ids[j.sentence], "gold": gold[j.sentence], "label": j.label.value,
-             "rationale": j.rationale, "evidence": list(j.evidence)}
+            {
+                "id": ids[j.sentence],
+                "gold": gold[j.sentence],
+                "label": j.label.value,
+                "rationale": j.rationale,
+                "evidence": list(j.evidence),
+            }
             for j in ok[:3]
         ],
     }
@@ -157,8 +173,7 @@ def unconstrained_run(
 ) -> dict[str, Any]:
     """The same few-shot prompt without the grammar: how often a free reply is valid JSON,
     passes validation, and quotes its evidence verbatim (what the constrained path fixes)."""
-    teacher = _teacher(model, fmt, few_shot=True, mode=LlamaMode.GENERATE, threads=threads,
-                       max_new_tokens=max_tokens)
+    teacher = _teacher(model, fmt, few_shot=True, mode=LlamaMode.GENERATE, threads=threads, max_new_tokens=max_tokens)
     parsed = ok = with_evidence = verbatim = 0
     reasons: dict[str, int] = {}
     start = time.perf_counter()
@@ -197,17 +212,13 @@ def unconstrained_run(
 def reuse_run(model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(sample)}
     for reuse in (True, False):
-        teacher = _teacher(
-            model, fmt, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads, reuse=reuse
-        )
+        teacher = _teacher(model, fmt, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads, reuse=reuse)
         try:
             teacher.label_probs(sample[0].text)
             start = time.perf_counter()
             for ex in sample:
                 teacher.label_probs(ex.text)
-            out["with_reuse_s" if reuse else "without_reuse_s"] = round(
-                (time.perf_counter() - start) / len(sample), 4
-            )
+            out["with_reuse_s" if reuse else "without_reuse_s"] = round((time.perf_counter() - start) / len(sample), 4)
         finally:
             teacher.close()
     out["speedup"] = round(out["without_reuse_s"] / out["with_reuse_s"], 2)
@@ -228,13 +239,24 @@ def _mock_claude(threads: int) -> Any:
         body = json.loads(request.content)
         sentence = body["messages"][0]["content"].removeprefix("Sentence: ")
         reply = rules._reply(sentence)
-        return httpx2.Response(200, json={
-            "id": "msg_mock", "type": "message", "role": "assistant", "model": body["model"],
-            "content": [{"type": "text", "text": json.dumps(reply)}],
-            "stop_reason": "end_turn", "stop_sequence": None,
-            "usage": {"input_tokens": 40, "output_tokens": 60,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1400},
-        })
+        return httpx2.Response(
+            200,
+            json={
+                "id": "msg_mock",
+                "type": "message",
+                "role": "assistant",
+                "model": body["model"],
+                "content": [{"type": "text", "text": json.dumps(reply)}],
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "usage": {
+                    "input_tokens": 40,
+                    "output_tokens": 60,
+                    "cache_creation_input_tokens": 0,
+                    "cache_read_input_tokens": 1400,
+                },
+            },
+        )
 
     os.environ.setdefault("ANTHROPIC_API_KEY", "sk-mock-not-a-key")
     client = httpx2.Client(transport=httpx2.MockTransport(handler))
@@ -248,15 +270,12 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
     from finlocal.train.store import JudgementStore
 
     teachers = [
-        _teacher(KnownGGUF.SMOLLM2, PromptFormat.AUTO, few_shot=True, mode=LlamaMode.LOGPROB,
-                 threads=threads),
-        _teacher(KnownGGUF.GEMMA3, PromptFormat.PLAIN, few_shot=True, mode=LlamaMode.LOGPROB,
-                 threads=threads),
+        _teacher(KnownGGUF.SMOLLM2, PromptFormat.AUTO, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads),
+        _teacher(KnownGGUF.GEMMA3, PromptFormat.PLAIN, few_shot=True, mode=LlamaMode.LOGPROB, threads=threads),
         _mock_claude(threads),
     ]
     weights = {teachers[2].teacher_id: 2.0}
-    config = LabelConfig(out_dir=out_dir, vote=Vote.MEAN, weights=weights,
-                         batch_calibrate=True, progress=False)
+    config = LabelConfig(out_dir=out_dir, vote=Vote.MEAN, weights=weights, batch_calibrate=True, progress=False)
     rows = [InputRow(ex.text, ex.label) for ex in sample]
     start = time.perf_counter()
     try:
@@ -283,8 +302,10 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
     moved = 0  # rows whose label differs from the probability teachers' own mean
     for row in combined:
         own = by_text[row["text"]]
-        recomputed = {lab: sum(row["weights"][t] * teacher_distribution(own[t], Vote.MEAN)[lab]
-                               for t in row["weights"]) for lab in LABELS}
+        recomputed = {
+            lab: sum(row["weights"][t] * teacher_distribution(own[t], Vote.MEAN)[lab] for t in row["weights"])
+            for lab in LABELS
+        }
         worst = max(worst, max(abs(recomputed[lab] - row["probs"][lab]) for lab in LABELS))
         for t, j in own.items():
             follows[t] += j.label.value == row["label"]
@@ -297,7 +318,8 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
         "n": len(sample),
         "data": "FPB training portion (split_train_val train part), stratified sample",
         "teachers": {t.teacher_id: weights.get(t.teacher_id, 1.0) for t in teachers},
-        "vote": "mean", "batch_calibration": True,
+        "vote": "mean",
+        "batch_calibration": True,
         "seconds": round(seconds, 1),
         "combined": report["combined"],
         "soft_target": {t: report["teachers"][t]["soft_target"] for t in report["teachers"]},
@@ -307,11 +329,12 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
         "vs_gold": report["agreement"]["vs_gold"],
         "rejections": {t: v["rejection_reasons"] for t, v in report["teachers"].items()},
         "example_row": {  # by FPB id only: FPB is CC BY-NC-SA, the text is not copied
-            "id": ids[example["text"]], "label": example["label"], "probs": example["probs"],
+            "id": ids[example["text"]],
+            "label": example["label"],
+            "probs": example["probs"],
             "weights": example["weights"],
             "teacher_distributions": {
-                t: teacher_distribution(by_text[example["text"]][t], Vote.MEAN)
-                for t in example["weights"]
+                t: teacher_distribution(by_text[example["text"]][t], Vote.MEAN) for t in example["weights"]
             },
         },
     }
@@ -325,18 +348,28 @@ def main() -> None:
     parser.add_argument("--free-n", type=int, default=15)
     parser.add_argument("--reuse-n", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--configs", default="smollm2:auto,gemma3:auto,gemma3:plain",
-                        help="MODEL:FORMAT pairs measured in log-prob mode")
-    parser.add_argument("--gen-configs", default="smollm2:auto,gemma3:plain",
-                        help="MODEL:FORMAT pairs measured in generation mode and for prefix reuse")
+    parser.add_argument(
+        "--configs",
+        default="smollm2:auto,gemma3:auto,gemma3:plain",
+        help="MODEL:FORMAT pairs measured in log-prob mode",
+    )
+    parser.add_argument(
+        "--gen-configs",
+        default="smollm2:auto,gemma3:plain",
+        help="MODEL:FORMAT pairs measured in generation mode and for prefix reuse",
+    )
     parser.add_argument("--shots", default="few,zero")
-    parser.add_argument("--skip", default="",
-                        help="comma list among logprob,generate,unconstrained,reuse")
+    parser.add_argument("--skip", default="", help="comma list among logprob,generate,unconstrained,reuse")
     parser.add_argument("--out", type=Path, default=Path("bench/results/teachers.json"))
-    parser.add_argument("--mixture", action="store_true",
-                        help="run the three-teacher labelling pipeline instead (see above)")
-    parser.add_argument("--mixture-out", type=Path, default=Path("/tmp/finlocal-mixture"),
-                        help="labelling output directory for --mixture (outside the repo)")
+    parser.add_argument(
+        "--mixture", action="store_true", help="run the three-teacher labelling pipeline instead (see above)"
+    )
+    parser.add_argument(
+        "--mixture-out",
+        type=Path,
+        default=Path("/tmp/finlocal-mixture"),
+        help="labelling output directory for --mixture (outside the repo)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per mocked request
@@ -356,13 +389,15 @@ def main() -> None:
     gen_sample = stratified_sample(sample, args.gen_n)
     reuse_sample = sample[: args.reuse_n]
     results: dict[str, Any] = {
-        "data": "FPB training portion, validation split (finlocal.train.data.split_train_val), "
-                "stratified sample",
+        "data": "FPB training portion, validation split (finlocal.train.data.split_train_val), stratified sample",
         "n": len(sample),
         "gen_n": len(gen_sample),
         "threads": args.threads,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)",
-        "logprob": {}, "generate": {}, "prefix_reuse": {}, "unconstrained": {},
+        "logprob": {},
+        "generate": {},
+        "prefix_reuse": {},
+        "unconstrained": {},
     }
     if args.out.exists():  # keep what an earlier (partial) run measured
         old = json.loads(args.out.read_text())
@@ -397,15 +432,14 @@ def main() -> None:
         if "unconstrained" not in skip:
             key = f"{model.value}/{fmt.value}/few-shot"
             log.info("unconstrained generation %s", key)
-            results["unconstrained"][key] = unconstrained_run(
-                model, fmt, gen_sample[: args.free_n], args.threads
-            )
+            results["unconstrained"][key] = unconstrained_run(model, fmt, gen_sample[: args.free_n], args.threads)
             save()
         if "reuse" not in skip:
             key = f"{model.value}/{fmt.value}"
             log.info("prefix reuse %s", key)
             results["prefix_reuse"][key] = reuse_run(model, fmt, reuse_sample, args.threads)
             save()
+
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """Terminal-app benchmark: how fast a 2,000-sentence report fills the table, and whether the UI
 stays responsive while it is scored.
 
-    OMP_WAIT_POLICY=PASSIVE python bench/tui.py [--model DIR] [--threads N] [--runs 3]
+    OMP_WAIT_POLICY=PASSIVE python -m bench.tui [--model DIR] [--threads N] [--runs 3]
 
 Runs the real app headless (Textual's Pilot, 100×30) on the real ONNX model and measures:
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import importlib.util
 import json
 import os
 import statistics
@@ -31,6 +30,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.runtime import display_path, machine, report_sentences, report_text
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "tiny-model"
 RESULTS = ROOT / "bench" / "results"
@@ -38,15 +39,6 @@ SENTENCES = 2000
 TICK_S = 0.010
 KEY_EVERY_S = 0.25
 """A key press this often while scoring: a user reading rows, not a benchmark hammering keys."""
-
-
-def _runtime_bench() -> Any:
-    """bench/runtime.py, for its report generator and machine description (one definition)."""
-    spec = importlib.util.spec_from_file_location("bench_runtime", ROOT / "bench" / "runtime.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _summary(values_ms: list[float]) -> dict[str, float]:
@@ -146,8 +138,7 @@ async def one_run(model: Path, threads: int | None, text: str) -> dict[str, Any]
                     break
                 key_ms.append((time.perf_counter() - k0) * 1000)
                 wanted = main.table.selected.index if main.table.selected else None
-                while (main.detail.result is None or main.detail.result.index != wanted) and (
-                        main.report is None):
+                while (main.detail.result is None or main.detail.result.index != wanted) and (main.report is None):
                     await asyncio.sleep(0.001)
                 if main.report is None:
                     detail_ms.append((time.perf_counter() - k0) * 1000)
@@ -162,29 +153,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--note", default="",
-                        help="Recorded in the JSON, e.g. what else the machine was doing.")
+    parser.add_argument("--note", default="", help="Recorded in the JSON, e.g. what else the machine was doing.")
     args = parser.parse_args(argv)
 
-    runtime = _runtime_bench()
     load_at_start = os.getloadavg()[0]
-    text = runtime.report_text(runtime.report_sentences(SENTENCES))
+    text = report_text(report_sentences(SENTENCES))
     runs = [asyncio.run(one_run(args.model, args.threads, text)) for _ in range(args.runs)]
     info = runs[0]["model"]
     from finlocal.splitting import split_sentences
 
     result = {
         "model": info.name,
-        "model_dir": runtime._display(args.model),
+        "model_dir": display_path(args.model),
         "model_bytes": info.size_bytes,
         "quantization": info.quantization,
         "sentences": len(split_sentences(text)),
         "runs": args.runs,
         "terminal": "100x30 headless (Textual Pilot)",
-        "submit_to_first_rows_s": round(statistics.median(r["submit_to_first_rows_s"]
-                                                          for r in runs), 3),
-        "submit_to_full_table_s": round(statistics.median(r["submit_to_full_table_s"]
-                                                          for r in runs), 3),
+        "submit_to_first_rows_s": round(statistics.median(r["submit_to_first_rows_s"] for r in runs), 3),
+        "submit_to_full_table_s": round(statistics.median(r["submit_to_full_table_s"] for r in runs), 3),
         "scoring_only_s": round(statistics.median(r["scoring_ms"] for r in runs) / 1000, 3),
         # CPU the UI thread spent from submit to the full table (table, layout, frames) in the
         # quiet pass: unlike wall-clock times, it barely depends on what else the machine does.
@@ -196,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
             "idle": _summary([x for r in runs for x in r["idle_late_ms"]]),
             "while_scoring": _summary([x for r in runs for x in r["scoring_late_ms"]]),
         },
-        "machine": runtime.machine(args.threads or os.cpu_count() or 1, load_at_start),
+        "machine": machine(args.threads or os.cpu_count() or 1, load_at_start),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "note": args.note,
         "textual": metadata.version("textual"),
@@ -219,17 +206,22 @@ def main(argv: list[str] | None = None) -> None:
     table.add_row("process CPU (all threads)", f"{result['process_cpu_s']:.3f} s")
     keys = result["key_latency_while_scoring_ms"]
     if keys["n"]:
-        table.add_row("key → cursor moved while scoring (p50 / p95 / max)",
-                      f"{keys['p50']} / {keys['p95']} / {keys['max']} ms")
+        table.add_row(
+            "key → cursor moved while scoring (p50 / p95 / max)", f"{keys['p50']} / {keys['p95']} / {keys['max']} ms"
+        )
     detail = result["key_to_detail_while_scoring_ms"]
     if detail["n"]:
-        table.add_row("key → detail shows the sentence, while scoring (p50 / p95 / max)",
-                      f"{detail['p50']} / {detail['p95']} / {detail['max']} ms")
+        table.add_row(
+            "key → detail shows the sentence, while scoring (p50 / p95 / max)",
+            f"{detail['p50']} / {detail['p95']} / {detail['max']} ms",
+        )
     for state, lateness in result["ui_timer_lateness_ms"].items():
-        table.add_row(f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
-                      f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms")
+        table.add_row(
+            f"UI timer lateness, {state.replace('_', ' ')} (p50 / p95 / max)",
+            f"{lateness['p50']} / {lateness['p95']} / {lateness['max']} ms",
+        )
     Console().print(table)
-    Console(stderr=True).print(f"wrote {runtime._display(out)}")
+    Console(stderr=True).print(f"wrote {display_path(out)}")
 
 
 if __name__ == "__main__":

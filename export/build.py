@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,8 @@ from finlocal.export.parity import (
 )
 from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
 from finlocal.manifest import Manifest
-from finlocal.train.records import FitInfo
 from finlocal.predictions import LABELS
+from finlocal.train.records import FitInfo
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,17 @@ def export_checkpoint(
         fp32_parity = compare(reference, onnx_logits(session(fp32, threads), batch), gold)
         log.info("fp32 ONNX vs PyTorch: %s", fp32_parity.summary())
         enforce(fp32_parity)
-        trials = measure(fp32, work / "int8", batch, reference, gold, threads=threads, settings=settings,
-                         min_agreement=min_agreement, max_f1_drop=max_f1_drop)
+        trials = measure(
+            fp32,
+            work / "int8",
+            batch,
+            reference,
+            gold,
+            threads=threads,
+            settings=settings,
+            min_agreement=min_agreement,
+            max_f1_drop=max_f1_drop,
+        )
         chosen = choose(trials, max_bytes)
         if report_file is not None:
             _write_report(report_file, trials, chosen, fp32_parity, str(parity_data), threads)
@@ -128,16 +137,28 @@ def export_checkpoint(
             metrics["cross-validation"] = cv
         if direction_data:
             sess = session(int8, threads)
-            metrics["direction"] = {Path(d).stem: _direction(sess, tokenizer_file, d, max_length)
-                                    for d in direction_data}
-        metrics["parity"] = {**chosen.parity.to_dict(), "data": str(parity_data),
-                             "model": "int8 ONNX (this file) against the PyTorch checkpoint"}
-        metrics["speed"] = {"threads": threads, "p50_ms_batch1": chosen.p50_ms_batch1,
-                            "sentences_per_s_batch32": chosen.sentences_per_s_batch32,
-                            "note": "model only, measured at export time on the export machine"}
+            metrics["direction"] = {
+                Path(d).stem: _direction(sess, tokenizer_file, d, max_length) for d in direction_data
+            }
+        metrics["parity"] = {
+            **chosen.parity.to_dict(),
+            "data": str(parity_data),
+            "model": "int8 ONNX (this file) against the PyTorch checkpoint",
+        }
+        metrics["speed"] = {
+            "threads": threads,
+            "p50_ms_batch1": chosen.p50_ms_batch1,
+            "sentences_per_s_batch32": chosen.sentences_per_s_batch32,
+            "note": "model only, measured at export time on the export machine",
+        }
         manifest = _manifest(model, info, chosen, len(trials), metrics, cv, has_evidence, max_bytes)
-        written = write_model_dir(out, onnx_file=int8, tokenizer_file=tokenizer_file,
-                                  manifest=manifest, extra={"parity": chosen.parity.to_dict()})
+        written = write_model_dir(
+            out,
+            onnx_file=int8,
+            tokenizer_file=tokenizer_file,
+            manifest=manifest,
+            extra={"parity": chosen.parity.to_dict()},
+        )
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
 
 
@@ -156,10 +177,14 @@ def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
     recipe = {k: v for k, v in info.config.items() if k not in ("folds", "fold", "repeat")}
     measured = {k: v for k, v in report["config"].items() if k not in ("folds", "fold", "repeat")}
     if not same_recipe(recipe, measured):
-        differ = sorted(k for k in set(recipe) | set(measured)
-                        if recipe.get(k) != measured.get(k) and k not in ("threads", "device", "output_dir"))
-        raise InputError(f"{cv_dir}: its cross-validation measured another recipe than the "
-                         f"checkpoint's (keys {differ} differ)")
+        differ = sorted(
+            k
+            for k in set(recipe) | set(measured)
+            if recipe.get(k) != measured.get(k) and k not in ("threads", "device", "output_dir")
+        )
+        raise InputError(
+            f"{cv_dir}: its cross-validation measured another recipe than the checkpoint's (keys {differ} differ)"
+        )
     return {
         "headline": headline(report),
         "protocol": report["protocol"],
@@ -180,21 +205,35 @@ def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> 
     correct = pred == gold
     categories = sorted({str(r.get("category")) for r in rows})
     return {
-        "data": str(data), "n": len(rows), "accuracy": float(correct.mean()),
+        "data": str(data),
+        "n": len(rows),
+        "accuracy": float(correct.mean()),
         "by_category": {c: float(correct[[str(r.get("category")) == c for r in rows]].mean()) for c in categories},
         "model": "int8 ONNX (this file)",
     }
 
 
-def _manifest(model: Any, info: FitInfo, chosen: Trial, n_trials: int, metrics: dict[str, Any],
-              cv: dict[str, Any] | None, has_evidence: bool, max_bytes: int | None) -> Manifest:
+def _manifest(
+    model: Any,
+    info: FitInfo,
+    chosen: Trial,
+    n_trials: int,
+    metrics: dict[str, Any],
+    cv: dict[str, Any] | None,
+    has_evidence: bool,
+    max_bytes: int | None,
+) -> Manifest:
     from finlocal.export.package import LICENCES
 
     cfg, data = info.config, info.data
     teachers = [{"id": t, "role": role} for t, role in data.get("teacher_roles", {}).items()]
     if has_evidence:
-        teachers.append({"id": f"evidence:{data.get('evidence_source')}",
-                         "role": f"evidence targets: {data.get('evidence_method') or data.get('evidence_source')}"})
+        teachers.append(
+            {
+                "id": f"evidence:{data.get('evidence_source')}",
+                "role": f"evidence targets: {data.get('evidence_method') or data.get('evidence_source')}",
+            }
+        )
     backbone = str(cfg["backbone"])
     layers = int(model.encoder.config.num_hidden_layers)
     depth = f"-{layers}layer" if cfg.get("encoder_layers") else ""
@@ -213,7 +252,7 @@ def _manifest(model: Any, info: FitInfo, chosen: Trial, n_trials: int, metrics: 
             "keep_fp32": list(chosen.settings.keep_fp32),
             "candidates": n_trials,
             "selection": "pass the parity gate (agreement with PyTorch, batch independence) and the "
-                         "size limit; within 0.5 pt of the best label agreement; fastest at batch 32",
+            "size limit; within 0.5 pt of the best label agreement; fastest at batch 32",
             "max_bytes": max_bytes,
         },
         base_model={
@@ -233,23 +272,30 @@ def _manifest(model: Any, info: FitInfo, chosen: Trial, n_trials: int, metrics: 
 
 _METHODS = {
     "per-row": "int8 weights (per output channel); activations quantized per token at run time "
-               "(finlocal.export.perrow), so a sentence's score does not depend on its batch",
+    "(finlocal.export.perrow), so a sentence's score does not depend on its batch",
     "dynamic": "onnxruntime dynamic int8 (activation scales per batch tensor)",
     "static": "onnxruntime static int8 (QDQ, calibrated activation ranges)",
     "weight-only": "8-bit MatMulNBits weights, int8 compute on per-block activation scales",
 }
 
 
-def _write_report(path: Path, trials: list[Trial], chosen: Trial | None, fp32: ParityReport,
-                  data: str, threads: int) -> None:
+def _write_report(
+    path: Path, trials: list[Trial], chosen: Trial | None, fp32: ParityReport, data: str, threads: int
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "parity_data": data,
-        "threads": threads,
-        "fp32_vs_pytorch": fp32.to_dict(),
-        "chosen": chosen.settings.name if chosen else None,
-        "trials": [t.to_dict() for t in trials],
-    }, indent=2) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "parity_data": data,
+                "threads": threads,
+                "fp32_vs_pytorch": fp32.to_dict(),
+                "chosen": chosen.settings.name if chosen else None,
+                "trials": [t.to_dict() for t in trials],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 __all__ = ["ExportResult", "export_checkpoint", "candidates", "read_sentences"]

@@ -67,19 +67,25 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
     lines += ["", "## Metrics", ""]
     cv = manifest.metrics.get("cross-validation")
     if cv:
-        lines.append(f"- Cross-validated weighted F1 of this recipe: **{cv['headline']}** — "
-                     f"{cv['protocol']}. Accuracy {cv['overall']['accuracy']['mean']:.4f}, macro F1 "
-                     f"{cv['overall']['f1_macro']['mean']:.4f}.")
+        lines.append(
+            f"- Cross-validated weighted F1 of this recipe: **{cv['headline']}** — "
+            f"{cv['protocol']}. Accuracy {cv['overall']['accuracy']['mean']:.4f}, macro F1 "
+            f"{cv['overall']['f1_macro']['mean']:.4f}."
+        )
         levels = ", ".join(f"{level} % {v['f1_weighted']['mean']:.3f}" for level, v in cv["by_agreement"].items())
         lines.append(f"- By annotator agreement (weighted F1): {levels}.")
-        lines.append("- These figures come from fold models scored on rows they never saw; no seed, "
-                     "epoch or setting was chosen on those rows.")
+        lines.append(
+            "- These figures come from fold models scored on rows they never saw; no seed, "
+            "epoch or setting was chosen on those rows."
+        )
     else:
         lines.append("- No cross-validated figures: this model was exported without `--cv`.")
     for name, direction in (manifest.metrics.get("direction") or {}).items():
         per = ", ".join(f"{c} {a:.2f}" for c, a in direction["by_category"].items())
-        lines.append(f"- Direction set `{name}` ({direction['n']} statements written apart from the "
-                     f"training data): accuracy {direction['accuracy']:.3f}; by category: {per}.")
+        lines.append(
+            f"- Direction set `{name}` ({direction['n']} statements written apart from the "
+            f"training data): accuracy {direction['accuracy']:.3f}; by category: {per}."
+        )
     cal = manifest.calibration
     if cal:
         lines.append(
@@ -133,11 +139,13 @@ def write_model_dir(
             stale.unlink()
     shutil.copyfile(onnx_file, out / manifest.model_file)
     shutil.copyfile(tokenizer_file, out / manifest.tokenizer_file)
-    stamped = Manifest.from_dict({
-        **manifest.to_dict(),
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "finlocal_version": __version__,
-    })
+    stamped = Manifest.from_dict(
+        {
+            **manifest.to_dict(),
+            "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "finlocal_version": __version__,
+        }
+    )
     (out / "README.md").write_text(model_card(stamped, extra), encoding="utf-8")
     return write_manifest(out, stamped)
 

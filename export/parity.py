@@ -79,11 +79,15 @@ class ParityReport:
         return {**asdict(self), "f1_drop": self.f1_drop, "passed": self.passed}
 
     def summary(self) -> str:
-        parts = [f"label agreement {self.label_agreement:.2%} (gate ≥ {self.min_agreement:.0%})",
-                 f"max prob diff {self.max_prob_diff:.4f}"]
+        parts = [
+            f"label agreement {self.label_agreement:.2%} (gate ≥ {self.min_agreement:.0%})",
+            f"max prob diff {self.max_prob_diff:.4f}",
+        ]
         if self.f1_drop is not None:
-            parts.append(f"weighted F1 {self.f1_reference:.4f} → {self.f1_candidate:.4f} (drop "
-                         f"{self.f1_drop * 100:+.2f} pt, gate ≤ {self.max_f1_drop * 100:.0f} pt)")
+            parts.append(
+                f"weighted F1 {self.f1_reference:.4f} → {self.f1_candidate:.4f} (drop "
+                f"{self.f1_drop * 100:+.2f} pt, gate ≤ {self.max_f1_drop * 100:.0f} pt)"
+            )
         if self.batch_dependence is not None:
             parts.append(f"batch dependence {self.batch_dependence:.1e} (gate ≤ {self.max_batch_dependence:.0e})")
         return ", ".join(parts) + f" on {self.n} sentences"
@@ -142,8 +146,9 @@ def onnx_logits(session: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
     return logits
 
 
-def batch_dependence(session: Any, batch: Batch, *, n: int = 48, seed: int = 20261129,
-                     thread_sessions: Sequence[Any] = ()) -> float:
+def batch_dependence(
+    session: Any, batch: Batch, *, n: int = 48, seed: int = 20261129, thread_sessions: Sequence[Any] = ()
+) -> float:
     """The largest change of any probability (labels, and evidence tokens when the graph has an
     evidence head) of the first ``n`` sentences between scoring each alone and scoring it in
     shuffled batches of several sizes with other sentences (padded to the longest).
@@ -173,8 +178,9 @@ def batch_dependence(session: Any, batch: Batch, *, n: int = 48, seed: int = 202
     def note(got: tuple[np.ndarray, np.ndarray | None], i: int) -> None:
         nonlocal worst
         worst = max(worst, float(np.abs(got[0] - alone[i][0]).max()))
-        if evidence:
-            worst = max(worst, float(np.abs(got[1] - alone[i][1]).max()))
+        got_ev, alone_ev = got[1], alone[i][1]
+        if got_ev is not None and alone_ev is not None:
+            worst = max(worst, float(np.abs(got_ev - alone_ev).max()))
 
     pool = np.arange(len(batch.input_ids))
     for sess in (session, *thread_sessions):
@@ -199,16 +205,20 @@ def torch_logits(model: Any, batch: Batch, batch_size: int = 32) -> np.ndarray:
     with torch.no_grad():
         for _, ids, mask in _chunks(batch, batch_size):
             t_ids = torch.from_numpy(ids)
-            res = model(input_ids=t_ids, attention_mask=torch.from_numpy(mask),
-                        token_type_ids=torch.zeros_like(t_ids))
+            res = model(input_ids=t_ids, attention_mask=torch.from_numpy(mask), token_type_ids=torch.zeros_like(t_ids))
             out.append(res.logits.float().numpy())
     return np.concatenate(out).astype(np.float32)
 
 
 def compare(
-    reference: np.ndarray, candidate: np.ndarray, gold: np.ndarray | None = None, *,
-    temperature: float = 1.0, dependence: float | None = None,
-    min_agreement: float = MIN_AGREEMENT, max_f1_drop: float = MAX_F1_DROP,
+    reference: np.ndarray,
+    candidate: np.ndarray,
+    gold: np.ndarray | None = None,
+    *,
+    temperature: float = 1.0,
+    dependence: float | None = None,
+    min_agreement: float = MIN_AGREEMENT,
+    max_f1_drop: float = MAX_F1_DROP,
     max_batch_dependence: float = MAX_BATCH_DEPENDENCE,
 ) -> ParityReport:
     """Parity of ``candidate`` logits against ``reference`` logits (and F1 against ``gold``

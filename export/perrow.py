@@ -53,7 +53,7 @@ def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[s
     opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
     inits = {i.name: i for i in graph.initializer}
     qmax = 2 ** (weight_bits - 1) - 1
-    constants = {
+    constants: dict[str, np.ndarray] = {
         "perrow/127": np.array(127.0, dtype=np.float32),
         "perrow/eps": np.array(1e-12, dtype=np.float32),
         "perrow/one": np.array(1.0, dtype=np.float32),
@@ -75,7 +75,9 @@ def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[s
         w = numpy_helper.to_array(weight).astype(np.float32)
         if x not in quantized_inputs:  # one quantization per activation, shared by its MatMuls
             p = f"perrow/{x}"
-            graph.initializer.append(numpy_helper.from_array(np.array([-1, w.shape[0]], dtype=np.int64), p + "/rows_shape"))
+            graph.initializer.append(
+                numpy_helper.from_array(np.array([-1, w.shape[0]], dtype=np.int64), p + "/rows_shape")
+            )
             nodes += [
                 helper.make_node("Abs", [x], [p + "/abs"]),
                 _reduce_max(helper, opset, p + "/abs", p + "/amax", "perrow/last_axis"),
@@ -85,8 +87,9 @@ def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[s
                 helper.make_node("Shape", [p + "/scale_rows"], [p + "/n_rows"]),
                 helper.make_node("Expand", ["perrow/zero_point", p + "/n_rows"], [p + "/zero_points"]),
                 helper.make_node("Reshape", [x, p + "/rows_shape"], [p + "/rows"]),
-                helper.make_node("QuantizeLinear", [p + "/rows", p + "/scale_rows", p + "/zero_points"],
-                                 [p + "/codes_rows"], axis=0),
+                helper.make_node(
+                    "QuantizeLinear", [p + "/rows", p + "/scale_rows", p + "/zero_points"], [p + "/codes_rows"], axis=0
+                ),
                 helper.make_node("Shape", [x], [p + "/shape"]),
                 helper.make_node("Reshape", [p + "/codes_rows", p + "/shape"], [p + "/codes"]),
             ]
@@ -95,18 +98,28 @@ def rewrite(src: Path, dst: Path, *, weight_bits: int = 7, keep_fp32: Sequence[s
         w_scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / qmax
         w_q = np.clip(np.round(w / w_scale), -qmax, qmax).astype(np.int8)
         q = f"perrow/{node.name or y}"
-        graph.initializer.extend([numpy_helper.from_array(w_q, q + "/weight"),
-                                  numpy_helper.from_array(w_scale.astype(np.float32), q + "/weight_scale")])
+        graph.initializer.extend(
+            [
+                numpy_helper.from_array(w_q, q + "/weight"),
+                numpy_helper.from_array(w_scale.astype(np.float32), q + "/weight_scale"),
+            ]
+        )
         nodes += [
-            helper.make_node("MatMulIntegerToFloat",
-                             [codes, q + "/weight", "perrow/one", q + "/weight_scale", "perrow/zero_point"],
-                             [q + "/product"], domain=MS_DOMAIN, name=(node.name or y) + "_perrow"),
+            helper.make_node(
+                "MatMulIntegerToFloat",
+                [codes, q + "/weight", "perrow/one", q + "/weight_scale", "perrow/zero_point"],
+                [q + "/product"],
+                domain=MS_DOMAIN,
+                name=(node.name or y) + "_perrow",
+            ),
             helper.make_node("Mul", [q + "/product", scale], [y]),
         ]
         rewritten += 1
     if rewritten == 0:  # a rewrite that changed nothing would ship an fp32 graph as "int8"
-        raise ModelError(f"{src}: no MatMul with a 2-D weight initializer outside {tuple(keep_fp32)} "
-                         "to rewrite; is this a transformer exported by finlocal.export.onnx?")
+        raise ModelError(
+            f"{src}: no MatMul with a 2-D weight initializer outside {tuple(keep_fp32)} "
+            "to rewrite; is this a transformer exported by finlocal.export.onnx?"
+        )
     del graph.node[:]
     graph.node.extend(nodes)
     used = {name for n in graph.node for name in n.input}
@@ -126,6 +139,12 @@ def quantize_gather(src: Path, dst: Path) -> Path:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dst), op_types_to_quantize=["Gather"], per_channel=False,
-                     weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": TensorProto.FLOAT})
+    quantize_dynamic(
+        str(src),
+        str(dst),
+        op_types_to_quantize=["Gather"],
+        per_channel=False,
+        weight_type=QuantType.QInt8,
+        extra_options={"DefaultTensorType": TensorProto.FLOAT},
+    )
     return dst

@@ -155,8 +155,12 @@ def _dynamic(fp32: Path, out: Path, settings: QuantSettings) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
-        str(fp32), str(out), op_types_to_quantize=["MatMul", "Gather"], per_channel=True,
-        reduce_range=settings.weight_bits == 7, weight_type=QuantType.QInt8,
+        str(fp32),
+        str(out),
+        op_types_to_quantize=["MatMul", "Gather"],
+        per_channel=True,
+        reduce_range=settings.weight_bits == 7,
+        weight_type=QuantType.QInt8,
         nodes_to_exclude=_excluded(fp32, settings.keep_fp32),
         # Only weight MatMuls (activation × activation attention products stay fp32).
         extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
@@ -169,20 +173,31 @@ def _static(fp32: Path, out: Path, calibration: Batch, settings: QuantSettings) 
     class Reader(CalibrationDataReader):
         def __init__(self) -> None:
             rows = by_length(calibration)
-            self._batches = iter([rows.rows(np.arange(k, min(k + 32, len(rows.input_ids))))
-                                  for k in range(0, len(rows.input_ids), 32)])
+            self._batches = iter(
+                [rows.rows(np.arange(k, min(k + 32, len(rows.input_ids)))) for k in range(0, len(rows.input_ids), 32)]
+            )
 
         def get_next(self) -> dict[str, np.ndarray] | None:
             batch = next(self._batches, None)
             if batch is None:
                 return None
-            return {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask,
-                    "token_type_ids": np.zeros_like(batch.input_ids)}
+            return {
+                "input_ids": batch.input_ids,
+                "attention_mask": batch.attention_mask,
+                "token_type_ids": np.zeros_like(batch.input_ids),
+            }
 
     quantize_static(
-        str(fp32), str(out), Reader(), quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul"],
-        per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QInt8, nodes_to_exclude=_excluded(fp32, settings.keep_fp32),
+        str(fp32),
+        str(out),
+        Reader(),
+        quant_format=QuantFormat.QDQ,
+        op_types_to_quantize=["MatMul"],
+        per_channel=True,
+        reduce_range=True,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        nodes_to_exclude=_excluded(fp32, settings.keep_fp32),
         extra_options={"MatMulConstBOnly": True},
     )
 
@@ -192,8 +207,12 @@ def _weight_only(fp32: Path, out: Path) -> None:
     from onnxruntime.quantization import quant_utils
 
     config = nbits.DefaultWeightOnlyQuantConfig(
-        block_size=32, is_symmetric=True, accuracy_level=4, bits=8,
-        quant_format=quant_utils.QuantFormat.QOperator, op_types_to_quantize=("MatMul",),
+        block_size=32,
+        is_symmetric=True,
+        accuracy_level=4,
+        bits=8,
+        quant_format=quant_utils.QuantFormat.QOperator,
+        op_types_to_quantize=("MatMul",),
     )
     quantizer = nbits.MatMulNBitsQuantizer(quant_utils.load_model_with_shape_infer(fp32), algo_config=config)
     quantizer.process()
@@ -245,9 +264,17 @@ def timings(sess: Any, batch: Batch, *, n_single: int = 50, repeats: int = 3) ->
 
 
 def measure(
-    fp32: Path, work: Path, batch: Batch, reference: np.ndarray, gold: np.ndarray | None = None, *,
-    threads: int, settings: Sequence[QuantSettings] | None = None, time_all: bool = False,
-    min_agreement: float = MIN_AGREEMENT, max_f1_drop: float = MAX_F1_DROP,
+    fp32: Path,
+    work: Path,
+    batch: Batch,
+    reference: np.ndarray,
+    gold: np.ndarray | None = None,
+    *,
+    threads: int,
+    settings: Sequence[QuantSettings] | None = None,
+    time_all: bool = False,
+    min_agreement: float = MIN_AGREEMENT,
+    max_f1_drop: float = MAX_F1_DROP,
     max_batch_dependence: float = MAX_BATCH_DEPENDENCE,
 ) -> list[Trial]:
     """Quantize with each setting and measure parity, batch dependence, size and speed."""
@@ -259,13 +286,18 @@ def measure(
         # the same scores in any batch and with 1 or 2 intra-op threads
         by_threads = [session(out, t) for t in THREAD_COUNTS if t != threads]
         dependence = batch_dependence(sess, batch, thread_sessions=by_threads)
-        report = compare(reference, onnx_logits(sess, batch), gold, dependence=dependence,
-                         min_agreement=min_agreement, max_f1_drop=max_f1_drop,
-                         max_batch_dependence=max_batch_dependence)
+        report = compare(
+            reference,
+            onnx_logits(sess, batch),
+            gold,
+            dependence=dependence,
+            min_agreement=min_agreement,
+            max_f1_drop=max_f1_drop,
+            max_batch_dependence=max_batch_dependence,
+        )
         p50, sps = timings(sess, batch) if (report.passed or time_all) else (None, None)
         trial = Trial(s, out.stat().st_size, report, p50, sps)
-        log.info("%s: %.1f MB, %s, p50 %s ms, %s sent/s", s.name, trial.size_bytes / 1e6,
-                 report.summary(), p50, sps)
+        log.info("%s: %.1f MB, %s, p50 %s ms, %s sent/s", s.name, trial.size_bytes / 1e6, report.summary(), p50, sps)
         trials.append(trial)
     return trials
 

@@ -68,8 +68,9 @@ def align(a: Sequence[str], b: Sequence[str], threshold: float = DEFAULT_THRESHO
     return links
 
 
-def _pair_block(a: list[tuple[str, ...]], b: list[tuple[str, ...]], i1: int, i2: int, j1: int, j2: int,
-                threshold: float) -> list[Link]:
+def _pair_block(
+    a: list[tuple[str, ...]], b: list[tuple[str, ...]], i1: int, i2: int, j1: int, j2: int, threshold: float
+) -> list[Link]:
     """The best in-order pairing of A[i1:i2] with B[j1:j2] (dynamic programming)."""
     m, n = i2 - i1, j2 - j1
     similar: dict[tuple[int, int], float] = {}
@@ -140,8 +141,7 @@ class AlignedPair:
 
     @property
     def new_negative(self) -> bool:
-        return (self.b is not None and self.b.label == NEGATIVE
-                and (self.a is None or self.a.label != NEGATIVE))
+        return self.b is not None and self.b.label == NEGATIVE and (self.a is None or self.a.label != NEGATIVE)
 
 
 @dataclass(frozen=True)
@@ -173,15 +173,27 @@ def compare_reports(a: DocumentReport, b: DocumentReport, threshold: float = DEF
     """Align two scored documents (their reports must keep their sentences)."""
     links = align([s.text for s in a.sentences], [s.text for s in b.sentences], threshold)
     pairs = tuple(
-        AlignedPair(link.status, a.sentences[link.a] if link.a is not None else None,
-                    b.sentences[link.b] if link.b is not None else None, link.similarity)
+        AlignedPair(
+            link.status,
+            a.sentences[link.a] if link.a is not None else None,
+            b.sentences[link.b] if link.b is not None else None,
+            link.similarity,
+        )
         for link in links
     )
     return Comparison(a, b, pairs, threshold)
 
 
-def compare_texts(a_text: str, b_text: str, classifier: Classifier, *, a_source: str = "A",
-                  b_source: str = "B", threshold: float = DEFAULT_THRESHOLD, batch_size: int = 32) -> Comparison:
+def compare_texts(
+    a_text: str,
+    b_text: str,
+    classifier: Classifier,
+    *,
+    a_source: str = "A",
+    b_source: str = "B",
+    threshold: float = DEFAULT_THRESHOLD,
+    batch_size: int = 32,
+) -> Comparison:
     """Score both texts and compare them."""
     a = score_text(a_text, classifier, source=a_source, batch_size=batch_size)
     b = score_text(b_text, classifier, source=b_source, batch_size=batch_size)
@@ -202,8 +214,9 @@ def word_diff(a: str, b: str) -> list[tuple[Piece, str]]:
     """The pieces that turn ``a`` into ``b``, word by word (whitespace kept with its word)."""
     a_tokens = re.findall(r"\S+\s*", a)
     b_tokens = re.findall(r"\S+\s*", b)
-    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a_tokens], [t.strip() for t in b_tokens],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [t.strip() for t in a_tokens], [t.strip() for t in b_tokens], autojunk=False
+    )
     pieces: list[tuple[Piece, str]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -224,16 +237,25 @@ def _side(result: SentenceResult | None) -> dict[str, Any] | None:
     if result is None:
         return None
     return {
-        "index": result.index, "start": result.start, "end": result.end, "text": result.text,
-        "label": result.label, "scores": {k: round(v, 6) for k, v in result.scores.items()},
+        "index": result.index,
+        "start": result.start,
+        "end": result.end,
+        "text": result.text,
+        "label": result.label,
+        "scores": {k: round(v, 6) for k, v in result.scores.items()},
         "tone": round(result.tone, 6),
         "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in result.evidence],
     }
 
 
 def _document(report: DocumentReport) -> dict[str, Any]:
-    return {"source": report.source, "sentences": report.n_sentences, "label": report.label,
-            "counts": dict(report.counts), "tone": round(report.tone, 6)}
+    return {
+        "source": report.source,
+        "sentences": report.n_sentences,
+        "label": report.label,
+        "counts": dict(report.counts),
+        "tone": round(report.tone, 6),
+    }
 
 
 def comparison_rows(c: Comparison) -> Iterator[dict[str, Any]]:
@@ -271,7 +293,7 @@ def _md_diff(a: str, b: str) -> str:
     out = []
     for piece, text in word_diff(a, b):
         stripped = text.rstrip()
-        out.append(marks[piece].format(_md(stripped)) + text[len(stripped):] if stripped else text)
+        out.append(marks[piece].format(_md(stripped)) + text[len(stripped) :] if stripped else text)
     return "".join(out).strip()
 
 
@@ -279,27 +301,31 @@ def comparison_markdown(c: Comparison) -> str:
     """A Markdown report: the documents side by side, label changes, new negatives, changes."""
     labels = list(dict.fromkeys([*c.a.labels, *c.b.labels]))
     lines = [
-        f"# {_md(c.a.source)} → {_md(c.b.source)}", "",
-        "| | A | B | change |", "|---|---:|---:|---:|",
+        f"# {_md(c.a.source)} → {_md(c.b.source)}",
+        "",
+        "| | A | B | change |",
+        "|---|---:|---:|---:|",
         f"| sentences | {c.a.n_sentences} | {c.b.n_sentences} | {c.b.n_sentences - c.a.n_sentences:+d} |",
     ]
     for name in labels:
         x, y = c.a.counts.get(name, 0), c.b.counts.get(name, 0)
         lines.append(f"| {name} | {x} | {y} | {y - x:+d} |")
     lines += [
-        f"| tone index | {c.a.tone:+.3f} | {c.b.tone:+.3f} | {c.tone_change:+.3f} |", "",
+        f"| tone index | {c.a.tone:+.3f} | {c.b.tone:+.3f} | {c.tone_change:+.3f} |",
+        "",
         f"Aligned: {c.count(Status.MATCHED)} matched, {c.count(Status.CHANGED)} changed, "
         f"{c.count(Status.ADDED)} added, {c.count(Status.REMOVED)} removed "
-        f"(changed: word similarity ≥ {c.threshold:g}).", "",
-        f"## Sentences whose label changed ({len(c.label_changes)})", "",
+        f"(changed: word similarity ≥ {c.threshold:g}).",
+        "",
+        f"## Sentences whose label changed ({len(c.label_changes)})",
+        "",
     ]
     if c.label_changes:
         lines += ["| A # | B # | label | tone change | sentence (A → B) |", "|---:|---:|---|---:|---|"]
         for p in c.label_changes:
             assert p.a is not None and p.b is not None
             text = _md(p.b.text) if p.status is Status.MATCHED else _md_diff(p.a.text, p.b.text)
-            lines.append(f"| {p.a.index} | {p.b.index} | {p.a.label} → {p.b.label} | "
-                         f"{p.tone_change:+.3f} | {text} |")
+            lines.append(f"| {p.a.index} | {p.b.index} | {p.a.label} → {p.b.label} | {p.tone_change:+.3f} | {text} |")
     else:
         lines.append("None.")
     lines += ["", f"## New negative statements ({len(c.new_negative)})", ""]
@@ -307,16 +333,20 @@ def comparison_markdown(c: Comparison) -> str:
         assert p.b is not None
         where = "added" if p.a is None else f"was {p.a.label} at A #{p.a.index}"
         evidence = ", ".join(f"“{_md(s.text)}”" for s in p.b.evidence)
-        lines.append(f"- B #{p.b.index} ({where}, P(negative) {p.b.scores.get(NEGATIVE, 0):.2f}): "
-                     f"{_md(p.b.text)}" + (f" — evidence: {evidence}" if evidence else ""))
+        lines.append(
+            f"- B #{p.b.index} ({where}, P(negative) {p.b.scores.get(NEGATIVE, 0):.2f}): "
+            f"{_md(p.b.text)}" + (f" — evidence: {evidence}" if evidence else "")
+        )
     if not c.new_negative:
         lines.append("None.")
     changed = [p for p in c.pairs if p.status is Status.CHANGED]
     lines += ["", f"## Changed sentences ({len(changed)})", ""]
     for p in changed:
         assert p.a is not None and p.b is not None
-        lines.append(f"- A #{p.a.index} → B #{p.b.index} (similarity {p.similarity:.2f}, "
-                     f"{p.a.label} → {p.b.label}): {_md_diff(p.a.text, p.b.text)}")
+        lines.append(
+            f"- A #{p.a.index} → B #{p.b.index} (similarity {p.similarity:.2f}, "
+            f"{p.a.label} → {p.b.label}): {_md_diff(p.a.text, p.b.text)}"
+        )
     if not changed:
         lines.append("None.")
     for status, title, side in ((Status.ADDED, "Added sentences", "b"), (Status.REMOVED, "Removed sentences", "a")):

@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from finlocal.errors import InputError
+from finlocal.metrics import ClassificationMetrics, classification_metrics
 from finlocal.predictions import Classifier
-from finlocal.metrics import ClassificationMetrics, ClassMetrics, classification_metrics
 from finlocal.splitting import SplitMode, split_text
 
 
@@ -94,9 +92,14 @@ def _read_jsonl(path: Path, text: str) -> list[LabelledText]:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(f"{where}: expected an object with 'text' and 'label'")
         agreement, category = data.get("agreement"), data.get("category")
-        rows.append(LabelledText(data["text"], _label(data.get("label"), where),
-                                 None if agreement is None else str(agreement),
-                                 None if category is None else str(category)))
+        rows.append(
+            LabelledText(
+                data["text"],
+                _label(data.get("label"), where),
+                None if agreement is None else str(agreement),
+                None if category is None else str(category),
+            )
+        )
     return rows
 
 
@@ -135,8 +138,9 @@ def read_labelled(path: Path) -> list[LabelledText]:
     return rows
 
 
-def predict_labels(classifier: Classifier, texts: Sequence[str], *,
-                   split: SplitMode = SplitMode.NONE, batch_size: int = 32) -> list[str]:
+def predict_labels(
+    classifier: Classifier, texts: Sequence[str], *, split: SplitMode = SplitMode.NONE, batch_size: int = 32
+) -> list[str]:
     """One predicted label per text: the text scored whole, or its items scored and the most
     frequent label taken (ties: the earlier label in the model's order); a text with no item
     (blank) is scored whole."""
@@ -161,7 +165,11 @@ def _most_frequent(counts: dict[str, int], labels: tuple[str, ...]) -> str:
 
 
 def evaluate(
-    classifier: Classifier, rows: Sequence[LabelledText], *, batch_size: int = 32, model: str = "",
+    classifier: Classifier,
+    rows: Sequence[LabelledText],
+    *,
+    batch_size: int = 32,
+    model: str = "",
     split: SplitMode = SplitMode.NONE,
 ) -> EvalReport:
     """Predict every row (whole, or by its items: ``split``) and compare with its label."""
@@ -174,17 +182,24 @@ def evaluate(
     seconds = time.perf_counter() - t0
     gold = [r.label for r in rows]
 
-    def breakdown(key: Callable[[LabelledText], str | None], order: Callable[[str], Any]) -> dict[str, ClassificationMetrics]:
+    def breakdown(
+        key: Callable[[LabelledText], str | None], order: Callable[[str], Any]
+    ) -> dict[str, ClassificationMetrics]:
         groups = sorted({k for r in rows if (k := key(r)) is not None}, key=order)
         return {
-            g: classification_metrics([gold[i] for i, r in enumerate(rows) if key(r) == g],
-                                      [pred[i] for i, r in enumerate(rows) if key(r) == g], labels)
+            g: classification_metrics(
+                [gold[i] for i, r in enumerate(rows) if key(r) == g],
+                [pred[i] for i, r in enumerate(rows) if key(r) == g],
+                labels,
+            )
             for g in groups
         }
 
     return EvalReport(
         classification_metrics(gold, pred, labels),
-        breakdown(lambda r: r.agreement, _agreement_key), seconds, model,
+        breakdown(lambda r: r.agreement, _agreement_key),
+        seconds,
+        model,
         by_category=breakdown(lambda r: r.category, lambda c: c),
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from finlocal.predictions import Classifier, Prediction, Span
+from finlocal.spans import strip_span
 
 _CLAUSE_BREAK = re.compile(
     r"[,;:]|\s(?:and|but|while|whereas|although|though|because|as|after|despite)\s", re.IGNORECASE
@@ -43,33 +44,32 @@ def clauses(text: str) -> list[Span]:
     pieces: list[Span] = []
     start = 0
     for match in _CLAUSE_BREAK.finditer(text):
-        pieces.extend(_strip(text, start, match.start()))
+        pieces.extend(_piece(text, start, match.start()))
         start = match.end()
-    pieces.extend(_strip(text, start, len(text)))
+    pieces.extend(_piece(text, start, len(text)))
     if len(pieces) > 1:
         return pieces
     words = [m.span() for m in re.finditer(r"\S+", text)]
     return [
-        Span(words[i][0], words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1],
-             text[words[i][0]:words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1]])
+        Span(
+            words[i][0],
+            words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1],
+            text[words[i][0] : words[min(i + _WORDS_PER_PIECE, len(words)) - 1][1]],
+        )
         for i in range(0, len(words), _WORDS_PER_PIECE)
     ]
 
 
-def _strip(text: str, start: int, end: int) -> list[Span]:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return []
-    s = start + piece.index(stripped)
-    return [Span(s, s + len(stripped), stripped)]
+def _piece(text: str, start: int, end: int) -> list[Span]:
+    span = strip_span(text, start, end)
+    return [] if span is None else [span]
 
 
 def mask(text: str, span: Span, token: str | None) -> str:
     """``text`` with ``span`` replaced by ``token`` (or removed when there is no mask token)."""
     if token:
-        return text[:span.start] + token + text[span.end:]
-    return re.sub(r"\s{2,}", " ", text[:span.start] + " " + text[span.end:]).strip()
+        return text[: span.start] + token + text[span.end :]
+    return re.sub(r"\s{2,}", " ", text[: span.start] + " " + text[span.end :]).strip()
 
 
 def occlusion(
@@ -91,7 +91,7 @@ def occlusion(
     spans = [s for s in spans if s.end > s.start]
     if not spans:
         return []
-    token = getattr(classifier, "mask_token", None)
+    token = classifier.mask_token
     masked = classifier.predict([mask(text, s, token) for s in spans])
     label = prediction.label
     before = prediction.scores[label]

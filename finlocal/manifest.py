@@ -67,8 +67,7 @@ class Manifest:
         unknown = set(self.heads) - KNOWN_HEADS
         if "label" not in self.heads or unknown:
             raise ModelError(
-                f"manifest heads must include 'label' and only {sorted(KNOWN_HEADS)}, "
-                f"found {list(self.heads)}"
+                f"manifest heads must include 'label' and only {sorted(KNOWN_HEADS)}, found {list(self.heads)}"
             )
         if not self.temperature > 0:
             raise ModelError(f"manifest temperature must be > 0, found {self.temperature}")
@@ -93,9 +92,7 @@ class Manifest:
         known = {f for f in cls.__dataclass_fields__}  # noqa: C416
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ModelError(
-                f"{source}: unknown field(s) {unknown}; was it written by a newer finlocal?"
-            )
+            raise ModelError(f"{source}: unknown field(s) {unknown}; was it written by a newer finlocal?")
         kwargs = dict(data)
         kwargs["labels"] = tuple(kwargs["labels"])
         kwargs["heads"] = tuple(kwargs.get("heads", ("label",)))
@@ -116,11 +113,7 @@ def sha256_file(path: Path) -> str:
 def write_manifest(directory: Path, manifest: Manifest) -> Manifest:
     """Write ``finlocal.json``, filling ``files`` with the sha256 of every other file."""
     directory = Path(directory)
-    files = {
-        p.name: sha256_file(p)
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.name != MANIFEST_NAME
-    }
+    files = {p.name: sha256_file(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name != MANIFEST_NAME}
     data = manifest.to_dict()
     data["files"] = files
     final = Manifest.from_dict(data)

@@ -45,9 +45,7 @@ class ClassificationMetrics:
         }
 
 
-def classification_metrics(
-    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
-) -> ClassificationMetrics:
+def classification_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> ClassificationMetrics:
     """Metrics of ``pred`` against ``gold``. F1 of a class with no gold and no predicted rows is 0,
     as in scikit-learn with ``zero_division=0``; macro F1 averages over all ``labels``."""
     labels = tuple(labels)

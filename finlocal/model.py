@@ -25,6 +25,7 @@ import numpy as np
 from finlocal.errors import ModelError
 from finlocal.manifest import MANIFEST_NAME, Manifest, read_manifest
 from finlocal.predictions import Prediction, Span
+from finlocal.spans import WORD_JOINERS, merge_spans
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -96,8 +97,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class OnnxClassifier:
     """A finlocal model directory loaded with onnxruntime; see the module docstring."""
 
-    def __init__(self, model_dir: Path, manifest: Manifest, session: InferenceSession,
-                 tokenizer: Tokenizer) -> None:
+    def __init__(self, model_dir: Path, manifest: Manifest, session: InferenceSession, tokenizer: Tokenizer) -> None:
         self.model_dir = Path(model_dir)
         self.manifest = manifest
         self._session = session
@@ -151,9 +151,7 @@ class OnnxClassifier:
         options.log_severity_level = 3
         model_path = model_dir / manifest.model_file
         try:
-            session = ort.InferenceSession(
-                str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
+            session = ort.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own pybind exception types
             raise ModelError(f"{model_path}: onnxruntime cannot load it ({exc})") from exc
         tokenizer_path = model_dir / manifest.tokenizer_file
@@ -188,9 +186,7 @@ class OnnxClassifier:
     def size_bytes(self) -> int:
         """Bytes on disk of the files the manifest lists (model, tokenizer, card)."""
         return sum(
-            (self.model_dir / name).stat().st_size
-            for name in self.manifest.files
-            if (self.model_dir / name).is_file()
+            (self.model_dir / name).stat().st_size for name in self.manifest.files if (self.model_dir / name).is_file()
         )
 
     @property
@@ -236,7 +232,7 @@ class OnnxClassifier:
         for i, enc in enumerate(encodings):
             ids = np.asarray(enc.ids, dtype=np.int64)
             for first in _window_starts(len(ids), self._content_len):
-                content = ids[first:first + self._content_len]
+                content = ids[first : first + self._content_len]
                 windows.append(_Window(i, first, np.concatenate([self._prefix, content, self._suffix])))
         n_labels = len(self.labels)
         probs_sum = np.zeros((n, n_labels), np.float64)
@@ -246,13 +242,13 @@ class OnnxClassifier:
         inference_ms = np.zeros(n, np.float64)
         order = sorted(range(len(windows)), key=lambda w: len(windows[w].ids))
         for b in range(0, len(order), batch_size):
-            batch = [windows[w] for w in order[b:b + batch_size]]
+            batch = [windows[w] for w in order[b : b + batch_size]]
             width = max(len(w.ids) for w in batch)
             input_ids = np.full((len(batch), width), self._pad_id, np.int64)
             attention = np.zeros((len(batch), width), np.int64)
             for r, w in enumerate(batch):
-                input_ids[r, :len(w.ids)] = w.ids
-                attention[r, :len(w.ids)] = 1
+                input_ids[r, : len(w.ids)] = w.ids
+                attention[r, : len(w.ids)] = 1
             feeds = {"input_ids": input_ids, "attention_mask": attention}
             if self._uses_token_types:
                 feeds["token_type_ids"] = np.zeros_like(input_ids)
@@ -269,8 +265,8 @@ class OnnxClassifier:
                 inference_ms[w.text] += share
                 if token_probs is not None:
                     k = len(w.ids) - lead - len(self._suffix)
-                    evidence_sum[w.text][w.first:w.first + k] += token_probs[r, lead:lead + k]
-                    evidence_n[w.text][w.first:w.first + k] += 1
+                    evidence_sum[w.text][w.first : w.first + k] += token_probs[r, lead : lead + k]
+                    evidence_n[w.text][w.first : w.first + k] += 1
         denom = np.maximum(n_windows, 1)[:, None]
         evidence = [s / np.maximum(c, 1) for s, c in zip(evidence_sum, evidence_n, strict=True)]
         per_text_tokenize = [tokenize_total / n] * n if n else []
@@ -303,7 +299,7 @@ class OnnxClassifier:
             for w in np.flatnonzero(mean >= threshold)
             if ends[w] > starts[w]
         )
-        return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen))
+        return tuple(Span(s, e, text[s:e]) for s, e in merge_spans(text, chosen, joiners=WORD_JOINERS))
 
 
 @dataclass(frozen=True)
@@ -334,17 +330,6 @@ def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
     while end > last and text[end - 1] in _CLOSERS:
         end -= 1
     return start, end
-
-
-def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge sorted character spans separated only by whitespace or joiners (``-``, ``/``)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and text[merged[-1][1]:start].strip(" \t\n-/") == "":
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _window_starts(n_tokens: int, size: int) -> list[int]:

@@ -21,10 +21,43 @@ _LABEL_STYLES = {"positive": "green", "negative": "red", "neutral": "dim"}
 
 
 class Format(str, enum.Enum):
+    """How rows are written: by `finlocal score --format`, and by the app's export."""
+
     JSONL = "jsonl"
     CSV = "csv"
     TABLE = "table"
     MARKDOWN = "markdown"
+
+    @property
+    def suffix(self) -> str:
+        """The suffix a file in this format gets."""
+        return _SUFFIXES[self]
+
+    @property
+    def display_name(self) -> str:
+        """How the format is named to a person (the app's export dialog)."""
+        return _DISPLAY_NAMES[self]
+
+
+_SUFFIXES = {Format.JSONL: ".jsonl", Format.CSV: ".csv", Format.TABLE: ".txt", Format.MARKDOWN: ".md"}
+_DISPLAY_NAMES = {Format.JSONL: "JSONL", Format.CSV: "CSV", Format.TABLE: "Table", Format.MARKDOWN: "Markdown report"}
+
+#: The format a file name's suffix (lower case) stands for: `finlocal score --output` and the
+#: app's export read the same table.
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".jsonl": Format.JSONL,
+    ".json": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".csv": Format.CSV,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".txt": Format.TABLE,
+}
+
+
+def format_for_suffix(suffix: str) -> Format | None:
+    """The format a file suffix (``.csv``, any case) stands for, or None."""
+    return SUFFIX_FORMATS.get(suffix.lower())
 
 
 class Per(str, enum.Enum):
@@ -79,17 +112,30 @@ def _evidence_text(result: SentenceResult) -> str:
 
 def _sentence_cells(r: SentenceResult, labels: Sequence[str]) -> list[Any]:
     return [
-        r.source, r.index, r.start, r.end, r.text, r.label,
+        r.source,
+        r.index,
+        r.start,
+        r.end,
+        r.text,
+        r.label,
         *(round(r.scores.get(name, 0.0), 6) for name in labels),
-        _evidence_text(r), round(r.prediction.tokenize_ms, 3), round(r.prediction.inference_ms, 3),
+        _evidence_text(r),
+        round(r.prediction.tokenize_ms, 3),
+        round(r.prediction.inference_ms, 3),
     ]
 
 
 def _document_cells(d: DocumentReport, labels: Sequence[str]) -> list[Any]:
     return [
-        d.source, d.n_sentences, d.label, *(d.counts.get(name, 0) for name in labels),
-        round(d.tone, 6), " | ".join(r.text for r in d.top_positive),
-        " | ".join(r.text for r in d.top_negative), round(d.total_ms, 3), round(d.sentences_per_s, 2),
+        d.source,
+        d.n_sentences,
+        d.label,
+        *(d.counts.get(name, 0) for name in labels),
+        round(d.tone, 6),
+        " | ".join(r.text for r in d.top_positive),
+        " | ".join(r.text for r in d.top_negative),
+        round(d.total_ms, 3),
+        round(d.sentences_per_s, 2),
     ]
 
 
@@ -98,12 +144,30 @@ class CsvWriter(Writer):
         super().__init__(stream, labels, per)
         self._csv = csv.writer(stream, lineterminator="\n")
         if per is Per.SENTENCE:
-            header = ["source", "index", "start", "end", "text", "label",
-                      *(f"score_{name}" for name in self.labels), "evidence", "tokenize_ms",
-                      "inference_ms"]
+            header = [
+                "source",
+                "index",
+                "start",
+                "end",
+                "text",
+                "label",
+                *(f"score_{name}" for name in self.labels),
+                "evidence",
+                "tokenize_ms",
+                "inference_ms",
+            ]
         else:
-            header = ["source", "sentences", "label", *(f"count_{name}" for name in self.labels),
-                      "tone", "top_positive", "top_negative", "total_ms", "sentences_per_s"]
+            header = [
+                "source",
+                "sentences",
+                "label",
+                *(f"count_{name}" for name in self.labels),
+                "tone",
+                "top_positive",
+                "top_negative",
+                "total_ms",
+                "sentences_per_s",
+            ]
         self._csv.writerow(header)
 
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
@@ -131,14 +195,18 @@ class MarkdownWriter(Writer):
 
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
         for r in results:
-            cells = [r.source, r.index, r.label, f"{r.prediction.confidence:.2f}", r.text,
-                     _evidence_text(r)]
+            cells = [r.source, r.index, r.label, f"{r.prediction.confidence:.2f}", r.text, _evidence_text(r)]
             self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
-        cells = [report.source, report.n_sentences, report.label,
-                 *(report.counts.get(name, 0) for name in self.labels), f"{report.tone:+.3f}"]
+        cells = [
+            report.source,
+            report.n_sentences,
+            report.label,
+            *(report.counts.get(name, 0) for name in self.labels),
+            f"{report.tone:+.3f}",
+        ]
         self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
         self.stream.flush()
 
@@ -177,8 +245,12 @@ class TableWriter(Writer):
         table.add_column("sentence", overflow="fold")
         for r in self._pending:
             style = _LABEL_STYLES.get(r.label, "")
-            table.add_row(str(r.index), f"[{style}]{r.label}[/]" if style else r.label,
-                          f"{r.prediction.confidence:.2f}", _highlight(r))
+            table.add_row(
+                str(r.index),
+                f"[{style}]{r.label}[/]" if style else r.label,
+                f"{r.prediction.confidence:.2f}",
+                _highlight(r),
+            )
         self._console.print(table)
         self._pending = []
 
@@ -206,8 +278,13 @@ class TableWriter(Writer):
                 [f"[green]+[/] {escape(r.text)}" for r in d.top_positive[:1]]
                 + [f"[red]-[/] {escape(r.text)}" for r in d.top_negative[:1]]
             )
-            table.add_row(escape(d.source), str(d.n_sentences),
-                          *(str(d.counts.get(n, 0)) for n in self.labels), f"{d.tone:+.3f}", extremes)
+            table.add_row(
+                escape(d.source),
+                str(d.n_sentences),
+                *(str(d.counts.get(n, 0)) for n in self.labels),
+                f"{d.tone:+.3f}",
+                extremes,
+            )
         self._console.print(table)
         self._documents = []
 
@@ -226,8 +303,8 @@ def _highlight(result: SentenceResult) -> str:
     pieces = []
     cursor = 0
     for span in result.prediction.evidence:
-        pieces.append(escape(text[cursor:span.start]))
-        pieces.append(f"[bold underline]{escape(text[span.start:span.end])}[/]")
+        pieces.append(escape(text[cursor : span.start]))
+        pieces.append(f"[bold underline]{escape(text[span.start : span.end])}[/]")
         cursor = span.end
     pieces.append(escape(text[cursor:]))
     return "".join(pieces)

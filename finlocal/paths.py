@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BUNDLED_MODELS = Path(__file__).resolve().parent / "models"
-
 
 def user_dir() -> Path:
     """``$FINLOCAL_HOME``, else ``$XDG_CACHE_HOME/finlocal``, else ``~/.cache/finlocal``.

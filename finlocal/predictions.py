@@ -58,6 +58,12 @@ class Classifier(Protocol):
     @property
     def has_evidence(self) -> bool: ...
 
+    @property
+    def mask_token(self) -> str | None:
+        """What occlusion puts in place of a masked span (the tokenizer's mask token), or None
+        to remove the span instead."""
+        ...
+
     def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Prediction]:
         """Predict every text, in input order. Long texts are scored in overlapping windows."""
         ...

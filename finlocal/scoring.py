@@ -63,9 +63,7 @@ class SentenceResult:
     @property
     def evidence(self) -> tuple[Span, ...]:
         """Evidence spans in document offsets."""
-        return tuple(
-            Span(s.start + self.start, s.end + self.start, s.text) for s in self.prediction.evidence
-        )
+        return tuple(Span(s.start + self.start, s.end + self.start, s.text) for s in self.prediction.evidence)
 
     @property
     def tone(self) -> float:
@@ -160,7 +158,7 @@ class ReportBuilder:
 
     def __post_init__(self) -> None:
         self._sentences: list[SentenceResult] = []
-        self._counts = {label: 0 for label in self.labels}
+        self._counts = dict.fromkeys(self.labels, 0)
         self._tone_sum = 0.0
         self._n = 0
         self._tokenize_ms = 0.0
@@ -206,8 +204,13 @@ class ReportBuilder:
 
 
 def score_spans(
-    spans: Sequence[Span], classifier: Classifier, *, source: str, first_index: int = 0,
-    offset: int = 0, batch_size: int = 32,
+    spans: Sequence[Span],
+    classifier: Classifier,
+    *,
+    source: str,
+    first_index: int = 0,
+    offset: int = 0,
+    batch_size: int = 32,
 ) -> list[SentenceResult]:
     """Predict sentences (spans of one document) and wrap them as `SentenceResult`s."""
     predictions = classifier.predict([s.text for s in spans], batch_size=batch_size)
@@ -254,8 +257,9 @@ def score_text(
     for begin in range(0, total, chunk):
         if cancelled is not None and cancelled():
             raise Cancelled(source)
-        results = score_spans(spans[begin:begin + chunk], classifier, source=source,
-                              first_index=begin, batch_size=batch_size)
+        results = score_spans(
+            spans[begin : begin + chunk], classifier, source=source, first_index=begin, batch_size=batch_size
+        )
         builder.add(results)
         done = begin + len(results)
         if on_chunk is not None:
@@ -268,7 +272,11 @@ def score_text(
 
 
 def iter_block_results(
-    blocks: Iterable[Block], classifier: Classifier, *, source: str, batch_size: int = 32,
+    blocks: Iterable[Block],
+    classifier: Classifier,
+    *,
+    source: str,
+    batch_size: int = 32,
     split: SplitMode = SplitMode.SENTENCES,
 ) -> Iterator[list[SentenceResult]]:
     """Split and score a stream of blocks, yielding results in chunks (bounded memory).
@@ -283,8 +291,14 @@ def iter_block_results(
         spans = split_text(block.text, split, block.regions)
         begin = 0
         while begin < len(spans):
-            results = score_spans(spans[begin:begin + chunk], classifier, source=source,
-                                  first_index=index, offset=block.offset, batch_size=batch_size)
+            results = score_spans(
+                spans[begin : begin + chunk],
+                classifier,
+                source=source,
+                first_index=index,
+                offset=block.offset,
+                batch_size=batch_size,
+            )
             begin += len(results)
             index += len(results)
             chunk = min(chunk * 2, largest)
@@ -322,11 +336,11 @@ def iter_score_documents(
     False, reports carry counts, tone and top-k but no sentence list, so memory stays bounded.
     """
     for item in inputs:
-        builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k,
-                                keep_sentences=keep_sentences)
+        builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k, keep_sentences=keep_sentences)
         try:
-            for results in iter_block_results(item.blocks(split), classifier, source=item.source,
-                                              batch_size=batch_size, split=split):
+            for results in iter_block_results(
+                item.blocks(split), classifier, source=item.source, batch_size=batch_size, split=split
+            ):
                 builder.add(results)
                 if on_sentences is not None:
                     on_sentences(results)

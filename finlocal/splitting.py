@@ -45,6 +45,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from finlocal.predictions import Span
+from finlocal.spans import strip_span
 
 
 class SplitMode(str, enum.Enum):
@@ -67,6 +68,7 @@ class Region:
 
     pieces: tuple[tuple[int, int], ...]
 
+
 #: Longer sentences are cut into chunks of at most this many characters, at whitespace.
 MAX_SENTENCE_CHARS = 1000
 
@@ -79,9 +81,7 @@ _ABBREVIATIONS = frozenset(
     sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp resp ref vol""".split()
 )
 # Tokens after which a period does not end a sentence when a number follows ("No. 5", "p. 12").
-_BEFORE_NUMBER = frozenset(
-    {"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"}
-)
+_BEFORE_NUMBER = frozenset({"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"})
 
 # Titles never end a sentence.
 _TITLES = frozenset({"mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "mt"})
@@ -94,9 +94,7 @@ _STARTERS = frozenset(
 _BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—►✓]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])[ \t]+\S")
 _COLUMN_GAP = re.compile(r"""(?<![.!?:;"”’)\s]) {2,}(?=\S)""")
 _TERMINAL = re.compile(r"""[.!?…:;]["'’”)\]]*$""")
-_CONTINUES = re.compile(
-    r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I
-)
+_CONTINUES = re.compile(r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I)
 # (FPB writes an opening quote as ``)
 _SENTENCE_START = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z0-9€$£¥%•\-–*#]""")
 _HEADING_NEXT = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z•\-–*#]""")
@@ -111,8 +109,7 @@ _TOKEN_MAX_CHARS = 64
 _TAIL_CHARS = 32
 
 
-def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES,
-               regions: Sequence[Region] = ()) -> list[Span]:
+def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequence[Region] = ()) -> list[Span]:
     """Cut ``text`` into the items ``mode`` asks for, with offsets into ``text``.
 
     Without ``regions`` the whole text is split. With them, each region is split on its own (its
@@ -143,7 +140,7 @@ def _split_plain(text: str, mode: SplitMode) -> list[Span]:
         return split_sentences(text)
     if mode is SplitMode.LINES:
         return split_lines(text)
-    whole = _stripped(text, 0, len(text))
+    whole = strip_span(text, 0, len(text))
     return [] if whole is None else [whole]
 
 
@@ -170,7 +167,7 @@ def split_lines(text: str) -> list[Span]:
     """Each non-blank line (``\\n``, ``\\r\\n`` or ``\\r`` ends one) as one item, stripped."""
     spans = []
     for match in _LINE.finditer(text):
-        span = _stripped(text, match.start(), match.end())
+        span = strip_span(text, match.start(), match.end())
         if span is not None:
             spans.append(span)
     return spans
@@ -182,20 +179,10 @@ def split_sentences(text: str) -> list[Span]:
     for seg_start, seg_end in _segments(text):
         for start, end in _sentences(text, seg_start, seg_end):
             for chunk_start, chunk_end in _bounded(text, start, end):
-                span = _stripped(text, chunk_start, chunk_end)
+                span = strip_span(text, chunk_start, chunk_end)
                 if span is not None:
                     spans.append(span)
     return spans
-
-
-def _stripped(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return None
-    return Span(start, end, text[start:end])
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,12 +239,12 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
                 seg_start = None
             prev_kind, prev_terminal = "blank", True
             continue
-        next_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else None
+        next_line = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else None
         bullet = _BULLET.match(line)
         if _is_table_row(line):
             kind = "table"
         elif bullet:
-            content = line[bullet.end() - 1:]
+            content = line[bullet.end() - 1 :]
             heading = next_line is not None and not _BULLET.match(next_line)
             kind = "heading" if heading and _is_heading(content, next_line) else "bullet"
             if kind == "heading":  # a bullet without punctuation stands alone
@@ -266,9 +253,7 @@ def _segments(text: str) -> Iterator[tuple[int, int]]:
                 seg_start = start
                 prev_kind, prev_terminal = kind, True
                 continue
-        elif (seg_start is None or prev_kind != "text" or prev_terminal) and _is_heading(
-            line, next_line
-        ):
+        elif (seg_start is None or prev_kind != "text" or prev_terminal) and _is_heading(line, next_line):
             kind = "heading"
         else:
             kind = "text"
@@ -307,8 +292,12 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, 
         return True
     # the token before the period, e.g. "Inc", "U.S", "2.4", "EUR131m", "e.g"
     lo = max(seg_start, punct_start - _TOKEN_MAX_CHARS)
-    line_start = max(lo, text.rfind(" ", lo, punct_start) + 1, text.rfind("\n", lo, punct_start) + 1,
-                     text.rfind("\t", lo, punct_start) + 1)
+    line_start = max(
+        lo,
+        text.rfind(" ", lo, punct_start) + 1,
+        text.rfind("\n", lo, punct_start) + 1,
+        text.rfind("\t", lo, punct_start) + 1,
+    )
     token = text[line_start:punct_start].lstrip("(\"'“‘[")
     if not token:  # " ." tokenised text
         return True
@@ -323,9 +312,7 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, 
     if lowered in _ABBREVIATIONS or (_INITIALS.fullmatch(token) and "." in token):
         word = _WORD.match(text, nxt)  # "Acme Corp. The company ..." does end a sentence
         return word is not None and word.group(1) in _STARTERS
-    if len(token) == 1 and token.isupper():  # an initial: "J. Smith"
-        return False
-    return True
+    return not (len(token) == 1 and token.isupper())  # an initial ("J. Smith") ends nothing
 
 
 def _at_line_start(text: str, pos: int, seg_start: int) -> bool:

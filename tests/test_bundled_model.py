@@ -47,7 +47,7 @@ def test_bundled_model_labels_hand_written_sentences() -> None:
 
 # Written with the list above, before the model was trained; the shipped model gets it wrong
 # (it reads "loss ... from" growth as positive). Kept as a documented limit (docs/student.md).
-@pytest.mark.xfail(reason="known limit of the bundled model: a widening loss reads as growth", strict=False)
+@pytest.mark.xfail(reason="known limit of the bundled model: a widening loss reads as growth")
 def test_bundled_model_widening_loss_is_negative() -> None:
     classifier = OnnxClassifier.load(DEFAULT, threads=1)
     (pred,) = classifier.predict(["Pre-tax loss widened to EUR 12.4 million from EUR 3.1 million."])

@@ -22,8 +22,11 @@ class Encoded:
 
 def encode(tokenizer: Any, texts: Sequence[str], max_length: int) -> Encoded:
     enc = tokenizer(
-        list(texts), truncation=True, max_length=max_length,
-        return_offsets_mapping=True, return_special_tokens_mask=True,
+        list(texts),
+        truncation=True,
+        max_length=max_length,
+        return_offsets_mapping=True,
+        return_special_tokens_mask=True,
     )
     return Encoded(
         input_ids=enc["input_ids"],

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from itertools import combinations
 from typing import Any
 
-from finlocal.predictions import LABELS
+from finlocal.predictions import LABELS, Span
 from finlocal.train.judgement import Judgement, Label
 from finlocal.train.records import TeacherRow
 from finlocal.train.validation import locate
-
-from finlocal.predictions import Span
 
 #: The probability mass a teacher without probabilities puts on the labels it did not choose
 #: (split evenly): its vote counts as 0.9 / 0.05 / 0.05, never as certainty.
@@ -89,19 +87,19 @@ def combine(
     total = sum(w.values())
     share = {t: v / total for t, v in w.items()}
 
-    probs = {lab: 0.0 for lab in LABELS}
+    probs = dict.fromkeys(LABELS, 0.0)
     for j in ok:
         dist = teacher_distribution(j, vote)
         for lab in LABELS:
             probs[lab] += share[j.teacher_id] * dist[lab]
     # Ties go to the label of the highest-weighted teacher, then to canonical order.
     ranked = sorted(ok, key=lambda j: -w[j.teacher_id])
-    first_choice = ranked[0].label.value
+    first_choice = ranked[0].label.value if ranked[0].label is not None else None
     label = max(LABELS, key=lambda lab: (round(probs[lab], 9), lab == first_choice))
 
-    agreeing = [j for j in ranked if j.label.value == label]
+    agreeing = [j for j in ranked if j.label is not None and j.label.value == label]
     explainer = next((j for j in agreeing if j.evidence is not None), None)
-    evidence = _spans(text, explainer.evidence) if explainer is not None else None
+    evidence = _spans(text, explainer.evidence) if explainer is not None and explainer.evidence is not None else None
     return TeacherRow(
         text=text,
         label=label,
@@ -124,7 +122,7 @@ def batch_calibrate(
     removes a small model's bias toward one label word. A judgement whose label changes loses
     its rationale and evidence (they argued for the old label). Judgements without
     probabilities pass through unchanged. Returns the new judgements and each teacher's prior."""
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: {lab: 0.0 for lab in LABELS})
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(LABELS, 0.0))
     counts: Counter[str] = Counter()
     for j in judgements:
         if j.ok and j.probs:
@@ -157,7 +155,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float:
     n = len(a)
     if n == 0:
         return 0.0
-    observed = sum(x == y for x, y in zip(a, b)) / n
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
     ca, cb = Counter(a), Counter(b)
     expected = sum(ca[lab] * cb[lab] for lab in set(ca) | set(cb)) / (n * n)
     return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
@@ -168,8 +166,7 @@ def gold_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     from finlocal.evaluation import classification_metrics
 
     m = classification_metrics(gold, pred, LABELS)
-    return {"n": m.n, "accuracy": m.accuracy, "weighted_f1": m.f1_weighted,
-            "macro_f1": m.f1_macro}
+    return {"n": m.n, "accuracy": m.accuracy, "weighted_f1": m.f1_weighted, "macro_f1": m.f1_macro}
 
 
 def agreement_stats(
@@ -191,20 +188,18 @@ def agreement_stats(
         b = [labels[t2][s] for s in common]
         pairs[f"{t1} | {t2}"] = {
             "n": len(common),
-            "agreement": sum(x == y for x, y in zip(a, b)) / len(common) if common else 0.0,
+            "agreement": sum(x == y for x, y in zip(a, b, strict=True)) / len(common) if common else 0.0,
             "kappa": cohen_kappa(a, b),
         }
+    known = {s: g for s, g in gold.items() if g}
     with_gold: dict[str, Any] = {}
     for teacher, own in sorted(labels.items()):
-        texts = [s for s in own if gold.get(s)]
+        texts = [s for s in own if s in known]
         if texts:
-            with_gold[teacher] = gold_scores([gold[s] for s in texts], [own[s] for s in texts])
-    texts = [s for s in combined if gold.get(s)]
-    if texts:
-        with_gold["combined"] = gold_scores(
-            [gold[s] for s in texts], [combined[s].label for s in texts]
-        )
-    mean_agreement = (
-        sum(row.agreement for row in combined.values()) / len(combined) if combined else 0.0
-    )
+            with_gold[teacher] = gold_scores([known[s] for s in texts], [own[s] for s in texts])
+    scored = [(known[s], row.label) for s, row in combined.items() if s in known and row.label is not None]
+    if scored:
+        with_gold["combined"] = gold_scores([g for g, _ in scored], [p for _, p in scored])
+    agreements = [row.agreement or 0.0 for row in combined.values()]
+    mean_agreement = sum(agreements) / len(agreements) if agreements else 0.0
     return {"pairwise": pairs, "vs_gold": with_gold, "mean_combined_agreement": mean_agreement}

@@ -10,7 +10,7 @@ run directory keeps the resolved config as ``fit_config.json``.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
 
 from finlocal.errors import FinlocalError
 from finlocal.train.data import default_fpb_path
@@ -115,11 +120,17 @@ class FitConfig:
             (self.limit_train >= 0, "limit_train", "an integer >= 0"),
             (self.encoder_layers >= 0, "encoder_layers", "an integer >= 0 (0: all layers)"),
             (self.folds == 0 or self.folds >= 2, "folds", "0 (no cross-fitting) or an integer >= 2"),
-            (0 <= self.fold < max(1, self.folds), "fold",
-             f"an integer in [0, {self.folds})" if self.folds else "0 unless folds >= 2 (cross-validation)"),
+            (
+                0 <= self.fold < max(1, self.folds),
+                "fold",
+                f"an integer in [0, {self.folds})" if self.folds else "0 unless folds >= 2 (cross-validation)",
+            ),
             (self.repeat >= 0, "repeat", "an integer >= 0"),
-            (not self.extra_weights or len(self.extra_weights) == len(self.extra_files), "extra_weights",
-             f"empty or one weight per extra file ({len(self.extra_files)})"),
+            (
+                not self.extra_weights or len(self.extra_weights) == len(self.extra_files),
+                "extra_weights",
+                f"empty or one weight per extra file ({len(self.extra_files)})",
+            ),
             (all(w > 0 for w in self.extra_weights), "extra_weights", "positive numbers"),
             (self.epochs >= 1, "epochs", "an integer >= 1"),
             (self.batch_size >= 1, "batch_size", "an integer >= 1"),
@@ -150,13 +161,13 @@ class FitConfig:
         if (self.evidence is EvidenceSource.NONE) != (self.evidence_weight == 0.0):
             raise ConfigError(
                 f"config: evidence = {self.evidence.value!r} with evidence_weight = "
-                f"{self.evidence_weight}; set both (e.g. evidence = \"teachers\", "
+                f'{self.evidence_weight}; set both (e.g. evidence = "teachers", '
                 "evidence_weight = 0.5) or neither"
             )
         if self.evidence is EvidenceSource.FILE and self.evidence_file is None:
-            raise ConfigError("config: evidence = \"file\" needs evidence_file")
+            raise ConfigError('config: evidence = "file" needs evidence_file')
         if self.evidence is EvidenceSource.TEACHERS and not self.teacher_files:
-            raise ConfigError("config: evidence = \"teachers\" needs teacher_files")
+            raise ConfigError('config: evidence = "teachers" needs teacher_files')
 
     def extra_weight(self, index: int) -> float:
         return self.extra_weights[index] if self.extra_weights else 1.0
@@ -180,9 +191,7 @@ class FitConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(
-                f"{source}: unknown key(s) {unknown}; known keys: {', '.join(sorted(names))}"
-            )
+            raise ConfigError(f"{source}: unknown key(s) {unknown}; known keys: {', '.join(sorted(names))}")
         kwargs = {key: _coerce(value, hints[key], key=key, source=source) for key, value in data.items()}
         return cls(**kwargs)
 
@@ -249,9 +258,7 @@ def _coerce(value: Any, tp: Any, *, key: str, source: str) -> Any:
     """Check ``value`` against the annotation ``tp`` and convert TOML types to field types."""
 
     def fail(expected: str) -> ConfigError:
-        return ConfigError(
-            f"{source}: key {key!r} expects {expected}, found {value!r} ({type(value).__name__})"
-        )
+        return ConfigError(f"{source}: key {key!r} expects {expected}, found {value!r} ({type(value).__name__})")
 
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):

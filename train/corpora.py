@@ -24,13 +24,14 @@ import argparse
 import logging
 import random
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.folds import normalise
-from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,15 @@ _BOILERPLATE = re.compile(
 )
 
 
-def ectsum_sample(calls_dir: Path, n: int, *, seed: int = 20261129, min_words: int = 7,
-                  max_words: int = 60, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
+def ectsum_sample(
+    calls_dir: Path,
+    n: int,
+    *,
+    seed: int = 20261129,
+    min_words: int = 7,
+    max_words: int = 60,
+    exclude: AbstractSet[str] = frozenset(),
+) -> list[dict[str, Any]]:
     """``n`` distinct sentences from the calls under ``calls_dir`` (``*/TICKER_qN_YYYY.txt``),
     drawn round-robin over the calls in a seeded order, none of them in ``exclude`` (normalised
     texts, e.g. another sample's)."""
@@ -57,8 +65,7 @@ def ectsum_sample(calls_dir: Path, n: int, *, seed: int = 20261129, min_words: i
     pools: list[tuple[str, list[str]]] = []
     for path in files:
         lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
-        keep = [line for line in lines
-                if min_words <= len(line.split()) <= max_words and not _BOILERPLATE.search(line)]
+        keep = [line for line in lines if min_words <= len(line.split()) <= max_words and not _BOILERPLATE.search(line)]
         rng.shuffle(keep)
         pools.append((path.stem, keep))
     rng.shuffle(pools)
@@ -89,8 +96,9 @@ def tfns_rows(path: Path) -> list[dict[str, Any]]:
     for lineno, row in read_jsonl(path):
         if row.get("label") not in LABELS:
             raise InputError(f"{path}:{lineno}: label {row.get('label')!r} is not one of {list(LABELS)}")
-        rows.append({"id": row.get("id", f"tfns-{lineno}"), "text": row["text"], "label": row["label"],
-                     "source": "tfns"})
+        rows.append(
+            {"id": row.get("id", f"tfns-{lineno}"), "text": row["text"], "label": row["label"], "source": "tfns"}
+        )
     return rows
 
 
@@ -104,8 +112,9 @@ def sentfin_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
             continue
         if label not in LABELS:
             raise InputError(f"{path}:{lineno}: label {label!r} is not one of {list(LABELS)}")
-        rows.append({"id": row.get("id", f"sentfin-{lineno}"), "text": row["text"], "label": label,
-                     "source": "sentfin"})
+        rows.append(
+            {"id": row.get("id", f"sentfin-{lineno}"), "text": row["text"], "label": label, "source": "sentfin"}
+        )
     return rows, mixed
 
 
@@ -116,8 +125,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--n", type=int, default=20000, help="ectsum: sentences to sample")
     parser.add_argument("--seed", type=int, default=20261129)
-    parser.add_argument("--exclude", type=Path, action="append", default=[],
-                        help="ectsum: leave out the sentences of this JSONL (e.g. the transfer sample)")
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="ectsum: leave out the sentences of this JSONL (e.g. the transfer sample)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.corpus == "ectsum":

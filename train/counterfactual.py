@@ -59,8 +59,30 @@ _TONE_WORDS = re.compile(
 )
 # What may stand right before an item we swap ("its operating profit", "the company 's net sales"),
 # so that "advertising sales" never becomes "advertising net debt".
-_BEFORE_ITEM = {"", "its", "the", "their", "our", "'s", "s'", "'", "and", "that", "said", "today",
-                "quarter", "year", ",", ":", "-", "(", "``", "consolidated", "total", "group"}
+_BEFORE_ITEM = {
+    "",
+    "its",
+    "the",
+    "their",
+    "our",
+    "'s",
+    "s'",
+    "'",
+    "and",
+    "that",
+    "said",
+    "today",
+    "quarter",
+    "year",
+    ",",
+    ":",
+    "-",
+    "(",
+    "``",
+    "consolidated",
+    "total",
+    "group",
+}
 _CURRENCY = re.compile(r"(EUR|USD|SEK|GBP|NOK|DKK|mln|mn|million|billion|bn|\beur\b|\$|€|£)", re.IGNORECASE)
 
 
@@ -74,8 +96,11 @@ class Edit:
 
     def to_row(self) -> dict[str, object]:
         return {
-            "id": f"{self.source_id}-cf-{self.kind}", "text": self.text, "label": self.label,
-            "source_id": self.source_id, "kind": self.kind,
+            "id": f"{self.source_id}-cf-{self.kind}",
+            "text": self.text,
+            "label": self.label,
+            "source_id": self.source_id,
+            "kind": self.kind,
             "evidence": [{"start": s, "end": e, "text": self.text[s:e]} for s, e in self.evidence],
             "source": "finlocal.train.counterfactual",
         }
@@ -92,7 +117,7 @@ def _opposite(move: Movement, polarity: Polarity) -> Movement:
 
 def _replace(text: str, span: tuple[int, int], new: str) -> tuple[str, int]:
     """Text with ``span`` replaced, and the shift applied to offsets after it."""
-    return text[: span[0]] + new + text[span[1]:], len(new) - (span[1] - span[0])
+    return text[: span[0]] + new + text[span[1] :], len(new) - (span[1] - span[0])
 
 
 def _cased(new: str, old: str, *, at_start: bool) -> str:
@@ -128,10 +153,7 @@ def edits(example: Example, rng: random.Random) -> list[Edit]:
         text, spans, move = flipped
         out.append(Edit(text, tone(mention.item.polarity, move.direction), "direction", example.id, spans))
     before = example.text[: mention.item_span[0]].split()
-    swappable = (
-        mention.item.polarity is not Polarity.LOSS
-        and (before[-1].lower() if before else "") in _BEFORE_ITEM
-    )
+    swappable = mention.item.polarity is not Polarity.LOSS and (before[-1].lower() if before else "") in _BEFORE_ITEM
     candidates = _swap_candidates(example.text, mention.item) if swappable else []
     if candidates:
         new_item = rng.choice(candidates)
@@ -159,9 +181,10 @@ def _swap_candidates(text: str, item: LineItem) -> list[LineItem]:
 def _flip_direction(text: str, mention: Mention) -> tuple[str, tuple[tuple[int, int], ...], Movement] | None:
     move = _opposite(mention.movement, mention.item.polarity)
     old = text[mention.move_span[0] : mention.move_span[1]]
-    new_text, _ = _replace(text, mention.move_span,
-                           _cased(move.past_for(mention.item), old, at_start=_opens(text, mention.move_span[0])))
-    if re.search(r"\bfrom\b", text[mention.move_span[1]:]):
+    new_text, _ = _replace(
+        text, mention.move_span, _cased(move.past_for(mention.item), old, at_start=_opens(text, mention.move_span[0]))
+    )
+    if re.search(r"\bfrom\b", text[mention.move_span[1] :]):
         return None  # "rose to 9.8 from 7.1": the figures would contradict the new direction
     again = find_mention(new_text)
     if again is None:

@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
-from finlocal.train.config import FitConfig
 from finlocal.predictions import LABELS
+from finlocal.train.config import FitConfig
 from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics, softmax
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,11 @@ def fold_configs(config: FitConfig, folds: int, repeats: int, out: Path) -> list
         raise InputError(f"--folds must be at least 2, found {folds}")
     if repeats < 1:
         raise InputError(f"--repeats must be at least 1, found {repeats}")
-    return [replace(config, folds=folds, fold=k, repeat=r, output_dir=fold_dir(out, r, k))
-            for r in range(repeats) for k in range(folds)]
+    return [
+        replace(config, folds=folds, fold=k, repeat=r, output_dir=fold_dir(out, r, k))
+        for r in range(repeats)
+        for k in range(folds)
+    ]
 
 
 def validate_runs(configs: Sequence[FitConfig]) -> None:
@@ -69,7 +72,7 @@ def validate_runs(configs: Sequence[FitConfig]) -> None:
     hours later when that run starts."""
     from finlocal.train.data import load_fpb
     from finlocal.train.folds import ALL, partition
-    from finlocal.train.records import read_evidence_file, read_teacher_file
+    from finlocal.train.records import TeacherRow, read_evidence_file, read_teacher_file
 
     examples: dict[tuple[Path, int], Any] = {}
     keys: dict[tuple[Any, ...], str] = {}
@@ -82,7 +85,7 @@ def validate_runs(configs: Sequence[FitConfig]) -> None:
             names: set[str] | None = None
             reader = read_evidence_file if evidence_only else read_teacher_file
             for _, row in reader(path):
-                probs = None if evidence_only else row.probs_by_fold
+                probs = row.probs_by_fold if isinstance(row, TeacherRow) else None
                 if probs is not None or row.evidence_by_fold is not None:
                     parts.add(row.partition)
                 if probs is not None:  # every run needs its fold's probabilities (evidence may be missing)
@@ -91,8 +94,9 @@ def validate_runs(configs: Sequence[FitConfig]) -> None:
         return per_fold[path]
 
     for c in configs:
-        run_name = (f"fold run r{c.repeat}-f{c.fold} ({c.output_dir})" if c.folds
-                    else f"the run on every row ({c.output_dir})")
+        run_name = (
+            f"fold run r{c.repeat}-f{c.fold} ({c.output_dir})" if c.folds else f"the run on every row ({c.output_dir})"
+        )
         source = (Path(c.fpb_path), c.limit_train)
         if source not in examples:
             rows = load_fpb(Path(c.fpb_path))
@@ -121,9 +125,11 @@ def validate_runs(configs: Sequence[FitConfig]) -> None:
                     "with the same folds, fold_seed and data as the teacher's cross-validation run."
                 )
             if names is not None and fold_key not in names:
-                raise InputError(f"{path} has no per-fold entries for {fold_key!r} (has {sorted(names)}), "
-                                 f"which {run_name} needs" + ("; train the teacher's 'finlocal train cv "
-                                                                "--final' model first" if fold_key == ALL else ""))
+                raise InputError(
+                    f"{path} has no per-fold entries for {fold_key!r} (has {sorted(names)}), "
+                    f"which {run_name} needs"
+                    + ("; train the teacher's 'finlocal train cv --final' model first" if fold_key == ALL else "")
+                )
 
 
 def final_config(config: FitConfig, out: Path) -> FitConfig:
@@ -146,8 +152,16 @@ def _fit_in_subprocess(config: FitConfig) -> None:
         raise InputError(f"fold run {out} failed (exit {proc.returncode}); see {out / 'fit.log'}")
 
 
-def run(config: FitConfig, *, folds: int, repeats: int, out: Path, final: bool = False,
-        workers: int = 1, progress: bool = True) -> dict[str, Any]:
+def run(
+    config: FitConfig,
+    *,
+    folds: int,
+    repeats: int,
+    out: Path,
+    final: bool = False,
+    workers: int = 1,
+    progress: bool = True,
+) -> dict[str, Any]:
     """Train every fold run (``workers`` at a time, each with ``config.threads`` threads), pool
     them into ``OUT/cv.json`` and ``OUT/oof.jsonl``, and with ``final`` train ``OUT/all``."""
     from finlocal.train.fit import fit
@@ -210,8 +224,9 @@ def _metric_dict(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     return {"f1_weighted": m.f1_weighted, "accuracy": m.accuracy, "f1_macro": m.f1_macro, "n": m.n}
 
 
-def bootstrap_intervals(gold: np.ndarray, preds: Sequence[np.ndarray], *, n: int = BOOTSTRAP,
-                        seed: int = BOOTSTRAP_SEED) -> dict[str, tuple[float, float]]:
+def bootstrap_intervals(
+    gold: np.ndarray, preds: Sequence[np.ndarray], *, n: int = BOOTSTRAP, seed: int = BOOTSTRAP_SEED
+) -> dict[str, tuple[float, float]]:
     """95 % percentile interval of each metric (averaged over ``preds``, one per repeat) when
     the sentences are resampled with replacement."""
     rng = np.random.default_rng(seed)
@@ -229,9 +244,38 @@ def bootstrap_intervals(gold: np.ndarray, preds: Sequence[np.ndarray], *, n: int
 
 
 # Student's t, 97.5 % quantile, for 1 … 30 degrees of freedom (beyond: a Cornish–Fisher expansion).
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-         2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-         2.052, 2.048, 2.045, 2.042)
+_T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 
 
 def t975(df: int) -> float:
@@ -241,8 +285,12 @@ def t975(df: int) -> float:
     if df <= len(_T975):
         return _T975[df - 1]
     z = 1.959964
-    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+    return (
+        z
+        + (z**3 + z) / (4 * df)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
+    )
 
 
 def corrected_t_interval(values: Sequence[float], test_train_ratio: float) -> tuple[float, float]:
@@ -257,8 +305,13 @@ def corrected_t_interval(values: Sequence[float], test_train_ratio: float) -> tu
     return (mean - half, mean + half)
 
 
-def summarise(gold: np.ndarray, preds: Sequence[np.ndarray], folds_of: Sequence[np.ndarray], *,
-              test_train_ratio: float | None = None) -> dict[str, Any]:
+def summarise(
+    gold: np.ndarray,
+    preds: Sequence[np.ndarray],
+    folds_of: Sequence[np.ndarray],
+    *,
+    test_train_ratio: float | None = None,
+) -> dict[str, Any]:
     """Fold-level mean ± sd of each metric with its corrected resampled t-interval (``ci95``,
     the headline), and the pooled figure with its bootstrap interval (``ci95_pooled_bootstrap``).
 
@@ -287,9 +340,9 @@ def summarise(gold: np.ndarray, preds: Sequence[np.ndarray], folds_of: Sequence[
         }
     out["intervals"] = {
         "ci95": f"mean over the {len(next(iter(per_fold.values()), []))} fold runs, Nadeau-Bengio corrected "
-                f"resampled t-interval (variance x (1/J + n_test/n_train), n_test/n_train = {ratio:.3f})",
+        f"resampled t-interval (variance x (1/J + n_test/n_train), n_test/n_train = {ratio:.3f})",
         "ci95_pooled_bootstrap": f"pooled out-of-fold predictions, percentile bootstrap over sentences "
-                                 f"({BOOTSTRAP} draws); conditional on these trained fold models",
+        f"({BOOTSTRAP} draws); conditional on these trained fold models",
     }
     return out
 
@@ -304,19 +357,22 @@ def pool(out: Path, *, folds: int, repeats: int) -> dict[str, Any]:
     preds = [o.logits.argmax(1) for o in oofs]
     folds_of = [o.fold for o in oofs]
     # n_test / n_train of the fold runs, also for the per-agreement subsets
-    ratio = statistics.fmean(float((f == k).sum()) / float((f != k).sum())
-                             for f in folds_of for k in sorted(set(f.tolist())))
+    ratio = statistics.fmean(
+        float((f == k).sum()) / float((f != k).sum()) for f in folds_of for k in sorted(set(f.tolist()))
+    )
     report: dict[str, Any] = {
         "protocol": f"{folds}-fold cross-validation x {repeats} repeat(s) over every FPB training row, "
-                    "stratified by label and agreement; fixed epochs; nothing selected on held-out rows",
-        "folds": folds, "repeats": repeats,
+        "stratified by label and agreement; fixed epochs; nothing selected on held-out rows",
+        "folds": folds,
+        "repeats": repeats,
         "overall": summarise(base.gold, preds, folds_of, test_train_ratio=ratio),
     }
     by_agreement = {}
     for level in sorted({a for a in base.agreement if a}, key=lambda a: -int(a)):
         sel = np.array([a == level for a in base.agreement])
-        by_agreement[level] = summarise(base.gold[sel], [p[sel] for p in preds],
-                                        [f[sel] for f in folds_of], test_train_ratio=ratio)
+        by_agreement[level] = summarise(
+            base.gold[sel], [p[sel] for p in preds], [f[sel] for f in folds_of], test_train_ratio=ratio
+        )
     report["by_agreement"] = by_agreement
     report["calibration"] = calibration(oofs)
     _write_oof(out, oofs)
@@ -344,8 +400,8 @@ def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:
         "ece_after_crossfitted": expected_calibration_error(probs_after, gold),
         "nll_before": fitted.nll_before,
         "method": "temperature fitted on the pooled out-of-fold logits; ECE after, with each "
-                  "fold run's temperature fitted on the rows of the other folds (none of its rows, "
-                  "from any repeat)",
+        "fold run's temperature fitted on the rows of the other folds (none of its rows, "
+        "from any repeat)",
     }
 
 
@@ -354,14 +410,24 @@ def _write_oof(out: Path, oofs: Sequence[Oof]) -> None:
     tmp = Path(out) / (OOF + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for i, row_id in enumerate(base.ids):
-            fh.write(json.dumps({
-                "id": row_id, "text": base.texts[i], "gold": LABELS[int(base.gold[i])],
-                "agreement": base.agreement[i],
-                "probs_by_repeat": [
-                    {label: round(float(v), 6) for label, v in zip(LABELS, softmax(o.logits[i : i + 1])[0], strict=True)}
-                    for o in oofs
-                ],
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": row_id,
+                        "text": base.texts[i],
+                        "gold": LABELS[int(base.gold[i])],
+                        "agreement": base.agreement[i],
+                        "probs_by_repeat": [
+                            {
+                                label: round(float(v), 6)
+                                for label, v in zip(LABELS, softmax(o.logits[i : i + 1])[0], strict=True)
+                            }
+                            for o in oofs
+                        ],
+                    }
+                )
+                + "\n"
+            )
     tmp.replace(Path(out) / OOF)
 
 
@@ -384,5 +450,4 @@ def headline(report: dict[str, Any]) -> str:
     f1 = report["overall"]["f1_weighted"]
     lo, hi = f1["ci95"]
     method = "corrected resampled t" if "ci95_pooled_bootstrap" in f1 else "bootstrap"  # older reports
-    return (f"{f1['mean']:.3f} (95 % CI {lo:.3f}–{hi:.3f}, {method}; "
-            f"{report['folds']} folds × {report['repeats']})")
+    return f"{f1['mean']:.3f} (95 % CI {lo:.3f}–{hi:.3f}, {method}; {report['folds']} folds × {report['repeats']})"

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from finlocal.spans import merge_spans
+
 
 def token_targets(
     offsets: Sequence[tuple[int, int]],
@@ -38,16 +40,7 @@ def token_targets(
     return targets, mask
 
 
-def token_spans(
-    offsets: Sequence[tuple[int, int]], flags: Sequence[bool], text: str
-) -> list[tuple[int, int]]:
+def token_spans(offsets: Sequence[tuple[int, int]], flags: Sequence[bool], text: str) -> list[tuple[int, int]]:
     """Merge runs of flagged tokens into character spans (gaps of whitespace only are bridged)."""
-    spans: list[tuple[int, int]] = []
-    for (start, end), flag in zip(offsets, flags, strict=True):
-        if not flag or end <= start:
-            continue
-        if spans and not text[spans[-1][1]:start].strip():
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
+    flagged = ((start, end) for (start, end), flag in zip(offsets, flags, strict=True) if flag and end > start)
+    return merge_spans(text, flagged)

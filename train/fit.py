@@ -39,9 +39,10 @@ import torch
 import torch.nn.functional as F
 
 from finlocal.errors import InputError
+from finlocal.predictions import LABELS
+from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
 from finlocal.train.config import Device, FitConfig
-from finlocal.predictions import LABELS
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Metrics, label_metrics, softmax
@@ -85,12 +86,15 @@ def resolve_device(device: Device) -> torch.device:
     if device is Device.AUTO:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device is Device.CUDA and not torch.cuda.is_available():
-        raise InputError("config: device = \"cuda\" but torch sees no CUDA GPU; use device = \"auto\" or \"cpu\"")
+        raise InputError('config: device = "cuda" but torch sees no CUDA GPU; use device = "auto" or "cpu"')
     return torch.device(device.value)
 
 
 def _loss(
-    out: Any, batch_rows: Sequence[TrainRow], ev_targets: torch.Tensor, ev_mask: torch.Tensor,
+    out: Any,
+    batch_rows: Sequence[TrainRow],
+    ev_targets: torch.Tensor,
+    ev_mask: torch.Tensor,
     config: FitConfig,
 ) -> torch.Tensor:
     """The batch's loss: every term is a sum over its rows divided by the batch size, so a row
@@ -102,14 +106,12 @@ def _loss(
     if config.gold_weight and gold_idx:
         labels = torch.tensor([batch_rows[i].label for i in gold_idx], device=logits.device)
         weights = torch.tensor([batch_rows[i].weight for i in gold_idx], device=logits.device)
-        ce = F.cross_entropy(logits[gold_idx], labels, reduction="none",
-                             label_smoothing=config.label_smoothing)
+        ce = F.cross_entropy(logits[gold_idx], labels, reduction="none", label_smoothing=config.label_smoothing)
         total = total + config.gold_weight * (ce * weights).sum() / n
     t_idx = [i for i, r in enumerate(batch_rows) if r.teacher_probs is not None]
     if config.teacher_weight and t_idx:
         temp = config.kl_temperature
-        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype,
-                              device=logits.device)
+        target = torch.tensor([batch_rows[i].teacher_probs for i in t_idx], dtype=logits.dtype, device=logits.device)
         target = target.clamp(min=1e-8).pow(1.0 / temp)
         target = target / target.sum(1, keepdim=True)
         log_student = F.log_softmax(logits[t_idx] / temp, dim=-1)
@@ -147,9 +149,10 @@ def _prepare(config: FitConfig) -> _Run:
     rows = rowset.train
     if not rows:
         raise InputError(f"{config.fpb_path}: no training rows")
-    model, tokenizer = new_student(config.backbone, pooling=config.pooling, dropout=config.dropout,
-                                   encoder_layers=config.encoder_layers)
-    model.to(device)
+    model, tokenizer = new_student(
+        config.backbone, pooling=config.pooling, dropout=config.dropout, encoder_layers=config.encoder_layers
+    )
+    model.to(device)  # type: ignore[arg-type]  # transformers types PreTrainedModel.to without a device
     enc = encode(tokenizer, [r.text for r in rows], config.max_length)
     targets = [token_targets(enc.offsets[i], enc.special[i], r.evidence) for i, r in enumerate(rows)]
 
@@ -165,13 +168,19 @@ def _prepare(config: FitConfig) -> _Run:
         return batch, ev_t.to(device), ev_m.to(device)
 
     optimizer = torch.optim.AdamW(
-        parameter_groups(model, lr=config.lr, head_lr=config.head_lr,
-                         layer_lr_decay=config.layer_lr_decay, weight_decay=config.weight_decay)
+        parameter_groups(
+            model,
+            lr=config.lr,
+            head_lr=config.head_lr,
+            layer_lr_decay=config.layer_lr_decay,
+            weight_decay=config.weight_decay,
+        )
     )
     total_steps = math.ceil(len(rows) / config.batch_size) * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
-    return _Run(config, rowset, model, tokenizer, device, optimizer, scheduler,
-                [len(ids) for ids in enc.input_ids], batch_of)
+    return _Run(
+        config, rowset, model, tokenizer, device, optimizer, scheduler, [len(ids) for ids in enc.input_ids], batch_of
+    )
 
 
 def _train_epoch(run: _Run, epoch: int, advance: Any) -> float:
@@ -204,15 +213,18 @@ def _save_checkpoint(run: _Run, epoch: int, out_dir: Path) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     run.model.save_pretrained(tmp, safe_serialization=True)
-    torch.save({
-        "epoch": epoch,
-        "optimizer": run.optimizer.state_dict(),
-        "scheduler": run.scheduler.state_dict(),
-        "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-        "history": run.history,
-        "config": run.config.to_dict(),
-    }, tmp / f"{TRAINING_STATE}{TMP}")
+    torch.save(
+        {
+            "epoch": epoch,
+            "optimizer": run.optimizer.state_dict(),
+            "scheduler": run.scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+            "history": run.history,
+            "config": run.config.to_dict(),
+        },
+        tmp / f"{TRAINING_STATE}{TMP}",
+    )
     (tmp / f"{TRAINING_STATE}{TMP}").replace(tmp / TRAINING_STATE)  # its presence: tmp is complete
     _swap_in(tmp, final, old)
 
@@ -302,8 +314,7 @@ def finished(config: FitConfig) -> FitInfo | None:
         return None
     recorded = info.data.get(INPUTS)
     if recorded is None:  # made before input digests were recorded: cannot tell, trust it
-        log.warning("%s: fit.json records no input digests; assuming its input files are unchanged",
-                    config.output_dir)
+        log.warning("%s: fit.json records no input digests; assuming its input files are unchanged", config.output_dir)
         return info
     if recorded != input_digests(config):
         log.info("%s: an input file changed since it was trained; training again", config.output_dir)
@@ -330,17 +341,26 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
     first = _resume(run, out_dir)
     steps_per_epoch = math.ceil(len(run.rowset.train) / config.batch_size)
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TextColumn("loss {task.fields[loss]:.4f}"),
-        TimeElapsedColumn(), TimeRemainingColumn(), disable=not progress, transient=False,
+    bar = StderrProgress(
+        [
+            "[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}",
+            Column.BAR,
+            "{task.completed}/{task.total}",
+            "loss {task.fields[loss]:.4f}",
+            Column.ELAPSED,
+            Column.REMAINING,
+        ],
+        enabled=progress,
     )
     with bar:
-        task = bar.add_task("fit", total=steps_per_epoch * config.epochs,
-                            completed=steps_per_epoch * (first - 1), epoch=first,
-                            epochs=config.epochs, loss=0.0)
+        task = bar.add_task(
+            "fit",
+            total=steps_per_epoch * config.epochs,
+            completed=steps_per_epoch * (first - 1),
+            epoch=first,
+            epochs=config.epochs,
+            loss=0.0,
+        )
         for epoch in range(first, config.epochs + 1):
             bar.update(task, epoch=epoch)
             loss = _train_epoch(run, epoch, lambda mean: bar.update(task, advance=1, loss=mean))
@@ -364,9 +384,14 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
     if run.rowset.heldout:
         heldout = write_heldout(run.model, run.tokenizer, run.rowset.heldout, config, out_dir / HELDOUT)
     info = FitInfo(
-        config=config.to_dict(), data={**run.rowset.summary, INPUTS: input_digests(config)},
-        epochs=config.epochs, heldout=asdict(heldout) if heldout else None, history=run.history,
-        seconds=seconds, threads=config.threads, device=str(run.device),
+        config=config.to_dict(),
+        data={**run.rowset.summary, INPUTS: input_digests(config)},
+        epochs=config.epochs,
+        heldout=asdict(heldout) if heldout else None,
+        history=run.history,
+        seconds=seconds,
+        threads=config.threads,
+        device=str(run.device),
         omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
     )
     _swap_in(tmp, final, out_dir / f"{FINAL}{OLD}")
@@ -379,25 +404,33 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
 
 def _result(out_dir: Path, info: FitInfo) -> FitResult:
     heldout = Metrics(**info.heldout) if info.heldout else None
-    return FitResult(model_dir=out_dir / FINAL, epochs=info.epochs, heldout=heldout,
-                     history=info.history, seconds=info.seconds)
+    return FitResult(
+        model_dir=out_dir / FINAL, epochs=info.epochs, heldout=heldout, history=info.history, seconds=info.seconds
+    )
 
 
-def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], config: FitConfig,
-                  path: Path) -> Metrics:
+def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], config: FitConfig, path: Path) -> Metrics:
     """The held-out fold's logits and probabilities, one JSON row per sentence; its metrics."""
-    logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length,
-                               config.eval_batch_size)
+    logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length, config.eval_batch_size)
     probs = softmax(logits)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for ex, z, p in zip(heldout, logits, probs, strict=True):
-            fh.write(json.dumps({
-                "id": ex.id, "text": ex.text, "gold": ex.label, "agreement": ex.agreement,
-                "fold": config.fold, "repeat": config.repeat,
-                "logits": [round(float(v), 5) for v in z],
-                "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": ex.id,
+                        "text": ex.text,
+                        "gold": ex.label,
+                        "agreement": ex.agreement,
+                        "fold": config.fold,
+                        "repeat": config.repeat,
+                        "logits": [round(float(v), 5) for v in z],
+                        "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
+                    }
+                )
+                + "\n"
+            )
     tmp.replace(path)
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
@@ -425,6 +458,7 @@ def read_fit_info(checkpoint: Path) -> FitInfo:
     """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
     path = Path(checkpoint) / FIT_INFO
     if not path.is_file():
-        raise InputError(f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); "
-                         "train one with 'finlocal train fit'")
+        raise InputError(
+            f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); train one with 'finlocal train fit'"
+        )
     return FitInfo.from_dict(json.loads(path.read_text(encoding="utf-8")), where=str(path))

@@ -77,8 +77,5 @@ def partition(examples: Sequence[Example], folds: int, *, repeat: int = 0, seed:
             for ex in members:
                 fold_of[ex.id] = (offset + k) % folds
         offset += len(members_list)
-    digest = hashlib.sha256(
-        "\n".join(f"{i}\t{fold_of[i]}" for i in sorted(fold_of)).encode()
-    ).hexdigest()[:8]
-    return Partition(folds=folds, repeat=repeat, seed=seed, fold_of=fold_of,
-                     key=f"k{folds}-r{repeat}-{digest}")
+    digest = hashlib.sha256("\n".join(f"{i}\t{fold_of[i]}" for i in sorted(fold_of)).encode()).hexdigest()[:8]
+    return Partition(folds=folds, repeat=repeat, seed=seed, fold_of=fold_of, key=f"k{folds}-r{repeat}-{digest}")

@@ -20,8 +20,6 @@ class Label(str, Enum):
     POSITIVE = "positive"
 
 
-
-
 class Status(str, Enum):
     OK = "ok"
     REJECTED = "rejected"

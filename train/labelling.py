@@ -19,19 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
-
-from finlocal.train.combine import Vote, agreement_stats, batch_calibrate, combine
-from finlocal.predictions import LABELS
-from finlocal.train.records import TeacherRow
-from finlocal.train.judgement import Judgement, sentence_hash
-from finlocal.train.store import JudgementStore
-from finlocal.train.teachers.base import BatchTeacher, Teacher, TeacherStopped
+from typing import Any
 
 from finlocal.errors import InputError
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
+from finlocal.predictions import LABELS
+from finlocal.progress import Column, StderrProgress
+from finlocal.train.combine import Vote, agreement_stats, batch_calibrate, combine
+from finlocal.train.judgement import Judgement, sentence_hash
+from finlocal.train.records import TeacherRow
+from finlocal.train.store import JudgementStore
+from finlocal.train.teachers.base import BatchTeacher, Teacher, TeacherStopped
 
 log = logging.getLogger(__name__)
 
@@ -143,58 +140,37 @@ class LabelConfig:
             raise ValueError(f"teacher weights must be positive, got {bad}")
 
 
-class _Progress:
-    """A rich progress bar on stderr (done/total, rate, ETA, rejects), or nothing."""
+def _progress(enabled: bool) -> StderrProgress:
+    """Per teacher: done/total, rate, ETA and rejects."""
+    return StderrProgress(
+        [
+            "[bold]{task.description}",
+            Column.BAR,
+            Column.COUNT,
+            "{task.fields[rate]}",
+            Column.ELAPSED,
+            "ETA",
+            Column.REMAINING,
+            "rejects: {task.fields[rejects]}",
+        ],
+        enabled=enabled,
+    )
 
-    def __init__(self, enabled: bool) -> None:
-        self._bar = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
 
-            self._bar = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                TextColumn("rejects: {task.fields[rejects]}"),
-                console=Console(stderr=True),
-            )
+def _advancer(bar: StderrProgress, name: str, total: int, done: int, rejects: int) -> Callable[[list[Judgement]], None]:
+    """The callback that moves ``name``'s bar on as judgements are stored."""
+    if not bar.enabled:
+        return lambda judgements: None
+    task = bar.add_task(name, total=total, completed=done, rejects=rejects, rate="")
+    counts = {"rejects": rejects}
 
-    def __enter__(self) -> Self:
-        if self._bar is not None:
-            self._bar.start()
-        return self
+    def advance(judgements: list[Judgement]) -> None:
+        counts["rejects"] += sum(not j.ok for j in judgements)
+        bar.update(task, advance=len(judgements))
+        speed = bar.speed(task)
+        bar.update(task, rejects=counts["rejects"], rate=f"{speed:.2f} sent/s" if speed else "")
 
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def task(self, name: str, total: int, done: int, rejects: int) -> Callable[[list[Judgement]], None]:
-        if self._bar is None:
-            return lambda judgements: None
-        bar = self._bar
-        task_id = bar.add_task(name, total=total, completed=done, rejects=rejects, rate="")
-        counts = {"rejects": rejects}
-
-        def advance(judgements: list[Judgement]) -> None:
-            counts["rejects"] += sum(not j.ok for j in judgements)
-            bar.advance(task_id, len(judgements))
-            speed = bar.tasks[task_id].speed if task_id < len(bar.tasks) else None
-            rate = f"{speed:.2f} sent/s" if speed else ""
-            bar.update(task_id, rejects=counts["rejects"], rate=rate)
-
-        return advance
+    return advance
 
 
 def label_sentences(
@@ -224,16 +200,15 @@ def label_sentences(
     held: set[str] = set()
     if isinstance(teacher, BatchTeacher) and not use_batches:
         held = teacher.settle_batches(store, stored)
-    todo = store.pending(
-        teacher.teacher_id, teacher.prompt_version, sentences, retry_rejected=retry_rejected
-    )
+    todo = store.pending(teacher.teacher_id, teacher.prompt_version, sentences, retry_rejected=retry_rejected)
     if held:
         waiting = [s for s in todo if s in held]
         if waiting:
             log.warning(
                 "%s: %d sentences are in a message batch that is still processing; they are "
                 "left out of this run (re-run with --batch to wait for the batch, or later)",
-                teacher.teacher_id, len(waiting),
+                teacher.teacher_id,
+                len(waiting),
             )
         todo = [s for s in todo if s not in held]
     if not todo:
@@ -265,9 +240,7 @@ def combine_rows(
 ) -> dict[str, TeacherRow]:
     out = {}
     for row in rows:
-        combined = combine(
-            row.text, judgements.get(row.text, ()), vote=vote, weights=weights, gold=row.gold
-        )
+        combined = combine(row.text, judgements.get(row.text, ()), vote=vote, weights=weights, gold=row.gold)
         if combined is not None:
             out[row.text] = combined
     return out
@@ -346,7 +319,8 @@ def write_outputs(
         }
     label_counts: dict[str, int] = defaultdict(int)
     for c in combined.values():
-        label_counts[c.label] += 1
+        if c.label is not None:
+            label_counts[c.label] += 1
     for teacher_id, info in per_teacher.items():
         info["soft_target"] = soft_target_share(combined.values(), by_sentence, teacher_id)
     report = {
@@ -358,34 +332,38 @@ def write_outputs(
         "batch_calibration_priors": priors,
         "labels": dict(sorted(label_counts.items())),
         "teachers": per_teacher,
-        "agreement": agreement_stats(
-            by_sentence, combined, {r.text: r.gold for r in rows}
-        ),
+        "agreement": agreement_stats(by_sentence, combined, {r.text: r.gold for r in rows}),
     }
     (config.out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
 
 
-def run_labelling(
-    rows: Sequence[InputRow], teachers: Sequence[Teacher], config: LabelConfig
-) -> dict[str, Any]:
+def run_labelling(rows: Sequence[InputRow], teachers: Sequence[Teacher], config: LabelConfig) -> dict[str, Any]:
     """Label ``rows`` with every teacher (resuming from the store in ``config.out_dir``) and
     write the outputs. Returns the report."""
     config.out_dir.mkdir(parents=True, exist_ok=True)
     sentences = [r.text for r in rows]
-    with JudgementStore(config.out_dir / STORE_NAME) as store, _Progress(config.progress) as bar:
+    with JudgementStore(config.out_dir / STORE_NAME) as store, _progress(config.progress) as bar:
         for teacher in teachers:
             counts = store.count(teacher.teacher_id, teacher.prompt_version)
             todo = store.pending(
-                teacher.teacher_id, teacher.prompt_version, sentences,
+                teacher.teacher_id,
+                teacher.prompt_version,
+                sentences,
                 retry_rejected=config.retry_rejected,
             )
-            advance = bar.task(
-                teacher.teacher_id, total=len(sentences), done=len(sentences) - len(todo),
+            advance = _advancer(
+                bar,
+                teacher.teacher_id,
+                total=len(sentences),
+                done=len(sentences) - len(todo),
                 rejects=0 if config.retry_rejected else counts.get("rejected", 0),
             )
             written = label_sentences(
-                teacher, sentences, store, retry_rejected=config.retry_rejected,
+                teacher,
+                sentences,
+                store,
+                retry_rejected=config.retry_rejected,
                 use_batches=config.use_batches and isinstance(teacher, BatchTeacher),
                 on_stored=advance,
             )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from finlocal.metrics import classification_metrics
-
 from finlocal.predictions import LABELS
 
 

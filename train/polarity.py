@@ -79,24 +79,83 @@ _RATIO_RE = re.compile(
     r"\b(ratio|rates?|margin|market share|utilisation|return on|leverage|gearing|cost of risk|"
     r"load factor|occupancy)\b"
 )
-_COUNTS = frozenset({"customer base", "subscriber base", "number of customers", "passenger numbers",
-                     "deliveries", "production volumes", "sales volumes", "subscriber losses",
-                     "customer attrition", "churn", "customer churn", "days sales outstanding"})
+_COUNTS = frozenset(
+    {
+        "customer base",
+        "subscriber base",
+        "number of customers",
+        "passenger numbers",
+        "deliveries",
+        "production volumes",
+        "sales volumes",
+        "subscriber losses",
+        "customer attrition",
+        "churn",
+        "customer churn",
+        "days sales outstanding",
+    }
+)
 # Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
-_PLURAL = frozenset({
-    "net sales", "sales", "comparable sales", "like-for-like sales", "organic sales", "earnings",
-    "new orders", "bookings", "orders received", "passenger numbers", "deliveries",
-    "premiums written", "assets under management", "production volumes", "sales volumes",
-    "costs", "operating costs", "operating expenses", "production costs", "raw material costs",
-    "personnel costs", "administrative expenses", "energy costs", "freight costs", "input costs",
-    "fixed costs", "expenses", "distribution costs", "labour costs", "restructuring costs",
-    "financing costs", "interest expenses", "SG&A expenses", "unit costs", "overheads",
-    "staff costs", "borrowings", "impairment charges", "impairments", "goodwill impairments",
-    "write-downs", "write-offs", "inventory write-downs", "asset write-downs", "provisions",
-    "loan loss provisions", "credit losses", "credit impairment charges", "expected credit losses",
-    "bad debt expenses", "non-performing loans", "loan impairments", "delinquencies",
-    "default rates", "subscriber losses", "days sales outstanding",
-})
+_PLURAL = frozenset(
+    {
+        "net sales",
+        "sales",
+        "comparable sales",
+        "like-for-like sales",
+        "organic sales",
+        "earnings",
+        "new orders",
+        "bookings",
+        "orders received",
+        "passenger numbers",
+        "deliveries",
+        "premiums written",
+        "assets under management",
+        "production volumes",
+        "sales volumes",
+        "costs",
+        "operating costs",
+        "operating expenses",
+        "production costs",
+        "raw material costs",
+        "personnel costs",
+        "administrative expenses",
+        "energy costs",
+        "freight costs",
+        "input costs",
+        "fixed costs",
+        "expenses",
+        "distribution costs",
+        "labour costs",
+        "restructuring costs",
+        "financing costs",
+        "interest expenses",
+        "SG&A expenses",
+        "unit costs",
+        "overheads",
+        "staff costs",
+        "borrowings",
+        "impairment charges",
+        "impairments",
+        "goodwill impairments",
+        "write-downs",
+        "write-offs",
+        "inventory write-downs",
+        "asset write-downs",
+        "provisions",
+        "loan loss provisions",
+        "credit losses",
+        "credit impairment charges",
+        "expected credit losses",
+        "bad debt expenses",
+        "non-performing loans",
+        "loan impairments",
+        "delinquencies",
+        "default rates",
+        "subscriber losses",
+        "days sales outstanding",
+    }
+)
 
 
 def _items(polarity: Polarity, group: str, names: str) -> list[LineItem]:
@@ -106,46 +165,88 @@ def _items(polarity: Polarity, group: str, names: str) -> list[LineItem]:
 G, B, L = Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.LOSS
 
 LINE_ITEMS: tuple[LineItem, ...] = tuple(
-    _items(G, "revenue", "revenue, net sales, turnover, sales, comparable sales, like-for-like sales, "
-           "organic sales, service revenue, subscription revenue, top line, group revenue")
-    + _items(G, "profit", "operating profit, net profit, pre-tax profit, profit before tax, EBITDA, "
-             "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
-             "gross profit, profit for the period, result before taxes, comparable operating profit")
-    + _items(G, "per share", "earnings per share, EPS, diluted earnings per share, dividend, "
-             "dividend per share")
-    + _items(G, "margin", "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, "
-             "net interest margin")
-    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, "
-             "order book")
-    + _items(G, "cash flow", "operating cash flow, free cash flow, cash flow from operations, "
-             "cash flow, cash position, liquidity")
-    + _items(G, "share", "market share, customer base, subscriber base, number of customers, "
-             "occupancy rate, capacity utilisation, passenger numbers, deliveries")
-    + _items(G, "returns", "return on equity, return on capital employed, return on assets, "
-             "net interest income, fee income, assets under management, premiums written, "
-             "average revenue per user, production volumes, sales volumes")
-    + _items(G, "capital", "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
-             "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
-             "customer retention rate, occupancy")
-    + _items(B, "costs", "costs, operating costs, operating expenses, production costs, raw material "
-             "costs, personnel costs, administrative expenses, energy costs, freight costs, "
-             "input costs, fixed costs, expenses, distribution costs, labour costs, "
-             "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
-             "unit costs, overheads, staff costs")
-    + _items(B, "debt", "net debt, leverage, gearing, debt-to-equity ratio, net gearing, "
-             "borrowings, net debt to EBITDA ratio")
-    + _items(B, "impairment", "impairment charges, impairments, goodwill impairments, write-downs, "
-             "write-offs, inventory write-downs, asset write-downs")
-    + _items(B, "credit", "provisions, loan loss provisions, credit losses, credit impairment "
-             "charges, expected credit losses, bad debt expenses, non-performing loans, "
-             "loan impairments, delinquencies, default rates")
+    _items(
+        G,
+        "revenue",
+        "revenue, net sales, turnover, sales, comparable sales, like-for-like sales, "
+        "organic sales, service revenue, subscription revenue, top line, group revenue",
+    )
+    + _items(
+        G,
+        "profit",
+        "operating profit, net profit, pre-tax profit, profit before tax, EBITDA, "
+        "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
+        "gross profit, profit for the period, result before taxes, comparable operating profit",
+    )
+    + _items(G, "per share", "earnings per share, EPS, diluted earnings per share, dividend, dividend per share")
+    + _items(G, "margin", "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin")
+    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, order book")
+    + _items(
+        G,
+        "cash flow",
+        "operating cash flow, free cash flow, cash flow from operations, cash flow, cash position, liquidity",
+    )
+    + _items(
+        G,
+        "share",
+        "market share, customer base, subscriber base, number of customers, "
+        "occupancy rate, capacity utilisation, passenger numbers, deliveries",
+    )
+    + _items(
+        G,
+        "returns",
+        "return on equity, return on capital employed, return on assets, "
+        "net interest income, fee income, assets under management, premiums written, "
+        "average revenue per user, production volumes, sales volumes",
+    )
+    + _items(
+        G,
+        "capital",
+        "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
+        "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
+        "customer retention rate, occupancy",
+    )
+    + _items(
+        B,
+        "costs",
+        "costs, operating costs, operating expenses, production costs, raw material "
+        "costs, personnel costs, administrative expenses, energy costs, freight costs, "
+        "input costs, fixed costs, expenses, distribution costs, labour costs, "
+        "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
+        "unit costs, overheads, staff costs",
+    )
+    + _items(
+        B,
+        "debt",
+        "net debt, leverage, gearing, debt-to-equity ratio, net gearing, borrowings, net debt to EBITDA ratio",
+    )
+    + _items(
+        B,
+        "impairment",
+        "impairment charges, impairments, goodwill impairments, write-downs, "
+        "write-offs, inventory write-downs, asset write-downs",
+    )
+    + _items(
+        B,
+        "credit",
+        "provisions, loan loss provisions, credit losses, credit impairment "
+        "charges, expected credit losses, bad debt expenses, non-performing loans, "
+        "loan impairments, delinquencies, default rates",
+    )
     + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
-    + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, "
-             "subscriber losses, cancellation rate")
-    + _items(B, "ratios", "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
-             "days sales outstanding, working capital requirement")
-    + _items(L, "loss", "net loss, operating loss, pre-tax loss, loss before taxes, loss per share, "
-             "loss for the period, EBIT loss, operating loss before items, comprehensive loss")
+    + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, subscriber losses, cancellation rate")
+    + _items(
+        B,
+        "ratios",
+        "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
+        "days sales outstanding, working capital requirement",
+    )
+    + _items(
+        L,
+        "loss",
+        "net loss, operating loss, pre-tax loss, loss before taxes, loss per share, "
+        "loss for the period, EBIT loss, operating loss before items, comprehensive loss",
+    )
 )
 
 ITEMS_BY_POLARITY: dict[Polarity, tuple[LineItem, ...]] = {
@@ -165,7 +266,7 @@ class Movement:
 
     @property
     def gerund(self) -> str:
-        """"rising", "going up", "being cut": the first word takes -ing."""
+        """ "rising", "going up", "being cut": the first word takes -ing."""
         head, _, rest = self.infinitive.partition(" ")
         if head == "be":
             ing = "being"
@@ -191,7 +292,9 @@ def _movements(direction: Direction, table: str) -> tuple[Movement, ...]:
     return tuple(out)
 
 
-UP_WORDS = _movements(Direction.UP, """
+UP_WORDS = _movements(
+    Direction.UP,
+    """
     rose | rise | risen | a rise
     increased | increase | increased | an increase
     grew | grow | grown | growth
@@ -209,9 +312,12 @@ UP_WORDS = _movements(Direction.UP, """
     rose sharply | rise sharply | risen sharply | a sharp rise
     ballooned | balloon | ballooned | a surge
     ticked up | tick up | ticked up | an uptick
-""")
+""",
+)
 
-DOWN_WORDS = _movements(Direction.DOWN, """
+DOWN_WORDS = _movements(
+    Direction.DOWN,
+    """
     fell | fall | fallen | a fall
     decreased | decrease | decreased | a decrease
     declined | decline | declined | a decline
@@ -230,39 +336,50 @@ DOWN_WORDS = _movements(Direction.DOWN, """
     moderated | moderate | moderated | a moderation
     tumbled | tumble | tumbled | a tumble
     edged down | edge down | edged down | a slight decrease
-""")
+""",
+)
 
 # Losses also narrow and widen.
-NARROW_WORDS = _movements(Direction.DOWN, """
+NARROW_WORDS = _movements(
+    Direction.DOWN,
+    """
     narrowed | narrow | narrowed | a narrowing
     shrank | shrink | shrunk | a reduction
     decreased | decrease | decreased | a decrease
     was reduced | be reduced | been reduced | a reduction
     fell | fall | fallen | a fall
-""")
-WIDEN_WORDS = _movements(Direction.UP, """
+""",
+)
+WIDEN_WORDS = _movements(
+    Direction.UP,
+    """
     widened | widen | widened | a widening
     deepened | deepen | deepened | a deepening
     grew | grow | grown | an increase
     increased | increase | increased | an increase
     rose | rise | risen | a rise
-""")
+""",
+)
 
-ADJECTIVES = {Direction.UP: ("higher", "rising", "increased", "growing", "larger"),
-              Direction.DOWN: ("lower", "falling", "reduced", "declining", "smaller")}
+ADJECTIVES = {
+    Direction.UP: ("higher", "rising", "increased", "growing", "larger"),
+    Direction.DOWN: ("lower", "falling", "reduced", "declining", "smaller"),
+}
 # Losses also come as "a wider loss" or "a narrower loss".
-LOSS_ADJECTIVES = {Direction.UP: ("wider", "deeper", "bigger", "larger", "heavier"),
-                   Direction.DOWN: ("narrower", "smaller", "lighter", "reduced", "lower")}
+LOSS_ADJECTIVES = {
+    Direction.UP: ("wider", "deeper", "bigger", "larger", "heavier"),
+    Direction.DOWN: ("narrower", "smaller", "lighter", "reduced", "lower"),
+}
 # Transitive verbs: "<company> cut its costs", "<company> raised its dividend".
-TRANSITIVE = {Direction.UP: ("raised", "increased", "boosted", "lifted", "expanded", "grew"),
-              Direction.DOWN: ("cut", "reduced", "lowered", "trimmed", "slashed", "brought down")}
+TRANSITIVE = {
+    Direction.UP: ("raised", "increased", "boosted", "lifted", "expanded", "grew"),
+    Direction.DOWN: ("cut", "reduced", "lowered", "trimmed", "slashed", "brought down"),
+}
 # Words that judge a movement themselves: the item's polarity does not matter. "Improved" reads
 # well of any `LineItem.evaluable` item; "strengthened" only of something good to have (a margin,
 # a capital ratio), never of costs or a loss.
-EVALUATIVE = {POSITIVE: ("improved", "got better"),
-              NEGATIVE: ("worsened", "deteriorated", "got worse")}
-STRENGTH = {POSITIVE: ("strengthened", "recovered", "{be} healthier"),
-            NEGATIVE: ("weakened", "{be} weaker")}
+EVALUATIVE = {POSITIVE: ("improved", "got better"), NEGATIVE: ("worsened", "deteriorated", "got worse")}
+STRENGTH = {POSITIVE: ("strengthened", "recovered", "{be} healthier"), NEGATIVE: ("weakened", "{be} weaker")}
 
 
 def evaluative_words(item: LineItem, label: str) -> tuple[str, ...]:
@@ -296,12 +413,37 @@ _MOVE_RE = re.compile(
 )
 # What may follow an item before its movement ("net sales in Finland rose", "EBIT , however ,
 # fell"); anything else (a noun: "profit margin", "sales growth") makes the item part of another.
-_AFTER_ITEM = frozenset({"in", "of", "for", "from", "at", "during", "excluding", "including", "also",
-                         "again", "both", ",", "(", "-", "--", "however", "however,", "has", "have",
-                         "had", "thus", "therefore", "meanwhile", "clearly", "slightly", "further"})
-NEGATION_RE = re.compile(
-    r"\b(not|no longer|never|n't|neither|nor|failed to|without|unlikely|no)\b", re.IGNORECASE
+_AFTER_ITEM = frozenset(
+    {
+        "in",
+        "of",
+        "for",
+        "from",
+        "at",
+        "during",
+        "excluding",
+        "including",
+        "also",
+        "again",
+        "both",
+        ",",
+        "(",
+        "-",
+        "--",
+        "however",
+        "however,",
+        "has",
+        "have",
+        "had",
+        "thus",
+        "therefore",
+        "meanwhile",
+        "clearly",
+        "slightly",
+        "further",
+    }
 )
+NEGATION_RE = re.compile(r"\b(not|no longer|never|n't|neither|nor|failed to|without|unlikely|no)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

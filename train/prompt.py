@@ -92,15 +92,13 @@ class Example:
 
 FEW_SHOT: tuple[Example, ...] = (
     Example(
-        "Quarterly net profit at Nordhavn Shipping rose to EUR 14.2 million from EUR 9.8 million "
-        "a year earlier.",
+        "Quarterly net profit at Nordhavn Shipping rose to EUR 14.2 million from EUR 9.8 million a year earlier.",
         "positive",
         "Net profit grew strongly from a year earlier, which is good news for shareholders.",
         ("net profit", "rose to EUR 14.2 million from EUR 9.8 million"),
     ),
     Example(
-        "The company will cut 120 jobs at its Tampere plant as demand for coated paper keeps "
-        "falling.",
+        "The company will cut 120 jobs at its Tampere plant as demand for coated paper keeps falling.",
         "negative",
         "Job cuts driven by falling demand signal a shrinking business.",
         ("cut 120 jobs", "demand for coated paper keeps falling"),
@@ -113,11 +111,9 @@ FEW_SHOT: tuple[Example, ...] = (
         (),
     ),
     Example(
-        "Operating loss narrowed to EUR 2.1 million from EUR 5.6 million in the corresponding "
-        "period.",
+        "Operating loss narrowed to EUR 2.1 million from EUR 5.6 million in the corresponding period.",
         "positive",
-        "The company is still loss-making, but the loss shrank markedly, an improvement for "
-        "investors.",
+        "The company is still loss-making, but the loss shrank markedly, an improvement for investors.",
         ("Operating loss narrowed",),
     ),
     Example(
@@ -127,8 +123,7 @@ FEW_SHOT: tuple[Example, ...] = (
         ("Net sales", "decreased by 8 %"),
     ),
     Example(
-        "Kestrel Systems is headquartered in Oulu and employs about 900 people in four "
-        "countries.",
+        "Kestrel Systems is headquartered in Oulu and employs about 900 people in four countries.",
         "neutral",
         "The sentence describes the company's location and size without any change or outlook.",
         (),
@@ -138,9 +133,7 @@ FEW_SHOT: tuple[Example, ...] = (
 
 def reply_json(label: str, rationale: str, evidence: tuple[str, ...] | list[str]) -> str:
     """A reply exactly as the schema asks for it, in the field order of `REPLY_SCHEMA`."""
-    return json.dumps(
-        {"label": label, "rationale": rationale, "evidence": list(evidence)}, ensure_ascii=False
-    )
+    return json.dumps({"label": label, "rationale": rationale, "evidence": list(evidence)}, ensure_ascii=False)
 
 
 #: What a reply starts with up to the label value; the log-prob mode scores the label tokens

@@ -38,10 +38,12 @@ CV_TEACHER_PREFIX = "cv:"  # the id of a teacher made of cross-validation fold m
 def describe_teacher(teacher: str) -> str:
     """What a teacher id in a training summary stands for, in words for a model card."""
     if teacher.startswith(CV_TEACHER_PREFIX):
-        model, _, folds = teacher[len(CV_TEACHER_PREFIX):].partition(":")
-        return (f"soft labels (KL) of {model} fine-tuned by cross-validation (folds {folds}): each "
-                "fold run of the student learns from the fold model that never saw its held-out "
-                "rows, the final student from the mean of all fold models (finlocal train teach)")
+        model, _, folds = teacher[len(CV_TEACHER_PREFIX) :].partition(":")
+        return (
+            f"soft labels (KL) of {model} fine-tuned by cross-validation (folds {folds}): each "
+            "fold run of the student learns from the fold model that never saw its held-out "
+            "rows, the final student from the mean of all fold models (finlocal train teach)"
+        )
     return "soft labels (KL) and verbatim evidence of an LLM teacher (finlocal train label)"
 
 
@@ -77,7 +79,7 @@ def _plain_spans(spans: tuple[Span, ...] | None) -> list[dict[str, Any]] | None:
 def _text(data: Mapping[str, Any], where: str) -> str:
     text = data.get("text")
     if not isinstance(text, str):
-        raise InputError(f"{where}: expected a \"text\" string")
+        raise InputError(f'{where}: expected a "text" string')
     return text
 
 
@@ -85,8 +87,9 @@ class FoldMismatch(InputError):
     """Per-fold annotations made for other folds than the run's."""
 
 
-def _for_run(by_fold: Mapping[str, Any], partition: str | None, fold: str, run_partition: str | None,
-             what: str, where: str) -> Any:
+def _for_run(
+    by_fold: Mapping[str, Any], partition: str | None, fold: str, run_partition: str | None, what: str, where: str
+) -> Any:
     """The entry of ``by_fold`` for a run on ``fold`` ("k" or "all") of ``run_partition``."""
     if run_partition is not None and partition != run_partition:
         raise FoldMismatch(
@@ -115,10 +118,15 @@ class GoldRow:
         label = data.get("label")
         if label not in LABELS:
             raise InputError(f"{where}: label {label!r} is not one of {list(LABELS)}")
-        return cls(text=text, label=label, id=None if data.get("id") is None else str(data["id"]),
-                   evidence=_spans(data.get("evidence"), text, where), weight=float(data.get("weight", 1.0)),
-                   source_id=None if data.get("source_id") is None else str(data["source_id"]),
-                   source=data.get("source"))
+        return cls(
+            text=text,
+            label=label,
+            id=None if data.get("id") is None else str(data["id"]),
+            evidence=_spans(data.get("evidence"), text, where),
+            weight=float(data.get("weight", 1.0)),
+            source_id=None if data.get("source_id") is None else str(data["source_id"]),
+            source=data.get("source"),
+        )
 
 
 @dataclass(frozen=True)
@@ -151,8 +159,16 @@ class TeacherRow:
         out["evidence"] = _plain_spans(self.evidence)
         if self.evidence_by_fold is not None:
             out["evidence_by_fold"] = {k: _plain_spans(v) for k, v in self.evidence_by_fold.items()}
-        out.update({"rationale": self.rationale, "teachers": list(self.teachers), "weights": self.weights,
-                    "agreement": self.agreement, "gold": self.gold, "explained_by": self.explained_by})
+        out.update(
+            {
+                "rationale": self.rationale,
+                "teachers": list(self.teachers),
+                "weights": self.weights,
+                "agreement": self.agreement,
+                "gold": self.gold,
+                "explained_by": self.explained_by,
+            }
+        )
         return out
 
     def probs_for(self, fold: str, run_partition: str | None, where: str) -> Probs | None:
@@ -184,8 +200,9 @@ class TeacherRow:
             probs_by_fold=None if by_fold is None else {str(k): _probs(v, where) for k, v in by_fold.items()},
             partition=data.get("partition"),
             evidence=_spans(data.get("evidence"), text, where),
-            evidence_by_fold=None if ev_by_fold is None else {
-                str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
+            evidence_by_fold=None
+            if ev_by_fold is None
+            else {str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             teachers=tuple(str(t) for t in data.get("teachers") or ()),
             label=data.get("label"),
             rationale=data.get("rationale"),
@@ -234,8 +251,9 @@ class EvidenceRow:
             id=None if data.get("id") is None else str(data["id"]),
             label=data.get("label"),
             evidence=_spans(data.get("evidence"), text, where),
-            evidence_by_fold=None if ev_by_fold is None else {
-                str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
+            evidence_by_fold=None
+            if ev_by_fold is None
+            else {str(k): _spans(v, text, where) for k, v in ev_by_fold.items()},
             partition=data.get("partition"),
             source=str(data.get("source", "unknown")),
         )
@@ -264,9 +282,14 @@ class FitInfo:
         if missing:
             raise InputError(f"{where}: not a finished training run's fit.json (missing {missing})")
         return cls(
-            config=dict(data["config"]), data=dict(data["data"]), epochs=int(data["epochs"]),
-            heldout=data.get("heldout"), history=list(data["history"]), seconds=float(data["seconds"]),
-            threads=int(data.get("threads", 0)), device=str(data.get("device", "cpu")),
+            config=dict(data["config"]),
+            data=dict(data["data"]),
+            epochs=int(data["epochs"]),
+            heldout=data.get("heldout"),
+            history=list(data["history"]),
+            seconds=float(data["seconds"]),
+            threads=int(data.get("threads", 0)),
+            device=str(data.get("device", "cpu")),
             omp_wait_policy=data.get("omp_wait_policy"),
         )
 

@@ -28,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from finlocal.predictions import LABELS, Span
 from finlocal.train.config import EvidenceSource, FitConfig
-from finlocal.predictions import LABELS
 from finlocal.train.data import Example, load_fpb
 from finlocal.train.folds import ALL, Partition, match_key, partition
-from finlocal.predictions import Span
 from finlocal.train.records import describe_teacher, read_evidence_file, read_gold_file, read_teacher_file
 
 Spans = tuple[tuple[int, int], ...]
@@ -93,18 +92,22 @@ def build_rows(config: FitConfig) -> RowSet:
     for index, path in enumerate(config.extra_files):
         name = Path(path).stem
         counts[name] = 0
-        for where, gold_row in read_gold_file(path):
+        for _where, gold_row in read_gold_file(path):
             text = gold_row.text
-            if (gold_row.source_id in heldout_ids or gold_row.id in heldout_ids
-                    or match_key(text) in banned):
+            if gold_row.source_id in heldout_ids or gold_row.id in heldout_ids or match_key(text) in banned:
                 skipped_heldout += 1
                 continue
             if text in rows:
                 continue
             if gold_row.evidence is not None:
                 evidence_methods.add(gold_row.source or name)
-            rows[text] = TrainRow(text, LABELS.index(gold_row.label), evidence=_pairs(gold_row.evidence),
-                                  weight=config.extra_weight(index) * gold_row.weight, source=name)
+            rows[text] = TrainRow(
+                text,
+                LABELS.index(gold_row.label),
+                evidence=_pairs(gold_row.evidence),
+                weight=config.extra_weight(index) * gold_row.weight,
+                source=name,
+            )
             counts[name] += 1
 
     run_fold, run_partition = _fold_key(config), part.key if part else None
@@ -144,26 +147,25 @@ def build_rows(config: FitConfig) -> RowSet:
     teacher_ids: set[str] = set()  # only the teachers some training row really learns from
 
     def taught(text: str, probs: tuple[float, ...] | None, evidence: Spans | None, own: Spans | None) -> None:
-        evidence_from_teachers = (config.evidence is EvidenceSource.TEACHERS and own is None
-                                  and evidence is not None)
+        evidence_from_teachers = config.evidence is EvidenceSource.TEACHERS and own is None and evidence is not None
         if probs is not None or evidence_from_teachers:
             teacher_ids.update(teachers_of.get(text, ()))
 
     train: list[TrainRow] = []
     for text, row in rows.items():
-        probs = teacher.get(text) if use_teachers else None
+        soft = teacher.get(text) if use_teachers else None
         evidence = row.evidence if row.evidence is not None else evidence_of.get(text)
         if config.evidence is EvidenceSource.NONE:
             evidence = None
-        train.append(TrainRow(text, row.label, probs, evidence, row.weight, row.source))
-        taught(text, probs, evidence, row.evidence)
+        train.append(TrainRow(text, row.label, soft, evidence, row.weight, row.source))
+        taught(text, soft, evidence, row.evidence)
     transfer = 0
     if use_teachers:
-        for text, probs in teacher.items():
+        for text, soft_probs in teacher.items():
             if text not in rows:
                 evidence = evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None
-                train.append(TrainRow(text, None, probs, evidence, source="transfer"))
-                taught(text, probs, evidence, None)
+                train.append(TrainRow(text, None, soft_probs, evidence, source="transfer"))
+                taught(text, soft_probs, evidence, None)
                 transfer += 1
 
     summary = {

@@ -28,8 +28,7 @@ import numpy as np
 
 from finlocal.errors import InputError
 from finlocal.jsonl import write_jsonl
-from finlocal.predictions import Span
-from finlocal.predictions import LABELS
+from finlocal.predictions import LABELS, Span
 from finlocal.train.data import load_fpb
 from finlocal.train.evidence import token_spans
 from finlocal.train.folds import ALL
@@ -40,8 +39,9 @@ log = logging.getLogger(__name__)
 Spans = tuple[tuple[int, int], ...]
 
 
-def word_flags(text: str, offsets: Sequence[tuple[int, int]], scores: np.ndarray,
-               rel_score: float, max_words: int) -> list[bool]:
+def word_flags(
+    text: str, offsets: Sequence[tuple[int, int]], scores: np.ndarray, rel_score: float, max_words: int
+) -> list[bool]:
     """Token flags: every token of the top-scoring words (score ≥ rel_score × max)."""
     words: dict[int, float] = {}
     word_of: list[int | None] = []
@@ -63,8 +63,15 @@ def word_flags(text: str, offsets: Sequence[tuple[int, int]], scores: np.ndarray
     return [w is not None and w in keep for w in word_of]
 
 
-def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
-               rel_score: float = 0.5, max_words: int = 4, batch_size: int = 32) -> list[Spans | None]:
+def rationales(
+    checkpoint: Path,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    rel_score: float = 0.5,
+    max_words: int = 4,
+    batch_size: int = 32,
+) -> list[Spans | None]:
     """Evidence spans of each sentence for its gold label (None where the model is wrong)."""
     import torch
     from transformers import AutoTokenizer
@@ -80,10 +87,11 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
     embeddings = model.encoder.get_input_embeddings()
     out: list[Spans | None] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(enc.input_ids[i]))
+    captured: dict[str, torch.Tensor] = {}  # the embedding output of the batch in hand
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
         batch = collate(enc, idx, tokenizer.pad_token_id)
-        captured: dict[str, torch.Tensor] = {}
+        captured.clear()
 
         def keep(_module: torch.nn.Module, _inputs: object, output: torch.Tensor) -> torch.Tensor:
             output.retain_grad()
@@ -98,6 +106,7 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
         gold = torch.tensor([LABELS.index(labels[i]) for i in idx])
         logits.gather(1, gold[:, None]).sum().backward()
         emb = captured["emb"]
+        assert emb.grad is not None  # retained by the hook
         scores = (emb.grad * emb).sum(-1).abs().detach().numpy()
         pred = logits.argmax(1).numpy()
         model.zero_grad(set_to_none=True)
@@ -115,8 +124,9 @@ def rationales(checkpoint: Path, texts: Sequence[str], labels: Sequence[str], *,
     return out
 
 
-def annotate_cv(cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2,
-                rel_score: float = 0.5, max_words: int = 4) -> dict[str, int]:
+def annotate_cv(
+    cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2, rel_score: float = 0.5, max_words: int = 4
+) -> dict[str, int]:
     """Write the saliency evidence of every fold model (and of ``all`` when trained) to ``out``."""
     import torch
 
@@ -132,8 +142,7 @@ def annotate_cv(cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2,
         raise InputError(f"{cv_dir}: its folds ({key}) are not the folds of {config['fpb_path']} today ({part.key})")
     texts, labels = [ex.text for ex in examples], [ex.label for ex in examples]
     by_fold: list[dict[str, Spans]] = [{} for _ in examples]
-    jobs = [(str(k), m, [i for i, ex in enumerate(examples) if part.fold_of[ex.id] != k])
-            for k, m in enumerate(models)]
+    jobs = [(str(k), m, [i for i, ex in enumerate(examples) if part.fold_of[ex.id] != k]) for k, m in enumerate(models)]
     final = Path(cv_dir) / "all" / FINAL
     if not (final / FIT_INFO).is_file():
         raise InputError(
@@ -146,20 +155,29 @@ def annotate_cv(cv_dir: Path, out: Path, *, repeat: int = 0, threads: int = 2,
     jobs.append((ALL, final, list(range(len(examples)))))
     for name, model_dir, rows in jobs:
         log.info("saliency of %s on %d rows", model_dir, len(rows))
-        found = rationales(model_dir, [texts[i] for i in rows], [labels[i] for i in rows],
-                           rel_score=rel_score, max_words=max_words)
+        found = rationales(
+            model_dir, [texts[i] for i in rows], [labels[i] for i in rows], rel_score=rel_score, max_words=max_words
+        )
         for i, spans in zip(rows, found, strict=True):
             if spans is not None:
                 by_fold[i][name] = spans
     source = f"saliency:{Path(cv_dir).name}"
-    write_jsonl(out, (
-        EvidenceRow(
-            text=ex.text, id=ex.id, label=ex.label, partition=key, source=source,
-            evidence_by_fold={name: tuple(Span(s, e, ex.text[s:e]) for s, e in spans)
-                              for name, spans in spans_by.items()},
-        ).to_dict()
-        for ex, spans_by in zip(examples, by_fold, strict=True)
-    ))
+    write_jsonl(
+        out,
+        (
+            EvidenceRow(
+                text=ex.text,
+                id=ex.id,
+                label=ex.label,
+                partition=key,
+                source=source,
+                evidence_by_fold={
+                    name: tuple(Span(s, e, ex.text[s:e]) for s, e in spans) for name, spans in spans_by.items()
+                },
+            ).to_dict()
+            for ex, spans_by in zip(examples, by_fold, strict=True)
+        ),
+    )
     counts = {name: sum(name in b for b in by_fold) for name, _, _ in jobs}
     log.info("annotated rows per model: %s", counts)
     return counts
@@ -175,8 +193,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    annotate_cv(args.cv_dir, args.out, repeat=args.repeat, threads=args.threads,
-                rel_score=args.rel_score, max_words=args.max_words)
+    annotate_cv(
+        args.cv_dir,
+        args.out,
+        repeat=args.repeat,
+        threads=args.threads,
+        rel_score=args.rel_score,
+        max_words=args.max_words,
+    )
 
 
 if __name__ == "__main__":

@@ -47,27 +47,86 @@ from finlocal.train.polarity import (
 
 log = logging.getLogger(__name__)
 
-CATEGORIES = ("good_up", "good_down", "bad_up", "bad_down", "loss_narrow", "loss_widen",
-              "evaluative", "negation", "expectation", "neutral")
+CATEGORIES = (
+    "good_up",
+    "good_down",
+    "bad_up",
+    "bad_down",
+    "loss_narrow",
+    "loss_widen",
+    "evaluative",
+    "negation",
+    "expectation",
+    "neutral",
+)
 
 _COMPANIES = (
-    "Aldata", "Raute", "Tecnomen", "Vaisala", "Okmetic", "Ponsse", "Salcomp", "Efore", "Glaston",
-    "Trainers' House", "Larox", "Rapala", "Suominen", "Talentum", "Tulikivi", "Nordic Aluminium",
-    "Baltic Freight", "Kestrel Systems", "Harbour Mills", "Lakeside Foods", "Polar Cargo",
-    "Westfield Bank", "Orion Retail", "Alpine Telecom", "Granite Insurance", "Silverline Energy",
-    "the group", "the company", "the bank", "the retailer", "the operator", "the insurer",
-    "the Finnish company", "the Swedish lender", "the software maker", "the steel producer",
+    "Aldata",
+    "Raute",
+    "Tecnomen",
+    "Vaisala",
+    "Okmetic",
+    "Ponsse",
+    "Salcomp",
+    "Efore",
+    "Glaston",
+    "Trainers' House",
+    "Larox",
+    "Rapala",
+    "Suominen",
+    "Talentum",
+    "Tulikivi",
+    "Nordic Aluminium",
+    "Baltic Freight",
+    "Kestrel Systems",
+    "Harbour Mills",
+    "Lakeside Foods",
+    "Polar Cargo",
+    "Westfield Bank",
+    "Orion Retail",
+    "Alpine Telecom",
+    "Granite Insurance",
+    "Silverline Energy",
+    "the group",
+    "the company",
+    "the bank",
+    "the retailer",
+    "the operator",
+    "the insurer",
+    "the Finnish company",
+    "the Swedish lender",
+    "the software maker",
+    "the steel producer",
 )
 _PERIODS = (
-    "in the first quarter", "in the second quarter", "in the third quarter",
-    "in the fourth quarter", "in the first half of the year", "in the January-March period",
-    "in the first nine months", "for the full year", "in 2009", "in 2010", "in 2024",
-    "year-on-year", "compared with a year earlier", "from the previous quarter",
-    "in the reporting period", "during the period",
+    "in the first quarter",
+    "in the second quarter",
+    "in the third quarter",
+    "in the fourth quarter",
+    "in the first half of the year",
+    "in the January-March period",
+    "in the first nine months",
+    "for the full year",
+    "in 2009",
+    "in 2010",
+    "in 2024",
+    "year-on-year",
+    "compared with a year earlier",
+    "from the previous quarter",
+    "in the reporting period",
+    "during the period",
 )
 _CURRENCIES = ("EUR", "USD", "SEK", "GBP", "NOK", "DKK", "$", "€")
-_FUTURE = ("next year", "in 2025", "in the coming quarters", "this year", "in the second half",
-           "over the next two years", "by the end of the year", "in the medium term")
+_FUTURE = (
+    "next year",
+    "in 2025",
+    "in the coming quarters",
+    "this year",
+    "in the second half",
+    "over the next two years",
+    "by the end of the year",
+    "in the medium term",
+)
 _EXPECT = ("expects", "forecasts", "anticipates", "projects", "estimates", "predicts")
 
 
@@ -81,8 +140,11 @@ class Statement:
 
     def to_row(self, index: int) -> dict[str, object]:
         return {
-            "id": f"direction-{index:05d}", "text": self.text, "label": self.label,
-            "category": self.category, "metric": self.item,
+            "id": f"direction-{index:05d}",
+            "text": self.text,
+            "label": self.label,
+            "category": self.category,
+            "metric": self.item,
             "evidence": [{"start": s, "end": e, "text": self.text[s:e]} for s, e in self.evidence],
             "source": "finlocal.train.statements",
         }
@@ -127,7 +189,7 @@ def _cap(text: str) -> str:
 
 
 def _add_subject(b: _Builder, rng: random.Random, item: LineItem, *, capital: bool) -> None:
-    """"<company>'s <item>", "the <item> of <company>" or "<item>", the item marked as evidence."""
+    """ "<company>'s <item>", "the <item> of <company>" or "<item>", the item marked as evidence."""
     company = rng.choice(_COMPANIES)
     style = rng.random()
     if style < 0.35:
@@ -211,7 +273,6 @@ def _movement(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     return Statement(text, tone(item.polarity, direction), category, item.name, spans)
 
 
-
 def _evaluative(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     """A word that judges the movement itself ("the cost-to-income ratio improved"): its tone
     holds whatever the item's polarity."""
@@ -233,11 +294,35 @@ def _evaluative(rng: random.Random, item: LineItem, direction: Direction, *, fpb
 
 
 # Noun phrases for expecting (or no longer expecting) something: good or bad news in itself.
-_BAD_NEWS = ("a loss", "an operating loss", "a net loss", "impairment charges", "an impairment charge",
-             "write-downs", "a goodwill write-down", "higher costs", "rising costs", "higher credit losses",
-             "further provisions", "restructuring charges", "a drop in sales", "lower margins", "job cuts")
-_GOOD_NEWS = ("a profit", "an operating profit", "growth in sales", "higher revenue", "a return to profit",
-              "margin improvement", "a higher dividend", "record orders", "lower costs", "positive cash flow")
+_BAD_NEWS = (
+    "a loss",
+    "an operating loss",
+    "a net loss",
+    "impairment charges",
+    "an impairment charge",
+    "write-downs",
+    "a goodwill write-down",
+    "higher costs",
+    "rising costs",
+    "higher credit losses",
+    "further provisions",
+    "restructuring charges",
+    "a drop in sales",
+    "lower margins",
+    "job cuts",
+)
+_GOOD_NEWS = (
+    "a profit",
+    "an operating profit",
+    "growth in sales",
+    "higher revenue",
+    "a return to profit",
+    "margin improvement",
+    "a higher dividend",
+    "record orders",
+    "lower costs",
+    "positive cash flow",
+)
 
 
 def _news_phrase(rng: random.Random, direction: Direction) -> tuple[str, str]:
@@ -255,8 +340,11 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
     if frame < 0.2:  # "<item> did not rise in the quarter"
         _add_subject(b, rng, item, capital=True)
         b.add(" ").add(_negated_verb(rng, item, move), evidence=True)
-        b.add(rng.choice((f" {rng.choice(_PERIODS)}", " in any quarter of the year",
-                          f" despite {rng.choice(_PRESSURES)}", "")))
+        b.add(
+            rng.choice(
+                (f" {rng.choice(_PERIODS)}", " in any quarter of the year", f" despite {rng.choice(_PRESSURES)}", "")
+            )
+        )
     elif frame < 0.3:  # "Neither <item> nor <other> rose"
         other = rng.choice([i for i in ITEMS_BY_POLARITY[item.polarity] if i != item])
         b.add("Neither", evidence=True).add(" ").add(item.name, evidence=True)
@@ -275,16 +363,26 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
         b.add(" its ").add(item.name, evidence=True).add(f" {rng.choice(_PERIODS)}")
     elif frame < 0.56:  # "<company> no longer expects <item> to rise"
         b.add(f"{_cap(rng.choice(_COMPANIES))} ")
-        b.add(rng.choice(("no longer expects", "does not expect", "does not anticipate")),
-              evidence=True)
+        b.add(rng.choice(("no longer expects", "does not expect", "does not anticipate")), evidence=True)
         b.add(" ").add(item.name, evidence=True).add(" to ").add(move.infinitive, evidence=True)
         b.add(f" {rng.choice(_FUTURE)}")
     elif frame < 0.74:  # "<company> no longer expects a loss" / "does not anticipate growth in sales"
         phrase, news = _news_phrase(rng, direction)
         label = NEGATIVE if news == POSITIVE else POSITIVE
         b.add(f"{_cap(rng.choice(_COMPANIES))} ")
-        b.add(rng.choice(("no longer expects", "no longer sees", "does not expect", "does not anticipate",
-                          "has dropped its forecast of", "ruled out")), evidence=True)
+        b.add(
+            rng.choice(
+                (
+                    "no longer expects",
+                    "no longer sees",
+                    "does not expect",
+                    "does not anticipate",
+                    "has dropped its forecast of",
+                    "ruled out",
+                )
+            ),
+            evidence=True,
+        )
         b.add(" ").add(phrase, evidence=True).add(f" {rng.choice(_FUTURE)}")
         named = None  # the phrase names no line item of the lexicon
     elif frame < 0.9:  # "There was no increase in <item>"
@@ -303,7 +401,7 @@ def _negation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_s
 
 
 def _negated_verb(rng: random.Random, item: LineItem, move: Movement) -> str:
-    """"did not rise", "has not risen", "were not reduced": never "did not be reduced"."""
+    """ "did not rise", "has not risen", "were not reduced": never "did not be reduced"."""
     has = "have not" if item.plural else "has not"
     head, _, rest = move.infinitive.partition(" ")
     if head == "be":  # a passive or "be up": "was not cut", "have not been reduced"
@@ -314,19 +412,38 @@ def _negated_verb(rng: random.Random, item: LineItem, move: Movement) -> str:
     return f"{aux} {verb}"
 
 
-_PRESSURES = ("weaker demand", "higher interest rates", "the price cuts", "a strong currency",
-              "the restructuring", "the acquisition", "inflation", "the new competitor")
-_TRANSITIVE_PRESENT = {Direction.UP: ("raise", "increase", "boost", "lift", "grow"),
-                       Direction.DOWN: ("cut", "reduce", "lower", "trim", "bring down")}
-_TRANSITIVE_PAST = {"raise": "raised", "increase": "increased", "boost": "boosted", "lift": "lifted",
-                    "grow": "grown", "cut": "cut", "reduce": "reduced", "lower": "lowered",
-                    "trim": "trimmed", "bring down": "brought down"}
+_PRESSURES = (
+    "weaker demand",
+    "higher interest rates",
+    "the price cuts",
+    "a strong currency",
+    "the restructuring",
+    "the acquisition",
+    "inflation",
+    "the new competitor",
+)
+_TRANSITIVE_PRESENT = {
+    Direction.UP: ("raise", "increase", "boost", "lift", "grow"),
+    Direction.DOWN: ("cut", "reduce", "lower", "trim", "bring down"),
+}
+_TRANSITIVE_PAST = {
+    "raise": "raised",
+    "increase": "increased",
+    "boost": "boosted",
+    "lift": "lifted",
+    "grow": "grown",
+    "cut": "cut",
+    "reduce": "reduced",
+    "lower": "lowered",
+    "trim": "trimmed",
+    "bring down": "brought down",
+}
 
 
 def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
-    """"<company> expects a loss for the year": expecting bad news is bad news."""
+    """ "<company> expects a loss for the year": expecting bad news is bad news."""
     phrase, label = _news_phrase(rng, direction)
-    verbs = ("expects", "forecasts", "now expects", "sees", "anticipates")
+    verbs: tuple[str, ...] = ("expects", "forecasts", "now expects", "sees", "anticipates")
     if label == NEGATIVE:  # one warns of bad news only: never "warned of margin improvement"
         verbs += ("warned of",)
     b = _Builder()
@@ -336,6 +453,7 @@ def _news_expectation(rng: random.Random, item: LineItem, direction: Direction, 
     b.add(" ." if fpb_style else ".")
     text, spans = b.build()
     return Statement(text, label, "expectation", None, spans)
+
 
 def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     move = rng.choice(_verbs(item.polarity, direction))
@@ -350,8 +468,10 @@ def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fp
     else:
         b.add(_cap(item.name), evidence=True).add(" ")
         be = "are" if item.plural else "is"
-        b.add(rng.choice((f"{be} expected to", f"{be} forecast to", f"{be} likely to", "will"))
-              + " " + move.infinitive, evidence=True)
+        b.add(
+            rng.choice((f"{be} expected to", f"{be} forecast to", f"{be} likely to", "will")) + " " + move.infinitive,
+            evidence=True,
+        )
     b.add(_movement_clause(rng, item, direction, fpb_style=fpb_style) if rng.random() < 0.5 else "")
     b.add(f" {rng.choice(_FUTURE)}")
     b.add(" ." if fpb_style else ".")
@@ -362,29 +482,46 @@ def _expectation(rng: random.Random, item: LineItem, direction: Direction, *, fp
 def _neutral(rng: random.Random, item: LineItem, direction: Direction, *, fpb_style: bool) -> Statement:
     """A line item with a level but no movement: no tone (FPB labels these neutral)."""
     amount = f"{rng.uniform(0.5, 60):.1f} %" if item.is_ratio else _amount(rng, fpb_style=fpb_style)
-    frame = rng.choice((
-        "{Item} amounted to {amount} {period}",
-        "{Item} totalled {amount} {period}",
-        "{Item} {be} {amount} {period}",
-        "{Company} will publish its {item} figures for the period on {day}",
-        "The report includes a breakdown of {item} by segment",
-        "{Company} reports {item} in {cur} and in euros",
-    ))
+    frame = rng.choice(
+        (
+            "{Item} amounted to {amount} {period}",
+            "{Item} totalled {amount} {period}",
+            "{Item} {be} {amount} {period}",
+            "{Company} will publish its {item} figures for the period on {day}",
+            "The report includes a breakdown of {item} by segment",
+            "{Company} reports {item} in {cur} and in euros",
+        )
+    )
     text = frame.format(
-        Item=_cap(item.name), item=item.name, be=item.be, amount=amount, period=rng.choice(_PERIODS),
-        Company=_cap(rng.choice(_COMPANIES)), day=rng.choice(("Tuesday", "28 April", "5 August")),
+        Item=_cap(item.name),
+        item=item.name,
+        be=item.be,
+        amount=amount,
+        period=rng.choice(_PERIODS),
+        Company=_cap(rng.choice(_COMPANIES)),
+        day=rng.choice(("Tuesday", "28 April", "5 August")),
         cur=rng.choice(("SEK", "USD", "GBP")),
     ) + (" ." if fpb_style else ".")
     return Statement(text, "neutral", "neutral", item.name, ())
 
 
 _MAKERS: dict[str, Callable[..., Statement]] = {
-    "movement": _movement, "evaluative": _evaluative, "negation": _negation,
-    "expectation": _expectation, "news": _news_expectation, "neutral": _neutral,
+    "movement": _movement,
+    "evaluative": _evaluative,
+    "negation": _negation,
+    "expectation": _expectation,
+    "news": _news_expectation,
+    "neutral": _neutral,
 }
 # Share of each kind of statement: under half plain movements, the rest judged, negated or expected.
-_MIX = (("movement", 0.42), ("evaluative", 0.06), ("negation", 0.24), ("expectation", 0.12),
-        ("news", 0.06), ("neutral", 0.10))
+_MIX = (
+    ("movement", 0.42),
+    ("evaluative", 0.06),
+    ("negation", 0.24),
+    ("expectation", 0.12),
+    ("news", 0.06),
+    ("neutral", 0.10),
+)
 
 
 def generate(n: int, seed: int = 20261129) -> list[Statement]:

@@ -168,8 +168,7 @@ class JudgementStore:
             elif row[0] == "rejected":
                 earlier = Judgement.from_dict(json.loads(row[1]))
                 db.execute(
-                    "DELETE FROM judgements WHERE teacher_id = ? AND prompt_version = ?"
-                    " AND sentence_sha256 = ?",
+                    "DELETE FROM judgements WHERE teacher_id = ? AND prompt_version = ? AND sentence_sha256 = ?",
                     key,
                 )
                 db.execute(
@@ -181,9 +180,7 @@ class JudgementStore:
             written += 1
         return written
 
-    def done_hashes(
-        self, teacher_id: str, prompt_version: str, *, include_rejected: bool = True
-    ) -> set[str]:
+    def done_hashes(self, teacher_id: str, prompt_version: str, *, include_rejected: bool = True) -> set[str]:
         query = "SELECT sentence_sha256 FROM judgements WHERE teacher_id = ? AND prompt_version = ?"
         if not include_rejected:
             query += " AND status = 'ok'"
@@ -208,9 +205,7 @@ class JudgementStore:
                 out.append(s)
         return out
 
-    def judgements(
-        self, teacher_id: str | None = None, prompt_version: str | None = None
-    ) -> Iterator[Judgement]:
+    def judgements(self, teacher_id: str | None = None, prompt_version: str | None = None) -> Iterator[Judgement]:
         """Every stored judgement (optionally of one teacher/prompt), in insertion order."""
         query = "SELECT data FROM judgements"
         clauses, params = [], []
@@ -225,9 +220,7 @@ class JudgementStore:
         for (data,) in self._db.execute(query + " ORDER BY rowid", params):
             yield Judgement.from_dict(json.loads(data))
 
-    def count(
-        self, teacher_id: str | None = None, prompt_version: str | None = None
-    ) -> Counter[str]:
+    def count(self, teacher_id: str | None = None, prompt_version: str | None = None) -> Counter[str]:
         """Counts by status, plus ``rejected:<reason>`` per rejection reason."""
         filters = {"teacher_id": teacher_id, "prompt_version": prompt_version}
         clauses = {column: value for column, value in filters.items() if value is not None}
@@ -275,10 +268,7 @@ class JudgementStore:
             " AND prompt_version = ? ORDER BY created_at",
             (teacher_id, prompt_version),
         )
-        return [
-            Submission(token, teacher_id, prompt_version, json.loads(ids), created)
-            for token, ids, created in rows
-        ]
+        return [Submission(token, teacher_id, prompt_version, json.loads(ids), created) for token, ids, created in rows]
 
     def confirm_submission(self, submission: Submission, batch_ids: Sequence[str]) -> None:
         """Record the batch(es) created for ``submission`` and drop its marker, atomically.
@@ -287,19 +277,22 @@ class JudgementStore:
             for batch_id in batch_ids:
                 db.execute(
                     "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?)",
-                    (batch_id, submission.teacher_id, submission.prompt_version,
-                     json.dumps(submission.custom_ids), BatchState.IN_FLIGHT.value, time.time()),
+                    (
+                        batch_id,
+                        submission.teacher_id,
+                        submission.prompt_version,
+                        json.dumps(submission.custom_ids),
+                        BatchState.IN_FLIGHT.value,
+                        time.time(),
+                    ),
                 )
             db.execute("DELETE FROM submissions WHERE token = ?", (submission.token,))
 
-    def add_batch(
-        self, batch_id: str, teacher_id: str, prompt_version: str, custom_ids: dict[str, str]
-    ) -> None:
+    def add_batch(self, batch_id: str, teacher_id: str, prompt_version: str, custom_ids: dict[str, str]) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?)",
-                (batch_id, teacher_id, prompt_version, json.dumps(custom_ids),
-                 BatchState.IN_FLIGHT.value, time.time()),
+                (batch_id, teacher_id, prompt_version, json.dumps(custom_ids), BatchState.IN_FLIGHT.value, time.time()),
             )
 
     def known_batch_ids(self) -> set[str]:
@@ -316,10 +309,7 @@ class JudgementStore:
             " AND state = ? ORDER BY created_at",
             (teacher_id, prompt_version, BatchState.IN_FLIGHT.value),
         )
-        return [
-            PendingBatch(batch_id, teacher_id, prompt_version, json.loads(ids))
-            for batch_id, ids in rows
-        ]
+        return [PendingBatch(batch_id, teacher_id, prompt_version, json.loads(ids)) for batch_id, ids in rows]
 
     def finish_batch(self, batch_id: str, judgements: Iterable[Judgement]) -> int:
         """Store a batch's judgements (as `put` does) and mark it collected, in one

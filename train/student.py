@@ -22,8 +22,8 @@ from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedMode
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 from transformers.utils import ModelOutput
 
-from finlocal.train.config import ConfigError, Pooling
 from finlocal.predictions import LABELS
+from finlocal.train.config import ConfigError, Pooling
 from finlocal.train.weights import Backbone, backbone_path
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,15 @@ class StudentConfig(PretrainedConfig):
         kwargs.setdefault("label2id", {label: i for i, label in enumerate(self.labels)})
         super().__init__(**kwargs)
         # Mirror the backbone's sizes at the top level: exporters read them to make dummy inputs.
-        for key in ("vocab_size", "hidden_size", "num_attention_heads", "num_hidden_layers",
-                    "type_vocab_size", "max_position_embeddings", "pad_token_id"):
+        for key in (
+            "vocab_size",
+            "hidden_size",
+            "num_attention_heads",
+            "num_hidden_layers",
+            "type_vocab_size",
+            "max_position_embeddings",
+            "pad_token_id",
+        ):
             if key in self.encoder:
                 setattr(self, key, self.encoder[key])
 
@@ -155,7 +162,11 @@ def keep_first_layers(encoder: PreTrainedModel, n: int) -> None:
 
 
 def new_student(
-    backbone: str, *, pooling: Pooling, dropout: float, labels: tuple[str, ...] = LABELS,
+    backbone: str,
+    *,
+    pooling: Pooling,
+    dropout: float,
+    labels: tuple[str, ...] = LABELS,
     encoder_layers: int = 0,
 ) -> tuple[Student, Any]:
     """A student on pretrained backbone weights (its first ``encoder_layers`` layers when > 0),
@@ -174,7 +185,10 @@ def new_student(
     encoder_dict = encoder.config.to_dict()
     encoder_dict["pad_token_id"] = tokenizer.pad_token_id
     config = StudentConfig(
-        encoder=encoder_dict, labels=labels, pooling=pooling.value, dropout=dropout,
+        encoder=encoder_dict,
+        labels=labels,
+        pooling=pooling.value,
+        dropout=dropout,
         name_or_path=str(backbone),
     )
     return Student(config, encoder=encoder), tokenizer

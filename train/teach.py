@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
 from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow
-from finlocal.jsonl import read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,10 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
         model = fold_dir(cv_dir, repeat, k) / FINAL
         info = read_fit_info(model)
         if int(info.config.get("fold", -1)) != k or int(info.config.get("repeat", -1)) != repeat:
-            raise InputError(f"{model}: its fit.json is of fold {info.config.get('fold')} repeat "
-                             f"{info.config.get('repeat')}, not of fold {k} repeat {repeat}; was the directory copied?")
+            raise InputError(
+                f"{model}: its fit.json is of fold {info.config.get('fold')} repeat "
+                f"{info.config.get('repeat')}, not of fold {k} repeat {repeat}; was the directory copied?"
+            )
         keys.add(info.data["partition"])
         config = info.config
         dirs.append(model)
@@ -87,8 +89,9 @@ def teacher_id(config: dict[str, Any], partition: str) -> str:
     return f"{CV_TEACHER_PREFIX}{backbone}{layers}:{partition}"
 
 
-def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2,
-          batch_size: int = 64) -> TeachSummary:
+def teach(
+    cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads: int = 2, batch_size: int = 64
+) -> TeachSummary:
     """Write ``out``: every sentence of ``sentences`` with each fold model's probabilities."""
     import torch
     from transformers import AutoTokenizer
@@ -120,16 +123,21 @@ def teach(cv_dir: Path, sentences: Path, out: Path, *, repeat: int = 0, threads:
     def plain(p: np.ndarray) -> dict[str, float]:
         return {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)}
 
-    write_jsonl(out, (
-        TeacherRow(
-            text=row["text"], id=row.get("id", f"{sentences.stem}-{i}"), partition=key, teachers=(teacher,),
-            probs_by_fold={**{str(k): plain(p[i]) for k, p in enumerate(probs)}, ALL: plain(mean[i])},
-        ).to_dict()
-        for i, row in enumerate(rows)
-    ))
+    write_jsonl(
+        out,
+        (
+            TeacherRow(
+                text=row["text"],
+                id=row.get("id", f"{sentences.stem}-{i}"),
+                partition=key,
+                teachers=(teacher,),
+                probs_by_fold={**{str(k): plain(p[i]) for k, p in enumerate(probs)}, ALL: plain(mean[i])},
+            ).to_dict()
+            for i, row in enumerate(rows)
+        ),
+    )
     for f in cache.iterdir():
         f.unlink()
     cache.rmdir()
     counts = {label: int((mean.argmax(1) == i).sum()) for i, label in enumerate(LABELS)}
-    return TeachSummary(teacher=teacher, partition=key, sentences=len(rows), folds=len(models),
-                        label_counts=counts)
+    return TeachSummary(teacher=teacher, partition=key, sentences=len(rows), folds=len(models), label_counts=counts)

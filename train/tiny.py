@@ -33,7 +33,7 @@ NEUTRAL = (
 
 def tiny_examples(n_per_label: int = 32) -> list[dict[str, str]]:
     """Templated FPB-style rows ``{"id", "text", "label", "agreement"}``, labels interleaved."""
-    rows = []
+    rows: list[dict[str, str]] = []
     for i in range(n_per_label):
         for label, templates in (("positive", POSITIVE), ("negative", NEGATIVE), ("neutral", NEUTRAL)):
             n, m = 3 + 7 * i, 2 + 5 * i  # unique per row: no text repeats
@@ -48,8 +48,7 @@ def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> Path:
     return path
 
 
-def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, layers: int = 2,
-                  seed: int = 0) -> Path:
+def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, layers: int = 2, seed: int = 0) -> Path:
     """Write a random BERT (``layers`` × ``hidden``) with a WordPiece tokenizer trained on
     ``texts`` into ``directory``, as a Hugging Face model directory."""
     import torch
@@ -63,8 +62,12 @@ def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, la
     tokenizer.save_pretrained(directory)
     torch.manual_seed(seed)
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=layers,
-        num_attention_heads=2, intermediate_size=hidden * 2, max_position_embeddings=128,
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=128,
     )
     BertModel(config).save_pretrained(directory, safe_serialization=True)
     return directory

@@ -12,10 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from finlocal.predictions import Span
 from finlocal.train.judgement import Label, RejectReason
 from finlocal.train.prompt import EVIDENCE_MAX_CHARS, EVIDENCE_MAX_ITEMS, RATIONALE_MAX_CHARS
-
-from finlocal.predictions import Span
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,7 @@ def parse_reply(raw: str) -> dict[str, Any] | Invalid:
     return data
 
 
-def validate_reply(
-    sentence: str, reply: dict[str, Any], *, require_rationale: bool = True
-) -> Verdict | Invalid:
+def validate_reply(sentence: str, reply: dict[str, Any], *, require_rationale: bool = True) -> Verdict | Invalid:
     """Check one parsed reply against the schema's meaning, not only its shape."""
     raw_label = reply.get("label")
     if not isinstance(raw_label, str):
@@ -133,9 +130,7 @@ def validate_reply(
     if require_rationale and not rationale:
         return Invalid(RejectReason.EMPTY_RATIONALE, "rationale is empty")
     if rationale and len(rationale) > RATIONALE_MAX_CHARS:
-        return Invalid(
-            RejectReason.RATIONALE_TOO_LONG, f"{len(rationale)} chars > {RATIONALE_MAX_CHARS}"
-        )
+        return Invalid(RejectReason.RATIONALE_TOO_LONG, f"{len(rationale)} chars > {RATIONALE_MAX_CHARS}")
 
     evidence = reply.get("evidence", [])
     if evidence is None:
@@ -144,9 +139,7 @@ def validate_reply(
         return Invalid(RejectReason.SCHEMA_MISMATCH, "field 'evidence' is not a list of strings")
     phrases = tuple(dict.fromkeys(e.strip() for e in evidence if e.strip()))
     if len(phrases) > EVIDENCE_MAX_ITEMS:
-        return Invalid(
-            RejectReason.TOO_MANY_EVIDENCE, f"{len(phrases)} phrases > {EVIDENCE_MAX_ITEMS}"
-        )
+        return Invalid(RejectReason.TOO_MANY_EVIDENCE, f"{len(phrases)} phrases > {EVIDENCE_MAX_ITEMS}")
     for phrase in phrases:
         if len(phrase) > EVIDENCE_MAX_CHARS or locate(sentence, phrase) is None:
             return Invalid(RejectReason.EVIDENCE_NOT_VERBATIM, f"not in the sentence: {phrase[:60]!r}")

@@ -7,7 +7,6 @@ it inside the command, so ``finlocal --help`` and the runtime never import torch
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import click
@@ -40,8 +39,7 @@ def configure_logging(debug: bool, quiet: bool = False) -> None:
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
 
 
-@click.group(cls=FinlocalGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FinlocalGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Verbose logs and full tracebacks.")
 @click.version_option(__version__, prog_name="finlocal")
 @click.pass_context
@@ -72,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

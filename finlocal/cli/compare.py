@@ -17,27 +17,52 @@ class CompareFormat(str, enum.Enum):
     MARKDOWN = "markdown"
 
 
-_SUFFIXES = {".jsonl": CompareFormat.JSONL, ".json": CompareFormat.JSONL, ".ndjson": CompareFormat.JSONL,
-             ".md": CompareFormat.MARKDOWN, ".markdown": CompareFormat.MARKDOWN}
+_SUFFIXES = {
+    ".jsonl": CompareFormat.JSONL,
+    ".json": CompareFormat.JSONL,
+    ".ndjson": CompareFormat.JSONL,
+    ".md": CompareFormat.MARKDOWN,
+    ".markdown": CompareFormat.MARKDOWN,
+}
 
 
 @click.command("compare")
 @click.argument("a", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("b", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice([f.value for f in CompareFormat]),
-              help="Output format (default: markdown on a terminal, jsonl when piped, "
-                   "else what --output's suffix says).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE instead of stdout.")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=DEFAULT_THRESHOLD,
-              show_default=True,
-              help="Word similarity from which two differing sentences count as one changed sentence.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in CompareFormat]),
+    help="Output format (default: markdown on a terminal, jsonl when piped, else what --output's suffix says).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Word similarity from which two differing sentences count as one changed sentence.",
+)
 @click.option("--app", is_flag=True, help="Show the two side by side in the terminal app instead.")
-@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
 @click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-def command(a: Path, b: Path, fmt: str | None, output: Path | None, threshold: float, app: bool,
-            model: Path | None, threads: int | None) -> None:
+def command(
+    a: Path,
+    b: Path,
+    fmt: str | None,
+    output: Path | None,
+    threshold: float,
+    app: bool,
+    model: Path | None,
+    threads: int | None,
+) -> None:
     """Compare two versions of a report (e.g. this quarter's call against last quarter's).
 
     Sentences of A and B are aligned as matched, changed, added or removed; the output gives
@@ -54,11 +79,19 @@ def command(a: Path, b: Path, fmt: str | None, output: Path | None, threshold: f
     documents = [read_path(p) for p in (a, b)]  # InputError: one line, exit 1
     limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
-    comparison = compare_texts(documents[0].text, documents[1].text, classifier, a_source=str(a),
-                               b_source=str(b), threshold=threshold)
-    chosen = CompareFormat(fmt) if fmt else (
-        _SUFFIXES.get(output.suffix.lower(), CompareFormat.JSONL) if output is not None
-        else CompareFormat.MARKDOWN if sys.stdout.isatty() else CompareFormat.JSONL
+    comparison = compare_texts(
+        documents[0].text, documents[1].text, classifier, a_source=str(a), b_source=str(b), threshold=threshold
+    )
+    chosen = (
+        CompareFormat(fmt)
+        if fmt
+        else (
+            _SUFFIXES.get(output.suffix.lower(), CompareFormat.JSONL)
+            if output is not None
+            else CompareFormat.MARKDOWN
+            if sys.stdout.isatty()
+            else CompareFormat.JSONL
+        )
     )
     if chosen is CompareFormat.JSONL:
         text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in comparison_rows(comparison))
@@ -82,5 +115,4 @@ def _open_app(a: Path, b: Path, threshold: float, model: Path | None, threads: i
 
     attach_terminal()
     limit_tokenizer_threads(threads)
-    FinlocalApp(TuiConfig(model_dir=model, threads=threads),
-                compare=CompareRequest(a, b, threshold)).run()
+    FinlocalApp(TuiConfig(model_dir=model, threads=threads), compare=CompareRequest(a, b, threshold)).run()

@@ -16,18 +16,31 @@ if TYPE_CHECKING:
 
 @click.command("eval")
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
-              help="Sentences per inference batch.")
-@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
-              default=SplitMode.NONE.value, show_default=True,
-              help="Score each row whole (none), or its sentences or lines and take the most "
-                   "frequent label, as 'finlocal score --per document' does.")
-def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int,
-            split: str) -> None:
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="N",
+    help="Sentences per inference batch.",
+)
+@click.option(
+    "--split",
+    type=click.Choice([m.value for m in SplitMode]),
+    default=SplitMode.NONE.value,
+    show_default=True,
+    help="Score each row whole (none), or its sentences or lines and take the most "
+    "frequent label, as 'finlocal score --per document' does.",
+)
+def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int, split: str) -> None:
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement and
     category, each reported separately), or Financial PhraseBank's raw sentence@label files
     (latin-1)."""
@@ -41,8 +54,7 @@ def command(data: Path, model: Path | None, as_json: bool, threads: int | None, 
     rows = read_labelled(data)
     limit_tokenizer_threads(threads)
     classifier = OnnxClassifier.load(resolve_model_dir(model), threads=threads)
-    report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name,
-                      split=SplitMode(split))
+    report = evaluate(classifier, rows, batch_size=batch_size, model=classifier.name, split=SplitMode(split))
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -57,7 +69,8 @@ def _print_report(report: EvalReport, data: Path) -> None:
     console = Console(highlight=False)
     m = report.metrics
     console.print(
-        f"[bold]{escape(report.model)}[/] on {escape(str(data))}: {m.n} sentences, {report.sentences_per_s:,.0f} sentences/s\n"
+        f"[bold]{escape(report.model)}[/] on {escape(str(data))}: {m.n} sentences, "
+        f"{report.sentences_per_s:,.0f} sentences/s\n"
         f"accuracy {m.accuracy:.4f}   F1 weighted {m.f1_weighted:.4f}   F1 macro {m.f1_macro:.4f}"
     )
     per_class = Table(title="per class")
@@ -78,13 +91,18 @@ def _print_report(report: EvalReport, data: Path) -> None:
         for column in ("agreement", "n", "accuracy", "F1 weighted", "F1 macro"):
             agreement.add_column(column, justify="left" if column == "agreement" else "right")
         for level, a in report.by_agreement.items():
-            agreement.add_row(f"{level}%" if level.isdigit() else escape(level), str(a.n), f"{a.accuracy:.4f}",
-                              f"{a.f1_weighted:.4f}", f"{a.f1_macro:.4f}")
+            agreement.add_row(
+                f"{level}%" if level.isdigit() else escape(level),
+                str(a.n),
+                f"{a.accuracy:.4f}",
+                f"{a.f1_weighted:.4f}",
+                f"{a.f1_macro:.4f}",
+            )
         console.print(agreement)
     if report.by_category:
         categories = Table(title="by category")
         for column in ("category", "n", "accuracy"):
             categories.add_column(column, justify="left" if column == "category" else "right")
-        for name, c in report.by_category.items():
-            categories.add_row(escape(name), str(c.n), f"{c.accuracy:.4f}")
+        for name, scores in report.by_category.items():
+            categories.add_row(escape(name), str(scores.n), f"{scores.accuracy:.4f}")
         console.print(categories)

@@ -10,8 +10,12 @@ import click
 
 
 @click.command("info")
-@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def command(model: Path | None, as_json: bool) -> None:
     """Show the model's manifest: labels, heads, quantization, data, teachers, metrics, files.
@@ -42,9 +46,13 @@ def command(model: Path | None, as_json: bool) -> None:
     table.add_row("temperature", f"{manifest.temperature:g}")
     if manifest.has_evidence:
         table.add_row("evidence threshold", f"{manifest.evidence_threshold:g}")
-    for title, value in (("quantization", manifest.quantization), ("base model", manifest.base_model),
-                         ("training data", manifest.training_data), ("calibration", manifest.calibration),
-                         ("metrics", manifest.metrics)):
+    for title, value in (
+        ("quantization", manifest.quantization),
+        ("base model", manifest.base_model),
+        ("training data", manifest.training_data),
+        ("calibration", manifest.calibration),
+        ("metrics", manifest.metrics),
+    ):
         if value:
             table.add_row(title, escape(_flat(value)))
     for teacher in manifest.teachers:
@@ -67,8 +75,7 @@ def command(model: Path | None, as_json: bool) -> None:
 def _flat(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(
-            f"{k}: {_flat(v)}" if not isinstance(v, dict) else f"{k}: ({_flat(v)})"
-            for k, v in value.items()
+            f"{k}: {_flat(v)}" if not isinstance(v, dict) else f"{k}: ({_flat(v)})" for k, v in value.items()
         )
     if isinstance(value, float):
         return f"{value:.4g}"

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from finlocal.output import Format, Per, make_writer
+from finlocal.output import Format, Per, format_for_suffix, make_writer
+from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
 
@@ -20,15 +21,11 @@ if TYPE_CHECKING:
     from finlocal.reading import Input
     from finlocal.scoring import SentenceResult
 
-_SUFFIX_FORMATS = {".jsonl": Format.JSONL, ".json": Format.JSONL, ".ndjson": Format.JSONL,
-                   ".csv": Format.CSV, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
-                   ".txt": Format.TABLE}
-
 
 def default_format(output: Path | None, stdout: TextIO) -> Format:
     """A table on a terminal, JSONL when piped; for --output, the format its suffix names."""
     if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), Format.JSONL)
+        return format_for_suffix(output.suffix) or Format.JSONL
     return Format.TABLE if stdout.isatty() else Format.JSONL
 
 
@@ -40,39 +37,86 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
     try:
         fh = output.open("w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}",
-                                 param_hint="--output") from exc
+        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}", param_hint="--output") from exc
     with fh:
         yield fh
 
 
 @click.command("score")
 @click.argument("paths", nargs=-1, metavar="[PATH ...|-]")
-@click.option("--glob", "glob", metavar="PATTERN",
-              help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]),
-              help="Output format (default: table on a terminal, jsonl when piped).")
-@click.option("--per", type=click.Choice([p.value for p in Per]), default=Per.SENTENCE.value,
-              show_default=True, help="One row per sentence or one summary row per document.")
-@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
-              default=SplitMode.SENTENCES.value, show_default=True,
-              help="What one row scores: a sentence, a non-blank line, or the whole input (none).")
-@click.option("--input-format", type=click.Choice([f.value for f in InputFormat]),
-              help="Read every input in this format (default: by suffix; stdin and other suffixes "
-                   "by content: HTML and PDF are recognised, the rest is text).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write rows to FILE instead of stdout.")
+@click.option(
+    "--glob",
+    "glob",
+    metavar="PATTERN",
+    help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    help="Output format (default: table on a terminal, jsonl when piped).",
+)
+@click.option(
+    "--per",
+    type=click.Choice([p.value for p in Per]),
+    default=Per.SENTENCE.value,
+    show_default=True,
+    help="One row per sentence or one summary row per document.",
+)
+@click.option(
+    "--split",
+    type=click.Choice([m.value for m in SplitMode]),
+    default=SplitMode.SENTENCES.value,
+    show_default=True,
+    help="What one row scores: a sentence, a non-blank line, or the whole input (none).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice([f.value for f in InputFormat]),
+    help="Read every input in this format (default: by suffix; stdin and other suffixes "
+    "by content: HTML and PDF are recognised, the rest is text).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write rows to FILE instead of stdout."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
-@click.option("--model", type=click.Path(path_type=Path), metavar="DIR",
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
 @click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, metavar="N",
-              help="Sentences per inference batch.")
-@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True, metavar="K",
-              help="Most positive/negative sentences kept per document (--per document).")
-def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str, split: str,
-            input_format: str | None, output: Path | None, quiet: bool, model: Path | None,
-            threads: int | None, batch_size: int, top_k: int) -> None:
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="N",
+    help="Sentences per inference batch.",
+)
+@click.option(
+    "--top-k",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    metavar="K",
+    help="Most positive/negative sentences kept per document (--per document).",
+)
+def command(
+    paths: tuple[str, ...],
+    glob: str | None,
+    fmt: str | None,
+    per: str,
+    split: str,
+    input_format: str | None,
+    output: Path | None,
+    quiet: bool,
+    model: Path | None,
+    threads: int | None,
+    batch_size: int,
+    top_k: int,
+) -> None:
     """Score the tone of every sentence of PATHs (files, directories, or - for stdin); --split
     lines scores each non-blank line instead, --split none each input as a whole.
 
@@ -100,8 +144,9 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
     chosen = Format(fmt) if fmt else default_format(output, sys.stdout)
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        failed = _score(inputs, classifier, chosen, Per(per), SplitMode(split), output,
-                        show_progress, batch_size, top_k)
+        failed = _score(
+            inputs, classifier, chosen, Per(per), SplitMode(split), output, show_progress, batch_size, top_k
+        )
     except BrokenPipeError:
         # the reader went away (`finlocal score big.txt | head`): stop quietly, as Unix tools do
         with contextlib.suppress(OSError, ValueError):
@@ -111,74 +156,45 @@ def command(paths: tuple[str, ...], glob: str | None, fmt: str | None, per: str,
         ctx.exit(1)
 
 
-def _score(inputs: list[Input], classifier: Classifier, fmt: Format, per: Per, split: SplitMode,
-           output: Path | None, show_progress: bool, batch_size: int, top_k: int) -> int:
+def _score(
+    inputs: list[Input],
+    classifier: Classifier,
+    fmt: Format,
+    per: Per,
+    split: SplitMode,
+    output: Path | None,
+    show_progress: bool,
+    batch_size: int,
+    top_k: int,
+) -> int:
     """Score every input, writing rows as they come; returns how many inputs failed."""
     from finlocal.scoring import iter_score_documents
 
     failed = 0
-    with _open_output(output) as stream, _Progress(show_progress, len(inputs)) as progress:
+    sentences = 0
+    progress = StderrProgress(
+        ["scoring", Column.BAR, Column.COUNT, "files", "{task.fields[sentences]} sentences", Column.ELAPSED],
+        enabled=show_progress,
+        transient=True,
+    )
+    with _open_output(output) as stream, progress:
+        task = progress.add_task(total=len(inputs), sentences=0)
         writer = make_writer(fmt, per, stream, classifier.labels)
 
         def on_sentences(results: list[SentenceResult]) -> None:
+            nonlocal sentences
             writer.sentences(results)
-            progress.sentences(len(results))
+            sentences += len(results)
+            progress.update(task, sentences=sentences)
 
-        for outcome in iter_score_documents(inputs, classifier, batch_size=batch_size, top_k=top_k,
-                                            split=split, on_sentences=on_sentences):
+        for outcome in iter_score_documents(
+            inputs, classifier, batch_size=batch_size, top_k=top_k, split=split, on_sentences=on_sentences
+        ):
             if outcome.report is not None:
                 writer.document(outcome.report)
             else:
                 failed += 1
-                progress.console_print(f"finlocal: error: {outcome.error}")
-            progress.document_done()
+                progress.print(f"finlocal: error: {outcome.error}")
+            progress.update(task, advance=1)
         writer.close()
     return failed
-
-
-class _Progress:
-    """Rich progress on stderr (documents and sentences), or nothing."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self._progress = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self._progress = Progress(
-                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                TextColumn("{task.fields[sentences]} sentences"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
-            )
-            self._task = self._progress.add_task("score", total=total, sentences=0)
-        self._sentences = 0
-
-    def __enter__(self) -> _Progress:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def sentences(self, n: int) -> None:
-        self._sentences += n
-        if self._progress is not None:
-            self._progress.update(self._task, sentences=self._sentences)
-
-    def document_done(self) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task)
-
-    def console_print(self, message: str) -> None:
-        if self._progress is not None:
-            self._progress.console.print(message, markup=False, highlight=False)
-        else:
-            click.echo(message, err=True)

@@ -14,18 +14,38 @@ from finlocal.errors import require
 @click.command("cv")
 @click.argument("config_file", metavar="CONFIG.toml", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("overrides", metavar="[KEY=VALUE]...", nargs=-1)
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
-              help="Folds over the gold training rows.")
-@click.option("--repeats", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Repeats with reshuffled folds.")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for the fold runs (OUT/rR-fK), OUT/cv.json and OUT/oof.jsonl.")
+@click.option(
+    "--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Folds over the gold training rows."
+)
+@click.option(
+    "--repeats", type=click.IntRange(min=1), default=1, show_default=True, help="Repeats with reshuffled folds."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for the fold runs (OUT/rR-fK), OUT/cv.json and OUT/oof.jsonl.",
+)
 @click.option("--final", is_flag=True, help="Also train the recipe on every row (OUT/all), the model to export.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Fold runs at a time, each in its own process with the config's threads.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Fold runs at a time, each in its own process with the config's threads.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def cv(config_file: Path, overrides: tuple[str, ...], folds: int, repeats: int, out: Path,
-       final: bool, workers: int, quiet: bool) -> None:
+def cv(
+    config_file: Path,
+    overrides: tuple[str, ...],
+    folds: int,
+    repeats: int,
+    out: Path,
+    final: bool,
+    workers: int,
+    quiet: bool,
+) -> None:
     """Cross-validate CONFIG over every gold training row.
 
     Each fold run trains for the config's fixed epochs on the rows outside its fold and scores
@@ -39,6 +59,5 @@ def cv(config_file: Path, overrides: tuple[str, ...], folds: int, repeats: int, 
     from finlocal.train.cv import run
 
     config = FitConfig.load(config_file, overrides)
-    report = run(config, folds=folds, repeats=repeats, out=out, final=final, workers=workers,
-                 progress=not quiet)
+    report = run(config, folds=folds, repeats=repeats, out=out, final=final, workers=workers, progress=not quiet)
     click.echo(json.dumps({k: report[k] for k in ("protocol", "overall", "calibration")}, indent=2))

@@ -31,9 +31,14 @@ def fit(config_file: Path, overrides: tuple[str, ...], quiet: bool) -> None:
 
     config = FitConfig.load(config_file, overrides)
     result = run_fit(config, progress=not quiet)
-    click.echo(json.dumps({
-        "checkpoint": str(result.model_dir),
-        "epochs": result.epochs,
-        "heldout": asdict(result.heldout) if result.heldout else None,
-        "seconds": round(result.seconds, 1),
-    }, indent=2))
+    click.echo(
+        json.dumps(
+            {
+                "checkpoint": str(result.model_dir),
+                "epochs": result.epochs,
+                "heldout": asdict(result.heldout) if result.heldout else None,
+                "seconds": round(result.seconds, 1),
+            },
+            indent=2,
+        )
+    )

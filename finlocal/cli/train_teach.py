@@ -15,10 +15,20 @@ from finlocal.errors import require
 @click.command("teach")
 @click.argument("cv_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("sentences", metavar="SENTENCES.jsonl", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Teacher file to write (JSONL).")
-@click.option("--repeat", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Which repeat's fold models teach (its folds must match the student's).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Teacher file to write (JSONL).",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Which repeat's fold models teach (its folds must match the student's).",
+)
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True)
 def teach(cv_dir: Path, sentences: Path, out: Path, repeat: int, threads: int) -> None:
     """Label SENTENCES (JSONL with "text") with every fold model of CV_DIR.

@@ -33,20 +33,37 @@ def attach_terminal() -> None:
 
 @click.command("tui")
 @click.argument("path", required=False, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).")
-@click.option("--threads", type=click.IntRange(min=1),
-              help="onnxruntime threads (default: the machine's cores).")
-@click.option("--explain-gguf", type=click.Path(path_type=Path, dir_okay=False),
-              help="GGUF chat model for 'explain with the local LLM' "
-                   "(default: $FINLOCAL_EXPLAIN_GGUF).")
-@click.option("--review-below", type=click.FloatRange(0.0, 1.0), default=0.6, show_default=True,
-              help="Flag sentences whose confidence is below this for review.")
-@click.option("--split", type=click.Choice([m.value for m in SplitMode]),
-              default=SplitMode.SENTENCES.value, show_default=True,
-              help="What one row scores: a sentence, a non-blank line, or the whole input (none).")
-@click.option("--input-format", type=click.Choice([f.value for f in InputFormat]),
-              help="Read PATH (or stdin) in this format (default: by suffix; stdin by content).")
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
+)
+@click.option("--threads", type=click.IntRange(min=1), help="onnxruntime threads (default: the machine's cores).")
+@click.option(
+    "--explain-gguf",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="GGUF chat model for 'explain with the local LLM' (default: $FINLOCAL_EXPLAIN_GGUF).",
+)
+@click.option(
+    "--review-below",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.6,
+    show_default=True,
+    help="Flag sentences whose confidence is below this for review.",
+)
+@click.option(
+    "--split",
+    type=click.Choice([m.value for m in SplitMode]),
+    default=SplitMode.SENTENCES.value,
+    show_default=True,
+    help="What one row scores: a sentence, a non-blank line, or the whole input (none).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice([f.value for f in InputFormat]),
+    help="Read PATH (or stdin) in this format (default: by suffix; stdin by content).",
+)
 def command(
     path: Path | None,
     model_dir: Path | None,
@@ -72,8 +89,14 @@ def command(
         initial = read_stdin(fmt)
     attach_terminal()
     limit_tokenizer_threads(threads)
-    config = TuiConfig(model_dir=model_dir, threads=threads, explain_gguf=explain_gguf,
-                       review_threshold=review_below, split=SplitMode(split), input_format=fmt)
+    config = TuiConfig(
+        model_dir=model_dir,
+        threads=threads,
+        explain_gguf=explain_gguf,
+        review_threshold=review_below,
+        split=SplitMode(split),
+        input_format=fmt,
+    )
     FinlocalApp(config, initial=initial).run()
 
 

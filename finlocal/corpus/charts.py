@@ -50,7 +50,7 @@ def _svg(fig: Any, title: str) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]  # drop the XML declaration and doctype: the SVG is inlined
+    text = text[text.index("<svg") :]  # drop the XML declaration and doctype: the SVG is inlined
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF boilerplate
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{_attr(title)}" class="chart" ', text, count=1)
 
@@ -80,11 +80,11 @@ def tone_line(periods: Sequence[str], tones: Sequence[float], title: str) -> str
         ax = fig.add_subplot()
         ax.plot(range(len(periods)), tones, color=TONE_COLOR, marker="o", linewidth=1.8, markersize=4)
         for x, y in enumerate(tones if len(tones) <= 12 else ()):
-            ax.annotate(f"{y:+.2f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center",
-                        fontsize=7, color="#333")
+            ax.annotate(
+                f"{y:+.2f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7, color="#333"
+            )
         step = max(1, math.ceil(len(periods) / 12))
-        ax.set_xticks(list(range(len(periods)))[::step], list(periods)[::step],
-                      rotation=30 if len(periods) > 6 else 0)
+        ax.set_xticks(list(range(len(periods)))[::step], list(periods)[::step], rotation=30 if len(periods) > 6 else 0)
         ax.set_xlim(-0.5, len(periods) - 0.5)
         low, high = min(min(tones), 0.0), max(max(tones), 0.0)
         pad = max(0.08, (high - low) * 0.2)
@@ -95,8 +95,14 @@ def tone_line(periods: Sequence[str], tones: Sequence[float], title: str) -> str
     return _render(4.6, 2.6, title, draw)
 
 
-def tone_distribution(periods: Sequence[str], medians: Sequence[float], lower: Sequence[float],
-                      upper: Sequence[float], counts: Sequence[int], title: str) -> str:
+def tone_distribution(
+    periods: Sequence[str],
+    medians: Sequence[float],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    counts: Sequence[int],
+    title: str,
+) -> str:
     """Across companies: the median document tone by period, with the interquartile band."""
 
     def draw(fig: Any) -> None:
@@ -105,8 +111,9 @@ def tone_distribution(periods: Sequence[str], medians: Sequence[float], lower: S
         ax.fill_between(xs, lower, upper, color=BAND_COLOR, linewidth=0, label="middle 50 % of documents")
         ax.plot(xs, medians, color=TONE_COLOR, marker="o", markersize=3, linewidth=2, label="median document")
         step = max(1, math.ceil(len(periods) / 14))
-        ax.set_xticks(list(xs)[::step], [f"{p}\n(n={n})" for p, n in zip(periods, counts, strict=True)][::step],
-                      fontsize=7)
+        ax.set_xticks(
+            list(xs)[::step], [f"{p}\n(n={n})" for p, n in zip(periods, counts, strict=True)][::step], fontsize=7
+        )
         _tone_axis(ax)
         ax.legend(loc="lower left", frameon=False, fontsize=7)
         ax.set_title(title, loc="left")

@@ -59,7 +59,8 @@ class ScoreBatch:
         scored = [
             score_document(
                 CorpusDocument(row["doc_id"], Path(row["path"]), row["source"], json.loads(row["metadata"])),
-                self.classifier, self.settings,
+                self.classifier,
+                self.settings,
             )
             for row in batch.to_pylist()
         ]
@@ -96,8 +97,15 @@ class RayEngine:
     address: str | None = None
     show_ray_progress: bool = False
 
-    def run(self, documents: Sequence[CorpusDocument], *, settings: ScoringSettings, layout: Layout,
-            writer: PartWriter, observer: RunObserver) -> RunSummary:
+    def run(
+        self,
+        documents: Sequence[CorpusDocument],
+        *,
+        settings: ScoringSettings,
+        layout: Layout,
+        writer: PartWriter,
+        observer: RunObserver,
+    ) -> RunSummary:
         ray = _ray()
         t0 = time.perf_counter()
         if not documents:  # everything is done: no need to start Ray
@@ -109,15 +117,21 @@ class RayEngine:
                 ray.init(address=self.address, logging_level=logging.WARNING, log_to_driver=False)
             else:
                 # logical CPUs: one per actor thread, plus one for the reading and writing tasks
-                ray.init(num_cpus=self.workers * self.threads + 1, include_dashboard=False,
-                         logging_level=logging.WARNING, log_to_driver=False)
+                ray.init(
+                    num_cpus=self.workers * self.threads + 1,
+                    include_dashboard=False,
+                    logging_level=logging.WARNING,
+                    log_to_driver=False,
+                )
         watcher = _CommitWatcher(writer.root, before, observer)
         try:
             context = ray.data.DataContext.get_current()
             context.enable_progress_bars = self.show_ray_progress
             context.print_on_execution_start = False
-            items = [{"doc_id": d.doc_id, "path": str(d.path), "source": d.source,
-                      "metadata": json.dumps(d.metadata)} for d in documents]
+            items = [
+                {"doc_id": d.doc_id, "path": str(d.path), "source": d.source, "metadata": json.dumps(d.metadata)}
+                for d in documents
+            ]
             blocks = max(1, math.ceil(len(items) / self.documents_per_batch))
             dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
                 ScoreBatch,
@@ -136,8 +150,15 @@ class RayEngine:
         for message in watcher.error_messages():
             observer.failed(message)
         totals = watcher.totals
-        return RunSummary(EngineKind.RAY, len(documents), 0, totals["documents"], totals["errors"],
-                          totals["sentences"], time.perf_counter() - t0)
+        return RunSummary(
+            EngineKind.RAY,
+            len(documents),
+            0,
+            totals["documents"],
+            totals["errors"],
+            totals["sentences"],
+            time.perf_counter() - t0,
+        )
 
 
 class _CommitWatcher:

@@ -40,8 +40,7 @@ class Discovery:
     without_metadata: tuple[str, ...]
 
 
-def find_documents(paths: Sequence[str | Path], metadata: MetadataSource,
-                   glob: str | None = None) -> Discovery:
+def find_documents(paths: Sequence[str | Path], metadata: MetadataSource, glob: str | None = None) -> Discovery:
     """Expand PATHs (files and directories, scanned recursively) into corpus documents.
 
     Raises `InputError` for a PATH that does not exist, a directory without documents, or stdin:

@@ -75,9 +75,14 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
 
 
 def crashed(document: CorpusDocument) -> ScoredDocument:
-    return ScoredDocument(document, None, (), None,
-                          f"{document.source}: the worker process died while scoring it, twice "
-                          "(a crash in a parser or the model, or out of memory)")
+    return ScoredDocument(
+        document,
+        None,
+        (),
+        None,
+        f"{document.source}: the worker process died while scoring it, twice "
+        "(a crash in a parser or the model, or out of memory)",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,22 @@ class LocalEngine:
             raise ValueError("commit_interval_s must not be negative")
 
     def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self.model,))
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.model,),
+        )
 
-    def run(self, documents: Sequence[CorpusDocument], *, settings: ScoringSettings, layout: Layout,
-            writer: PartWriter, observer: RunObserver) -> RunSummary:
+    def run(
+        self,
+        documents: Sequence[CorpusDocument],
+        *,
+        settings: ScoringSettings,
+        layout: Layout,
+        writer: PartWriter,
+        observer: RunObserver,
+    ) -> RunSummary:
         """Score ``documents`` and commit them; see the module docstring."""
         t0 = time.perf_counter()
         queue = collections.deque(documents)
@@ -124,7 +140,7 @@ class LocalEngine:
         def commit() -> None:
             nonlocal last_commit
             while buffer:
-                part, buffer[:] = buffer[:self.max_part_documents], buffer[self.max_part_documents:]
+                part, buffer[:] = buffer[: self.max_part_documents], buffer[self.max_part_documents :]
                 writer.commit(split_batch(batch_table(part, layout), layout))
             last_commit = time.monotonic()
 
@@ -153,8 +169,7 @@ class LocalEngine:
                     lost = list(in_flight.values())
                     in_flight.clear()
                     _stop_now(pool)
-                    log.warning("a worker process died; scoring %d document(s) again, one at a time",
-                                len(lost))
+                    log.warning("a worker process died; scoring %d document(s) again, one at a time", len(lost))
                     crashes += 1
                     if crashes >= 2 and not (totals["documents"] or totals["errors"]):
                         raise FinlocalError(
@@ -169,8 +184,9 @@ class LocalEngine:
                         else:
                             lost_once.add(doc.doc_id)
                             suspects.append(doc)
-                if buffer and (time.monotonic() - last_commit >= self.commit_interval_s
-                               or len(buffer) >= self.max_part_documents):
+                if buffer and (
+                    time.monotonic() - last_commit >= self.commit_interval_s or len(buffer) >= self.max_part_documents
+                ):
                     commit()
             commit()
             pool.shutdown(wait=True)
@@ -181,5 +197,12 @@ class LocalEngine:
             if buffer:
                 commit()
             raise
-        return RunSummary(EngineKind.LOCAL, len(documents), 0, totals["documents"], totals["errors"],
-                          totals["sentences"], time.perf_counter() - t0)
+        return RunSummary(
+            EngineKind.LOCAL,
+            len(documents),
+            0,
+            totals["documents"],
+            totals["errors"],
+            totals["sentences"],
+            time.perf_counter() - t0,
+        )

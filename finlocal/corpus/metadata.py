@@ -76,7 +76,7 @@ class NamePattern:
         cursor = 0
         previous_end = -1
         for match in _FIELD.finditer(pattern):
-            literal = pattern[cursor:match.start()]
+            literal = pattern[cursor : match.start()]
             if "{" in literal or "}" in literal:
                 raise InputError(f"{where}: unbalanced braces")
             if match.start() == previous_end:

@@ -159,18 +159,21 @@ def _period(row: Mapping[str, Any], fields: tuple[str, ...]) -> Period:
         source = Path(str(row["source"])).stem
         return Period((1, source), source)
     values = [row[f] for f in fields]
-    if fields == ("year", "quarter"):
-        label = f"{values[0]} Q{values[1]}"
-    else:
-        label = str(values[0])
+    label = f"{values[0]} Q{values[1]}" if fields == ("year", "quarter") else str(values[0])
     return Period((0, *(_sortable(v) for v in values)), label)
 
 
-def _extremes(items: Sequence[Mapping[str, Any]], evidence: Mapping[tuple[str, int], list[tuple[int, int]]],
-              doc_id: str) -> tuple[Extreme, ...]:
+def _extremes(
+    items: Sequence[Mapping[str, Any]], evidence: Mapping[tuple[str, int], list[tuple[int, int]]], doc_id: str
+) -> tuple[Extreme, ...]:
     return tuple(
-        Extreme(int(i["index"]), str(i["text"]), str(i["label"]), float(i["score"]),
-                tuple(evidence.get((doc_id, int(i["index"])), ())))
+        Extreme(
+            int(i["index"]),
+            str(i["text"]),
+            str(i["label"]),
+            float(i["score"]),
+            tuple(evidence.get((doc_id, int(i["index"])), ())),
+        )
         for i in items
     )
 
@@ -201,17 +204,22 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
     names = [f.name for f in layout.fields]
     group_field = options.by if options.by is not None else next((f for f in _GROUP_FIELDS if f in names), None)
     if group_field is not None and group_field not in names:
-        raise InputError(f"--by {group_field}: the dataset has no such metadata field "
-                         f"(it has: {', '.join(names) or 'none'}); score with --name-pattern or --metadata")
+        raise InputError(
+            f"--by {group_field}: the dataset has no such metadata field "
+            f"(it has: {', '.join(names) or 'none'}); score with --name-pattern or --metadata"
+        )
     period_fields = _period_fields(names)
     columns = ["doc_id", "source", "sentences", "counts", "tone", "top_positive", "top_negative", *names]
     rows = dataset.read("documents", columns=columns).to_pylist()
-    errors = tuple((str(r["source"]), str(r["error"]))
-                   for r in sorted(dataset.read("errors", columns=["source", "error"]).to_pylist(),
-                                   key=lambda r: r["source"]))
+    errors = tuple(
+        (str(r["source"]), str(r["error"]))
+        for r in sorted(dataset.read("errors", columns=["source", "error"]).to_pylist(), key=lambda r: r["source"])
+    )
     if not rows:
-        raise InputError(f"{dataset.root}: no scored documents to report on"
-                         + (f" ({len(errors)} could not be scored)" if errors else ""))
+        raise InputError(
+            f"{dataset.root}: no scored documents to report on"
+            + (f" ({len(errors)} could not be scored)" if errors else "")
+        )
     wanted = {(r["doc_id"], int(i["index"])) for r in rows for i in (*r["top_positive"], *r["top_negative"])}
     evidence = _evidence(dataset, wanted)
     grouped: dict[str, list[DocumentView]] = defaultdict(list)
@@ -220,12 +228,19 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
             company = "all documents"
         else:
             company = str(r[group_field]) if r.get(group_field) is not None else f"(no {group_field})"
-        grouped[company].append(DocumentView(
-            doc_id=r["doc_id"], source=r["source"], company=company, period=_period(r, period_fields),
-            sentences=int(r["sentences"]), counts=dict(r["counts"]), tone=float(r["tone"]),
-            most_negative=_extremes(r["top_negative"], evidence, r["doc_id"]),
-            most_positive=_extremes(r["top_positive"], evidence, r["doc_id"]),
-        ))
+        grouped[company].append(
+            DocumentView(
+                doc_id=r["doc_id"],
+                source=r["source"],
+                company=company,
+                period=_period(r, period_fields),
+                sentences=int(r["sentences"]),
+                counts=dict(r["counts"]),
+                tone=float(r["tone"]),
+                most_negative=_extremes(r["top_negative"], evidence, r["doc_id"]),
+                most_positive=_extremes(r["top_positive"], evidence, r["doc_id"]),
+            )
+        )
     companies = tuple(
         CompanyView(name, tuple(sorted(docs, key=lambda d: (d.period.key, d.source))))
         for name, docs in sorted(grouped.items())
@@ -234,16 +249,27 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
         known = {c.name for c in companies}
         unknown = [c for c in options.chosen if c not in known]
         if unknown:
-            raise InputError(f"--company {', '.join(unknown)}: not in the dataset"
-                             + (f" (grouped by {group_field})" if group_field else ""))
+            raise InputError(
+                f"--company {', '.join(unknown)}: not in the dataset"
+                + (f" (grouped by {group_field})" if group_field else "")
+            )
         detailed = tuple(dict.fromkeys(options.chosen))
     else:
         by_size = sorted(companies, key=lambda c: (-len(c.documents), c.name))
-        detailed = tuple(c.name for c in by_size[:options.companies])
+        detailed = tuple(c.name for c in by_size[: options.companies])
     documents = sum(len(c.documents) for c in companies)
     title = options.title or f"Tone of {documents} documents"
-    return CorpusReport(dataset.root, title, dataset.settings.model_name, layout.labels, group_field,
-                        period_fields, companies, detailed, errors)
+    return CorpusReport(
+        dataset.root,
+        title,
+        dataset.settings.model_name,
+        layout.labels,
+        group_field,
+        period_fields,
+        companies,
+        detailed,
+        errors,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,8 +350,7 @@ def _mix_bar(counts: Mapping[str, int], labels: Sequence[str]) -> str:
 
 def _extreme_items(extremes: Iterable[Extreme], css: str, label: str) -> str:
     return "".join(
-        f'<li><span class="{css}">{_e(label)} {x.score:.2f}</span> #{x.index + 1}: {_marked(x)}</li>'
-        for x in extremes
+        f'<li><span class="{css}">{_e(label)} {x.score:.2f}</span> #{x.index + 1}: {_marked(x)}</li>' for x in extremes
     )
 
 
@@ -365,12 +390,23 @@ def _overview(report: CorpusReport) -> str:
                 lower.append(values[0])
                 upper.append(values[0])
             sizes.append(len(values))
-        parts.append("<figure>" + charts.tone_distribution(
-            [p.label for p in dated], medians, lower, upper, sizes,
-            "Document tone by period, all companies") + "</figure>")
-        parts.append("<figure>" + charts.label_mix(
-            [p.label for p in dated], [counts[p] for p in dated], report.labels,
-            "Label mix by period, all companies") + "</figure>")
+        parts.append(
+            "<figure>"
+            + charts.tone_distribution(
+                [p.label for p in dated], medians, lower, upper, sizes, "Document tone by period, all companies"
+            )
+            + "</figure>"
+        )
+        parts.append(
+            "<figure>"
+            + charts.label_mix(
+                [p.label for p in dated],
+                [counts[p] for p in dated],
+                report.labels,
+                "Label mix by period, all companies",
+            )
+            + "</figure>"
+        )
     ranked = sorted(report.companies, key=lambda c: (-c.mean_tone, c.name))
     if len(ranked) > 1:
         if len(ranked) > 2 * RANKED_COMPANIES:
@@ -378,14 +414,15 @@ def _overview(report: CorpusReport) -> str:
             title = f"Highest and lowest mean tone ({RANKED_COMPANIES} each)"
         else:
             shown, title = ranked, "Mean tone by company"
-        parts.append("<figure>" + charts.ranked_tone([c.name for c in shown], [c.mean_tone for c in shown],
-                                                      title) + "</figure>")
+        parts.append(
+            "<figure>" + charts.ranked_tone([c.name for c in shown], [c.mean_tone for c in shown], title) + "</figure>"
+        )
     parts.append("</div>")
     if report.group_field is not None:
         rows = "".join(
             f'<tr><td><a href="#{_anchor("doc", c.name)}">{_e(c.name)}</a></td><td class="num">{len(c.documents)}</td>'
             f'<td class="num">{c.sentences}</td><td class="num">{_tone(c.mean_tone)}</td>'
-            f'<td>{_e(c.documents[0].period.label)} → {_e(c.documents[-1].period.label)}</td>'
+            f"<td>{_e(c.documents[0].period.label)} → {_e(c.documents[-1].period.label)}</td>"
             f'<td class="num">{_tone(c.change)}</td>'
             + "".join(f'<td class="num">{100 * c.share(label):.1f} %</td>' for label in report.labels)
             + "</tr>"
@@ -404,15 +441,29 @@ def _overview(report: CorpusReport) -> str:
 def _company_section(company: CompanyView, labels: Sequence[str]) -> str:
     docs = company.documents
     name = company.name
-    parts = [f'<h3 id="{_anchor("company", name)}">{_e(name)}</h3>',
-             f'<p class="meta">{len(docs)} documents · mean tone {_tone(company.mean_tone)} · '
-             f"change first → last {_tone(company.change)}</p>", '<div class="charts">']
+    parts = [
+        f'<h3 id="{_anchor("company", name)}">{_e(name)}</h3>',
+        f'<p class="meta">{len(docs)} documents · mean tone {_tone(company.mean_tone)} · '
+        f"change first → last {_tone(company.change)}</p>",
+        '<div class="charts">',
+    ]
     shown = docs[-MAX_CHART_DOCUMENTS:]
     suffix = f" (last {len(shown)} of {len(docs)})" if len(shown) < len(docs) else ""
-    parts.append("<figure>" + charts.tone_line([d.period.label for d in shown], [d.tone for d in shown],
-                                               f"{name}: tone by period{suffix}") + "</figure>")
-    parts.append("<figure>" + charts.label_mix([d.period.label for d in shown], [d.counts for d in shown],
-                                               labels, f"{name}: label mix per document{suffix}") + "</figure>")
+    parts.append(
+        "<figure>"
+        + charts.tone_line([d.period.label for d in shown], [d.tone for d in shown], f"{name}: tone by period{suffix}")
+        + "</figure>"
+    )
+    parts.append(
+        "<figure>"
+        + charts.label_mix(
+            [d.period.label for d in shown],
+            [d.counts for d in shown],
+            labels,
+            f"{name}: label mix per document{suffix}",
+        )
+        + "</figure>"
+    )
     parts.append("</div>")
     parts.extend(_document_block(d, labels, None) for d in docs)
     return "".join(parts)
@@ -441,24 +492,34 @@ def render_html(report: CorpusReport) -> str:
     if detailed:
         body.append(f'<h2 id="companies">{len(detailed)} companies in detail</h2>')
         body.extend(_company_section(c, report.labels) for c in detailed)
-    body.append('<h2 id="documents">Every document</h2>'
-                '<p class="note">Tone, label mix, and the most negative and most positive sentence.</p>')
+    body.append(
+        '<h2 id="documents">Every document</h2>'
+        '<p class="note">Tone, label mix, and the most negative and most positive sentence.</p>'
+    )
     for c in report.companies:
         blocks = "".join(_document_block(d, report.labels, 1) for d in c.documents)
-        body.append(f'<details id="{_anchor("doc", c.name)}"><summary>{_e(c.name)} · {len(c.documents)} documents · '
-                    f"mean tone {_tone(c.mean_tone)}</summary>{blocks}</details>")
+        body.append(
+            f'<details id="{_anchor("doc", c.name)}"><summary>{_e(c.name)} · {len(c.documents)} documents · '
+            f"mean tone {_tone(c.mean_tone)}</summary>{blocks}</details>"
+        )
     if report.errors:
         shown = report.errors[:MAX_ERRORS_SHOWN]
         rows = "".join(f"<tr><td>{_e(s)}</td><td>{_e(e)}</td></tr>" for s, e in shown)
-        more = (f'<p class="note">… and {len(report.errors) - len(shown)} more in the errors table.</p>'
-                if len(report.errors) > len(shown) else "")
-        body.append(f'<h2 id="errors">Not scored ({len(report.errors)})</h2>'
-                    f"<table><thead><tr><th>source</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>{more}")
+        more = (
+            f'<p class="note">… and {len(report.errors) - len(shown)} more in the errors table.</p>'
+            if len(report.errors) > len(shown)
+            else ""
+        )
+        body.append(
+            f'<h2 id="errors">Not scored ({len(report.errors)})</h2>'
+            f"<table><thead><tr><th>source</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>{more}"
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(report.title)}</title><style>{_CSS}</style></head>\n<body>\n"
-        + "\n".join(body) + "\n</body></html>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )
 
 

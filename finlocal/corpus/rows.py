@@ -55,8 +55,7 @@ def _file_sha256(document: CorpusDocument) -> str | None:
         return None
 
 
-def score_document(document: CorpusDocument, classifier: Classifier,
-                   settings: ScoringSettings) -> ScoredDocument:
+def score_document(document: CorpusDocument, classifier: Classifier, settings: ScoringSettings) -> ScoredDocument:
     """Read and score one document. Never raises for a bad document: the error becomes a row.
 
     Reading errors (`InputError`: binary, empty, unreadable, a PDF without text) come back from
@@ -71,11 +70,16 @@ def score_document(document: CorpusDocument, classifier: Classifier,
 
     sha256 = _file_sha256(document)
     try:
-        [outcome] = list(iter_score_documents(
-            [Input(document.source, document.path)], classifier, batch_size=settings.batch_size,
-            top_k=settings.top_k, on_sentences=collect,
-        ))
-    except Exception as exc:  # noqa: BLE001 - the per-document boundary of a batch run
+        [outcome] = list(
+            iter_score_documents(
+                [Input(document.source, document.path)],
+                classifier,
+                batch_size=settings.batch_size,
+                top_k=settings.top_k,
+                on_sentences=collect,
+            )
+        )
+    except Exception as exc:
         log.warning("%s: scoring failed", document.source, exc_info=True)
         return ScoredDocument(document, sha256, (), None, f"{document.source}: {type(exc).__name__}: {exc}")
     if outcome.report is None:

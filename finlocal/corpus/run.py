@@ -62,16 +62,22 @@ def run_corpus(config: CorpusRunConfig, observer: RunObserver | None = None) -> 
         observer.started(len(todo), skipped)
         engine = _engine(config)
         summary = engine.run(todo, settings=config.scoring, layout=layout, writer=writer, observer=observer)
-    return dataclasses.replace(summary, found=len(discovery.documents), skipped=skipped,
-                               without_metadata=len(discovery.without_metadata))
+    return dataclasses.replace(
+        summary, found=len(discovery.documents), skipped=skipped, without_metadata=len(discovery.without_metadata)
+    )
 
 
 def _engine(config: CorpusRunConfig):  # noqa: ANN202 - LocalEngine | RayEngine, same run()
     if config.engine is EngineKind.RAY:
         from finlocal.corpus.cluster import RayEngine
 
-        return RayEngine(config.model, workers=config.workers, threads=config.threads,
-                         documents_per_batch=config.documents_per_batch, address=config.address)
+        return RayEngine(
+            config.model,
+            workers=config.workers,
+            threads=config.threads,
+            documents_per_batch=config.documents_per_batch,
+            address=config.address,
+        )
     from finlocal.corpus.local import LocalEngine
 
     return LocalEngine(config.model, workers=config.workers, commit_interval_s=config.commit_interval_s)

@@ -90,13 +90,17 @@ class RunSettings:
         if self.format_version != other.format_version:
             return f"dataset format {self.format_version} vs {other.format_version}"
         if (self.model_name, self.model_sha256) != (other.model_name, other.model_sha256):
-            return (f"model {self.model_name} ({self.model_sha256[:12]}…) vs "
-                    f"{other.model_name} ({other.model_sha256[:12]}…)")
+            return (
+                f"model {self.model_name} ({self.model_sha256[:12]}…) vs "
+                f"{other.model_name} ({other.model_sha256[:12]}…)"
+            )
         if self.layout.labels != other.layout.labels:
             return f"labels {list(self.layout.labels)} vs {list(other.layout.labels)}"
         if self.layout.fields != other.layout.fields:
+
             def show(fields: tuple[MetadataField, ...]) -> str:
                 return ", ".join(f"{f.name}:{f.kind.value}" for f in fields) or "none"
+
             return f"metadata fields {show(self.layout.fields)} vs {show(other.layout.fields)}"
         if self.top_k != other.top_k:
             return f"--top-k {self.top_k} vs {other.top_k}"
@@ -113,8 +117,12 @@ class CommitRecord:
     sentences: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"part": self.part, "documents": list(self.documents), "errors": list(self.errors),
-                "sentences": self.sentences}
+        return {
+            "part": self.part,
+            "documents": list(self.documents),
+            "errors": list(self.errors),
+            "sentences": self.sentences,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CommitRecord:
@@ -180,8 +188,10 @@ def read_settings(root: Path) -> RunSettings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InputError(f"{root}: not a corpus dataset (no {SETTINGS_FILE}); "
-                         "make one with 'finlocal corpus score PATH... --out DIR'") from exc
+        raise InputError(
+            f"{root}: not a corpus dataset (no {SETTINGS_FILE}); "
+            "make one with 'finlocal corpus score PATH... --out DIR'"
+        ) from exc
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from exc
     return RunSettings.from_dict(data, path)
@@ -194,8 +204,9 @@ def commit_records(root: Path) -> list[CommitRecord]:
         try:
             records.append(CommitRecord.from_dict(json.loads(marker.read_text(encoding="utf-8"))))
         except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{marker}: corrupt commit marker ({exc}); delete it and re-run "
-                             "to score its documents again") from exc
+            raise InputError(
+                f"{marker}: corrupt commit marker ({exc}); delete it and re-run to score its documents again"
+            ) from exc
     return records
 
 
@@ -230,8 +241,10 @@ def _locked(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise InputError(f"{root} is being written by another 'finlocal corpus score' run; "
-                             "wait for it to finish or choose another --out") from exc
+            raise InputError(
+                f"{root} is being written by another 'finlocal corpus score' run; "
+                "wait for it to finish or choose another --out"
+            ) from exc
         yield
     finally:
         fh.close()
@@ -248,8 +261,9 @@ def open_for_writing(root: Path, settings: RunSettings) -> Iterator[PartWriter]:
     if root.exists() and not root.is_dir():
         raise InputError(f"--out {root}: exists and is not a directory")
     if root.is_dir() and any(root.iterdir()) and not (root / SETTINGS_FILE).exists():
-        raise InputError(f"--out {root}: the directory is not empty and is not a corpus dataset; "
-                         "choose a new or empty directory")
+        raise InputError(
+            f"--out {root}: the directory is not empty and is not a corpus dataset; choose a new or empty directory"
+        )
     root.mkdir(parents=True, exist_ok=True)
     with _locked(root):
         if (root / SETTINGS_FILE).exists():
@@ -296,8 +310,9 @@ class CorpusDataset:
         import pyarrow.parquet as pq
 
         committed = {r.part for r in commit_records(self.root)}
-        files = [p for p in sorted((self.root / table).glob("part-*.parquet"))
-                 if p.stem.removeprefix("part-") in committed]
+        files = [
+            p for p in sorted((self.root / table).glob("part-*.parquet")) if p.stem.removeprefix("part-") in committed
+        ]
         schema = self.layout.schema(table)
         if columns is not None:
             schema = pa.schema([schema.field(c) for c in columns])

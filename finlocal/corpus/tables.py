@@ -65,8 +65,16 @@ class Layout:
 
     def document_fields(self) -> list[pa.Field]:
         pa = arrow()
-        brief = pa.struct([("index", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
-                           ("text", pa.string()), ("label", pa.string()), ("score", pa.float64())])
+        brief = pa.struct(
+            [
+                ("index", pa.int64()),
+                ("start", pa.int64()),
+                ("end", pa.int64()),
+                ("text", pa.string()),
+                ("label", pa.string()),
+                ("score", pa.float64()),
+            ]
+        )
         return [
             pa.field("source", pa.string()),
             pa.field("sentences", pa.int64()),
@@ -75,23 +83,26 @@ class Layout:
             pa.field("tone", pa.float64()),
             pa.field("top_positive", pa.list_(brief)),
             pa.field("top_negative", pa.list_(brief)),
-            pa.field("ms", pa.struct([("total", pa.float64()), ("tokenize", pa.float64()),
-                                      ("inference", pa.float64())])),
+            pa.field(
+                "ms", pa.struct([("total", pa.float64()), ("tokenize", pa.float64()), ("inference", pa.float64())])
+            ),
             pa.field("sentences_per_s", pa.float64()),
         ]
 
     def batch_schema(self) -> pa.Schema:
         pa = arrow()
-        return pa.schema([
-            pa.field("doc_id", pa.string()),
-            pa.field("path", pa.string()),
-            pa.field("sha256", pa.string()),
-            pa.field("source", pa.string()),
-            pa.field("error", pa.string()),
-            pa.field("document", pa.struct(self.document_fields())),
-            pa.field("sentences", pa.list_(pa.struct(self.sentence_fields()))),
-            *self._metadata(),
-        ])
+        return pa.schema(
+            [
+                pa.field("doc_id", pa.string()),
+                pa.field("path", pa.string()),
+                pa.field("sha256", pa.string()),
+                pa.field("source", pa.string()),
+                pa.field("error", pa.string()),
+                pa.field("document", pa.struct(self.document_fields())),
+                pa.field("sentences", pa.list_(pa.struct(self.sentence_fields()))),
+                *self._metadata(),
+            ]
+        )
 
     def schema(self, table: str) -> pa.Schema:
         pa = arrow()
@@ -99,11 +110,18 @@ class Layout:
         if table == "sentences":
             return pa.schema(ident + self.sentence_fields() + self._metadata())
         if table == "documents":
-            return pa.schema(ident + [pa.field("path", pa.string()), pa.field("sha256", pa.string())]
-                             + self.document_fields() + self._metadata())
+            return pa.schema(
+                ident
+                + [pa.field("path", pa.string()), pa.field("sha256", pa.string())]
+                + self.document_fields()
+                + self._metadata()
+            )
         if table == "errors":
-            return pa.schema(ident + [pa.field("path", pa.string()), pa.field("source", pa.string()),
-                                      pa.field("error", pa.string())] + self._metadata())
+            return pa.schema(
+                ident
+                + [pa.field("path", pa.string()), pa.field("source", pa.string()), pa.field("error", pa.string())]
+                + self._metadata()
+            )
         raise ValueError(f"unknown table {table!r}; expected one of {TABLE_NAMES}")
 
     def empty(self, table: str) -> pa.Table:
@@ -189,10 +207,9 @@ def _struct_columns(column: Any) -> list[Any]:
 
 def concat(tables: Sequence[CorpusTables], layout: Layout) -> CorpusTables:
     pa = arrow()
-    return CorpusTables(*(
-        pa.concat_tables([t.table(name) for t in tables] or [layout.empty(name)])
-        for name in TABLE_NAMES
-    ))
+    return CorpusTables(
+        *(pa.concat_tables([t.table(name) for t in tables] or [layout.empty(name)]) for name in TABLE_NAMES)
+    )
 
 
 def sort_table(table: pa.Table, name: str) -> pa.Table:

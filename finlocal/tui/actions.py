@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -29,49 +29,120 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("score", "ctrl+r", "Score", "Score the text",
-               "Score the text in the input area (a new run cancels the one in progress)."),
-    ActionSpec("open", "ctrl+o", "Open", "Open a file…",
-               "Pick a .txt, .md, .html or .pdf file and score it."),
-    ActionSpec("export", "ctrl+s", "Export", "Export the report…",
-               "Write the scored sentences as JSONL, CSV or a Markdown report."),
-    ActionSpec("new", "ctrl+n", "New", "New report (clear)",
-               "Clear the input and the results, ready for the next report (ctrl+z in the "
-               "input brings the text back)."),
-    ActionSpec("find", "slash", "Find", "Find text in the sentences",
-               "Open the find bar: type to jump to the first sentence containing the text."),
-    ActionSpec("filter", "f", "Filter", "Cycle the label filter",
-               "Show all sentences, only NEG, NEU or POS, or only those flagged for review."),
-    ActionSpec("sort", "s", "Sort", "Cycle the sort order",
-               "Document order, least or most confident first, most negative or positive "
-               "first; the cursor goes to the top."),
-    ActionSpec("copy", "c", "Copy", "Copy the sentence's result",
-               "Copy the selected sentence's result (its JSONL row) to the clipboard.",
-               show=False),
-    ActionSpec("most_negative", "n", "Most neg", "Jump to the most negative sentence",
-               "Select the sentence with the lowest tone.", show=False),
-    ActionSpec("most_positive", "p", "Most pos", "Jump to the most positive sentence",
-               "Select the sentence with the highest tone.", show=False),
-    ActionSpec("next_review", "r", "Review", "Jump to the next sentence to review",
-               "Select the next low-confidence sentence (flagged ⚑).", show=False),
-    ActionSpec("explain", "x", "Explain", "Explain with the local LLM",
-               "Ask the configured GGUF model (--explain-gguf) why the sentence reads as it "
-               "does.", show=False),
-    ActionSpec("maximize", "m", "Detail", "Maximize or restore the detail panel",
-               "Give the detail panel the whole middle of the screen (m again restores it).",
-               show=False),
-    ActionSpec("cancel", "escape", "Cancel", "Cancel the running job",
-               "Stop the scoring run (the rows scored so far stay) or the LLM explanation; "
-               "in the input, go back to the table.", show=False),
-    ActionSpec("focus_input", "i", "Input", "Edit the input text",
-               "Move the focus to the input area.", show=False),
-    ActionSpec("focus_table", "ctrl+t", "Table", "Go to the results table",
-               "Move the focus to the results table.", show=False),
-    ActionSpec("help", "question_mark,f1", "Help", "Help",
-               "Show every key, what each column means and how the tone index is defined."),
-    ActionSpec("quit", "q", "Quit", "Quit",
-               "Quit (when no text field has the focus; ctrl+q quits from anywhere).",
-               show=False),
+    ActionSpec(
+        "score",
+        "ctrl+r",
+        "Score",
+        "Score the text",
+        "Score the text in the input area (a new run cancels the one in progress).",
+    ),
+    ActionSpec("open", "ctrl+o", "Open", "Open a file…", "Pick a .txt, .md, .html or .pdf file and score it."),
+    ActionSpec(
+        "export",
+        "ctrl+s",
+        "Export",
+        "Export the report…",
+        "Write the scored sentences as JSONL, CSV or a Markdown report.",
+    ),
+    ActionSpec(
+        "new",
+        "ctrl+n",
+        "New",
+        "New report (clear)",
+        "Clear the input and the results, ready for the next report (ctrl+z in the input brings the text back).",
+    ),
+    ActionSpec(
+        "find",
+        "slash",
+        "Find",
+        "Find text in the sentences",
+        "Open the find bar: type to jump to the first sentence containing the text.",
+    ),
+    ActionSpec(
+        "filter",
+        "f",
+        "Filter",
+        "Cycle the label filter",
+        "Show all sentences, only NEG, NEU or POS, or only those flagged for review.",
+    ),
+    ActionSpec(
+        "sort",
+        "s",
+        "Sort",
+        "Cycle the sort order",
+        "Document order, least or most confident first, most negative or positive first; the cursor goes to the top.",
+    ),
+    ActionSpec(
+        "copy",
+        "c",
+        "Copy",
+        "Copy the sentence's result",
+        "Copy the selected sentence's result (its JSONL row) to the clipboard.",
+        show=False,
+    ),
+    ActionSpec(
+        "most_negative",
+        "n",
+        "Most neg",
+        "Jump to the most negative sentence",
+        "Select the sentence with the lowest tone.",
+        show=False,
+    ),
+    ActionSpec(
+        "most_positive",
+        "p",
+        "Most pos",
+        "Jump to the most positive sentence",
+        "Select the sentence with the highest tone.",
+        show=False,
+    ),
+    ActionSpec(
+        "next_review",
+        "r",
+        "Review",
+        "Jump to the next sentence to review",
+        "Select the next low-confidence sentence (flagged ⚑).",
+        show=False,
+    ),
+    ActionSpec(
+        "explain",
+        "x",
+        "Explain",
+        "Explain with the local LLM",
+        "Ask the configured GGUF model (--explain-gguf) why the sentence reads as it does.",
+        show=False,
+    ),
+    ActionSpec(
+        "maximize",
+        "m",
+        "Detail",
+        "Maximize or restore the detail panel",
+        "Give the detail panel the whole middle of the screen (m again restores it).",
+        show=False,
+    ),
+    ActionSpec(
+        "cancel",
+        "escape",
+        "Cancel",
+        "Cancel the running job",
+        "Stop the scoring run (the rows scored so far stay) or the LLM explanation; "
+        "in the input, go back to the table.",
+        show=False,
+    ),
+    ActionSpec("focus_input", "i", "Input", "Edit the input text", "Move the focus to the input area.", show=False),
+    ActionSpec(
+        "focus_table", "ctrl+t", "Table", "Go to the results table", "Move the focus to the results table.", show=False
+    ),
+    ActionSpec(
+        "help",
+        "question_mark,f1",
+        "Help",
+        "Help",
+        "Show every key, what each column means and how the tone index is defined.",
+    ),
+    ActionSpec(
+        "quit", "q", "Quit", "Quit", "Quit (when no text field has the focus; ctrl+q quits from anywhere).", show=False
+    ),
 )
 
 
@@ -85,60 +156,86 @@ class KeyHelp:
 
 
 AREA_KEYS: tuple[tuple[str, tuple[KeyHelp, ...]], ...] = (
-    ("Results table", (
-        KeyHelp("up,down", "Previous / next sentence."),
-        KeyHelp("pageup,pagedown", "A page up / down."),
-        KeyHelp("home,g,ctrl+home", "First row."),
-        KeyHelp("end,G,ctrl+end", "Last row."),
-        KeyHelp("tab,shift+tab", "Next / previous area: input, table, detail."),
-    )),
-    ("Detail panel (tab to it)", (
-        KeyHelp("up,down,pageup,pagedown", "Scroll it; it starts at the top for each sentence."),
-        KeyHelp("home,end", "Its top / bottom."),
-    )),
-    ("Input area", (
-        KeyHelp("ctrl+a,f7", "Select all the text."),
-        KeyHelp("ctrl+z,ctrl+y", "Undo / redo."),
-        KeyHelp("ctrl+v", "Paste (a paste anywhere else replaces the input's text; ctrl+z "
-                          "undoes it)."),
-        KeyHelp("tab", "Leave the input."),
-    )),
-    ("Find bar", (
-        KeyHelp("enter,down", "Next match."),
-        KeyHelp("up", "Previous match."),
-        KeyHelp("escape", "Close the find bar and go back to the table."),
-    )),
-    ("Export dialog", (
-        KeyHelp("up,down", "Choose the format (the file name's suffix follows)."),
-        KeyHelp("enter", "Take the format, then export from the file name field."),
-        KeyHelp("ctrl+s", "Export now."),
-        KeyHelp("escape", "Close without exporting."),
-    )),
-    ("Questions (replace a file?)", (
-        KeyHelp("y,n", "Yes / no (enter takes the focused button; escape is no)."),
-    )),
-    ("Open dialog", (
-        KeyHelp("enter", "Open the typed path; a folder is shown in the tree instead."),
-        KeyHelp("escape", "Close without opening."),
-    )),
-    ("Help", (
-        KeyHelp("up,down,pageup,pagedown,space", "Scroll."),
-        KeyHelp("home,end", "Top / bottom."),
-        KeyHelp("escape,f1,question_mark,q", "Close."),
-    )),
-    ("Tone strip (mouse)", (
-        KeyHelp("click", "Select the sentence under the pointer; the selected one is shown "
-                         "inverted."),
-    )),
-    ("Anywhere", (
-        KeyHelp("ctrl+p", "Command palette: every action, searchable."),
-        KeyHelp("ctrl+q", "Quit."),
-    )),
+    (
+        "Results table",
+        (
+            KeyHelp("up,down", "Previous / next sentence."),
+            KeyHelp("pageup,pagedown", "A page up / down."),
+            KeyHelp("home,g,ctrl+home", "First row."),
+            KeyHelp("end,G,ctrl+end", "Last row."),
+            KeyHelp("tab,shift+tab", "Next / previous area: input, table, detail."),
+        ),
+    ),
+    (
+        "Detail panel (tab to it)",
+        (
+            KeyHelp("up,down,pageup,pagedown", "Scroll it; it starts at the top for each sentence."),
+            KeyHelp("home,end", "Its top / bottom."),
+        ),
+    ),
+    (
+        "Input area",
+        (
+            KeyHelp("ctrl+a,f7", "Select all the text."),
+            KeyHelp("ctrl+z,ctrl+y", "Undo / redo."),
+            KeyHelp("ctrl+v", "Paste (a paste anywhere else replaces the input's text; ctrl+z undoes it)."),
+            KeyHelp("tab", "Leave the input."),
+        ),
+    ),
+    (
+        "Find bar",
+        (
+            KeyHelp("enter,down", "Next match."),
+            KeyHelp("up", "Previous match."),
+            KeyHelp("escape", "Close the find bar and go back to the table."),
+        ),
+    ),
+    (
+        "Export dialog",
+        (
+            KeyHelp("up,down", "Choose the format (the file name's suffix follows)."),
+            KeyHelp("enter", "Take the format, then export from the file name field."),
+            KeyHelp("ctrl+s", "Export now."),
+            KeyHelp("escape", "Close without exporting."),
+        ),
+    ),
+    ("Questions (replace a file?)", (KeyHelp("y,n", "Yes / no (enter takes the focused button; escape is no)."),)),
+    (
+        "Open dialog",
+        (
+            KeyHelp("enter", "Open the typed path; a folder is shown in the tree instead."),
+            KeyHelp("escape", "Close without opening."),
+        ),
+    ),
+    (
+        "Help",
+        (
+            KeyHelp("up,down,pageup,pagedown,space", "Scroll."),
+            KeyHelp("home,end", "Top / bottom."),
+            KeyHelp("escape,f1,question_mark,q", "Close."),
+        ),
+    ),
+    (
+        "Tone strip (mouse)",
+        (KeyHelp("click", "Select the sentence under the pointer; the selected one is shown inverted."),),
+    ),
+    (
+        "Anywhere",
+        (
+            KeyHelp("ctrl+p", "Command palette: every action, searchable."),
+            KeyHelp("ctrl+q", "Quit."),
+        ),
+    ),
 )
 
 _KEY_NAMES = {
-    "question_mark": "?", "slash": "/", "escape": "esc", "up": "↑", "down": "↓",
-    "pageup": "pgup", "pagedown": "pgdn",
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "esc",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
 }
 
 
@@ -147,5 +244,5 @@ def key_names(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return [Binding(a.keys, a.action, a.footer, show=a.show) for a in ACTIONS]

@@ -15,10 +15,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from finlocal.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.reading import Document
 from finlocal.tui.actions import ACTIONS
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
-from finlocal.tui.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.tui.screens.compare import CompareRequest, CompareScreen
 from finlocal.tui.screens.main import ExplainerFactory, MainScreen
 

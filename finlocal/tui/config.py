@@ -31,9 +31,7 @@ class TuiConfig:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.review_threshold <= 1.0:
-            raise ValueError(
-                f"review_threshold must be between 0 and 1, got {self.review_threshold}"
-            )
+            raise ValueError(f"review_threshold must be between 0 and 1, got {self.review_threshold}")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, got {self.threads}")
         if self.batch_size < 1 or self.chunk_size < 1:

@@ -17,57 +17,37 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
-from finlocal.output import Format, Per, make_writer
+from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
 from finlocal.tui.view import label_tag, needs_review, page_label
 
-
-class ExportFormat(Enum):
-    JSONL = "jsonl"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-    @property
-    def suffix(self) -> str:
-        return {"jsonl": ".jsonl", "csv": ".csv", "markdown": ".md"}[self.value]
-
-    @property
-    def title(self) -> str:
-        return {"jsonl": "JSONL", "csv": "CSV", "markdown": "Markdown report"}[self.value]
-
-    @staticmethod
-    def for_suffix(suffix: str) -> ExportFormat | None:
-        """The format a file suffix (``.csv``, any case) stands for, or None."""
-        return SUFFIX_FORMATS.get(suffix.lower())
-
-    @staticmethod
-    def strip_suffix(path: str) -> str:
-        """``path`` without a trailing export suffix (so switching format swaps the suffix)."""
-        suffix = Path(path).suffix
-        if suffix and ExportFormat.for_suffix(suffix) is not None:
-            return path[: -len(suffix)]
-        return path
+EXPORT_FORMATS: tuple[Format, ...] = (Format.JSONL, Format.CSV, Format.MARKDOWN)
+"""The formats the app exports, in the order the dialog shows them."""
 
 
-SUFFIX_FORMATS = {
-    ".jsonl": ExportFormat.JSONL,
-    ".ndjson": ExportFormat.JSONL,
-    ".csv": ExportFormat.CSV,
-    ".md": ExportFormat.MARKDOWN,
-    ".markdown": ExportFormat.MARKDOWN,
-}
+def export_format(suffix: str) -> Format | None:
+    """The export format a file suffix (``.csv``, any case) stands for, or None."""
+    fmt = format_for_suffix(suffix)
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def strip_export_suffix(path: str) -> str:
+    """``path`` without a trailing export suffix (so switching format swaps the suffix)."""
+    suffix = Path(path).suffix
+    if suffix and export_format(suffix) is not None:
+        return path[: -len(suffix)]
+    return path
 
 
 class BadExportPath(ValueError):
     """The typed file name cannot be exported to; the message says what to change."""
 
 
-def export_target(value: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:
+def export_target(value: str, chosen: Format) -> tuple[Path, Format]:
     """The file and the format a typed file name means.
 
     A known suffix decides the format (``x.csv`` is CSV whatever was chosen); a name without a
@@ -78,15 +58,15 @@ def export_target(value: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]
         raise BadExportPath("Type a file name to export to.")
     path = Path(text).expanduser()
     if text.endswith(("/", "\\")) or path.is_dir():
-        raise BadExportPath(f"{path} is a folder: add a file name, "
-                            f"e.g. {path / ('report' + chosen.suffix)}")
+        raise BadExportPath(f"{path} is a folder: add a file name, e.g. {path / ('report' + chosen.suffix)}")
     suffix = path.suffix
     if not suffix:
         return path.with_name(path.name + chosen.suffix), chosen
-    fmt = ExportFormat.for_suffix(suffix)
+    fmt = export_format(suffix)
     if fmt is None:
-        raise BadExportPath(f"Cannot write {suffix} files: end the name with .jsonl, .csv or .md "
-                            "(a spreadsheet opens the .csv).")
+        raise BadExportPath(
+            f"Cannot write {suffix} files: end the name with .jsonl, .csv or .md (a spreadsheet opens the .csv)."
+        )
     return path, fmt
 
 
@@ -112,8 +92,11 @@ class ExportSpec:
     def describe(self) -> str:
         """For the notification after writing: "16 sentences", "5 of 16 sentences (NEG only)"."""
         n = len(self.report.sentences)
-        text = (f"{len(self.rows):,} sentences" if self.selection is None
-                else f"{len(self.rows):,} of {n:,} sentences ({self.selection})")
+        text = (
+            f"{len(self.rows):,} sentences"
+            if self.selection is None
+            else f"{len(self.rows):,} of {n:,} sentences ({self.selection})"
+        )
         if self.partial:
             text += f", partial: {n:,} of {self.total_sentences:,} scored"
         return text
@@ -127,8 +110,7 @@ def _row(result: SentenceResult, page_starts: tuple[int, ...]) -> dict:
 
 
 def _jsonl(spec: ExportSpec) -> str:
-    return "".join(json.dumps(_row(r, spec.page_starts), ensure_ascii=False) + "\n"
-                   for r in spec.rows)
+    return "".join(json.dumps(_row(r, spec.page_starts), ensure_ascii=False) + "\n" for r in spec.rows)
 
 
 def _csv(spec: ExportSpec) -> str:
@@ -156,8 +138,10 @@ def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
 
 
 def _quote(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
-    return (f"- {label_tag(result.label)} {result.prediction.confidence:.2f} "
-            f"({_where(result, page_starts)}): {_cell(result.text)}")
+    return (
+        f"- {label_tag(result.label)} {result.prediction.confidence:.2f} "
+        f"({_where(result, page_starts)}): {_cell(result.text)}"
+    )
 
 
 def _section(title: str, results: Iterable[SentenceResult], pages: tuple[int, ...]) -> list[str]:
@@ -170,22 +154,28 @@ def _table(spec: ExportSpec) -> list[str]:
     header = ["#", *(["page"] if paged else []), "label", "confidence", "sentence", "evidence"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for r in spec.rows:
-        cells = [r.index + 1, *([page_of(spec.page_starts, r.start)] if paged else []), r.label,
-                 f"{r.prediction.confidence:.2f}", r.text, " | ".join(s.text for s in r.evidence)]
+        cells = [
+            r.index + 1,
+            *([page_of(spec.page_starts, r.start)] if paged else []),
+            r.label,
+            f"{r.prediction.confidence:.2f}",
+            r.text,
+            " | ".join(s.text for s in r.evidence),
+        ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return lines
 
 
-def markdown_report(
-    spec: ExportSpec, model: ModelInfo | None = None, threshold: float = 0.6
-) -> str:
+def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold: float = 0.6) -> str:
     report, pages = spec.report, spec.page_starts
     counts = " · ".join(f"{label_tag(name)} {report.counts.get(name, 0)}" for name in report.labels)
     review = [r for r in report.sentences if needs_review(r, threshold)]
     lines = [f"# Tone report: {report.source}", ""]
     if spec.partial:
-        lines.append(f"- **Partial**: scoring was cancelled after {report.n_sentences:,} of "
-                     f"{spec.total_sentences:,} sentences; everything below is about those.")
+        lines.append(
+            f"- **Partial**: scoring was cancelled after {report.n_sentences:,} of "
+            f"{spec.total_sentences:,} sentences; everything below is about those."
+        )
     lines += [
         f"- Sentences: {report.n_sentences} ({counts})",
         f"- Net tone index: {report.tone:+.3f} (mean of P(positive) − P(negative), −1 … +1)",
@@ -194,40 +184,48 @@ def markdown_report(
     if model is not None:
         lines.append(f"- Model: {model.describe()}")
     if spec.selection is not None:
-        lines.append(f"- Table: {len(spec.rows)} of {report.n_sentences} sentences "
-                     f"({spec.selection}), in document order")
+        lines.append(
+            f"- Table: {len(spec.rows)} of {report.n_sentences} sentences ({spec.selection}), in document order"
+        )
     lines.append("")
     lines += _section("Most negative", report.top_negative, pages)
     lines += _section("Most positive", report.top_positive, pages)
     lines += _section(f"For review (confidence below {threshold:.2f})", review, pages)
     title = "All sentences" if spec.selection is None else f"Sentences: {spec.selection}"
-    lines += [f"## {title}", "",
-              "`#` is the sentence number, as in the app and the lists above (the JSONL and CSV "
-              "`index` is # − 1)." + (" `page` is the PDF page." if pages else ""), "",
-              *_table(spec), ""]
+    lines += [
+        f"## {title}",
+        "",
+        "`#` is the sentence number, as in the app and the lists above (the JSONL and CSV "
+        "`index` is # − 1)." + (" `page` is the PDF page." if pages else ""),
+        "",
+        *_table(spec),
+        "",
+    ]
     return "\n".join(lines)
 
 
 def export_text(
-    spec: ExportSpec, fmt: ExportFormat, *, model: ModelInfo | None = None,
+    spec: ExportSpec,
+    fmt: Format,
+    *,
+    model: ModelInfo | None = None,
     threshold: float = 0.6,
 ) -> str:
     """The file's content for ``fmt``."""
-    if fmt is ExportFormat.MARKDOWN:
+    if fmt is Format.MARKDOWN:
         return markdown_report(spec, model, threshold)
-    if fmt is ExportFormat.CSV:
+    if fmt is Format.CSV:
         return _csv(spec)
     return _jsonl(spec)
 
 
 def write_export(
     spec: ExportSpec,
-    fmt: ExportFormat,
+    fmt: Format,
     path: Path,
     *,
     model: ModelInfo | None = None,
     threshold: float = 0.6,
 ) -> None:
     """Write ``spec`` to ``path`` as ``fmt``; OSError propagates (the app shows it)."""
-    path.write_text(export_text(spec, fmt, model=model, threshold=threshold), encoding="utf-8",
-                    newline="")
+    path.write_text(export_text(spec, fmt, model=model, threshold=threshold), encoding="utf-8", newline="")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
 if TYPE_CHECKING:
     from finlocal.scoring import SentenceResult
+
+E = TypeVar("E", bound=Enum)
 
 LABEL_TAGS = {"negative": "NEG", "neutral": "NEU", "positive": "POS"}
 LABEL_STYLES = {"negative": "bold red", "neutral": "", "positive": "bold green"}
@@ -102,7 +104,7 @@ _SORT_KEYS: dict[SortOrder, Callable[[SentenceResult], Any]] = {
 }
 
 
-def next_member(member: Enum) -> Any:
+def next_member(member: E) -> E:
     """The member after ``member`` in its enum, wrapping around."""
     members = list(type(member))
     return members[(members.index(member) + 1) % len(members)]
@@ -136,7 +138,7 @@ def one_line(text: str, limit: int = 240) -> str:
 
 
 def page_label(page_starts: tuple[int, ...], start: int, end: int) -> str:
-    """"p. 3" or "pp. 3–4" for a sentence of a PDF (offsets into its text); "" otherwise."""
+    """ "p. 3" or "pp. 3–4" for a sentence of a PDF (offsets into its text); "" otherwise."""
     from finlocal.reading import page_of
 
     first = page_of(page_starts, start)
@@ -204,8 +206,7 @@ def status_line(
     if phase is Phase.FAILED:
         return "Nothing scored. ctrl+r score · ctrl+o open a file · F1 help"
     if stale:
-        return (f"Text changed — ctrl+r to rescore · the {done:,} rows below are of the text "
-                "as it was scored")
+        return f"Text changed — ctrl+r to rescore · the {done:,} rows below are of the text as it was scored"
     if phase is Phase.SCORING:
         if not total:  # the text is still being split
             return "Scoring… (esc cancels)"
@@ -213,7 +214,5 @@ def status_line(
     if phase is Phase.CANCELLED:
         if not done:
             return "Cancelled before any sentence was scored · ctrl+r score · ctrl+o open"
-        return (f"Cancelled after {done:,} of {total:,} sentences · ctrl+s exports them "
-                "(partial) · ctrl+r rescore")
-    return (f"{done:,} sentences scored in {total_ms:.0f} ms · ctrl+s export · ctrl+n new · "
-            "F1 help")
+        return f"Cancelled after {done:,} of {total:,} sentences · ctrl+s exports them (partial) · ctrl+r rescore"
+    return f"{done:,} sentences scored in {total_ms:.0f} ms · ctrl+s export · ctrl+n new · F1 help"

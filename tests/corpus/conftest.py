@@ -16,6 +16,7 @@ def importable_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     sys.path, which under pytest's importlib mode lacks the repository root."""
     monkeypatch.syspath_prepend(str(REPO))
 
+
 GOOD = {
     "AAA_q1_2021.txt": "Revenue rose 5 % in the quarter. Costs were flat.\n\nMargins improved strongly.",
     "AAA_q2_2021.txt": "Revenue fell 3 %. Demand was weak in Europe.\n\nWe cut the dividend.",

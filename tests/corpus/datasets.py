@@ -29,18 +29,37 @@ def scored(ticker: str, quarter: int, year: int, sentences: list[tuple[str, str,
         if evidence is not None:
             at = text.index(evidence)
             spans.append({"start": offset + at, "end": offset + at + len(evidence), "text": evidence})
-        rows.append({"source": str(path), "index": index, "start": offset, "end": offset + len(text), "text": text,
-                     "label": label, "scores": scores, "evidence": spans, "ms": {"tokenize": 0.1, "inference": 0.2}})
+        rows.append(
+            {
+                "source": str(path),
+                "index": index,
+                "start": offset,
+                "end": offset + len(text),
+                "text": text,
+                "label": label,
+                "scores": scores,
+                "evidence": spans,
+                "ms": {"tokenize": 0.1, "inference": 0.2},
+            }
+        )
         counts[label] += 1
         tone += scores["positive"] - scores["negative"]
         if label in tops:
-            tops[label].append({"index": index, "start": offset, "end": offset + len(text), "text": text,
-                                "label": label, "score": 0.8})
+            tops[label].append(
+                {"index": index, "start": offset, "end": offset + len(text), "text": text, "label": label, "score": 0.8}
+            )
         offset += len(text) + 1
-    summary = {"source": str(path), "sentences": len(rows), "label": max(LABELS, key=lambda n: counts[n]),
-               "counts": counts, "tone": tone / len(rows), "top_positive": tops["positive"][:3],
-               "top_negative": tops["negative"][:3], "ms": {"total": 1.0, "tokenize": 0.5, "inference": 0.4},
-               "sentences_per_s": 100.0}
+    summary = {
+        "source": str(path),
+        "sentences": len(rows),
+        "label": max(LABELS, key=lambda n: counts[n]),
+        "counts": counts,
+        "tone": tone / len(rows),
+        "top_positive": tops["positive"][:3],
+        "top_negative": tops["negative"][:3],
+        "ms": {"total": 1.0, "tokenize": 0.5, "inference": 0.4},
+        "sentences_per_s": 100.0,
+    }
     return ScoredDocument(doc, "ab" * 32, tuple(rows), summary)
 
 
@@ -66,8 +85,9 @@ def quarterly_corpus(root: Path) -> Path:
     for i, (quarter, year) in enumerate([(3, 2020), (4, 2020), (1, 2021), (2, 2021), (10, 2021)]):
         docs.append(scored("ACME", quarter, year, [bad] * (4 - min(i, 4)) + [good] * (i + 1) + [flat]))
         docs.append(scored("BOLT", quarter, year, [good] * (4 - min(i, 4)) + [bad] * (i + 1) + [flat, flat]))
-    docs.append(scored("CORE", 1, 2021, [("Sales <b>grew</b> & costs were <script>cut</script>.", "positive", "grew"),
-                                          flat]))
+    docs.append(
+        scored("CORE", 1, 2021, [("Sales <b>grew</b> & costs were <script>cut</script>.", "positive", "grew"), flat])
+    )
     docs.append(failed("DEAD_q1_2021.pdf", "DEAD_q1_2021.pdf: the PDF has no text layer"))
     return write(root, docs)
 
@@ -76,8 +96,13 @@ def plain_corpus(root: Path, n: int) -> Path:
     """``n`` documents without metadata fields (no pattern, no sidecar)."""
     docs = []
     for i in range(n):
-        doc = scored("X", 1, 2021, [("Revenue rose strongly in the quarter.", "positive", "rose")] * (1 + i % 3)
-                     + [("Margins fell sharply on weak demand.", "negative", "fell")])
+        doc = scored(
+            "X",
+            1,
+            2021,
+            [("Revenue rose strongly in the quarter.", "positive", "rose")] * (1 + i % 3)
+            + [("Margins fell sharply on weak demand.", "negative", "fell")],
+        )
         path = Path("/corpus") / f"report-{i:03d}.txt"
         plain = CorpusDocument(document_id(path), path, str(path), {})
         rows = tuple({**row, "source": str(path)} for row in doc.sentences)

@@ -21,8 +21,19 @@ def runner() -> CliRunner:
 
 def test_score_then_rerun_then_report(runner: CliRunner, corpus: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["corpus", "score", str(corpus), "--out", str(out), "--name-pattern", PATTERN,
-            "--model", str(tiny_model_dir), "--workers", "2"]
+    args = [
+        "corpus",
+        "score",
+        str(corpus),
+        "--out",
+        str(out),
+        "--name-pattern",
+        PATTERN,
+        "--model",
+        str(tiny_model_dir),
+        "--workers",
+        "2",
+    ]
     first = runner.invoke(cli, args)
     assert first.exit_code == 1, first.output  # three documents could not be scored
     assert "scored 6 document(s)" in first.stdout and "3 could not be scored" in first.stdout
@@ -52,12 +63,18 @@ def test_user_mistakes_are_one_line(runner: CliRunner, corpus: Path, tiny_model_
     assert ok.exit_code == 0, ok.output
     cases = [
         (["corpus", "score", str(tmp_path / "missing"), "--out", str(tmp_path / "o2"), *model], "no such file"),
-        (["corpus", "score", str(corpus), "--out", str(out), "--top-k", "5", *model],
-         "other settings (--top-k 3 vs 5)"),
-        (["corpus", "score", str(corpus), "--out", str(out), "--name-pattern", PATTERN, *model],
-         "metadata fields none vs ticker:text"),
-        (["corpus", "score", str(corpus), "--out", str(tmp_path / "o3"), "--name-pattern", "{x}{y}", *model],
-         "literal text between two fields"),
+        (
+            ["corpus", "score", str(corpus), "--out", str(out), "--top-k", "5", *model],
+            "other settings (--top-k 3 vs 5)",
+        ),
+        (
+            ["corpus", "score", str(corpus), "--out", str(out), "--name-pattern", PATTERN, *model],
+            "metadata fields none vs ticker:text",
+        ),
+        (
+            ["corpus", "score", str(corpus), "--out", str(tmp_path / "o3"), "--name-pattern", "{x}{y}", *model],
+            "literal text between two fields",
+        ),
         (["corpus", "report", str(tmp_path / "nothing"), "--out", str(tmp_path / "r.html")], "not a corpus dataset"),
         (["corpus", "report", str(out), "--out", str(tmp_path / "r.html"), "--by", "sector"], "no such metadata field"),
     ]
@@ -72,15 +89,18 @@ def test_user_mistakes_are_one_line(runner: CliRunner, corpus: Path, tiny_model_
 
 def test_base_cli_imports_no_heavy_extra() -> None:
     """`finlocal --help` (and the app) must not pay for pyarrow, matplotlib or Ray."""
-    code = ("import sys, finlocal.cli, finlocal.cli.corpus, finlocal.cli.compare, finlocal.tui.app; "
-            "print(','.join(m for m in ('pyarrow', 'matplotlib', 'ray', 'pandas') if m in sys.modules))")
+    code = (
+        "import sys, finlocal.cli, finlocal.cli.corpus, finlocal.cli.compare, finlocal.tui.app; "
+        "print(','.join(m for m in ('pyarrow', 'matplotlib', 'ray', 'pandas') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
 
 
-def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_model_dir: Path,
-                                                             tmp_path: Path) -> None:
+def test_a_terminated_run_keeps_what_is_finished_and_resumes(
+    corpus: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
     """kill -TERM acts like Ctrl-C: finished documents are committed, the worker busy with a long
     document is stopped at once, exit status 130; the same command then scores the rest."""
     import signal
@@ -90,8 +110,22 @@ def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_
 
     (corpus / "zzz_long.txt").write_text("Revenue rose 5 % in the quarter. " * 40_000)  # sorted last
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "finlocal", "corpus", "score", str(corpus), "--out", str(out),
-               "--model", str(tiny_model_dir), "--workers", "1", "--commit-every", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "finlocal",
+        "corpus",
+        "score",
+        str(corpus),
+        "--out",
+        str(out),
+        "--model",
+        str(tiny_model_dir),
+        "--workers",
+        "1",
+        "--commit-every",
+        "0",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while sum(len(r.documents) + len(r.errors) for r in commit_records(out)) < 9:
@@ -111,14 +145,24 @@ def test_a_terminated_run_keeps_what_is_finished_and_resumes(corpus: Path, tiny_
     assert "scored 1 document(s)" in result.stdout and "9 skipped" in result.stdout
 
 
-@pytest.mark.parametrize(("module", "args", "extra"), [
-    ("pyarrow", ["corpus", "score", "{corpus}", "--out", "{out}"], "corpus"),
-    ("matplotlib", ["corpus", "report", "{dataset}", "--out", "{out}.html"], "corpus"),
-    ("ray", ["corpus", "score", "{corpus}", "--out", "{out}", "--engine", "ray"], "cluster"),
-])
-def test_a_missing_extra_names_the_install_command(runner: CliRunner, corpus: Path, tiny_model_dir: Path,
-                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   module: str, args: list[str], extra: str) -> None:
+@pytest.mark.parametrize(
+    ("module", "args", "extra"),
+    [
+        ("pyarrow", ["corpus", "score", "{corpus}", "--out", "{out}"], "corpus"),
+        ("matplotlib", ["corpus", "report", "{dataset}", "--out", "{out}.html"], "corpus"),
+        ("ray", ["corpus", "score", "{corpus}", "--out", "{out}", "--engine", "ray"], "cluster"),
+    ],
+)
+def test_a_missing_extra_names_the_install_command(
+    runner: CliRunner,
+    corpus: Path,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    args: list[str],
+    extra: str,
+) -> None:
     from tests.corpus.datasets import quarterly_corpus
 
     dataset = quarterly_corpus(tmp_path / "ds")

@@ -21,10 +21,10 @@ from finlocal.compare import (
     word_diff,
 )
 
-LAST_QUARTER = ("Revenue rose 5 % to EUR 131 mn. Costs were flat. We opened a plant in Espoo. "
-                "The outlook is strong.")
-THIS_QUARTER = ("Revenue fell 5 % to EUR 131 mn. Costs were flat. The outlook is strong. "
-                "We cut 200 jobs after a weak quarter.")
+LAST_QUARTER = "Revenue rose 5 % to EUR 131 mn. Costs were flat. We opened a plant in Espoo. The outlook is strong."
+THIS_QUARTER = (
+    "Revenue fell 5 % to EUR 131 mn. Costs were flat. The outlook is strong. We cut 200 jobs after a weak quarter."
+)
 
 
 def test_edited_sentences_are_matched_changed_added_or_removed() -> None:
@@ -50,10 +50,21 @@ def test_a_moved_block_and_whitespace_or_case_changes() -> None:
     assert statuses.count("matched") == 3 and {"added", "removed"} <= set(statuses)
 
 
-_SENTENCES = st.lists(st.sampled_from([
-    "Revenue rose 5 %.", "Revenue rose 7 %.", "Costs were flat.", "Costs were flat again.",
-    "Demand fell.", "We cut jobs.", "The outlook is strong.", "Margins improved markedly.",
-]), max_size=12)
+_SENTENCES = st.lists(
+    st.sampled_from(
+        [
+            "Revenue rose 5 %.",
+            "Revenue rose 7 %.",
+            "Costs were flat.",
+            "Costs were flat again.",
+            "Demand fell.",
+            "We cut jobs.",
+            "The outlook is strong.",
+            "Margins improved markedly.",
+        ]
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -78,16 +89,22 @@ def test_word_diff_rebuilds_both_sides() -> None:
     assert (Piece.DELETED, "rose ") in pieces and (Piece.INSERTED, "fell ") in pieces
 
 
-def test_tone_change_label_changes_and_new_negatives(fake_classifier) -> None:  # noqa: ANN001
+def test_tone_change_label_changes_and_new_negatives(fake_classifier) -> None:
     c = compare_texts(LAST_QUARTER, THIS_QUARTER, fake_classifier, a_source="q1.txt", b_source="q2.txt")
     assert [(p.status, p.a and p.a.index, p.b and p.b.index) for p in c.pairs] == [
-        (Status.CHANGED, 0, 0), (Status.MATCHED, 1, 1), (Status.REMOVED, 2, None),
-        (Status.MATCHED, 3, 2), (Status.ADDED, None, 3)]
+        (Status.CHANGED, 0, 0),
+        (Status.MATCHED, 1, 1),
+        (Status.REMOVED, 2, None),
+        (Status.MATCHED, 3, 2),
+        (Status.ADDED, None, 3),
+    ]
     assert c.tone_change < -0.3
     [changed] = c.label_changes
     assert (changed.a.label, changed.b.label) == ("positive", "negative")
-    assert [p.b.text for p in c.new_negative] == ["Revenue fell 5 % to EUR 131 mn.",
-                                                  "We cut 200 jobs after a weak quarter."]
+    assert [p.b.text for p in c.new_negative] == [
+        "Revenue fell 5 % to EUR 131 mn.",
+        "We cut 200 jobs after a weak quarter.",
+    ]
 
     rows = list(comparison_rows(c))
     assert rows[0]["kind"] == "summary"

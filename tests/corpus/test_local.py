@@ -24,9 +24,15 @@ from tests.corpus.fakes import KeywordModel
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _config(paths: list[Path], out: Path, model: KeywordModel | None = None, **kwargs) -> CorpusRunConfig:  # noqa: ANN003
-    return CorpusRunConfig(tuple(paths), out, model or KeywordModel(), engine=EngineKind.LOCAL,
-                           metadata=MetadataSource(NamePattern.parse(PATTERN)), **kwargs)
+def _config(paths: list[Path], out: Path, model: KeywordModel | None = None, **kwargs) -> CorpusRunConfig:
+    return CorpusRunConfig(
+        tuple(paths),
+        out,
+        model or KeywordModel(),
+        engine=EngineKind.LOCAL,
+        metadata=MetadataSource(NamePattern.parse(PATTERN)),
+        **kwargs,
+    )
 
 
 def _rows(out: Path, table: str) -> list[dict]:
@@ -60,9 +66,9 @@ def test_bad_documents_become_error_rows_and_the_run_goes_on(corpus: Path, tmp_p
         assert [r["index"] for r in rows] == list(range(doc["sentences"]))
         text = Path(doc["path"]).read_text(encoding="utf-8")
         for r in rows:  # JSONL row fields: offsets into the document, evidence inside the sentence
-            assert text[r["start"]:r["end"]] == r["text"]
+            assert text[r["start"] : r["end"]] == r["text"]
             for e in r["evidence"]:
-                assert text[e["start"]:e["end"]] == e["text"]
+                assert text[e["start"] : e["end"]] == e["text"]
             assert (r["ticker"], r["source"]) == (doc["ticker"], doc["source"])
 
 
@@ -113,9 +119,14 @@ def test_resume_after_a_kill_loses_only_the_document_in_flight(tmp_path: Path) -
     (corpus / "zzz_q1_2021.txt").write_text("Revenue rose. This document BLOCKS its worker.")
     out, signal_file, script = tmp_path / "out", tmp_path / "blocked", tmp_path / "run.py"
     script.write_text(_KILLABLE_RUN)
-    process = subprocess.Popen([sys.executable, str(script), str(corpus), str(out), str(signal_file), PATTERN],
-                               cwd=REPO, start_new_session=True, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(corpus), str(out), str(signal_file), PATTERN],
+        cwd=REPO,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     try:
         deadline = time.monotonic() + 120
         while not signal_file.exists():

@@ -48,8 +48,15 @@ def test_ray_and_local_engines_write_the_same_rows(tiny_model_dir: Path, tmp_pat
     (corpus / "CCC_q1_2021.txt").write_bytes(b"\x00 binary \x00" * 20)
 
     def config(engine: EngineKind, out: Path) -> CorpusRunConfig:
-        return CorpusRunConfig((corpus,), out, OnnxModel(tiny_model_dir), engine=engine, workers=1,
-                               metadata=MetadataSource(NamePattern.parse(PATTERN)), documents_per_batch=2)
+        return CorpusRunConfig(
+            (corpus,),
+            out,
+            OnnxModel(tiny_model_dir),
+            engine=engine,
+            workers=1,
+            metadata=MetadataSource(NamePattern.parse(PATTERN)),
+            documents_per_batch=2,
+        )
 
     local = run_corpus(config(EngineKind.LOCAL, tmp_path / "local"))
     ray_run = run_corpus(config(EngineKind.RAY, tmp_path / "ray"))

@@ -17,9 +17,17 @@ from finlocal.corpus.store import CorpusDataset
 from finlocal.errors import InputError
 from tests.corpus.datasets import quarterly_corpus
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 @pytest.fixture
@@ -77,13 +85,24 @@ def _chromium() -> str:
 def _screenshot(page: Path, png: Path, profile: Path) -> np.ndarray:
     from PIL import Image
 
-    subprocess.run([_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1400",
-                    f"--screenshot={png}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            _chromium(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--window-size=1280,1400",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return np.asarray(Image.open(png).convert("RGB")).astype(int)
 
 
 def _pixels_near(image: np.ndarray, color: str, tolerance: int = 12) -> int:
-    rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(image - rgb).max(axis=2) <= tolerance).sum())
 
 

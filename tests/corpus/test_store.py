@@ -30,20 +30,38 @@ def _scored(name: str, sentences: int = 2, error: str | None = None) -> ScoredDo
     path = Path("/corpus") / name
     doc = CorpusDocument(document_id(path), path, str(path), {"ticker": name[:3], "year": 2021})
     rows = tuple(
-        {"source": str(path), "index": i, "start": 10 * i, "end": 10 * i + 9, "text": f"sentence {i}",
-         "label": "neutral", "scores": {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
-         "evidence": [], "ms": {"tokenize": 0.1, "inference": 0.2}}
+        {
+            "source": str(path),
+            "index": i,
+            "start": 10 * i,
+            "end": 10 * i + 9,
+            "text": f"sentence {i}",
+            "label": "neutral",
+            "scores": {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
+            "evidence": [],
+            "ms": {"tokenize": 0.1, "inference": 0.2},
+        }
         for i in range(sentences)
     )
-    summary = None if error else {
-        "source": str(path), "sentences": sentences, "label": "neutral",
-        "counts": {"negative": 0, "neutral": sentences, "positive": 0}, "tone": 0.0,
-        "top_positive": [], "top_negative": [], "ms": {"total": 1.0, "tokenize": 0.5, "inference": 0.4},
-        "sentences_per_s": 100.0}
+    summary = (
+        None
+        if error
+        else {
+            "source": str(path),
+            "sentences": sentences,
+            "label": "neutral",
+            "counts": {"negative": 0, "neutral": sentences, "positive": 0},
+            "tone": 0.0,
+            "top_positive": [],
+            "top_negative": [],
+            "ms": {"total": 1.0, "tokenize": 0.5, "inference": 0.4},
+            "sentences_per_s": 100.0,
+        }
+    )
     return ScoredDocument(doc, "ab" * 32, () if error else rows, summary, error)
 
 
-def _tables(*scored: ScoredDocument):  # noqa: ANN202
+def _tables(*scored: ScoredDocument):
     return split_batch(batch_table(list(scored), LAYOUT), LAYOUT)
 
 
@@ -56,8 +74,10 @@ def test_commit_and_read_back(tmp_path: Path) -> None:
     assert dataset.read("documents")["ticker"].to_pylist() == ["AAA"]
     assert dataset.read("errors")["error"].to_pylist() == ["broken"]
     assert dataset.read("sentences").schema == LAYOUT.schema("sentences")
-    assert finished_ids(tmp_path / "ds") == {document_id(Path("/corpus/AAA_1.txt")),
-                                             document_id(Path("/corpus/BBB_1.txt"))}
+    assert finished_ids(tmp_path / "ds") == {
+        document_id(Path("/corpus/AAA_1.txt")),
+        document_id(Path("/corpus/BBB_1.txt")),
+    }
 
 
 def test_committing_the_same_part_twice_writes_it_once(tmp_path: Path) -> None:
@@ -106,25 +126,30 @@ def test_other_settings_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="model fake"), open_for_writing(root, other_model):
         pass
     other_fields = RunSettings("fake", "0" * 64, Layout(LAYOUT.labels), top_k=3)
-    with pytest.raises(InputError, match="metadata fields ticker:text, year:int vs none"), \
-            open_for_writing(root, other_fields):
+    with (
+        pytest.raises(InputError, match="metadata fields ticker:text, year:int vs none"),
+        open_for_writing(root, other_fields),
+    ):
         pass
-    with pytest.raises(InputError, match="--top-k 3 vs 5"), \
-            open_for_writing(root, RunSettings("fake", "0" * 64, LAYOUT, top_k=5)):
+    with (
+        pytest.raises(InputError, match="--top-k 3 vs 5"),
+        open_for_writing(root, RunSettings("fake", "0" * 64, LAYOUT, top_k=5)),
+    ):
         pass
     assert json.loads((root / "corpus.json").read_text())["model"]["name"] == "fake"
 
 
 def test_one_writer_at_a_time_and_no_foreign_directories(tmp_path: Path) -> None:
-    with open_for_writing(tmp_path / "ds", SETTINGS):
-        with pytest.raises(InputError, match="being written by another"), \
-                open_for_writing(tmp_path / "ds", SETTINGS):
-            pass
+    with (
+        open_for_writing(tmp_path / "ds", SETTINGS),
+        pytest.raises(InputError, match="being written by another"),
+        open_for_writing(tmp_path / "ds", SETTINGS),
+    ):
+        pass
     foreign = tmp_path / "photos"
     foreign.mkdir()
     (foreign / "cat.jpg").write_bytes(b"x")
-    with pytest.raises(InputError, match="not empty and is not a corpus dataset"), \
-            open_for_writing(foreign, SETTINGS):
+    with pytest.raises(InputError, match="not empty and is not a corpus dataset"), open_for_writing(foreign, SETTINGS):
         pass
     with pytest.raises(InputError, match="not a corpus dataset"):
         CorpusDataset.open(foreign)

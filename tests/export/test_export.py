@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("optimum.exporters.onnx")
 onnx = pytest.importorskip("onnx")
+pytestmark = pytest.mark.train
 
 from finlocal.errors import ModelError  # noqa: E402
 from finlocal.export import quantize as quantize_module  # noqa: E402
@@ -26,8 +27,8 @@ from finlocal.export.parity import (  # noqa: E402
 )
 from finlocal.export.quantize import QuantSettings, Scheme, quantize, session  # noqa: E402
 from finlocal.manifest import read_manifest  # noqa: E402
-from finlocal.train.config import FitConfig  # noqa: E402
 from finlocal.predictions import LABELS  # noqa: E402
+from finlocal.train.config import FitConfig  # noqa: E402
 
 # The 2-layer, 32-wide random model has near-ties that int8 can flip (and its WordPiece vocab is
 # not identical across processes), so its exports use a looser agreement gate; the broken-model
@@ -37,11 +38,21 @@ PER_ROW = [QuantSettings(Scheme.PER_ROW, 7)]
 
 
 def _config(tiny_setup: dict, out: Path, **overrides: object) -> FitConfig:
-    return FitConfig.from_dict({
-        "output_dir": str(out), "backbone": str(tiny_setup["backbone"]),
-        "fpb_path": str(tiny_setup["data"]), "epochs": 4, "batch_size": 16, "lr": 2e-3,
-        "head_lr": 1e-2, "layer_lr_decay": 1.0, "max_length": 32, "threads": 1, **overrides,
-    })
+    return FitConfig.from_dict(
+        {
+            "output_dir": str(out),
+            "backbone": str(tiny_setup["backbone"]),
+            "fpb_path": str(tiny_setup["data"]),
+            "epochs": 4,
+            "batch_size": 16,
+            "lr": 2e-3,
+            "head_lr": 1e-2,
+            "layer_lr_decay": 1.0,
+            "max_length": 32,
+            "threads": 1,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +81,22 @@ def exported(checkpoint: Path, cv_run: Path, parity_data: Path, tiny_setup: dict
     out = tiny_setup["root"] / "model"
     direction = tiny_setup["root"] / "direction.jsonl"
     direction.write_text(
-        json.dumps({"text": "Net sales rose by 5 % .", "label": "positive", "category": "good_up"}) + "\n"
-        + json.dumps({"text": "Costs rose by 5 % .", "label": "negative", "category": "bad_up"}) + "\n"
+        json.dumps({"text": "Net sales rose by 5 % .", "label": "positive", "category": "good_up"})
+        + "\n"
+        + json.dumps({"text": "Costs rose by 5 % .", "label": "negative", "category": "bad_up"})
+        + "\n"
     )
-    export_checkpoint(checkpoint, out, parity_data=parity_data, cv_dir=cv_run, direction_data=(direction,),
-                      threads=1, settings=PER_ROW, min_agreement=TINY_GATE,
-                      report_file=tiny_setup["root"] / "quantization.json")
+    export_checkpoint(
+        checkpoint,
+        out,
+        parity_data=parity_data,
+        cv_dir=cv_run,
+        direction_data=(direction,),
+        threads=1,
+        settings=PER_ROW,
+        min_agreement=TINY_GATE,
+        report_file=tiny_setup["root"] / "quantization.json",
+    )
     return out
 
 
@@ -99,24 +120,37 @@ def test_model_directory_reports_cross_validated_figures_and_sha256s_match(expor
         read_manifest(exported, verify=True)
 
 
-def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, tiny_setup: dict,
-                                         tmp_path: Path) -> None:
+def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, tiny_setup: dict, tmp_path: Path) -> None:
     from finlocal.errors import InputError
     from finlocal.train.cv import run
 
     other = tmp_path / "other"
     run(_config(tiny_setup, other, epochs=1), folds=2, repeats=1, out=other, progress=False)
     with pytest.raises(InputError, match=r"another recipe .*'epochs'"):
-        export_checkpoint(checkpoint, tmp_path / "m", parity_data=parity_data, cv_dir=other,
-                          threads=1, settings=PER_ROW, min_agreement=TINY_GATE)
+        export_checkpoint(
+            checkpoint,
+            tmp_path / "m",
+            parity_data=parity_data,
+            cv_dir=other,
+            threads=1,
+            settings=PER_ROW,
+            min_agreement=TINY_GATE,
+        )
 
 
 def test_a_fold_model_is_not_exported_with_cv_figures(cv_run: Path, parity_data: Path, tmp_path: Path) -> None:
     from finlocal.errors import InputError
 
     with pytest.raises(InputError, match="not the model trained on every row"):
-        export_checkpoint(cv_run / "r0-f0" / "final", tmp_path / "m", parity_data=parity_data, cv_dir=cv_run,
-                          threads=1, settings=PER_ROW, min_agreement=TINY_GATE)
+        export_checkpoint(
+            cv_run / "r0-f0" / "final",
+            tmp_path / "m",
+            parity_data=parity_data,
+            cv_dir=cv_run,
+            threads=1,
+            settings=PER_ROW,
+            min_agreement=TINY_GATE,
+        )
 
 
 @pytest.fixture()
@@ -158,16 +192,18 @@ def schemes(tiny_setup: dict, checkpoint: Path) -> dict[str, Path]:
     }
 
 
-def test_dynamic_int8_depends_on_the_batch_and_per_row_int8_does_not(schemes: dict[str, Path],
-                                                                   tiny_setup: dict, checkpoint: Path) -> None:
+def test_dynamic_int8_depends_on_the_batch_and_per_row_int8_does_not(
+    schemes: dict[str, Path], tiny_setup: dict, checkpoint: Path
+) -> None:
     texts = [r["text"] for r in tiny_setup["rows"]]
     batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
     assert batch_dependence(session(schemes["dynamic"], 1), batch) > 1e-4
     assert batch_dependence(session(schemes["per-row"], 1), batch) <= 1e-6
 
 
-def test_batch_dependence_compares_intra_op_thread_counts(schemes: dict[str, Path], tiny_setup: dict,
-                                                          checkpoint: Path) -> None:
+def test_batch_dependence_compares_intra_op_thread_counts(
+    schemes: dict[str, Path], tiny_setup: dict, checkpoint: Path
+) -> None:
     texts = [r["text"] for r in tiny_setup["rows"]]
     batch = tokenize(checkpoint / "tokenizer.json", texts, 32)
     one = session(schemes["per-row"], 1)
@@ -192,12 +228,14 @@ def test_batch_dependence_compares_intra_op_thread_counts(schemes: dict[str, Pat
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_per_row_scores_are_the_same_in_any_batch_and_with_any_threads(schemes: dict[str, Path],
-                                                                     checkpoint: Path, data: st.DataObject) -> None:
-    words = st.sampled_from("Net sales rose fell by 5 % EUR mn the company said costs profit loss narrowed "
-                            "Nokia Kone quarter , . year earlier operating margin cut jobs".split())
-    sentences = data.draw(st.lists(st.lists(words, min_size=1, max_size=40).map(" ".join),
-                                   min_size=2, max_size=12))
+def test_per_row_scores_are_the_same_in_any_batch_and_with_any_threads(
+    schemes: dict[str, Path], checkpoint: Path, data: st.DataObject
+) -> None:
+    words = st.sampled_from(
+        "Net sales rose fell by 5 % EUR mn the company said costs profit loss narrowed "
+        "Nokia Kone quarter , . year earlier operating margin cut jobs".split()
+    )
+    sentences = data.draw(st.lists(st.lists(words, min_size=1, max_size=40).map(" ".join), min_size=2, max_size=12))
     batch = tokenize(checkpoint / "tokenizer.json", sentences, 32)
     threads = data.draw(st.sampled_from([1, 2]))
     sess = session(schemes["per-row"], threads)
@@ -207,9 +245,14 @@ def test_per_row_scores_are_the_same_in_any_batch_and_with_any_threads(schemes: 
     together = np.empty_like(alone)
     for k in range(0, len(order), size):
         index = order[k : k + size]
-        res = sess.run(["logits"], {"input_ids": batch.rows(index).input_ids,
-                                    "attention_mask": batch.rows(index).attention_mask,
-                                    "token_type_ids": np.zeros_like(batch.rows(index).input_ids)})[0]
+        res = sess.run(
+            ["logits"],
+            {
+                "input_ids": batch.rows(index).input_ids,
+                "attention_mask": batch.rows(index).attention_mask,
+                "token_type_ids": np.zeros_like(batch.rows(index).input_ids),
+            },
+        )[0]
         together[index] = res
     from finlocal.train.metrics import softmax
 
@@ -269,8 +312,9 @@ def test_export_cli_fails_and_writes_nothing_when_int8_is_broken(
     monkeypatch.setattr(quantize_module, "quantize", broken)
     monkeypatch.setattr(quantize_module, "candidates", lambda: PER_ROW)
     out = tmp_path / "model"
-    result = CliRunner().invoke(cli, ["export", str(checkpoint), "--out", str(out), "--threads", "1",
-                                      "--parity-data", str(parity_data)])
+    result = CliRunner().invoke(
+        cli, ["export", str(checkpoint), "--out", str(out), "--threads", "1", "--parity-data", str(parity_data)]
+    )
     assert result.exit_code == 1, result.output
     assert "passed the parity gate" in result.output
     assert not out.exists()
@@ -294,8 +338,9 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, par
     # The gate is not what this test is about (test_parity_gate_fails_on_a_broken_model is): with
     # evidence_weight 1 the tiny model's label probabilities sit near-uniform, and int8 rounding
     # can flip near-ties.
-    result = export_checkpoint(checkpoint, out, parity_data=parity_data, threads=1, settings=PER_ROW,
-                               min_agreement=0.0, max_f1_drop=1.0)
+    result = export_checkpoint(
+        checkpoint, out, parity_data=parity_data, threads=1, settings=PER_ROW, min_agreement=0.0, max_f1_drop=1.0
+    )
     assert result.manifest.heads == ("label", "evidence")
     assert any("saliency" in t["role"] for t in result.manifest.teachers)
     assert result.parity.batch_dependence is not None and result.parity.batch_dependence <= 1e-6
@@ -330,12 +375,16 @@ def _one_matmul(path: Path, name: str, *, weight_initializer: bool) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
 
 
-@pytest.mark.parametrize(("name", "weight_initializer", "keep"), [
-    ("/encoder/matmul", False, ()),  # no weight initializer
-    ("/classifier/matmul", True, ("/classifier",)),  # every MatMul kept in fp32
-])
-def test_a_per_row_rewrite_that_changes_nothing_fails(tmp_path: Path, name: str, weight_initializer: bool,
-                                                      keep: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("name", "weight_initializer", "keep"),
+    [
+        ("/encoder/matmul", False, ()),  # no weight initializer
+        ("/classifier/matmul", True, ("/classifier",)),  # every MatMul kept in fp32
+    ],
+)
+def test_a_per_row_rewrite_that_changes_nothing_fails(
+    tmp_path: Path, name: str, weight_initializer: bool, keep: tuple[str, ...]
+) -> None:
     from finlocal.export.perrow import rewrite
 
     _one_matmul(tmp_path / "m.onnx", name, weight_initializer=weight_initializer)

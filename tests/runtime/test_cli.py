@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -14,7 +16,10 @@ from click.testing import CliRunner
 
 from finlocal.cli import cli
 
-REPORT = "Net sales rose 5 % to EUR 131 mn.\n\nOperating profit fell by 12 % in the quarter. The company is based in Espoo.\n"
+REPORT = (
+    "Net sales rose 5 % to EUR 131 mn.\n\n"
+    "Operating profit fell by 12 % in the quarter. The company is based in Espoo.\n"
+)
 
 
 @pytest.fixture
@@ -23,7 +28,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def model_env(tiny_model_dir: Path, monkeypatch) -> Path:  # noqa: ANN001
+def model_env(tiny_model_dir: Path, monkeypatch) -> Path:
     monkeypatch.setenv("FINLOCAL_MODEL", str(tiny_model_dir))
     return tiny_model_dir
 
@@ -39,11 +44,11 @@ def test_score_file_jsonl(runner: CliRunner, model_env: Path, tmp_path: Path) ->
     rows = _rows(result.stdout)
     assert [r["index"] for r in rows] == [0, 1, 2]
     for r in rows:
-        assert REPORT[r["start"]:r["end"]] == r["text"]
+        assert REPORT[r["start"] : r["end"]] == r["text"]
         assert set(r["scores"]) == {"negative", "neutral", "positive"}
         assert abs(sum(r["scores"].values()) - 1) < 1e-4
         for e in r["evidence"]:
-            assert REPORT[e["start"]:e["end"]] == e["text"]
+            assert REPORT[e["start"] : e["end"]] == e["text"]
     assert rows[0]["label"] == "positive" and rows[1]["label"] == "negative"
 
 
@@ -59,7 +64,26 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
     (tmp_path / "r.txt").write_text(REPORT)
     result = runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert "Espoo" in result.stdout
+    sentences = [
+        "Net sales rose 5 % to EUR 131 mn.",
+        "Operating profit fell by 12 % in the quarter.",
+        "The company is based in Espoo.",
+    ]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        cells = [(r["index"], r["label"], r["text"]) for r in rows]
+        assert all(set(r) >= {"score_negative", "score_neutral", "score_positive", "evidence"} for r in rows)
+    elif fmt == "markdown":
+        lines = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+        assert lines[0] == "| source | # | label | confidence | sentence | evidence |"
+        cells = [(c[1], c[2], c[4]) for c in (line.strip("|").split(" | ") for line in lines[1:])]
+    else:
+        lines = [line for line in result.stdout.splitlines() if line.startswith("│")]
+        cells = [(c[0], c[1], c[3]) for c in ([x.strip() for x in line.strip("│").split("│")] for line in lines)]
+        assert "3 sentences:" in result.stdout
+    cells = [(i.strip(), label.strip(), text.strip()) for i, label, text in cells]
+    assert [(i, text) for i, _, text in cells] == [("0", sentences[0]), ("1", sentences[1]), ("2", sentences[2])]
+    assert [label for _, label, _ in cells][:2] == ["positive", "negative"]
 
 
 def test_score_per_document_and_output_file(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
@@ -102,15 +126,24 @@ def test_bad_inputs_each_get_one_error_line_and_the_rest_is_scored(
     long = tmp_path / "long.txt"
     long.write_text("revenue " * 131072)  # a 1 MB "sentence"
     missing = tmp_path / "missing.txt"
-    args = ["score", str(binary), str(good), str(empty), str(latin), str(no_text), str(missing),
-            str(long), str(unreadable)]
+    args = [
+        "score",
+        str(binary),
+        str(good),
+        str(empty),
+        str(latin),
+        str(no_text),
+        str(missing),
+        str(long),
+        str(unreadable),
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("finlocal: error:")]
     readable = os.access(unreadable, os.R_OK)  # root can read a chmod 0 file
     expected = [binary, empty, no_text, missing] + ([] if readable else [unreadable])
     assert len(errors) == len(expected)
-    for path, line in zip(expected, errors):
+    for path, line in zip(expected, errors, strict=True):
         assert str(path) in line
     assert "Traceback" not in result.output
     sources = {r["source"] for r in _rows(result.stdout)}
@@ -153,7 +186,7 @@ def test_missing_or_corrupt_model_is_one_line(runner: CliRunner, tiny_model_dir:
     assert "Traceback" not in result.output
 
 
-def test_no_default_model_says_so(runner: CliRunner, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+def test_no_default_model_says_so(runner: CliRunner, monkeypatch, tmp_path: Path) -> None:
     import finlocal.model as model
 
     monkeypatch.delenv("FINLOCAL_MODEL", raising=False)
@@ -165,11 +198,20 @@ def test_no_default_model_says_so(runner: CliRunner, monkeypatch, tmp_path: Path
 
 def test_eval_json_and_tables(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
     data = tmp_path / "d.jsonl"
-    data.write_text("\n".join(json.dumps(r) for r in [
-        {"text": "Net sales rose by 2.4 % .", "label": "positive", "agreement": "100"},
-        {"text": "Operating profit fell in the third quarter .", "label": "negative", "agreement": "66"},
-        {"text": "The company is headquartered in Helsinki , Finland .", "label": "neutral", "agreement": "100"},
-    ]))
+    data.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"text": "Net sales rose by 2.4 % .", "label": "positive", "agreement": "100"},
+                {"text": "Operating profit fell in the third quarter .", "label": "negative", "agreement": "66"},
+                {
+                    "text": "The company is headquartered in Helsinki , Finland .",
+                    "label": "neutral",
+                    "agreement": "100",
+                },
+            ]
+        )
+    )
     result = runner.invoke(cli, ["eval", str(data), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -199,12 +241,10 @@ def test_info(runner: CliRunner, model_env: Path) -> None:
 def test_subprocess_pipe_defaults_to_jsonl_and_exit_codes(tiny_model_dir: Path, tmp_path: Path) -> None:
     env = {**os.environ, "FINLOCAL_MODEL": str(tiny_model_dir), "OMP_WAIT_POLICY": "PASSIVE"}
     cmd = [sys.executable, "-m", "finlocal", "score", "-", "--threads", "1"]
-    ok = subprocess.run(cmd, input="Sales rose 5 %. Costs fell.", capture_output=True, text=True, env=env,
-                        timeout=120)
+    ok = subprocess.run(cmd, input="Sales rose 5 %. Costs fell.", capture_output=True, text=True, env=env, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert len(_rows(ok.stdout)) == 2 and ok.stderr == ""
-    bad = subprocess.run(cmd[:-3] + [str(tmp_path / "nope.txt")], capture_output=True, text=True, env=env,
-                         timeout=120)
+    bad = subprocess.run(cmd[:-3] + [str(tmp_path / "nope.txt")], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "nope.txt" in bad.stderr
     usage = subprocess.run(cmd[:-3] + ["--per", "page"], capture_output=True, text=True, env=env, timeout=120)
     assert usage.returncode == 2
@@ -227,8 +267,12 @@ def test_closed_pipe_stops_quietly(tiny_model_dir: Path, tmp_path: Path) -> None
     path = tmp_path / "long.txt"
     path.write_text("Net sales rose 5 %. Costs fell. " * 3000)
     env = {**os.environ, "FINLOCAL_MODEL": str(tiny_model_dir), "OMP_WAIT_POLICY": "PASSIVE"}
-    proc = subprocess.Popen([sys.executable, "-m", "finlocal", "score", str(path), "--threads", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "finlocal", "score", str(path), "--threads", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     assert json.loads(proc.stdout.readline())["index"] == 0
     proc.stdout.close()  # like `finlocal score long.txt | head -1`
@@ -240,10 +284,12 @@ def test_closed_pipe_stops_quietly(tiny_model_dir: Path, tmp_path: Path) -> None
 # --------------------------------------------------------------------------------------------
 # --split and --input-format
 
-FPB_LINES = ("Net sales rose 5 % to EUR 131 mn .\n"
-             "according to the company , profit fell .\n"
-             "\n"
-             "The company is based in Espoo . It has 500 staff .\n")
+FPB_LINES = (
+    "Net sales rose 5 % to EUR 131 mn .\n"
+    "according to the company , profit fell .\n"
+    "\n"
+    "The company is based in Espoo . It has 500 staff .\n"
+)
 
 
 def test_split_lines_scores_each_non_blank_line(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
@@ -251,9 +297,11 @@ def test_split_lines_scores_each_non_blank_line(runner: CliRunner, model_env: Pa
     path.write_text(FPB_LINES)
     rows = _rows(runner.invoke(cli, ["score", str(path), "--split", "lines"]).stdout)
     assert [r["text"] for r in rows] == [
-        "Net sales rose 5 % to EUR 131 mn .", "according to the company , profit fell .",
-        "The company is based in Espoo . It has 500 staff ."]
-    assert all(FPB_LINES[r["start"]:r["end"]] == r["text"] for r in rows)
+        "Net sales rose 5 % to EUR 131 mn .",
+        "according to the company , profit fell .",
+        "The company is based in Espoo . It has 500 staff .",
+    ]
+    assert all(FPB_LINES[r["start"] : r["end"]] == r["text"] for r in rows)
     sentences = _rows(runner.invoke(cli, ["score", str(path)]).stdout)
     assert len(sentences) == 3 and sentences[0]["text"].endswith("profit fell .")  # joined
 
@@ -261,8 +309,7 @@ def test_split_lines_scores_each_non_blank_line(runner: CliRunner, model_env: Pa
 def test_split_none_scores_each_input_whole(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(REPORT)
     (tmp_path / "b.txt").write_text(FPB_LINES)
-    result = runner.invoke(cli, ["score", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
-                                 "--split", "none"])
+    result = runner.invoke(cli, ["score", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--split", "none"])
     assert result.exit_code == 0, result.output
     rows = _rows(result.stdout)
     assert [r["text"] for r in rows] == [REPORT.strip(), FPB_LINES.strip()]
@@ -270,19 +317,27 @@ def test_split_none_scores_each_input_whole(runner: CliRunner, model_env: Path, 
 
 
 def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
-    source = ("# Q3 **report**\n\n- Net sales [rose](https://x.example/a.b) 5 %.\n"
-              "- Costs *fell*.\n\n| Region | Change |\n|---|---|\n| Nordics | rose 3 % |\n\n"
-              "```\nignored = True\n```\n")
+    source = (
+        "# Q3 **report**\n\n- Net sales [rose](https://x.example/a.b) 5 %.\n"
+        "- Costs *fell*.\n\n| Region | Change |\n|---|---|\n| Nordics | rose 3 % |\n\n"
+        "```\nignored = True\n```\n"
+    )
     path = tmp_path / "r.md"
     path.write_text(source)
     result = runner.invoke(cli, ["score", str(path)])
     assert result.exit_code == 0, result.output
     rows = _rows(result.stdout)
     assert [" ".join(r["text"].split()) for r in rows] == [
-        "Q3 report", "Net sales rose 5 %.", "Costs fell .", "Region", "Change", "Nordics",
-        "rose 3 %"]
+        "Q3 report",
+        "Net sales rose 5 %.",
+        "Costs fell .",
+        "Region",
+        "Change",
+        "Nordics",
+        "rose 3 %",
+    ]
     for r in rows:
-        original = source[r["start"]:r["end"]]  # offsets into the file itself
+        original = source[r["start"] : r["end"]]  # offsets into the file itself
         assert original[0] == r["text"][0] and original[-1] == r["text"][-1]
         assert not any(mark in r["text"] for mark in ("#", "**", "](", "|", "```", "- "))
     stdin = runner.invoke(cli, ["score", "-", "--input-format", "md"], input=source)
@@ -290,8 +345,10 @@ def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, t
 
 
 def test_stdin_html_is_read_as_html_unless_told_otherwise(runner: CliRunner, model_env: Path) -> None:
-    page = ("<!doctype html><html><head><script>var note = 'Revenue fell';</script></head>"
-            "<body><h1>Q3</h1><p>Net sales rose 5 %.</p></body></html>")
+    page = (
+        "<!doctype html><html><head><script>var note = 'Revenue fell';</script></head>"
+        "<body><h1>Q3</h1><p>Net sales rose 5 %.</p></body></html>"
+    )
     rows = _rows(runner.invoke(cli, ["score", "-"], input=page).stdout)
     assert [r["text"] for r in rows] == ["Q3", "Net sales rose 5 %."]
     raw = _rows(runner.invoke(cli, ["score", "-", "--input-format", "txt"], input=page).stdout)

@@ -30,8 +30,16 @@ from finlocal.reading import (
     sniff_format,
 )
 
-_BOMS = [b"", b"", b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
-         codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE]
+_BOMS = [
+    b"",
+    b"",
+    b"",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+]
 _PIECES = st.one_of(
     st.binary(max_size=6),
     st.text(max_size=6).map(lambda t: t.encode("utf-8")),
@@ -39,8 +47,7 @@ _PIECES = st.one_of(
     st.text(max_size=4).map(lambda t: t.encode("utf-16-le", errors="surrogatepass")),
     st.sampled_from([b"\x81", b"\x8d", b"\x9d", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\xf0\x9f"]),
 )
-BYTES = st.tuples(st.sampled_from(_BOMS), st.lists(_PIECES, max_size=40)).map(
-    lambda t: t[0] + b"".join(t[1]))
+BYTES = st.tuples(st.sampled_from(_BOMS), st.lists(_PIECES, max_size=40)).map(lambda t: t[0] + b"".join(t[1]))
 
 
 def _cut(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -87,13 +94,12 @@ class ShortReads(io.RawIOBase):
         self._i += 1
         if n is None or n < 0:
             n = len(self._data)
-        chunk = self._data[self._pos:self._pos + min(n, size)]
+        chunk = self._data[self._pos : self._pos + min(n, size)]
         self._pos += len(chunk)
         return chunk
 
 
-@given(BYTES, st.lists(st.integers(min_value=1, max_value=50), max_size=8),
-       st.integers(min_value=8, max_value=64))
+@given(BYTES, st.lists(st.integers(min_value=1, max_value=50), max_size=8), st.integers(min_value=8, max_value=64))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_stream_blocks_join_to_the_whole_document(data: bytes, sizes: list[int], block: int) -> None:
     try:
@@ -106,7 +112,7 @@ def test_stream_blocks_join_to_the_whole_document(data: bytes, sizes: list[int],
     blocks = list(iter_stream_blocks(ShortReads(data, sizes), "x", block_chars=block))
     assert "".join(b.text for b in blocks) == document.text
     for b in blocks:
-        assert document.text[b.offset:b.offset + len(b.text)] == b.text
+        assert document.text[b.offset : b.offset + len(b.text)] == b.text
 
 
 def test_bytes_undefined_in_cp1252_read_the_same_whole_and_streamed() -> None:
@@ -117,13 +123,12 @@ def test_bytes_undefined_in_cp1252_read_the_same_whole_and_streamed() -> None:
     assert "".join(b.text for b in blocks) == whole
 
 
-def test_a_bad_byte_after_the_first_64_kib_reads_the_same_whole_and_streamed(caplog) -> None:  # noqa: ANN001
+def test_a_bad_byte_after_the_first_64_kib_reads_the_same_whole_and_streamed(caplog) -> None:
     data = b"Sales rose. " * 6000 + b"Caf\xe9 au lait fell."  # the bad byte is past 64 KiB
     text, warnings = decode(data)
     assert text.endswith("Café au lait fell.")
     with caplog.at_level(logging.WARNING, logger="finlocal.reading"):
-        streamed = "".join(b.text for b in iter_stream_blocks(ShortReads(data, [4096]), "x",
-                                                               block_chars=1000))
+        streamed = "".join(b.text for b in iter_stream_blocks(ShortReads(data, [4096]), "x", block_chars=1000))
     assert streamed == text
     assert [r.getMessage() for r in caplog.records] == [f"x: {w}" for w in warnings]
     assert "offset 72003" in warnings[0] and "1 in all" in warnings[0]
@@ -150,21 +155,24 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     class Stdin:
         buffer = io.BytesIO(data)
 
-    monkeypatch.setattr(reading.sys, "stdin", Stdin())
+    monkeypatch.setattr("sys.stdin", Stdin())
 
 
 @pytest.mark.parametrize("threshold", [None, 1000], ids=["whole", "streamed"])
-@pytest.mark.parametrize("data", [
-    "Net sales rose 5 %.\n\nProfit fell. Caf\u00e9.\n".encode() * 200,
-    "Umsatz in Z\u00fcrich stieg \u2013 gut.\n\n".encode("cp1252") * 200 + b"\x81 end.",
-    codecs.BOM_UTF16_LE + "Sales rose.\n\nCosts fell.\n".encode("utf-16-le") * 200,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Net sales rose 5 %.\n\nProfit fell. Caf\u00e9.\n".encode() * 200,
+        "Umsatz in Z\u00fcrich stieg \u2013 gut.\n\n".encode("cp1252") * 200 + b"\x81 end.",
+        codecs.BOM_UTF16_LE + "Sales rose.\n\nCosts fell.\n".encode("utf-16-le") * 200,
+    ],
+)
 def test_stdin_and_the_file_give_the_same_blocks(
     data: bytes, threshold: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
-) -> None:  # noqa: ANN001
+) -> None:
     if threshold is not None:
-        monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", threshold)
-        monkeypatch.setattr(reading, "BLOCK_CHARS", 500)
+        monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", threshold)
+        monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 500)
     path = tmp_path / "r.txt"
     path.write_bytes(data)
     with caplog.at_level(logging.WARNING, logger="finlocal.reading"):
@@ -180,8 +188,10 @@ def test_stdin_and_the_file_give_the_same_blocks(
 
 
 def test_stdin_html_and_pdf_are_recognised_by_content(monkeypatch: pytest.MonkeyPatch) -> None:
-    page = b"<!DOCTYPE html><html><head><script>var x = 'Revenue fell';</script></head>" \
-           b"<body><p>Sales rose.</p></body></html>"
+    page = (
+        b"<!DOCTYPE html><html><head><script>var x = 'Revenue fell';</script></head>"
+        b"<body><p>Sales rose.</p></body></html>"
+    )
     _stdin(monkeypatch, page)
     [block] = Input(STDIN_SOURCE).blocks()
     assert block.text == "Sales rose."
@@ -193,19 +203,22 @@ def test_stdin_html_and_pdf_are_recognised_by_content(monkeypatch: pytest.Monkey
         list(Input(STDIN_SOURCE).blocks())
 
 
-@pytest.mark.parametrize(("head", "expected"), [
-    (b"<!DOCTYPE html>\n<html>", InputFormat.HTML),
-    (b"  \n<HTML lang=en>", InputFormat.HTML),
-    (b"<p>Sales rose.</p>", InputFormat.HTML),
-    (b"<?xml version='1.0'?>\n<html xmlns='http://www.w3.org/1999/xhtml'>", InputFormat.HTML),
-    (codecs.BOM_UTF16_LE + "<html><body>x".encode("utf-16-le"), InputFormat.HTML),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", InputFormat.PDF),
-    (b"Sales rose.\n<p> is a tag", InputFormat.TXT),
-    (b"<EUR 5m> of revenue", InputFormat.TXT),
-    (b"<?xml version='1.0'?><data/>", InputFormat.TXT),
-    (b"# Title\n\n**Sales** rose.", InputFormat.TXT),  # Markdown is not guessed
-    (b"", InputFormat.TXT),
-])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"<!DOCTYPE html>\n<html>", InputFormat.HTML),
+        (b"  \n<HTML lang=en>", InputFormat.HTML),
+        (b"<p>Sales rose.</p>", InputFormat.HTML),
+        (b"<?xml version='1.0'?>\n<html xmlns='http://www.w3.org/1999/xhtml'>", InputFormat.HTML),
+        (codecs.BOM_UTF16_LE + "<html><body>x".encode("utf-16-le"), InputFormat.HTML),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", InputFormat.PDF),
+        (b"Sales rose.\n<p> is a tag", InputFormat.TXT),
+        (b"<EUR 5m> of revenue", InputFormat.TXT),
+        (b"<?xml version='1.0'?><data/>", InputFormat.TXT),
+        (b"# Title\n\n**Sales** rose.", InputFormat.TXT),  # Markdown is not guessed
+        (b"", InputFormat.TXT),
+    ],
+)
 def test_sniff_format(head: bytes, expected: InputFormat) -> None:
     assert sniff_format(head) is expected
 

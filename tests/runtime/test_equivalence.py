@@ -26,25 +26,34 @@ import finlocal.reading as reading
 from finlocal.cli import cli
 from finlocal.splitting import SplitMode
 
-PLAIN = ("Q3 2026 interim report\n\n"
-         "Net sales rose 12 % to EUR 131m. Operating profit fell to EUR 9.8m, e.g. due to costs.\n"
-         "according to the CEO , the outlook is unchanged .\n\n"
-         "- Order intake increased to a record EUR 150m.\n- Cash flow was negative.\n")
-MARKDOWN = ("---\ntitle: Q3\n---\n# Q3 **2026** report\n\n"
-            "Net sales *rose* 12 % to [EUR 131m](https://acme.example/q3.pdf). Operating\n"
-            "profit fell to EUR 9.8m.\n\n- Order intake **increased**.\n- Cash flow was `negative`.\n\n"
-            "| Segment | Change |\n|---|---|\n| Paper | fell 3 % |\n\n```\ncode = 'rose'\n```\n")
-HTML = ("<!DOCTYPE html><html><head><title>t</title><script>var x = 'fell';</script></head><body>"
-        "<h1>Q3 report</h1><p>Net sales rose 12 %.</p><p>Operating profit fell.</p>"
-        "<ul><li>Order intake increased.</li></ul></body></html>")
+PLAIN = (
+    "Q3 2026 interim report\n\n"
+    "Net sales rose 12 % to EUR 131m. Operating profit fell to EUR 9.8m, e.g. due to costs.\n"
+    "according to the CEO , the outlook is unchanged .\n\n"
+    "- Order intake increased to a record EUR 150m.\n- Cash flow was negative.\n"
+)
+MARKDOWN = (
+    "---\ntitle: Q3\n---\n# Q3 **2026** report\n\n"
+    "Net sales *rose* 12 % to [EUR 131m](https://acme.example/q3.pdf). Operating\n"
+    "profit fell to EUR 9.8m.\n\n- Order intake **increased**.\n- Cash flow was `negative`.\n\n"
+    "| Segment | Change |\n|---|---|\n| Paper | fell 3 % |\n\n```\ncode = 'rose'\n```\n"
+)
+HTML = (
+    "<!DOCTYPE html><html><head><title>t</title><script>var x = 'fell';</script></head><body>"
+    "<h1>Q3 report</h1><p>Net sales rose 12 %.</p><p>Operating profit fell.</p>"
+    "<ul><li>Order intake increased.</li></ul></body></html>"
+)
 
 CASES: dict[str, tuple[str, bytes, list[str]]] = {
     # name: (file suffix, bytes, extra options for stdin)
     "utf8": (".txt", PLAIN.encode("utf-8"), []),
     "utf8-bom-crlf": (".txt", codecs.BOM_UTF8 + PLAIN.replace("\n", "\r\n").encode("utf-8"), []),
     "utf16": (".txt", codecs.BOM_UTF16_LE + PLAIN.encode("utf-16-le"), []),
-    "cp1252": (".txt", PLAIN.replace("EUR", "€").replace("to a", "to a Zürich").encode("cp1252")
-               + b" Undefined \x81 and \x9d end.", []),
+    "cp1252": (
+        ".txt",
+        PLAIN.replace("EUR", "€").replace("to a", "to a Zürich").encode("cp1252") + b" Undefined \x81 and \x9d end.",
+        [],
+    ),
     "stray-byte": (".txt", PLAIN.encode("utf-8") + b"Caf\xe9 sales rose.", []),
     "markdown": (".md", MARKDOWN.encode("utf-8"), ["--input-format", "md"]),
     "html": (".html", HTML.encode("utf-8"), []),  # recognised by its content on stdin
@@ -67,16 +76,16 @@ def runner() -> CliRunner:
 
 
 def _score(runner: CliRunner, model: Path, args: list[str], data: bytes | None = None) -> Any:
-    result = runner.invoke(cli, ["score", *args, "--model", str(model), "--format", "jsonl",
-                                 "--threads", "1"], input=data)
+    result = runner.invoke(
+        cli, ["score", *args, "--model", str(model), "--format", "jsonl", "--threads", "1"], input=data
+    )
     assert result.exit_code == 0, result.output
     return result
 
 
 @pytest.mark.parametrize("split", [m.value for m in SplitMode])
 @pytest.mark.parametrize("case", list(CASES))
-def test_stdin_equals_the_file(runner: CliRunner, tiny_model_dir: Path, tmp_path: Path,
-                               case: str, split: str) -> None:
+def test_stdin_equals_the_file(runner: CliRunner, tiny_model_dir: Path, tmp_path: Path, case: str, split: str) -> None:
     suffix, data, stdin_options = CASES[case]
     path = tmp_path / f"report{suffix}"
     path.write_bytes(data)
@@ -90,11 +99,14 @@ def test_stdin_equals_the_file(runner: CliRunner, tiny_model_dir: Path, tmp_path
 
 @pytest.mark.parametrize("split", ["sentences", "lines"])
 def test_stdin_equals_the_file_when_both_are_streamed(
-    runner: CliRunner, tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    runner: CliRunner,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     split: str,
 ) -> None:
-    monkeypatch.setattr(reading, "STREAM_THRESHOLD_BYTES", 2000)
-    monkeypatch.setattr(reading, "BLOCK_CHARS", 700)
+    monkeypatch.setattr("finlocal.reading.inputs.STREAM_THRESHOLD_BYTES", 2000)
+    monkeypatch.setattr("finlocal.reading.stream.BLOCK_CHARS", 700)
     data = (PLAIN * 12).encode("cp1252") + b"\xe9 \x81 end."  # ~4 KB, several blocks, cp1252
     path = tmp_path / "big.txt"
     path.write_bytes(data)
@@ -124,8 +136,7 @@ def test_a_real_pipe_equals_the_file(tiny_model_dir: Path, tmp_path: Path) -> No
 # the app's export
 
 
-def _export_from_app(path: Path, split: SplitMode, classifier: Any, out: Path,
-                     batch_size: int) -> None:
+def _export_from_app(path: Path, split: SplitMode, classifier: Any, out: Path, batch_size: int) -> None:
     """Open ``path`` through the open dialog with ``split`` chosen, then export JSONL to ``out``."""
     from textual.widgets import Input, RadioButton
 
@@ -137,9 +148,11 @@ def _export_from_app(path: Path, split: SplitMode, classifier: Any, out: Path,
     def no_explainer() -> Any:
         raise AssertionError("not used")
 
-    app = FinlocalApp(TuiConfig(batch_size=batch_size),
-                      load_model=lambda: LoadedModel(classifier, ModelInfo("tiny", 1, "int8")),
-                      explainer_factory=no_explainer)
+    app = FinlocalApp(
+        TuiConfig(batch_size=batch_size),
+        load_model=lambda: LoadedModel(classifier, ModelInfo("tiny", 1, "int8")),
+        explainer_factory=no_explainer,
+    )
 
     async def until(pilot: Any, predicate: Any) -> None:
         for _ in range(1000):
@@ -174,16 +187,15 @@ def _export_from_app(path: Path, split: SplitMode, classifier: Any, out: Path,
 
 @pytest.mark.parametrize("split", list(SplitMode))
 @pytest.mark.parametrize("case", ["utf8", "cp1252", "markdown", "html"])
-def test_app_export_equals_finlocal_score(runner: CliRunner, tiny_model_dir: Path,
-                                          tiny_classifier: Any, tmp_path: Path, case: str,
-                                          split: SplitMode) -> None:
+def test_app_export_equals_finlocal_score(
+    runner: CliRunner, tiny_model_dir: Path, tiny_classifier: Any, tmp_path: Path, case: str, split: SplitMode
+) -> None:
     suffix, data, _ = CASES[case]
     path = tmp_path / f"report{suffix}"
     path.write_bytes(data)
     out = tmp_path / "export.jsonl"
     _export_from_app(path, split, tiny_classifier, out, batch_size=3)  # other batches than the CLI's
-    cli_rows = _rows(_score(runner, tiny_model_dir,
-                            [str(path), "--split", split.value, "--batch-size", "32"]).stdout)
+    cli_rows = _rows(_score(runner, tiny_model_dir, [str(path), "--split", split.value, "--batch-size", "32"]).stdout)
     assert cli_rows
     assert _rows(out.read_text(encoding="utf-8")) == cli_rows  # source included
 
@@ -196,7 +208,8 @@ def test_batch_size_changes_no_row(runner: CliRunner, tiny_model_dir: Path, tmp_
     text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(3, 70))) + " ." for _ in range(90))
     path = tmp_path / "long.txt"
     path.write_text(PLAIN + text, encoding="utf-8")
-    outputs = [_rows(_score(runner, tiny_model_dir, [str(path), "--batch-size", str(size)]).stdout)
-               for size in (1, 32, 5)]
+    outputs = [
+        _rows(_score(runner, tiny_model_dir, [str(path), "--batch-size", str(size)]).stdout) for size in (1, 32, 5)
+    ]
     assert len(outputs[0]) > 32  # more than one batch of 32
     assert outputs[0] == outputs[1] == outputs[2]

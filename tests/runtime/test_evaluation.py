@@ -15,9 +15,8 @@ from finlocal.evaluation import (
     predict_labels,
     read_labelled,
 )
-from finlocal.splitting import SplitMode
 from finlocal.predictions import LABELS
-
+from finlocal.splitting import SplitMode
 
 
 def test_metrics_by_hand() -> None:
@@ -46,12 +45,19 @@ def test_metrics_zero_division_and_errors() -> None:
 
 def test_read_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "1", "text": "Sales rose .", "label": "positive", "agreement": "100"},
-        {"text": "Profit fell .", "label": "Negative"},
-    ]) + "\n\n")
+    path.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "1", "text": "Sales rose .", "label": "positive", "agreement": "100"},
+                {"text": "Profit fell .", "label": "Negative"},
+            ]
+        )
+        + "\n\n"
+    )
     assert read_labelled(path) == [
-        LabelledText("Sales rose .", "positive", "100"), LabelledText("Profit fell .", "negative", None),
+        LabelledText("Sales rose .", "positive", "100"),
+        LabelledText("Profit fell .", "negative", None),
     ]
 
 
@@ -82,7 +88,7 @@ def test_read_labelled_errors(tmp_path: Path) -> None:
         read_labelled(empty)
 
 
-def test_evaluate_with_fake_and_agreement(fake_classifier) -> None:  # noqa: ANN001
+def test_evaluate_with_fake_and_agreement(fake_classifier) -> None:
     rows = [
         LabelledText("Sales rose .", "positive", "100"),
         LabelledText("Profit fell .", "negative", "100"),
@@ -100,11 +106,17 @@ def test_evaluate_with_fake_and_agreement(fake_classifier) -> None:  # noqa: ANN
         evaluate(fake_classifier, [LabelledText("x", "bullish")])
 
 
-def test_evaluate_tiny_model_beats_chance(tiny_classifier) -> None:  # noqa: ANN001
-    rows = [LabelledText(f"{s} {v} in the second quarter .", label)
-            for s in ("Net sales", "Operating profit", "Revenue", "Order intake")
-            for v, label in (("rose", "positive"), ("increased", "positive"),
-                             ("fell", "negative"), ("decreased", "negative"))]
+def test_evaluate_tiny_model_beats_chance(tiny_classifier) -> None:
+    rows = [
+        LabelledText(f"{s} {v} in the second quarter .", label)
+        for s in ("Net sales", "Operating profit", "Revenue", "Order intake")
+        for v, label in (
+            ("rose", "positive"),
+            ("increased", "positive"),
+            ("fell", "negative"),
+            ("decreased", "negative"),
+        )
+    ]
     rows += [LabelledText("The company is headquartered in Helsinki , Finland .", "neutral")] * 4
     report = evaluate(tiny_classifier, rows)
     assert report.metrics.accuracy > 0.6
@@ -114,31 +126,37 @@ def test_lines_end_only_at_line_breaks(tmp_path: Path) -> None:
     # U+2028 may stand unescaped in a JSON string, and latin-1 makes U+0085 of FPB's byte 0x85:
     # neither ends a line (str.splitlines would cut the row in two).
     jsonl = tmp_path / "d.jsonl"
-    jsonl.write_text(json.dumps({"text": "Sales\u2028rose \x85 5 %.", "label": "positive"},
-                                ensure_ascii=False) + "\r\n", encoding="utf-8")
+    jsonl.write_text(
+        json.dumps({"text": "Sales\u2028rose \x85 5 %.", "label": "positive"}, ensure_ascii=False) + "\r\n",
+        encoding="utf-8",
+    )
     assert [r.text for r in read_labelled(jsonl)] == ["Sales\u2028rose \x85 5 %."]
     raw = tmp_path / "Sentences_AllAgree.txt"
     raw.write_bytes(b"Sales rose \x85 in Q3 .@positive\r\nCosts fell .@negative\n")
     assert [(r.text, r.label) for r in read_labelled(raw)] == [
-        ("Sales rose \x85 in Q3 .", "positive"), ("Costs fell .", "negative")]
+        ("Sales rose \x85 in Q3 .", "positive"),
+        ("Costs fell .", "negative"),
+    ]
 
 
-def test_predict_labels_by_split_mode(fake_classifier) -> None:  # noqa: ANN001
+def test_predict_labels_by_split_mode(fake_classifier) -> None:
     texts = ["Sales rose and profit rose. Costs fell.", "Sales rose.\nCosts fell.\nProfit fell.", "  "]
     # whole: 2 positive words against 1 -> positive; by sentence: one positive, one negative ->
     # a tie, which goes to the earlier label in the model's order (negative), as in
     # `finlocal score --per document`
-    assert predict_labels(fake_classifier, texts, split=SplitMode.NONE) == [
-        "positive", "negative", "neutral"]
-    assert predict_labels(fake_classifier, texts, split=SplitMode.SENTENCES) == [
-        "negative", "negative", "neutral"]
-    assert predict_labels(fake_classifier, texts, split=SplitMode.LINES) == [
-        "positive", "negative", "neutral"]
+    assert predict_labels(fake_classifier, texts, split=SplitMode.NONE) == ["positive", "negative", "neutral"]
+    assert predict_labels(fake_classifier, texts, split=SplitMode.SENTENCES) == ["negative", "negative", "neutral"]
+    assert predict_labels(fake_classifier, texts, split=SplitMode.LINES) == ["positive", "negative", "neutral"]
     assert fake_classifier.calls[-1] == [
-        "Sales rose and profit rose. Costs fell.", "Sales rose.", "Costs fell.", "Profit fell.", "  "]
+        "Sales rose and profit rose. Costs fell.",
+        "Sales rose.",
+        "Costs fell.",
+        "Profit fell.",
+        "  ",
+    ]
 
 
-def test_evaluate_split_changes_only_how_rows_are_scored(fake_classifier) -> None:  # noqa: ANN001
+def test_evaluate_split_changes_only_how_rows_are_scored(fake_classifier) -> None:
     rows = [LabelledText("Sales rose and profit rose. Costs fell.", "positive")]
     assert evaluate(fake_classifier, rows).metrics.accuracy == 1.0
     assert evaluate(fake_classifier, rows, split=SplitMode.SENTENCES).metrics.accuracy == 0.0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from finlocal.explain import OcclusionEffect, clauses, mask, occlusion
 from finlocal.predictions import Span
+from tests.fakes import KeywordClassifier
 
 
-def test_occlusion_of_evidence_spans_in_one_batched_call(fake_classifier) -> None:  # noqa: ANN001
+def test_occlusion_of_evidence_spans_in_one_batched_call(fake_classifier) -> None:
     text = "Net sales rose 5 % while costs were flat."
     effects = occlusion(fake_classifier, text)
     assert len(fake_classifier.calls) == 2  # the prediction, then one batch of masked variants
@@ -16,13 +17,13 @@ def test_occlusion_of_evidence_spans_in_one_batched_call(fake_classifier) -> Non
     assert effect.describe() == f"masking 'rose' moves positive {effect.before:.2f} → {effect.after:.2f}"
 
 
-def test_occlusion_falls_back_to_clauses_without_evidence(fake_classifier_type) -> None:  # noqa: ANN001
-    classifier = fake_classifier_type(has_evidence=False)
+def test_occlusion_falls_back_to_clauses_without_evidence() -> None:
+    classifier = KeywordClassifier(has_evidence=False)
     text = "Sales rose, but profit fell and margins were lower."
     effects = occlusion(classifier, text)
     assert [e.span.text for e in effects] == ["Sales rose", "profit fell", "margins were lower."]
     for e in effects:
-        assert text[e.span.start:e.span.end] == e.span.text
+        assert text[e.span.start : e.span.end] == e.span.text
 
 
 def test_clauses_of_a_single_clause_sentence_are_word_groups() -> None:
@@ -35,9 +36,9 @@ def test_mask_replaces_or_removes() -> None:
     assert mask("Net sales rose 5 %", span, None) == "Net sales 5 %"
 
 
-def test_occlusion_with_tiny_model(tiny_classifier) -> None:  # noqa: ANN001
+def test_occlusion_with_tiny_model(tiny_classifier) -> None:
     text = "Net sales fell by 2.4 % in the third quarter ."
     effects = occlusion(tiny_classifier, text)
     assert effects and all(isinstance(e, OcclusionEffect) for e in effects)
     for e in effects:
-        assert 0 <= e.after <= 1 and text[e.span.start:e.span.end] == e.span.text
+        assert 0 <= e.after <= 1 and text[e.span.start : e.span.end] == e.span.text

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finlocal.errors import InputError
-from finlocal.markdown_text import visible_text
 from finlocal.reading import InputFormat, read_bytes, read_path
+from finlocal.reading.markdown import visible_text
 from finlocal.splitting import SplitMode, split_text
 
 REPORT_MD = """---
@@ -57,7 +57,12 @@ SENTENCES = [
     "Cash flow was `negative",
     "Inventories fell.",
     "The outlook remains unchanged, said the CEO.",
-    "Segment", "Sales", "Change", "Paper", "80.1", "fell 3 %",
+    "Segment",
+    "Sales",
+    "Change",
+    "Paper",
+    "80.1",
+    "fell 3 %",
     "Sales grew <span>fast</span>.",
 ]
 """The sentences' spans in the original file (``REPORT_MD[start:end]``): they run from the first
@@ -68,7 +73,7 @@ is not."""
 def test_sentences_of_a_markdown_report() -> None:
     blanked, regions = visible_text(REPORT_MD)
     spans = split_text(blanked, SplitMode.SENTENCES, regions)
-    assert [REPORT_MD[s.start:s.end] for s in spans] == SENTENCES
+    assert [REPORT_MD[s.start : s.end] for s in spans] == SENTENCES
     texts = [" ".join(s.text.split()) for s in spans]
     assert texts == [
         "Acme Oyj — Q3 report",
@@ -80,7 +85,12 @@ def test_sentences_of_a_markdown_report() -> None:
         "Cash flow was negative",
         "Inventories fell.",
         "The outlook remains unchanged, said the CEO.",
-        "Segment", "Sales", "Change", "Paper", "80.1", "fell 3 %",
+        "Segment",
+        "Sales",
+        "Change",
+        "Paper",
+        "80.1",
+        "fell 3 %",
         "Sales grew fast .",
     ]
 
@@ -88,12 +98,11 @@ def test_sentences_of_a_markdown_report() -> None:
 def test_items_are_spans_of_the_file_with_markup_blanked() -> None:
     blanked, regions = visible_text(REPORT_MD)
     assert len(blanked) == len(REPORT_MD)
-    assert [i for i, c in enumerate(blanked) if c == "\n"] == [
-        i for i, c in enumerate(REPORT_MD) if c == "\n"]
+    assert [i for i, c in enumerate(blanked) if c == "\n"] == [i for i, c in enumerate(REPORT_MD) if c == "\n"]
     for mode in SplitMode:
         for span in split_text(blanked, mode, regions):
-            assert blanked[span.start:span.end] == span.text  # the JSONL contract
-            original = REPORT_MD[span.start:span.end]
+            assert blanked[span.start : span.end] == span.text  # the JSONL contract
+            original = REPORT_MD[span.start : span.end]
             # every character that is not blank is the file's character at the same offset
             assert all(c == o for c, o in zip(span.text, original, strict=True) if c != " ")
             assert span.text[0] == original[0] and span.text[-1] == original[-1]
@@ -101,17 +110,33 @@ def test_items_are_spans_of_the_file_with_markup_blanked() -> None:
 
 def test_code_html_front_matter_and_link_targets_are_not_text() -> None:
     blanked, _ = visible_text(REPORT_MD)
-    for hidden in ("title:", "python", "revenue =", "class=", "HTML blocks", "https://",
-                   "chart", "Q3 (PDF)", "[ir]", "```", "|", "---", "#", "**"):
+    for hidden in (
+        "title:",
+        "python",
+        "revenue =",
+        "class=",
+        "HTML blocks",
+        "https://",
+        "chart",
+        "Q3 (PDF)",
+        "[ir]",
+        "```",
+        "|",
+        "---",
+        "#",
+        "**",
+    ):
         assert hidden not in blanked, hidden
 
 
 def test_lines_and_none_modes_inside_blocks() -> None:
     blanked, regions = visible_text(REPORT_MD)
     lines = [" ".join(s.text.split()) for s in split_text(blanked, SplitMode.LINES, regions)]
-    assert lines[1:4] == ["Net sales rose 12 % to EUR 131m . Operating",
-                          "profit fell to EUR 9.8m. AT&amp;T was a customer *not * a supplier.",
-                          "Highlights"]
+    assert lines[1:4] == [
+        "Net sales rose 12 % to EUR 131m . Operating",
+        "profit fell to EUR 9.8m. AT&amp;T was a customer *not * a supplier.",
+        "Highlights",
+    ]
     assert "EUR 150m." in lines  # a list item's second line is a line of its own
     [whole] = split_text(blanked, SplitMode.NONE, regions)
     assert whole.text == blanked.strip()
@@ -138,15 +163,32 @@ def test_crlf_and_cr_line_ends_keep_offsets() -> None:
     blanked, regions = visible_text(source)
     assert len(blanked) == len(source)
     spans = split_text(blanked, SplitMode.LINES, regions)
-    assert [" ".join(s.text.split()) for s in spans] == ["Title", "Sales rose", "strongly.",
-                                                        "Costs fell."]
+    assert [" ".join(s.text.split()) for s in spans] == ["Title", "Sales rose", "strongly.", "Costs fell."]
 
 
 _MD_ALPHABET = st.sampled_from(
-    list("ab Z.1*_`#>|-[]()!<>&\\\n\t~:\"'") + ["**", "\n\n", "- ", "1. ", "# ", "> ", "```\n",
-                                               "](http://x.y/a.b)", "&amp;", "<b>", "</b>",
-                                               "|---|---|\n", "\r\n", "---\n", "![i](p.png)",
-                                               "<http://a.b>", "[r]: http://c.d\n", "    "])
+    list("ab Z.1*_`#>|-[]()!<>&\\\n\t~:\"'")
+    + [
+        "**",
+        "\n\n",
+        "- ",
+        "1. ",
+        "# ",
+        "> ",
+        "```\n",
+        "](http://x.y/a.b)",
+        "&amp;",
+        "<b>",
+        "</b>",
+        "|---|---|\n",
+        "\r\n",
+        "---\n",
+        "![i](p.png)",
+        "<http://a.b>",
+        "[r]: http://c.d\n",
+        "    ",
+    ]
+)
 
 
 @given(st.lists(_MD_ALPHABET, max_size=120).map("".join))
@@ -166,7 +208,7 @@ def test_properties_on_markdown_like_text(source: str) -> None:
     for mode in SplitMode:
         for span in split_text(blanked, mode, regions):
             assert span.text and span.text == span.text.strip()
-            assert blanked[span.start:span.end] == span.text
+            assert blanked[span.start : span.end] == span.text
 
 
 @given(st.text(max_size=300))

@@ -7,15 +7,14 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import pytest
 
 from finlocal.errors import ModelError
 from finlocal.model import (
     OnnxClassifier,
     _window_starts,
-    merge_spans,
     resolve_model_dir,
 )
 from finlocal.predictions import Classifier
@@ -28,19 +27,19 @@ SENTENCES = [
 ]
 
 
-def test_implements_the_protocol(tiny_classifier) -> None:  # noqa: ANN001
+def test_implements_the_protocol(tiny_classifier) -> None:
     assert isinstance(tiny_classifier, Classifier)
     assert tiny_classifier.labels == ("negative", "neutral", "positive")
     assert tiny_classifier.max_length == 32 and tiny_classifier.has_evidence
     assert tiny_classifier.size_bytes > 0 and tiny_classifier.mask_token == "[MASK]"
 
 
-def test_predictions_follow_the_keywords(tiny_classifier) -> None:  # noqa: ANN001
+def test_predictions_follow_the_keywords(tiny_classifier) -> None:
     labels = [p.label for p in tiny_classifier.predict(SENTENCES)]
     assert labels == ["positive", "negative", "neutral", "positive"]
 
 
-def test_scores_are_probabilities_and_timings_are_set(tiny_classifier) -> None:  # noqa: ANN001
+def test_scores_are_probabilities_and_timings_are_set(tiny_classifier) -> None:
     for p in tiny_classifier.predict(SENTENCES):
         assert set(p.scores) == set(tiny_classifier.labels)
         assert sum(p.scores.values()) == pytest.approx(1, abs=1e-5)
@@ -48,7 +47,7 @@ def test_scores_are_probabilities_and_timings_are_set(tiny_classifier) -> None: 
         assert p.tokenize_ms >= 0 and p.inference_ms > 0
 
 
-def test_batching_and_order_do_not_change_results(tiny_classifier) -> None:  # noqa: ANN001
+def test_batching_and_order_do_not_change_results(tiny_classifier) -> None:
     one = tiny_classifier.probabilities(SENTENCES, batch_size=1)
     many = tiny_classifier.probabilities(SENTENCES, batch_size=32)
     reversed_ = tiny_classifier.probabilities(SENTENCES[::-1], batch_size=3)[::-1]
@@ -58,17 +57,20 @@ def test_batching_and_order_do_not_change_results(tiny_classifier) -> None:  # n
     np.testing.assert_allclose(many, reversed_, atol=1e-6)
 
 
-WORDS = ("Net sales rose fell by 5 % EUR 3.4 mn the company said costs profit loss narrowed Nokia "
-         "Kone quarter , . year earlier operating margin cut jobs record weak strong").split()
+WORDS = (
+    "Net sales rose fell by 5 % EUR 3.4 mn the company said costs profit loss narrowed Nokia "
+    "Kone quarter , . year earlier operating margin cut jobs record weak strong"
+).split()
 
 
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
-def test_a_sentence_scores_the_same_in_any_batch_with_any_threads(tiny_model_dir, data) -> None:  # noqa: ANN001
+def test_a_sentence_scores_the_same_in_any_batch_with_any_threads(tiny_model_dir, data) -> None:
     from finlocal.model import OnnxClassifier
 
-    sentences = data.draw(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60).map(" ".join),
-                                   min_size=1, max_size=10))
+    sentences = data.draw(
+        st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60).map(" ".join), min_size=1, max_size=10)
+    )
     order = data.draw(st.permutations(range(len(sentences))))
     batch_size = data.draw(st.integers(1, 8))
     threads = data.draw(st.sampled_from([1, 2]))
@@ -79,22 +81,24 @@ def test_a_sentence_scores_the_same_in_any_batch_with_any_threads(tiny_model_dir
     together[list(order)] = shuffled
     np.testing.assert_allclose(alone, together, atol=1e-6)
     evidence_alone = [tuple(p.evidence) for s in sentences for p in classifier.predict([s], batch_size=1)]
-    evidence_together = {i: tuple(p.evidence) for i, p in zip(order, classifier.predict(
-        [sentences[i] for i in order], batch_size=batch_size), strict=True)}
+    evidence_together = {
+        i: tuple(p.evidence)
+        for i, p in zip(order, classifier.predict([sentences[i] for i in order], batch_size=batch_size), strict=True)
+    }
     assert evidence_alone == [evidence_together[i] for i in range(len(sentences))]
 
 
-def test_evidence_spans_point_into_the_text(tiny_classifier) -> None:  # noqa: ANN001
+def test_evidence_spans_point_into_the_text(tiny_classifier) -> None:
     predictions = tiny_classifier.predict(SENTENCES)
     assert any(p.evidence for p in predictions)
-    for text, p in zip(SENTENCES, predictions):
+    for text, p in zip(SENTENCES, predictions, strict=True):
         for span in p.evidence:
-            assert text[span.start:span.end] == span.text and span.text.strip() == span.text
+            assert text[span.start : span.end] == span.text and span.text.strip() == span.text
     rose = predictions[0].evidence
     assert any("rose" in s.text for s in rose)
 
 
-def test_long_text_is_scored_in_overlapping_windows(tiny_classifier) -> None:  # noqa: ANN001
+def test_long_text_is_scored_in_overlapping_windows(tiny_classifier) -> None:
     filler = "the company is headquartered in helsinki , finland and"
     long = f"Net sales rose by 2.4 % {filler} {filler} {filler} {filler} {filler} {filler} and profit increased ."
     n_tokens = len(tiny_classifier._tokenizer.encode(long, add_special_tokens=False).ids)
@@ -102,7 +106,7 @@ def test_long_text_is_scored_in_overlapping_windows(tiny_classifier) -> None:  #
     [p] = tiny_classifier.predict([long])
     assert sum(p.scores.values()) == pytest.approx(1, abs=1e-5)
     for span in p.evidence:
-        assert long[span.start:span.end] == span.text
+        assert long[span.start : span.end] == span.text
     ends = [s.text for s in p.evidence]
     assert any("increased" in s for s in ends)  # evidence from the last window maps back
 
@@ -111,19 +115,14 @@ def test_window_starts_cover_everything() -> None:
     assert _window_starts(10, 30) == [0]
     starts = _window_starts(100, 30)
     assert starts[0] == 0 and starts[-1] == 70
-    assert all(b - a <= 30 for a, b in zip(starts, starts[1:]))
+    assert all(b - a <= 30 for a, b in zip(starts, starts[1:], strict=False))
 
 
-def test_merge_spans() -> None:
-    text = "profit fell 12 % , sales rose"
-    assert merge_spans(text, [(7, 11), (12, 14), (15, 16), (25, 29)]) == [(7, 16), (25, 29)]
-
-
-def test_empty_input_list(tiny_classifier) -> None:  # noqa: ANN001
+def test_empty_input_list(tiny_classifier) -> None:
     assert tiny_classifier.predict([]) == []
 
 
-def test_resolve_model_dir(monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+def test_resolve_model_dir(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FINLOCAL_MODEL", str(tmp_path / "env"))
     assert resolve_model_dir(tmp_path / "flag") == tmp_path / "flag"
     assert resolve_model_dir(None) == tmp_path / "env"

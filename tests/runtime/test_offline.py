@@ -15,10 +15,10 @@ from finlocal.cli import cli
 
 
 @pytest.fixture
-def no_network(monkeypatch):  # noqa: ANN001, ANN201
+def no_network(monkeypatch):
     attempts: list[tuple] = []
 
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*args, **kwargs):
         attempts.append(args)
         raise OSError("network access is blocked in this test")
 
@@ -27,15 +27,19 @@ def no_network(monkeypatch):  # noqa: ANN001, ANN201
     return attempts
 
 
-def test_score_eval_info_offline(no_network, tiny_model_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_score_eval_info_offline(no_network, tiny_model_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     doc = tmp_path / "r.txt"
     doc.write_text("Net sales rose 5 %. Costs fell.")
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"text": "Sales rose .", "label": "positive"}) + "\n")
     model = ["--model", str(tiny_model_dir)]
-    for args in (["score", str(doc), *model], ["score", "-", *model, "--per", "document"],
-                 ["eval", str(data), *model, "--json"], ["info", *model]):
+    for args in (
+        ["score", str(doc), *model],
+        ["score", "-", *model, "--per", "document"],
+        ["eval", str(data), *model, "--json"],
+        ["info", *model],
+    ):
         result = runner.invoke(cli, args, input="Sales rose.")
         assert result.exit_code == 0, (args, result.output)
     assert no_network == []

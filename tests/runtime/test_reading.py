@@ -111,8 +111,7 @@ def test_read_html_and_markdown_files(tmp_path: Path) -> None:
     assert read_path(tmp_path / "a.html").text == "Sales rose.\n\nProfit fell."
     markdown = read_path(tmp_path / "b.md")
     assert markdown.text == "  Title\n\nSales rose.\n"  # markup blanked in place
-    assert [[markdown.text[a:b] for a, b in r.pieces] for r in markdown.regions] == [
-        ["Title"], ["Sales rose."]]
+    assert [[markdown.text[a:b] for a, b in r.pieces] for r in markdown.regions] == [["Title"], ["Sales rose."]]
 
 
 def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
@@ -129,13 +128,16 @@ def _pdf(path: Path, text: str | None) -> None:
     writer = PdfWriter()
     page = writer.add_blank_page(width=300, height=200)
     if text is not None:
-        font = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        })
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})
-        })
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+        )
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
         page[NameObject("/Contents")] = writer._add_object(stream)
@@ -180,12 +182,12 @@ def test_iter_inputs_expands_directories_and_reports_bad_paths(tmp_path: Path) -
 
 def test_iter_text_blocks_cut_at_paragraphs_and_keep_offsets() -> None:
     text = "".join(f"Paragraph {i} rose by {i} %.\n\n" for i in range(2000))
-    chunks = [text[i:i + 777] for i in range(0, len(text), 777)]
+    chunks = [text[i : i + 777] for i in range(0, len(text), 777)]
     blocks = list(iter_text_blocks(chunks, block_chars=5000))
     assert "".join(b.text for b in blocks) == text
     assert all(len(b.text) <= 10000 for b in blocks)
     for block in blocks:
-        assert text[block.offset:block.offset + len(block.text)] == block.text
+        assert text[block.offset : block.offset + len(block.text)] == block.text
     assert all(b.text.endswith("\n\n") for b in blocks[:-1])
 
 
@@ -209,7 +211,7 @@ def test_iter_blocks_refuses_binary_and_empty(tmp_path: Path) -> None:
 
 @given(st.binary(max_size=3000))
 @settings(max_examples=150, deadline=None)
-def test_random_pdf_and_html_bytes_raise_only_input_errors(tmp_path_factory, data: bytes) -> None:  # noqa: ANN001
+def test_random_pdf_and_html_bytes_raise_only_input_errors(tmp_path_factory, data: bytes) -> None:
     directory = tmp_path_factory.mktemp("random")
     for name, content in (("r.pdf", b"%PDF-1.4\n" + data), ("r.html", b"<html><p>" + data)):
         path = directory / name

@@ -1,13 +1,15 @@
 """Sentence splitting: a gold set of real-looking report text, and offset properties.
 
-``REPORT``/``GOLD`` are also the yardstick ``bench/runtime.py --splitter`` uses to compare this
-splitter with pysbd.
+The gold set (``tests/fixtures/splitting/``) is also the yardstick ``python -m bench.runtime
+--splitter`` uses to compare this splitter with pysbd.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,67 +23,9 @@ from finlocal.splitting import (
     split_text,
 )
 
-REPORT = """Q3 2026 Interim Report
-
-Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier. Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe. Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.
-
-Highlights
-- Net sales increased by 2.4 % to EUR 131 million
-- Operating margin 7.5 % (8.8 %)
-- Order intake rose to a record EUR 150 mn.
-* Cash flow from operations was negative.
-
-Key figures    Q3 2026    Q3 2025
-Net sales      131.0      127.9
-EBIT           9.8        11.1
-
-| Segment | Sales | Change |
-|---|---|---|
-| Paper | 80.1 | -3 % |
-
-See Note No. 5 on p. 12 for details. The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share! Will it be paid? Yes.
-Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales . Net sales decreased by 5 % .
-This paragraph is hard-wrapped at a fixed width so that the lines of one
-sentence continue on the next line without any punctuation at the end of
-each line. The second sentence ends here.
-Outlook
-We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %. Shares in Foo Inc. rose 3.1 %. The deal with Bar Ltd. The company said it closed.
-1. Revenue grew 4 %.
-2. Costs fell.
-"""
-
-GOLD = [
-    "Q3 2026 Interim Report",
-    "Acme Oyj reported net sales of EUR131m, up 2.4 % from EUR127.9m a year earlier.",
-    "Operating profit fell 12 % to approx. EUR 9.8 mn, e.g. due to higher raw material costs in the U.S. and Europe.",
-    "Acme Corp. Chief Executive J. Smith said the outlook remains unchanged.",
-    "Highlights",
-    "- Net sales increased by 2.4 % to EUR 131 million",
-    "- Operating margin 7.5 % (8.8 %)",
-    "- Order intake rose to a record EUR 150 mn.",
-    "* Cash flow from operations was negative.",
-    "Key figures    Q3 2026    Q3 2025",
-    "Net sales      131.0      127.9",
-    "EBIT           9.8        11.1",
-    "| Segment | Sales | Change |",
-    "|---|---|---|",
-    "| Paper | 80.1 | -3 % |",
-    "See Note No. 5 on p. 12 for details.",
-    "The board (Mr. Jones, Dr. Lee) proposed a dividend of EUR 0.45 per share!",
-    "Will it be paid?",
-    "Yes.",
-    "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the corresponding period in 2007 representing 7.7 % of net sales .",
-    "Net sales decreased by 5 % .",
-    "This paragraph is hard-wrapped at a fixed width so that the lines of one\nsentence continue on the next line without any punctuation at the end of\neach line.",
-    "The second sentence ends here.",
-    "Outlook",
-    "We expect sales of approx. EUR 500m in 2027, i.e. growth of 3-5 %.",
-    "Shares in Foo Inc. rose 3.1 %.",
-    "The deal with Bar Ltd.",
-    "The company said it closed.",
-    "1. Revenue grew 4 %.",
-    "2. Costs fell.",
-]
+GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "splitting"
+REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
+GOLD: list[str] = json.loads((GOLD_DIR / "sentences.json").read_text(encoding="utf-8"))
 
 
 def test_gold_report_text() -> None:
@@ -90,19 +34,23 @@ def test_gold_report_text() -> None:
 
 def test_offsets_point_into_the_source() -> None:
     for span in split_sentences(REPORT):
-        assert REPORT[span.start:span.end] == span.text
+        assert REPORT[span.start : span.end] == span.text
 
 
 def test_fpb_tokenised_sentences() -> None:
-    text = ("According to Gran , the company has no plans to move all production to Russia , "
-            "although that is where the company is growing . Sales in Finland decreased by 10.5 % "
-            "in January , while sales outside Finland dropped by 17 % .")
+    text = (
+        "According to Gran , the company has no plans to move all production to Russia , "
+        "although that is where the company is growing . Sales in Finland decreased by 10.5 % "
+        "in January , while sales outside Finland dropped by 17 % ."
+    )
     assert len(split_sentences(text)) == 2
 
 
 def test_fpb_backtick_quotes_and_spaced_decimals() -> None:
-    text = ("Net sales increased to EUR193 .3 m from EUR179 .9 m. `` The priority was cash flow , '' "
-            "CEO Hannu Krook said . ( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today .")
+    text = (
+        "Net sales increased to EUR193 .3 m from EUR179 .9 m. `` The priority was cash flow , '' "
+        "CEO Hannu Krook said . ( ADP News ) - Feb 11 , 2009 - Ixonos Oyj said today ."
+    )
     assert [s.text for s in split_sentences(text)] == [
         "Net sales increased to EUR193 .3 m from EUR179 .9 m.",
         "`` The priority was cash flow , '' CEO Hannu Krook said .",
@@ -138,11 +86,11 @@ def _check(text: str) -> None:
     last_end = 0
     for span in spans:
         assert span.text, "empty sentence"
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.text == span.text.strip()
         assert span.start >= last_end, "sentences overlap or are out of order"
         last_end = span.end
-        covered[span.start:span.end] = b"\x01" * (span.end - span.start)
+        covered[span.start : span.end] = b"\x01" * (span.end - span.start)
     for i, ch in enumerate(text):
         if not ch.isspace():
             assert covered[i], f"non-whitespace {ch!r} at {i} not covered"
@@ -180,7 +128,7 @@ def test_lines_mode_keeps_one_item_per_line_with_document_offsets() -> None:
         "Shares in Foo Inc. rose 3.1 % . The deal closed .",  # two sentences, one line
     ]
     for span in spans:
-        assert FPB_LINES[span.start:span.end] == span.text
+        assert FPB_LINES[span.start : span.end] == span.text
     assert len(split_sentences(FPB_LINES)) != len(spans)  # what sentences mode would have done
 
 
@@ -207,9 +155,11 @@ def test_regions_are_split_on_their_own_and_mapped_back() -> None:
     regions = (Region(((2, 8), (10, 22), (24, 29))), Region(((32, 38),)))
     spans = split_text(text, SplitMode.SENTENCES, regions)
     assert [(s.start, s.end, s.text) for s in spans] == [
-        (2, 15, "Sales   rose."), (16, 29, "Costs\n  fell."), (32, 38, "Profit")]
-    assert [s.text for s in split_text(text, SplitMode.LINES, regions)] == [
-        "Sales   rose. Costs", "fell.", "Profit"]
+        (2, 15, "Sales   rose."),
+        (16, 29, "Costs\n  fell."),
+        (32, 38, "Profit"),
+    ]
+    assert [s.text for s in split_text(text, SplitMode.LINES, regions)] == ["Sales   rose. Costs", "fell.", "Profit"]
     [whole] = split_text(text, SplitMode.NONE, regions)
     assert (whole.start, whole.end) == (2, 38)
 
@@ -221,7 +171,7 @@ def test_modes_keep_the_offset_contract(text: str, mode: SplitMode) -> None:
     last_end = 0
     for span in spans:
         assert span.text and span.text == span.text.strip()
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.start >= last_end
         last_end = span.end
     if mode is SplitMode.LINES:

@@ -27,8 +27,7 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
     from gguf import TokenType
 
     tokens: list[str] = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"]
-    types = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL,
-             TokenType.CONTROL]
+    types = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL]
     # ASCII byte-fallback tokens only: a random model could otherwise emit byte sequences that
     # are not UTF-8, which the teacher (rightly) rejects; the test inputs are ASCII.
     tokens += [f"<0x{b:02X}>" for b in range(128)]
@@ -47,7 +46,7 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
             seen.add(piece)
             tokens.append(piece)
             types.append(TokenType.NORMAL)
-    scores = [0.0 if t != TokenType.NORMAL else float(len(tok)) for tok, t in zip(tokens, types)]
+    scores = [0.0 if t != TokenType.NORMAL else float(len(tok)) for tok, t in zip(tokens, types, strict=True)]
     return tokens, scores, [int(t) for t in types]
 
 
@@ -65,8 +64,12 @@ def _byte_level_vocab() -> list[str]:
 
 
 def write_tiny_llama(
-    path: Path, *, chat_template: str | None = CHATML, seed: int = 0,
-    bpe_pre: str | None = None, bpe: bool = False,
+    path: Path,
+    *,
+    chat_template: str | None = CHATML,
+    seed: int = 0,
+    bpe_pre: str | None = None,
+    bpe: bool = False,
 ) -> Path:
     """Write the model to ``path`` and return it. ``bpe``: a byte-level BPE ("gpt2") tokenizer
     like Llama 3's, with ``tokenizer.ggml.pre`` set to ``bpe_pre`` (absent when None)."""

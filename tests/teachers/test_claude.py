@@ -20,10 +20,12 @@ import pytest
 anthropic = pytest.importorskip("anthropic")
 httpx2 = pytest.importorskip("httpx2")
 
-from finlocal.train.judgement import Judgement, Label, RejectReason
-from finlocal.train.labelling import label_sentences
-from finlocal.train.store import BatchState, JudgementStore
-from finlocal.train.teachers.claude import (
+# Imported after the skips above (E402), so an install without the train extra skips this file.
+from finlocal.errors import InputError  # noqa: E402
+from finlocal.train.judgement import Judgement, Label, RejectReason  # noqa: E402
+from finlocal.train.labelling import label_sentences  # noqa: E402
+from finlocal.train.store import BatchState, JudgementStore  # noqa: E402
+from finlocal.train.teachers.claude import (  # noqa: E402
     DEFAULT_MODEL,
     PRICES,
     TOOL_NAME,
@@ -34,8 +36,6 @@ from finlocal.train.teachers.claude import (
     family_of,
     price_of,
 )
-
-from finlocal.errors import InputError
 
 SENT_POS = "Operating profit rose to EUR 13.1 mn."
 SENT_NEG = "The company will cut 45 jobs."
@@ -50,16 +50,21 @@ REPLIES = {
 #: Models that refuse the old request shapes (their "what's new" pages).
 STRICT_MODELS = ("claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-1")
 
-USAGE = {"input_tokens": 20, "output_tokens": 30, "cache_creation_input_tokens": 0,
-         "cache_read_input_tokens": 900}
+USAGE = {"input_tokens": 20, "output_tokens": 30, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 900}
 
 
 def _error(status: int, kind: str, message: str) -> httpx2.Response:
     return httpx2.Response(status, json={"type": "error", "error": {"type": kind, "message": message}})
 
 
-def _message(body: dict[str, Any], reply: dict[str, Any] | None, *, text: str | None = None,
-             usage: dict[str, Any] | None = None, stop: str | None = None) -> dict[str, Any]:
+def _message(
+    body: dict[str, Any],
+    reply: dict[str, Any] | None,
+    *,
+    text: str | None = None,
+    usage: dict[str, Any] | None = None,
+    stop: str | None = None,
+) -> dict[str, Any]:
     """A reply in the shape the request asked for: a tool call, or JSON text after a thinking
     block (structured outputs on a model that thinks)."""
     content: list[dict[str, Any]] = []
@@ -74,8 +79,13 @@ def _message(body: dict[str, Any], reply: dict[str, Any] | None, *, text: str | 
         content.append({"type": "text", "text": json.dumps(reply) if reply is not None else text})
         stop = stop or "end_turn"
     return {
-        "id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
-        "content": content, "stop_reason": stop, "stop_sequence": None,
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": body["model"],
+        "content": content,
+        "stop_reason": stop,
+        "stop_sequence": None,
         "usage": usage or USAGE,
     }
 
@@ -106,8 +116,8 @@ class FakeAPI:
         self.requests: list[tuple[str, str]] = []
         self.bodies: list[dict[str, Any]] = []
         self.scripted: deque[httpx2.Response] = deque()
-        self.reply: Callable[[dict[str, Any]], dict[str, Any]] = (
-            lambda body: _message(body, REPLIES[_sentence_of(body)])
+        self.reply: Callable[[dict[str, Any]], dict[str, Any]] = lambda body: _message(
+            body, REPLIES[_sentence_of(body)]
         )
         self.batches: dict[str, dict[str, Any]] = {}
         self.batch_polls_until_end = 1
@@ -140,8 +150,7 @@ class FakeAPI:
         if request.method == "POST" and path == "/v1/messages/batches":
             body = json.loads(request.content)
             batch_id = f"msgbatch_{len(self.batches) + 1}"
-            self.batches[batch_id] = {"requests": body["requests"], "polls": 0,
-                                      "created_at": datetime.now(UTC)}
+            self.batches[batch_id] = {"requests": body["requests"], "polls": 0, "created_at": datetime.now(UTC)}
             if self.fail_create_after_creating:
                 self.fail_create_after_creating -= 1
                 return _error(500, "api_error", "Internal server error")
@@ -149,11 +158,15 @@ class FakeAPI:
         if request.method == "GET" and path == "/v1/messages/batches":
             ids = sorted(self.batches, key=lambda b: self.batches[b]["created_at"], reverse=True)
             data = [self._batch(b) for b in ids if b not in self.deleted]
-            return httpx2.Response(200, json={
-                "data": data, "has_more": False,
-                "first_id": data[0]["id"] if data else None,
-                "last_id": data[-1]["id"] if data else None,
-            })
+            return httpx2.Response(
+                200,
+                json={
+                    "data": data,
+                    "has_more": False,
+                    "first_id": data[0]["id"] if data else None,
+                    "last_id": data[-1]["id"] if data else None,
+                },
+            )
         if request.method == "GET" and path.endswith("/results"):
             batch_id = path.split("/")[-2]
             if batch_id in self.deleted or batch_id in self.archived:
@@ -163,8 +176,7 @@ class FakeAPI:
                 sentence = _sentence_of(req["params"])
                 if sentence in self.errored:
                     kind = self.errored.pop(sentence)  # errors once
-                    result = {"type": "errored", "error": {"type": "error", "error": {
-                        "type": kind, "message": kind}}}
+                    result = {"type": "errored", "error": {"type": "error", "error": {"type": kind, "message": kind}}}
                 else:
                     result = {"type": "succeeded", "message": self.reply(req["params"])}
                 lines.append(json.dumps({"custom_id": req["custom_id"], "result": result}))
@@ -183,16 +195,22 @@ class FakeAPI:
         n = len(batch["requests"])
         created = batch["created_at"].isoformat().replace("+00:00", "Z")
         return {
-            "id": batch_id, "type": "message_batch",
+            "id": batch_id,
+            "type": "message_batch",
             "processing_status": "ended" if ended else "in_progress",
-            "request_counts": {"processing": 0 if ended else n, "succeeded": n if ended else 0,
-                               "errored": 0, "canceled": 0, "expired": 0},
-            "created_at": created, "expires_at": created,
+            "request_counts": {
+                "processing": 0 if ended else n,
+                "succeeded": n if ended else 0,
+                "errored": 0,
+                "canceled": 0,
+                "expired": 0,
+            },
+            "created_at": created,
+            "expires_at": created,
             "ended_at": created if ended else None,
             "archived_at": created if batch_id in self.archived else None,
             "cancel_initiated_at": None,
-            "results_url": (f"https://api.anthropic.com/v1/messages/batches/{batch_id}/results"
-                            if ended else None),
+            "results_url": (f"https://api.anthropic.com/v1/messages/batches/{batch_id}/results" if ended else None),
         }
 
     def count(self, method: str, path: str) -> int:
@@ -281,8 +299,11 @@ def test_current_models_get_structured_outputs_and_low_effort(api: FakeAPI, mode
 def test_the_old_forced_tool_is_refused_by_current_models(api: FakeAPI) -> None:
     """What the old code sent fails on every current model: the fake API is strict."""
     for model in STRICT_MODELS:
-        body = {"model": model, "tool_choice": {"type": "tool", "name": TOOL_NAME},
-                "messages": [{"role": "user", "content": "x"}]}
+        body = {
+            "model": model,
+            "tool_choice": {"type": "tool", "name": TOOL_NAME},
+            "messages": [{"role": "user", "content": "x"}],
+        }
         assert _refusal(body) is not None
 
 
@@ -306,14 +327,16 @@ def test_structured_reply_after_thinking_is_parsed_and_costed(api: FakeAPI) -> N
 
 
 class _U:
-    def __init__(self, fresh: int = 0, out: int = 0, read: int = 0, written: int = 0,
-                 split: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, fresh: int = 0, out: int = 0, read: int = 0, written: int = 0, split: tuple[int, int] | None = None
+    ) -> None:
         self.input_tokens, self.output_tokens = fresh, out
         self.cache_read_input_tokens, self.cache_creation_input_tokens = read, written
         self.cache_creation = None
         if split is not None:
-            self.cache_creation = type("S", (), {"ephemeral_5m_input_tokens": split[0],
-                                                 "ephemeral_1h_input_tokens": split[1]})()
+            self.cache_creation = type(
+                "S", (), {"ephemeral_5m_input_tokens": split[0], "ephemeral_1h_input_tokens": split[1]}
+            )()
 
 
 @pytest.mark.parametrize(
@@ -355,15 +378,16 @@ def test_cache_writes_and_long_prompts_are_priced() -> None:
 @pytest.mark.parametrize("model", ["claude-sonnet-4-20250514", "claude-haiku-5-5"])
 def test_invalid_reply_is_retried_once_then_rejected(api: FakeAPI, model: str) -> None:
     teacher = _teacher(api, model, concurrency=1)
-    api.reply = lambda body: _message(body, {"label": "positive", "rationale": "x",
-                                             "evidence": ["not in the sentence"]})
+    api.reply = lambda body: _message(
+        body, {"label": "positive", "rationale": "x", "evidence": ["not in the sentence"]}
+    )
     (j,) = teacher.judge([SENT_POS])
     assert j.reject_reason is RejectReason.EVIDENCE_NOT_VERBATIM
     assert len(api.bodies) == 2 and j.input_tokens == 2 * 920  # both attempts are counted
-    api.reply = lambda body: _message(body, {"label": "positive", "rationale": "x",
-                                             "evidence": ["oss"]})  # a fragment of a word
-    assert teacher.judge(["The loss narrowed."])[0].reject_reason is (
-        RejectReason.EVIDENCE_NOT_VERBATIM)
+    api.reply = lambda body: _message(
+        body, {"label": "positive", "rationale": "x", "evidence": ["oss"]}
+    )  # a fragment of a word
+    assert teacher.judge(["The loss narrowed."])[0].reject_reason is (RejectReason.EVIDENCE_NOT_VERBATIM)
     api.reply = lambda body: _message(body, None, text="I think it is positive.")
     (j,) = teacher.judge([SENT_POS])
     assert j.reject_reason in (RejectReason.NO_TOOL_CALL, RejectReason.INVALID_JSON)
@@ -373,12 +397,17 @@ def test_invalid_reply_is_retried_once_then_rejected(api: FakeAPI, model: str) -
 
 def test_429_and_529_are_retried_by_the_sdk(api: FakeAPI) -> None:
     teacher = _teacher(api, concurrency=1, max_retries=3)
-    api.scripted.extend([
-        httpx2.Response(429, json={"type": "error", "error": {
-            "type": "rate_limit_error", "message": "slow down"}}, headers={"retry-after-ms": "1"}),
-        _error(529, "overloaded_error", "Overloaded"),
-        _error(500, "api_error", "Internal"),
-    ])
+    api.scripted.extend(
+        [
+            httpx2.Response(
+                429,
+                json={"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}},
+                headers={"retry-after-ms": "1"},
+            ),
+            _error(529, "overloaded_error", "Overloaded"),
+            _error(500, "api_error", "Internal"),
+        ]
+    )
     (j,) = teacher.judge([SENT_NEG])
     assert j.ok and j.label is Label.NEGATIVE
     assert len(api.bodies) == 4
@@ -391,9 +420,7 @@ def test_retries_exhausted_raise_an_actionable_error(api: FakeAPI) -> None:
         teacher.judge([SENT_NEG])
 
 
-def test_a_request_refused_for_one_sentence_is_stored_and_the_run_goes_on(
-    api: FakeAPI, tmp_path: Path
-) -> None:
+def test_a_request_refused_for_one_sentence_is_stored_and_the_run_goes_on(api: FakeAPI, tmp_path: Path) -> None:
     teacher = _teacher(api, "claude-haiku-5-5", concurrency=2)
     api.refuse = {SENT_NEG}
     with JudgementStore(tmp_path / "s.db") as store:
@@ -415,9 +442,7 @@ def test_refusals_in_a_row_stop_the_run(api: FakeAPI) -> None:
 
 
 @pytest.mark.parametrize("concurrency", [1, 2])
-def test_a_fatal_error_keeps_the_chunks_paid_results(
-    api: FakeAPI, tmp_path: Path, concurrency: int
-) -> None:
+def test_a_fatal_error_keeps_the_chunks_paid_results(api: FakeAPI, tmp_path: Path, concurrency: int) -> None:
     teacher = _teacher(api, "claude-haiku-5-5", concurrency=concurrency)
     # SENT_POS is answered; the key is revoked before the others are (whatever order they run in).
     api.revoked = {SENT_NEG, SENT_NEU}
@@ -437,12 +462,14 @@ def test_key_comes_from_the_environment_only(monkeypatch: pytest.MonkeyPatch) ->
         ClaudeTeacher(ClaudeConfig())
 
 
-def test_a_cache_that_never_applies_is_reported(
-    api: FakeAPI, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_cache_that_never_applies_is_reported(api: FakeAPI, caplog: pytest.LogCaptureFixture) -> None:
     teacher = _teacher(api, "claude-haiku-4-5", concurrency=1)
-    no_cache = {"input_tokens": 1500, "output_tokens": 30, "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0}
+    no_cache = {
+        "input_tokens": 1500,
+        "output_tokens": 30,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+    }
     api.reply = lambda body: _message(body, REPLIES[_sentence_of(body)], usage=no_cache)
     with caplog.at_level(logging.WARNING, logger="finlocal.train.teachers.claude"):
         teacher.judge([SENT_POS, SENT_NEG, SENT_NEU, SENT_POS])
@@ -478,9 +505,7 @@ def test_batch_life_cycle_with_one_errored_item(api: FakeAPI, tmp_path: Path) ->
     assert all(j.cost_usd == pytest.approx(half) for j in stored)
 
 
-def test_batch_request_refused_for_one_sentence_is_not_resubmitted(
-    api: FakeAPI, tmp_path: Path
-) -> None:
+def test_batch_request_refused_for_one_sentence_is_not_resubmitted(api: FakeAPI, tmp_path: Path) -> None:
     teacher = _teacher(api)
     api.errored = {SENT_NEG: "invalid_request_error"}
     with JudgementStore(tmp_path / "s.db") as store:
@@ -514,17 +539,15 @@ def test_batch_keeps_the_usage_of_an_invalid_first_reply(api: FakeAPI, tmp_path:
 
 def test_batch_retry_rejected_replaces_the_rejections(api: FakeAPI, tmp_path: Path) -> None:
     teacher = _teacher(api)
-    old = Judgement.rejected(SENT_POS, teacher_id=teacher.teacher_id,
-                             prompt_version=teacher.prompt_version,
-                             reason=RejectReason.TRUNCATED)
+    old = Judgement.rejected(
+        SENT_POS, teacher_id=teacher.teacher_id, prompt_version=teacher.prompt_version, reason=RejectReason.TRUNCATED
+    )
     old = Judgement.from_dict({**old.to_dict(), "cost_usd": 0.5, "input_tokens": 7})
     with JudgementStore(tmp_path / "s.db") as store:
         store.put([old])
-        label_sentences(teacher, [SENT_POS, SENT_NEU], store, retry_rejected=True,
-                        use_batches=True)
+        label_sentences(teacher, [SENT_POS, SENT_NEU], store, retry_rejected=True, use_batches=True)
         stored = {j.sentence: j for j in store.judgements()}
-        assert store.pending(teacher.teacher_id, teacher.prompt_version, [SENT_POS],
-                             retry_rejected=True) == []
+        assert store.pending(teacher.teacher_id, teacher.prompt_version, [SENT_POS], retry_rejected=True) == []
     assert stored[SENT_POS].ok and stored[SENT_POS].label is Label.POSITIVE  # the new answer
     assert stored[SENT_POS].cost_usd == pytest.approx(0.5 + _cost(PRICES["claude-sonnet-4"]) / 2)
     assert stored[SENT_POS].input_tokens == 7 + 920
@@ -535,9 +558,7 @@ class _Crash(Exception):
     pass
 
 
-def test_resume_an_in_flight_batch_after_a_crash(
-    api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_resume_an_in_flight_batch_after_a_crash(api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     api.batch_polls_until_end = 3
     first = _teacher(api)
 
@@ -597,13 +618,10 @@ def test_a_crash_between_create_and_store_is_reconciled(
     assert len(api.batches) == 1  # the crashed run's batch was found and collected
 
 
-def test_a_submission_that_never_reached_the_api_is_sent_again(
-    api: FakeAPI, tmp_path: Path
-) -> None:
+def test_a_submission_that_never_reached_the_api_is_sent_again(api: FakeAPI, tmp_path: Path) -> None:
     teacher = _teacher(api)
     with JudgementStore(tmp_path / "s.db") as store:
-        store.begin_submission("dead", teacher.teacher_id, teacher.prompt_version,
-                               {"dead-0-x": SENT_POS})
+        store.begin_submission("dead", teacher.teacher_id, teacher.prompt_version, {"dead-0-x": SENT_POS})
         teacher.judge_in_batches([SENT_POS], store, lambda js: None)
         assert store.submissions(teacher.teacher_id, teacher.prompt_version) == []
         assert [j.sentence for j in store.judgements()] == [SENT_POS]
@@ -611,15 +629,13 @@ def test_a_submission_that_never_reached_the_api_is_sent_again(
 
 
 @pytest.mark.parametrize("how", ["deleted", "archived"])
-def test_a_lost_batch_is_marked_and_its_sentences_asked_again(
-    api: FakeAPI, tmp_path: Path, how: str
-) -> None:
+def test_a_lost_batch_is_marked_and_its_sentences_asked_again(api: FakeAPI, tmp_path: Path, how: str) -> None:
     teacher = _teacher(api)
     with JudgementStore(tmp_path / "s.db") as store:
-        store.add_batch("msgbatch_0", teacher.teacher_id, teacher.prompt_version,
-                        {"old-0": SENT_POS, "old-1": SENT_NEU})
-        api.batches["msgbatch_0"] = {"requests": [], "polls": 5,
-                                     "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
+        store.add_batch(
+            "msgbatch_0", teacher.teacher_id, teacher.prompt_version, {"old-0": SENT_POS, "old-1": SENT_NEU}
+        )
+        api.batches["msgbatch_0"] = {"requests": [], "polls": 5, "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
         getattr(api, how).add("msgbatch_0")
         teacher.judge_in_batches([SENT_POS, SENT_NEU], store, lambda js: None)
         assert store.batch_states()["msgbatch_0"] is BatchState.LOST
@@ -633,11 +649,12 @@ def test_a_direct_run_after_a_crashed_batch_run_does_not_buy_twice(
     teacher = _teacher(api, concurrency=1)
     api.batch_polls_until_end = 100
     with JudgementStore(tmp_path / "s.db") as store:
-        store.add_batch("msgbatch_1", teacher.teacher_id, teacher.prompt_version,
-                        {"t-0": SENT_POS})
+        store.add_batch("msgbatch_1", teacher.teacher_id, teacher.prompt_version, {"t-0": SENT_POS})
         api.batches["msgbatch_1"] = {
             "requests": [{"custom_id": "t-0", "params": teacher.request_params(SENT_POS)}],
-            "polls": 0, "created_at": datetime.now(UTC)}
+            "polls": 0,
+            "created_at": datetime.now(UTC),
+        }
         # Still processing: the sentence is left out, with a warning, and not bought.
         with caplog.at_level(logging.WARNING):
             label_sentences(teacher, [SENT_POS, SENT_NEU], store)

@@ -4,6 +4,8 @@ from a teacher that chose that label, ``[]`` versus null evidence, agreement sta
 from __future__ import annotations
 
 import pytest
+
+from finlocal.predictions import LABELS
 from finlocal.train.combine import (
     ONE_HOT_SMOOTHING,
     Vote,
@@ -14,16 +16,27 @@ from finlocal.train.combine import (
     gold_scores,
     smoothed_one_hot,
 )
-from finlocal.predictions import LABELS
 from finlocal.train.judgement import Judgement, Label, RejectReason
 
 TEXT = "Quarterly profit fell sharply but orders rose."
 
 
-def _j(teacher: str, label: str, probs: dict | None = None, rationale: str | None = None,
-       evidence: tuple[str, ...] | None = None) -> Judgement:
-    return Judgement.accepted(TEXT, teacher_id=teacher, prompt_version="v", label=Label(label),
-                              probs=probs, rationale=rationale, evidence=evidence)
+def _j(
+    teacher: str,
+    label: str,
+    probs: dict | None = None,
+    rationale: str | None = None,
+    evidence: tuple[str, ...] | None = None,
+) -> Judgement:
+    return Judgement.accepted(
+        TEXT,
+        teacher_id=teacher,
+        prompt_version="v",
+        label=Label(label),
+        probs=probs,
+        rationale=rationale,
+        evidence=evidence,
+    )
 
 
 def _mix(*parts: tuple[float, dict[str, float]]) -> dict[str, float]:
@@ -49,8 +62,7 @@ def test_majority_keeps_an_agreeing_rationale_with_offsets() -> None:
 
 
 def test_weights_change_the_majority() -> None:
-    js = [_j("a", "positive", rationale="A.", evidence=()), _j("b", "negative"),
-          _j("c", "negative")]
+    js = [_j("a", "positive", rationale="A.", evidence=()), _j("b", "negative"), _j("c", "negative")]
     row = combine(TEXT, js, vote=Vote.MAJORITY, weights={"a": 3.0})
     assert row.label == "positive" and row.rationale == "A." and row.agreement == 0.6
     assert row.weights == pytest.approx({"a": 0.6, "b": 0.2, "c": 0.2})
@@ -74,20 +86,17 @@ def test_a_teacher_without_probabilities_counts_in_the_soft_target() -> None:
     """The documented `--teacher llama:... --teacher claude:...@2`: Claude gives a label and
     no probabilities, yet it holds two thirds of the soft target."""
     llama = _j("llama", "positive", probs={"negative": 0.1, "neutral": 0.2, "positive": 0.7})
-    claude = _j("claude", "negative", rationale="Profit fell sharply.",
-                evidence=("profit fell sharply",))
+    claude = _j("claude", "negative", rationale="Profit fell sharply.", evidence=("profit fell sharply",))
     row = combine(TEXT, [llama, claude], weights={"claude": 2.0})
     expected = _mix((1.0, llama.probs), (2.0, smoothed_one_hot("negative")))
     assert row.probs == pytest.approx(expected)
     assert row.probs["negative"] == pytest.approx((0.1 + 2 * (1 - ONE_HOT_SMOOTHING)) / 3)
-    assert row.label == "negative" and row.weights == pytest.approx({"llama": 1 / 3,
-                                                                      "claude": 2 / 3})
+    assert row.label == "negative" and row.weights == pytest.approx({"llama": 1 / 3, "claude": 2 / 3})
     assert row.explained_by == "claude" and row.evidence[0].text == "profit fell sharply"
 
 
 def test_a_claude_only_run_teaches_labels() -> None:
-    row = combine(TEXT, [_j("claude", "positive", rationale="Orders rose.",
-                            evidence=("orders rose",))])
+    row = combine(TEXT, [_j("claude", "positive", rationale="Orders rose.", evidence=("orders rose",))])
     assert row.probs == pytest.approx(smoothed_one_hot("positive"))
     assert max(row.probs, key=row.probs.get) == row.label == "positive"
 
@@ -126,8 +135,7 @@ def test_judgement_evidence_round_trips_empty_and_null() -> None:
 
 
 def test_rejections_do_not_vote() -> None:
-    bad = Judgement.rejected(TEXT, teacher_id="x", prompt_version="v",
-                             reason=RejectReason.INVALID_JSON)
+    bad = Judgement.rejected(TEXT, teacher_id="x", prompt_version="v", reason=RejectReason.INVALID_JSON)
     assert combine(TEXT, [bad]) is None
     assert combine(TEXT, [bad, _j("a", "positive")]).teachers == ("a",)
 
@@ -138,8 +146,10 @@ def test_statistics() -> None:
     s2 = "Sales were flat."
     by = {
         TEXT: [_j("a", "negative"), _j("b", "negative")],
-        s2: [Judgement.accepted(s2, teacher_id="a", prompt_version="v", label=Label.NEUTRAL),
-             Judgement.accepted(s2, teacher_id="b", prompt_version="v", label=Label.POSITIVE)],
+        s2: [
+            Judgement.accepted(s2, teacher_id="a", prompt_version="v", label=Label.NEUTRAL),
+            Judgement.accepted(s2, teacher_id="b", prompt_version="v", label=Label.POSITIVE),
+        ],
     }
     combined = {t: combine(t, js) for t, js in by.items()}
     stats = agreement_stats(by, combined, {TEXT: "negative", s2: "neutral"})
@@ -150,10 +160,15 @@ def test_statistics() -> None:
 
 def test_batch_calibration_removes_a_label_bias() -> None:
     biased = [
-        Judgement.accepted(f"s{i}", teacher_id="a", prompt_version="v", label=Label.NEGATIVE,
-                           probs={"negative": 0.6, "neutral": 0.1 + 0.1 * (i % 2),
-                                  "positive": 0.3 - 0.1 * (i % 2)},
-                           rationale="Bad news.", evidence=(f"s{i}",))
+        Judgement.accepted(
+            f"s{i}",
+            teacher_id="a",
+            prompt_version="v",
+            label=Label.NEGATIVE,
+            probs={"negative": 0.6, "neutral": 0.1 + 0.1 * (i % 2), "positive": 0.3 - 0.1 * (i % 2)},
+            rationale="Bad news.",
+            evidence=(f"s{i}",),
+        )
         for i in range(4)
     ]
     other = Judgement.accepted("s0", teacher_id="b", prompt_version="v", label=Label.POSITIVE)

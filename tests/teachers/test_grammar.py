@@ -34,4 +34,3 @@ def test_pinned_label_and_sentence_evidence_rules() -> None:
     assert 'evidence-item ::= "\\"" (' in gbnf
     # The quote inside the sentence is JSON-escaped, then GBNF-escaped.
     assert '"\\\\\\""' in gbnf
-

@@ -6,18 +6,22 @@ import json
 from pathlib import Path
 
 import pytest
-from finlocal.train.labelling import InputFormat, InputRow, read_inputs
 
 from finlocal.errors import InputError
+from finlocal.train.labelling import InputFormat, InputRow, read_inputs
 
 
 def test_jsonl_with_gold_and_duplicates(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
-    rows = [{"sentence": "Sales rose.", "label": "positive"}, {"sentence": "Sales rose."},
-            {"sentence": " Costs fell. ", "label": "bogus"}]
+    rows = [
+        {"sentence": "Sales rose.", "label": "positive"},
+        {"sentence": "Sales rose."},
+        {"sentence": " Costs fell. ", "label": "bogus"},
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert read_inputs(path, text_column="sentence") == [
-        InputRow("Sales rose.", "positive"), InputRow("Costs fell.", None)
+        InputRow("Sales rose.", "positive"),
+        InputRow("Costs fell.", None),
     ]
     with pytest.raises(InputError, match="--text-column"):
         read_inputs(path)
@@ -26,8 +30,7 @@ def test_jsonl_with_gold_and_duplicates(tmp_path: Path) -> None:
 def test_csv(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text('text,label\n"Profit fell, again.",negative\nThe AGM is in May.,\n')
-    assert read_inputs(path) == [InputRow("Profit fell, again.", "negative"),
-                                 InputRow("The AGM is in May.", None)]
+    assert read_inputs(path) == [InputRow("Profit fell, again.", "negative"), InputRow("The AGM is in May.", None)]
     with pytest.raises(InputError, match="no 'body' column"):
         read_inputs(path, text_column="body")
 

@@ -15,6 +15,8 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
+
+from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import RejectReason
 from finlocal.train.labelling import label_sentences
@@ -30,8 +32,6 @@ from finlocal.train.teachers.llama import (
 )
 from finlocal.train.validation import locate
 
-from finlocal.errors import InputError
-
 
 def _teacher(path: Path, **kw: object) -> LlamaCppTeacher:
     kw = {"n_threads": 1, "n_ctx": 4096, **kw}
@@ -45,7 +45,7 @@ def test_constrained_generation_always_parses(tiny_gguf: Path, sentences: tuple[
     finally:
         teacher.close()
     assert teacher.teacher_id == f"llama:tiny-chat@{_sha8(tiny_gguf)}:template:generate"
-    for sentence, j in zip(sentences, judgements):
+    for sentence, j in zip(sentences, judgements, strict=True):
         # Random weights, yet the grammar makes every reply a valid, schema-shaped JSON object.
         reply = json.loads(j.raw)
         assert set(reply) == {"label", "rationale", "evidence"}
@@ -71,9 +71,7 @@ def test_logprob_mode_gives_distributions(tiny_gguf: Path, sentences: tuple[str,
     assert len({round(j.probs["positive"], 6) for j in judgements}) > 1
 
 
-def test_prefix_reuse_evaluates_less_and_changes_nothing(
-    tiny_gguf: Path, sentences: tuple[str, ...]
-) -> None:
+def test_prefix_reuse_evaluates_less_and_changes_nothing(tiny_gguf: Path, sentences: tuple[str, ...]) -> None:
     reuse = _teacher(tiny_gguf, mode=LlamaMode.LOGPROB)
     fresh = _teacher(tiny_gguf, mode=LlamaMode.LOGPROB, reuse_prefix=False)
     try:
@@ -89,7 +87,7 @@ def test_prefix_reuse_evaluates_less_and_changes_nothing(
     finally:
         reuse.close()
         fresh.close()
-    for a, b in zip(with_reuse, without):
+    for a, b in zip(with_reuse, without, strict=True):
         for lab in LABELS:
             assert a[lab] == pytest.approx(b[lab], abs=1e-4)
     for lab in LABELS:
@@ -98,8 +96,7 @@ def test_prefix_reuse_evaluates_less_and_changes_nothing(
 
 def test_model_without_chat_template(tiny_gguf_base: Path, sentences: tuple[str, ...]) -> None:
     plain = _teacher(tiny_gguf_base, mode=LlamaMode.GENERATE)
-    gemma = _teacher(tiny_gguf_base, mode=LlamaMode.LOGPROB, prompt_format=PromptFormat.GEMMA,
-                     few_shot=False)
+    gemma = _teacher(tiny_gguf_base, mode=LlamaMode.LOGPROB, prompt_format=PromptFormat.GEMMA, few_shot=False)
     try:
         assert plain.prompt_format is PromptFormat.PLAIN  # auto: no template, not a Gemma model
         assert plain.prompt_text(sentences[0]).endswith(f"Sentence: {sentences[0]}\nReply: ")
@@ -160,9 +157,7 @@ def test_special_tokens_inside_a_sentence_stay_text(tiny_gguf: Path) -> None:
         teacher.close()
 
 
-def test_a_prompt_longer_than_the_context_is_rejected_and_the_run_goes_on(
-    tiny_gguf: Path, tmp_path: Path
-) -> None:
+def test_a_prompt_longer_than_the_context_is_rejected_and_the_run_goes_on(tiny_gguf: Path, tmp_path: Path) -> None:
     teacher = _teacher(tiny_gguf, mode=LlamaMode.LOGPROB, few_shot=False, n_ctx=4096)
     long = "Sales rose by 4 % year on year. " * 160
     try:
@@ -177,8 +172,7 @@ def test_a_prompt_longer_than_the_context_is_rejected_and_the_run_goes_on(
 
 
 def test_a_reply_that_would_overflow_the_context_is_rejected(tiny_gguf: Path) -> None:
-    teacher = _teacher(tiny_gguf, mode=LlamaMode.GENERATE, few_shot=False, n_ctx=4096,
-                       max_new_tokens=200)
+    teacher = _teacher(tiny_gguf, mode=LlamaMode.GENERATE, few_shot=False, n_ctx=4096, max_new_tokens=200)
     try:
         target = teacher.n_ctx - 16  # the label still fits, a whole reply does not
         sentence = "Sales rose"
@@ -201,11 +195,10 @@ def test_branch_scoring_leaves_no_stale_logits(tiny_gguf: Path) -> None:
     try:
         shared = teacher.prompt_tokens("Sales rose.")
         teacher._eval_shared(shared, _Timing())
-        first = teacher._logprobs_at(-1)
+        first = teacher.model.logprobs(-1)
         branch = [int(t) for t in np.argsort(first)[-3:]]
         teacher._branch_logprob(first, len(shared), branch, 3)
-        assert teacher.llm._requires_eval is True
-        token = next(teacher.llm.generate(shared, temp=0.0, top_k=1, reset=True))
+        token = next(teacher.model.llm.generate(shared, temp=0.0, top_k=1, reset=True))
         assert token == int(np.argmax(first))
     finally:
         teacher.close()
@@ -223,9 +216,7 @@ def test_a_bpe_gguf_without_pretokenizer_is_warned_about(
     assert not any("tokenizer.ggml.pre" in r.getMessage() for r in caplog.records)
 
 
-def test_prompt_version_covers_layout_and_evidence_grammar(
-    tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_prompt_version_covers_layout_and_evidence_grammar(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     teacher = _teacher(tiny_gguf, mode=LlamaMode.LOGPROB)
     try:
         assert teacher.prompt_version.startswith(teacher.prompt.version + "+llama-")

@@ -23,8 +23,9 @@ SENTENCES = [
 
 @pytest.mark.slow
 def test_smollm2_generates_valid_judgements() -> None:
-    config = LlamaConfig(model_path=smollm2_gguf(), mode=LlamaMode.GENERATE, few_shot=False,
-                         n_threads=1, max_new_tokens=120)
+    config = LlamaConfig(
+        model_path=smollm2_gguf(), mode=LlamaMode.GENERATE, few_shot=False, n_threads=1, max_new_tokens=120
+    )
     teacher = LlamaCppTeacher(config)
     try:
         assert teacher.prompt_format.value == "template"  # SmolLM2's GGUF has a ChatML template
@@ -32,7 +33,7 @@ def test_smollm2_generates_valid_judgements() -> None:
         judgements = teacher.judge(SENTENCES)
     finally:
         teacher.close()
-    for sentence, j in zip(SENTENCES, judgements):
+    for sentence, j in zip(SENTENCES, judgements, strict=True):
         assert set(j.probs) == set(LABELS)
         assert sum(j.probs.values()) == pytest.approx(1.0)
         if j.ok:

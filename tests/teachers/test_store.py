@@ -27,8 +27,7 @@ def test_keys_skip_and_count(tmp_path: Path) -> None:
     with JudgementStore(tmp_path / "s.db") as store:
         assert store.put([_ok("a"), _ok("b")]) == 2
         assert store.put([_ok("a")]) == 0  # the key exists: kept, not duplicated
-        store.put([Judgement.rejected("c", teacher_id="t", prompt_version="v",
-                                      reason=RejectReason.INVALID_JSON)])
+        store.put([Judgement.rejected("c", teacher_id="t", prompt_version="v", reason=RejectReason.INVALID_JSON)])
         assert store.pending("t", "v", ["a", "b", "c", "d", "d"]) == ["d"]
         assert store.pending("t", "v", ["a", "c", "d"], retry_rejected=True) == ["c", "d"]
         assert store.pending("t", "v2", ["a"]) == ["a"]  # another prompt version
@@ -42,11 +41,14 @@ def test_keys_skip_and_count(tmp_path: Path) -> None:
 
 
 def test_a_retry_replaces_a_rejection_and_keeps_what_it_cost(tmp_path: Path) -> None:
-    first = Judgement.from_dict({
-        **Judgement.rejected("a", teacher_id="t", prompt_version="v",
-                             reason=RejectReason.INVALID_JSON).to_dict(),
-        "input_tokens": 100, "output_tokens": 10, "cost_usd": 0.25,
-    })
+    first = Judgement.from_dict(
+        {
+            **Judgement.rejected("a", teacher_id="t", prompt_version="v", reason=RejectReason.INVALID_JSON).to_dict(),
+            "input_tokens": 100,
+            "output_tokens": 10,
+            "cost_usd": 0.25,
+        }
+    )
     retry = Judgement.from_dict({**_ok("a").to_dict(), "input_tokens": 100, "cost_usd": 0.5})
     with JudgementStore(tmp_path / "s.db") as store:
         store.put([first])
@@ -55,8 +57,7 @@ def test_a_retry_replaces_a_rejection_and_keeps_what_it_cost(tmp_path: Path) -> 
         assert kept.ok and kept.cost_usd == 0.75 and kept.input_tokens == 200
         assert kept.output_tokens == 10 and kept.extra["attempts"] == 2
         # An ok judgement is never overwritten, by a direct put or by a batch.
-        later = Judgement.rejected("a", teacher_id="t", prompt_version="v",
-                                   reason=RejectReason.TRUNCATED)
+        later = Judgement.rejected("a", teacher_id="t", prompt_version="v", reason=RejectReason.TRUNCATED)
         assert store.put([later]) == 0
         store.add_batch("b", "t", "v", {"x": "a"})
         assert store.finish_batch("b", [later]) == 0
@@ -143,9 +144,7 @@ def test_killed_labeller_loses_nothing_committed(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             if db.exists():
                 # A reader while it writes (the tables may not exist for the first moment).
-                with contextlib.suppress(sqlite3.OperationalError), JudgementStore(
-                    db, readonly=True
-                ) as reader:
+                with contextlib.suppress(sqlite3.OperationalError), JudgementStore(db, readonly=True) as reader:
                     seen.append(reader.count()["ok"])
             if seen and seen[-1] >= 10:
                 break
@@ -164,6 +163,4 @@ def test_killed_labeller_loses_nothing_committed(tmp_path: Path) -> None:
     keys = [(r["teacher_id"], r["prompt_version"], r["sentence_sha256"]) for r in records]
     assert len(keys) == len(set(keys)) == n
     combined = [json.loads(x) for x in (out / "combined.jsonl").read_text().splitlines()]
-    assert sorted(r["text"] for r in combined) == sorted(
-        f"Sentence number {i} says profit rose." for i in range(n)
-    )
+    assert sorted(r["text"] for r in combined) == sorted(f"Sentence number {i} says profit rose." for i in range(n))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from finlocal.train.judgement import Judgement, Label, RejectReason, Status
 from finlocal.train.prompt import FEW_SHOT, PROMPT_VERSION, Prompt
 from finlocal.train.validation import (
@@ -28,8 +29,9 @@ def test_locate_normalises_whitespace_and_case_and_maps_offsets() -> None:
 
 
 def test_valid_reply() -> None:
-    v = validate_reply(SENTENCE, {"label": "Positive ", "rationale": " Sales grew. ",
-                                  "evidence": ["rose by 12 %", "rose by 12 %"]})
+    v = validate_reply(
+        SENTENCE, {"label": "Positive ", "rationale": " Sales grew. ", "evidence": ["rose by 12 %", "rose by 12 %"]}
+    )
     assert v == Verdict(Label.POSITIVE, "Sales grew.", ("rose by 12 %",))
 
 
@@ -40,10 +42,11 @@ def test_valid_reply() -> None:
         ({"rationale": "x", "evidence": []}, RejectReason.SCHEMA_MISMATCH),
         ({"label": "neutral", "rationale": "  ", "evidence": []}, RejectReason.EMPTY_RATIONALE),
         ({"label": "neutral", "rationale": "x" * 301, "evidence": []}, RejectReason.RATIONALE_TOO_LONG),
-        ({"label": "neutral", "rationale": "x", "evidence": ["profit fell"]},
-         RejectReason.EVIDENCE_NOT_VERBATIM),
-        ({"label": "neutral", "rationale": "x", "evidence": ["Net", "sales", "rose", "to"]},
-         RejectReason.TOO_MANY_EVIDENCE),
+        ({"label": "neutral", "rationale": "x", "evidence": ["profit fell"]}, RejectReason.EVIDENCE_NOT_VERBATIM),
+        (
+            {"label": "neutral", "rationale": "x", "evidence": ["Net", "sales", "rose", "to"]},
+            RejectReason.TOO_MANY_EVIDENCE,
+        ),
         ({"label": "neutral", "rationale": "x", "evidence": "Net sales"}, RejectReason.SCHEMA_MISMATCH),
     ],
 )
@@ -72,9 +75,15 @@ def test_prompt_versions_differ_by_shots_and_are_stable() -> None:
 
 
 def test_judgement_round_trip_and_invariants() -> None:
-    j = Judgement.accepted("s", teacher_id="t", prompt_version="v", label=Label.NEGATIVE,
-                           probs={"negative": 0.7, "neutral": 0.2, "positive": 0.1},
-                           rationale="r", evidence=("s",))
+    j = Judgement.accepted(
+        "s",
+        teacher_id="t",
+        prompt_version="v",
+        label=Label.NEGATIVE,
+        probs={"negative": 0.7, "neutral": 0.2, "positive": 0.1},
+        rationale="r",
+        evidence=("s",),
+    )
     assert Judgement.from_dict(j.to_dict()) == j
     r = Judgement.rejected("s", teacher_id="t", prompt_version="v", reason=RejectReason.TRUNCATED)
     assert r.status is Status.REJECTED and Judgement.from_dict(r.to_dict()) == r
@@ -115,8 +124,7 @@ def test_locate_matches_whole_words_only(sentence: str, phrase: str, expected: s
 def test_fragments_are_not_verbatim_evidence() -> None:
     sentence = "The glossy paper unit returned to profitability."
     for phrase in ("loss", "oss", "profit"):
-        result = validate_reply(sentence, {"label": "positive", "rationale": "x",
-                                           "evidence": [phrase]})
+        result = validate_reply(sentence, {"label": "positive", "rationale": "x", "evidence": [phrase]})
         assert isinstance(result, Invalid), phrase
         assert result.reason is RejectReason.EVIDENCE_NOT_VERBATIM
 
@@ -137,6 +145,29 @@ def test_locate_property_whole_words(words: list[str], data: st.DataObject) -> N
     assert normalise(span.text) == normalise(phrase)
     assert span.start == 0 or sentence[span.start - 1] == " "
     assert span.end == len(sentence) or sentence[span.end] == " "
+
+
+_gaps = st.text(alphabet=" \t\n\u00a0", min_size=1, max_size=3)
+
+
+@given(words=st.lists(st.text(alphabet="aBcßẞ", min_size=1, max_size=5), min_size=1, max_size=8), data=st.data())
+def test_locate_property_maps_whitespace_runs_and_case_back_to_the_sentence(
+    words: list[str], data: st.DataObject
+) -> None:
+    """Words joined by any whitespace runs, in any case (ß folds to two letters): a run of them,
+    written with single spaces in another case, is found, and its span is the sentence's own
+    characters from its first word's first letter to its last word's last letter."""
+    gaps = [data.draw(_gaps) for _ in words[1:]]
+    sentence = data.draw(_gaps) + "".join(w + g for w, g in zip(words, [*gaps, ""], strict=True))
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i, len(words) - 1))
+    span = locate(sentence, " ".join(words[i : j + 1]).swapcase())
+    assert span is not None
+    assert sentence[span.start : span.end] == span.text
+    assert normalise(span.text) == normalise(" ".join(words[i : j + 1]))
+    assert span.text == span.text.strip() and not span.text[0].isspace()
+    assert span.start == 0 or sentence[span.start - 1].isspace()
+    assert span.end == len(sentence) or sentence[span.end].isspace()
 
 
 @given(words=st.lists(_words, min_size=1, max_size=12), data=st.data())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.ladder import STUDENTS, TEACHERS
-from finlocal.train.config import FitConfig
+from finlocal.train.config import EvidenceSource, FitConfig
 from finlocal.train.records import describe_teacher
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_config_file_loads(path: Path) -> None:
     config = FitConfig.load(path)
     assert config.to_dict() == FitConfig.from_dict(config.to_dict()).to_dict()
+    assert config.evidence in EvidenceSource
     assert config.folds == 0  # folds come from 'finlocal train cv', never from a config file
 
 

@@ -19,9 +19,17 @@ from finlocal.train.teach import teach
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
     base = {
-        "output_dir": str(out), "backbone": str(setup["backbone"]), "fpb_path": str(setup["data"]),
-        "epochs": 2, "batch_size": 16, "lr": 2e-3, "head_lr": 1e-2, "layer_lr_decay": 1.0,
-        "max_length": 32, "threads": 1, "device": "cpu",
+        "output_dir": str(out),
+        "backbone": str(setup["backbone"]),
+        "fpb_path": str(setup["data"]),
+        "epochs": 2,
+        "batch_size": 16,
+        "lr": 2e-3,
+        "head_lr": 1e-2,
+        "layer_lr_decay": 1.0,
+        "max_length": 32,
+        "threads": 1,
+        "device": "cpu",
     }
     return FitConfig.from_dict({**base, **overrides})
 
@@ -33,6 +41,7 @@ def cv_dir(tiny_setup: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.train
 def test_cv_pools_every_row_once_with_an_interval(cv_dir: Path, tiny_setup: dict) -> None:
     report = json.loads((cv_dir / "cv.json").read_text())
     f1 = report["overall"]["f1_weighted"]
@@ -58,8 +67,10 @@ def test_bootstrap_interval_narrows_with_more_sentences() -> None:
     assert large[0] < 0.8 < large[1] + 0.02
 
 
-def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Path, tiny_setup: dict,
-                                                                      tmp_path: Path) -> None:
+@pytest.mark.train
+def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(
+    cv_dir: Path, tiny_setup: dict, tmp_path: Path
+) -> None:
     sentences = tmp_path / "s.jsonl"
     texts = ["Net sales rose by 5 % in the third quarter .", tiny_setup["rows"][0]["text"]]
     sentences.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
@@ -68,19 +79,30 @@ def test_teach_gives_each_fold_its_own_model_and_the_student_reads_it(cv_dir: Pa
     assert summary.folds == 3 and summary.sentences == 2
     for r in rows:
         assert set(r["probs_by_fold"]) == {"0", "1", "2", ALL}
-        mean = np.mean([[r["probs_by_fold"][k][label] for label in ("negative", "neutral", "positive")]
-                        for k in "012"], axis=0)
-        assert np.allclose(mean, [r["probs_by_fold"][ALL][label] for label in ("negative", "neutral", "positive")],
-                           atol=1e-5)
+        mean = np.mean(
+            [[r["probs_by_fold"][k][label] for label in ("negative", "neutral", "positive")] for k in "012"], axis=0
+        )
+        assert np.allclose(
+            mean, [r["probs_by_fold"][ALL][label] for label in ("negative", "neutral", "positive")], atol=1e-5
+        )
         assert r["partition"] == summary.partition
-    student = build_rows(tiny_config(tiny_setup, tmp_path / "s", folds=3, fold=0,
-                                     teacher_files=[str(tmp_path / "teacher.jsonl")], teacher_weight=1.0))
+    student = build_rows(
+        tiny_config(
+            tiny_setup,
+            tmp_path / "s",
+            folds=3,
+            fold=0,
+            teacher_files=[str(tmp_path / "teacher.jsonl")],
+            teacher_weight=1.0,
+        )
+    )
     transfer = [r for r in student.train if r.source == "transfer"]
     assert [r.text for r in transfer] == [texts[0]]
     expected = tuple(rows[0]["probs_by_fold"]["0"][label] for label in ("negative", "neutral", "positive"))
     assert transfer[0].teacher_probs == pytest.approx(expected)
 
 
+@pytest.mark.train
 def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "saliency.jsonl"
     counts = annotate_cv(cv_dir, out, threads=1)
@@ -94,20 +116,22 @@ def test_saliency_annotates_each_fold_models_own_training_rows(cv_dir: Path, tmp
         assert str(part.fold_of[r["id"]]) not in r["evidence_by_fold"]  # never a held-out row
         for spans in r["evidence_by_fold"].values():
             for span in spans:
-                assert r["text"][span["start"]:span["end"]] == span["text"]
+                assert r["text"][span["start"] : span["end"]] == span["text"]
     assert set(counts) == {"0", "1", "2", ALL}
 
 
+@pytest.mark.train
 def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     from finlocal.cli import cli
 
     config = tmp_path / "c.toml"
     config.write_text(
         f'backbone = "{tiny_setup["backbone"]}"\nfpb_path = "{tiny_setup["data"]}"\n'
-        'epochs = 1\nmax_length = 32\nthreads = 1\nlr = 2e-3\nhead_lr = 1e-2\nlayer_lr_decay = 1.0\n'
+        "epochs = 1\nmax_length = 32\nthreads = 1\nlr = 2e-3\nhead_lr = 1e-2\nlayer_lr_decay = 1.0\n"
     )
-    result = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "2", "--quiet",
-                                       "--out", str(tmp_path / "cv")])
+    result = CliRunner().invoke(
+        cli, ["train", "cv", str(config), "--folds", "2", "--quiet", "--out", str(tmp_path / "cv")]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["overall"]["n"] == len(tiny_setup["rows"])
     bad = CliRunner().invoke(cli, ["train", "cv", str(config), "--folds", "1", "--out", "x"])
@@ -116,6 +140,7 @@ def test_cv_and_teach_commands(tiny_setup: dict, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no finished fold runs" in missing.output
 
 
+@pytest.mark.train
 def test_teach_never_reuses_the_probabilities_of_a_retrained_fold_model(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -147,6 +172,7 @@ def test_teach_never_reuses_the_probabilities_of_a_retrained_fold_model(cv_dir: 
     assert again != [1.0, 1.0]
 
 
+@pytest.mark.train
 def test_teach_refuses_a_fold_model_of_another_fold(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -171,8 +197,11 @@ def test_corrected_resampled_t_interval() -> None:
     assert (hi - lo) / 2 == pytest.approx(2.776 * sd * np.sqrt(1 / 5 + 0.25), rel=1e-3)
     naive = 2.776 * sd / np.sqrt(5)
     assert (hi - lo) / 2 > naive  # wider than the uncorrected t
-    report = {"overall": {"f1_weighted": {"mean": 0.82, "ci95": [lo, hi], "ci95_pooled_bootstrap": [0.8, 0.84]}},
-              "folds": 5, "repeats": 1}
+    report = {
+        "overall": {"f1_weighted": {"mean": 0.82, "ci95": [lo, hi], "ci95_pooled_bootstrap": [0.8, 0.84]}},
+        "folds": 5,
+        "repeats": 1,
+    }
     assert "corrected resampled t" in headline(report) and f"{lo:.3f}" in headline(report)
 
 
@@ -185,14 +214,20 @@ def test_cross_fitted_temperature_never_sees_a_rows_other_repeats(monkeypatch: p
 
     def oof(seed: int) -> Oof:
         folds = np.random.default_rng(seed).permutation(np.arange(40) % 4)
-        return Oof(ids=ids, gold=np.arange(40) % 3, agreement=[None] * 40, fold=folds,
-                   logits=rng.normal(size=(40, 3)), texts=ids)
+        return Oof(
+            ids=ids,
+            gold=np.arange(40) % 3,
+            agreement=[None] * 40,
+            fold=folds,
+            logits=rng.normal(size=(40, 3)),
+            texts=ids,
+        )
 
     oofs = [oof(1), oof(2)]
     real = cv_module.fit_temperature
     seen: list[int] = []
 
-    def spy(logits: np.ndarray, gold: np.ndarray):  # noqa: ANN202
+    def spy(logits: np.ndarray, gold: np.ndarray):
         seen.append(len(gold))
         return real(logits, gold)
 
@@ -202,8 +237,10 @@ def test_cross_fitted_temperature_never_sees_a_rows_other_repeats(monkeypatch: p
     assert seen[0] == 80 and seen[1:] == [60] * 8
 
 
-def test_every_fold_run_is_checked_before_any_trains(cv_dir: Path, tiny_setup: dict, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.train
+def test_every_fold_run_is_checked_before_any_trains(
+    cv_dir: Path, tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from finlocal.errors import InputError
     from finlocal.train import fit as fit_module
     from finlocal.train.cv import final_config, fold_configs, validate_runs
@@ -227,6 +264,7 @@ def test_every_fold_run_is_checked_before_any_trains(cv_dir: Path, tiny_setup: d
     assert not out.exists()
 
 
+@pytest.mark.train
 def test_saliency_needs_the_model_trained_on_every_row(cv_dir: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -19,24 +19,37 @@ from finlocal.train.statements import CATEGORIES, generate
 _BY_NAME = {i.name: i for i in LINE_ITEMS}
 
 
-@pytest.mark.parametrize(("polarity", "direction", "negated", "label"), [
-    (Polarity.UP_GOOD, Direction.UP, False, "positive"),
-    (Polarity.UP_GOOD, Direction.DOWN, False, "negative"),
-    (Polarity.UP_BAD, Direction.UP, False, "negative"),
-    (Polarity.UP_BAD, Direction.DOWN, False, "positive"),
-    (Polarity.LOSS, Direction.UP, False, "negative"),  # a loss widens
-    (Polarity.LOSS, Direction.DOWN, False, "positive"),  # a loss narrows
-    (Polarity.UP_GOOD, Direction.DOWN, True, "positive"),  # sales did not decline
-    (Polarity.UP_BAD, Direction.UP, True, "positive"),  # costs did not rise
-])
+@pytest.mark.parametrize(
+    ("polarity", "direction", "negated", "label"),
+    [
+        (Polarity.UP_GOOD, Direction.UP, False, "positive"),
+        (Polarity.UP_GOOD, Direction.DOWN, False, "negative"),
+        (Polarity.UP_BAD, Direction.UP, False, "negative"),
+        (Polarity.UP_BAD, Direction.DOWN, False, "positive"),
+        (Polarity.LOSS, Direction.UP, False, "negative"),  # a loss widens
+        (Polarity.LOSS, Direction.DOWN, False, "positive"),  # a loss narrows
+        (Polarity.UP_GOOD, Direction.DOWN, True, "positive"),  # sales did not decline
+        (Polarity.UP_BAD, Direction.UP, True, "positive"),  # costs did not rise
+    ],
+)
 def test_tone_follows_the_item_the_direction_and_negation(polarity, direction, negated, label) -> None:
     assert tone(polarity, direction, negated=negated) == label
 
 
 def test_the_lexicon_covers_what_an_analyst_reads_as_bad_news_when_it_rises() -> None:
     up_bad = {item.name for item in ITEMS_BY_POLARITY[Polarity.UP_BAD]}
-    for name in ("costs", "operating expenses", "net debt", "leverage", "impairment charges",
-                 "provisions", "credit losses", "non-performing loans", "customer churn", "write-downs"):
+    for name in (
+        "costs",
+        "operating expenses",
+        "net debt",
+        "leverage",
+        "impairment charges",
+        "provisions",
+        "credit losses",
+        "non-performing loans",
+        "customer churn",
+        "write-downs",
+    ):
         assert name in up_bad
     assert len({item.name.lower() for item in LINE_ITEMS}) == len(LINE_ITEMS)
 
@@ -103,8 +116,20 @@ def test_generated_statements_read_as_english_and_name_their_item() -> None:
                     assert name + wrong not in text.lower(), text
         if s.category == "negation":  # the negator is part of the evidence
             evidence = " ".join(text[a:b] for a, b in s.evidence).lower()
-            assert any(w in evidence for w in ("not", "no ", "never", "neither", "without", "failed",
-                                               "n't", "ruled out", "dropped its forecast")), text
+            assert any(
+                w in evidence
+                for w in (
+                    "not",
+                    "no ",
+                    "never",
+                    "neither",
+                    "without",
+                    "failed",
+                    "n't",
+                    "ruled out",
+                    "dropped its forecast",
+                )
+            ), text
 
 
 def test_counterfactual_edits_flip_the_label_with_the_direction_or_the_item() -> None:
@@ -165,4 +190,4 @@ def test_counterfactual_swaps_keep_the_unit_and_the_acronyms() -> None:
     # the edits of one sentence do not depend on the rows before it
     a = Example("fpb-9", "Operating profit rose by 12 % in the third quarter .", "positive")
     b = Example("fpb-8", "Net debt decreased by 3 % .", "positive")
-    assert augment([a]) == augment([b, a])[len(augment([b])):]
+    assert augment([a]) == augment([b, a])[len(augment([b])) :]

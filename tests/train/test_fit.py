@@ -7,19 +7,30 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from finlocal.train import fit as fit_module
-from finlocal.train.batches import length_bucketed_batches
-from finlocal.train.config import ConfigError, FitConfig
-from finlocal.train.fit import CHECKPOINT, FINAL, fit
-from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics
-from finlocal.train.student import Student
+pytest.importorskip("torch")
+pytestmark = pytest.mark.train
+
+from finlocal.train import fit as fit_module  # noqa: E402
+from finlocal.train.batches import length_bucketed_batches  # noqa: E402
+from finlocal.train.config import ConfigError, FitConfig  # noqa: E402
+from finlocal.train.fit import CHECKPOINT, FINAL, fit  # noqa: E402
+from finlocal.train.metrics import fit_temperature, label_metrics  # noqa: E402
+from finlocal.train.student import Student  # noqa: E402
 
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
     base = {
-        "output_dir": str(out), "backbone": str(setup["backbone"]), "fpb_path": str(setup["data"]),
-        "epochs": 4, "batch_size": 16, "lr": 2e-3, "head_lr": 1e-2, "layer_lr_decay": 1.0,
-        "max_length": 32, "threads": 1, "device": "cpu",
+        "output_dir": str(out),
+        "backbone": str(setup["backbone"]),
+        "fpb_path": str(setup["data"]),
+        "epochs": 4,
+        "batch_size": 16,
+        "lr": 2e-3,
+        "head_lr": 1e-2,
+        "layer_lr_decay": 1.0,
+        "max_length": 32,
+        "threads": 1,
+        "device": "cpu",
     }
     return FitConfig.from_dict({**base, **overrides})
 
@@ -63,7 +74,7 @@ def test_an_interrupted_run_resumes_after_its_last_epoch_and_ends_where_an_unbro
     whole = fit(tiny_config(tiny_setup, tmp_path / "whole", epochs=3), progress=False)
     real = fit_module._train_epoch
 
-    def killed_in_epoch_3(run, epoch, advance):  # noqa: ANN001, ANN202
+    def killed_in_epoch_3(run, epoch, advance):
         if epoch == 3:
             raise KeyboardInterrupt
         return real(run, epoch, advance)
@@ -75,7 +86,7 @@ def test_an_interrupted_run_resumes_after_its_last_epoch_and_ends_where_an_unbro
     assert not (tmp_path / "broken" / FINAL).exists()
     epochs_run: list[int] = []
 
-    def counting(run, epoch, advance):  # noqa: ANN001, ANN202
+    def counting(run, epoch, advance):
         epochs_run.append(epoch)
         return real(run, epoch, advance)
 
@@ -90,10 +101,12 @@ def test_an_interrupted_run_resumes_after_its_last_epoch_and_ends_where_an_unbro
     assert epochs_run == []
 
 
-def test_a_checkpoint_of_another_recipe_is_refused(tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_checkpoint_of_another_recipe_is_refused(
+    tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = fit_module._train_epoch
 
-    def killed_in_epoch_2(run, epoch, advance):  # noqa: ANN001, ANN202
+    def killed_in_epoch_2(run, epoch, advance):
         if epoch == 2:
             raise KeyboardInterrupt
         return real(run, epoch, advance)
@@ -119,8 +132,9 @@ def test_fit_with_evidence_file_trains_the_evidence_head(tiny_setup: dict, tmp_p
                 if at >= 0:
                     spans.append({"start": at, "end": at + len(word), "text": word})
             fh.write(json.dumps({"text": r["text"], "evidence": spans}) + "\n")
-    config = tiny_config(tiny_setup, tmp_path / "ev", evidence="file", evidence_file=str(evidence),
-                         evidence_weight=1.0, epochs=2)
+    config = tiny_config(
+        tiny_setup, tmp_path / "ev", evidence="file", evidence_file=str(evidence), evidence_weight=1.0, epochs=2
+    )
     result = fit(config, progress=False)
     info = json.loads((result.model_dir / "fit.json").read_text())
     assert info["data"]["rows_with_evidence"] == info["data"]["train_rows"]
@@ -132,8 +146,19 @@ def test_fit_with_teacher_probs(tiny_setup: dict, tmp_path: Path) -> None:
         for r in tiny_setup["rows"][:40]:
             probs = {"negative": 0.1, "neutral": 0.1, "positive": 0.1}
             probs[r["label"]] = 0.8
-            fh.write(json.dumps({"text": r["text"], "label": r["label"], "probs": probs,
-                                 "rationale": None, "evidence": [], "teachers": ["fake:teacher"]}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "text": r["text"],
+                        "label": r["label"],
+                        "probs": probs,
+                        "rationale": None,
+                        "evidence": [],
+                        "teachers": ["fake:teacher"],
+                    }
+                )
+                + "\n"
+            )
     config = tiny_config(tiny_setup, tmp_path / "kd", teacher_files=[str(teacher)], teacher_weight=1.0, epochs=1)
     result = fit(config, progress=False)
     data = json.loads((result.model_dir / "fit.json").read_text())["data"]
@@ -186,7 +211,7 @@ def test_train_fit_cli_prints_a_summary(tiny_setup: dict, tmp_path: Path) -> Non
     toml = tmp_path / "tiny.toml"
     toml.write_text(
         f'backbone = "{tiny_setup["backbone"]}"\nfpb_path = "{tiny_setup["data"]}"\n'
-        'epochs = 1\nbatch_size = 16\nlr = 2e-3\nmax_length = 32\nthreads = 1\n'
+        "epochs = 1\nbatch_size = 16\nlr = 2e-3\nmax_length = 32\nthreads = 1\n"
     )
     result = CliRunner().invoke(cli, ["train", "fit", str(toml), f"output_dir={tmp_path / 'run'}", "--quiet"])
     assert result.exit_code == 0, result.output
@@ -210,8 +235,15 @@ def test_a_rows_loss_does_not_depend_on_what_shares_its_batch() -> None:
     from finlocal.train.rows import TrainRow
 
     torch.manual_seed(0)
-    config = FitConfig.from_dict({"teacher_weight": 1.0, "teacher_files": ["t.jsonl"], "evidence": "file",
-                                  "evidence_file": "e.jsonl", "evidence_weight": 0.5})
+    config = FitConfig.from_dict(
+        {
+            "teacher_weight": 1.0,
+            "teacher_files": ["t.jsonl"],
+            "evidence": "file",
+            "evidence_file": "e.jsonl",
+            "evidence_weight": 0.5,
+        }
+    )
     rows = [
         TrainRow("a", 2, weight=0.5),  # a down-weighted extra gold row
         TrainRow("b", 0, teacher_probs=(0.7, 0.2, 0.1), evidence=((0, 1),)),
@@ -220,14 +252,19 @@ def test_a_rows_loss_does_not_depend_on_what_shares_its_batch() -> None:
     ]
 
     class Out:
-        def __init__(self, logits, evidence_logits):  # noqa: ANN001
+        def __init__(self, logits, evidence_logits):
             self.logits, self.evidence_logits = logits, evidence_logits
 
     logits, ev = torch.randn(4, 3), torch.randn(4, 5)
-    targets, mask = (torch.rand(4, 5) > 0.5).float(), torch.tensor([[0.0] * 5, [1.0] * 3 + [0.0] * 2, [0.0] * 5, [1.0] * 5])
+    targets, mask = (
+        (torch.rand(4, 5) > 0.5).float(),
+        torch.tensor([[0.0] * 5, [1.0] * 3 + [0.0] * 2, [0.0] * 5, [1.0] * 5]),
+    )
     whole = _loss(Out(logits, ev), rows, targets, mask, config)
-    alone = [_loss(Out(logits[i:i + 1], ev[i:i + 1]), rows[i:i + 1], targets[i:i + 1], mask[i:i + 1], config)
-             for i in range(4)]
+    alone = [
+        _loss(Out(logits[i : i + 1], ev[i : i + 1]), rows[i : i + 1], targets[i : i + 1], mask[i : i + 1], config)
+        for i in range(4)
+    ]
     assert float(whole) == pytest.approx(float(sum(alone)) / 4, rel=1e-5)
 
 
@@ -253,12 +290,22 @@ def _crash_states(out: Path) -> dict[str, object]:
         (out / "final.tmp").mkdir()
         (out / "final.tmp" / "junk").write_text("x")
 
-    return {f.__name__: f for f in (writing_tmp, between_renames_tmp_complete, between_renames_tmp_missing,
-                                     old_not_yet_deleted)}
+    return {
+        f.__name__: f
+        for f in (writing_tmp, between_renames_tmp_complete, between_renames_tmp_missing, old_not_yet_deleted)
+    }
 
 
-@pytest.mark.parametrize("state", ["writing_tmp", "between_renames_tmp_complete", "between_renames_tmp_missing",
-                                   "old_not_yet_deleted", "final_without_fit_json"])
+@pytest.mark.parametrize(
+    "state",
+    [
+        "writing_tmp",
+        "between_renames_tmp_complete",
+        "between_renames_tmp_missing",
+        "old_not_yet_deleted",
+        "final_without_fit_json",
+    ],
+)
 def test_a_run_killed_at_any_point_of_saving_resumes(
     tiny_setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str
 ) -> None:
@@ -267,7 +314,7 @@ def test_a_run_killed_at_any_point_of_saving_resumes(
     real = fit_module._train_epoch
     if state == "final_without_fit_json":
         # killed after final/ was swapped in, before fit.json was written
-        def no_fit_json(self):  # noqa: ANN001, ANN202
+        def no_fit_json(self):
             raise KeyboardInterrupt
 
         monkeypatch.setattr(fit_module.FitInfo, "to_dict", no_fit_json)
@@ -277,7 +324,8 @@ def test_a_run_killed_at_any_point_of_saving_resumes(
         assert (out / FINAL / "model.safetensors").is_file() and not (out / FINAL / "fit.json").exists()
         assert fit_module.finished(tiny_config(tiny_setup, out, epochs=3)) is None
     else:
-        def killed_in_epoch_3(run, epoch, advance):  # noqa: ANN001, ANN202
+
+        def killed_in_epoch_3(run, epoch, advance):
             if epoch == 3:
                 raise KeyboardInterrupt
             return real(run, epoch, advance)

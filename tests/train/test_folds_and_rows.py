@@ -19,7 +19,7 @@ from finlocal.train.rows import build_rows
 
 def _examples(labels: list[str], agreements: list[str], dup_every: int) -> list[Example]:
     out = []
-    for i, (label, agreement) in enumerate(zip(labels, agreements)):
+    for i, (label, agreement) in enumerate(zip(labels, agreements, strict=True)):
         text = f"sentence {i // dup_every if dup_every else i} about {label}"
         out.append(Example(f"id-{i}", text, label, agreement))
     return out
@@ -33,8 +33,10 @@ def _examples(labels: list[str], agreements: list[str], dup_every: int) -> list[
     dup_every=st.sampled_from([0, 2, 3]),
     data=st.data(),
 )
-def test_every_row_is_in_one_fold_duplicates_together_folds_balanced(labels, folds, repeat, dup_every, data) -> None:  # noqa: ANN001
-    agreements = data.draw(st.lists(st.sampled_from(["100", "75", "66", "50"]), min_size=len(labels), max_size=len(labels)))
+def test_every_row_is_in_one_fold_duplicates_together_folds_balanced(labels, folds, repeat, dup_every, data) -> None:
+    agreements = data.draw(
+        st.lists(st.sampled_from(["100", "75", "66", "50"]), min_size=len(labels), max_size=len(labels))
+    )
     examples = _examples(labels, agreements, dup_every)
     part = partition(examples, folds, repeat=repeat)
     assert set(part.fold_of) == {ex.id for ex in examples}
@@ -58,8 +60,14 @@ def test_repeats_reshuffle_and_name_their_folds() -> None:
 
 
 def _config(setup: dict, tmp_path: Path, **overrides: object) -> FitConfig:
-    base = {"output_dir": str(tmp_path / "run"), "backbone": str(setup["backbone"]),
-            "fpb_path": str(setup["data"]), "epochs": 1, "max_length": 32, "threads": 1}
+    base = {
+        "output_dir": str(tmp_path / "run"),
+        "backbone": str(setup["backbone"]),
+        "fpb_path": str(setup["data"]),
+        "epochs": 1,
+        "max_length": 32,
+        "threads": 1,
+    }
     return FitConfig.from_dict({**base, **overrides})
 
 
@@ -68,6 +76,7 @@ def _write(path: Path, rows: list[dict]) -> str:
     return str(path)
 
 
+@pytest.mark.train
 def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_path: Path) -> None:
     rows = tiny_setup["rows"]
     full = build_rows(_config(tiny_setup, tmp_path))
@@ -77,17 +86,24 @@ def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_pa
     held = [r for r in rows if part.fold_of[r["id"]] == 1]
     kept = [r for r in rows if part.fold_of[r["id"]] == 0]
     # an edit of a held-out row, a held-out text under another id, and a kept row's edit
-    extra = _write(tmp_path / "extra.jsonl", [
-        {"text": "an edit of a held-out row", "label": "negative", "source_id": held[0]["id"]},
-        {"text": held[1]["text"].upper(), "label": "positive"},
-        {"text": "an edit of a kept row", "label": "negative", "source_id": kept[0]["id"]},
-    ])
-    teacher = _write(tmp_path / "teacher.jsonl", [
-        {"text": held[2]["text"], "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}},
-        {"text": "an unlabelled call sentence", "probs": {"negative": 0.1, "neutral": 0.8, "positive": 0.1}},
-    ])
-    result = build_rows(_config(tiny_setup, tmp_path, folds=3, fold=1, extra_files=[extra],
-                                teacher_files=[teacher], teacher_weight=1.0))
+    extra = _write(
+        tmp_path / "extra.jsonl",
+        [
+            {"text": "an edit of a held-out row", "label": "negative", "source_id": held[0]["id"]},
+            {"text": held[1]["text"].upper(), "label": "positive"},
+            {"text": "an edit of a kept row", "label": "negative", "source_id": kept[0]["id"]},
+        ],
+    )
+    teacher = _write(
+        tmp_path / "teacher.jsonl",
+        [
+            {"text": held[2]["text"], "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}},
+            {"text": "an unlabelled call sentence", "probs": {"negative": 0.1, "neutral": 0.8, "positive": 0.1}},
+        ],
+    )
+    result = build_rows(
+        _config(tiny_setup, tmp_path, folds=3, fold=1, extra_files=[extra], teacher_files=[teacher], teacher_weight=1.0)
+    )
     texts = {normalise(r.text) for r in result.train}
     assert not texts & {normalise(r["text"]) for r in held}
     assert "an edit of a held-out row" not in texts
@@ -99,12 +115,15 @@ def test_a_fold_run_never_learns_from_its_held_out_rows(tiny_setup: dict, tmp_pa
     assert result.summary["skipped_as_heldout"] == 3
 
 
+@pytest.mark.train
 def test_fold_keyed_teacher_files_give_each_fold_its_own_teacher(tiny_setup: dict, tmp_path: Path) -> None:
     part = build_rows(_config(tiny_setup, tmp_path, folds=2, fold=0)).partition
     text = next(r["text"] for r in tiny_setup["rows"] if part.fold_of[r["id"]] == 1)
-    p = {"0": {"negative": 1.0, "neutral": 0.0, "positive": 0.0},
-         "1": {"negative": 0.0, "neutral": 0.0, "positive": 1.0},
-         "all": {"negative": 0.5, "neutral": 0.0, "positive": 0.5}}
+    p = {
+        "0": {"negative": 1.0, "neutral": 0.0, "positive": 0.0},
+        "1": {"negative": 0.0, "neutral": 0.0, "positive": 1.0},
+        "all": {"negative": 0.5, "neutral": 0.0, "positive": 0.5},
+    }
     teacher = _write(tmp_path / "t.jsonl", [{"text": text, "probs_by_fold": p, "partition": part.key}])
 
     def probs(**overrides: object) -> tuple[float, ...] | None:
@@ -117,6 +136,7 @@ def test_fold_keyed_teacher_files_give_each_fold_its_own_teacher(tiny_setup: dic
         probs(folds=2, fold=0, repeat=1)
 
 
+@pytest.mark.train
 def test_empty_evidence_is_supervised_and_missing_evidence_is_masked(tiny_setup: dict, tmp_path: Path) -> None:
     a, b = tiny_setup["rows"][0]["text"], tiny_setup["rows"][1]["text"]
     evidence = _write(tmp_path / "ev.jsonl", [{"text": a, "evidence": []}, {"text": b, "evidence": None}])
@@ -125,34 +145,58 @@ def test_empty_evidence_is_supervised_and_missing_evidence_is_masked(tiny_setup:
     assert by_text[a] == () and by_text[b] is None
 
 
+@pytest.mark.train
 def test_a_bad_extra_row_names_its_line(tiny_setup: dict, tmp_path: Path) -> None:
     extra = _write(tmp_path / "bad.jsonl", [{"text": "fine", "label": "neutral"}, {"text": "x", "label": "bullish"}])
     with pytest.raises(InputError, match=r"bad.jsonl:2: label 'bullish'"):
         build_rows(_config(tiny_setup, tmp_path, extra_files=[extra]))
 
 
+@pytest.mark.train
 def test_a_held_out_text_is_banned_whatever_its_spacing_and_punctuation(tiny_setup: dict, tmp_path: Path) -> None:
     config = _config(tiny_setup, tmp_path, folds=3, fold=1)
     part = build_rows(config).partition
     held = [r for r in tiny_setup["rows"] if part.fold_of[r["id"]] == 1]
     variant = "".join(ch for ch in held[0]["text"] if ch.isalnum() or ch == " ").replace(" ", "  ") + " !"
     extra = _write(tmp_path / "extra.jsonl", [{"text": variant, "label": "neutral"}])
-    teacher = _write(tmp_path / "teacher.jsonl", [
-        {"text": held[1]["text"].replace(" ", "") + ".", "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}},
-    ])
+    teacher = _write(
+        tmp_path / "teacher.jsonl",
+        [
+            {
+                "text": held[1]["text"].replace(" ", "") + ".",
+                "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6},
+            },
+        ],
+    )
     evidence = _write(tmp_path / "ev.jsonl", [{"text": held[2]["text"] + " ", "evidence": []}])
-    result = build_rows(_config(tiny_setup, tmp_path, folds=3, fold=1, extra_files=[extra], teacher_files=[teacher],
-                                teacher_weight=1.0, evidence="file", evidence_file=evidence, evidence_weight=0.5))
+    result = build_rows(
+        _config(
+            tiny_setup,
+            tmp_path,
+            folds=3,
+            fold=1,
+            extra_files=[extra],
+            teacher_files=[teacher],
+            teacher_weight=1.0,
+            evidence="file",
+            evidence_file=evidence,
+            evidence_weight=0.5,
+        )
+    )
     assert result.summary["skipped_as_heldout"] == 2
     assert all(r.source != "transfer" for r in result.train) and variant not in {r.text for r in result.train}
     assert held[2]["text"] + " " not in {r.text for r in result.train}
 
 
+@pytest.mark.train
 def test_teachers_are_recorded_only_when_a_run_learns_from_them(tiny_setup: dict, tmp_path: Path) -> None:
     text = tiny_setup["rows"][0]["text"]
-    teacher = _write(tmp_path / "t.jsonl", [
-        {"text": text, "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}, "teachers": ["llama:x"]},
-    ])
+    teacher = _write(
+        tmp_path / "t.jsonl",
+        [
+            {"text": text, "probs": {"negative": 0.2, "neutral": 0.2, "positive": 0.6}, "teachers": ["llama:x"]},
+        ],
+    )
     unused = build_rows(_config(tiny_setup, tmp_path, teacher_files=[teacher], teacher_weight=0.0))
     assert unused.summary["teachers"] == [] and unused.summary["teacher_roles"] == {}
     used = build_rows(_config(tiny_setup, tmp_path, teacher_files=[teacher], teacher_weight=1.0))

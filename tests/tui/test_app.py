@@ -19,13 +19,9 @@ from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import (
-    FakeExplainer,
-    GatedClassifier,
-    KeywordClassifier,
-    screen_text,
-)
+from tests.fakes import KeywordClassifier
+from tests.tui.fakes import FakeExplainer, GatedClassifier
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
 
 MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
 
@@ -131,7 +127,8 @@ def test_missing_model_is_a_notification() -> None:
     async def scenario(pilot):
         await wait_for(pilot, lambda: notifications(app), "a notification")
         assert notifications(app)[0] == (
-            "error", "No default model is installed. Pass --model DIR or set FINLOCAL_MODEL."
+            "error",
+            "No default model is installed. Pass --model DIR or set FINLOCAL_MODEL.",
         )
         app.main.input_panel.text_area.load_text("Sales rose.")
         await pilot.press("ctrl+r")
@@ -197,7 +194,7 @@ def test_a_second_input_cancels_the_first() -> None:
         assert [r.text for r in app.main.report.sentences] == ["Second costs fell."]
         assert [r.text for r in app.main.table.results] == ["Second costs fell."]
         # the first run stopped at its first chunk instead of scoring all 200 sentences
-        assert classifier.calls <= 3
+        assert len(classifier.calls) <= 3
 
     run(app, scenario)
 
@@ -230,8 +227,8 @@ class SlowClassifier(KeywordClassifier):
         super().__init__()
         self.first_shown = threading.Event()
 
-    def predict(self, texts, *, batch_size=32):  # noqa: ANN001, ANN201
-        if self.calls == 1:
+    def predict(self, texts, *, batch_size=32):
+        if len(self.calls) == 1:
             self.first_shown.wait(10)
         time.sleep(0.05)
         return super().predict(texts, batch_size=batch_size)
@@ -286,7 +283,7 @@ def test_filter_sort_and_jumps() -> None:
         await pilot.press("f")
         assert table.label_filter is LabelFilter.ALL
         await pilot.press("s", "s", "s")
-        assert table.sort_order is SortOrder.MOST_NEGATIVE
+        assert table.row_order is SortOrder.MOST_NEGATIVE
         first = table.get_row_at(0)[0].value
         assert table.results[first].text == "Profit fell."
         await pilot.press("p")
@@ -308,11 +305,10 @@ def test_sorted_view_stays_sorted_while_rows_stream_in() -> None:
     text = "Sales rose. Costs fell. Nothing. Profit fell. Record year. Loss widened."
 
     async def scenario(pilot):
-        app.main.table.sort_order = SortOrder.MOST_POSITIVE
+        app.main.table.row_order = SortOrder.MOST_POSITIVE
         await score(pilot, text)
         table = app.main.table
-        tones = [table.results[table.get_row_at(i)[0].value].prediction.tone
-                 for i in range(table.row_count)]
+        tones = [table.results[table.get_row_at(i)[0].value].prediction.tone for i in range(table.row_count)]
         assert tones == sorted(tones, reverse=True)
 
     run(app, scenario)
@@ -338,11 +334,9 @@ def test_export_writes_jsonl_csv_and_markdown(tmp_path: Path) -> None:
 
     async def scenario(pilot):
         await score(pilot, REPORT)
-        rows = [json.loads(line) for line in
-                (await export(pilot, 0, "out.jsonl")).read_text().splitlines()]
+        rows = [json.loads(line) for line in (await export(pilot, 0, "out.jsonl")).read_text().splitlines()]
         assert len(rows) == 16
-        assert set(rows[0]) >= {"source", "index", "start", "end", "text", "label", "scores",
-                                "evidence", "ms"}
+        assert set(rows[0]) >= {"source", "index", "start", "end", "text", "label", "scores", "evidence", "ms"}
         assert rows[2]["evidence"][0]["text"] == "rose"
         with (await export(pilot, 1, "out.csv")).open(newline="") as fh:
             table = list(csv.DictReader(fh))
@@ -482,7 +476,7 @@ class GatedExplainer(FakeExplainer):
         super().__init__()
         self.gate, self.more = threading.Event(), threading.Event()
 
-    def stream(self, request):  # noqa: ANN001, ANN201
+    def stream(self, request):
         self.requests.append(request)
         self.gate.wait(10)
         yield "First piece. "

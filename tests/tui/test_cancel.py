@@ -10,8 +10,8 @@ from textual.widgets import Input
 
 from finlocal.tui.config import TuiConfig
 from finlocal.tui.screens.export import ExportScreen
-from tests.tui.conftest import make_app, notifications, run, wait_for
-from tests.tui.fakes import StepClassifier, screen_text, status
+from tests.tui.fakes import StepClassifier
+from tests.tui.helpers import make_app, notifications, run, screen_text, status, wait_for
 
 TEXT = " ".join(f"Sales rose {i} %." if i % 3 else f"Costs fell {i} %." for i in range(700))
 
@@ -84,7 +84,7 @@ def test_export_while_scoring_says_how_to_get_the_rows(terminal) -> None:
 def test_partial_report_counts_only_the_scored_rows() -> None:
     from finlocal.scoring import score_text
     from finlocal.tui.session import partial_report
-    from tests.tui.fakes import KeywordClassifier
+    from tests.fakes import KeywordClassifier
 
     full = score_text("Sales rose. Costs fell. Nothing. Profit fell.", KeywordClassifier())
     part = partial_report("doc", full.labels, list(full.sentences[:2])[::-1], 12.5)

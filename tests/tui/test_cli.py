@@ -31,9 +31,21 @@ def test_help_lists_the_options() -> None:
 
 def test_path_and_options_reach_the_app(launched, tmp_path: Path) -> None:
     report = tmp_path / "r.txt"
-    result = CliRunner().invoke(cli, ["tui", str(report), "--model", str(tmp_path), "--threads",
-                                      "2", "--explain-gguf", str(tmp_path / "m.gguf"),
-                                      "--review-below", "0.7"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "tui",
+            str(report),
+            "--model",
+            str(tmp_path),
+            "--threads",
+            "2",
+            "--explain-gguf",
+            str(tmp_path / "m.gguf"),
+            "--review-below",
+            "0.7",
+        ],
+    )
     assert result.exit_code == 0, result.output
     (app,) = launched
     assert app._initial == report
@@ -64,7 +76,7 @@ def test_bad_threshold_is_a_usage_error(launched) -> None:
 
 
 def test_no_terminal_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_tty(path, flags):  # noqa: ANN001, ANN202
+    def no_tty(path, flags):
         raise OSError(6, "No such device or address")
 
     monkeypatch.setattr(FinlocalApp, "run", lambda self: pytest.fail("the app must not start"))

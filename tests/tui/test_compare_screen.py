@@ -8,12 +8,13 @@ from textual.pilot import Pilot
 
 from finlocal.compare import Status
 from finlocal.tui.screens.compare import CompareFilter, CompareRequest, CompareScreen, diff_texts
-from tests.tui.conftest import make_app, notifications, run, wait_for
+from tests.tui.helpers import make_app, notifications, run, wait_for
 
-LAST_QUARTER = ("Net sales rose 8 % to EUR 131 mn. Costs were flat. We opened a plant in Espoo. "
-                "The outlook is strong.")
-THIS_QUARTER = ("Net sales fell 3 % to EUR 121 mn. Costs were flat. The outlook is strong. "
-                "We postponed the new plant after a weak quarter.")
+LAST_QUARTER = "Net sales rose 8 % to EUR 131 mn. Costs were flat. We opened a plant in Espoo. The outlook is strong."
+THIS_QUARTER = (
+    "Net sales fell 3 % to EUR 121 mn. Costs were flat. The outlook is strong. "
+    "We postponed the new plant after a weak quarter."
+)
 
 
 def _files(tmp_path: Path) -> CompareRequest:
@@ -24,8 +25,11 @@ def _files(tmp_path: Path) -> CompareRequest:
 
 
 async def _compared(pilot: Pilot) -> CompareScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen)
-                   and pilot.app.screen.comparison is not None, "the comparison")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, CompareScreen) and pilot.app.screen.comparison is not None,
+        "the comparison",
+    )
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, CompareScreen)
@@ -66,21 +70,24 @@ def test_changed_words_are_struck_and_bold() -> None:
     a_text, b_text = diff_texts(comparison.pairs[0])
     assert a_text.plain == "Net sales rose 8 % to EUR 131 mn."
     assert b_text.plain == "Net sales fell 3 % to EUR 121 mn."
-    struck = {a_text.plain[s.start:s.end].strip() for s in a_text.spans if "strike" in str(s.style)}
-    bold = {b_text.plain[s.start:s.end].strip() for s in b_text.spans if "bold" in str(s.style)}
+    struck = {a_text.plain[s.start : s.end].strip() for s in a_text.spans if "strike" in str(s.style)}
+    bold = {b_text.plain[s.start : s.end].strip() for s in b_text.spans if "bold" in str(s.style)}
     assert struck == {"rose 8", "131"} and bold == {"fell 3", "121"}
 
 
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     async def scenario(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CompareScreen)
-                       and pilot.app.screen.error is not None, "the error")
+        await wait_for(
+            pilot,
+            lambda: isinstance(pilot.app.screen, CompareScreen) and pilot.app.screen.error is not None,
+            "the error",
+        )
         assert any("no such file" in message for _, message in notifications(pilot.app))
 
     run(make_app(compare=CompareRequest(tmp_path / "a.txt", tmp_path / "b.txt")), scenario)
 
 
-def test_compare_screen_snapshot(snap_compare, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_compare_screen_snapshot(snap_compare, tmp_path: Path, monkeypatch) -> None:
     _files(tmp_path)
     monkeypatch.chdir(tmp_path)  # relative names: the paths are on screen
 

@@ -4,15 +4,13 @@ and `m` maximizes it. (User test, item 4.)"""
 from __future__ import annotations
 
 from finlocal.tui.widgets.detail_panel import DetailPanel
-from tests.tui.conftest import make_app, run, score, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import make_app, run, score, screen_text, wait_for
 
 # sentence 2 has four evidence words, so four occlusion lines
-TEXT = ("Quarterly report. Net sales rose and margins improved on strong demand despite weak "
-        "Asia. Costs fell.")
+TEXT = "Quarterly report. Net sales rose and margins improved on strong demand despite weak Asia. Costs fell."
 
 
-async def _second_sentence(pilot) -> None:  # noqa: ANN001
+async def _second_sentence(pilot) -> None:
     await score(pilot, TEXT)
     await pilot.press("down")
     await wait_for(pilot, lambda: pilot.app.main.detail._effects is not None, "occlusion")

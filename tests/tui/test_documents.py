@@ -15,8 +15,7 @@ from finlocal.cli import cli
 from finlocal.reading import read_path
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.screens.open_file import OpenFileScreen, ReportTree
-from tests.tui.conftest import make_app, notifications, run, wait_for
-from tests.tui.fakes import screen_text, write_pdf
+from tests.tui.helpers import make_app, notifications, run, screen_text, wait_for, write_pdf
 
 PAGES = ["Net sales rose 5 percent.", None, "Order intake fell sharply. Costs fell."]
 
@@ -76,7 +75,7 @@ def test_pdf_pages_show_in_the_detail_and_in_exports(terminal, tmp_path: Path) -
     write_pdf(pdf, PAGES)
     app = make_app(initial=pdf)
 
-    async def export(pilot, name: str) -> Path:  # noqa: ANN001
+    async def export(pilot, name: str) -> Path:
         await pilot.press("ctrl+s")
         field = app.screen.query_one("#export-path", Input)
         field.value = str(tmp_path / name)
@@ -141,14 +140,16 @@ def _text_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("name", ["q3.txt", "q3.pdf"])
 def test_sources_keep_their_name_in_exports(name: str, tmp_path: Path) -> None:
+    from finlocal.output import Format
     from finlocal.scoring import score_text
-    from finlocal.tui.report_files import ExportFormat, ExportSpec, export_text
-    from tests.tui.fakes import KeywordClassifier
+    from finlocal.tui.report_files import ExportSpec, export_text
+    from tests.fakes import KeywordClassifier
 
     report = score_text("Sales rose. Costs fell.", KeywordClassifier(), source=name)
     pages = (0, 12) if name.endswith(".pdf") else ()
-    rows = [json.loads(x) for x in export_text(ExportSpec(report, report.sentences,
-                                                          page_starts=pages),
-                                               ExportFormat.JSONL).splitlines()]
+    rows = [
+        json.loads(x)
+        for x in export_text(ExportSpec(report, report.sentences, page_starts=pages), Format.JSONL).splitlines()
+    ]
     assert [r["source"] for r in rows] == [name, name]
     assert ("page" in rows[0]) == bool(pages)

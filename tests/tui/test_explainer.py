@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import MissingExtraError
-from finlocal.tui.explainer import (
+from finlocal.explainer import (
     ExplainerUnavailable,
     ExplainRequest,
     LlamaExplainer,
@@ -18,8 +18,9 @@ from finlocal.tui.explainer import (
     resolve_gguf,
 )
 
-REQUEST = ExplainRequest("Sales fell 12 %.", "negative",
-                         {"negative": 0.9, "neutral": 0.05, "positive": 0.05}, ("fell 12 %",))
+REQUEST = ExplainRequest(
+    "Sales fell 12 %.", "negative", {"negative": 0.9, "neutral": 0.05, "positive": 0.05}, ("fell 12 %",)
+)
 
 
 class FakeLlama:
@@ -91,8 +92,7 @@ def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp) -
     assert "".join(explainer.stream(REQUEST)) == "It fell."
     assert "".join(explainer.stream(REQUEST)) == "It fell."
     (llama,) = fake_llama_cpp.instances
-    assert llama.kwargs == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2,
-                            "verbose": False}
+    assert llama.kwargs == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2, "verbose": False}
     assert llama.calls[0]["stream"] is True and llama.calls[0]["messages"][1]["role"] == "user"
 
 
@@ -104,7 +104,7 @@ def test_stopping_early_closes_the_stream(tmp_path: Path, fake_llama_cpp) -> Non
     assert fake_llama_cpp.instances[0].closed
 
 
-def test_checking_the_extra_does_not_import_llama_cpp(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_checking_the_extra_does_not_import_llama_cpp(tmp_path: Path, monkeypatch) -> None:
     """The check runs on the UI thread when `x` is pressed; the import waits for the worker."""
     import importlib.util
 

@@ -14,15 +14,15 @@ from textual.widgets import Checkbox, Input, RadioButton
 
 from finlocal.scoring import score_text
 from finlocal.tui.screens.export import ExportScreen
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import KeywordClassifier, screen_text
+from tests.fakes import KeywordClassifier
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
 
 
-def _pressed(app) -> str:  # noqa: ANN001
+def _pressed(app) -> str:
     return next(b.name for b in app.screen.query(RadioButton) if b.value)
 
 
-async def _type_path(pilot, path: Path) -> None:  # noqa: ANN001
+async def _type_path(pilot, path: Path) -> None:
     field = pilot.app.screen.query_one("#export-path", Input)
     field.value = str(path)
     field.focus()
@@ -112,15 +112,12 @@ def test_an_existing_file_is_replaced_only_after_a_yes(terminal, tmp_path: Path)
         await pilot.pause()
         await pilot.press("y")
         await wait_for(pilot, lambda: target.read_text() != "keep me\n", "the export")
-        assert [json.loads(x)["text"] for x in target.read_text().splitlines()] == [
-            "Sales rose.", "Costs fell."]
+        assert [json.loads(x)["text"] for x in target.read_text().splitlines()] == ["Sales rose.", "Costs fell."]
 
     run(app, scenario, size=terminal)
 
 
-def test_the_filter_is_exported_or_the_dialog_says_everything_is(
-    terminal, tmp_path: Path
-) -> None:
+def test_the_filter_is_exported_or_the_dialog_says_everything_is(terminal, tmp_path: Path) -> None:
     app = make_app()
 
     async def scenario(pilot):
@@ -176,25 +173,23 @@ def test_the_markdown_report_numbers_each_sentence_one_way(terminal, tmp_path: P
 
 
 def test_export_target_decides_the_format_from_the_suffix(tmp_path: Path) -> None:
-    from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+    from finlocal.output import Format
+    from finlocal.tui.report_files import BadExportPath, export_target
 
-    assert export_target(str(tmp_path / "a.CSV"), ExportFormat.JSONL) == (
-        tmp_path / "a.CSV", ExportFormat.CSV)
-    assert export_target(str(tmp_path / "a.markdown"), ExportFormat.JSONL)[1] is (
-        ExportFormat.MARKDOWN)
-    assert export_target(str(tmp_path / "a"), ExportFormat.CSV) == (
-        tmp_path / "a.csv", ExportFormat.CSV)
-    for bad in ("", str(tmp_path), str(tmp_path / "x.xlsx")):
+    assert export_target(str(tmp_path / "a.CSV"), Format.JSONL) == (tmp_path / "a.CSV", Format.CSV)
+    assert export_target(str(tmp_path / "a.markdown"), Format.JSONL)[1] is (Format.MARKDOWN)
+    assert export_target(str(tmp_path / "a"), Format.CSV) == (tmp_path / "a.csv", Format.CSV)
+    assert export_target(str(tmp_path / "a.json"), Format.CSV) == (tmp_path / "a.json", Format.JSONL)
+    for bad in ("", str(tmp_path), str(tmp_path / "x.xlsx"), str(tmp_path / "x.txt")):
         with pytest.raises(BadExportPath):
-            export_target(bad, ExportFormat.JSONL)
+            export_target(bad, Format.JSONL)
 
 
 def test_markdown_report_quotes_and_table_use_the_same_numbers() -> None:
     from finlocal.tui.report_files import ExportSpec, markdown_report
 
     text = "Intro. Costs fell sharply. Sales rose. Nothing | here."
-    report = score_text(text, KeywordClassifier(), source="q3.txt", on_chunk=lambda *a: None,
-                        cancelled=lambda: False)
+    report = score_text(text, KeywordClassifier(), source="q3.txt", on_chunk=lambda *a: None, cancelled=lambda: False)
     md = markdown_report(ExportSpec(report, report.sentences))
     assert "- NEG 0.91 (sentence 2): Costs fell sharply." in md
     assert "| 2 | negative | 0.91 | Costs fell sharply. | fell |" in md

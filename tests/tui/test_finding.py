@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.summary_panel import ToneSparkline
-from tests.tui.conftest import REPORT, make_app, run, score, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import REPORT, make_app, run, score, screen_text, wait_for
 
 LONG = " ".join(f"Sales rose {i} %." if i % 4 else f"Costs fell {i} %." for i in range(60))
 
@@ -17,8 +16,7 @@ def test_home_end_g_and_G_move_to_the_first_and_last_row(terminal) -> None:
     async def scenario(pilot):
         await score(pilot, LONG)
         table = app.main.table
-        for key, row in (("end", 59), ("home", 0), ("G", 59), ("g", 0), ("ctrl+end", 59),
-                         ("ctrl+home", 0)):
+        for key, row in (("end", 59), ("home", 0), ("G", 59), ("g", 0), ("ctrl+end", 59), ("ctrl+home", 0)):
             await pilot.press(key)
             assert table.cursor_row == row, key
         await pilot.press("end")
@@ -36,7 +34,7 @@ def test_a_new_sort_order_opens_at_the_top(terminal) -> None:
         table = app.main.table
         await pilot.press("down", "down", "down", "down", "down", "down")
         await pilot.press("s", "s", "s")
-        assert table.sort_order is SortOrder.MOST_NEGATIVE
+        assert table.row_order is SortOrder.MOST_NEGATIVE
         assert table.cursor_row == 0
         assert table.selected.prediction.label == "negative"
         assert table.selected.prediction.tone == min(r.prediction.tone for r in table.results)
@@ -86,9 +84,11 @@ def test_the_tone_strip_marks_the_selection_and_a_click_selects(terminal) -> Non
         assert strip.selected == 4
         width = strip.size.width
         line = strip.render()
-        marked = [i for i, ch in enumerate(line.plain)
-                  if any("reverse" in str(span.style) and span.start <= i < span.end
-                         for span in line.spans)]
+        marked = [
+            i
+            for i, ch in enumerate(line.plain)
+            if any("reverse" in str(span.style) and span.start <= i < span.end for span in line.spans)
+        ]
         assert marked == list(bucket_of(4, 16, width))
         column = next(iter(bucket_of(12, 16, width)))
         await pilot.click(ToneSparkline, offset=(column, 0))

@@ -10,8 +10,8 @@ from pathlib import Path
 from textual.widgets import Input
 
 from finlocal.tui.widgets.results_table import ResultsTable
-from tests.tui.conftest import REPORT, make_app, run, score, wait_for
-from tests.tui.fakes import GatedClassifier, screen_text, status
+from tests.tui.fakes import GatedClassifier
+from tests.tui.helpers import REPORT, make_app, run, score, screen_text, status, wait_for
 
 STALE = "Text changed — ctrl+r to rescore"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from textual.binding import Binding
 
 from finlocal.tui.screens.help import HelpScreen, help_markdown
-from tests.tui.conftest import make_app, run, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import make_app, run, screen_text, wait_for
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "tui.md"
+
 
 def _keys(owner: type) -> list[str]:
     """The keys ``owner`` itself binds (not those it inherits from Textual)."""
@@ -57,15 +57,23 @@ def test_help_lists_every_binding() -> None:
     from finlocal.tui.widgets.results_table import ResultsTable
     from finlocal.tui.widgets.search_bar import SearchBar
 
-    ours = (FinlocalApp, MainScreen, ResultsTable, ReportTextArea, SearchBar, ExportScreen,
-            ConfirmScreen, HelpScreen, HelpText, OpenFileScreen)
+    ours = (
+        FinlocalApp,
+        MainScreen,
+        ResultsTable,
+        ReportTextArea,
+        SearchBar,
+        ExportScreen,
+        ConfirmScreen,
+        HelpScreen,
+        HelpText,
+        OpenFileScreen,
+    )
     text = help_markdown()
-    listed = {name for cell in re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE)
-              for name in cell.split(" / ")}
+    listed = {name for cell in re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE) for name in cell.split(" / ")}
     for owner in ours:
         for key in _keys(owner):
-            assert key_names(key) in listed, (
-                f"{owner.__name__} binds {key!r}, which help does not list")
+            assert key_names(key) in listed, f"{owner.__name__} binds {key!r}, which help does not list"
     for key in ("home / g / ctrl+home", "end / G / ctrl+end", "ctrl+a / f7", "ctrl+q"):
         assert f"`{key}`" in text
 

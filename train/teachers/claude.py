@@ -42,13 +42,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
+from finlocal.errors import InputError, require
 from finlocal.train.judgement import Judgement, RejectReason, Usage, sentence_hash
 from finlocal.train.prompt import REPLY_SCHEMA, Prompt, code_digest
 from finlocal.train.store import JudgementStore, PendingBatch, Submission
 from finlocal.train.teachers.base import TeacherStopped
 from finlocal.train.validation import Invalid, validate_raw, validate_reply
-
-from finlocal.errors import InputError, require
 
 log = logging.getLogger(__name__)
 
@@ -89,19 +88,19 @@ class ModelFamily:
 
 
 def _legacy(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False,
-                       min_cache_tokens)
+    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False, min_cache_tokens)
 
 
 def _structured(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily(
-        "4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens
-    )
+    return ModelFamily("4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens)
 
 
 def _thinking(min_cache_tokens: int) -> ModelFamily:
     return ModelFamily(
-        "current: structured outputs, thinking", RequestShape.JSON_OUTPUT, "low", True,
+        "current: structured outputs, thinking",
+        RequestShape.JSON_OUTPUT,
+        "low",
+        True,
         min_cache_tokens,
     )
 
@@ -161,12 +160,16 @@ class Price:
         if self.long_prompt_tokens is not None and fresh + written + read > self.long_prompt_tokens:
             factor = self.long_prompt_factor
         dollars = (
-            fresh * self.input
-            + w5 * self.input * 1.25
-            + w1h * self.input * 2.0
-            + read * self.cache_read
-            + (usage.output_tokens or 0) * self.output
-        ) * factor / 1e6
+            (
+                fresh * self.input
+                + w5 * self.input * 1.25
+                + w1h * self.input * 2.0
+                + read * self.cache_read
+                + (usage.output_tokens or 0) * self.output
+            )
+            * factor
+            / 1e6
+        )
         return dollars * (0.5 if batch else 1.0)
 
 
@@ -196,10 +199,7 @@ _V = TypeVar("_V")
 
 def _lookup(table: dict[str, _V], model: str) -> _V | None:
     """The entry whose key is the longest prefix of ``model`` ending at a name boundary."""
-    matches = [
-        key for key in table
-        if model == key or (model.startswith(key) and model[len(key)] in "-@[:")
-    ]
+    matches = [key for key in table if model == key or (model.startswith(key) and model[len(key)] in "-@[:")]
     return table[max(matches, key=len)] if matches else None
 
 
@@ -231,7 +231,8 @@ class ClaudeConfig:
 
     def __post_init__(self) -> None:
         if (
-            self.concurrency < 1 or self.max_retries < 0
+            self.concurrency < 1
+            or self.max_retries < 0
             or (self.max_tokens is not None and self.max_tokens < 64)
             or self.max_consecutive_errors < 1
         ):
@@ -258,9 +259,7 @@ class _Rejected:
 class ClaudeTeacher:
     """A `Teacher` (and batch teacher) on the Anthropic Messages API."""
 
-    def __init__(
-        self, config: ClaudeConfig, *, prompt: Prompt | None = None, http_client: Any = None
-    ) -> None:
+    def __init__(self, config: ClaudeConfig, *, prompt: Prompt | None = None, http_client: Any = None) -> None:
         anthropic = require("anthropic", "train", "The Claude teacher")
         if not os.environ.get(API_KEY_ENV):
             raise InputError(
@@ -280,7 +279,8 @@ class ClaudeTeacher:
         if known is None:
             log.warning(
                 "%s is not a Claude model finlocal knows: sending the current models' request "
-                "shape (structured outputs, effort low)", config.model,
+                "shape (structured outputs, effort low)",
+                config.model,
             )
         self.family = known or CURRENT
         self.price = price_of(config.model)
@@ -292,8 +292,7 @@ class ClaudeTeacher:
         self._cache_warned = False
         self._refusals_in_a_row = 0
         self._prompt_version = (
-            f"{self.prompt.version}+claude-"
-            f"{code_digest(ClaudeTeacher.request_params, ClaudeTeacher.system_text)}"
+            f"{self.prompt.version}+claude-{code_digest(ClaudeTeacher.request_params, ClaudeTeacher.system_text)}"
         )
 
     # -- identity ------------------------------------------------------------------------------
@@ -364,7 +363,8 @@ class ClaudeTeacher:
             return Invalid(RejectReason.REFUSED, "the model declined to answer")
         if self.family.shape is RequestShape.FORCED_TOOL:
             calls = [
-                b for b in message.content
+                b
+                for b in message.content
                 if getattr(b, "type", None) == "tool_use" and getattr(b, "name", None) == TOOL_NAME
             ]
             if not calls:
@@ -374,28 +374,38 @@ class ClaudeTeacher:
                 return Invalid(RejectReason.SCHEMA_MISMATCH, "tool input is not an object")
             return validate_reply(sentence, reply)
         # Structured outputs: the JSON is the text; thinking blocks come before it.
-        text = "".join(
-            getattr(b, "text", "") for b in message.content if getattr(b, "type", None) == "text"
-        )
+        text = "".join(getattr(b, "text", "") for b in message.content if getattr(b, "type", None) == "text")
         if not text.strip():
             return Invalid(RejectReason.INVALID_JSON, f"no text block (stop_reason={stop})")
         return validate_raw(sentence, text)
 
     def _judgement(self, sentence: str, verdict: Any, usage: Usage, raw: str | None) -> Judgement:
-        common = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
+        common: dict[str, Any] = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
         if isinstance(verdict, Invalid):
             return Judgement.rejected(
-                sentence, reason=verdict.reason, detail=verdict.detail, raw=raw, usage=usage,
+                sentence,
+                reason=verdict.reason,
+                detail=verdict.detail,
+                raw=raw,
+                usage=usage,
                 **common,
             )
         if isinstance(verdict, _Rejected):
             return Judgement.rejected(
-                sentence, reason=RejectReason.API_ERROR, detail=verdict.detail, usage=usage,
+                sentence,
+                reason=RejectReason.API_ERROR,
+                detail=verdict.detail,
+                usage=usage,
                 **common,
             )
         return Judgement.accepted(
-            sentence, label=verdict.label, rationale=verdict.rationale, evidence=verdict.evidence,
-            raw=raw, usage=usage, **common,
+            sentence,
+            label=verdict.label,
+            rationale=verdict.rationale,
+            evidence=verdict.evidence,
+            raw=raw,
+            usage=usage,
+            **common,
         )
 
     def _usage(self, message: Any, started: float, *, batch: bool = False) -> Usage:
@@ -421,7 +431,9 @@ class ClaudeTeacher:
                     "prompt caching does not apply for %s: the cache counters stayed at zero "
                     "over %d replies. The fixed prompt prefix is probably shorter than the "
                     "model's minimum cacheable length (%d tokens), so every request pays for "
-                    "it in full.", self.config.model, self._replies,
+                    "it in full.",
+                    self.config.model,
+                    self._replies,
                     self.family.min_cache_tokens,
                 )
 
@@ -446,9 +458,7 @@ class ClaudeTeacher:
             )
         else:
             text = f"cannot reach the Claude API ({exc})."
-        return ClaudeError(
-            f"{text} Judgements stored so far are kept; re-run to resume.", done
-        )
+        return ClaudeError(f"{text} Judgements stored so far are kept; re-run to resume.", done)
 
     def _call(self, sentence: str) -> Any:
         """One Messages API call: the message, or `_Rejected` for a per-sentence refusal."""
@@ -520,10 +530,7 @@ class ClaudeTeacher:
             for f in futures:
                 f.cancel()  # not started: never sent
             wait(futures)  # in flight: let them finish, they are paid for
-            done = [
-                f.result() for f in futures
-                if f.done() and not f.cancelled() and f.exception() is None
-            ]
+            done = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
             error = failed.exception()
             if isinstance(error, ClaudeError):
                 raise ClaudeError(str(error), done) from error
@@ -534,10 +541,7 @@ class ClaudeTeacher:
     # -- batch mode ----------------------------------------------------------------------------
 
     def _batch_requests(self, ids: dict[str, str]) -> list[dict[str, Any]]:
-        return [
-            {"custom_id": cid, "params": self.request_params(s, batch=True)}
-            for cid, s in ids.items()
-        ]
+        return [{"custom_id": cid, "params": self.request_params(s, batch=True)} for cid, s in ids.items()]
 
     def _created_for(self, submission: Submission, known: set[str]) -> list[str]:
         """Batches the API holds for ``submission``: created in its time window, not recorded
@@ -619,15 +623,21 @@ class ClaudeTeacher:
                 return batch
             counts = batch.request_counts
             log.info(
-                "batch %s: %s (%d processing, %d succeeded, %d errored)", batch_id,
-                batch.processing_status, counts.processing, counts.succeeded, counts.errored,
+                "batch %s: %s (%d processing, %d succeeded, %d errored)",
+                batch_id,
+                batch.processing_status,
+                counts.processing,
+                counts.succeeded,
+                counts.errored,
             )
             time.sleep(self.config.poll_interval_s)
 
     def _lost(self, pending: PendingBatch, store: JudgementStore, why: str) -> list[str]:
         log.warning(
             "the results of message batch %s are gone (%s): its %d sentences are asked again",
-            pending.batch_id, why, len(pending.custom_ids),
+            pending.batch_id,
+            why,
+            len(pending.custom_ids),
         )
         store.mark_lost(pending.batch_id)
         return list(pending.custom_ids.values())
@@ -663,9 +673,7 @@ class ClaudeTeacher:
                 if kind == "invalid_request_error":  # asking again would fail again
                     done.append(self._judgement(sentence, _Rejected(detail), Usage(), None))
                 else:
-                    log.warning(
-                        "batch request %s errored (%s): asked again", item.custom_id, detail
-                    )
+                    log.warning("batch request %s errored (%s): asked again", item.custom_id, detail)
                     again.append(sentence)
                 continue
             if result.type != "succeeded":  # expired or canceled: never run, never billed
@@ -684,9 +692,7 @@ class ClaudeTeacher:
         store.finish_batch(pending.batch_id, done)
         return done, again
 
-    def settle_batches(
-        self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]
-    ) -> set[str]:
+    def settle_batches(self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]) -> set[str]:
         """Before a run without ``--batch``: reconcile interrupted submissions, collect every
         batch of this teacher that has ended, and return the sentences still being processed
         (a direct request for them would pay a second time)."""
@@ -734,5 +740,6 @@ class ClaudeTeacher:
                 return
         log.warning(
             "%d sentences got no answer from the batch API after %d rounds; re-run to retry them",
-            len(todo), self.config.batch_rounds,
+            len(todo),
+            self.config.batch_rounds,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
@@ -64,20 +65,34 @@ class FakeTeacher:
             if self.delay_s:
                 time.sleep(self.delay_s)
             usage = Usage(latency_ms=(time.perf_counter() - start) * 1000)
-            common = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
+            common: dict[str, Any] = {"teacher_id": self.teacher_id, "prompt_version": self.prompt_version}
             if self.reject_every and sum(sentence.encode()) % self.reject_every == 0:
-                out.append(Judgement.rejected(
-                    sentence, reason=RejectReason.EVIDENCE_NOT_VERBATIM,
-                    detail="fake rejection", usage=usage, **common))
+                out.append(
+                    Judgement.rejected(
+                        sentence,
+                        reason=RejectReason.EVIDENCE_NOT_VERBATIM,
+                        detail="fake rejection",
+                        usage=usage,
+                        **common,
+                    )
+                )
                 continue
             verdict = validate_reply(sentence, self._reply(sentence))
             assert not isinstance(verdict, Invalid), verdict
             probs = None
             if self.with_probs:
                 probs = {lab: (0.8 if lab == verdict.label.value else 0.1) for lab in LABELS}
-            out.append(Judgement.accepted(
-                sentence, label=verdict.label, probs=probs, rationale=verdict.rationale,
-                evidence=verdict.evidence, usage=usage, **common))
+            out.append(
+                Judgement.accepted(
+                    sentence,
+                    label=verdict.label,
+                    probs=probs,
+                    rationale=verdict.rationale,
+                    evidence=verdict.evidence,
+                    usage=usage,
+                    **common,
+                )
+            )
         return out
 
     def close(self) -> None:

@@ -33,8 +33,7 @@ _WORD = re.compile(r"\w+(?:[-'’.,/]\w+)*|[^\w\s]", re.UNICODE)
 def _literal(text: str) -> str:
     """A GBNF string literal matching ``text`` exactly."""
     escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        .replace("\t", "\\t")
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     )
     return f'"{escaped}"'
 
@@ -68,8 +67,7 @@ def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
         return [f'{name} ::= "\\"" "\\"" space']
     words = [_literal(_json_body(m.group())) for m in matches]
     seps = [
-        _literal(_json_body(sentence[a.end() : b.start()])) if a.end() < b.start() else ""
-        for a, b in pairwise(matches)
+        _literal(_json_body(sentence[a.end() : b.start()])) if a.end() < b.start() else "" for a, b in pairwise(matches)
     ]
     rules = []
     n = len(words)

@@ -40,33 +40,36 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
 from finlocal.train.prompt import LABEL_LEAD_IN, Prompt, code_digest
 from finlocal.train.teachers import grammar as _grammar
+from finlocal.train.teachers import llama_prompt
 from finlocal.train.teachers.grammar import reply_grammar
+from finlocal.train.teachers.llama_model import LlamaModel
+from finlocal.train.teachers.llama_prompt import PromptFormat, render, resolve_format
 from finlocal.train.validation import Invalid, validate_raw
 
-from finlocal.errors import InputError, require
+__all__ = [
+    "CONTENT_FREE",
+    "LlamaConfig",
+    "LlamaCppTeacher",
+    "LlamaMode",
+    "PromptFormat",
+    "calibrate",
+    "gguf_fingerprint",
+    "layout_digest",
+    "pretokenizer_warning",
+]
 
 log = logging.getLogger(__name__)
-
-_SENTINEL = "\u0001FINLOCAL-SENTENCE\u0001"
 
 
 class LlamaMode(str, Enum):
     LOGPROB = "logprob"
     GENERATE = "generate"
-
-
-class PromptFormat(str, Enum):
-    """How the prompt's turns become text (``auto``: the GGUF's template when it has one,
-    Gemma turns for a Gemma model without one, plain text otherwise)."""
-
-    AUTO = "auto"
-    TEMPLATE = "template"
-    GEMMA = "gemma"
-    PLAIN = "plain"
 
 
 @dataclass(frozen=True)
@@ -100,55 +103,8 @@ class LlamaConfig:
             )
 
 
-@dataclass(frozen=True)
-class _Rendered:
-    """A prompt format applied to the prompt: fixed prefix text, the user turn's content, then
-    the template's closing text (``tail``: end of the user turn, start of the reply)."""
-
-    prefix: str
-    tail: str
-
-    def suffix(self, user_text: str) -> str:
-        return user_text + self.tail
-
-
 class ContextOverflow(Exception):
     """A sentence's prompt (or prompt and reply) does not fit the context."""
-
-
-def _messages(prompt: Prompt, user_text: str) -> list[dict[str, str]]:
-    messages = [{"role": "system", "content": prompt.instructions}]
-    for ex in prompt.examples:
-        messages.append({"role": "user", "content": prompt.user(ex.sentence)})
-        messages.append({"role": "assistant", "content": ex.reply()})
-    messages.append({"role": "user", "content": user_text})
-    return messages
-
-
-def _fold_system(messages: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Merge the system message into the first user turn (for formats without a system role)."""
-    system, first, *rest = messages
-    merged = {"role": "user", "content": f"{system['content']}\n\n{first['content']}"}
-    return [merged, *rest]
-
-
-def _render_gemma(messages: list[dict[str, str]]) -> str:
-    roles = {"user": "user", "assistant": "model"}
-    turns = [
-        f"<start_of_turn>{roles[m['role']]}\n{m['content']}<end_of_turn>\n"
-        for m in _fold_system(messages)
-    ]
-    return "".join(turns) + "<start_of_turn>model\n"
-
-
-def _render_plain(messages: list[dict[str, str]]) -> str:
-    parts = [messages[0]["content"], ""]
-    for m in messages[1:]:
-        if m["role"] == "user":
-            parts.append(m["content"])
-        else:
-            parts.append(f"Reply: {m['content']}\n")
-    return "\n".join(parts) + "\nReply: "
 
 
 @dataclass
@@ -176,41 +132,34 @@ class LlamaCppTeacher:
     """A `Teacher` on a GGUF model. Not thread-safe: one teacher per thread."""
 
     def __init__(self, config: LlamaConfig, prompt: Prompt | None = None) -> None:
-        llama_cpp = require("llama_cpp", "train", "The llama.cpp teacher")
         path = Path(config.model_path)
-        if not path.is_file():
-            raise InputError(
-                f"{path}: no such GGUF file. Pass a local .gguf path, e.g. a Llama-3-8B-Instruct "
-                "Q4_K_M download, or 'smollm2' / 'gemma3' for the PyPI-shipped models."
-            )
         self.config = config
         self.prompt = prompt or Prompt(few_shot=config.few_shot)
-        self._llama_cpp = llama_cpp
-        try:
-            self.llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=config.n_ctx,
-                n_batch=config.n_batch,
-                n_threads=config.n_threads,
-                n_threads_batch=config.n_threads,
-                n_gpu_layers=config.n_gpu_layers,
-                seed=config.seed,
-                logits_all=False,
-                verbose=False,
-            )
-        except ValueError as exc:  # llama-cpp-python's "Failed to load model from file"
-            raise InputError(f"{path}: llama.cpp cannot load this GGUF ({exc})") from exc
-        self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
-        warning = pretokenizer_warning(self.llm.metadata)
+        self.model = LlamaModel(
+            path,
+            n_ctx=config.n_ctx,
+            n_batch=config.n_batch,
+            n_threads=config.n_threads,
+            n_gpu_layers=config.n_gpu_layers,
+            seed=config.seed,
+        )
+        metadata = self.model.metadata
+        warning = pretokenizer_warning(metadata)
         if warning:
             log.warning("%s: %s", path, warning)
-        self.prompt_format = self._resolve_format(config.prompt_format)
-        self._rendered = self._render()
-        bos_id = self.llm.token_bos()
-        bos_text = self.llm._model.token_get_text(bos_id) if bos_id >= 0 else ""
+        self.prompt_format = resolve_format(config.prompt_format, metadata)
+        self._rendered = render(
+            self.prompt,
+            self.prompt_format,
+            template=metadata.get("tokenizer.chat_template"),
+            bos_token=self.model.bos_text,
+            eos_token=self.model.eos_text,
+            where=str(config.model_path),
+        )
+        bos_text = self.model.bos_text
         add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
         self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
-        self.n_ctx = self.llm.n_ctx()
+        self.n_ctx = self.model.n_ctx
         if len(self._prefix_tokens) + 64 > self.n_ctx:
             raise InputError(
                 f"{path}: the fixed prompt is {len(self._prefix_tokens)} tokens, which leaves no "
@@ -219,9 +168,7 @@ class LlamaCppTeacher:
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
         self._content_free: dict[str, float] | None = None
         self._fingerprint = gguf_fingerprint(path)
-        self._prompt_version = (
-            f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
-        )
+        self._prompt_version = f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -242,56 +189,14 @@ class LlamaCppTeacher:
         return self.config.chunk_size
 
     def close(self) -> None:
-        self.llm.close()
+        self.model.close()
 
     # -- prompt --------------------------------------------------------------------------------
-
-    def _resolve_format(self, fmt: PromptFormat) -> PromptFormat:
-        if fmt is not PromptFormat.AUTO:
-            return fmt
-        if self.llm.metadata.get("tokenizer.chat_template"):
-            return PromptFormat.TEMPLATE
-        if self.llm.metadata.get("general.architecture", "").startswith("gemma"):
-            return PromptFormat.GEMMA
-        return PromptFormat.PLAIN
-
-    def _render_text(self, messages: list[dict[str, str]]) -> str:
-        if self.prompt_format is PromptFormat.GEMMA:
-            return _render_gemma(messages)
-        if self.prompt_format is PromptFormat.PLAIN:
-            return _render_plain(messages)
-        template = self.llm.metadata.get("tokenizer.chat_template")
-        if not template:
-            raise InputError(
-                f"{self.config.model_path}: the GGUF has no chat template; "
-                "choose --prompt-format gemma or plain"
-            )
-        from jinja2 import TemplateError
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        bos, eos = self.llm.token_bos(), self.llm.token_eos()
-        formatter = Jinja2ChatFormatter(
-            template=template,
-            bos_token=self.llm._model.token_get_text(bos) if bos >= 0 else "",
-            eos_token=self.llm._model.token_get_text(eos) if eos >= 0 else "",
-        )
-        try:
-            return formatter(messages=messages).prompt
-        except (TemplateError, ValueError) as exc:  # e.g. raise_exception("no system role")
-            log.info("chat template refused a system turn (%s); folding it into the user turn", exc)
-            return formatter(messages=_fold_system(messages)).prompt
-
-    def _render(self) -> _Rendered:
-        text = self._render_text(_messages(self.prompt, _SENTINEL))
-        at = text.find(_SENTINEL)
-        if at < 0 or text.count(_SENTINEL) != 1:
-            raise InputError("the prompt format lost the sentence placeholder; try another format")
-        return _Rendered(prefix=text[:at], tail=text[at + len(_SENTINEL) :])
 
     def _tokenize(self, text: str, *, add_bos: bool = False, special: bool = True) -> list[int]:
         """Template text is tokenized with ``special=True`` (its markers become control
         tokens); text from the input with ``special=False`` (a marker in it stays text)."""
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special)
+        return self.model.tokenize(text, add_bos=add_bos, special=special)
 
     def _suffix_tokens(self, sentence: str, lead_in: str = "") -> list[int]:
         """The user turn's content as plain text, then the template's tail (and ``lead_in``)."""
@@ -309,43 +214,19 @@ class LlamaCppTeacher:
 
     def _eval_shared(self, tokens: list[int], timing: _Timing) -> None:
         """Make the KV cache hold exactly ``tokens``, evaluating only what it does not hold."""
-        llm = self.llm
-        keep = 0
-        if self.config.reuse_prefix and llm.n_tokens > 0:
-            keep = min(llm.longest_token_prefix(llm._input_ids, tokens), len(tokens) - 1)
-        if keep == 0:
-            llm.reset()
-        llm.n_tokens = keep  # Llama.eval drops the cache from n_tokens on before decoding
-        llm.eval(tokens[keep:])
-        timing.evaluated_tokens += len(tokens) - keep
-        self.stats["evaluated_tokens"] += len(tokens) - keep
+        evaluated = self.model.eval_cached(tokens, reuse=self.config.reuse_prefix)
+        timing.evaluated_tokens += evaluated
+        self.stats["evaluated_tokens"] += evaluated
         self.stats["prompt_tokens"] += len(tokens)
 
-    def _logprobs_at(self, i: int) -> np.ndarray:
-        """Log-softmax of the logits of output row ``i`` of the last decode (-1: last row)."""
-        ptr = self._llama_cpp.llama_get_logits_ith(self.llm.ctx, i)
-        logits = np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),)).astype(np.float64)
-        top = logits.max()
-        return logits - (top + math.log(np.exp(logits - top).sum()))
-
-    def _branch_logprob(
-        self, first: np.ndarray, n_shared: int, branch: list[int], n_scored: int
-    ) -> float:
+    def _branch_logprob(self, first: np.ndarray, n_shared: int, branch: list[int], n_scored: int) -> float:
         """log P(branch[:n_scored] | shared), ``first`` being the log-probs after the shared
-        tokens; decodes branch[:n_scored-1] beyond the cache, reads the logits of each of its
-        positions (``llama_get_logits_ith``), then drops them from the cache."""
+        tokens; the tokens after the first are scored by decoding ahead of the cache."""
         total = float(first[branch[0]])
         if n_scored > 1:
-            llm = self.llm
-            ahead = branch[: n_scored - 1]
-            llm._batch.set_batch(batch=ahead, n_past=n_shared, logits_all=True)
-            llm._ctx.decode(llm._batch)
-            for i, token in enumerate(branch[1:n_scored]):
-                total += float(self._logprobs_at(i)[token])
-            llm._ctx.kv_cache_seq_rm(-1, n_shared, -1)
-            # The context's logits are now the branch's, not the shared prompt's: a generate
-            # call on exactly the shared tokens must re-evaluate instead of sampling from them.
-            llm._requires_eval = True
+            rows = self.model.lookahead_logprobs(branch[: n_scored - 1], n_shared)
+            for row, token in zip(rows, branch[1:n_scored], strict=True):
+                total += float(row[token])
         return total
 
     def content_free_probs(self) -> dict[str, float]:
@@ -389,7 +270,7 @@ class LlamaCppTeacher:
         shared = full[LABELS[0]][:n_shared]
         self._eval_shared(shared, timing)
         timing.prompt_tokens = len(shared)
-        first = self._logprobs_at(-1)
+        first = self.model.logprobs(-1)
         branches = {lab: full[lab][n_shared:] for lab in LABELS}
         scores = {}
         for lab, branch in branches.items():
@@ -409,30 +290,14 @@ class LlamaCppTeacher:
         """Generation from ``tokens``, constrained by ``grammar_text`` unless it is None (the
         benchmark's unconstrained baseline); returns (reply bytes, finished). Stops, unfinished,
         at ``max_new_tokens`` or where the context is full."""
-        llm = self.llm
         limit = min(self.config.max_new_tokens, self.n_ctx - len(tokens))
         if limit <= 0:
             return b"", False
-        grammar = (
-            self._llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
-            if grammar_text is not None else None
+        out, finished = self.model.generate(
+            tokens, grammar=grammar_text, temperature=temperature, limit=limit, fresh=not self.config.reuse_prefix
         )
-        if not self.config.reuse_prefix:
-            llm.reset()
-        out: list[int] = []
-        finished = False
-        for token in llm.generate(
-            tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05,
-            repeat_penalty=1.0, grammar=grammar, reset=True,
-        ):
-            if self._llama_cpp.llama_vocab_is_eog(self._vocab, token):
-                finished = True
-                break
-            out.append(token)
-            if len(out) >= limit:
-                break
         timing.output_tokens += len(out)
-        return llm.detokenize(out), finished
+        return self.model.detokenize(out), finished
 
     # -- the Teacher interface -----------------------------------------------------------------
 
@@ -443,39 +308,41 @@ class LlamaCppTeacher:
             probs = self.label_probs(sentence, timing)
         except ContextOverflow as exc:
             return Judgement.rejected(
-                sentence, reason=RejectReason.TRUNCATED, detail=str(exc), usage=timing.usage(),
+                sentence,
+                reason=RejectReason.TRUNCATED,
+                detail=str(exc),
+                usage=timing.usage(),
                 **common,
             )
         label = Label(max(LABELS, key=lambda lab: probs[lab]))
         if self.config.mode is LlamaMode.LOGPROB:
             return Judgement.accepted(
-                sentence, label=label, probs=probs, usage=timing.usage(),
-                extra=self._extra(probs), **common,
+                sentence,
+                label=label,
+                probs=probs,
+                usage=timing.usage(),
+                extra=self._extra(probs),
+                **common,
             )
 
-        grammar = reply_grammar(
-            label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words
-        )
+        grammar = reply_grammar(label=label.value, sentence=sentence, max_evidence_words=self.config.max_evidence_words)
         tokens = self.prompt_tokens(sentence)
         room = self.n_ctx - len(tokens)
         failure: Invalid | None = None
         raw = ""
         for attempt, temperature in enumerate((0.0, self.config.retry_temperature)):
             if attempt:
-                self.llm.set_seed(self.config.seed + attempt)
+                self.model.set_seed(self.config.seed + attempt)
             reply, finished = self._generate(tokens, grammar, temperature, timing)
             raw = reply.decode("utf-8", errors="replace")
             if not finished:
                 if room < self.config.max_new_tokens:  # the context is full: no retry helps
                     failure = Invalid(
                         RejectReason.TRUNCATED,
-                        f"the reply overflows the context ({len(tokens)} prompt tokens, "
-                        f"n_ctx={self.n_ctx})",
+                        f"the reply overflows the context ({len(tokens)} prompt tokens, n_ctx={self.n_ctx})",
                     )
                     break
-                failure = Invalid(
-                    RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens"
-                )
+                failure = Invalid(RejectReason.TRUNCATED, f"no end after {self.config.max_new_tokens} tokens")
                 continue
             try:
                 reply.decode("utf-8")
@@ -487,14 +354,24 @@ class LlamaCppTeacher:
                 failure = verdict
                 continue
             return Judgement.accepted(
-                sentence, label=verdict.label, probs=probs, rationale=verdict.rationale,
-                evidence=verdict.evidence, raw=raw, usage=timing.usage(),
-                extra=self._extra(probs), **common,
+                sentence,
+                label=verdict.label,
+                probs=probs,
+                rationale=verdict.rationale,
+                evidence=verdict.evidence,
+                raw=raw,
+                usage=timing.usage(),
+                extra=self._extra(probs),
+                **common,
             )
         assert failure is not None
         return Judgement.rejected(
-            sentence, reason=failure.reason, detail=failure.detail, raw=raw,
-            usage=timing.usage(), **common,
+            sentence,
+            reason=failure.reason,
+            detail=failure.detail,
+            raw=raw,
+            usage=timing.usage(),
+            **common,
         )
 
     def judge(self, sentences: Sequence[str]) -> list[Judgement]:
@@ -530,10 +407,13 @@ def layout_digest(max_evidence_words: int = 8) -> str:
     chat formats and the evidence grammar. Part of `LlamaCppTeacher.prompt_version`."""
     return code_digest(
         f"max_evidence_words={max_evidence_words}",
-        _messages, _fold_system, _render_gemma, _render_plain, _Rendered,
-        LlamaCppTeacher._render, LlamaCppTeacher._render_text, LlamaCppTeacher._suffix_tokens,
-        _grammar.reply_grammar, _grammar.evidence_rules, _grammar.schema_gbnf,
-        _grammar._WORD.pattern, _grammar.JSON_CHAR_RULE,
+        llama_prompt,
+        LlamaCppTeacher._suffix_tokens,
+        _grammar.reply_grammar,
+        _grammar.evidence_rules,
+        _grammar.schema_gbnf,
+        _grammar._WORD.pattern,
+        _grammar.JSON_CHAR_RULE,
     )
 
 
@@ -546,9 +426,8 @@ def calibrate(probs: dict[str, float], prior: dict[str, float]) -> dict[str, flo
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
     return n
-

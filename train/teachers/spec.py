@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from finlocal.errors import InputError
 from finlocal.train.teachers.base import Teacher
 from finlocal.train.teachers.claude import ClaudeConfig
 from finlocal.train.teachers.llama import LlamaConfig, LlamaMode, PromptFormat
-
-from finlocal.errors import InputError
 
 
 class Backend(str, Enum):
@@ -94,9 +93,15 @@ def _llama(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
     else:
         path, name = known.path(), known.value
     config = LlamaConfig(
-        model_path=path, mode=options.llama_mode, prompt_format=options.prompt_format,
-        few_shot=options.few_shot, calibrate=options.calibrate, n_threads=options.threads,
-        n_ctx=options.n_ctx, n_gpu_layers=options.gpu_layers, name=name,
+        model_path=path,
+        mode=options.llama_mode,
+        prompt_format=options.prompt_format,
+        few_shot=options.few_shot,
+        calibrate=options.calibrate,
+        n_threads=options.threads,
+        n_ctx=options.n_ctx,
+        n_gpu_layers=options.gpu_layers,
+        name=name,
     )
     return LlamaCppTeacher(config)
 
@@ -105,8 +110,11 @@ def _claude(spec: TeacherSpec, options: TeacherOptions) -> Teacher:
     from finlocal.train.teachers.claude import ClaudeTeacher
 
     config = ClaudeConfig(
-        model=spec.target, few_shot=options.few_shot, concurrency=options.concurrency,
-        max_retries=options.max_retries, poll_interval_s=options.poll_interval_s,
+        model=spec.target,
+        few_shot=options.few_shot,
+        concurrency=options.concurrency,
+        max_retries=options.max_retries,
+        poll_interval_s=options.poll_interval_s,
     )
     return ClaudeTeacher(config)
 

@@ -29,14 +29,25 @@ from finlocal.scoring import SentenceResult
 from finlocal.tui.config import ModelLoader
 from finlocal.tui.view import label_text, one_line, tone_marker
 
-STATUS_MARKS = {Status.MATCHED: ("=", "dim"), Status.CHANGED: ("~", "yellow"),
-                Status.ADDED: ("+", "green"), Status.REMOVED: ("-", "red")}
+STATUS_MARKS = {
+    Status.MATCHED: ("=", "dim"),
+    Status.CHANGED: ("~", "yellow"),
+    Status.ADDED: ("+", "green"),
+    Status.REMOVED: ("-", "red"),
+}
 NEW_NEGATIVE_MARK = "!"
 DELETED_STYLE = "strike red"
 INSERTED_STYLE = "bold green"
 # (key, header, width); the two sentence columns share what is left of the width
-FIXED_COLUMNS = (("status", "", 1), ("new", NEW_NEGATIVE_MARK, 1), ("a_index", "A#", 4), ("a_label", "A", 3),
-                 ("b_index", "B#", 4), ("b_label", "B", 3), ("tone", "ΔTone", 7))
+FIXED_COLUMNS = (
+    ("status", "", 1),
+    ("new", NEW_NEGATIVE_MARK, 1),
+    ("a_index", "A#", 4),
+    ("a_label", "A", 3),
+    ("b_index", "B#", 4),
+    ("b_label", "B", 3),
+    ("tone", "ΔTone", 7),
+)
 MIN_TEXT_WIDTH = 12
 
 
@@ -79,9 +90,12 @@ def summary_text(c: Comparison) -> Text:
     """Two lines: the documents with their tone, then the counts of the alignment."""
     change = c.tone_change
     line = Text.assemble(
-        ("A ", "bold"), f"{c.a.source}: {c.a.n_sentences} sentences, tone {c.a.tone:+.3f}   ",
-        ("B ", "bold"), f"{c.b.source}: {c.b.n_sentences} sentences, tone {c.b.tone:+.3f}   ",
-        ("tone change ", "bold"), tone_marker(change),
+        ("A ", "bold"),
+        f"{c.a.source}: {c.a.n_sentences} sentences, tone {c.a.tone:+.3f}   ",
+        ("B ", "bold"),
+        f"{c.b.source}: {c.b.n_sentences} sentences, tone {c.b.tone:+.3f}   ",
+        ("tone change ", "bold"),
+        tone_marker(change),
     )
     line.append("\n")
     for status in Status:
@@ -113,8 +127,11 @@ def diff_texts(pair: AlignedPair) -> tuple[Text, Text]:
 def _side_heading(name: str, result: SentenceResult | None) -> Text:
     if result is None:
         return Text.assemble((f"{name} ", "bold"), ("(absent)", "dim"))
-    return Text.assemble((f"{name} #{result.index + 1} ", "bold"), label_text(result.label),
-                         f" {result.prediction.confidence:.2f}  tone {result.tone:+.2f}")
+    return Text.assemble(
+        (f"{name} #{result.index + 1} ", "bold"),
+        label_text(result.label),
+        f" {result.prediction.confidence:.2f}  tone {result.tone:+.2f}",
+    )
 
 
 class CompareTable(DataTable):
@@ -136,7 +153,7 @@ class CompareTable(DataTable):
 
     def _build_columns(self) -> None:
         self._text_width = self._wanted_text_width()
-        columns = dict((key, (header, width)) for key, header, width in FIXED_COLUMNS)
+        columns = {key: (header, width) for key, header, width in FIXED_COLUMNS}
         for key in ("status", "new", "a_index", "a_label"):
             self.add_column(Text(columns[key][0]), width=columns[key][1], key=key)
         self.add_column(Text("Sentence in A"), width=self._text_width, key="a_text")
@@ -168,15 +185,26 @@ class CompareTable(DataTable):
         def side(result: SentenceResult | None) -> tuple[Text, Text, Text]:
             if result is None:
                 return Text(""), Text(""), Text("")
-            return (Text(str(result.index + 1)), label_text(result.label),
-                    Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis"))
+            return (
+                Text(str(result.index + 1)),
+                label_text(result.label),
+                Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis"),
+            )
 
         a_index, a_label, a_text = side(pair.a)
         b_index, b_label, b_text = side(pair.b)
         change = pair.tone_change
-        return (Text(mark, style=style), Text(NEW_NEGATIVE_MARK if pair.new_negative else "", style="bold red"),
-                a_index, a_label, a_text, b_index, b_label, b_text,
-                tone_marker(change) if change is not None else Text(""))
+        return (
+            Text(mark, style=style),
+            Text(NEW_NEGATIVE_MARK if pair.new_negative else "", style="bold red"),
+            a_index,
+            a_label,
+            a_text,
+            b_index,
+            b_label,
+            b_text,
+            tone_marker(change) if change is not None else Text(""),
+        )
 
     @property
     def selected(self) -> AlignedPair | None:
@@ -230,8 +258,14 @@ class CompareScreen(Screen[None]):
         try:
             a, b = read_path(self.request.a), read_path(self.request.b)
             model = self._load_model()
-            comparison = compare_texts(a.text, b.text, model.classifier, a_source=str(self.request.a),
-                                       b_source=str(self.request.b), threshold=self.request.threshold)
+            comparison = compare_texts(
+                a.text,
+                b.text,
+                model.classifier,
+                a_source=str(self.request.a),
+                b_source=str(self.request.b),
+                threshold=self.request.threshold,
+            )
         except FinlocalError as exc:
             self.post_message(CompareFailed(str(exc)))
             return

@@ -27,8 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Static(self.question, id="confirm-question", markup=False)
-            yield Static(f"y: {self.yes.lower()} · n / esc: {self.no.lower()}",
-                         id="confirm-keys", markup=False)
+            yield Static(f"y: {self.yes.lower()} · n / esc: {self.no.lower()}", id="confirm-keys", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, variant="warning", id="confirm-yes")
                 yield Button(self.no, variant="primary", id="confirm-no")

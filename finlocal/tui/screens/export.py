@@ -19,7 +19,14 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
-from finlocal.tui.report_files import BadExportPath, ExportFormat, export_target
+from finlocal.output import Format
+from finlocal.tui.report_files import (
+    EXPORT_FORMATS,
+    BadExportPath,
+    export_format,
+    export_target,
+    strip_export_suffix,
+)
 from finlocal.tui.screens.confirm import ConfirmScreen
 
 
@@ -43,7 +50,7 @@ class ExportOffer:
 
 @dataclass(frozen=True)
 class ExportChoice:
-    format: ExportFormat
+    format: Format
     path: Path
     only_shown: bool
 
@@ -51,16 +58,16 @@ class ExportChoice:
 class FormatButton(RadioButton):
     """A format button marked only when chosen, so the choice reads without colour."""
 
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the mark
+    @property  # Textual reads the mark from this class attribute; here it follows the value
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "●" if self.value else " "
 
 
 class RowsBox(Checkbox):
     """The "only the rows shown" box, ticked only when on (readable without colour)."""
 
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the mark
+    @property  # as in FormatButton
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "X" if self.value else " "
 
 
@@ -86,28 +93,30 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def __init__(self, offer: ExportOffer) -> None:
         super().__init__()
         self.offer = offer
-        self.format = ExportFormat.JSONL
+        self.format = Format.JSONL
 
     def compose(self) -> ComposeResult:
         offer = self.offer
         with Vertical(id="export-dialog"):
             yield Static("Export the scored sentences", id="export-title", markup=False)
             with FormatChoice(id="export-format"):
-                for fmt in ExportFormat:
-                    yield FormatButton(fmt.title, value=fmt is self.format, name=fmt.value)
-            yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"),
-                        id="export-path")
+                for fmt in EXPORT_FORMATS:
+                    yield FormatButton(fmt.display_name, value=fmt is self.format, name=fmt.value)
+            yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"), id="export-path")
             yield Static("", id="export-error", markup=False)
             if offer.filter_title is not None:
-                yield RowsBox(f"Only the {offer.shown:,} rows shown ({offer.filter_title}); "
-                               f"unticked: all {offer.scored:,}", value=True, id="export-shown")
+                yield RowsBox(
+                    f"Only the {offer.shown:,} rows shown ({offer.filter_title}); unticked: all {offer.scored:,}",
+                    value=True,
+                    id="export-shown",
+                )
             else:
-                yield Static(f"All {offer.scored:,} sentences, in document order.",
-                             id="export-rows", markup=False)
+                yield Static(f"All {offer.scored:,} sentences, in document order.", id="export-rows", markup=False)
             for note in self._notes():
                 yield Static(note, classes="export-note", markup=False)
-            yield Static("↑↓ format · enter take it · tab next · ctrl+s export · esc cancel",
-                         id="export-keys", markup=False)
+            yield Static(
+                "↑↓ format · enter take it · tab next · ctrl+s export · esc cancel", id="export-keys", markup=False
+            )
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
@@ -115,12 +124,15 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def _notes(self) -> list[str]:
         notes = []
         if self.offer.partial_of is not None:
-            notes.append(f"Partial: scoring was cancelled after {self.offer.scored:,} of "
-                         f"{self.offer.partial_of:,} sentences (the suggested name and the "
-                         "Markdown report say so).")
+            notes.append(
+                f"Partial: scoring was cancelled after {self.offer.scored:,} of "
+                f"{self.offer.partial_of:,} sentences (the suggested name and the "
+                "Markdown report say so)."
+            )
         if self.offer.stale:
-            notes.append("The text was edited after scoring: this exports the text as scored "
-                         "(ctrl+r rescores the new text).")
+            notes.append(
+                "The text was edited after scoring: this exports the text as scored (ctrl+r rescores the new text)."
+            )
         return notes
 
     def on_mount(self) -> None:
@@ -135,11 +147,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
-        self.format = ExportFormat(event.pressed.name)
+        self.format = Format(event.pressed.name)
         value = self.path_input.value or str(self.offer.directory / self.offer.stem)
-        if ExportFormat.for_suffix(Path(value).suffix) is self.format:
+        if export_format(Path(value).suffix) is self.format:
             return  # the name already says this format (x.markdown stays x.markdown)
-        wanted = ExportFormat.strip_suffix(value) + self.format.suffix
+        wanted = strip_export_suffix(value) + self.format.suffix
         if value != wanted:
             self.path_input.value = wanted
 
@@ -170,8 +182,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             self._set_error(str(exc))
             self.path_input.focus()
             return
-        only_shown = bool(self.query("#export-shown")) and self.query_one(
-            "#export-shown", Checkbox).value
+        only_shown = bool(self.query("#export-shown")) and self.query_one("#export-shown", Checkbox).value
         choice = ExportChoice(fmt, path, only_shown)
         if not path.exists():
             self.dismiss(choice)
@@ -183,9 +194,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             else:
                 self.path_input.focus()
 
-        self.app.push_screen(
-            ConfirmScreen(f"{path} already exists. Replace it?", "Replace", "Keep it"), answered
-        )
+        self.app.push_screen(ConfirmScreen(f"{path} already exists. Replace it?", "Replace", "Keep it"), answered)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

@@ -20,8 +20,7 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 def help_markdown() -> str:
     sections = "\n\n".join(
-        f"## {title}\n\n| Key | Action |\n|---|---|\n"
-        + _rows([(k.keys, k.help) for k in keys])
+        f"## {title}\n\n| Key | Action |\n|---|---|\n" + _rows([(k.keys, k.help) for k in keys])
         for title, keys in AREA_KEYS
     )
     return f"""\
@@ -65,8 +64,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             with HelpText(id="help-text"):
                 yield Markdown(help_markdown(), id="help-markdown")
-            yield Static("↑ ↓ pgup pgdn home end: scroll · esc: close", id="help-footer",
-                         markup=False)
+            yield Static("↑ ↓ pgup pgdn home end: scroll · esc: close", id="help-footer", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(HelpText).focus()

@@ -15,15 +15,15 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
@@ -31,12 +31,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
 from finlocal.explain import occlusion
+from finlocal.explainer import Explainer, ExplainRequest
 from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
 from finlocal.splitting import Region, SplitMode
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
-from finlocal.tui.explainer import Explainer, ExplainRequest
 from finlocal.tui.messages import (
     DocumentRead,
     ExplanationEnded,
@@ -48,6 +48,7 @@ from finlocal.tui.messages import (
     ScoringFinished,
     ScoringProgress,
 )
+from finlocal.tui.priority import lower_thread_priority
 from finlocal.tui.report_files import ExportSpec, write_export
 from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
 from finlocal.tui.screens.help import HelpScreen
@@ -58,12 +59,6 @@ from finlocal.tui.view import (
     Phase,
     SortOrder,
     label_tag,
-    match_positions,
-    most_negative,
-    most_positive,
-    needs_review,
-    next_member,
-    next_position,
     page_label,
     status_line,
     visible,
@@ -88,33 +83,9 @@ SHORT_LAYOUT_LINES = 30
 
 ExplainerFactory = Callable[[], Explainer]
 
-BACKGROUND_NICENESS = 5
-"""How much lower than the UI thread the model's threads run (Linux), so keys stay prompt."""
-
-
-def lower_thread_priority() -> None:
-    """Run the calling thread `BACKGROUND_NICENESS` below the process (the UI thread), on Linux.
-
-    On Linux every thread has its own nice value and new threads inherit their creator's, so a
-    worker that does this before it loads the model also lowers onnxruntime's thread pool. Thread
-    workers run on the event loop's reused executor threads, and an unprivileged process cannot
-    raise a priority back, so this sets an absolute target (the process's nice value plus
-    `BACKGROUND_NICENESS`) instead of adding to the current one: calling it again on the same
-    thread changes nothing. Other systems keep the default priority.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        tid = threading.get_native_id()
-        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICENESS)
-        if os.getpriority(os.PRIO_PROCESS, tid) < target:
-            os.setpriority(os.PRIO_PROCESS, tid, target)
-    except OSError as exc:
-        log.debug("could not lower the worker's priority: %s", exc)
-
 
 class MainScreen(Screen[None]):
-    BINDINGS = bindings()
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(
         self,
@@ -183,7 +154,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.threshold = self.detail.threshold = self.config.review_threshold
         self.search_bar.display = False
-        self._update_table_title()
+        self.table.show_state(partial=False, stale=False)
         self._load_model_in_background()
         initial, self._initial = self._initial, None
         if isinstance(initial, Path) and initial.is_dir():
@@ -206,16 +177,11 @@ class MainScreen(Screen[None]):
     @property
     def stale(self) -> bool:
         """The input text was edited after the results on screen were scored."""
-        return (self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
-                and self._scored_text is not None and self.input_panel.text != self._scored_text)
-
-    def _update_table_title(self) -> None:
-        title = f"{self.table.label_filter.title} · {self.table.sort_order.title}"
-        if self.phase is Phase.CANCELLED:
-            title = "partial · " + title
-        if self.stale:
-            title = "text changed · " + title
-        self.table.border_title = title
+        return (
+            self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
+            and self._scored_text is not None
+            and self.input_panel.text != self._scored_text
+        )
 
     def _refresh_status(self) -> None:
         """The status line and the table title, from the state (one place decides them)."""
@@ -223,19 +189,27 @@ class MainScreen(Screen[None]):
         self.set_class(stale, "-stale")
         done, total = len(self.table.results), self._progress[1]
         total_ms = self.report.total_ms if self.report is not None else 0.0
-        self.input_panel.set_hint(status_line(
-            self.phase, done=done, total=total, total_ms=total_ms, stale=stale,
-            opening=str(self._opening) if self._opening is not None else None,
-        ))
-        self._update_table_title()
+        self.input_panel.set_hint(
+            status_line(
+                self.phase,
+                done=done,
+                total=total,
+                total_ms=total_ms,
+                stale=stale,
+                opening=str(self._opening) if self._opening is not None else None,
+            )
+        )
+        self.table.show_state(partial=self.phase is Phase.CANCELLED, stale=stale)
 
     def _document_line(self) -> str:
         """What the detail panel says about the whole run."""
         done, total = len(self.table.results), self._progress[1]
         if self.report is not None:
             report = self.report
-            return (f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
-                    f" · {report.sentences_per_s:.0f} sentences/s")
+            return (
+                f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
+                f" · {report.sentences_per_s:.0f} sentences/s"
+            )
         if self.phase is Phase.CANCELLED:
             return f"Document: cancelled after {done} of {total} sentences (partial)"
         if self.phase is Phase.SCORING:
@@ -273,8 +247,9 @@ class MainScreen(Screen[None]):
 
     # -- scoring --------------------------------------------------------------------------
 
-    def _start(self, *, text: str | None = None, path: Path | None = None, source: str,
-               input_format: InputFormat | None = None) -> None:
+    def _start(
+        self, *, text: str | None = None, path: Path | None = None, source: str, input_format: InputFormat | None = None
+    ) -> None:
         """Start a run and move the focus to the results.
 
         A text run replaces the results at once; the regions (Markdown) and PDF pages of the
@@ -292,15 +267,15 @@ class MainScreen(Screen[None]):
         if path is None:
             assert text is not None
             document = self._document
-            same = document is not None and document.text == text
-            regions = document.regions if same else ()
-            self._begin_results(source, text, document.page_starts if same else ())
+            page_starts: tuple[int, ...] = ()
+            if document is not None and document.text == text:
+                regions, page_starts = document.regions, document.page_starts
+            self._begin_results(source, text, page_starts)
         else:
             self._opening = path
         self._refresh_status()
         self.table.focus()
-        self._score(self._run, text, path, source, self._mailbox, self._split, regions,
-                    input_format)
+        self._score(self._run, text, path, source, self._mailbox, self._split, regions, input_format)
 
     def _begin_results(self, source: str, text: str, page_starts: tuple[int, ...]) -> None:
         """Clear the results for a run of ``text`` that is starting now."""
@@ -318,9 +293,17 @@ class MainScreen(Screen[None]):
         self.add_class("-has-results")
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _score(self, run: int, text: str | None, path: Path | None, source: str,
-               mailbox: RowMailbox, split: SplitMode, regions: tuple[Region, ...],
-               input_format: InputFormat | None) -> None:
+    def _score(
+        self,
+        run: int,
+        text: str | None,
+        path: Path | None,
+        source: str,
+        mailbox: RowMailbox,
+        split: SplitMode,
+        regions: tuple[Region, ...],
+        input_format: InputFormat | None,
+    ) -> None:
         worker = get_current_worker()
         lower_thread_priority()
         try:
@@ -332,8 +315,7 @@ class MainScreen(Screen[None]):
                 text, source, regions = document.text, document.source, document.regions
             if text is None or not text.strip():
                 raise InputError(
-                    f"{source} has no text to score. Paste a report into the input area "
-                    "or open a file (ctrl+o)."
+                    f"{source} has no text to score. Paste a report into the input area or open a file (ctrl+o)."
                 )
             model = self._ensure_model()
 
@@ -420,12 +402,10 @@ class MainScreen(Screen[None]):
         if self._opening is not None:  # the file could not be read: keep what is on screen
             self._opening = None
             kept = " The results on screen are kept." if self.phase is not Phase.EMPTY else ""
-            self.notify(message.error + kept, title="Could not open", severity="error",
-                        timeout=10, markup=False)
+            self.notify(message.error + kept, title="Could not open", severity="error", timeout=10, markup=False)
         else:
             self.phase = Phase.FAILED
-            self.notify(message.error, title="Could not score", severity="error", timeout=10,
-                        markup=False)
+            self.notify(message.error, title="Could not score", severity="error", timeout=10, markup=False)
         self._refresh_status()
 
     def _stop_scoring(self) -> bool:
@@ -451,8 +431,7 @@ class MainScreen(Screen[None]):
                 labels = self._model.classifier.labels if self._model else ()
                 elapsed_ms = (time.perf_counter() - self._run_t0) * 1000
                 self.partial = partial_report(self._source, labels, results, elapsed_ms)
-                self.summary.show_report(self.partial, [r.prediction.tone for r in results],
-                                         total=self._progress[1])
+                self.summary.show_report(self.partial, [r.prediction.tone for r in results], total=self._progress[1])
             self._show_detail(self.table.selected)
         self._refresh_status()
         return True
@@ -460,8 +439,13 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             log.error("worker %s failed", event.worker.name, exc_info=event.worker.error)
-            self.notify(f"{event.worker.name}: {event.worker.error!r}", title="Unexpected error",
-                        severity="error", timeout=15, markup=False)
+            self.notify(
+                f"{event.worker.name}: {event.worker.error!r}",
+                title="Unexpected error",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
 
     # -- the input ------------------------------------------------------------------------
 
@@ -476,16 +460,17 @@ class MainScreen(Screen[None]):
         event.stop()
         self.input_panel.replace_text(event.text)
         self.input_panel.text_area.focus()
-        self.notify(f"Pasted {len(event.text):,} characters in place of the input's text "
-                    "(ctrl+z undoes it) · ctrl+r scores it", markup=False)
+        self.notify(
+            f"Pasted {len(event.text):,} characters in place of the input's text (ctrl+z undoes it) · ctrl+r scores it",
+            markup=False,
+        )
 
     # -- selection, occlusion, explanation -------------------------------------------------
 
     def on_results_table_highlighted(self, message: ResultsTable.Highlighted) -> None:
         self.workers.cancel_group(self, "explain")
         self._show_detail(message.result)
-        self.summary.tone_strip.selected = (message.result.index if message.result is not None
-                                            else None)
+        self.summary.tone_strip.selected = message.result.index if message.result is not None else None
         if message.result is not None:
             self._occlude(message.result)
 
@@ -507,10 +492,9 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         lower_thread_priority()  # and llama.cpp's threads, started from this one
         p = result.prediction
-        request = ExplainRequest(result.text, p.label, dict(p.scores),
-                                 tuple(span.text for span in p.evidence))
+        request = ExplainRequest(result.text, p.label, dict(p.scores), tuple(span.text for span in p.evidence))
         try:
-            with contextlib.closing(iter(explainer.stream(request))) as pieces:
+            with contextlib.closing(explainer.stream(request)) as pieces:
                 for piece in pieces:
                     if worker.is_cancelled:
                         self.post_message(ExplanationEnded(result.index, cancelled=True))
@@ -531,29 +515,15 @@ class MainScreen(Screen[None]):
         else:
             self.detail.end_explanation(message.index, "(cancelled)" if message.cancelled else None)
 
-    def _select_sentence(self, index: int) -> bool:
-        """Select sentence ``index``, clearing the filter when it hides it; False if unknown."""
-        if not self.table.select_index(index):
-            if self.table.label_filter is LabelFilter.ALL:
-                return False
-            self.table.label_filter = LabelFilter.ALL
-            self.table.rebuild()
-            self._update_table_title()
-            self.notify("The filter hid that sentence: showing all sentences.", markup=False)
-            if not self.table.select_index(index):
-                return False
-        return True
-
     def on_tone_sparkline_clicked(self, message: ToneSparkline.Clicked) -> None:
-        if self._select_sentence(message.index):
+        if self.table.reveal(message.index):
             self.table.focus()
 
     # -- find -----------------------------------------------------------------------------
 
     def action_find(self) -> None:
         if not self.table.results:
-            self.notify("Nothing to search yet: score a report first (ctrl+r).",
-                        severity="warning", markup=False)
+            self.notify("Nothing to search yet: score a report first (ctrl+r).", severity="warning", markup=False)
             return
         self.search_bar.open()
 
@@ -563,22 +533,7 @@ class MainScreen(Screen[None]):
         if not query.strip():
             self.search_bar.show_count("")
             return
-        order = self.table.ordered_indices()
-        texts = {r.index: r.text for r in self.table.results}
-        positions = match_positions([texts[i] for i in order], query)
-        if not positions and match_positions(list(texts.values()), query):
-            self.table.label_filter = LabelFilter.ALL  # the matches are all filtered out
-            self.table.rebuild()
-            self._update_table_title()
-            order = self.table.ordered_indices()
-            positions = match_positions([texts[i] for i in order], query)
-        current = self.table.cursor_row if self.table.row_count else 0
-        target = next_position(positions, current, message.step, message.inclusive)
-        if target is None:
-            self.search_bar.show_count("no match")
-            return
-        self.table.move_cursor(row=target, animate=False, scroll=True)
-        self.search_bar.show_count(f"{positions.index(target) + 1} of {len(positions)}")
+        self.search_bar.show_count(self.table.find(query, message.step, message.inclusive))
 
     def on_search_bar_closed(self) -> None:
         self.detail.set_search("")
@@ -589,8 +544,11 @@ class MainScreen(Screen[None]):
     def action_score(self) -> None:
         text = self.input_panel.text
         if not text.strip():
-            self.notify("Nothing to score: paste a report into the input area or open a file "
-                        "(ctrl+o).", severity="warning", markup=False)
+            self.notify(
+                "Nothing to score: paste a report into the input area or open a file (ctrl+o).",
+                severity="warning",
+                markup=False,
+            )
             return
         self._start(text=text, source=self.input_panel.source)
 
@@ -631,15 +589,16 @@ class MainScreen(Screen[None]):
         report = self.report or self.partial
         if report is None:
             if self.phase is Phase.SCORING:
-                self.notify("Still scoring: wait for the report, or press esc to stop and "
-                            "export the rows scored so far.", severity="warning", markup=False)
+                self.notify(
+                    "Still scoring: wait for the report, or press esc to stop and export the rows scored so far.",
+                    severity="warning",
+                    markup=False,
+                )
             else:
-                self.notify("Nothing to export yet: score a report first (ctrl+r).",
-                            severity="warning", markup=False)
+                self.notify("Nothing to export yet: score a report first (ctrl+r).", severity="warning", markup=False)
             return
         table = self.table
-        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT,
-                        self.config.review_threshold)
+        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT, self.config.review_threshold)
         partial_of = self._progress[1] if self.report is None else None
         stem = Path(report.source).stem if report.source != PASTED else "report"
         suffix = ".finlocal.partial" if partial_of is not None else ".finlocal"
@@ -648,83 +607,68 @@ class MainScreen(Screen[None]):
             directory=Path.cwd(),
             scored=len(report.sentences),
             shown=len(shown),
-            filter_title=(table.label_filter.title
-                          if table.label_filter is not LabelFilter.ALL else None),
+            filter_title=(table.label_filter.title if table.label_filter is not LabelFilter.ALL else None),
             partial_of=partial_of,
             stale=self.stale,
         )
-        spec = ExportSpec(report, report.sentences, total_sentences=partial_of,
-                          page_starts=self._page_starts)
+        spec = ExportSpec(report, report.sentences, total_sentences=partial_of, page_starts=self._page_starts)
         only = ExportSpec(report, tuple(shown), offer.filter_title, partial_of, self._page_starts)
-        self.app.push_screen(ExportScreen(offer),
-                             lambda choice: self._export(only if choice and choice.only_shown
-                                                         else spec, choice))
+        self.app.push_screen(
+            ExportScreen(offer), lambda choice: self._export(only if choice and choice.only_shown else spec, choice)
+        )
 
     def _export(self, spec: ExportSpec, choice: ExportChoice | None) -> None:
         if choice is None:
             return
         try:
-            write_export(spec, choice.format, choice.path,
-                         model=self._model.info if self._model else None,
-                         threshold=self.config.review_threshold)
+            write_export(
+                spec,
+                choice.format,
+                choice.path,
+                model=self._model.info if self._model else None,
+                threshold=self.config.review_threshold,
+            )
         except OSError as exc:
-            self.notify(f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
-                        "exists and is writable, or pick another name.", title="Export",
-                        severity="error", markup=False)
+            self.notify(
+                f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
+                "exists and is writable, or pick another name.",
+                title="Export",
+                severity="error",
+                markup=False,
+            )
             return
-        self.notify(f"Wrote {spec.describe()} to {choice.path} ({choice.format.title})",
-                    title="Export", markup=False)
+        self.notify(
+            f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})", title="Export", markup=False
+        )
 
     def _selected_or_warn(self) -> SentenceResult | None:
         result = self.table.selected
         if result is None:
-            self.notify("No sentence selected: score a report and pick a row first.",
-                        severity="warning", markup=False)
+            self.notify("No sentence selected: score a report and pick a row first.", severity="warning", markup=False)
         return result
 
     def action_copy(self) -> None:
         result = self._selected_or_warn()
         if result is not None:
             self.app.copy_to_clipboard(json.dumps(result.to_row(), ensure_ascii=False))
-            self.notify(f"Copied sentence {result.index + 1} "
-                        f"({label_tag(result.prediction.label)}) as a JSON row", markup=False)
+            self.notify(
+                f"Copied sentence {result.index + 1} ({label_tag(result.prediction.label)}) as a JSON row", markup=False
+            )
 
     def action_filter(self) -> None:
-        self.table.label_filter = next_member(self.table.label_filter)
-        self.table.rebuild()
-        self._update_table_title()
+        self.table.cycle_filter()
 
     def action_sort(self) -> None:
-        """Cycle the order; the cursor goes to the top (the first of the new order)."""
-        self.table.sort_order = next_member(self.table.sort_order)
-        self.table.rebuild()
-        self.table.action_first_row()
-        self._update_table_title()
-
-    def _jump(self, result: SentenceResult | None, what: str) -> None:
-        if result is None:
-            self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning",
-                        markup=False)
-            return
-        self._select_sentence(result.index)
-        self.table.focus()
+        self.table.cycle_order()
 
     def action_most_negative(self) -> None:
-        self._jump(most_negative(self.table.results), "negative")
+        self.table.jump_to_most_negative()
 
     def action_most_positive(self) -> None:
-        self._jump(most_positive(self.table.results), "positive")
+        self.table.jump_to_most_positive()
 
     def action_next_review(self) -> None:
-        flagged = [r for r in self.table.results
-                   if needs_review(r, self.config.review_threshold)]
-        if not flagged:
-            self.notify(f"No sentence below the review threshold "
-                        f"({self.config.review_threshold:.2f}).", markup=False)
-            return
-        current = self.table.selected.index if self.table.selected else -1
-        after = [r for r in flagged if r.index > current]
-        self._jump((after or flagged)[0], "flagged")
+        self.table.jump_to_next_review()
 
     def action_explain(self) -> None:
         result = self._selected_or_warn()
@@ -734,8 +678,7 @@ class MainScreen(Screen[None]):
             try:
                 self._explainer = self._explainer_factory()
             except FinlocalError as exc:
-                self.notify(str(exc), title="Explain with a local LLM", severity="warning",
-                            timeout=15, markup=False)
+                self.notify(str(exc), title="Explain with a local LLM", severity="warning", timeout=15, markup=False)
                 return
         self.detail.start_explanation("Explanation (local LLM)")
         self._explain(self._explainer, result)
@@ -745,8 +688,7 @@ class MainScreen(Screen[None]):
         self.set_class(maximized, "-detail-max")
         self.detail.set_maximized(maximized)
         if self.table.row_count:
-            self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row,
-                                    animate=False, scroll=True)
+            self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row, animate=False, scroll=True)
 
     def action_cancel(self) -> None:
         opening = self._opening
@@ -755,14 +697,16 @@ class MainScreen(Screen[None]):
             if opening is not None:
                 self.notify(f"Stopped opening {opening}.", markup=False)
             elif self.table.results:
-                self.notify(f"Cancelled after {len(self.table.results):,} of "
-                            f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
-                            "exports them, marked partial.", markup=False)
+                self.notify(
+                    f"Cancelled after {len(self.table.results):,} of "
+                    f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
+                    "exports them, marked partial.",
+                    markup=False,
+                )
             else:
                 self.notify("Cancelled before any sentence was scored.", markup=False)
             return
-        explaining = [w for w in self.workers
-                      if w.group == "explain" and w.state is WorkerState.RUNNING]
+        explaining = [w for w in self.workers if w.group == "explain" and w.state is WorkerState.RUNNING]
         for worker in explaining:
             worker.cancel()
         if explaining:

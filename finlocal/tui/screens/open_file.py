@@ -13,9 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
 
+from finlocal.reading import KNOWN_SUFFIXES
 from finlocal.splitting import SplitMode
-
-READABLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 
 SPLIT_LABELS: dict[SplitMode, str] = {
     SplitMode.SENTENCES: "Sentences",
@@ -34,14 +33,11 @@ class OpenRequest:
 
 
 class ReportTree(DirectoryTree):
-    """Directories and the files finlocal can read; hidden entries are left out."""
+    """Directories and the files a directory scan reads (`finlocal.reading.KNOWN_SUFFIXES`);
+    hidden entries are left out."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [
-            p for p in paths
-            if not p.name.startswith(".")
-            and (p.is_dir() or p.suffix.lower() in READABLE_SUFFIXES)
-        ]
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in KNOWN_SUFFIXES)]
 
 
 class OpenFileScreen(ModalScreen[OpenRequest | None]):
@@ -56,8 +52,9 @@ class OpenFileScreen(ModalScreen[OpenRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog"):
-            yield Static("Open a report (txt, md, html, pdf) — enter a path or pick a file",
-                         id="open-title", markup=False)
+            yield Static(
+                "Open a report (txt, md, html, pdf) — enter a path or pick a file", id="open-title", markup=False
+            )
             yield Input(placeholder="path/to/report.pdf", id="open-path")
             with Horizontal(id="open-split-row"):
                 yield Static("Score one row per", id="open-split-label", markup=False)

@@ -123,8 +123,9 @@ class DetailPanel(VerticalScroll):
         self._llm_waiting = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No sentence selected. Score a report, then move through the table.",
-                          style="dim"), id="detail-heading")
+        yield Static(
+            Text("No sentence selected. Score a report, then move through the table.", style="dim"), id="detail-heading"
+        )
         yield Static(id="detail-scores")
         yield Static(id="detail-sentence")
         yield Static(id="detail-llm")
@@ -137,9 +138,7 @@ class DetailPanel(VerticalScroll):
     def set_maximized(self, maximized: bool) -> None:
         self.border_title = TITLE_MAXIMIZED if maximized else TITLE
 
-    def show(
-        self, result: SentenceResult | None, document: str = "", page: str = ""
-    ) -> None:
+    def show(self, result: SentenceResult | None, document: str = "", page: str = "") -> None:
         """Show ``result``; ``document`` is a line about the whole run, ``page`` its PDF page."""
         if result is None or self.result is None or result.index != self.result.index:
             self._effects = None

@@ -1,4 +1,8 @@
-"""Middle region: one row per scored sentence, filtered and ordered, filled in as chunks arrive."""
+"""Middle region: one row per scored sentence, filtered and ordered, filled in as chunks arrive.
+
+The table owns how its rows are chosen and ordered: the label filter, the order, jumps to a
+sentence (clearing a filter that hides it), find, and the border title that says all this.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,25 @@ from finlocal.tui.view import (
     LabelFilter,
     SortOrder,
     label_text,
+    match_positions,
+    most_negative,
+    most_positive,
     needs_review,
+    next_member,
+    next_position,
     one_line,
     tone_marker,
     visible,
 )
 
 # (key, header, width): every column but the sentence has a fixed width.
-FIXED_COLUMNS = (("index", "#", 4), ("label", "Tag", 3), ("conf", "Conf", 4), ("tone", "Tone", 7),
-                 ("review", REVIEW_MARK, 1))
+FIXED_COLUMNS = (
+    ("index", "#", 4),
+    ("label", "Tag", 3),
+    ("conf", "Conf", 4),
+    ("tone", "Tone", 7),
+    ("review", REVIEW_MARK, 1),
+)
 MIN_TEXT_WIDTH = 16
 
 
@@ -67,9 +81,11 @@ class ResultsTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.results: list[SentenceResult] = []
         self.label_filter = LabelFilter.ALL
-        self.sort_order = SortOrder.DOCUMENT
+        self.row_order = SortOrder.DOCUMENT
         self.threshold = 0.6
         self._text_width = 0
+        self._partial = False
+        self._stale = False
 
     def on_mount(self) -> None:
         self._build_columns()
@@ -88,7 +104,7 @@ class ResultsTable(DataTable):
         rows = [r for r in results if self.label_filter.accepts(r, self.threshold)]
         for result in rows:
             self.add_row(*self._cells(result), key=str(result.index))
-        if rows and self.sort_order is not SortOrder.DOCUMENT:
+        if rows and self.row_order is not SortOrder.DOCUMENT:
             self._sort_rows()
 
     def replace_all(self, results: Sequence[SentenceResult]) -> None:
@@ -100,7 +116,7 @@ class ResultsTable(DataTable):
         """Rebuild every row for the current filter and order, keeping the selected sentence."""
         selected = self.selected
         self.clear()
-        for result in visible(self.results, self.label_filter, self.sort_order, self.threshold):
+        for result in visible(self.results, self.label_filter, self.row_order, self.threshold):
             self.add_row(*self._cells(result), key=str(result.index))
         if selected is not None:
             self.select_index(selected.index)
@@ -108,7 +124,7 @@ class ResultsTable(DataTable):
 
     def _sort_rows(self) -> None:
         by_index = {r.index: r for r in self.results}
-        order_key = self.sort_order.key()
+        order_key = self.row_order.key()
         self.sort("index", key=lambda cell: order_key(by_index[cell.value]))
 
     # -- columns and cells -------------------------------------------------------------------
@@ -184,3 +200,89 @@ class ResultsTable(DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.post_message(self.Highlighted(self._result(int(event.row_key.value or 0))))
+
+    # -- filter, order and title -----------------------------------------------------------
+
+    def show_state(self, *, partial: bool, stale: bool) -> None:
+        """Say in the title whether the rows are a cancelled run's (partial) and whether the
+        text was edited after they were scored (stale)."""
+        self._partial, self._stale = partial, stale
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = f"{self.label_filter.title} · {self.row_order.title}"
+        if self._partial:
+            title = "partial · " + title
+        if self._stale:
+            title = "text changed · " + title
+        self.border_title = title
+
+    def cycle_filter(self) -> None:
+        """The next label filter (all → NEG → NEU → POS → review → all)."""
+        self.label_filter = next_member(self.label_filter)
+        self.rebuild()
+        self._update_title()
+
+    def cycle_order(self) -> None:
+        """The next order; the cursor goes to the top (the first of the new order)."""
+        self.row_order = next_member(self.row_order)
+        self.rebuild()
+        self.action_first_row()
+        self._update_title()
+
+    def _show_all(self) -> None:
+        self.label_filter = LabelFilter.ALL
+        self.rebuild()
+        self._update_title()
+
+    # -- jumps and find ---------------------------------------------------------------------
+
+    def reveal(self, index: int) -> bool:
+        """Select sentence ``index``, clearing the filter when it hides it; False if unknown."""
+        if self.select_index(index):
+            return True
+        if self.label_filter is LabelFilter.ALL:
+            return False
+        self._show_all()
+        self.notify("The filter hid that sentence: showing all sentences.", markup=False)
+        return self.select_index(index)
+
+    def _jump(self, result: SentenceResult | None, what: str) -> None:
+        if result is None:
+            self.notify(f"No {what} sentence: nothing is scored yet.", severity="warning", markup=False)
+            return
+        self.reveal(result.index)
+        self.focus()
+
+    def jump_to_most_negative(self) -> None:
+        self._jump(most_negative(self.results), "negative")
+
+    def jump_to_most_positive(self) -> None:
+        self._jump(most_positive(self.results), "positive")
+
+    def jump_to_next_review(self) -> None:
+        """The next sentence below the review threshold after the selected one, wrapping."""
+        flagged = [r for r in self.results if needs_review(r, self.threshold)]
+        if not flagged:
+            self.notify(f"No sentence below the review threshold ({self.threshold:.2f}).", markup=False)
+            return
+        current = self.selected.index if self.selected else -1
+        after = [r for r in flagged if r.index > current]
+        self._jump((after or flagged)[0], "flagged")
+
+    def find(self, query: str, step: int, inclusive: bool) -> str:
+        """Move to the ``step``-th match of ``query`` from the cursor (the cursor's own row
+        counts when ``inclusive``), clearing a filter that hides every match; says where."""
+        order = self.ordered_indices()
+        texts = {r.index: r.text for r in self.results}
+        positions = match_positions([texts[i] for i in order], query)
+        if not positions and match_positions(list(texts.values()), query):
+            self._show_all()  # the matches are all filtered out
+            order = self.ordered_indices()
+            positions = match_positions([texts[i] for i in order], query)
+        current = self.cursor_row if self.row_count else 0
+        target = next_position(positions, current, step, inclusive)
+        if target is None:
+            return "no match"
+        self.move_cursor(row=target, animate=False, scroll=True)
+        return f"{positions.index(target) + 1} of {len(positions)}"

@@ -35,8 +35,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("Find:", id="search-label", markup=False)
-        yield Input(placeholder="text in a sentence · enter/↓ next · ↑ previous · esc close",
-                    id="search-input")
+        yield Input(placeholder="text in a sentence · enter/↓ next · ↑ previous · esc close", id="search-input")
         yield Static("", id="search-count", markup=False)
 
     @property

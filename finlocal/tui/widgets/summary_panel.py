@@ -81,8 +81,7 @@ class ToneSparkline(Widget):
         points = bucket_means(self.tones, width)
         if not points:
             return Text("tone along the document appears here", style="dim")
-        marked = (bucket_of(self.selected, len(self.tones), width)
-                  if self.selected is not None else range(0))
+        marked = bucket_of(self.selected, len(self.tones), width) if self.selected is not None else range(0)
         line = Text(no_wrap=True)
         for column, value in enumerate(points):
             level = min(len(BARS) - 1, max(0, round((value + 1) / 2 * (len(BARS) - 1))))
@@ -97,7 +96,10 @@ class ToneSparkline(Widget):
 
 
 def counts_line(
-    counts: dict[str, int], tone_index: float | None, done: int, total: int | None,
+    counts: dict[str, int],
+    tone_index: float | None,
+    done: int,
+    total: int | None,
     cancelled: bool = False,
 ) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -132,36 +134,33 @@ class SummaryPanel(Vertical):
         yield Static(Text("loading model…", style="dim"), id="summary-model")
 
     def show_progress(
-        self, labels: Sequence[str], labels_seen: Sequence[str], tones: Sequence[float],
-        done: int, total: int,
+        self,
+        labels: Sequence[str],
+        labels_seen: Sequence[str],
+        tones: Sequence[float],
+        done: int,
+        total: int,
     ) -> None:
-        counts = {label: 0 for label in labels}
+        counts = dict.fromkeys(labels, 0)
         for label in labels_seen:
             counts[label] = counts.get(label, 0) + 1
-        self.query_one("#summary-counts", Static).update(
-            counts_line(counts, None, done, total), layout=False
-        )
+        self.query_one("#summary-counts", Static).update(counts_line(counts, None, done, total), layout=False)
         self.query_one(ToneSparkline).tones = tuple(tones)
 
     @property
     def tone_strip(self) -> ToneSparkline:
         return self.query_one(ToneSparkline)
 
-    def show_report(
-        self, report: DocumentReport, tones: Sequence[float], total: int | None = None
-    ) -> None:
+    def show_report(self, report: DocumentReport, tones: Sequence[float], total: int | None = None) -> None:
         """A finished report, or with ``total`` the partial report of a cancelled run."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
         self.query_one("#summary-counts", Static).update(
-            counts_line(counts, report.tone, n, n if total is None else total,
-                        cancelled=total is not None),
+            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None),
             layout=False,
         )
         self.query_one(ToneSparkline).tones = tuple(tones)
-        self._speed = (
-            f"{report.total_ms:.0f} ms · {report.sentences_per_s:.0f} sentences/s"
-        )
+        self._speed = f"{report.total_ms:.0f} ms · {report.sentences_per_s:.0f} sentences/s"
         self._update_model_line()
 
     def clear(self) -> None:

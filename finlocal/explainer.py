@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -47,7 +47,9 @@ class ExplainRequest:
 class Explainer(Protocol):
     """Streams a short explanation of a prediction, piece by piece."""
 
-    def stream(self, request: ExplainRequest) -> Iterator[str]: ...
+    def stream(self, request: ExplainRequest) -> Generator[str, None, None]:
+        """The explanation in pieces; closing the generator stops the model."""
+        ...
 
 
 SYSTEM_PROMPT = (
@@ -110,7 +112,7 @@ class LlamaExplainer:
                     ) from exc
             return self._llama
 
-    def stream(self, request: ExplainRequest) -> Iterator[str]:
+    def stream(self, request: ExplainRequest) -> Generator[str, None, None]:
         chunks = self._model().create_chat_completion(
             messages=build_messages(request),
             max_tokens=self.max_tokens,
@@ -146,9 +148,7 @@ def load_explainer(path: Path | None, *, threads: int | None = None) -> Explaine
     if path is None:
         raise ExplainerUnavailable(HOW_TO_ENABLE)
     if not path.is_file():
-        raise ExplainerUnavailable(
-            f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE
-        )
+        raise ExplainerUnavailable(f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE)
     if not _installed("llama_cpp"):
         raise MissingExtraError("llama_cpp", "train", "Explaining with a local LLM")
     return LlamaExplainer(path, threads=threads)

@@ -24,6 +24,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from finlocal.errors import InputError
+from finlocal.reading.decode import checked_text
+from finlocal.reading.document import Document
 from finlocal.splitting import Region
 
 if TYPE_CHECKING:
@@ -32,9 +35,7 @@ if TYPE_CHECKING:
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
-_FRONT_MATTER = re.compile(
-    r"\A---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?=\r\n?|\n|\Z)", re.DOTALL
-)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?=\r\n?|\n|\Z)", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -52,7 +53,7 @@ def visible_text(source: str) -> tuple[str, tuple[Region, ...]]:
     front = _FRONT_MATTER.match(source)
     parsed = source
     if front is not None:  # YAML front matter is metadata: parse it as blank lines
-        parsed = _blank(source[:front.end()]) + source[front.end():]
+        parsed = _blank(source[: front.end()]) + source[front.end() :]
     tokens = _parser().parse(parsed)
     line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
     regions: list[Region] = []
@@ -209,3 +210,12 @@ def _skip_image(source: str, cursor: int, hi: int) -> int:
         return cursor
     alt_end = _closing(source, start + 1, hi, "[", "]")
     return _skip_link_tail(source, alt_end - 1, hi)
+
+
+def read_markdown(data: bytes, source: str) -> Document:
+    """A Markdown file with its markup blanked in place (`visible_text`), its blocks as regions."""
+    text, warnings = checked_text(data, source)
+    blanked, regions = visible_text(text)
+    if not regions:
+        raise InputError(f"{source}: the Markdown has no text outside code, HTML and markup")
+    return Document(source, blanked, tuple(warnings), regions)
