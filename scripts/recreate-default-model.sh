@@ -6,9 +6,10 @@
 #
 # Needs `pip install -e '.[train,export,weights]'`. Every step resumes: a data file or teacher file
 # that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts an
-# interrupted one after its last epoch. On two CPU cores the whole script takes about two and a
-# half hours; docs/student.md explains every step and bench/ladder.py measures each one's
-# contribution (and runs the MPNet-base teacher, which the shipped recipe does not use yet).
+# interrupted one after its last epoch. On two CPU cores the whole script takes about two hours
+# (the student's fold runs go two at a time); docs/student.md explains every step, and
+# bench/ladder.py measures what each data source and teacher adds (the MPNet-base teacher too,
+# which the shipped recipe does not use).
 set -eu
 out="${1:-finlocal/models/default}"
 data="${FINLOCAL_DATA:-../shared/data}"
@@ -23,25 +24,21 @@ have runs/data/direction.jsonl || python -m finlocal.train.statements --n 3000 -
 have runs/data/direction-1500.jsonl || python -m finlocal.train.statements --n 1500 --out runs/data/direction-1500.jsonl
 have runs/data/counterfactual.jsonl || python -m finlocal.train.counterfactual "$fpb" --out runs/data/counterfactual.jsonl
 
-step "earnings-call sentences: the transfer sample and the parity sample (disjoint)"
+step "earnings-call sentences for the parity gate (disjoint from the ladder's transfer sample)"
 have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 10000 --out runs/data/ectsum-10k.jsonl
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
     --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
-have runs/data/ectsum-5k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 5000 \
-    --exclude runs/data/parity.jsonl --out runs/data/ectsum-5k.jsonl
 
 step "the MiniLM-L6 teacher, cross-validated (5 folds) and trained on every row"
 finlocal train cv configs/teacher-minilm.toml --folds 5 --final --out runs/cv/teacher-minilm
 
-step "per-fold evidence targets and soft labels"
+step "per-fold evidence targets: saliency of the teacher's fold models"
 have runs/teachers/saliency-minilm.jsonl || python -m finlocal.train.saliency runs/cv/teacher-minilm --out runs/teachers/saliency-minilm.jsonl
-have runs/teachers/minilm-fpb.jsonl || finlocal train teach runs/cv/teacher-minilm "$fpb" --out runs/teachers/minilm-fpb.jsonl
-have runs/teachers/minilm-ectsum.jsonl || finlocal train teach runs/cv/teacher-minilm runs/data/ectsum-5k.jsonl --out runs/teachers/minilm-ectsum.jsonl
 
 step "the student: cross-validated, then trained on every row"
-finlocal train cv configs/student.toml --folds 5 --final --workers 2 --out runs/cv/student
+finlocal train cv configs/student.toml --folds 5 --final --workers 2 --out runs/cv/student-direction
 
 step "int8 export with the parity gate -> $out"
-finlocal export runs/cv/student/all/final --out "$out" --cv runs/cv/student \
+finlocal export runs/cv/student-direction/all/final --out "$out" --cv runs/cv/student-direction \
     --parity-data runs/data/parity.jsonl --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \
     --report bench/results/quantization.json
