@@ -32,7 +32,8 @@ def test_bundled_manifest_verifies_and_fits_the_size_budget() -> None:
     assert manifest.labels == ("negative", "neutral", "positive")
     total = sum(p.stat().st_size for p in DEFAULT.iterdir() if p.is_file())
     assert total <= 60 * 1024 * 1024
-    assert any(k.startswith("validation") for k in manifest.metrics)
+    cv = manifest.metrics["cross-validation"]  # figures from cross-validation, never a validation portion
+    assert cv["protocol"]["folds"] == 5
 
 
 def test_bundled_model_labels_hand_written_sentences() -> None:
@@ -45,10 +46,30 @@ def test_bundled_model_labels_hand_written_sentences() -> None:
         assert abs(sum(p.scores.values()) - 1.0) < 1e-4
 
 
-# Written with the list above, before the model was trained; the shipped model gets it wrong
-# (it reads "loss ... from" growth as positive). Kept as a documented limit (docs/student.md).
-@pytest.mark.xfail(reason="known limit of the bundled model: a widening loss reads as growth")
-def test_bundled_model_widening_loss_is_negative() -> None:
+# The issue's own examples of reading direction words instead of meaning (the previous bundled
+# model got every one wrong), written down before this model was trained.
+DIRECTION = [
+    ("Net debt decreased to EUR 310 million from EUR 420 million.", "positive"),
+    ("Credit impairment charges rose sharply in the third quarter.", "negative"),
+    ("Net loss widened to EUR 12.4 million from EUR 3.1 million.", "negative"),
+    ("Customer churn fell to 1.1 % from 1.6 % a year earlier.", "positive"),
+    ("Sales did not decline in the quarter.", "positive"),
+    ("Pre-tax loss widened to EUR 12.4 million from EUR 3.1 million.", "negative"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), DIRECTION)
+def test_bundled_model_reads_which_way_is_good_news(text: str, label: str) -> None:
     classifier = OnnxClassifier.load(DEFAULT, threads=1)
-    (pred,) = classifier.predict(["Pre-tax loss widened to EUR 12.4 million from EUR 3.1 million."])
-    assert pred.label == "negative"
+    (pred,) = classifier.predict([text])
+    assert pred.label == label, pred.scores
+
+
+def test_bundled_model_scores_do_not_depend_on_the_batch() -> None:
+    texts = [text for text, _ in SENTENCES + DIRECTION]
+    classifier = OnnxClassifier.load(DEFAULT, threads=2)
+    alone = [classifier.predict([t])[0].scores for t in texts]
+    long_neighbour = "The board proposes a dividend of EUR 0.45 per share " * 6
+    together = classifier.predict([long_neighbour, *texts])[1:]
+    for a, b in zip(alone, together, strict=True):
+        assert max(abs(a[k] - b.scores[k]) for k in a) <= 1e-6
