@@ -6,7 +6,7 @@
 #
 # Needs `pip install -e '.[train,export,weights]'`. Every step resumes: a data file or teacher file
 # that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts an
-# interrupted one after its last epoch. On two CPU cores the whole script takes about two hours
+# interrupted one after its last epoch. On two CPU cores the whole script takes about 2.5 hours
 # (the student's fold runs go two at a time); docs/student.md explains every step, and
 # bench/ladder.py measures what each data source and teacher adds (the MPNet-base teacher too,
 # which the shipped recipe does not use).
