@@ -183,31 +183,45 @@ class Ladder:
         config = FitConfig.load(ROOT / step.config, [*step.overrides, f"threads={self.threads}"])
         run(config, folds=folds, repeats=1, out=self.cv_dir(step), final=step.final, progress=False)
 
-    def measure(self, step: Step) -> dict[str, Any] | None:
-        from finlocal.train.cv import read_report
+    def measure(self, step: Step, folds: int) -> dict[str, Any] | None:
+        """The step's figures: the full report when every fold run finished, else (a step that
+        was stopped) the held-out figures of the fold runs that finished, marked partial."""
+        from finlocal.train.cv import CV_REPORT, read_report
 
-        try:
-            report = read_report(self.cv_dir(step))
-        except Exception:  # noqa: BLE001 - not run yet
+        cv_dir = self.cv_dir(step)
+        base = {"what": step.what, "config": step.config, "overrides": list(step.overrides)}
+        if (cv_dir / CV_REPORT).is_file():
+            report = read_report(cv_dir)
+            ks = list(range(report["folds"]))
+            return {
+                **base,
+                "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
+                "direction": {name: direction_accuracy(cv_dir, ks, path) for name, path in DIRECTION_SETS.items()},
+                "seconds_per_fold": _seconds(cv_dir, ks),
+                "rows": _rows(cv_dir),
+            }
+        ks = [k for k in range(folds) if (cv_dir / f"r0-f{k}" / "final" / "fit.json").is_file()]
+        if not ks:
             return None
         return {
-            "what": step.what,
-            "config": step.config,
-            "overrides": list(step.overrides),
-            "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
-            "direction": {
-                name: direction_accuracy(self.cv_dir(step), report["folds"], path)
-                for name, path in DIRECTION_SETS.items()
-            },
-            "seconds_per_fold": _seconds(self.cv_dir(step), report["folds"]),
-            "rows": _rows(self.cv_dir(step)),
+            **base,
+            "partial": {"folds": ks, "of": folds, "heldout_by_fold": _heldout(cv_dir, ks)},
+            "direction": {name: direction_accuracy(cv_dir, ks, path) for name, path in DIRECTION_SETS.items()},
+            "seconds_per_fold": _seconds(cv_dir, ks),
+            "rows": _rows(cv_dir),
         }
 
 
-def _seconds(cv_dir: Path, folds: int) -> float:
+def _heldout(cv_dir: Path, ks: list[int]) -> dict[str, dict[str, float]]:
     from finlocal.train.fit import read_fit_info
 
-    return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final").seconds for k in range(folds))
+    return {str(k): read_fit_info(cv_dir / f"r0-f{k}" / "final").heldout for k in ks}
+
+
+def _seconds(cv_dir: Path, ks: list[int]) -> float:
+    from finlocal.train.fit import read_fit_info
+
+    return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final").seconds for k in ks)
 
 
 def _rows(cv_dir: Path) -> dict[str, Any]:
@@ -216,8 +230,8 @@ def _rows(cv_dir: Path) -> dict[str, Any]:
     return read_fit_info(cv_dir / "r0-f0" / "final").data["rows_by_source"]
 
 
-def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
-    """Accuracy of each fold model (PyTorch) on a direction set, and per category."""
+def direction_accuracy(cv_dir: Path, ks: list[int], data: Path) -> dict[str, Any]:
+    """Accuracy of fold models ``ks`` (PyTorch) on a direction set, averaged, and per category."""
     from transformers import AutoTokenizer
 
     from finlocal.predictions import LABELS
@@ -225,14 +239,15 @@ def direction_accuracy(cv_dir: Path, folds: int, data: Path) -> dict[str, Any]:
     from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
-    cache = cv_dir / f"direction-{data.stem}.json"
+    folds = "" if ks == list(range(5)) else "-folds" + "".join(map(str, ks))
+    cache = cv_dir / f"direction-{data.stem}{folds}.json"
     if cache.is_file():
         return json.loads(cache.read_text())
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = np.array([LABELS.index(r["label"]) for r in rows])
     categories = sorted({r["category"] for r in rows})
     overall, per_category = [], {c: [] for c in categories}
-    for k in range(folds):
+    for k in ks:
         model_dir = cv_dir / f"r0-f{k}" / "final"
         model = Student.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
@@ -285,6 +300,17 @@ def markdown(results: dict[str, Any]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, step in results["steps"].items():
+        d = step["direction"]
+        rows = sum(v for v in step["rows"].values())
+        if "partial" in step:  # a stopped step: its finished fold runs only
+            part = step["partial"]
+            by_fold = ", ".join(f"f{k} {m['f1_weighted']:.3f}" for k, m in part["heldout_by_fold"].items())
+            lines.append(
+                f"| `{name}` | {step['what']} (stopped: {len(part['folds'])} of {part['of']} fold runs) "
+                f"| {by_fold} | | | | {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} "
+                f"| {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
+            )
+            continue
         overall = step["cv"]["overall"]
         f1 = overall["f1_weighted"]
         levels = " / ".join(
@@ -292,8 +318,6 @@ def markdown(results: dict[str, Any]) -> str:
             for lv in ("100", "75", "66", "50")
             if lv in step["cv"]["by_agreement"]
         )
-        d = step["direction"]
-        rows = sum(v for v in step["rows"].values())
         lines.append(
             f"| `{name}` | {step['what']} | **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) "
             f"| {overall['accuracy']['mean']:.3f} | {overall['f1_macro']['mean']:.3f} | {levels} "
@@ -339,10 +363,10 @@ def main(argv: list[str] | None = None) -> None:
         "steps": {},
     }
     for step in steps:
-        measured = ladder.measure(step)
+        measured = ladder.measure(step, args.folds)
         if measured is not None:
             results["steps"][step.name] = measured
-    teachers = [t.name for t in TEACHERS if t.name in results["steps"]]
+    teachers = [t.name for t in TEACHERS if t.name in results["steps"] and "partial" not in results["steps"][t.name]]
     if len(teachers) > 1:
         results["ensemble"] = ensemble(ladder, teachers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -350,6 +374,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.markdown:
         print(markdown(results))
     for name, step in results["steps"].items():
+        if "partial" in step:
+            log.info("%-24s stopped after fold runs %s", name, step["partial"]["folds"])
+            continue
         f1 = step["cv"]["overall"]["f1_weighted"]
         log.info(
             "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f",
