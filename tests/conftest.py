@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.fakes import KeywordClassifier
+# tests/ and bench/ are packages of the checkout, not of the install. The checkout's root goes at
+# the END of sys.path: prepended, its finlocal/ (without train/ and export/, which the install maps
+# in as finlocal.train and finlocal.export) would hide the installed package after `pip install .`.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from tests.fakes import KeywordClassifier  # noqa: E402 - needs the root on sys.path
 
 # No network and no thread oversubscription in tests (set before onnxruntime/torch start).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -15,7 +23,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 TINY_MODEL_DIR = FIXTURES / "tiny-model"
 
