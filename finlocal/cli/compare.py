@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from finlocal.cli.options import model_option, threads_option
 from finlocal.compare import DEFAULT_THRESHOLD
 
 
@@ -46,13 +47,8 @@ _SUFFIXES = {
     help="Word similarity from which two differing sentences count as one changed sentence.",
 )
 @click.option("--app", is_flag=True, help="Show the two side by side in the terminal app instead.")
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
-)
-@click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
+@model_option
+@threads_option
 def command(
     a: Path,
     b: Path,

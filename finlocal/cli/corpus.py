@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from finlocal.cli.options import batch_size_option, model_option, top_k_option
 from finlocal.corpus.engine import EngineKind, RunSummary
 
 EXIT_INTERRUPTED = 130
@@ -75,28 +76,9 @@ def command() -> None:
     metavar="ADDR",
     help="Ray: join this cluster (e.g. 'auto' or 'ray://host:10001') instead of starting Ray locally.",
 )
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
-)
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=32,
-    show_default=True,
-    metavar="N",
-    help="Sentences per inference batch.",
-)
-@click.option(
-    "--top-k",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    metavar="K",
-    help="Most positive/negative sentences kept per document.",
-)
+@model_option
+@batch_size_option
+@top_k_option("Most positive/negative sentences kept per document.")
 @click.option(
     "--commit-every",
     type=click.FloatRange(min=0),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from finlocal.cli.options import batch_size_option, model_option, split_option, threads_option
 from finlocal.splitting import SplitMode
 
 if TYPE_CHECKING:
@@ -16,29 +17,14 @@ if TYPE_CHECKING:
 
 @click.command("eval")
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
-)
+@model_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-@click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=32,
-    show_default=True,
-    metavar="N",
-    help="Sentences per inference batch.",
-)
-@click.option(
-    "--split",
-    type=click.Choice([m.value for m in SplitMode]),
-    default=SplitMode.NONE.value,
-    show_default=True,
-    help="Score each row whole (none), or its sentences or lines and take the most "
-    "frequent label, as 'finlocal score --per document' does.",
+@threads_option
+@batch_size_option
+@split_option(
+    SplitMode.NONE,
+    "Score each row whole (none), or its sentences or lines and take the most frequent label, "
+    "as 'finlocal score --per document' does.",
 )
 def command(data: Path, model: Path | None, as_json: bool, threads: int | None, batch_size: int, split: str) -> None:
     """Evaluate the model on DATA: JSONL with text and label (and optionally agreement and

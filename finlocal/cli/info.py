@@ -8,14 +8,11 @@ from typing import Any
 
 import click
 
+from finlocal.cli.options import model_option
+
 
 @click.command("info")
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
-)
+@model_option
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def command(model: Path | None, as_json: bool) -> None:
     """Show the model's manifest: labels, heads, quantization, data, teachers, metrics, files.

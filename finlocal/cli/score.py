@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from finlocal.cli.options import batch_size_option, model_option, split_option, threads_option, top_k_option
 from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
@@ -63,13 +64,7 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
     show_default=True,
     help="One row per sentence or one summary row per document.",
 )
-@click.option(
-    "--split",
-    type=click.Choice([m.value for m in SplitMode]),
-    default=SplitMode.SENTENCES.value,
-    show_default=True,
-    help="What one row scores: a sentence, a non-blank line, or the whole input (none).",
-)
+@split_option()
 @click.option(
     "--input-format",
     type=click.Choice([f.value for f in InputFormat]),
@@ -80,29 +75,10 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write rows to FILE instead of stdout."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path),
-    metavar="DIR",
-    help="Model directory (default: $FINLOCAL_MODEL, else the bundled model).",
-)
-@click.option("--threads", type=click.IntRange(min=1), metavar="N", help="Inference threads (default: all cores).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=32,
-    show_default=True,
-    metavar="N",
-    help="Sentences per inference batch.",
-)
-@click.option(
-    "--top-k",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    metavar="K",
-    help="Most positive/negative sentences kept per document (--per document).",
-)
+@model_option
+@threads_option
+@batch_size_option
+@top_k_option("Most positive/negative sentences kept per document (--per document).")
 def command(
     paths: tuple[str, ...],
     glob: str | None,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from finlocal.cli.options import split_option
 from finlocal.errors import InputError
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
@@ -52,13 +53,7 @@ def attach_terminal() -> None:
     show_default=True,
     help="Flag sentences whose confidence is below this for review.",
 )
-@click.option(
-    "--split",
-    type=click.Choice([m.value for m in SplitMode]),
-    default=SplitMode.SENTENCES.value,
-    show_default=True,
-    help="What one row scores: a sentence, a non-blank line, or the whole input (none).",
-)
+@split_option()
 @click.option(
     "--input-format",
     type=click.Choice([f.value for f in InputFormat]),
