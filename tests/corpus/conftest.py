@@ -10,6 +10,18 @@ PATTERN = "{ticker}_q{quarter:int}_{year:int}"
 REPO = Path(__file__).resolve().parents[2]
 
 
+# `finlocal compare` and the file-name metadata are part of the base install; the rest is Parquet.
+BASE_INSTALL = {"test_compare.py", "test_metadata.py"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def corpus_extra(request: pytest.FixtureRequest) -> None:
+    """Corpus datasets are Parquet: without the corpus extra (a runtime-only install) these tests
+    skip, saying which install brings them."""
+    if request.path.name not in BASE_INSTALL:
+        pytest.importorskip("pyarrow", reason="needs the corpus extra: pip install 'finlocal[corpus]'")
+
+
 @pytest.fixture(autouse=True)
 def importable_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     """Spawned worker processes unpickle `tests.corpus.fakes.KeywordModel`: they take the parent's
