@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from finlocal.cli.options import batch_size_option, model_option, top_k_option
+from finlocal.cli.options import batch_size_option, glob_option, model_option, top_k_option
 from finlocal.corpus.engine import EngineKind, RunSummary
 
 EXIT_INTERRUPTED = 130
@@ -44,12 +44,7 @@ def command() -> None:
     metavar="CSV",
     help="Metadata sidecar: a CSV with a 'path' column (relative to the CSV) and a column per field.",
 )
-@click.option(
-    "--glob",
-    "glob",
-    metavar="PATTERN",
-    help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).",
-)
+@glob_option
 @click.option(
     "--engine",
     type=click.Choice([e.value for e in EngineKind]),

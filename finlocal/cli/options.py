@@ -29,6 +29,12 @@ batch_size_option = click.option(
     metavar="N",
     help="Sentences per inference batch.",
 )
+glob_option = click.option(
+    "--glob",
+    "glob",
+    metavar="PATTERN",
+    help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).",
+)
 SPLIT_HELP = "What one row scores: a sentence, a non-blank line, or the whole input (none)."
 
 

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from finlocal.cli.options import batch_size_option, model_option, split_option, threads_option, top_k_option
+from finlocal.cli.options import (
+    batch_size_option,
+    glob_option,
+    model_option,
+    split_option,
+    threads_option,
+    top_k_option,
+)
 from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
@@ -45,12 +52,7 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
 
 @click.command("score")
 @click.argument("paths", nargs=-1, metavar="[PATH ...|-]")
-@click.option(
-    "--glob",
-    "glob",
-    metavar="PATTERN",
-    help="In directories, score files matching PATTERN (default: *.txt *.md *.html *.htm *.pdf).",
-)
+@glob_option
 @click.option(
     "--format",
     "fmt",

@@ -28,31 +28,13 @@ from finlocal.export.parity import (  # noqa: E402
 from finlocal.export.quantize import QuantSettings, Scheme, quantize, session  # noqa: E402
 from finlocal.manifest import read_manifest  # noqa: E402
 from finlocal.predictions import LABELS  # noqa: E402
-from finlocal.train.config import FitConfig  # noqa: E402
+from tests.training import tiny_fit_config  # noqa: E402
 
 # The 2-layer, 32-wide random model has near-ties that int8 can flip (and its WordPiece vocab is
 # not identical across processes), so its exports use a looser agreement gate; the broken-model
 # tests below use the real one.
 TINY_GATE = 0.75
 PER_ROW = [QuantSettings(Scheme.PER_ROW, 7)]
-
-
-def _config(tiny_setup: dict, out: Path, **overrides: object) -> FitConfig:
-    return FitConfig.from_dict(
-        {
-            "output_dir": str(out),
-            "backbone": str(tiny_setup["backbone"]),
-            "fpb_path": str(tiny_setup["data"]),
-            "epochs": 4,
-            "batch_size": 16,
-            "lr": 2e-3,
-            "head_lr": 1e-2,
-            "layer_lr_decay": 1.0,
-            "max_length": 32,
-            "threads": 1,
-            **overrides,
-        }
-    )
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +49,7 @@ def cv_run(tiny_setup: dict) -> Path:
     from finlocal.train.cv import run
 
     out = tiny_setup["root"] / "cv"
-    run(_config(tiny_setup, out), folds=2, repeats=1, out=out, final=True, progress=False)
+    run(tiny_fit_config(tiny_setup, out), folds=2, repeats=1, out=out, final=True, progress=False)
     return out
 
 
@@ -125,7 +107,7 @@ def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, ti
     from finlocal.train.cv import run
 
     other = tmp_path / "other"
-    run(_config(tiny_setup, other, epochs=1), folds=2, repeats=1, out=other, progress=False)
+    run(tiny_fit_config(tiny_setup, other, epochs=1), folds=2, repeats=1, out=other, progress=False)
     with pytest.raises(InputError, match=r"another recipe .*'epochs'"):
         export_checkpoint(
             checkpoint,
@@ -332,7 +314,9 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, par
                 if at >= 0:
                     spans.append({"start": at, "end": at + len(word), "text": word})
             fh.write(json.dumps({"text": r["text"], "evidence": spans, "source": "saliency:test"}) + "\n")
-    config = _config(tiny_setup, tmp_path / "run", evidence="file", evidence_file=str(evidence), evidence_weight=1.0)
+    config = tiny_fit_config(
+        tiny_setup, tmp_path / "run", evidence="file", evidence_file=str(evidence), evidence_weight=1.0
+    )
     checkpoint = fit(config, progress=False).model_dir
     out = tmp_path / "model"
     # The gate is not what this test is about (test_parity_gate_fails_on_a_broken_model is): with

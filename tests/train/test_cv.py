@@ -15,23 +15,11 @@ from finlocal.train.folds import ALL
 from finlocal.train.rows import build_rows
 from finlocal.train.saliency import annotate_cv
 from finlocal.train.teach import teach
+from tests.training import tiny_fit_config
 
 
 def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
-    base = {
-        "output_dir": str(out),
-        "backbone": str(setup["backbone"]),
-        "fpb_path": str(setup["data"]),
-        "epochs": 2,
-        "batch_size": 16,
-        "lr": 2e-3,
-        "head_lr": 1e-2,
-        "layer_lr_decay": 1.0,
-        "max_length": 32,
-        "threads": 1,
-        "device": "cpu",
-    }
-    return FitConfig.from_dict({**base, **overrides})
+    return tiny_fit_config(setup, out, **{"epochs": 2, **overrides})
 
 
 @pytest.fixture(scope="module")

@@ -16,23 +16,7 @@ from finlocal.train.config import ConfigError, FitConfig  # noqa: E402
 from finlocal.train.fit import CHECKPOINT, FINAL, fit  # noqa: E402
 from finlocal.train.metrics import fit_temperature, label_metrics  # noqa: E402
 from finlocal.train.student import Student  # noqa: E402
-
-
-def tiny_config(setup: dict, out: Path, **overrides: object) -> FitConfig:
-    base = {
-        "output_dir": str(out),
-        "backbone": str(setup["backbone"]),
-        "fpb_path": str(setup["data"]),
-        "epochs": 4,
-        "batch_size": 16,
-        "lr": 2e-3,
-        "head_lr": 1e-2,
-        "layer_lr_decay": 1.0,
-        "max_length": 32,
-        "threads": 1,
-        "device": "cpu",
-    }
-    return FitConfig.from_dict({**base, **overrides})
+from tests.training import tiny_fit_config as tiny_config  # noqa: E402
 
 
 def _weights(model_dir: Path) -> dict[str, np.ndarray]:
