@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from finlocal.changes.describe import MovedRow, describe
 from finlocal.scoring import DocumentReport, SentenceResult
 
 TABLE_CHUNK = 500
@@ -120,6 +121,7 @@ def _sentence_cells(r: SentenceResult, labels: Sequence[str]) -> list[Any]:
         r.label,
         *(round(r.scores.get(name, 0.0), 6) for name in labels),
         _evidence_text(r),
+        _changes_json(r),
         round(r.prediction.tokenize_ms, 3),
         round(r.prediction.inference_ms, 3),
     ]
@@ -136,7 +138,17 @@ def _document_cells(d: DocumentReport, labels: Sequence[str]) -> list[Any]:
         " | ".join(r.text for r in d.top_negative),
         round(d.total_ms, 3),
         round(d.sentences_per_s, 2),
+        json.dumps(d.to_row()["changes"], ensure_ascii=False),
     ]
+
+
+def _changes_json(result: SentenceResult) -> str:
+    """The sentence's ``changes`` as in its JSONL row (``[]`` when none)."""
+    return json.dumps([c.to_dict() for c in result.changes], ensure_ascii=False)
+
+
+def _what_moved(result: SentenceResult) -> str:
+    return " | ".join(describe(c) for c in result.changes)
 
 
 class CsvWriter(Writer):
@@ -153,6 +165,7 @@ class CsvWriter(Writer):
                 "label",
                 *(f"score_{name}" for name in self.labels),
                 "evidence",
+                "changes",
                 "tokenize_ms",
                 "inference_ms",
             ]
@@ -167,6 +180,7 @@ class CsvWriter(Writer):
                 "top_negative",
                 "total_ms",
                 "sentences_per_s",
+                "changes",
             ]
         self._csv.writerow(header)
 
@@ -179,24 +193,62 @@ class CsvWriter(Writer):
         self.stream.flush()
 
 
-def _md(value: Any) -> str:
+MOVED_HEADER = ("metric", "now", "before", "change", "verdict", "sentence")
+
+
+def moved_cells(row: MovedRow) -> list[str]:
+    """One "what moved" row: metric, now, before, change, good/bad, the sentence (#index)."""
+    return [row.change.metric, row.now, row.before, row.moved, row.change.verdict.value, row.sentence]
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table with every cell escaped (`markdown_cell`)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_cell(value: Any) -> str:
+    """A value as one Markdown table cell: pipes and backslashes escaped, on one line."""
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 class MarkdownWriter(Writer):
+    """Markdown tables. Per sentence: each document's sentence table (with what the sentence says
+    moved) followed by its "what moved" table; per document: one summary table."""
+
+    _SENTENCE_HEADER = ("source", "#", "label", "confidence", "sentence", "evidence", "what moved")
+
     def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
         super().__init__(stream, labels, per)
-        if per is Per.SENTENCE:
-            header = ["source", "#", "label", "confidence", "sentence", "evidence"]
-        else:
-            header = ["source", "sentences", "label", *self.labels, "tone"]
-        stream.write("| " + " | ".join(header) + " |\n")
-        stream.write("|" + "|".join("---" for _ in header) + "|\n")
+        self._open = False
+        if per is Per.DOCUMENT:
+            header = ["source", "sentences", "label", *self.labels, "tone", "what moved"]
+            stream.write(markdown_table(header, []))
 
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
+        if not self._open:
+            self.stream.write(markdown_table(self._SENTENCE_HEADER, []))
+            self._open = True
         for r in results:
-            cells = [r.source, r.index, r.label, f"{r.prediction.confidence:.2f}", r.text, _evidence_text(r)]
-            self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
+            cells = [
+                r.source,
+                r.index,
+                r.label,
+                f"{r.prediction.confidence:.2f}",
+                r.text,
+                _evidence_text(r),
+                _what_moved(r),
+            ]
+            self.stream.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
+        self.stream.flush()
+
+    def _end_document(self, report: DocumentReport) -> None:
+        if report.moved:
+            rows = [moved_cells(m) for m in report.moved]
+            self.stream.write(f"\n**What moved** in {markdown_cell(report.source)}\n\n")
+            self.stream.write(markdown_table(MOVED_HEADER, rows) + "\n")
+            self._open = False
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
@@ -206,8 +258,9 @@ class MarkdownWriter(Writer):
             report.label,
             *(report.counts.get(name, 0) for name in self.labels),
             f"{report.tone:+.3f}",
+            "; ".join(describe(m.change) for m in report.moved if m.change.verdict.value != "unknown"),
         ]
-        self.stream.write("| " + " | ".join(_md(c) for c in cells) + " |\n")
+        self.stream.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
         self.stream.flush()
 
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from finlocal.changes import Change, read_changes
+from finlocal.changes.describe import MovedRow, moved_rows
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
@@ -51,6 +53,8 @@ class SentenceResult:
     end: int
     text: str
     prediction: Prediction
+    #: What the sentence says moved (`finlocal.changes`), offsets into the whole document.
+    changes: tuple[Change, ...] = ()
 
     @property
     def label(self) -> str:
@@ -80,6 +84,7 @@ class SentenceResult:
             "label": self.label,
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
             "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence],
+            "changes": [c.to_dict() for c in self.changes],
             "ms": {
                 "tokenize": round(self.prediction.tokenize_ms, 3),
                 "inference": round(self.prediction.inference_ms, 3),
@@ -113,6 +118,8 @@ class DocumentReport:
     tokenize_ms: float
     inference_ms: float
     warnings: tuple[str, ...] = ()
+    #: What moved in the document (`finlocal.changes.describe.moved_rows`): its "what moved" table.
+    moved: tuple[MovedRow, ...] = ()
 
     @property
     def n_sentences(self) -> int:
@@ -143,6 +150,7 @@ class DocumentReport:
                 "inference": round(self.inference_ms, 3),
             },
             "sentences_per_s": round(self.sentences_per_s, 2),
+            "changes": [{**m.change.to_dict(), "index": m.sentence_index, "sentence": m.sentence} for m in self.moved],
         }
 
 
@@ -165,6 +173,7 @@ class ReportBuilder:
         self._inference_ms = 0.0
         self._pos: list[tuple[float, int, SentenceResult]] = []
         self._neg: list[tuple[float, int, SentenceResult]] = []
+        self._moved: list[MovedRow] = []
         self._t0 = time.perf_counter()
 
     def add(self, results: Iterable[SentenceResult]) -> None:
@@ -176,6 +185,11 @@ class ReportBuilder:
             self._inference_ms += r.prediction.inference_ms
             if self.keep_sentences:
                 self._sentences.append(r)
+            if r.changes:
+                # keep the most material changes so far: bounded memory however long the document
+                self._moved = moved_rows(
+                    [(m.sentence_index, m.sentence, [m.change]) for m in self._moved] + [(r.index, r.text, r.changes)]
+                )
             for name, heap in ((POSITIVE, self._pos), (NEGATIVE, self._neg)):
                 if r.label == name and self.top_k > 0:
                     item = (r.scores[name], -r.index, r)
@@ -200,6 +214,7 @@ class ReportBuilder:
             tokenize_ms=self._tokenize_ms,
             inference_ms=self._inference_ms,
             warnings=tuple(self.warnings),
+            moved=tuple(self._moved),
         )
 
 
@@ -215,7 +230,15 @@ def score_spans(
     """Predict sentences (spans of one document) and wrap them as `SentenceResult`s."""
     predictions = classifier.predict([s.text for s in spans], batch_size=batch_size)
     return [
-        SentenceResult(source, first_index + i, s.start + offset, s.end + offset, s.text, p)
+        SentenceResult(
+            source,
+            first_index + i,
+            s.start + offset,
+            s.end + offset,
+            s.text,
+            p,
+            tuple(c.shifted(s.start + offset) for c in read_changes(s.text)),
+        )
         for i, (s, p) in enumerate(zip(spans, predictions, strict=True))
     ]
 

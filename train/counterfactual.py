@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finlocal.train.data import Example, load_fpb
-from finlocal.train.polarity import (
+from finlocal.lexicon import (
     DOWN_WORDS,
     ITEMS_BY_POLARITY,
     NARROW_WORDS,

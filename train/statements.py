@@ -2,7 +2,7 @@
 
 Financial PhraseBank has few sentences in which a cost, a debt or a provision moves, so a student
 trained on it learns "up is good". This generator writes statements that cover every polarity of
-`finlocal.train.polarity` — up-good and up-bad items rising and falling, losses narrowing and
+`finlocal.lexicon` — up-good and up-bad items rising and falling, losses narrowing and
 widening, negated movements and expectations — and labels each with `polarity.tone`. Every row
 carries its evidence span (the item and the movement words), so the rationale head learns to
 point at them.
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finlocal.train.polarity import (
+from finlocal.lexicon import (
     ADJECTIVES,
     DOWN_WORDS,
     ITEMS_BY_POLARITY,

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from finlocal.changes import Change
+from finlocal.changes.describe import MovedRow
 from finlocal.corpus import charts
 from finlocal.corpus.store import CorpusDataset
 from finlocal.errors import InputError
@@ -84,6 +86,7 @@ class DocumentView:
     tone: float
     most_negative: tuple[Extreme, ...]
     most_positive: tuple[Extreme, ...]
+    moved: tuple[MovedRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
             f"(it has: {', '.join(names) or 'none'}); score with --name-pattern or --metadata"
         )
     period_fields = _period_fields(names)
-    columns = ["doc_id", "source", "sentences", "counts", "tone", "top_positive", "top_negative", *names]
+    columns = ["doc_id", "source", "sentences", "counts", "tone", "top_positive", "top_negative", "changes", *names]
     rows = dataset.read("documents", columns=columns).to_pylist()
     errors = tuple(
         (str(r["source"]), str(r["error"]))
@@ -239,6 +242,9 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
                 tone=float(r["tone"]),
                 most_negative=_extremes(r["top_negative"], evidence, r["doc_id"]),
                 most_positive=_extremes(r["top_positive"], evidence, r["doc_id"]),
+                moved=tuple(
+                    MovedRow(Change.from_dict(c), int(c["index"]), str(c["sentence"])) for c in r.get("changes") or ()
+                ),
             )
         )
     companies = tuple(
@@ -354,6 +360,30 @@ def _extreme_items(extremes: Iterable[Extreme], css: str, label: str) -> str:
     )
 
 
+#: "What moved" rows shown per document (the dataset keeps up to `MOVED_LIMIT`).
+MOVED_SHOWN = 8
+
+
+def _moved_table(rows: Sequence[MovedRow]) -> str:
+    """A document's "what moved" table: metric, now, before, change, good/bad, the sentence."""
+    if not rows:
+        return ""
+    css = {"good": "pos", "bad": "neg"}
+    body = "".join(
+        f"<tr><td>{_e(m.change.metric)}</td><td class=num>{_e(m.now)}</td><td class=num>{_e(m.before)}</td>"
+        f"<td>{_e(m.moved)}</td><td class={css.get(m.change.verdict.value, 'note')}>{_e(m.change.verdict.value)}</td>"
+        f"<td>#{m.sentence_index + 1}: {_e(m.sentence)}</td></tr>"
+        for m in rows[:MOVED_SHOWN]
+    )
+    more = f'<p class="note">and {len(rows) - MOVED_SHOWN} more</p>' if len(rows) > MOVED_SHOWN else ""
+    return (
+        '<details class="moved"><summary>What moved '
+        f'<span class="note">({len(rows)}; read from the figures, not by the model)</span></summary>'
+        "<table><tr><th>metric</th><th>now</th><th>before</th><th>change</th><th>good/bad</th><th>sentence</th></tr>"
+        f"{body}</table>{more}</details>"
+    )
+
+
 def _document_block(doc: DocumentView, labels: Sequence[str], limit: int | None) -> str:
     negative = doc.most_negative[:limit] if limit else doc.most_negative
     positive = doc.most_positive[:limit] if limit else doc.most_positive
@@ -361,7 +391,8 @@ def _document_block(doc: DocumentView, labels: Sequence[str], limit: int | None)
     return (
         f'<div class="doc"><h4>{_e(doc.period.label)} · <span class="note">{_e(doc.source)}</span></h4>'
         f"<div>tone {_tone(doc.tone)} · {doc.sentences} sentences · {_mix_bar(doc.counts, labels)}</div>"
-        f"<ul>{items or '<li class=note>no sentence predicted negative or positive</li>'}</ul></div>"
+        f"<ul>{items or '<li class=note>no sentence predicted negative or positive</li>'}</ul>"
+        f"{_moved_table(doc.moved)}</div>"
     )
 
 

@@ -3,7 +3,8 @@
 Three tables (see the README, "Scoring a corpus"):
 
 - ``sentences``: ``doc_id``, the JSONL row fields of ``finlocal score`` (``source``, ``index``,
-  ``start``, ``end``, ``text``, ``label``, ``scores``, ``evidence``, ``ms``), then the metadata;
+  ``start``, ``end``, ``text``, ``label``, ``scores``, ``evidence``, ``changes``, ``ms``), then the
+  metadata;
 - ``documents``: ``doc_id``, ``path``, ``sha256``, the ``--per document`` row fields, the metadata;
 - ``errors``: ``doc_id``, ``path``, ``source``, ``error``, the metadata.
 
@@ -48,6 +49,29 @@ class Layout:
         pa = arrow()
         return [pa.field(f.name, pa.int64() if f.kind is FieldKind.INT else pa.string()) for f in self.fields]
 
+    def _change(self, *extra: pa.Field) -> pa.DataType:
+        """A ``changes`` element (`finlocal.changes.Change.to_dict`), plus ``extra`` fields."""
+        pa = arrow()
+        text, number = pa.string(), pa.float64()
+        return pa.struct(
+            [
+                ("metric", text),
+                ("now", number),
+                ("before", number),
+                ("unit", text),
+                ("currency", text),
+                ("change", number),
+                ("change_unit", text),
+                ("direction", text),
+                ("polarity", text),
+                ("verdict", text),
+                ("basis", text),
+                ("start", pa.int64()),
+                ("end", pa.int64()),
+                *extra,
+            ]
+        )
+
     def sentence_fields(self) -> list[pa.Field]:
         pa = arrow()
         span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())])
@@ -60,6 +84,7 @@ class Layout:
             pa.field("label", pa.string()),
             pa.field("scores", pa.struct([(name, pa.float64()) for name in self.labels])),
             pa.field("evidence", pa.list_(span)),
+            pa.field("changes", pa.list_(self._change())),
             pa.field("ms", pa.struct([("tokenize", pa.float64()), ("inference", pa.float64())])),
         ]
 
@@ -87,6 +112,10 @@ class Layout:
                 "ms", pa.struct([("total", pa.float64()), ("tokenize", pa.float64()), ("inference", pa.float64())])
             ),
             pa.field("sentences_per_s", pa.float64()),
+            pa.field(
+                "changes",
+                pa.list_(self._change(pa.field("index", pa.int64()), pa.field("sentence", pa.string()))),
+            ),
         ]
 
     def batch_schema(self) -> pa.Schema:

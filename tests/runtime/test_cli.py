@@ -73,10 +73,21 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         cells = [(r["index"], r["label"], r["text"]) for r in rows]
         assert all(set(r) >= {"score_negative", "score_neutral", "score_positive", "evidence"} for r in rows)
+        changes = [json.loads(r["changes"]) for r in rows]
+        assert [[(c["metric"], c["direction"], c["verdict"]) for c in row] for row in changes] == [
+            [("Net sales", "up", "good")],
+            [("Operating profit", "down", "bad")],
+            [],
+        ]
     elif fmt == "markdown":
-        lines = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-        assert lines[0] == "| source | # | label | confidence | sentence | evidence |"
+        table, _, moved = result.stdout.partition("**What moved**")
+        lines = [line for line in table.splitlines() if line.startswith("| ")]
+        assert lines[0] == "| source | # | label | confidence | sentence | evidence | what moved |"
         cells = [(c[1], c[2], c[4]) for c in (line.strip("|").split(" | ") for line in lines[1:])]
+        assert "Net sales: €131 million, up 5 %; higher is better → good" in lines[1]
+        moved_rows = [line for line in moved.splitlines() if line.startswith("| ")]
+        assert moved_rows[0] == "| metric | now | before | change | verdict | sentence |"
+        assert [r.split(" | ")[0].strip("| ") for r in moved_rows[1:]] == ["Net sales", "Operating profit"]
     else:
         lines = [line for line in result.stdout.splitlines() if line.startswith("│")]
         cells = [(c[0], c[1], c[3]) for c in ([x.strip() for x in line.strip("│").split("│")] for line in lines)]

@@ -80,11 +80,21 @@ def test_top_k_is_the_k_most_probable_of_the_label_in_any_chunking(
 
 def test_sentence_row_schema(fake_classifier) -> None:
     row = score_text(TEXT, fake_classifier, source="r.txt").sentences[1].to_row()
-    assert set(row) == {"source", "index", "start", "end", "text", "label", "scores", "evidence", "ms"}
+    assert set(row) == {"source", "index", "start", "end", "text", "label", "scores", "evidence", "changes", "ms"}
     assert row["source"] == "r.txt" and row["index"] == 1
     assert set(row["scores"]) == {"negative", "neutral", "positive"}
     assert row["evidence"] == [{"start": TEXT.index("rose"), "end": TEXT.index("rose") + 4, "text": "rose"}]
     assert set(row["ms"]) == {"tokenize", "inference"}
+    # what moved, in document offsets like the evidence
+    (change,) = row["changes"]
+    assert (change["metric"], change["now"], change["change"], change["change_unit"]) == ("Net sales", 131.0, 5.0, "%")
+    assert (change["direction"], change["verdict"], change["currency"], change["unit"]) == (
+        "up",
+        "good",
+        "EUR",
+        "million",
+    )
+    assert TEXT[change["start"] : change["end"]] == "Net sales rose 5 % to EUR 131 mn"
 
 
 def test_document_row(fake_classifier) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from finlocal.train.counterfactual import edits
-from finlocal.train.data import Example
-from finlocal.train.polarity import (
+from finlocal.lexicon import (
     ITEMS_BY_POLARITY,
     LINE_ITEMS,
     Direction,
@@ -14,6 +12,8 @@ from finlocal.train.polarity import (
     find_mention,
     tone,
 )
+from finlocal.train.counterfactual import edits
+from finlocal.train.data import Example
 from finlocal.train.statements import CATEGORIES, generate
 
 _BY_NAME = {i.name: i for i in LINE_ITEMS}
@@ -63,7 +63,7 @@ def test_the_lexicon_flags_plurals_item_by_item_and_ratios_by_name() -> None:
 
 
 def test_find_mention_does_not_take_part_of_a_longer_noun_for_the_item() -> None:
-    assert find_mention("Operating profit margin rose to 9 % .") is None
+    assert find_mention("Net sales growth rose to 9 % .") is None
     assert find_mention("Net sales growth slowed in the quarter .") is None
     assert find_mention("Net sales in Finland rose by 4 % .") is not None
 
@@ -160,7 +160,7 @@ def test_counterfactual_edits_leave_alone_what_the_rule_cannot_read() -> None:
     # other tone words: a flip or a swap could leave a mixed message, so neither is made
     assert edits(Example("c", "Net sales rose by 5 % thanks to strong demand .", "positive"), rng) == []
     # an item that is part of a longer noun is not the item
-    assert edits(Example("d", "Operating profit margin rose to 9 % .", "positive"), rng) == []
+    assert edits(Example("d", "Net sales growth rose to 9 % .", "positive"), rng) == []
 
 
 def test_counterfactual_swaps_keep_the_unit_and_the_acronyms() -> None:

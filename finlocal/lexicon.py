@@ -1,5 +1,8 @@
 """The metric-polarity lexicon: which way is good news for a financial line item.
 
+One copy, used at run time by the metric-change reader (`finlocal.changes`) and at training time
+by the direction data (`finlocal.train.statements`, `finlocal.train.counterfactual`).
+
 An analyst reads "net debt fell" as good news and "costs rose" as bad news; a model that keys on
 direction words alone reads both the other way round. This module holds what the training data
 needs to teach the difference:
@@ -76,7 +79,7 @@ class LineItem:
 
 
 _RATIO_RE = re.compile(
-    r"\b(ratio|rates?|margin|market share|utilisation|return on|leverage|gearing|cost of risk|"
+    r"\b(ratios?|rates?|margins?|market share|utilisation|return on|leverage|gearing|cost of risk|"
     r"load factor|occupancy)\b"
 )
 _COUNTS = frozenset(
@@ -93,6 +96,7 @@ _COUNTS = frozenset(
         "churn",
         "customer churn",
         "days sales outstanding",
+        "DSO",
     }
 )
 # Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
@@ -154,6 +158,26 @@ _PLURAL = frozenset(
         "default rates",
         "subscriber losses",
         "days sales outstanding",
+        "revenues",
+        "net revenues",
+        "total revenues",
+        "same-store sales",
+        "comparable store sales",
+        "net earnings",
+        "net charge-offs",
+        "charge-offs",
+        "non-performing assets",
+        "nonperforming assets",
+        "R&D expenses",
+        "margins",
+        "impairment losses",
+        "cargo volumes",
+        "passenger volumes",
+        "average selling prices",
+        "subscription billings",
+        "billings",
+        "cash and cash equivalents",
+        "nonperforming loans",
     }
 )
 
@@ -169,22 +193,40 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         G,
         "revenue",
         "revenue, net sales, turnover, sales, comparable sales, like-for-like sales, "
-        "organic sales, service revenue, subscription revenue, top line, group revenue",
+        "organic sales, service revenue, subscription revenue, top line, group revenue, revenues, net revenues, "
+        "total revenue, total revenues, same-store sales, comparable store sales, recurring revenue, "
+        "annual recurring revenue, commission income, lending volume, cargo volume, cargo volumes, "
+        "passenger volumes, sales volume, average selling price, average selling prices, subscription billings, "
+        "billings",
     )
     + _items(
         G,
         "profit",
         "operating profit, net profit, pre-tax profit, profit before tax, EBITDA, "
         "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
-        "gross profit, profit for the period, result before taxes, comparable operating profit",
+        "gross profit, profit for the period, result before taxes, comparable operating profit, EBITA, "
+        "operating result, net result, comparable EBIT, net earnings, funds from operations, profit, "
+        "income from operations, pretax profit, result after financial items",
     )
-    + _items(G, "per share", "earnings per share, EPS, diluted earnings per share, dividend, dividend per share")
-    + _items(G, "margin", "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin")
-    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, order book")
+    + _items(
+        G,
+        "per share",
+        "earnings per share, EPS, diluted earnings per share, dividend, dividend per share, "
+        "book value per share, tangible book value per share",
+    )
+    + _items(
+        G,
+        "margin",
+        "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin, "
+        "profit margin, operating profit margin, margin, margins",
+    )
+    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, order book, backlog")
     + _items(
         G,
         "cash flow",
-        "operating cash flow, free cash flow, cash flow from operations, cash flow, cash position, liquidity",
+        "operating cash flow, free cash flow, cash flow from operations, cash flow, cash position, liquidity, "
+        "cash and cash equivalents, net cash flow from operating activities, net cash flow, "
+        "cash flow from operating activities, cash flow from business operations",
     )
     + _items(
         G,
@@ -196,7 +238,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         G,
         "returns",
         "return on equity, return on capital employed, return on assets, "
-        "net interest income, fee income, assets under management, premiums written, "
+        "net interest income, fee income, assets under management, premiums written, return on investment, "
         "average revenue per user, production volumes, sales volumes",
     )
     + _items(
@@ -213,7 +255,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "costs, personnel costs, administrative expenses, energy costs, freight costs, "
         "input costs, fixed costs, expenses, distribution costs, labour costs, "
         "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
-        "unit costs, overheads, staff costs",
+        "unit costs, overheads, staff costs, non-interest expense, noninterest expense, R&D expenses, "
+        "cost of goods sold, interest expense, operating expense, SG&A",
     )
     + _items(
         B,
@@ -224,14 +267,16 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         B,
         "impairment",
         "impairment charges, impairments, goodwill impairments, write-downs, "
-        "write-offs, inventory write-downs, asset write-downs",
+        "write-offs, inventory write-downs, asset write-downs, impairment charge, impairment, impairment loss, "
+        "impairment losses, write-down",
     )
     + _items(
         B,
         "credit",
         "provisions, loan loss provisions, credit losses, credit impairment "
         "charges, expected credit losses, bad debt expenses, non-performing loans, "
-        "loan impairments, delinquencies, default rates",
+        "loan impairments, delinquencies, default rates, net charge-offs, charge-offs, "
+        "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans",
     )
     + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
     + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, subscriber losses, cancellation rate")
@@ -239,13 +284,15 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         B,
         "ratios",
         "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
-        "days sales outstanding, working capital requirement",
+        "days sales outstanding, working capital requirement, efficiency ratio, effective tax rate, "
+        "expense ratio, cost/income ratio, cost-income ratio, DSO, vacancy, vacancy rate, cost of debt, "
+        "weighted average cost of debt",
     )
     + _items(
         L,
         "loss",
         "net loss, operating loss, pre-tax loss, loss before taxes, loss per share, "
-        "loss for the period, EBIT loss, operating loss before items, comprehensive loss",
+        "loss for the period, EBIT loss, operating loss before items, comprehensive loss, loss, pretax loss",
     )
 )
 

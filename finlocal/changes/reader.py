@@ -1,0 +1,806 @@
+"""The metric-change reader: what moved in a sentence, which way, and whether that is good news.
+
+`read_changes(text)` finds every change of a line item that the text states — "EPS was $1.21
+compared to $0.46", "EUR 3.2 mn (2.9 mn)", "narrowed to 11.4 % from 13.9 %", "up 9 % to EUR 41.2
+mn", "net debt fell" — and returns one `Change` each: the metric's span, the current and prior
+values, the stated or computed change, the direction, the metric's polarity (from
+`finlocal.lexicon`) and a verdict. It is deterministic and needs no model, so its output is a
+rationale that is faithful by construction: every verdict can be traced to the words and
+figures it names.
+
+It is deliberately cautious. A verdict is "unknown", never a guess, when the metric's polarity is
+not in the lexicon, when the numbers and the words disagree, when the change is negated or hedged
+("did not rise", "expects", "may"), or when nothing moved. Figures that are not amounts (years,
+dates, ranges, targets, share counts, currency conversions) are never read as a change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from finlocal.changes.values import AMOUNT_KINDS, CHANGE_KINDS, SCALE_FACTORS, Kind, Value, find_values
+from finlocal.lexicon import LINE_ITEMS, LineItem, Polarity
+
+
+class Direction(str, Enum):
+    UP = "up"
+    DOWN = "down"
+    UNCHANGED = "unchanged"
+    LOSS_NARROWED = "loss_narrowed"
+    LOSS_WIDENED = "loss_widened"
+    LOSS_TO_PROFIT = "loss_to_profit"
+    PROFIT_TO_LOSS = "profit_to_loss"
+
+
+class Verdict(str, Enum):
+    GOOD = "good"
+    BAD = "bad"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stated change of a line item. Offsets index the text given to `read_changes`.
+
+    ``now`` and ``before`` are as stated, in ``unit`` (3.2 for "EUR 3.2 mn"; a loss metric's
+    values are loss amounts, a profit metric's loss is negative); ``change`` is the stated change
+    or, when both values are known, the computed one (percent, or percentage points for
+    percentages), in ``change_unit``.
+    """
+
+    metric: str
+    metric_start: int
+    metric_end: int
+    start: int
+    end: int
+    now: float | None
+    before: float | None
+    unit: str | None
+    currency: str | None
+    change: float | None
+    change_unit: str | None
+    direction: Direction
+    polarity: Polarity | None
+    verdict: Verdict
+    basis: str  # "numbers" (values compared), "stated" (a stated change), "words" (a movement word)
+    note: str | None = None  # why the verdict is unknown, when it is
+
+    def shifted(self, offset: int) -> Change:
+        """The same change with offsets moved by ``offset`` (sentence → document)."""
+        return replace(
+            self,
+            metric_start=self.metric_start + offset,
+            metric_end=self.metric_end + offset,
+            start=self.start + offset,
+            end=self.end + offset,
+        )
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Change:
+        """The change a `to_dict` object (a JSONL row's, a Parquet row's) describes."""
+        polarity = row.get("polarity")
+        return cls(
+            metric=row["metric"],
+            metric_start=row["start"],
+            metric_end=row["start"] + len(row["metric"]),
+            start=row["start"],
+            end=row["end"],
+            now=row.get("now"),
+            before=row.get("before"),
+            unit=row.get("unit"),
+            currency=row.get("currency"),
+            change=row.get("change"),
+            change_unit=row.get("change_unit"),
+            direction=Direction(row["direction"]),
+            polarity=Polarity(polarity) if polarity else None,
+            verdict=Verdict(row["verdict"]),
+            basis=row.get("basis") or "numbers",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the ``changes`` field (see the README)."""
+        return {
+            "metric": self.metric,
+            "now": self.now,
+            "before": self.before,
+            "unit": self.unit,
+            "currency": self.currency,
+            "change": self.change,
+            "change_unit": self.change_unit,
+            "direction": self.direction.value,
+            "polarity": self.polarity.value if self.polarity is not None else None,
+            "verdict": self.verdict.value,
+            "basis": self.basis,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+# -- the metric: a lexicon item with its modifiers ----------------------------------------------
+
+_PREFIX = (
+    r"adjusted|underlying|comparable|reported|diluted|basic|organic|non-GAAP|GAAP|total|consolidated|group|"
+    r"quarterly|annual|full-year|half-year|core|net|overall|normalized|normalised|recurring|fully diluted"
+)
+_SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio"
+_ITEM_NAMES = sorted({i.name for i in LINE_ITEMS}, key=len, reverse=True)
+_METRIC_RE = re.compile(
+    rf"\b(?:(?:{_PREFIX})\s+)*(?P<item>{'|'.join(re.escape(n) for n in _ITEM_NAMES)})(?P<suffix>\s+(?:{_SUFFIX}))?\b",
+    re.IGNORECASE,
+)
+_ITEMS = {i.name.lower(): i for i in LINE_ITEMS}
+# "per share" after any item: the per-share figure moves with the item ("loss per share" too).
+_PER_SHARE = re.compile(r"per\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Metric:
+    start: int
+    end: int
+    text: str
+    polarity: Polarity
+    is_ratio: bool
+    is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
+
+
+def _metric(m: re.Match[str]) -> _Metric:
+    item: LineItem = _ITEMS[m.group("item").lower()]
+    suffix = (m.group("suffix") or "").strip().lower()
+    polarity = item.polarity
+    is_ratio = item.is_ratio
+    if suffix.startswith("margin"):
+        polarity, is_ratio = Polarity.UP_GOOD, True
+    elif suffix == "ratio":
+        is_ratio = True
+    # a result that can turn negative: profits, per-share earnings, cash flows, returns
+    is_profit = (
+        polarity is Polarity.UP_GOOD
+        and (
+            item.group in ("profit", "per share", "cash flow")
+            or (item.group == "returns" and item.name.startswith("return"))
+        )
+        and not suffix.startswith("margin")
+    )
+    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit)
+
+
+# -- the words around the figures -------------------------------------------------------------
+
+_UP = (
+    r"rose|rise|rises|rising|risen|increased|increase|increases|increasing|grew|grow|grows|growing|grown|growth|"
+    r"climbed|climbs|climbing|jumped|jumps|surged|surges|advanced|gained|gains|soared|expanded|expands|expansion|"
+    r"widened|widens|widening|doubled|tripled|up|higher|picked up|ticked up|edged up|boosted|lifted|raised|"
+    r"went up|larger|wider|deepened|ballooned|uplift"
+)
+_DOWN = (
+    r"fell|fall|falls|falling|fallen|decreased|decrease|decreases|decreasing|declined|decline|declines|declining|"
+    r"dropped|drop|drops|dipped|dip|shrank|shrinks|shrunk|shrinking|contracted|contracts|contraction|slid|slides|"
+    r"slipped|slips|eased|eases|plunged|plunges|down|lower|narrowed|narrows|narrowing|narrower|compressed|"
+    r"compression|softened|softens|moderated|moderates|tumbled|halved|cut|cuts|reduced|reduction|lowered|"
+    r"trimmed|slashed|went down|smaller|declining|contracting"
+)
+_BETTER = r"improved|improves|improving|improvement|improve|strengthened|strengthen|better"
+_WORSE = r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse"
+_FLAT = r"unchanged|flat|stable|steady|level|in line"
+_MOVE_RE = re.compile(
+    rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN})|(?P<better>{_BETTER})|(?P<worse>{_WORSE})|(?P<flat>{_FLAT}))\b",
+    re.IGNORECASE,
+)
+_MARK_RE = re.compile(
+    r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
+    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from)(?![\w-]))"
+    r"|(?P<to>\b(?:to|at)\b)"
+    r"|(?P<by>\bby\b)"
+    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?|negative|outflow)\s+(?:of\s+)?"
+    r"(?=[-−(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
+    r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
+    r"(?:of\s+)?(?=[(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
+    r"|(?P<resp>\brespectively\b)",
+    re.IGNORECASE,
+)
+# A figure followed by one of these is the prior one: "$0.46 a year ago".
+_AGO_RE = re.compile(
+    r"^\s*,?\s*(?:in\s+|for\s+|during\s+|at\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier|before)|"
+    r"(?:last|previous|prior)\s+(?:year|quarter)|(?:the\s+)?(?:same|corresponding|comparable|prior[- ]year|"
+    r"year[- ]ago|previous[- ]year)\s+(?:period|quarter|year)|(?:the\s+)?(?:prior|previous)[- ]year\s+"
+    r"(?:period|quarter)|year[- ]ago\s+(?:period|quarter))",
+    re.IGNORECASE,
+)
+# "( 2.9 mn )", "(prior year: EUR 12.1 million)", "(2019: 1.4)", "(Q1 2020: 1.4)", "(EUR 2.9 mn)".
+_PRIOR_OPEN = re.compile(
+    r"^\s*\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
+    r"(?:(?P<loss>(?:a\s+)?(?:net\s+)?loss(?:\s+of)?)|(?:(?:a\s+)?profit(?:\s+of)?))?\s*$",
+    re.IGNORECASE,
+)
+_HEDGE_RE = re.compile(
+    r"\b(?:not|no\s+longer|never|neither|nor|failed\s+to|unlikely|expects?|expected|expecting|forecasts?|"
+    r"forecasted|guidance|outlook|targets?|targeted|targeting|aims?|aiming|plans?|planned|anticipates?|"
+    r"anticipated|estimates?|estimated|projected|projects|will|would|could|may|might|should|if|assum\w+|"
+    r"believes?|hopes?|intends?|seeks?|potential|potentially|goal|ambition|objective|seen)\b|n't\b",
+    re.IGNORECASE,
+)
+_BOUNDARY_RE = re.compile(r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however)\b", re.IGNORECASE)
+# Joins between metrics of one list ("net sales and operating profit").
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|as\s+well\s+as\s+)(?:the\s+|its\s+)?$", re.IGNORECASE)
+# What may stand between a metric and its movement word in a words-only change.
+_WORDS_GAP = re.compile(
+    r"^(?:\s+(?:in|of|for|at|during|also|again|both|has|have|had|was|were|is|are|been|further|slightly|"
+    r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
+    r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
+    r"first|second|third|fourth|half|period|year|\d{4}|,|did|does|do|not|n't|may|might|will|would|could|should|"
+    r"to|expected|expects?|continued|continues|continue|is|be)){0,6}\s*$",
+    re.IGNORECASE,
+)
+_PRE_MOVE = re.compile(
+    rf"\b(?P<move>(?:{_UP})|(?:{_DOWN})|(?:{_BETTER})|(?:{_WORSE}))\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# A metric named again for its prior figure ("compared to net charge-offs of $2.3 million", "compared
+# to a profit of EUR 2.2 mn", "( loss of EUR 0.4 mn )") belongs to the statement before it.
+_REPEATED = re.compile(
+    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)|\()\s*(?:a|an|the|its|their|our)?\s*"
+    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator.
+_DENOMINATOR = re.compile(
+    r"(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of\s+(?:the\s+|its\s+)?$", re.I
+)
+_BARE = frozenset({"loss", "profit", "earnings", "income"})
+
+
+def _metrics(text: str) -> list[_Metric]:
+    """The sentence's metrics, without the mentions that only carry another's prior figure, a
+    denominator, or a second name for the same item ("Earnings per share EPS")."""
+    out: list[_Metric] = []
+    boundaries = [m.start() for m in _BOUNDARY_RE.finditer(text)]
+    for m in _METRIC_RE.finditer(text):
+        head = text[max(0, m.start() - 40) : m.start()]
+        if _REPEATED.search(head) or _DENOMINATOR.search(head):
+            continue
+        metric = _metric(m)
+        if out:
+            last = out[-1]
+            between = text[last.end : metric.start]
+            if not between.strip(" ()"):
+                continue  # "Earnings per share ( EPS )": one metric, two names
+            same_clause = not any(last.end <= b < metric.start for b in boundaries)
+            if metric.text.lower() in _BARE and same_clause:
+                continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
+        out.append(metric)
+    return out
+
+
+_PRE_ADJ = re.compile(
+    r"\b(?P<move>increased|higher|lower|reduced|improved|stronger|weaker|rising|falling|declining|growing|"
+    r"decreased|uplift\s+in)\s+(?:(?:" + _PREFIX + r")\s+)*$",
+    re.IGNORECASE,
+)
+# The movement word of a direction, for a verb shared by two metrics.
+_RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down", Direction.LOSS_NARROWED: "down", Direction.LOSS_WIDENED: "up"}
+
+
+@dataclass
+class _Slots:
+    now: Value | None = None
+    before: Value | None = None
+    change: Value | None = None
+    now_sign: str | None = None  # "loss" or "profit": what the words said of the figure
+    before_sign: str | None = None
+    move: str | None = None  # "up" | "down" | "better" | "worse" | "flat"
+    end: int = 0
+    ps_now: Value | None = None  # "… or $1.15 per diluted share": the per-share figures
+    ps_before: Value | None = None
+    ps_span: tuple[int, int] | None = None
+
+
+def _move_of(m: re.Match[str]) -> str:
+    return next(k for k in ("up", "down", "better", "worse", "flat") if m.group(k))
+
+
+@lru_cache(maxsize=4096)
+def read_changes(text: str) -> tuple[Change, ...]:
+    """Every change of a line item that ``text`` states, in order (see the module's docs)."""
+    if not any(c.isdigit() for c in text) and _MOVE_RE.search(text) is None:
+        return ()
+    metrics = _metrics(text)
+    if not metrics:
+        return ()
+    values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
+    boundaries = [m.start() for m in _BOUNDARY_RE.finditer(text)] + [len(text)]
+    changes: list[Change] = []
+    i = 0
+    while i < len(metrics):
+        group = [metrics[i]]
+        while i + len(group) < len(metrics) and _LIST_JOIN.match(text[group[-1].end : metrics[i + len(group)].start]):
+            group.append(metrics[i + len(group)])
+        clause_start = max([0, *(b for b in boundaries if b < group[0].start)])
+        listed: list[Change] = []
+        if len(group) > 1:
+            scope_end = _scope_end(text, group[-1], metrics, i + len(group), boundaries)
+            scope_values = [v for v in values if group[-1].end <= v.start < scope_end]
+            hedged = _hedged(text, clause_start, scope_end)
+            listed = _read_list(text, group, scope_values, scope_end, hedged)
+        if listed:
+            changes.extend(listed)
+            i += len(group)
+            continue
+        # one metric at a time (also when a list could not be read as one)
+        metric = metrics[i]
+        scope_end = _scope_end(text, metric, metrics, i + 1, boundaries)
+        scope_values = [v for v in values if metric.end <= v.start < scope_end]
+        hedged = _hedged(text, clause_start, scope_end)
+        inherited = changes[-1] if changes else None
+        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited))
+        i += 1
+    return tuple(changes)
+
+
+# How many words may stand between a marker and its figure ("compared to net charge-offs of $2.3
+# million": three); a marker further away belongs to something else ("at the end of September",
+# "cash flow from business operations totalled …").
+_MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
+_PER_SHARE_AFTER = re.compile(r"^\s*per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I)
+_MOVE_NOUN_AFTER = re.compile(
+    r"^\s*(?:year-over-year\s+|year-on-year\s+|yoy\s+)?(?:increase|decrease|rise|decline|growth|drop|gain|"
+    r"improvement|reduction|uplift|jump|fall|expansion|contraction)\b",
+    re.I,
+)
+_RATIO_COMPARED = re.compile(
+    r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
+)
+_PAREN_PRIOR = re.compile(
+    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
+    r"(?:(?P<loss>(?:an?\s+)?(?:net\s+)?(?:loss|negative)(?:\s+of)?)|(?P<profit>(?:an?\s+)?profit(?:\s+of)?))?\s*$",
+    re.I,
+)
+
+
+def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool = False) -> _Slots:
+    """Give each figure after a metric its role by the words before and after it."""
+    slots = _Slots(end=start)
+    pending: tuple[str, int, int] | None = None  # (role, where the marker ended, its reach in words)
+    sign_next: str | None = None  # "loss" or "profit": the next figure's sign ("a loss of")
+    pos = start
+    events: list[tuple[int, int, str, Any]] = [
+        (m.start(), m.end(), "mark", m) for m in _MARK_RE.finditer(text, start, end)
+    ]
+    events += [(m.start(), m.end(), "move", _move_of(m)) for m in _MOVE_RE.finditer(text, start, end)]
+    events += [(v.start, v.end, "value", v) for v in values]
+    events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
+    last_move_end = -1
+    for s, e, kind, payload in events:
+        if s < pos:
+            continue  # inside a figure already read ("EUR 3 mn to" is one figure)
+        pos = e
+        if kind == "move":
+            if slots.move is None:
+                slots.move = payload
+                slots.end = max(slots.end, e)
+            last_move_end = e
+            continue
+        if kind == "mark":
+            m = payload
+            if m.group("before"):
+                word = m.group("before").lower()
+                pending = ("before", e, _MARK_REACH["from" if word == "from" else "before"])
+            elif m.group("to"):
+                pending = ("now", e, _MARK_REACH["now"])
+            elif m.group("by"):
+                pending = ("change", e, _MARK_REACH["change"])
+            elif m.group("loss") or m.group("profit"):
+                sign_next = "loss" if m.group("loss") else "profit"
+                if pending is not None:
+                    pending = (pending[0], e, pending[2])  # "from a profit of": the marker reaches on
+            continue
+        v: Value = payload
+        if pending is not None and len(text[pending[1] : v.start].split()) > pending[2]:
+            pending = None
+        marked = pending[0] if pending else None
+        after = text[v.end : end]
+        if _PER_SHARE_AFTER.match(after):
+            # "$235.3 million or $1.15 per diluted share": the per-share figure is a change of its own
+            share = _PER_SHARE_AFTER.match(after)
+            if slots.ps_now is None:
+                slots.ps_now, slots.ps_span = v, (v.end + share.start(), v.end + share.end())  # type: ignore[union-attr]
+            elif slots.ps_before is None:
+                slots.ps_before = v
+            pending, sign_next = None, None
+            pos = v.end
+            continue
+        paren = _PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if after.lstrip().startswith(")") else None
+        if paren is not None and slots.now is None:
+            paren = None  # "EPS was (0.4)": brackets around a negative figure, not a prior one
+        after_move = last_move_end >= 0 and len(text[last_move_end : v.start].split()) <= 2
+        role: str | None
+        if paren is not None and slots.now is not None:
+            conversion = v.currency is not None and v.currency != slots.now.currency
+            role = None if conversion or slots.before is not None else "before"
+            if paren.group("loss"):
+                sign_next = "loss"
+            elif paren.group("profit"):
+                sign_next = "profit"
+        elif (
+            slots.change is not None
+            and v.kind is Kind.MONEY
+            and re.match(r"^\s*,?\s*or\s*$", text[slots.end : v.start])
+        ):
+            role = None  # "8 %, or $18 million": the same change told in money
+        elif marked == "before":
+            role = "before"
+        elif v.kind in CHANGE_KINDS and _MOVE_NOUN_AFTER.match(after):
+            role = "change"  # "a 3 % increase"
+        elif v.kind in CHANGE_KINDS and is_ratio and slots.now is None and _RATIO_COMPARED.match(after):
+            role = "now"  # "the efficiency ratio improved 53.7 % compared to 59 %"
+        elif (
+            marked == "change"
+            or (v.kind in CHANGE_KINDS and after_move and slots.change is None and marked != "now")
+            or (
+                v.kind in CHANGE_KINDS
+                and slots.change is not None
+                and slots.change.kind is Kind.MONEY
+                and re.match(r"^\s*,?\s*(?:or|and)?\s*$", text[slots.change.end : v.start])
+            )
+        ) or v.kind in (Kind.POINTS, Kind.BASIS_POINTS):
+            role = "change"
+        elif (
+            v.kind is Kind.MONEY
+            and after_move
+            and slots.change is None
+            and marked != "now"
+            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over)", after, re.I)
+        ):
+            role = "change"  # "increased $18 million or 8 % to $242 million"
+        elif _AGO_RE.match(after) and slots.now is not None:
+            role = "before"
+        elif marked == "now" or slots.now is None:
+            role = "now"
+        else:
+            role = None
+        if v.in_parens and paren is None and role in ("now", "before"):
+            v = _negated(v)  # "EPS was (0.4)", "compared to (0.4)": a negative figure
+        if (
+            role == "change"
+            and slots.change is not None
+            and slots.change.kind not in CHANGE_KINDS
+            and v.kind in CHANGE_KINDS
+        ):
+            slots.change = None  # "$18 million or 8 %": the percentage is the change told
+        if role is not None and getattr(slots, role) is None:
+            setattr(slots, role, v)
+            if role == "before":
+                slots.before_sign = sign_next
+            elif role == "now":
+                slots.now_sign = sign_next
+            slots.end = max(slots.end, v.end)
+        elif role in ("now", "before"):
+            break  # a second figure for a filled slot: another statement begins
+        sign_next = None
+        pending = None
+        pos = v.end
+    return slots
+
+
+def _negated(v: Value) -> Value:
+    return Value(v.start, v.end, -abs(v.amount), v.kind, v.currency, v.scale, v.noun, v.in_parens)
+
+
+# "as we expected", "larger-than-expected": "expected" that hedges nothing.
+_NOT_A_HEDGE = re.compile(r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ])$", re.IGNORECASE)
+
+
+def _hedged(text: str, start: int, end: int) -> bool:
+    """Whether the clause negates, hedges or forecasts what it says."""
+    return any(
+        _NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
+        for m in _HEDGE_RE.finditer(text, start, end)
+    )
+
+
+def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: int, boundaries: list[int]) -> int:
+    """Where a metric's statement ends: at the next clause boundary or the next metric."""
+    end = min(b for b in boundaries if b >= metric.end)
+    return min(end, metrics[following].start) if following < len(metrics) else end
+
+
+def _move_before(text: str, metric: _Metric) -> str | None:
+    """A movement word just before the metric: "a decline in net sales", "higher costs"."""
+    head = text[max(0, metric.start - 40) : metric.start]
+    pre = _PRE_MOVE.search(head) or _PRE_ADJ.search(head)
+    if pre is None:
+        return None
+    return _move_of(_MOVE_RE.match(pre.group("move")))  # type: ignore[arg-type]
+
+
+def _read_one(
+    text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
+) -> list[Change]:
+    slots = _fill(text, metric.end, values, end, metric.is_ratio)
+    if slots.move is None:
+        slots.move = _move_before(text, metric)
+    shared = (
+        slots.move is None
+        and slots.change is not None
+        and inherited is not None
+        and slots.change.amount > 0
+        and re.match(r"^\s+by\b", text[metric.end : slots.change.start], re.I) is not None
+    )
+    if shared:
+        # "net sales increased by 5.2 % …, and operating profit by 34.9 %": the verb is shared
+        slots.move = _RAW_MOVES.get(inherited.direction)  # type: ignore[union-attr]
+    out: list[Change] = []
+    has_figures = slots.before is not None or slots.change is not None
+    if not has_figures:
+        if slots.move is None:
+            return out  # a level ("revenue was $12 million"), or nothing at all
+        first = _MOVE_RE.search(text, metric.end, end)
+        near = first is not None and _WORDS_GAP.match(text[metric.end : first.start()]) is not None
+        if not near and _move_before(text, metric) is None:
+            return out  # a movement word somewhere later is not this metric's
+    change = _change(text, metric, slots, hedged)
+    if change is not None:
+        out.append(change)
+    if slots.ps_now is not None and slots.ps_before is not None and slots.ps_span is not None:
+        s, e = slots.ps_span
+        per_share = _Metric(s, e, text[s:e], metric.polarity, False, metric.is_profit)
+        ps = _Slots(
+            now=slots.ps_now,
+            before=slots.ps_before,
+            move=slots.move,
+            end=slots.ps_before.end,
+            now_sign=slots.now_sign,
+            before_sign=slots.before_sign,
+        )
+        extra = _change(text, per_share, ps, hedged)
+        if extra is not None:
+            out.append(extra)
+    return out
+
+
+def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, hedged: bool) -> list[Change]:
+    """Several metrics sharing figures: "net sales and EBIT rose to A1 and A2, respectively,
+    from B1 and B2" (or "respectively by P1 % and P2 %", "respectively from B1 and B2"), and
+    "net sales and EBIT rose" (words only); anything else is read one metric at a time."""
+    start = group[-1].end
+    amounts = [v for v in values if v.kind in AMOUNT_KINDS]
+    if not values:
+        # Only the last metric is followed by the words; the others share its movement.
+        if not _read_one(text, group[-1], [], end, hedged):
+            return []
+        slots = _fill(text, start, [], end)
+        return [c for c in (_change(text, metric, slots, hedged) for metric in group) if c is not None]
+    k = len(group)
+    if not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
+        return []
+    move = _MOVE_RE.search(text, start, values[0].start)
+    moved = _move_of(move) if move else None
+    split = next((m for m in _MARK_RE.finditer(text, start, end) if m.group("before")), None)
+    out: list[Change] = []
+    if len(amounts) == 2 * k and split is not None:
+        nows = [v for v in amounts if v.start < split.start()]
+        befores = [v for v in amounts if v.start > split.start()]
+        if len(nows) != k or len(befores) != k:
+            return []
+        for metric, now, before in zip(group, nows, befores, strict=True):
+            out.append(_change(text, metric, _Slots(now=now, before=before, move=moved, end=before.end), hedged))
+    elif len(values) == k and moved is not None:
+        # "increased, respectively, by 26.6 % and 3.4 %" / "… respectively from EUR20 .8 m and EUR177 .7 m"
+        word = text[start : values[0].start].lower()
+        role = "before" if split is not None and split.start() < values[0].start else "change"
+        if role == "change" and not all(v.kind in CHANGE_KINDS for v in values) and " by " not in word:
+            return []
+        for metric, v in zip(group, values, strict=True):
+            slots = _Slots(move=moved, end=v.end)
+            setattr(slots, role, v)
+            out.append(_change(text, metric, slots, hedged))
+    return [c for c in out if c is not None]
+
+
+def _compatible(now: Value, before: Value) -> bool:
+    if now.currency and before.currency and now.currency != before.currency:
+        return False
+    money_like = (Kind.MONEY, Kind.NUMBER)
+    if now.kind in money_like and before.kind in money_like:
+        return True
+    if now.kind is Kind.COUNT and before.kind in (Kind.COUNT, Kind.NUMBER):
+        return before.noun in (None, now.noun)
+    return now.kind is before.kind
+
+
+def _aligned(now: Value, before: Value) -> float:
+    """The prior figure in the current figure's scale ("$1.1 billion vs $980 million" → 0.98;
+    "EUR2 .1 m from EUR995 ,000" → 0.995; "EUR 500,000 from EUR 5.3 million" → 5,300,000)."""
+    if before.scale == now.scale:
+        return before.amount
+    if before.scale is None and now.scale is not None:
+        if abs(before.amount) < 1000 or (now.amount and 0.1 <= abs(before.amount / now.amount) <= 10):
+            return before.amount  # "3.2 mn ( 2.9 )", "SEK 8,412 m (7,905)": the prior figure leaves its scale out
+        return before.amount / SCALE_FACTORS[now.scale]
+    if now.scale is None:
+        return before.absolute if abs(now.amount) >= 1000 else before.amount
+    return before.absolute / (now.absolute / now.amount) if now.amount else before.amount
+
+
+def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change | None:
+    """The change the filled slots state, or None when they state no direction at all."""
+    is_loss = metric.polarity is Polarity.LOSS
+    now_v, before_v = slots.now, slots.before
+    now = before = None
+    unit = currency = None
+    notes: list[str] = []
+    numeric: float | None = None  # current minus prior, in profit space (a loss counts negative)
+    if now_v is not None:
+        now = now_v.amount
+        unit, currency = now_v.unit, now_v.currency
+    if before_v is not None:
+        currency = currency or before_v.currency
+        unit = unit or before_v.unit
+    if now_v is not None and before_v is not None:
+        if _compatible(now_v, before_v):
+            before = round(_aligned(now_v, before_v), 6)
+            # "a loss of" a profit metric, "a profit of" a loss metric: the figure counts negative
+            flipped = "profit" if is_loss else "loss"
+            if slots.before_sign == flipped:
+                before = -abs(before)
+            if slots.now_sign == flipped:
+                now = -abs(now)
+            sign = -1.0 if is_loss else 1.0
+            numeric = sign * (now - before)
+        else:
+            notes.append("the two figures are not of one kind")
+            before = before_v.amount
+    elif before_v is not None:
+        before = before_v.amount
+    flipped = "profit" if is_loss else "loss"
+    if before is not None and slots.before_sign == flipped and (now_v is None or numeric is None):
+        before = -abs(before)
+
+    word = slots.move
+    word_sign: int | None = None
+    if word in ("up", "down"):
+        word_sign = 1 if word == "up" else -1
+        if is_loss:
+            word_sign = -word_sign  # a loss that rises (widens) is a fall in profit space
+    elif word in ("better", "worse"):
+        good = word == "better"
+        good_is_up = metric.polarity is Polarity.UP_GOOD or is_loss
+        word_sign = 1 if good == good_is_up else -1
+        if is_loss:
+            word_sign = 1 if good else -1
+    elif word == "flat":
+        word_sign = 0
+
+    stated = slots.change
+    change: float | None = None
+    change_unit: str | None = None
+    stated_sign: int | None = None
+    if stated is not None:
+        change_unit = {Kind.PERCENT: "%", Kind.POINTS: "pp", Kind.BASIS_POINTS: "bp"}.get(stated.kind)
+        change = stated.amount
+        if stated.amount < 0:
+            stated_sign = -1
+        elif word_sign is not None and word_sign != 0:
+            raw = 1 if word == "up" or (word == "better" and metric.polarity is Polarity.UP_GOOD) else -1
+            if word in ("up", "down"):
+                raw = 1 if word == "up" else -1
+            change = abs(stated.amount) * raw
+        if change_unit is None and stated.kind is not Kind.PERCENT:
+            change_unit = stated.unit
+            currency = currency or stated.currency
+
+    # The direction, from the numbers when they are there, else from the stated change or word.
+    signs = {
+        "numbers": (0 if numeric == 0 else (1 if numeric > 0 else -1)) if numeric is not None else None,
+        "stated": stated_sign,
+        "words": word_sign,
+    }
+    known = {k: s for k, s in signs.items() if s is not None}
+    if numeric is not None:
+        basis = "numbers"
+    elif stated is not None:
+        basis = "stated"
+    else:
+        basis = "words"
+    direction_sign = known.get(basis, known.get("words"))
+    if direction_sign is None:
+        return None  # figures without a direction ("net charge-offs were $29 million or 22 bp")
+    crossed = (
+        numeric is not None
+        and now is not None
+        and before is not None
+        and (now < 0) != (before < 0)
+        and (is_loss or metric.is_profit)
+    )
+    if crossed:
+        known.pop("words", None)  # "down from a profit of EUR 5.1 mn": the words speak of the result
+    if len(set(known.values())) > 1:
+        notes.append("the words and the figures disagree")
+
+    if change is None and now is not None and before is not None and numeric is not None:
+        change, change_unit = _computed_change(metric, now_v, now, before, is_loss)  # type: ignore[arg-type]
+
+    direction = _direction(metric, direction_sign, now, before, is_loss, basis)
+    verdict = _verdict(metric.polarity, direction)
+    if direction is Direction.UNCHANGED:
+        notes.append("nothing moved")
+    if hedged:
+        notes.append("negated, hedged or expected")
+    if notes and verdict is not Verdict.UNKNOWN:
+        verdict = Verdict.UNKNOWN
+    end = max(slots.end, metric.end)
+    return Change(
+        metric=metric.text,
+        metric_start=metric.start,
+        metric_end=metric.end,
+        start=metric.start,
+        end=end,
+        now=now,
+        before=before,
+        unit=unit,
+        currency=currency,
+        change=round(change, 1 if stated is None else 4) if change is not None else None,
+        change_unit=change_unit,
+        direction=direction,
+        polarity=metric.polarity,
+        verdict=verdict,
+        basis=basis,
+        note="; ".join(notes) or None,
+    )
+
+
+def _computed_change(
+    metric: _Metric, now_v: Value, now: float, before: float, is_loss: bool
+) -> tuple[float | None, str | None]:
+    if now_v.kind is Kind.PERCENT and metric.is_ratio:
+        return now - before, "pp"
+    if before == 0 or (now < 0) != (before < 0):
+        return None, None
+    return (now - before) / abs(before) * 100, "%"
+
+
+def _direction(
+    metric: _Metric, sign: int, now: float | None, before: float | None, is_loss: bool, basis: str
+) -> Direction:
+    if sign == 0:
+        return Direction.UNCHANGED
+    if is_loss:
+        if basis == "numbers" and now is not None and before is not None:
+            if before < 0 <= now:
+                return Direction.PROFIT_TO_LOSS
+            if now < 0 <= before:
+                return Direction.LOSS_TO_PROFIT
+        return Direction.LOSS_NARROWED if sign > 0 else Direction.LOSS_WIDENED
+    if metric.is_profit and basis == "numbers" and now is not None and before is not None:
+        if before < 0 < now or (before < 0 and now == 0):
+            return Direction.LOSS_TO_PROFIT
+        if now < 0 <= before:
+            return Direction.PROFIT_TO_LOSS
+        if now < 0 and before < 0:
+            return Direction.LOSS_NARROWED if sign > 0 else Direction.LOSS_WIDENED
+    return Direction.UP if sign > 0 else Direction.DOWN
+
+
+_GOOD_IN_PROFIT_SPACE = {
+    Direction.LOSS_NARROWED: True,
+    Direction.LOSS_WIDENED: False,
+    Direction.LOSS_TO_PROFIT: True,
+    Direction.PROFIT_TO_LOSS: False,
+}
+
+
+def _verdict(polarity: Polarity | None, direction: Direction) -> Verdict:
+    if polarity is None or direction is Direction.UNCHANGED:
+        return Verdict.UNKNOWN
+    if direction in _GOOD_IN_PROFIT_SPACE:
+        return Verdict.GOOD if _GOOD_IN_PROFIT_SPACE[direction] else Verdict.BAD
+    up = direction is Direction.UP
+    good = up if polarity is Polarity.UP_GOOD else not up
+    return Verdict.GOOD if good else Verdict.BAD

@@ -1,0 +1,143 @@
+"""Measuring the reader against hand-labelled sentences.
+
+A labelled row is ``{"text", "changes": [{"metric", "now", "before", "change", "change_unit",
+"currency", "direction", "verdict"}]}`` (``tests/fixtures/changes/``). `compare_row` matches the
+reader's changes to the expected ones by metric and says what differs; `ReaderScore` adds up the
+precision of stated verdicts (of the changes the reader calls good or bad, the share an analyst
+calls the same) and their recall.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from finlocal.changes.reader import Change, read_changes
+
+_DECIDED = ("good", "bad")
+
+
+def _same_metric(expected: str, found: str) -> bool:
+    a, b = expected.lower().strip(), found.lower().strip()
+    return a in b or b in a
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-6)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """How the reader did on one labelled row."""
+
+    text: str
+    found: tuple[Change, ...]
+    expected: tuple[Mapping[str, Any], ...]
+    pairs: tuple[tuple[Mapping[str, Any] | None, Change | None], ...]
+
+    def differences(self) -> list[str]:
+        """What differs, one line each; empty when the row is read exactly."""
+        out = []
+        for want, got in self.pairs:
+            if got is None:
+                out.append(f"missed {want['metric']!r} ({want['direction']}, {want['verdict']})")  # type: ignore[index]
+                continue
+            if want is None:
+                out.append(f"extra {got.metric!r} ({got.direction.value}, {got.verdict.value})")
+                continue
+            for key, value in (
+                ("direction", got.direction.value),
+                ("verdict", got.verdict.value),
+                ("now", got.now),
+                ("before", got.before),
+            ):
+                expected = want.get(key)
+                if key in ("now", "before"):
+                    if expected is not None and not _close(float(expected), value):
+                        out.append(f"{got.metric!r}: {key} {value} instead of {expected}")
+                elif expected != value:
+                    out.append(f"{got.metric!r}: {key} {value} instead of {expected}")
+            stated = want.get("change") is not None and want.get("change_unit") in ("%", "pp", "bp")
+            if stated and got.change_unit == want["change_unit"] and not _close(float(want["change"]), got.change):
+                out.append(f"{got.metric!r}: change {got.change} instead of {want['change']}")
+        return out
+
+
+def compare_row(row: Mapping[str, Any]) -> RowResult:
+    """The reader's changes for ``row["text"]`` paired with the expected ones by metric, in order."""
+    found = read_changes(row["text"])
+    expected = tuple(row.get("changes") or ())
+    left = list(found)
+    pairs: list[tuple[Mapping[str, Any] | None, Change | None]] = []
+    for want in expected:
+        match = next((c for c in left if _same_metric(want["metric"], c.metric)), None)
+        if match is not None:
+            left.remove(match)
+        pairs.append((want, match))
+    pairs += [(None, c) for c in left]
+    return RowResult(row["text"], found, expected, tuple(pairs))
+
+
+@dataclass
+class ReaderScore:
+    """Precision and recall of the reader's good/bad verdicts over labelled rows."""
+
+    stated: int = 0  # changes the reader called good or bad
+    stated_right: int = 0  # … that an analyst calls the same
+    expected: int = 0  # changes an analyst calls good or bad
+    found_right: int = 0  # … that the reader found with that verdict
+    rows: int = 0
+    exact_rows: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, result: RowResult) -> None:
+        self.rows += 1
+        self.exact_rows += not result.differences()
+        for want, got in result.pairs:
+            want_verdict = want.get("verdict") if want is not None else None
+            got_verdict = got.verdict.value if got is not None else None
+            if got_verdict in _DECIDED:
+                self.stated += 1
+                if got_verdict == want_verdict:
+                    self.stated_right += 1
+                else:
+                    self.wrong.append(f"{result.text!r}: {got.metric!r} {got_verdict}, expected {want_verdict}")  # type: ignore[union-attr]
+            if want_verdict in _DECIDED:
+                self.expected += 1
+                self.found_right += got_verdict == want_verdict
+
+    @property
+    def precision(self) -> float:
+        return self.stated_right / self.stated if self.stated else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found_right / self.expected if self.expected else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "rows_read_exactly": self.exact_rows,
+            "verdicts_stated": self.stated,
+            "verdict_precision": round(self.precision, 4),
+            "verdicts_expected": self.expected,
+            "verdict_recall": round(self.recall, 4),
+        }
+
+
+def score_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[ReaderScore, list[RowResult]]:
+    score = ReaderScore()
+    results = []
+    for row in rows:
+        result = compare_row(row)
+        score.add(result)
+        results.append(result)
+    return score, results
+
+
+def describe_failures(results: Sequence[RowResult]) -> str:
+    return "\n".join(f"{r.text}\n    " + "\n    ".join(r.differences()) for r in results if r.differences())

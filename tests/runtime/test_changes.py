@@ -1,0 +1,145 @@
+"""The metric-change reader against hand-labelled sentences, and its figures' edge cases.
+
+`tests/fixtures/changes/table.jsonl` (307 sentences: FPB training rows, ECTSum calls and written
+releases) is the development table: every row is a test. `holdout.jsonl` (169 sentences) was
+written afterwards by someone who never saw the reader's code; it is only scored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from finlocal.changes import Direction, Verdict, read_changes
+from finlocal.changes.describe import describe, moved_rows
+from finlocal.changes.scoring import compare_row, score_rows
+from finlocal.changes.values import Kind, find_values
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "changes"
+TABLE = [json.loads(line) for line in (FIXTURES / "table.jsonl").read_text().splitlines()]
+HOLDOUT = [json.loads(line) for line in (FIXTURES / "holdout.jsonl").read_text().splitlines()]
+
+# Rows the reader does not read exactly yet, and why: each fails strictly, so a fix shows up.
+KNOWN_GAPS = {
+    16: "a metric outside the lexicon (number of chargers delivered)",
+    17: "movement word after a prepositional phrase (price of handsets declined)",
+    53: "a metric outside the lexicon (value of forestry holdings)",
+    59: "a comparison by 'smaller than'",
+    77: "a metric outside the lexicon (profitability)",
+    80: "movement word far from its metric",
+    86: "the figure before the metric (1.00 eur dividend)",
+    92: "'remaining at the 2005 level'",
+    93: "a range compared with a prior figure",
+    95: "the figure before the metric (8.3 million passengers)",
+    130: "a target read as a word change (verdict unknown)",
+    179: "a range compared with a prior figure",
+    183: "a metric outside the lexicon (e-commerce)",
+    188: "'nearly flat with prior year'",
+    189: "a metric without a known polarity (income tax expense)",
+    210: "a level stated in a later clause",
+    274: "a metric without a known polarity (capital expenditure)",
+    275: "a metric without a known polarity (headcount)",
+    276: "a metric without a known polarity (inventories)",
+}
+
+
+def _case(i: int, row: dict) -> object:
+    marks = [pytest.mark.xfail(reason=KNOWN_GAPS[i], strict=True)] if i in KNOWN_GAPS else []
+    return pytest.param(row, id=f"row{i}", marks=marks)
+
+
+@pytest.mark.parametrize("row", [_case(i, r) for i, r in enumerate(TABLE)])
+def test_table_row(row: dict) -> None:
+    assert compare_row(row).differences() == []
+
+
+def test_table_and_holdout_verdict_precision() -> None:
+    """The issue's bar: of the changes the reader calls good or bad, ≥ 97 % as an analyst would."""
+    table, _ = score_rows(TABLE)
+    holdout, _ = score_rows(HOLDOUT)
+    assert len(TABLE) >= 150 and len(HOLDOUT) >= 100
+    assert table.precision >= 0.97, table.wrong
+    assert holdout.precision >= 0.97, holdout.wrong
+    # recall is reported (bench/results/changes.json), and must not collapse unnoticed
+    assert table.recall >= 0.9 and holdout.recall >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Revenue was $1.21 in 2020 .", [Kind.MONEY, Kind.YEAR]),
+        ("On March 31, 2021 it issued 1,200,000 new shares .", [Kind.OTHER, Kind.YEAR, Kind.COUNT]),
+        ("an operating margin of 10-20 %", [Kind.OTHER, Kind.OTHER]),
+        ("EUR1 = USD1.3", [Kind.OTHER, Kind.OTHER]),
+        ("expects revenue of $1.1 billion to $1.2 billion", [Kind.OTHER, Kind.OTHER]),
+        ("rose from $1.1 billion to $1.2 billion", [Kind.MONEY, Kind.MONEY]),
+        ("up 30 basis points, 2.5 percentage points, 9 %", [Kind.BASIS_POINTS, Kind.POINTS, Kind.PERCENT]),
+        ("the 12-month period", [Kind.OTHER]),
+    ],
+)
+def test_figure_kinds(text: str, kinds: list[Kind]) -> None:
+    assert [v.kind for v in find_values(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "scale"),
+    [
+        ("EUR0 .3 m", 0.3, "EUR", "million"),  # FPB's split decimal
+        ("EUR995 ,000", 995000.0, "EUR", None),  # and split thousands
+        ("$(0.4) million", -0.4, "USD", "million"),
+        ("(1.2) million euros", -1.2, "EUR", "million"),
+        ("MEUR 4.1", 4.1, "EUR", "million"),
+        ("-0.4 MEUR", -0.4, "EUR", "million"),
+        ("SEK 1,250 million", 1250.0, "SEK", "million"),
+        ("euro742 .2 million", 742.2, "EUR", "million"),
+    ],
+)
+def test_amounts(text: str, amount: float, currency: str | None, scale: str | None) -> None:
+    (value,) = find_values(text)
+    signed = -abs(value.amount) if value.in_parens else value.amount
+    assert (signed, value.currency, value.scale) == (amount, currency, scale)
+
+
+def test_one_change_in_words_and_offsets() -> None:
+    text = "Net charge-offs totaled $1.2 million compared to net charge-offs of $2.3 million in the prior quarter."
+    (change,) = read_changes(text)
+    assert text[change.metric_start : change.metric_end] == "Net charge-offs"
+    assert text[change.start : change.end] == "Net charge-offs totaled $1.2 million compared to net charge-offs of $2.3 million"
+    assert (change.direction, change.verdict, change.change, change.change_unit) == (
+        Direction.DOWN,
+        Verdict.GOOD,
+        -47.8,
+        "%",
+    )
+    assert describe(change) == "Net charge-offs: $1.2 vs 2.3 million, down 47.8 %; lower is better → good"
+    assert read_changes(text) == (change,)  # same text, same answer
+
+
+def test_ambiguity_is_unknown_never_a_guess() -> None:
+    # words and figures disagree
+    (c,) = read_changes("Operating profit rose to EUR 0.3 mn from EUR 2.9 mn .")
+    assert c.verdict is Verdict.UNKNOWN and "disagree" in (c.note or "")
+    # hedged and negated
+    assert read_changes("The company expects net sales to increase by 10 % in 2025 .")[0].verdict is Verdict.UNKNOWN
+    assert read_changes("Net sales did not increase in the third quarter .")[0].verdict is Verdict.UNKNOWN
+    # unchanged
+    (flat,) = read_changes("Operating margin was 12.0 % (12.0 %).")
+    assert (flat.direction, flat.verdict) == (Direction.UNCHANGED, Verdict.UNKNOWN)
+
+
+def test_moved_rows_put_decided_changes_first() -> None:
+    sentences = [
+        (0, s, read_changes(s))
+        for s in (
+            "The company expects net sales to increase by 10 % .",
+            "Net debt fell to EUR 12 mn from EUR 20 mn .",
+            "Nothing moved here .",
+        )
+    ]
+    rows = moved_rows(sentences)
+    assert [(r.change.metric, r.change.verdict) for r in rows] == [
+        ("Net debt", Verdict.GOOD),
+        ("net sales", Verdict.UNKNOWN),
+    ]
