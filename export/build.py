@@ -100,7 +100,8 @@ def export_checkpoint(
     max_length = int(cfg["max_length"])
     has_evidence = cfg.get("evidence", "none") != "none"
     texts, gold = read_sentences(parity_data)
-    batch = tokenize(tokenizer_file, texts, max_length)
+    hint = str(cfg.get("hint", "none"))
+    batch = tokenize(tokenizer_file, texts, max_length, hint)
     reference = torch_logits(model, batch)
 
     with tempfile.TemporaryDirectory(prefix="finlocal-export-") as tmp:
@@ -138,7 +139,7 @@ def export_checkpoint(
         if direction_data:
             sess = session(int8, threads)
             metrics["direction"] = {
-                Path(d).stem: _direction(sess, tokenizer_file, d, max_length) for d in direction_data
+                Path(d).stem: _direction(sess, tokenizer_file, d, max_length, hint) for d in direction_data
             }
         metrics["parity"] = {
             **chosen.parity.to_dict(),
@@ -195,13 +196,13 @@ def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
     }
 
 
-def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int) -> dict[str, Any]:
+def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int, hint: str = "none") -> dict[str, Any]:
     """Accuracy of the int8 graph on the direction challenge set, overall and per category."""
     from finlocal.jsonl import read_jsonl
 
     rows = [row for _, row in read_jsonl(data)]
     gold = np.array([LABELS.index(r["label"]) for r in rows])
-    pred = onnx_logits(sess, tokenize(tokenizer_file, [r["text"] for r in rows], max_length)).argmax(1)
+    pred = onnx_logits(sess, tokenize(tokenizer_file, [r["text"] for r in rows], max_length, hint)).argmax(1)
     correct = pred == gold
     categories = sorted({str(r.get("category")) for r in rows})
     return {
@@ -267,6 +268,7 @@ def _manifest(
         teachers=teachers,
         metrics=metrics,
         calibration=calibration,
+        hint=str(cfg.get("hint", "none")),
     )
 
 

@@ -93,14 +93,19 @@ class ParityReport:
         return ", ".join(parts) + f" on {self.n} sentences"
 
 
-def tokenize(tokenizer_file: Path, texts: Sequence[str], max_length: int) -> Batch:
-    """Pad/truncate with the exported tokenizer, as the runtime does."""
+def tokenize(tokenizer_file: Path, texts: Sequence[str], max_length: int, hint: str = "none") -> Batch:
+    """Pad/truncate with the exported tokenizer, as the runtime does; with a hint kind, a text the
+    reader finds a change in is encoded with its hint as the second segment."""
     from tokenizers import Tokenizer
 
+    from finlocal.changes.hint import HintKind, hint_text
+
+    kind = HintKind(hint)
     tok = Tokenizer.from_file(str(tokenizer_file))
-    tok.enable_truncation(max_length)
+    tok.enable_truncation(max_length, strategy="only_first")
     tok.no_padding()
-    encodings = tok.encode_batch(list(texts))
+    inputs = [(t, h) if (h := hint_text(t, kind)) is not None else t for t in texts]
+    encodings = tok.encode_batch(inputs)
     width = max(len(e.ids) for e in encodings)
     ids = np.zeros((len(texts), width), dtype=np.int64)
     mask = np.zeros((len(texts), width), dtype=np.int64)

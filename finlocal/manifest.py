@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from finlocal.changes.hint import HintKind
 from finlocal.errors import ModelError
 
 MANIFEST_NAME = "finlocal.json"
@@ -52,6 +53,9 @@ class Manifest:
     calibration: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     finlocal_version: str = ""
+    # The second segment the model reads after each sentence (`finlocal.changes.hint`): "none", or
+    # "changes-v1" for the metric-change reader's findings.
+    hint: str = "none"
 
     def __post_init__(self) -> None:
         if self.format_version != FORMAT_VERSION:
@@ -68,6 +72,12 @@ class Manifest:
         if "label" not in self.heads or unknown:
             raise ModelError(
                 f"manifest heads must include 'label' and only {sorted(KNOWN_HEADS)}, found {list(self.heads)}"
+            )
+        hints = [k.value for k in HintKind]
+        if self.hint not in hints:
+            raise ModelError(
+                f"manifest hint {self.hint!r} is not one this finlocal knows ({', '.join(hints)}); "
+                "upgrade finlocal or re-export the model"
             )
         if not self.temperature > 0:
             raise ModelError(f"manifest temperature must be > 0, found {self.temperature}")

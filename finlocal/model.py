@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from finlocal.changes.hint import HintKind, hint_text
 from finlocal.errors import ModelError
 from finlocal.manifest import MANIFEST_NAME, Manifest, read_manifest
 from finlocal.predictions import Prediction, Span
@@ -81,7 +82,8 @@ def limit_tokenizer_threads(threads: int | None) -> None:
 class _Window:
     text: int  # index of the text in the call
     first: int  # index of the first content token
-    ids: np.ndarray  # token ids with special tokens
+    ids: np.ndarray  # token ids with special tokens (and the hint, for a hint model)
+    n_content: int  # how many of them are the text's own tokens
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -227,13 +229,17 @@ class OnnxClassifier:
         n = len(texts)
         t0 = time.perf_counter()
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False) if n else []
+        hints = self._hints(texts)
         tokenize_total = (time.perf_counter() - t0) * 1000
         windows: list[_Window] = []
         for i, enc in enumerate(encodings):
             ids = np.asarray(enc.ids, dtype=np.int64)
-            for first in _window_starts(len(ids), self._content_len):
-                content = ids[first : first + self._content_len]
-                windows.append(_Window(i, first, np.concatenate([self._prefix, content, self._suffix])))
+            # a hint model reads "[CLS] sentence [SEP] hint [SEP]" (the pair encoding it learnt on)
+            tail = self._suffix if hints[i] is None else np.concatenate([self._suffix, hints[i], self._suffix])
+            size = max(4, self._content_len - (len(tail) - len(self._suffix)))
+            for first in _window_starts(len(ids), size):
+                content = ids[first : first + size]
+                windows.append(_Window(i, first, np.concatenate([self._prefix, content, tail]), len(content)))
         n_labels = len(self.labels)
         probs_sum = np.zeros((n, n_labels), np.float64)
         n_windows = np.zeros(n, np.int64)
@@ -264,7 +270,7 @@ class OnnxClassifier:
                 n_windows[w.text] += 1
                 inference_ms[w.text] += share
                 if token_probs is not None:
-                    k = len(w.ids) - lead - len(self._suffix)
+                    k = w.n_content
                     evidence_sum[w.text][w.first : w.first + k] += token_probs[r, lead : lead + k]
                     evidence_n[w.text][w.first : w.first + k] += 1
         denom = np.maximum(n_windows, 1)[:, None]
@@ -277,6 +283,18 @@ class OnnxClassifier:
             tokenize_ms=per_text_tokenize,
             inference_ms=inference_ms.tolist(),
         )
+
+    def _hints(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """Each text's hint tokens (`finlocal.changes.hint`), or None (no hint, or no hint model)."""
+        kind = HintKind(self.manifest.hint)
+        if kind is HintKind.NONE:
+            return [None] * len(texts)
+        out: list[np.ndarray | None] = []
+        for text in texts:
+            hint = hint_text(text, kind)
+            ids = None if hint is None else self._tokenizer.encode(hint, add_special_tokens=False).ids
+            out.append(None if not ids else np.asarray(ids[: self._content_len // 2], np.int64))
+        return out
 
     def _evidence(self, text: str, run: _Run, i: int) -> tuple[Span, ...]:
         probs = run.evidence[i]

@@ -20,19 +20,41 @@ class Encoded:
     special: list[list[int]]
 
 
-def encode(tokenizer: Any, texts: Sequence[str], max_length: int) -> Encoded:
-    enc = tokenizer(
-        list(texts),
-        truncation=True,
-        max_length=max_length,
-        return_offsets_mapping=True,
-        return_special_tokens_mask=True,
-    )
-    return Encoded(
-        input_ids=enc["input_ids"],
-        offsets=[[tuple(o) for o in offs] for offs in enc["offset_mapping"]],
-        special=enc["special_tokens_mask"],
-    )
+def encode(tokenizer: Any, texts: Sequence[str], max_length: int, hint: str = "none") -> Encoded:
+    """Tokenise ``texts``; with a hint kind (`finlocal.changes.hint`), a text the reader finds a
+    change in is encoded as a pair (text, hint), every other text alone — as the runtime does. The
+    hint's tokens are marked special, so evidence targets never fall on them."""
+    from finlocal.changes.hint import HintKind, hint_text
+
+    kind = HintKind(hint)
+    hints = [hint_text(t, kind) for t in texts]
+    out = Encoded([], [], [])
+    plain = [i for i, h in enumerate(hints) if h is None]
+    paired = [i for i, h in enumerate(hints) if h is not None]
+    parts: dict[int, tuple[list[int], list[tuple[int, int]], list[int]]] = {}
+    for index, pairs in ((plain, None), (paired, [hints[i] for i in paired])):
+        if not index:
+            continue
+        enc = tokenizer(
+            [texts[i] for i in index],
+            pairs,
+            truncation="only_first" if pairs else True,
+            max_length=max_length,
+            return_offsets_mapping=True,
+            return_special_tokens_mask=True,
+        )
+        for row, i in enumerate(index):
+            special = list(enc["special_tokens_mask"][row])
+            if pairs:  # the hint segment is not the sentence's: no evidence there
+                ids = enc.sequence_ids(row)
+                special = [1 if seq != 0 else s for s, seq in zip(special, ids, strict=True)]
+            parts[i] = (enc["input_ids"][row], [tuple(o) for o in enc["offset_mapping"][row]], special)
+    for i in range(len(texts)):
+        ids, offsets, special = parts[i]
+        out.input_ids.append(ids)
+        out.offsets.append(offsets)
+        out.special.append(special)
+    return out
 
 
 def length_bucketed_batches(
@@ -69,7 +91,7 @@ def predict_logits(
     """Label logits [n, n_labels] and per-row evidence logits (unpadded), in input order."""
     model.eval()
     device = next(model.parameters()).device
-    enc = encode(tokenizer, texts, max_length)
+    enc = encode(tokenizer, texts, max_length, getattr(model.config, "hint", "none"))
     order = sorted(range(len(texts)), key=lambda i: len(enc.input_ids[i]))
     logits = np.zeros((len(texts), len(model.config.labels)), dtype=np.float32)
     evidence: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(texts)

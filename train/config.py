@@ -24,6 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # the same parser, before it joined the standard library
     import tomli as tomllib
 
+from finlocal.changes.hint import HintKind
 from finlocal.errors import FinlocalError
 from finlocal.train.data import default_fpb_path
 from finlocal.train.folds import FOLD_SEED
@@ -70,6 +71,9 @@ class FitConfig:
     encoder_layers: int = 0
     max_length: int = 96
     dropout: float = 0.1
+    # A second segment after each sentence: "none", or "changes-v1", what the metric-change reader
+    # found (finlocal.changes.hint); the exported model's manifest records it.
+    hint: HintKind = HintKind.NONE
 
     fpb_path: Path = field(default_factory=default_fpb_path)
     # Gold rows beyond FPB (generated direction statements, counterfactual edits, other labelled

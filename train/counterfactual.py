@@ -31,7 +31,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from finlocal.train.data import Example, load_fpb
 from finlocal.lexicon import (
     DOWN_WORDS,
     ITEMS_BY_POLARITY,
@@ -46,6 +45,7 @@ from finlocal.lexicon import (
     find_mention,
     tone,
 )
+from finlocal.train.data import Example, load_fpb
 
 log = logging.getLogger(__name__)
 

@@ -150,10 +150,14 @@ def _prepare(config: FitConfig) -> _Run:
     if not rows:
         raise InputError(f"{config.fpb_path}: no training rows")
     model, tokenizer = new_student(
-        config.backbone, pooling=config.pooling, dropout=config.dropout, encoder_layers=config.encoder_layers
+        config.backbone,
+        pooling=config.pooling,
+        dropout=config.dropout,
+        encoder_layers=config.encoder_layers,
+        hint=config.hint.value,
     )
     model.to(device)  # type: ignore[arg-type]  # transformers types PreTrainedModel.to without a device
-    enc = encode(tokenizer, [r.text for r in rows], config.max_length)
+    enc = encode(tokenizer, [r.text for r in rows], config.max_length, config.hint.value)
     targets = [token_targets(enc.offsets[i], enc.special[i], r.evidence) for i, r in enumerate(rows)]
 
     def batch_of(index: Sequence[int]) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:

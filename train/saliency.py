@@ -83,7 +83,7 @@ def rationales(
     model = Student.from_pretrained(checkpoint).eval()
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     max_length = int(read_fit_info(checkpoint).config["max_length"])
-    enc = encode(tokenizer, texts, max_length)
+    enc = encode(tokenizer, texts, max_length, getattr(model.config, "hint", "none"))
     embeddings = model.encoder.get_input_embeddings()
     out: list[Spans | None] = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(enc.input_ids[i]))

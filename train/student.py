@@ -40,9 +40,11 @@ class StudentConfig(PretrainedConfig):
         labels: tuple[str, ...] | list[str] = LABELS,
         pooling: str = Pooling.MEAN.value,
         dropout: float = 0.1,
+        hint: str = "none",
         **kwargs: Any,
     ) -> None:
         self.encoder = dict(encoder or {})
+        self.hint = hint  # the second segment it reads (finlocal.changes.hint.HintKind value)
         self.labels = list(labels)
         self.pooling = Pooling(pooling).value
         self.dropout = dropout
@@ -168,6 +170,7 @@ def new_student(
     dropout: float,
     labels: tuple[str, ...] = LABELS,
     encoder_layers: int = 0,
+    hint: str = "none",
 ) -> tuple[Student, Any]:
     """A student on pretrained backbone weights (its first ``encoder_layers`` layers when > 0),
     and its (fast) tokenizer."""
@@ -189,6 +192,7 @@ def new_student(
         labels=labels,
         pooling=pooling.value,
         dropout=dropout,
+        hint=hint,
         name_or_path=str(backbone),
     )
     return Student(config, encoder=encoder), tokenizer

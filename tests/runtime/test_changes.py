@@ -106,7 +106,10 @@ def test_one_change_in_words_and_offsets() -> None:
     text = "Net charge-offs totaled $1.2 million compared to net charge-offs of $2.3 million in the prior quarter."
     (change,) = read_changes(text)
     assert text[change.metric_start : change.metric_end] == "Net charge-offs"
-    assert text[change.start : change.end] == "Net charge-offs totaled $1.2 million compared to net charge-offs of $2.3 million"
+    assert (
+        text[change.start : change.end]
+        == "Net charge-offs totaled $1.2 million compared to net charge-offs of $2.3 million"
+    )
     assert (change.direction, change.verdict, change.change, change.change_unit) == (
         Direction.DOWN,
         Verdict.GOOD,

@@ -1,0 +1,49 @@
+"""The reader's findings as a model input: a short second segment after the sentence.
+
+A student trained with hints reads "[CLS] sentence [SEP] hint [SEP]", where the hint says what the
+metric-change reader found: "net charge-offs down good ; eps up good". It learns when to follow
+the hint and when the sentence overrides it (hedges, negation, "despite"). A sentence with no
+change gets no second segment at all, so it is read exactly as by a student without hints.
+
+The same function makes the hint at training time (`finlocal.train`) and at run time
+(`finlocal.model`), and its version is recorded in the model's manifest (``hint``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from finlocal.changes.reader import Direction, Verdict, read_changes
+
+
+class HintKind(str, Enum):
+    """What second segment a model reads; stored in the manifest and the student's config."""
+
+    NONE = "none"
+    CHANGES = "changes-v1"
+
+
+#: Changes named in one hint (the first ones of the sentence).
+MAX_CHANGES = 3
+_DIRECTION_WORDS = {
+    Direction.UP: "up",
+    Direction.DOWN: "down",
+    Direction.UNCHANGED: "unchanged",
+    Direction.LOSS_NARROWED: "loss narrowed",
+    Direction.LOSS_WIDENED: "loss widened",
+    Direction.LOSS_TO_PROFIT: "loss to profit",
+    Direction.PROFIT_TO_LOSS: "profit to loss",
+}
+_VERDICT_WORDS = {Verdict.GOOD: "good", Verdict.BAD: "bad", Verdict.UNKNOWN: "unclear"}
+
+
+def hint_text(text: str, kind: HintKind = HintKind.CHANGES) -> str | None:
+    """The hint for ``text``, or None when there is none (no change found, or no hints)."""
+    if kind is HintKind.NONE:
+        return None
+    changes = read_changes(text)[:MAX_CHANGES]
+    if not changes:
+        return None
+    return " ; ".join(
+        f"{c.metric.lower()} {_DIRECTION_WORDS[c.direction]} {_VERDICT_WORDS[c.verdict]}" for c in changes
+    )
