@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from finlocal.changes import Change
+from finlocal.changes.describe import amount, change_text
 from finlocal.predictions import Classifier
 from finlocal.scoring import NEGATIVE, DocumentReport, SentenceResult, score_text
 
@@ -168,6 +170,43 @@ class Comparison:
     def new_negative(self) -> tuple[AlignedPair, ...]:
         return tuple(p for p in self.pairs if p.new_negative)
 
+    @property
+    def metrics(self) -> tuple[MetricPair, ...]:
+        """The metrics both versions state a figure for, in B's order (`finlocal.changes`)."""
+        first_a = _first_changes(self.a)
+        return tuple(
+            MetricPair(key, first_a[key], stated)
+            for key, stated in _first_changes(self.b).items()
+            if key in first_a and (stated[1].now is not None or first_a[key][1].now is not None)
+        )
+
+
+@dataclass(frozen=True)
+class MetricPair:
+    """One metric as each version states it: "net sales" at €131 million in A, €140 million in B."""
+
+    metric: str
+    a: tuple[SentenceResult, Change]
+    b: tuple[SentenceResult, Change]
+
+
+def _metric_key(change: Change) -> str:
+    return " ".join(change.metric.lower().replace("the ", " ").split())
+
+
+def _first_changes(report: DocumentReport) -> dict[str, tuple[SentenceResult, Change]]:
+    """Each metric's first stated change in the report, by metric name."""
+    out: dict[str, tuple[SentenceResult, Change]] = {}
+    for r in report.sentences:
+        for c in r.changes:
+            out.setdefault(_metric_key(c), (r, c))
+    return out
+
+
+def _stated(change: Change) -> str:
+    """A version's figure and its change: "€140 million (up 15 %, good)"."""
+    return f"{amount(change, change.now)} ({change_text(change)}, {change.verdict.value})"
+
 
 def compare_reports(a: DocumentReport, b: DocumentReport, threshold: float = DEFAULT_THRESHOLD) -> Comparison:
     """Align two scored documents (their reports must keep their sentences)."""
@@ -269,6 +308,14 @@ def comparison_rows(c: Comparison) -> Iterator[dict[str, Any]]:
         "label_changes": len(c.label_changes),
         "new_negative": len(c.new_negative),
         "threshold": c.threshold,
+        "metrics": [
+            {
+                "metric": m.metric,
+                "a": {**m.a[1].to_dict(), "index": m.a[0].index},
+                "b": {**m.b[1].to_dict(), "index": m.b[0].index},
+            }
+            for m in c.metrics
+        ],
     }
     for p in c.pairs:
         change = p.tone_change
@@ -316,6 +363,20 @@ def comparison_markdown(c: Comparison) -> str:
         f"Aligned: {c.count(Status.MATCHED)} matched, {c.count(Status.CHANGED)} changed, "
         f"{c.count(Status.ADDED)} added, {c.count(Status.REMOVED)} removed "
         f"(changed: word similarity ≥ {c.threshold:g}).",
+        "",
+    ]
+    metrics = c.metrics
+    lines += [f"## Metrics both versions state ({len(metrics)})", ""]
+    if metrics:
+        lines += ["| metric | A | B |", "|---|---|---|"]
+        lines += [
+            f"| {_md(m.a[1].metric)} | {_md(_stated(m.a[1]))} (A #{m.a[0].index}) | "
+            f"{_md(_stated(m.b[1]))} (B #{m.b[0].index}) |"
+            for m in metrics
+        ]
+    else:
+        lines.append("None.")
+    lines += [
         "",
         f"## Sentences whose label changed ({len(c.label_changes)})",
         "",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from finlocal.changes import read_changes
+from finlocal.changes.describe import moved_rows
 from finlocal.corpus.documents import CorpusDocument, document_id
 from finlocal.corpus.metadata import FieldKind, MetadataField
 from finlocal.corpus.rows import ScoredDocument
@@ -39,6 +41,7 @@ def scored(ticker: str, quarter: int, year: int, sentences: list[tuple[str, str,
                 "label": label,
                 "scores": scores,
                 "evidence": spans,
+                "changes": [c.shifted(offset).to_dict() for c in read_changes(text)],
                 "ms": {"tokenize": 0.1, "inference": 0.2},
             }
         )
@@ -58,6 +61,10 @@ def scored(ticker: str, quarter: int, year: int, sentences: list[tuple[str, str,
         "top_positive": tops["positive"][:3],
         "top_negative": tops["negative"][:3],
         "ms": {"total": 1.0, "tokenize": 0.5, "inference": 0.4},
+        "changes": [
+            {**m.change.to_dict(), "index": m.sentence_index, "sentence": m.sentence}
+            for m in moved_rows((r["index"], r["text"], read_changes(r["text"])) for r in rows)
+        ],
         "sentences_per_s": 100.0,
     }
     return ScoredDocument(doc, "ab" * 32, tuple(rows), summary)
@@ -86,7 +93,16 @@ def quarterly_corpus(root: Path) -> Path:
         docs.append(scored("ACME", quarter, year, [bad] * (4 - min(i, 4)) + [good] * (i + 1) + [flat]))
         docs.append(scored("BOLT", quarter, year, [good] * (4 - min(i, 4)) + [bad] * (i + 1) + [flat, flat]))
     docs.append(
-        scored("CORE", 1, 2021, [("Sales <b>grew</b> & costs were <script>cut</script>.", "positive", "grew"), flat])
+        scored(
+            "CORE",
+            1,
+            2021,
+            [
+                ("Sales <b>grew</b> & costs were <script>cut</script>.", "positive", "grew"),
+                flat,
+                ("Net debt fell to EUR 40 mn from EUR 52 mn.", "positive", "fell"),
+            ],
+        )
     )
     docs.append(failed("DEAD_q1_2021.pdf", "DEAD_q1_2021.pdf: the PDF has no text layer"))
     return write(root, docs)

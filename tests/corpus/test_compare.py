@@ -139,3 +139,28 @@ def test_compare_cli(tiny_model_dir: Path, tmp_path: Path) -> None:
     assert out.read_text().startswith(f"# {a} → {b}")
     missing = runner.invoke(cli, ["compare", str(a), str(tmp_path / "nope.txt"), *model])
     assert missing.exit_code == 1 and "no such file" in missing.stderr and "Traceback" not in missing.output
+
+
+def test_metrics_both_versions_state(fake_classifier) -> None:
+    a = (
+        "Net sales rose 12 % to EUR 131 mn (EUR 117 mn). Operating profit was EUR 9.8 mn. "
+        "Net debt fell to EUR 40 mn from EUR 52 mn."
+    )
+    b = (
+        "Net debt rose to EUR 61 mn from EUR 40 mn. Net sales rose 15 % to EUR 140 mn (EUR 122 mn). "
+        "Order intake fell 3 %."
+    )
+    c = compare_texts(a, b, fake_classifier)
+    # in B's order; operating profit (a level in A only) and order intake (B only) are not paired
+    assert [(m.a[1].now, m.b[1].now, m.b[1].verdict.value) for m in c.metrics] == [
+        (40.0, 61.0, "bad"),
+        (131.0, 140.0, "good"),
+    ]
+    assert "| Net debt | €40 million (down 23.1 %, good) (A #2) | €61 million (up 52.5 %, bad) (B #0) |" in (
+        comparison_markdown(c)
+    )
+    summary = next(comparison_rows(c))
+    assert [(m["metric"], m["a"]["index"], m["b"]["index"]) for m in summary["metrics"]] == [
+        ("net debt", 2, 0),
+        ("net sales", 0, 1),
+    ]

@@ -65,6 +65,12 @@ def test_the_page_is_self_contained_and_escaped(dataset: CorpusDataset) -> None:
     assert "Sales &lt;b&gt;<mark>grew</mark>&lt;/b&gt; &amp; costs were &lt;script&gt;cut&lt;/script&gt;." in page
     assert "<mark>fell</mark>" in page and "2021 Q10" in page
     assert "Not scored (1)" in page
+    # what moved, read from the figures: net debt down from 52 to 40 million is good news
+    core = next(c for c in build_report(dataset).companies if c.name == "CORE")
+    assert [(m.change.metric, m.now, m.before, m.moved, m.change.verdict.value) for m in core.documents[0].moved] == [
+        ("Net debt", "€40 million", "€52 million", "down 23.1 %", "good")
+    ]
+    assert "<td>Net debt</td><td class=num>€40 million</td><td class=num>€52 million</td>" in page
 
 
 def test_the_same_dataset_gives_the_same_page(dataset: CorpusDataset, tmp_path: Path) -> None:
