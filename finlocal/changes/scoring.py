@@ -49,12 +49,13 @@ class RowResult:
             if want is None:
                 out.append(f"extra {got.metric!r} ({got.direction.value}, {got.verdict.value})")
                 continue
-            for key, value in (
+            checks: tuple[tuple[str, Any], ...] = (
                 ("direction", got.direction.value),
                 ("verdict", got.verdict.value),
                 ("now", got.now),
                 ("before", got.before),
-            ):
+            )
+            for key, value in checks:
                 expected = want.get(key)
                 if key in ("now", "before"):
                     if expected is not None and not _close(float(expected), value):

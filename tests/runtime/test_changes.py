@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finlocal.changes import Direction, Verdict, read_changes
 from finlocal.changes.describe import describe, moved_rows
@@ -146,3 +148,61 @@ def test_moved_rows_put_decided_changes_first() -> None:
         ("Net debt", Verdict.GOOD),
         ("net sales", Verdict.UNKNOWN),
     ]
+
+
+_PIECES = st.sampled_from(
+    [
+        "Net sales",
+        "operating loss",
+        "EPS",
+        "net debt",
+        "the cost/income ratio",
+        "rose",
+        "fell",
+        "narrowed",
+        "to",
+        "from",
+        "compared to",
+        "versus",
+        "(",
+        ")",
+        "a loss of",
+        "EUR",
+        "$",
+        "3.2",
+        "(0.4)",
+        "-1.2",
+        "mn",
+        "million",
+        "%",
+        "basis points",
+        ",",
+        ";",
+        "respectively",
+        "and",
+        "did not",
+        "expects",
+        "2020",
+        "1,250",
+        "EUR0 .3 m",
+        "995 ,000",
+        "per share",
+        "up",
+        "down",
+        "by",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30), st.text(max_size=40))
+def test_any_text_reads_without_error_and_in_bounds(pieces: list[str], noise: str) -> None:
+    text = " ".join(pieces) + noise
+    changes = read_changes(text)
+    for c in changes:
+        assert 0 <= c.start <= c.metric_start < c.metric_end <= c.end <= len(text)
+        assert text[c.metric_start : c.metric_end] == c.metric
+        assert c.verdict in Verdict and c.direction in Direction
+    read_changes.cache_clear()
+    assert read_changes(text) == changes  # the same text, the same changes
