@@ -4,6 +4,7 @@ each data source, all measured by the same cross-validation (`finlocal train cv`
     python -m bench.ladder                     # everything that can run now, in order
     python -m bench.ladder --only student-gold student-direction
     python -m bench.ladder --report            # only re-read the finished runs
+    python -m bench.ladder --next              # run the first step that has not finished, then stop
 
 Each step is a `finlocal train cv` run under ``--runs`` (default ``runs/cv``); finished fold runs
 are reused, so the ladder resumes where it stopped. A step whose input files do not exist yet
@@ -37,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DIRECTION_SETS = {
     name: ROOT / "tests" / "fixtures" / "direction" / f"{name}.jsonl" for name in ("challenge", "holdout")
 }
+# Sentences that state one change in figures (written apart from the reader's table and the
+# training data): the label must follow the numbers and the metric's polarity.
+COMPARISON_SET = ROOT / "tests" / "fixtures" / "comparison" / "comparison.jsonl"
 log = logging.getLogger("ladder")
 
 NO_TEACHERS = ("teacher_files=[]", "teacher_weight=0.0")
@@ -83,6 +87,45 @@ def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
     weights = [0.5, 1.0, *(w for _, w in files)]
     return (f"extra_files={json.dumps(names)}", f"extra_weights={json.dumps(weights)}")
 
+
+NATURAL = "runs/data/natural.jsonl"
+# The reader steps: the same student with and without the reader's hint (finlocal.changes.hint),
+# on the direction data plus the natural-wording data, without evidence targets (a fair pair
+# that needs no teacher); then deeper students with the hint.
+NATURAL_DATA = (
+    'extra_files=["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl", "runs/data/natural.jsonl"]',
+    "extra_weights=[0.5, 1.0, 1.0]",
+)
+READER_STEPS = (
+    Step(
+        "student-nohint",
+        STUDENT,
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=none"),
+        needs=(NATURAL,),
+        what="3 layers, gold + direction + natural-wording data, no hint, no evidence targets",
+    ),
+    Step(
+        "student-hint",
+        STUDENT,
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1"),
+        needs=(NATURAL,),
+        what="the same with the reader's hint as a second segment",
+    ),
+    Step(
+        "student-hint-l4",
+        STUDENT,
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "encoder_layers=4"),
+        needs=(NATURAL,),
+        what="4 layers, with the hint",
+    ),
+    Step(
+        "student-hint-l6",
+        STUDENT,
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "encoder_layers=6"),
+        needs=(NATURAL,),
+        what="6 layers (all of MiniLM-L6), with the hint",
+    ),
+)
 
 STUDENTS = (
     Step("student-gold", STUDENT, (*NO_EXTRA, *NO_TEACHERS, *NO_EVIDENCE), what="3 layers, FPB gold labels only"),
@@ -197,6 +240,7 @@ class Ladder:
                 **base,
                 "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
                 "direction": {name: direction_accuracy(cv_dir, ks, path) for name, path in DIRECTION_SETS.items()},
+                "comparison": direction_accuracy(cv_dir, ks, COMPARISON_SET),
                 "seconds_per_fold": _seconds(cv_dir, ks),
                 "rows": _rows(cv_dir),
             }
@@ -207,9 +251,15 @@ class Ladder:
             **base,
             "partial": {"folds": ks, "of": folds, "heldout_by_fold": _heldout(cv_dir, ks)},
             "direction": {name: direction_accuracy(cv_dir, ks, path) for name, path in DIRECTION_SETS.items()},
+            "comparison": direction_accuracy(cv_dir, ks, COMPARISON_SET),
             "seconds_per_fold": _seconds(cv_dir, ks),
             "rows": _rows(cv_dir),
         }
+
+    def finished(self, step: Step) -> bool:
+        from finlocal.train.cv import CV_REPORT
+
+        return (self.cv_dir(step) / CV_REPORT).is_file()
 
 
 def _heldout(cv_dir: Path, ks: list[int]) -> dict[str, dict[str, float]]:
@@ -342,21 +392,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--report", action="store_true", help="run nothing; re-read the finished steps")
+    parser.add_argument(
+        "--next", action="store_true", help="run only the first ready step that has not finished (resumable)"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the ladder as the table of docs/student.md")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     os.chdir(ROOT)  # configs name their files relative to the repository root
     ladder = Ladder(args.runs, args.threads)
-    steps = [*TEACHERS, *STUDENTS]
+    steps = [*TEACHERS, *READER_STEPS, *STUDENTS]
     if not args.report:
         for step in steps:
             if args.only and step.name not in args.only:
+                continue
+            if args.next and ladder.finished(step):
                 continue
             if not ladder.ready(step):
                 log.info("%s: waiting for %s", step.name, [p for p in step.needs if not (ROOT / p).exists()])
                 continue
             log.info("%s: cross-validating", step.name)
             ladder.run(step, args.folds)
+            if args.next:
+                break
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "threads": args.threads,

@@ -69,6 +69,7 @@ def export_checkpoint(
     parity_data: Path,
     cv_dir: Path | None = None,
     direction_data: tuple[Path, ...] = (),
+    comparison_data: Path | None = None,
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
@@ -136,11 +137,15 @@ def export_checkpoint(
         metrics: dict[str, Any] = {}
         if cv is not None:
             metrics["cross-validation"] = cv
-        if direction_data:
+        if direction_data or comparison_data:
             sess = session(int8, threads)
+        if direction_data:
             metrics["direction"] = {
                 Path(d).stem: _direction(sess, tokenizer_file, d, max_length, hint) for d in direction_data
             }
+        if comparison_data is not None:
+            # sentences that state one change in figures: the label must follow the numbers
+            metrics["comparison"] = _direction(sess, tokenizer_file, comparison_data, max_length, hint)
         metrics["parity"] = {
             **chosen.parity.to_dict(),
             "data": str(parity_data),
@@ -197,7 +202,8 @@ def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
 
 
 def _direction(sess: Any, tokenizer_file: Path, data: Path, max_length: int, hint: str = "none") -> dict[str, Any]:
-    """Accuracy of the int8 graph on the direction challenge set, overall and per category."""
+    """Accuracy of the int8 graph on a labelled set with categories (a direction set, the
+    comparison set), overall and per category."""
     from finlocal.jsonl import read_jsonl
 
     rows = [row for _, row in read_jsonl(data)]

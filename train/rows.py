@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from finlocal.errors import InputError
 from finlocal.predictions import LABELS, Span
 from finlocal.train.config import EvidenceSource, FitConfig
 from finlocal.train.data import Example, load_fpb
@@ -137,6 +138,13 @@ def build_rows(config: FitConfig) -> RowSet:
         for where, evidence_row in read_evidence_file(config.evidence_file):
             if evidence_row.id in heldout_ids or match_key(evidence_row.text) in banned:
                 continue
+            if heldout and evidence_row.source.startswith("model:"):
+                raise InputError(
+                    f"{where}: evidence marked by a trained model ({evidence_row.source}) that saw every row; "
+                    "a cross-validation fold run must not learn from it (its held-out rows were in that "
+                    "model's training data). Use it for the run on every row only, or use the saliency "
+                    "of the cross-validated teacher (python -m finlocal.train.saliency)"
+                )
             evidence_methods.add(evidence_row.source)
             spans = _pairs(evidence_row.evidence_for(run_fold, run_partition, where))
             if spans is not None:

@@ -41,6 +41,13 @@ from finlocal.errors import require
     "graph into the manifest (repeatable).",
 )
 @click.option(
+    "--comparison",
+    "comparison_data",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A labelled JSONL of sentences that state a change in figures, with a category per row "
+    "(tests/fixtures/comparison), scored with the int8 graph into the manifest by category.",
+)
+@click.option(
     "--threads", type=click.IntRange(1), default=2, show_default=True, help="Threads for timing the int8 candidates."
 )
 @click.option(
@@ -67,6 +74,7 @@ def command(
     parity_data: Path,
     cv_dir: Path | None,
     direction_data: tuple[Path, ...],
+    comparison_data: Path | None,
     threads: int,
     report: Path | None,
     max_size_mb: float,
@@ -95,6 +103,7 @@ def command(
         parity_data=parity_data,
         cv_dir=cv_dir,
         direction_data=direction_data,
+        comparison_data=comparison_data,
         threads=threads,
         report_file=report,
         max_bytes=int(max_size_mb * 1024 * 1024),

@@ -201,3 +201,20 @@ def test_teachers_are_recorded_only_when_a_run_learns_from_them(tiny_setup: dict
     assert unused.summary["teachers"] == [] and unused.summary["teacher_roles"] == {}
     used = build_rows(_config(tiny_setup, tmp_path, teacher_files=[teacher], teacher_weight=1.0))
     assert used.summary["teachers"] == ["llama:x"]
+
+
+def test_model_evidence_teaches_the_run_on_every_row_only(tiny_setup, tiny_model_dir: Path, tmp_path: Path) -> None:
+    from finlocal.jsonl import write_jsonl
+    from finlocal.train.model_evidence import annotate, texts_of
+
+    texts = texts_of([tiny_setup["data"]])
+    rows = list(annotate(tiny_model_dir, texts))
+    assert [r.text for r in rows] == texts and all(r.source.startswith("model:") for r in rows)
+    assert all(r.text[s.start : s.end] == s.text for r in rows for s in r.evidence or ())
+    evidence = tmp_path / "evidence.jsonl"
+    write_jsonl(evidence, (r.to_dict() for r in rows))
+    settings = {"evidence": "file", "evidence_file": str(evidence), "evidence_weight": 0.5}
+    full = build_rows(_config(tiny_setup, tmp_path, **settings))
+    assert any(r.evidence for r in full.train)  # the run on every row learns the model's spans
+    with pytest.raises(InputError, match="must not learn from it"):
+        build_rows(_config(tiny_setup, tmp_path, folds=3, fold=0, **settings))
