@@ -70,6 +70,7 @@ def export_checkpoint(
     cv_dir: Path | None = None,
     direction_data: tuple[Path, ...] = (),
     comparison_data: Path | None = None,
+    cv_allow: tuple[str, ...] = (),
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
     report_file: Path | None = None,
@@ -94,7 +95,7 @@ def export_checkpoint(
     tokenizer_file = checkpoint / "tokenizer.json"
     if not tokenizer_file.is_file():
         raise InputError(f"{checkpoint}: tokenizer.json is missing (the backbone needs a fast tokenizer)")
-    cv = _read_cv(cv_dir, info) if cv_dir is not None else None
+    cv = _read_cv(cv_dir, info, cv_allow) if cv_dir is not None else None
     model = Student.from_pretrained(checkpoint)
     model.eval()
     cfg = info.config
@@ -168,8 +169,11 @@ def export_checkpoint(
     return ExportResult(out, written, chosen.parity, fp32_parity, chosen, tuple(trials))
 
 
-def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
-    """The cross-validated figures of the checkpoint's recipe (the same config, folds aside)."""
+def _read_cv(cv_dir: Path, info: FitInfo, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The cross-validated figures of the checkpoint's recipe (the same config, folds aside).
+
+    ``allowed`` names config keys that may differ (the shipped model may add evidence targets its
+    cross-validation could not use); each difference is recorded with the figures."""
     from finlocal.train.cv import headline, read_report
     from finlocal.train.fit import same_recipe
 
@@ -182,16 +186,19 @@ def _read_cv(cv_dir: Path, info: FitInfo) -> dict[str, Any]:
     report = read_report(cv_dir)
     recipe = {k: v for k, v in info.config.items() if k not in ("folds", "fold", "repeat")}
     measured = {k: v for k, v in report["config"].items() if k not in ("folds", "fold", "repeat")}
-    if not same_recipe(recipe, measured):
-        differ = sorted(
-            k
-            for k in set(recipe) | set(measured)
-            if recipe.get(k) != measured.get(k) and k not in ("threads", "device", "output_dir")
-        )
+    differ = sorted(
+        k
+        for k in set(recipe) | set(measured)
+        if recipe.get(k) != measured.get(k) and k not in ("threads", "device", "output_dir")
+    )
+    if not same_recipe(recipe, measured) and set(differ) - set(allowed):
         raise InputError(
-            f"{cv_dir}: its cross-validation measured another recipe than the checkpoint's (keys {differ} differ)"
+            f"{cv_dir}: its cross-validation measured another recipe than the checkpoint's (keys "
+            f"{sorted(set(differ) - set(allowed))} differ); pass --cv-allow KEY for a difference the "
+            "manifest should state"
         )
     return {
+        "recipe_differences": {k: {"cv": measured.get(k), "model": recipe.get(k)} for k in differ if k in allowed},
         "headline": headline(report),
         "protocol": report["protocol"],
         "model": "the recipe's PyTorch fold models, each scored on its held-out fold",

@@ -41,6 +41,14 @@ from finlocal.errors import require
     "graph into the manifest (repeatable).",
 )
 @click.option(
+    "--cv-allow",
+    "cv_allow",
+    multiple=True,
+    metavar="KEY",
+    help="A config key in which the checkpoint may differ from the --cv run's recipe (e.g. evidence "
+    "targets the cross-validation could not use); the manifest records each difference (repeatable).",
+)
+@click.option(
     "--comparison",
     "comparison_data",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -75,6 +83,7 @@ def command(
     cv_dir: Path | None,
     direction_data: tuple[Path, ...],
     comparison_data: Path | None,
+    cv_allow: tuple[str, ...],
     threads: int,
     report: Path | None,
     max_size_mb: float,
@@ -104,6 +113,7 @@ def command(
         cv_dir=cv_dir,
         direction_data=direction_data,
         comparison_data=comparison_data,
+        cv_allow=cv_allow,
         threads=threads,
         report_file=report,
         max_bytes=int(max_size_mb * 1024 * 1024),

@@ -118,6 +118,20 @@ def test_cv_of_another_recipe_is_refused(checkpoint: Path, parity_data: Path, ti
             settings=PER_ROW,
             min_agreement=TINY_GATE,
         )
+    # a difference the manifest states is allowed when named, and recorded
+    result = export_checkpoint(
+        checkpoint,
+        tmp_path / "m",
+        parity_data=parity_data,
+        cv_dir=other,
+        cv_allow=("epochs",),
+        threads=1,
+        settings=PER_ROW,
+        min_agreement=TINY_GATE,
+    )
+    differs = result.manifest.metrics["cross-validation"]
+    assert differs["recipe_differences"]["epochs"]["cv"] == 1
+    assert differs["recipe_differences"]["epochs"]["model"] != 1
 
 
 def test_a_fold_model_is_not_exported_with_cv_figures(cv_run: Path, parity_data: Path, tmp_path: Path) -> None:
