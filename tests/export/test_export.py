@@ -391,3 +391,41 @@ def test_a_per_row_rewrite_that_changes_nothing_fails(
     assert not (tmp_path / "q.onnx").exists()
     _one_matmul(tmp_path / "ok.onnx", "/encoder/matmul", weight_initializer=True)
     assert rewrite(tmp_path / "ok.onnx", tmp_path / "ok-q.onnx") == 1
+
+
+def test_a_hint_model_exports_and_reads_its_hint_at_run_time(
+    tiny_setup: dict, parity_data: Path, tmp_path: Path
+) -> None:
+    """A student trained with the reader's hint: the export's parity tokenisation, the manifest and
+    the runtime's windows all carry the hint, so the int8 graph agrees with PyTorch on sentences
+    that state a change — and a different hint changes the runtime's answer."""
+    import dataclasses
+
+    import torch
+
+    from finlocal.changes.hint import HintKind
+    from finlocal.model import OnnxClassifier
+    from finlocal.train.fit import fit
+    from finlocal.train.student import Student
+
+    run_dir = tmp_path / "hint"
+    fit(tiny_fit_config(tiny_setup, run_dir, hint="changes-v1"), progress=False)
+    checkpoint = run_dir / "final"
+    sentences = ["Sales rose 5 % .", "Costs fell to 3 from 4 .", "Net loss widened ."]
+    data = tmp_path / "parity.jsonl"
+    data.write_text(parity_data.read_text() + "".join(json.dumps({"text": s}) + "\n" for s in sentences))
+    result = export_checkpoint(
+        checkpoint, tmp_path / "m", parity_data=data, threads=1, settings=PER_ROW, min_agreement=TINY_GATE
+    )
+    assert result.manifest.hint == HintKind.CHANGES.value
+    model = Student.from_pretrained(checkpoint).eval()
+    batch = tokenize(checkpoint / "tokenizer.json", sentences, 32, HintKind.CHANGES.value)
+    torch_p = torch.softmax(torch.from_numpy(torch_logits(model, batch)), -1).numpy()
+    runtime = OnnxClassifier.load(tmp_path / "m", threads=1)
+    onnx_p = runtime.probabilities(sentences)
+    assert np.abs(onnx_p - torch_p).max() < 0.05  # int8 against fp32 on the tiny model
+    # the same graph read without its hint answers differently: the hint reaches the model
+    plain = OnnxClassifier(
+        tmp_path / "m", dataclasses.replace(runtime.manifest, hint="none"), runtime._session, runtime._tokenizer
+    )
+    assert np.abs(plain.probabilities(sentences) - onnx_p).max() > 1e-4
