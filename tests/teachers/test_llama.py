@@ -230,3 +230,36 @@ def test_prompt_version_covers_layout_and_evidence_grammar(tiny_gguf: Path, monk
 
     monkeypatch.setattr(grammar, "evidence_rules", evidence_rules)
     assert layout_digest() != before
+
+
+def _whole(teacher: LlamaCppTeacher, text: str) -> list[int]:
+    """``text`` tokenized in one piece, markers parsed, BOS added unless the text has it."""
+    bos = teacher.model.bos_text
+    return teacher.model.tokenize(text, add_bos=not (bos and text.startswith(bos)), special=True)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [
+        ("tiny_gguf", PromptFormat.TEMPLATE),  # SentencePiece, add_space_prefix (Llama 2, Mistral)
+        ("tiny_gguf_base", PromptFormat.PLAIN),  # SentencePiece, no special token in the prompt
+        ("tiny_gguf_base", PromptFormat.GEMMA),
+        ("tiny_gguf_bpe", PromptFormat.PLAIN),  # byte-level BPE (Llama 3, SmolLM2)
+    ],
+)
+def test_query_tokens_match_whole_prompt(
+    fixture: str, fmt: PromptFormat, sentences: tuple[str, ...], request: pytest.FixtureRequest
+) -> None:
+    """The spliced prompt (fixed prefix + sentence fragment + tail) is the whole prompt's
+    tokenization: the live turn is tokenized like every few-shot example, with no stray "▁"."""
+    teacher = _teacher(request.getfixturevalue(fixture), mode=LlamaMode.LOGPROB, prompt_format=fmt)
+    try:
+        for sentence in sentences:
+            text = teacher.prompt_text(sentence)
+            assert teacher.prompt_tokens(sentence) == _whole(teacher, text), sentence
+            # The log-prob branches too: prompt, reply lead-in and label in one piece.
+            for label in LABELS:
+                spliced = teacher._prefix_tokens + teacher._suffix_tokens(sentence, f'{{"label": "{label}"')
+                assert spliced == _whole(teacher, f'{text}{{"label": "{label}"'), (sentence, label)
+    finally:
+        teacher.close()

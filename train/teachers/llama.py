@@ -157,12 +157,18 @@ class LlamaCppTeacher:
             where=str(config.model_path),
         )
         bos_text = self.model.bos_text
-        add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
-        self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
+        prefix = self._rendered.prefix
+        self._add_bos = not (bos_text and prefix.startswith(bos_text))
+        # The prefix is tokenized up to the end of its last special token; the template text
+        # after it joins the sentence's fragment (`_suffix_tokens`), as in the whole prompt.
+        cut = self._special_cut(prefix, last=True)
+        self._prefix_tokens = self._tokenize(prefix[:cut], add_bos=self._add_bos)
+        self._head = prefix[cut:]
         self.n_ctx = self.model.n_ctx
-        if len(self._prefix_tokens) + 64 > self.n_ctx:
+        n_fixed = len(self._tokenize(prefix, add_bos=self._add_bos))
+        if n_fixed + 64 > self.n_ctx:
             raise InputError(
-                f"{path}: the fixed prompt is {len(self._prefix_tokens)} tokens, which leaves no "
+                f"{path}: the fixed prompt is {n_fixed} tokens, which leaves no "
                 f"room for a sentence in n_ctx={self.n_ctx}; raise --n-ctx (e.g. to 4096)"
             )
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
@@ -198,10 +204,34 @@ class LlamaCppTeacher:
         tokens); text from the input with ``special=False`` (a marker in it stays text)."""
         return self.model.tokenize(text, add_bos=add_bos, special=special)
 
+    def _special_cut(self, text: str, *, last: bool) -> int:
+        """Where ``text``'s last special token ends (``last``), or where its first one starts;
+        0 or ``len(text)`` when it has none."""
+        specials = [t for t in self._tokenize(text) if self.model.is_special(t)]
+        if not specials:
+            return 0 if last else len(text)
+        marker = self.model.token_text(specials[-1] if last else specials[0])
+        at = text.rfind(marker) if last else text.find(marker)
+        if not marker or at < 0:
+            raise InputError(f"{self.config.model_path}: cannot find the special token {marker!r} in the prompt text")
+        return at + len(marker) if last else at
+
     def _suffix_tokens(self, sentence: str, lead_in: str = "") -> list[int]:
-        """The user turn's content as plain text, then the template's tail (and ``lead_in``)."""
-        user = self._tokenize(self.prompt.user(sentence), special=False)
-        return user + self._tokenize(self._rendered.tail + lead_in)
+        """Everything after `_prefix_tokens`: the fragment of plain text around the sentence
+        (the template text after the prefix's last special token, the user turn's content, the
+        tail's text up to its first special token) tokenized in one piece with
+        ``special=False``, then the rest of the tail (and ``lead_in``) as template text.
+
+        llama.cpp tokenizes the text between two special tokens as one fragment, and a
+        SentencePiece vocabulary with ``add_space_prefix`` puts "▁" in front of each fragment;
+        tokenizing the sentence on its own would give it a stray leading space ("▁Sentence"
+        where the examples and the whole prompt have "Sentence"). Tokenizing the same fragment
+        as the whole prompt does gives exactly the whole prompt's tokens, and a marker inside
+        the sentence still stays text."""
+        tail = self._rendered.tail + lead_in
+        cut = self._special_cut(tail, last=False)
+        fragment = self._head + self.prompt.user(sentence) + tail[:cut]
+        return self._tokenize(fragment, special=False) + self._tokenize(tail[cut:])
 
     def prompt_tokens(self, sentence: str) -> list[int]:
         """The whole prompt for ``sentence``, up to where the reply starts."""
@@ -256,9 +286,7 @@ class LlamaCppTeacher:
         their first token, as with most tokenizers, that is a single forward pass.
         """
         timing = timing or _Timing()
-        user = self._prefix_tokens + self._tokenize(self.prompt.user(sentence), special=False)
-        tail = self._rendered.tail + LABEL_LEAD_IN
-        full = {lab: user + self._tokenize(f'{tail}{lab}"') for lab in LABELS}
+        full = {lab: self._prefix_tokens + self._suffix_tokens(sentence, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS}
         seqs = list(full.values())
         n_shared = min(
             min(_common_prefix(seqs[0], other) for other in seqs[1:]),

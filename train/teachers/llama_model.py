@@ -76,6 +76,14 @@ class LlamaModel:
         marker inside input text as text."""
         return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special))
 
+    def is_special(self, token: int) -> bool:
+        """Whether llama.cpp's tokenizer cuts ``token`` out of the text before the rest is
+        tokenized (control, user-defined and unknown tokens): text on either side of it is
+        tokenized as a fragment of its own."""
+        lc = self._llama_cpp
+        cut = lc.LLAMA_TOKEN_ATTR_CONTROL | lc.LLAMA_TOKEN_ATTR_USER_DEFINED | lc.LLAMA_TOKEN_ATTR_UNKNOWN
+        return bool(int(lc.llama_vocab_get_attr(self._vocab, token)) & cut)
+
     def detokenize(self, tokens: Sequence[int]) -> bytes:
         return bytes(self.llm.detokenize(list(tokens)))
 
