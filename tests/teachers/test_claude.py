@@ -123,6 +123,7 @@ class FakeAPI:
         self.batch_polls_until_end = 1
         self.errored: dict[str, str] = {}  # sentence -> error type, once
         self.fail_create_after_creating = 0  # the batch is made, the answer is a 500
+        self.fail_create = 0  # a 500, and no batch is made
         self.refuse: set[str] = set()  # sentences answered with a per-item 400
         self.revoked: set[str] = set()  # sentences answered with a 401 (the key was revoked)
         self.deleted: set[str] = set()
@@ -149,6 +150,9 @@ class FakeAPI:
             return httpx2.Response(200, json=self.reply(body))
         if request.method == "POST" and path == "/v1/messages/batches":
             body = json.loads(request.content)
+            if self.fail_create:
+                self.fail_create -= 1
+                return _error(500, "api_error", "Internal server error")
             batch_id = f"msgbatch_{len(self.batches) + 1}"
             self.batches[batch_id] = {"requests": body["requests"], "polls": 0, "created_at": datetime.now(UTC)}
             if self.fail_create_after_creating:
@@ -666,3 +670,46 @@ def test_a_direct_run_after_a_crashed_batch_run_does_not_buy_twice(
         assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
         assert {j.sentence for j in store.judgements() if j.ok} == {SENT_POS, SENT_NEU}
         assert store.batch_states()["msgbatch_1"] is BatchState.COLLECTED
+
+
+@pytest.mark.parametrize("when", ["ended", "processing"])
+def test_foreign_batch_is_not_adopted(api: FakeAPI, tmp_path: Path, when: str) -> None:
+    """Run A (another model, its own store, the same account) has a 2-request batch; run B's
+    create fails and B finds A's batch in the list, of the same size and time. B must not take
+    it for its own: it is recorded as not ours, and B's sentences are asked in a batch of B's.
+    An ended batch is checked at once; one still processing when it is found is checked when
+    it is collected."""
+    other = _teacher(api, "claude-haiku-5-5")
+    api.batch_polls_until_end = 1 if when == "ended" else 2
+    with JudgementStore(tmp_path / "a.db") as store_a:
+        other.judge_in_batches([SENT_NEU, SENT_NEG], store_a, lambda js: None)
+    (foreign,) = api.batches
+    if when == "processing":
+        api.batches[foreign]["polls"] = 0  # B finds it while it is still processing
+    teacher = _teacher(api)
+    api.fail_create = 1
+    with JudgementStore(tmp_path / "b.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEG], store, lambda js: None)
+        stored = {j.sentence: j for j in store.judgements()}
+        assert store.batch_states()[foreign] is BatchState.FOREIGN
+        assert store.pending_batches(teacher.teacher_id, teacher.prompt_version) == []
+    assert set(stored) == {SENT_POS, SENT_NEG} and all(j.ok for j in stored.values())
+    assert all(j.teacher_id == teacher.teacher_id for j in stored.values())
+    assert len(api.batches) == 2  # B's own batch, created once B knew A's was not its own
+    mine = [b for b in api.batches if b != foreign]
+    assert [_sentence_of(r["params"]) for r in api.batches[mine[0]]["requests"]] == [SENT_POS, SENT_NEG]
+
+
+def test_a_crashed_submission_is_not_matched_to_a_foreign_batch(api: FakeAPI, tmp_path: Path) -> None:
+    """Crash recovery (`reconcile`) uses the same lookup: a marker whose create never reached
+    the API is not settled with another run's batch of the same size."""
+    other = _teacher(api, "claude-haiku-5-5")
+    with JudgementStore(tmp_path / "a.db") as store_a:
+        other.judge_in_batches([SENT_NEU], store_a, lambda js: None)
+    teacher = _teacher(api)
+    with JudgementStore(tmp_path / "b.db") as store:
+        store.begin_submission("dead", teacher.teacher_id, teacher.prompt_version, {"dead-0-x": SENT_POS})
+        teacher.judge_in_batches([SENT_POS], store, lambda js: None)
+        assert store.batch_states()["msgbatch_1"] is BatchState.FOREIGN
+        assert [j.sentence for j in store.judgements()] == [SENT_POS]
+    assert len(api.batches) == 2

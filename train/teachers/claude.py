@@ -24,13 +24,17 @@
 - **Batch mode** (Message Batches API, half price) never pays twice: a *submission* marker with
   the custom ids is committed before the create call, which runs without SDK retries (the API
   takes no idempotency key); the batch id replaces the marker once known. A marker left by a
-  crash is reconciled through ``batches.list()``. A batch whose results are gone (after 29 days,
+  crash, or a create whose answer was lost, is matched against ``batches.list()`` by time and
+  size; since a batch carries no tag the API returns, a candidate counts as ours only once its
+  results name our custom ids, and one that does not is recorded as foreign and its sentences
+  asked again. A batch whose results are gone (after 29 days,
   or deleted) is marked lost and its sentences are asked again.
 - The key is read by the SDK from ``ANTHROPIC_API_KEY`` only; finlocal never logs or stores it.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import secrets
@@ -543,13 +547,19 @@ class ClaudeTeacher:
     def _batch_requests(self, ids: dict[str, str]) -> list[dict[str, Any]]:
         return [{"custom_id": cid, "params": self.request_params(s, batch=True)} for cid, s in ids.items()]
 
-    def _created_for(self, submission: Submission, known: set[str]) -> list[str]:
-        """Batches the API holds for ``submission``: created in its time window, not recorded
-        in the store, with as many requests as it has custom ids."""
+    def _created_for(self, submission: Submission, store: JudgementStore) -> list[str]:
+        """Batches the API may hold for ``submission``: created in its time window, not recorded
+        in the store, with as many requests as it has custom ids. Neither a batch's metadata
+        nor its requests can be read back (the API returns custom ids only with the results,
+        once a batch has ended), so these are only candidates: an ended candidate is checked
+        at once (`_holds_ours`) and one that is not ours is recorded as foreign and left out;
+        a candidate still processing is checked when it is collected (`_collect`)."""
         lower = submission.created_at - CLOCK_SLACK_S
         upper = submission.created_at + self.config.timeout_s + CLOCK_SLACK_S
         n = len(submission.custom_ids)
-        found = []
+        known = store.known_batch_ids()
+        found: list[str] = []
+        foreign: list[str] = []
         try:
             for batch in self.client.messages.batches.list(limit=100):  # newest first
                 created = batch.created_at.timestamp()
@@ -557,18 +567,40 @@ class ClaudeTeacher:
                     break
                 c = batch.request_counts
                 total = c.processing + c.succeeded + c.errored + c.canceled + c.expired
-                if batch.id not in known and created <= upper and total == n:
+                if batch.id in known or created > upper or total != n:
+                    continue
+                if self._holds_ours(batch, submission.custom_ids) is False:
+                    foreign.append(batch.id)
+                else:
                     found.append(batch.id)
         except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError) as exc:
             raise self._stop(exc) from exc
+        if foreign:
+            log.info("batches %s match the submission's size and time but are not ours", ", ".join(foreign))
+            store.record_foreign(foreign, self.teacher_id, self.prompt_version)
         return found
+
+    def _holds_ours(self, batch: Any, custom_ids: dict[str, str]) -> bool | None:
+        """Whether an ended batch's results name our custom ids (every custom id of one
+        submission carries its random token, so the first result decides); None when that
+        cannot be told yet (still processing, results archived or unreadable)."""
+        if batch.processing_status != "ended" or batch.archived_at is not None or not batch.results_url:
+            return None
+        try:
+            results = self.client.messages.batches.results(batch.id)
+        except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError):
+            return None
+        try:
+            return any(item.custom_id in custom_ids for item in itertools.islice(results, 1))
+        finally:
+            results.close()
 
     def reconcile(self, store: JudgementStore) -> None:
         """Settle the submission markers a crash left between a batch create and the store:
         record the batch the API holds for each, or drop the marker when there is none (the
         create never arrived), so its sentences are submitted again."""
         for submission in store.submissions(self.teacher_id, self.prompt_version):
-            found = self._created_for(submission, store.known_batch_ids())
+            found = self._created_for(submission, store)
             store.confirm_submission(submission, found)
             if found:
                 log.info("found batch %s of an interrupted submission", ", ".join(found))
@@ -596,7 +628,7 @@ class ClaudeTeacher:
                 return [PendingBatch(batch.id, self.teacher_id, self.prompt_version, ids)]
             # The create may have succeeded without its answer reaching us: look before
             # creating again.
-            found = self._created_for(submission, store.known_batch_ids())
+            found = self._created_for(submission, store)
             if found:
                 store.confirm_submission(submission, found)
                 return [PendingBatch(b, self.teacher_id, self.prompt_version, ids) for b in found]
@@ -658,6 +690,16 @@ class ClaudeTeacher:
             return [], self._lost(pending, store, "the results file is not found")
         except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError) as exc:
             raise self._stop(exc) from exc
+        if not any(item.custom_id in pending.custom_ids for item in items):
+            # Taken for ours by its size and time while it was processing; it is another run's.
+            log.warning(
+                "message batch %s holds none of this run's requests (another run's batch of the "
+                "same size and time): recorded as not ours; its %d sentences are asked again",
+                pending.batch_id,
+                len(pending.custom_ids),
+            )
+            store.mark_foreign(pending.batch_id)
+            return [], list(pending.custom_ids.values())
         done: list[Judgement] = []
         again: list[str] = []
         for item in items:
