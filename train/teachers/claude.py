@@ -35,7 +35,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import math
 import os
 import secrets
 import threading
@@ -48,7 +50,7 @@ from typing import Any, TypeVar
 
 from finlocal.errors import InputError, require
 from finlocal.train.judgement import Judgement, RejectReason, Usage, sentence_hash
-from finlocal.train.prompt import REPLY_SCHEMA, Prompt, code_digest
+from finlocal.train.prompt import PROBE_SENTENCE, REPLY_SCHEMA, Prompt, digest
 from finlocal.train.store import JudgementStore, PendingBatch, Submission
 from finlocal.train.teachers.base import TeacherStopped
 from finlocal.train.validation import Invalid, validate_raw, validate_reply
@@ -60,6 +62,11 @@ API_KEY_ENV = "ANTHROPIC_API_KEY"
 
 #: The default teacher model: Claude Haiku 5.5. See docs/teachers.md ("Which Claude model").
 DEFAULT_MODEL = "claude-haiku-5-5"
+
+#: Characters per token assumed when deciding whether the fixed prefix can reach a model's
+#: minimum cacheable length: a low figure (English prose runs at about 3.5 to 4 characters per
+#: Claude token), so caching is left off only where the prefix is surely too short.
+CHARS_PER_TOKEN = 3.0
 
 #: How far apart the local clock and the API's ``created_at`` may be when a crashed batch
 #: submission is matched against ``batches.list()``.
@@ -78,13 +85,15 @@ class ModelFamily:
     """What a group of Claude models accepts. ``effort``: the ``output_config.effort`` sent
     (None: the field is not sent); ``thinks_by_default``: thinking is on unless refused, and
     its tokens count toward ``max_tokens``; ``min_cache_tokens``: the shortest prefix the
-    model caches."""
+    model caches; ``temperature``: sent with a first request (None: not sent, the models that
+    refuse sampling parameters or think by default)."""
 
     name: str
     shape: RequestShape
     effort: str | None
     thinks_by_default: bool
     min_cache_tokens: int
+    temperature: float | None = None
 
     @property
     def default_max_tokens(self) -> int:
@@ -92,11 +101,11 @@ class ModelFamily:
 
 
 def _legacy(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False, min_cache_tokens)
+    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False, min_cache_tokens, 0.0)
 
 
 def _structured(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily("4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens)
+    return ModelFamily("4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens, 0.0)
 
 
 def _thinking(min_cache_tokens: int) -> ModelFamily:
@@ -190,7 +199,7 @@ PRICES: dict[str, Price] = {
     "claude-opus-4-6": Price(5.0, 25.0, 0.50),
     "claude-opus-4-5": Price(5.0, 25.0, 0.50),
     "claude-opus-4": Price(15.0, 75.0, 1.50),  # Opus 4 and 4.1
-    "claude-sonnet-5-5": Price(2.0, 10.0, 0.10),
+    "claude-sonnet-5-5": Price(2.0, 10.0, 0.20),
     "claude-sonnet-5": Price(2.0, 10.0, 0.20),
     "claude-sonnet-4": Price(3.0, 15.0, 0.30),  # Sonnet 4, 4.5, 4.6
     "claude-haiku-5-5": Price(0.10, 0.50, 0.01, long_prompt_tokens=100_000, long_prompt_factor=5.0),
@@ -249,6 +258,22 @@ class ClaudeConfig:
             raise ValueError("max_batch_requests must be in 1..100000 (the API's limit)")
 
 
+@dataclass(frozen=True)
+class _PlainUsage:
+    """A usage with no prompt caching (what `_measure_batch_cache` compares against)."""
+
+    input_tokens: int
+    output_tokens: int
+
+
+def _without_cache_control(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_cache_control(v) for k, v in node.items() if k != "cache_control"}
+    if isinstance(node, list):
+        return [_without_cache_control(v) for v in node]
+    return node
+
+
 class ClaudeError(TeacherStopped):
     """The API refused or kept failing; what is stored so far stays, so a re-run resumes."""
 
@@ -295,9 +320,16 @@ class ClaudeTeacher:
         self._cached_tokens = 0
         self._cache_warned = False
         self._refusals_in_a_row = 0
-        self._prompt_version = (
-            f"{self.prompt.version}+claude-{code_digest(ClaudeTeacher.request_params, ClaudeTeacher.system_text)}"
-        )
+        self.prefix_tokens_estimate = self._estimate_prefix_tokens()
+        #: Whether the fixed prefix is sent with ``cache_control``: only when it can reach the
+        #: model's minimum (below it nothing is cached and the warning would be noise).
+        self.cache_prefix = self.prefix_tokens_estimate >= self.family.min_cache_tokens
+        #: Batch mode caches with the 1-hour TTL (writes at 2x input) while that pays: after each
+        #: collected batch, `_measure_batch_cache` compares what it cost with what it would have
+        #: cost uncached and turns caching off for the rest of the run when it did not pay.
+        self.cache_batches = self.cache_prefix
+        self.batch_cache_cost = {"cached": 0.0, "uncached": 0.0}
+        self._prompt_version = f"{self.prompt.version}+claude-{digest(self.version_payload())}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -328,17 +360,46 @@ class ClaudeTeacher:
             text += "\n\n" + self.prompt.examples_text()
         return text
 
-    def request_params(self, sentence: str, *, batch: bool = False) -> dict[str, Any]:
-        """The Messages API parameters for one sentence (also a batch request's ``params``)."""
-        cache: dict[str, str] = {"type": "ephemeral"}
-        if batch:  # a batch can take longer than 5 minutes between requests
-            cache["ttl"] = "1h"
+    def version_payload(self) -> dict[str, Any]:
+        """What reaches the model and decides its judgement, beyond the prompt itself: the
+        request body for a probe sentence without ``cache_control`` (caching changes the bill,
+        not the answer), this model's family entry (request shape, effort, thinking,
+        temperature) and the retry rule. Not source text: rewording `request_params` changes
+        nothing."""
+        family = self.family
+        return {
+            "request": _without_cache_control(self.request_params(PROBE_SENTENCE)),
+            "family": [family.shape.value, family.effort, family.thinks_by_default, family.temperature],
+            "retry": "an invalid reply is asked again once, at the model's default temperature",
+        }
+
+    def _estimate_prefix_tokens(self) -> int:
+        """An upper estimate of the cached prefix (tools, then the system block) in tokens."""
+        params = self.request_params("", cache=False)
+        chars = len(self.system_text()) + len(json.dumps(params.get("tools", []), ensure_ascii=False))
+        return math.ceil(chars / CHARS_PER_TOKEN)
+
+    def request_params(
+        self, sentence: str, *, batch: bool = False, retry: bool = False, cache: bool | None = None
+    ) -> dict[str, Any]:
+        """The Messages API parameters for one sentence (also a batch request's ``params``).
+        ``retry``: a second request after an invalid reply, sent at the model's default
+        temperature (a repeat at temperature 0 would mostly repeat the reply). ``cache``: mark
+        the prefix for caching (None: as decided for this teacher and mode)."""
+        if cache is None:
+            cache = self.cache_batches if batch else self.cache_prefix
+        system: dict[str, Any] = {"type": "text", "text": self.system_text()}
+        if cache:
+            # A batch can take longer than 5 minutes between requests.
+            system["cache_control"] = {"type": "ephemeral", "ttl": "1h"} if batch else {"type": "ephemeral"}
         params: dict[str, Any] = {
             "model": self.config.model,
             "max_tokens": self.max_tokens,
-            "system": [{"type": "text", "text": self.system_text(), "cache_control": cache}],
+            "system": [system],
             "messages": [{"role": "user", "content": self.prompt.user(sentence)}],
         }
+        if self.family.temperature is not None and not retry:
+            params["temperature"] = self.family.temperature
         if self.family.shape is RequestShape.FORCED_TOOL:
             params["tools"] = [
                 {
@@ -416,7 +477,8 @@ class ClaudeTeacher:
         u = message.usage
         written = getattr(u, "cache_creation_input_tokens", None) or 0
         read = getattr(u, "cache_read_input_tokens", None) or 0
-        self._note_cache(written + read)
+        if self.cache_prefix:
+            self._note_cache(written + read)
         return Usage(
             latency_ms=(time.perf_counter() - started) * 1000 if started else 0.0,
             input_tokens=(u.input_tokens or 0) + written + read,
@@ -464,10 +526,14 @@ class ClaudeTeacher:
             text = f"cannot reach the Claude API ({exc})."
         return ClaudeError(f"{text} Judgements stored so far are kept; re-run to resume.", done)
 
-    def _call(self, sentence: str) -> Any:
+    def _call(self, sentence: str, *, retry: bool = False) -> Any:
         """One Messages API call: the message, or `_Rejected` for a per-sentence refusal."""
+        params = self.request_params(sentence, retry=retry)
+        # SDK 2.x's messages.create has no sampling parameters; the body field still exists for
+        # the models that accept it, so it travels in extra_body.
+        sampling = {key: params.pop(key) for key in ("temperature",) if key in params}
         try:
-            message = self.client.messages.create(**self.request_params(sentence))
+            message = self.client.messages.create(**params, extra_body=sampling or None)
         except self._anthropic.APIStatusError as exc:
             if not self._per_item(exc):
                 raise self._stop(exc) from exc
@@ -494,8 +560,8 @@ class ClaudeTeacher:
         totals = Usage()
         verdict: Any = None
         raw = None
-        for _attempt in range(2):
-            message = self._call(sentence)
+        for attempt in range(2):
+            message = self._call(sentence, retry=attempt > 0)
             if isinstance(message, _Rejected):
                 verdict = message
                 break
@@ -544,8 +610,38 @@ class ClaudeTeacher:
 
     # -- batch mode ----------------------------------------------------------------------------
 
-    def _batch_requests(self, ids: dict[str, str]) -> list[dict[str, Any]]:
-        return [{"custom_id": cid, "params": self.request_params(s, batch=True)} for cid, s in ids.items()]
+    def _batch_requests(self, ids: dict[str, str], retries: set[str]) -> list[dict[str, Any]]:
+        """One request per custom id; a sentence in ``retries`` (it has a stored rejection) is
+        asked at the model's default temperature."""
+        return [
+            {"custom_id": cid, "params": self.request_params(s, batch=True, retry=s in retries)}
+            for cid, s in ids.items()
+        ]
+
+    def _measure_batch_cache(self, messages: list[Any]) -> None:
+        """Add one collected batch's cost, as billed and as it would have been without caching
+        (every cached token at the input rate); when caching has not paid, stop caching for the
+        rest of the run (1-hour writes cost 2x input, and hits within a batch are not
+        guaranteed)."""
+        if not self.cache_batches or self.price is None or not messages:
+            return
+        for message in messages:
+            u = message.usage
+            cached = (getattr(u, "cache_creation_input_tokens", None) or 0) + (
+                getattr(u, "cache_read_input_tokens", None) or 0
+            )
+            plain = _PlainUsage(input_tokens=(u.input_tokens or 0) + cached, output_tokens=u.output_tokens or 0)
+            self.batch_cache_cost["cached"] += self.price.cost(u, batch=True, ttl_1h=True)
+            self.batch_cache_cost["uncached"] += self.price.cost(plain, batch=True)
+        cost = self.batch_cache_cost
+        if cost["cached"] > cost["uncached"]:
+            self.cache_batches = False
+            log.info(
+                "prompt caching did not pay in batch mode ($%.4f with caching, $%.4f without): "
+                "later batches of this run are sent without cache_control",
+                cost["cached"],
+                cost["uncached"],
+            )
 
     def _created_for(self, submission: Submission, store: JudgementStore) -> list[str]:
         """Batches the API may hold for ``submission``: created in its time window, not recorded
@@ -607,11 +703,11 @@ class ClaudeTeacher:
             else:
                 log.info("an interrupted batch submission never reached the API; resubmitting")
 
-    def _submit(self, sentences: Sequence[str], store: JudgementStore) -> list[PendingBatch]:
+    def _submit(self, sentences: Sequence[str], store: JudgementStore, retries: set[str]) -> list[PendingBatch]:
         token = secrets.token_hex(4)
         ids = {f"{token}-{i}-{sentence_hash(s)[:24]}": s for i, s in enumerate(sentences)}
         submission = store.begin_submission(token, self.teacher_id, self.prompt_version, ids)
-        requests = self._batch_requests(ids)
+        requests = self._batch_requests(ids, retries)
         for attempt in range(self.config.max_retries + 1):
             try:
                 batch = self._create_client.messages.batches.create(requests=requests)
@@ -702,6 +798,7 @@ class ClaudeTeacher:
             return [], list(pending.custom_ids.values())
         done: list[Judgement] = []
         again: list[str] = []
+        billed: list[Any] = []
         for item in items:
             sentence = pending.custom_ids.get(item.custom_id)
             if sentence is None:
@@ -722,6 +819,7 @@ class ClaudeTeacher:
                 again.append(sentence)
                 continue
             message = result.message
+            billed.append(message)
             verdict = self._verdict(sentence, message)
             raw = message.model_dump_json(include={"content", "stop_reason"})
             usage = self._usage(message, 0.0, batch=True)
@@ -732,6 +830,7 @@ class ClaudeTeacher:
                 log.info("invalid batch reply (%s); asking once more", verdict.reason.value)
                 again.append(sentence)
         store.finish_batch(pending.batch_id, done)
+        self._measure_batch_cache(billed)
         return done, again
 
     def settle_batches(self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]) -> set[str]:
@@ -768,8 +867,11 @@ class ClaudeTeacher:
             in_flight = {s for p in pending for s in p.custom_ids.values()}
             fresh = [s for s in dict.fromkeys(todo) if s not in in_flight]
             size = self.config.max_batch_requests
+            stored = store.done_hashes(self.teacher_id, self.prompt_version)
+            ok = store.done_hashes(self.teacher_id, self.prompt_version, include_rejected=False)
+            retries = {s for s in fresh if sentence_hash(s) in stored - ok}
             for i in range(0, len(fresh), size):
-                pending.extend(self._submit(fresh[i : i + size], store))
+                pending.extend(self._submit(fresh[i : i + size], store, retries))
             again: list[str] = []
             for p in pending:
                 done, retry = self._collect(p, self._wait(p.batch_id), store, final)

@@ -44,11 +44,9 @@ import numpy as np
 from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
-from finlocal.train.prompt import LABEL_LEAD_IN, Prompt, code_digest
-from finlocal.train.teachers import grammar as _grammar
-from finlocal.train.teachers import llama_prompt
+from finlocal.train.prompt import LABEL_LEAD_IN, PROBE_SENTENCE, Prompt, digest
 from finlocal.train.teachers.grammar import reply_grammar
-from finlocal.train.teachers.llama_model import LlamaModel
+from finlocal.train.teachers.llama_model import SAMPLING, LlamaModel
 from finlocal.train.teachers.llama_prompt import PromptFormat, render, resolve_format
 from finlocal.train.validation import Invalid, validate_raw
 
@@ -60,7 +58,6 @@ __all__ = [
     "PromptFormat",
     "calibrate",
     "gguf_fingerprint",
-    "layout_digest",
     "pretokenizer_warning",
 ]
 
@@ -127,6 +124,14 @@ class _Timing:
 #: Content-free inputs for contextual calibration (Zhao et al., 2021, "Calibrate before use").
 CONTENT_FREE = ("N/A", "", "[MASK]")
 
+#: How log-prob mode scores the labels (part of the prompt version; say here when it changes).
+LABEL_SCORING = (
+    "log P(label tokens | prompt + lead-in), each label's tokens up to the first one no other "
+    "label shares, closing quote included; softmax over the three labels"
+)
+
+_PRIOR_PROBE = {"negative": 0.6, "neutral": 0.1, "positive": 0.3}
+
 
 class LlamaCppTeacher:
     """A `Teacher` on a GGUF model. Not thread-safe: one teacher per thread."""
@@ -174,7 +179,7 @@ class LlamaCppTeacher:
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
         self._content_free: dict[str, float] | None = None
         self._fingerprint = gguf_fingerprint(path)
-        self._prompt_version = f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
+        self._prompt_version = f"{self.prompt.version}+llama-{digest(self.version_payload())}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -187,8 +192,32 @@ class LlamaCppTeacher:
 
     @property
     def prompt_version(self) -> str:
-        """The prompt's version plus a digest of the chat layout and evidence grammar code."""
+        """The prompt's version plus a digest of `version_payload`."""
         return self._prompt_version
+
+    def version_payload(self) -> dict[str, Any]:
+        """What reaches this model and decides its judgement, beyond the prompt itself: the
+        rendered template (prefix and tail), the exact tokens of a probe sentence's prompt and
+        of each label's log-prob branch (reply lead-in included), the evidence grammar written
+        for the probe, how labels are scored, the calibration (content-free inputs and what the
+        formula gives) and the sampler. Not ``n_ctx`` or ``max_new_tokens``: they decide only
+        whether an overflow is rejected, and ``--retry-rejected`` asks those again."""
+        probe = PROBE_SENTENCE
+        return {
+            "format": self.prompt_format.value,
+            "rendered": [self._rendered.prefix, self._rendered.tail],
+            "tokens": self.prompt_tokens(probe),
+            "label_tokens": {lab: self._suffix_tokens(probe, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS},
+            "grammar": reply_grammar(
+                label=LABELS[-1], sentence=probe, max_evidence_words=self.config.max_evidence_words
+            ),
+            "scoring": LABEL_SCORING,
+            "calibration": {
+                "content_free": list(CONTENT_FREE),
+                "probe": calibrate({"negative": 0.5, "neutral": 0.3, "positive": 0.2}, _PRIOR_PROBE),
+            },
+            "sampling": {**SAMPLING, "retry_temperature": self.config.retry_temperature, "seed": self.config.seed},
+        }
 
     @property
     def chunk_size(self) -> int:
@@ -427,21 +456,6 @@ def pretokenizer_warning(metadata: dict[str, str]) -> str | None:
         "pre-tokenizer and tokenizes text differently from the model (old Llama 3 GGUFs, "
         "converted before llama.cpp b3000, have this bug). Download a newer conversion or "
         "re-convert it with llama.cpp's convert_hf_to_gguf.py."
-    )
-
-
-def layout_digest(max_evidence_words: int = 8) -> str:
-    """A digest of the code that lays out a local teacher's prompt and constrains its reply: the
-    chat formats and the evidence grammar. Part of `LlamaCppTeacher.prompt_version`."""
-    return code_digest(
-        f"max_evidence_words={max_evidence_words}",
-        llama_prompt,
-        LlamaCppTeacher._suffix_tokens,
-        _grammar.reply_grammar,
-        _grammar.evidence_rules,
-        _grammar.schema_gbnf,
-        _grammar._WORD.pattern,
-        _grammar.JSON_CHAR_RULE,
     )
 
 

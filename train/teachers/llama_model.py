@@ -19,6 +19,10 @@ import numpy as np
 
 from finlocal.errors import InputError, require
 
+#: The sampler settings of `LlamaModel.generate` (at temperature 0, greedy; they shape the
+#: retry at the retry temperature).
+SAMPLING: dict[str, float] = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "repeat_penalty": 1.0}
+
 
 class LlamaModel:
     """One GGUF loaded with llama.cpp. Not thread-safe: one per thread."""
@@ -146,10 +150,10 @@ class LlamaModel:
         for token in llm.generate(
             tokens,
             temp=temperature,
-            top_k=40,
-            top_p=0.95,
-            min_p=0.05,
-            repeat_penalty=1.0,
+            top_k=int(SAMPLING["top_k"]),
+            top_p=SAMPLING["top_p"],
+            min_p=SAMPLING["min_p"],
+            repeat_penalty=SAMPLING["repeat_penalty"],
             grammar=constraint,
             reset=True,
         ):
