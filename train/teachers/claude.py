@@ -5,8 +5,10 @@
   tool with ``tool_choice`` naming it; every later model gets structured outputs
   (``output_config={"format": {"type": "json_schema", ...}}``), because Claude Sonnet 5.5,
   Opus 5.5, Fable 5.1 and their successors refuse forced tool choice, non-default sampling
-  parameters, assistant prefill and ``thinking: disabled`` with a 400. None of those is ever
-  sent. Models that think by default (Claude 5 and later, Opus 4.7+) also get
+  parameters, assistant prefill and ``thinking: disabled`` with a 400. None of those is sent to
+  them; the older models that accept a temperature label at 0 (the retry after an invalid reply
+  at the default), sent in ``extra_body`` since SDK 2.x's ``create`` has no sampling arguments.
+  Models that think by default (Claude 5 and later, Opus 4.7+) also get
   ``output_config.effort = "low"`` and a larger ``max_tokens`` (thinking shares it).
 - The reply (tool input or JSON text) is validated like any other; an invalid one is asked again
   once before it is stored as rejected.
@@ -19,8 +21,11 @@
   service down after retries, or ``max_consecutive_errors`` refusals in a row), and then the
   chunk's finished, paid-for judgements are stored first (`TeacherStopped`).
 - The fixed prefix (instructions, examples) carries ``cache_control`` (1-hour TTL in batch mode)
-  so repeated calls read it from the prompt cache when it reaches the model's minimum cacheable
-  length; a warning says so when the cache counters stay at zero.
+  only when it can reach the model's minimum cacheable length; a warning says so when the cache
+  counters still stay at zero. In batch mode caching stays on only while it pays (1-hour writes
+  cost 2x input and hits are not guaranteed), measured on each collected batch.
+- The prompt version covers the request body sent for a probe sentence (without
+  ``cache_control``) and the model's family entry, not this module's source.
 - **Batch mode** (Message Batches API, half price) never pays twice: a *submission* marker with
   the custom ids is committed before the create call, which runs without SDK retries (the API
   takes no idempotency key); the batch id replaces the marker once known. A marker left by a
