@@ -13,6 +13,7 @@ pytest.importorskip("llama_cpp")
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -239,7 +240,16 @@ def test_prompt_version_covers_what_reaches_the_model(tiny_gguf: Path, monkeypat
         m.setattr(llama, "LABEL_LEAD_IN", '{"label":"')
         assert _version(tiny_gguf) != before
     with monkeypatch.context() as m:
-        m.setattr(llama, "LABEL_SCORING", "first token only")
+        m.setattr(llama, "LABEL_SCORING", "mean instead of sum")
+        assert _version(tiny_gguf) != before
+    branches = LlamaCppTeacher.label_branches
+
+    def score_whole_labels(self: LlamaCppTeacher, sentence: str) -> Any:
+        shared, parts = branches(self, sentence)
+        return shared, {lab: (branch, len(branch)) for lab, (branch, _) in parts.items()}
+
+    with monkeypatch.context() as m:  # scoring every token of each label, quote included
+        m.setattr(LlamaCppTeacher, "label_branches", score_whole_labels)
         assert _version(tiny_gguf) != before
     original = LlamaCppTeacher._suffix_tokens
 

@@ -124,11 +124,10 @@ class _Timing:
 #: Content-free inputs for contextual calibration (Zhao et al., 2021, "Calibrate before use").
 CONTENT_FREE = ("N/A", "", "[MASK]")
 
-#: How log-prob mode scores the labels (part of the prompt version; say here when it changes).
-LABEL_SCORING = (
-    "log P(label tokens | prompt + lead-in), each label's tokens up to the first one no other "
-    "label shares, closing quote included; softmax over the three labels"
-)
+#: How log-prob mode turns the scored label tokens (`LlamaCppTeacher.label_branches`, part of
+#: the version by the tokens themselves) into probabilities. Part of the prompt version: say
+#: here when it changes.
+LABEL_SCORING = "sum of the scored tokens' log-probabilities per label; softmax over the three labels"
 
 _PRIOR_PROBE = {"negative": 0.6, "neutral": 0.1, "positive": 0.3}
 
@@ -198,8 +197,9 @@ class LlamaCppTeacher:
     def version_payload(self) -> dict[str, Any]:
         """What reaches this model and decides its judgement, beyond the prompt itself: the
         rendered template (prefix and tail), the exact tokens of a probe sentence's prompt and
-        of each label's log-prob branch (reply lead-in included), the evidence grammar written
-        for the probe, how labels are scored, the calibration (content-free inputs and what the
+        of the log-prob pass (`label_branches`: shared tokens with the reply lead-in, each
+        label's branch and how much of it is scored), the evidence grammar written for the
+        probe, how scores become probabilities, the calibration (content-free inputs and what the
         formula gives) and the sampler. Not ``n_ctx`` or ``max_new_tokens``: they decide only
         whether an overflow is rejected, and ``--retry-rejected`` asks those again."""
         probe = PROBE_SENTENCE
@@ -207,7 +207,7 @@ class LlamaCppTeacher:
             "format": self.prompt_format.value,
             "rendered": [self._rendered.prefix, self._rendered.tail],
             "tokens": self.prompt_tokens(probe),
-            "label_tokens": {lab: self._suffix_tokens(probe, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS},
+            "label_branches": self.label_branches(probe),
             "grammar": reply_grammar(
                 label=LABELS[-1], sentence=probe, max_evidence_words=self.config.max_evidence_words
             ),
@@ -307,6 +307,24 @@ class LlamaCppTeacher:
             return {}
         return {"calibrated_with_prior": self.content_free_probs()}
 
+    def label_branches(self, sentence: str) -> tuple[list[int], dict[str, tuple[list[int], int]]]:
+        """The tokens the three labels share (prompt, lead-in and any common start), and per
+        label its remaining tokens with how many of them are scored: up to the first one no
+        other label shares, closing quote included. Part of the prompt version (for a probe
+        sentence), so a change in what is scored changes it."""
+        full = {lab: self._prefix_tokens + self._suffix_tokens(sentence, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS}
+        seqs = list(full.values())
+        n_shared = min(
+            min(_common_prefix(seqs[0], other) for other in seqs[1:]),
+            min(len(seq) for seq in seqs) - 1,
+        )
+        tails = {lab: full[lab][n_shared:] for lab in LABELS}
+        branches = {}
+        for lab, branch in tails.items():
+            common = max((_common_prefix(branch, other) for o, other in tails.items() if o != lab), default=0)
+            branches[lab] = (branch, min(len(branch), common + 1))
+        return full[LABELS[0]][:n_shared], branches
+
     def raw_label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
         """P(label) from the label tokens' log-probabilities after the reply's lead-in.
 
@@ -315,27 +333,17 @@ class LlamaCppTeacher:
         their first token, as with most tokenizers, that is a single forward pass.
         """
         timing = timing or _Timing()
-        full = {lab: self._prefix_tokens + self._suffix_tokens(sentence, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS}
-        seqs = list(full.values())
-        n_shared = min(
-            min(_common_prefix(seqs[0], other) for other in seqs[1:]),
-            min(len(seq) for seq in seqs) - 1,
-        )
-        longest = max(len(seq) for seq in seqs)
+        shared, branches = self.label_branches(sentence)
+        longest = len(shared) + max(len(branch) for branch, _ in branches.values())
         if longest > self.n_ctx:
             raise ContextOverflow(f"the prompt is {longest} tokens; n_ctx={self.n_ctx}")
-        shared = full[LABELS[0]][:n_shared]
         self._eval_shared(shared, timing)
         timing.prompt_tokens = len(shared)
         first = self.model.logprobs(-1)
-        branches = {lab: full[lab][n_shared:] for lab in LABELS}
-        scores = {}
-        for lab, branch in branches.items():
-            common = max(
-                (_common_prefix(branch, other) for o, other in branches.items() if o != lab),
-                default=0,
-            )
-            scores[lab] = self._branch_logprob(first, n_shared, branch, min(len(branch), common + 1))
+        scores = {
+            lab: self._branch_logprob(first, len(shared), branch, n_scored)
+            for lab, (branch, n_scored) in branches.items()
+        }
         top = max(scores.values())
         weights = {lab: math.exp(s - top) for lab, s in scores.items()}
         norm = sum(weights.values())
