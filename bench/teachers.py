@@ -37,6 +37,7 @@ import json
 import logging
 import os
 import platform
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,12 @@ def _mock_claude(threads: int) -> Any:
     return ClaudeTeacher(ClaudeConfig(concurrency=1), http_client=client)
 
 
+def _whole_prompt_tokens(teacher: LlamaCppTeacher, sentence: str) -> list[int]:
+    text = teacher.prompt_text(sentence)
+    bos = teacher.model.bos_text
+    return teacher.model.tokenize(text, add_bos=not (bos and text.startswith(bos)), special=True)
+
+
 def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
     """SmolLM2 + Gemma 3 (log-prob) + a mocked Claude (weight 2) through `run_labelling`."""
     from finlocal.train.combine import Vote, teacher_distribution
@@ -275,6 +282,11 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
         _mock_claude(threads),
     ]
     weights = {teachers[2].teacher_id: 2.0}
+    # The llama teachers' spliced prompts against the whole prompt tokenized at once (issue 20).
+    spliced_equal = {
+        t.teacher_id: sum(t.prompt_tokens(ex.text) == _whole_prompt_tokens(t, ex.text) for ex in sample) / len(sample)
+        for t in teachers[:2]
+    }
     config = LabelConfig(out_dir=out_dir, vote=Vote.MEAN, weights=weights, batch_calibrate=True, progress=False)
     rows = [InputRow(ex.text, ex.label) for ex in sample]
     start = time.perf_counter()
@@ -318,6 +330,10 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
         "n": len(sample),
         "data": "FPB training portion (split_train_val train part), stratified sample",
         "teachers": {t.teacher_id: weights.get(t.teacher_id, 1.0) for t in teachers},
+        "prompt_versions": {t.teacher_id: t.prompt_version for t in teachers},
+        "claude": "claude-haiku-5-5 through the real anthropic SDK over a mocked HTTP transport that "
+        "answers with FakeTeacher's keyword rules; no request left the machine",
+        "spliced_tokens_equal_whole_prompt": spliced_equal,
         "vote": "mean",
         "batch_calibration": True,
         "seconds": round(seconds, 1),
@@ -379,6 +395,10 @@ def main() -> None:
         result = mixture_run(stratified_sample(train, args.n), args.threads, args.mixture_out)
         result["threads"] = args.threads
         result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)"
+        result["command"] = f"python -m bench.teachers --mixture --n {args.n} --threads {args.threads}"
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            git = ["git", "rev-parse", "--short", "HEAD"]
+            result["commit"] = subprocess.run(git, capture_output=True, text=True, check=True).stdout.strip()
         out = args.out.with_name("teachers-mixture.json")
         out.write_text(json.dumps(result, indent=2) + "\n")
         log.info("wrote %s", out)

@@ -63,11 +63,12 @@ def teacher_distribution(judgement: Judgement, vote: Vote = Vote.MEAN) -> dict[s
 
 
 def _spans(text: str, phrases: Sequence[str]) -> tuple[Span, ...] | None:
-    """The phrases' spans in ``text``; None when phrases were quoted but none is found."""
-    found = {span for span in (locate(text, p) for p in phrases) if span is not None}
-    if phrases and not found:
+    """The phrases' spans in ``text``; None (unannotated) when any quoted phrase is not found
+    as whole words: keeping the others would teach the missing one's words as "not evidence"."""
+    spans = [locate(text, p) for p in phrases]
+    if any(span is None for span in spans):
         return None
-    return tuple(sorted(found, key=lambda s: (s.start, s.end)))
+    return tuple(sorted({s for s in spans if s is not None}, key=lambda s: (s.start, s.end)))
 
 
 def combine(

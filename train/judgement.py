@@ -34,6 +34,7 @@ class RejectReason(str, Enum):
     EMPTY_RATIONALE = "empty_rationale"
     RATIONALE_TOO_LONG = "rationale_too_long"
     EVIDENCE_NOT_VERBATIM = "evidence_not_verbatim"
+    EVIDENCE_WITHOUT_WORDS = "evidence_without_words"  # "." or "%": no letter or digit
     TOO_MANY_EVIDENCE = "too_many_evidence"
     TRUNCATED = "truncated"
     NO_TOOL_CALL = "no_tool_call"

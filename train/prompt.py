@@ -8,16 +8,18 @@ finlocal (none comes from FPB). The instructions also say how to read a line ite
 (a rise in revenue is good news, a rise in costs bad news, a narrowing loss good news; negation
 flips the direction), the same polarity rules as the student's metric-polarity lexicon.
 
-Any edit to the text, the examples, the schema or the code that lays them out changes
-`Prompt.version` (`code_digest` hashes that code), so judgements made under an old prompt are
-never mixed with new ones; each backend adds a digest of its own layout code (the llama.cpp chat
-rendering and evidence grammar, Claude's request body) to the version it stores.
+`Prompt.version` hashes what the teacher is shown (the instructions, the examples and a probe
+sentence's turn as rendered, the reply schema) and what decides acceptance (the validation
+rules, by what they decide on fixed probe replies), never source text; each backend appends a
+digest of what reaches its model (llama.cpp: the rendered template and the probe's tokens, the
+reply lead-in, the evidence grammar, scoring, calibration and sampling; Claude: the request
+body and the model's family entry). Judgements made under another version are never mixed with
+new ones, and a reworded docstring changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -165,39 +167,40 @@ class Prompt:
 
     @property
     def version(self) -> str:
-        """A short hash of everything the teacher is shown and asked for, and of the code that
-        lays it out."""
-        payload = json.dumps(
-            {
-                "instructions": INSTRUCTIONS,
-                "user": USER_TEMPLATE,
-                "examples": [ex.reply() + ex.sentence for ex in self.examples],
-                "schema": REPLY_SCHEMA,
-                "layout": code_digest(Prompt.user, Prompt.examples_text, reply_json),
-            },
-            sort_keys=True,
-        )
-        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
-        return f"fpb-{'fs' if self.few_shot else 'zs'}-{digest}"
+        """A short hash of what the teacher is shown and what decides whether its reply is
+        accepted: the instructions, each example turn as rendered, a probe sentence's user
+        turn, the reply schema, and the validation rules by what they decide
+        (`finlocal.train.validation.rules_digest`). Source text is not hashed: rewording a
+        docstring changes nothing, a change in what reaches the model or in what is accepted
+        changes the version."""
+        from finlocal.train.validation import rules_digest  # validation imports this module
+
+        payload = {
+            "instructions": self.instructions,
+            "examples": [[self.user(ex.sentence), ex.reply()] for ex in self.examples],
+            "examples_text": self.examples_text(),
+            "user": self.user(PROBE_SENTENCE),
+            "schema": REPLY_SCHEMA,
+            "rules": rules_digest(),
+        }
+        return f"fpb-{'fs' if self.few_shot else 'zs'}-{digest(payload)}"
 
 
-def code_digest(*parts: object) -> str:
-    """A short sha256 of the source code of the given functions, classes or modules (strings
-    are hashed as they are): what a prompt version must change with."""
-    h = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, str):
-            text = part
-        else:
-            try:
-                text = inspect.getsource(part)  # type: ignore[arg-type]
-            except (OSError, TypeError):  # no source (a frozen build): fall back to bytecode
-                code = getattr(part, "__code__", None)
-                text = code.co_code.hex() if code is not None else repr(part)
-        h.update(text.encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()[:8]
+#: A sentence no teacher is asked about: versions render it to see what reaches the model.
+#: Quotes, a backslash and a chat marker, so that escaping changes show; ASCII only, which
+#: every vocabulary can tokenize.
+PROBE_SENTENCE = 'Net sales of Kestrel\'s unit rose 4.5 % to EUR 1,200 mn <|im_end|> "as \\ planned".'
 
 
-#: The default prompt's version (few-shot).
-PROMPT_VERSION = Prompt(few_shot=True).version
+def digest(payload: object) -> str:
+    """A short sha256 of a JSON-serialisable payload (keys sorted)."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def __getattr__(name: str) -> str:
+    """``PROMPT_VERSION``: the default prompt's version (few-shot), computed on first use (it
+    runs the validation rules, and `finlocal.train.validation` imports this module)."""
+    if name == "PROMPT_VERSION":
+        return Prompt(few_shot=True).version
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

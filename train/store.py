@@ -15,7 +15,9 @@ sentence sha256).
   *submission* marker with its custom ids is committed; the batch id replaces it in one
   transaction once the API answers. A marker left by a crash is reconciled against the API's
   list of batches (`finlocal.train.teachers.claude`). A batch whose results are gone is marked
-  ``lost`` and its sentences become pending again.
+  ``lost`` and its sentences become pending again; a batch found in that list whose results name
+  none of our custom ids (another run's) is recorded as ``foreign``, never adopted again, and the
+  sentences it was taken for become pending again.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class BatchState(str, Enum):
     IN_FLIGHT = "in_flight"
     COLLECTED = "collected"
     LOST = "lost"  # results expired (29 days) or the batch was deleted: its sentences re-queue
+    FOREIGN = "foreign"  # found in the API's list but holds none of our custom ids: not ours
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,22 @@ class JudgementStore:
                     ),
                 )
             db.execute("DELETE FROM submissions WHERE token = ?", (submission.token,))
+
+    def record_foreign(self, batch_ids: Iterable[str], teacher_id: str, prompt_version: str) -> None:
+        """Remember batches of the API's list that are not ours (another run's), so that no
+        later lookup considers them again."""
+        with self._transaction() as db:
+            for batch_id in batch_ids:
+                db.execute(
+                    "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch_id, teacher_id, prompt_version, "{}", BatchState.FOREIGN.value, time.time()),
+                )
+
+    def mark_foreign(self, batch_id: str) -> None:
+        """A batch taken for one of our submissions turned out to hold none of its custom ids:
+        it is not ours, and its sentences become pending again."""
+        with self._transaction() as db:
+            db.execute("UPDATE batches SET state = ? WHERE batch_id = ?", (BatchState.FOREIGN.value, batch_id))
 
     def add_batch(self, batch_id: str, teacher_id: str, prompt_version: str, custom_ids: dict[str, str]) -> None:
         with self._transaction() as db:

@@ -75,12 +75,22 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
 def cache_name(fold: int, partition: str, model_dir: Path, texts: list[str]) -> str:
     """The cache file of one fold's probabilities: keyed by the folds, the fold model itself
     (`finlocal.train.fit.fit_digest`) and the sentences, so nothing stale is ever reused."""
-    import hashlib
-
     from finlocal.train.fit import fit_digest
 
-    texts_digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:12]
-    return f"fold-{fold}-{partition}-{fit_digest(model_dir)}-{texts_digest}.npy"
+    return f"fold-{fold}-{partition}-{fit_digest(model_dir)}-{texts_digest(texts)}.npy"
+
+
+def texts_digest(texts: list[str]) -> str:
+    """A short sha256 of the sentences, in order. Each is hashed with its length in front, so no
+    other list of sentences ("x\\ny", "z" against "x", "y\\nz") can give the same bytes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()[:12]
 
 
 def teacher_id(config: dict[str, Any], partition: str) -> str:

@@ -3,11 +3,18 @@
 A reply is usable when its label is one of the three, its rationale is non-empty and bounded,
 and every evidence phrase occurs in the sentence verbatim, as whole words, once whitespace runs
 and letter case are normalised. `locate` maps a phrase back to character offsets of the original
-sentence; a fragment of a word ("oss" of "loss") is not evidence.
+sentence; a fragment of a word ("oss" of "loss") is not evidence, and neither is a phrase with
+no letter or digit ("." or "%").
+
+`rules_digest` fingerprints these rules by what they decide on a fixed set of replies, not by
+their source: it is part of every prompt version, so judgements accepted under other rules are
+never mixed with the current ones, and rewording this module changes nothing.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -141,6 +148,8 @@ def validate_reply(sentence: str, reply: dict[str, Any], *, require_rationale: b
     if len(phrases) > EVIDENCE_MAX_ITEMS:
         return Invalid(RejectReason.TOO_MANY_EVIDENCE, f"{len(phrases)} phrases > {EVIDENCE_MAX_ITEMS}")
     for phrase in phrases:
+        if not any(_is_word(ch) for ch in phrase):
+            return Invalid(RejectReason.EVIDENCE_WITHOUT_WORDS, f"no letter or digit: {phrase[:60]!r}")
         if len(phrase) > EVIDENCE_MAX_CHARS or locate(sentence, phrase) is None:
             return Invalid(RejectReason.EVIDENCE_NOT_VERBATIM, f"not in the sentence: {phrase[:60]!r}")
     return Verdict(label=label, rationale=rationale, evidence=phrases)
@@ -152,3 +161,77 @@ def validate_raw(sentence: str, raw: str, *, require_rationale: bool = True) -> 
     if isinstance(parsed, Invalid):
         return parsed
     return validate_reply(sentence, parsed, require_rationale=require_rationale)
+
+
+_PROBE = 'Net sales of Kestrel\u2019s unit rose 4.5 % to EUR 1,200 mn; the glossy "pre-tax" loss narrowed.'
+
+#: Replies the rules are tried on (`rules_digest`): word boundaries, numbers, punctuation,
+#: whitespace and case, every bound and every reason. A rule change these replies do not show
+#: needs a probe of its own here.
+_PROBE_REPLIES: tuple[dict[str, Any], ...] = (
+    {"label": " Positive ", "rationale": " Sales rose. ", "evidence": ["net  SALES", "rose 4.5 %"]},
+    {"label": "positive", "rationale": "x", "evidence": ["sales", "sales "]},
+    *(
+        {"label": "negative", "rationale": "x", "evidence": [phrase]}
+        for phrase in (
+            "oss",
+            "loss",
+            "gloss",
+            "4",
+            "4.5",
+            "5 %",
+            "1,200",
+            "200",
+            "1",
+            ".",
+            "%",
+            "; the",
+            '"pre-tax"',
+            "pre",
+            'tax" loss',
+            "kestrel\u2019s",
+            "Kestrel's",
+            "narrowed.",
+            "loss narrowed",
+            "rose to",
+            "",
+            " ",
+            "x" * 121,
+        )
+    ),
+    {"label": "neutral", "rationale": "x", "evidence": ["net", "sales", "rose", "loss"]},
+    {"label": "neutral", "rationale": "x", "evidence": None},
+    {"label": "neutral", "rationale": "x"},
+    {"label": "neutral", "rationale": "x", "evidence": "sales"},
+    {"label": "neutral", "rationale": "x", "evidence": [1]},
+    {"label": "bullish", "rationale": "x", "evidence": []},
+    {"label": 1, "rationale": "x", "evidence": []},
+    {"rationale": "x", "evidence": []},
+    {"label": "neutral", "rationale": "", "evidence": []},
+    {"label": "neutral", "rationale": None, "evidence": []},
+    {"label": "neutral", "rationale": 3, "evidence": []},
+    {"label": "neutral", "rationale": "x" * 300, "evidence": []},
+    {"label": "neutral", "rationale": "x" * 301, "evidence": []},
+)
+_RULE_PROBES: tuple[tuple[dict[str, Any], bool], ...] = tuple(
+    (reply, require) for require in (True, False) for reply in _PROBE_REPLIES
+)
+
+
+@functools.cache
+def rules_digest() -> str:
+    """A short sha256 of what the acceptance rules decide on `_RULE_PROBES` (reason, or label,
+    rationale and evidence spans) and of the reply parser's verdicts; see the module doc."""
+    outcomes: list[Any] = []
+    for reply, require in _RULE_PROBES:
+        verdict = validate_reply(_PROBE, reply, require_rationale=require)
+        if isinstance(verdict, Invalid):
+            outcomes.append(verdict.reason.value)
+        else:
+            spans = [locate(_PROBE, p) for p in verdict.evidence]
+            outcomes.append([verdict.label.value, verdict.rationale, [(s.start, s.end) if s else None for s in spans]])
+    for raw in ('{"label": "neutral", "rationale": "a\nb", "evidence": []}', "[1]", "{", '{"label": "neutral"}'):
+        parsed = parse_reply(raw)
+        outcomes.append(parsed.reason.value if isinstance(parsed, Invalid) else sorted(parsed))
+    payload = json.dumps(outcomes, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]

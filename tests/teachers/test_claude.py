@@ -7,6 +7,7 @@ assistant prefill and ``thinking: disabled``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import deque
@@ -25,6 +26,7 @@ from finlocal.errors import InputError  # noqa: E402
 from finlocal.train.judgement import Judgement, Label, RejectReason  # noqa: E402
 from finlocal.train.labelling import label_sentences  # noqa: E402
 from finlocal.train.store import BatchState, JudgementStore  # noqa: E402
+from finlocal.train.teachers import claude  # noqa: E402
 from finlocal.train.teachers.claude import (  # noqa: E402
     DEFAULT_MODEL,
     PRICES,
@@ -123,6 +125,7 @@ class FakeAPI:
         self.batch_polls_until_end = 1
         self.errored: dict[str, str] = {}  # sentence -> error type, once
         self.fail_create_after_creating = 0  # the batch is made, the answer is a 500
+        self.fail_create = 0  # a 500, and no batch is made
         self.refuse: set[str] = set()  # sentences answered with a per-item 400
         self.revoked: set[str] = set()  # sentences answered with a 401 (the key was revoked)
         self.deleted: set[str] = set()
@@ -149,6 +152,9 @@ class FakeAPI:
             return httpx2.Response(200, json=self.reply(body))
         if request.method == "POST" and path == "/v1/messages/batches":
             body = json.loads(request.content)
+            if self.fail_create:
+                self.fail_create -= 1
+                return _error(500, "api_error", "Internal server error")
             batch_id = f"msgbatch_{len(self.batches) + 1}"
             self.batches[batch_id] = {"requests": body["requests"], "polls": 0, "created_at": datetime.now(UTC)}
             if self.fail_create_after_creating:
@@ -247,8 +253,11 @@ def _keys(node: Any) -> set[str]:
     return set()
 
 
-def _assert_no_refused_settings(body: dict[str, Any]) -> None:
-    assert "temperature" not in body and "top_p" not in body and "top_k" not in body
+def _assert_no_refused_settings(body: dict[str, Any], *, temperature: float | None = None) -> None:
+    """Only a model that accepts it gets a temperature; none gets top_p, top_k, thinking
+    settings or an assistant prefill."""
+    assert body.get("temperature") == temperature
+    assert "top_p" not in body and "top_k" not in body
     assert "thinking" not in body
     assert [m["role"] for m in body["messages"]] == ["user"]  # no assistant prefill
 
@@ -262,7 +271,7 @@ def test_legacy_model_gets_the_forced_tool(api: FakeAPI) -> None:
     assert body["tools"][0]["input_schema"]["properties"]["rationale"]["maxLength"] == 300
     assert "output_config" not in body and body["max_tokens"] == 1024
     assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
-    _assert_no_refused_settings(body)
+    _assert_no_refused_settings(body, temperature=0.0)
 
 
 def test_claude_4_6_gets_structured_outputs_without_effort(api: FakeAPI) -> None:
@@ -275,7 +284,7 @@ def test_claude_4_6_gets_structured_outputs_without_effort(api: FakeAPI) -> None
     assert fmt["type"] == "json_schema" and "effort" not in body["output_config"]
     assert fmt["schema"]["additionalProperties"] is False
     assert set(fmt["schema"]["required"]) == {"label", "rationale", "evidence"}
-    _assert_no_refused_settings(body)
+    _assert_no_refused_settings(body, temperature=0.0)
 
 
 @pytest.mark.parametrize("model", STRICT_MODELS)
@@ -341,31 +350,30 @@ class _U:
 
 @pytest.mark.parametrize(
     ("model", "rates"),
-    [
-        ("claude-sonnet-5-5", (2.0, 10.0, 0.10)),
-        ("claude-sonnet-5", (2.0, 10.0, 0.20)),
+    [  # Anthropic's list prices, $/MTok: input, output, cache reads
+        ("claude-sonnet-5-5", (2.0, 10.0, 0.20)),
         ("claude-haiku-5-5", (0.10, 0.50, 0.01)),
         ("claude-opus-5-5", (4.0, 20.0, 0.20)),
-        ("claude-opus-5", (5.0, 25.0, 0.50)),
-        ("claude-fable-5-1", (10.0, 50.0, 0.25)),
         ("claude-sonnet-4-6", (3.0, 15.0, 0.30)),
-        ("claude-haiku-4-5-20251001", (1.0, 5.0, 0.10)),
-        ("claude-opus-4-1", (15.0, 75.0, 1.50)),
+        ("claude-sonnet-4-20250514", (3.0, 15.0, 0.30)),
     ],
 )
-def test_price_table_is_current(model: str, rates: tuple[float, float, float]) -> None:
-    price = price_of(model)
-    assert price is not None, model
-    assert (price.input, price.output, price.cache_read) == rates
+def test_a_reply_is_costed_from_its_usage(api: FakeAPI, model: str, rates: tuple[float, float, float]) -> None:
+    """What a stored judgement costs: 20 fresh input, 900 cache-read and 30 output tokens."""
+    teacher = _teacher(api, model, concurrency=1)
+    (j,) = teacher.judge([SENT_POS])
+    fresh, out, read = rates
+    assert j.cost_usd == pytest.approx((20 * fresh + 900 * read + 30 * out) / 1e6)
 
 
 def test_cache_writes_and_long_prompts_are_priced() -> None:
     sonnet = PRICES["claude-sonnet-5-5"]
-    # 5-minute writes at 1.25x input, 1-hour writes at 2x.
+    # 5-minute writes at 1.25x input, 1-hour writes at 2x, reads at $0.20 (not $0.10).
     assert sonnet.cost(_U(written=1_000_000)) == pytest.approx(2.5)
     assert sonnet.cost(_U(written=1_000_000), ttl_1h=True) == pytest.approx(4.0)
     assert sonnet.cost(_U(written=2_000_000, split=(1_000_000, 1_000_000))) == pytest.approx(6.5)
-    assert sonnet.cost(_U(fresh=1_000_000, out=1_000_000), batch=True) == pytest.approx(6.0)
+    assert sonnet.cost(_U(read=1_000_000)) == pytest.approx(0.20)
+    assert sonnet.cost(_U(fresh=1_000_000, out=1_000_000, read=1_000_000), batch=True) == pytest.approx(6.1)
     haiku = PRICES["claude-haiku-5-5"]
     assert haiku.cost(_U(fresh=100_000, out=1_000)) == pytest.approx(0.0105)
     assert haiku.cost(_U(fresh=100_001, out=1_000)) == pytest.approx(5 * (0.0100001 + 0.0005))
@@ -463,7 +471,7 @@ def test_key_comes_from_the_environment_only(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_cache_that_never_applies_is_reported(api: FakeAPI, caplog: pytest.LogCaptureFixture) -> None:
-    teacher = _teacher(api, "claude-haiku-4-5", concurrency=1)
+    teacher = _teacher(api, "claude-sonnet-4-5", concurrency=1)
     no_cache = {
         "input_tokens": 1500,
         "output_tokens": 30,
@@ -474,12 +482,110 @@ def test_a_cache_that_never_applies_is_reported(api: FakeAPI, caplog: pytest.Log
     with caplog.at_level(logging.WARNING, logger="finlocal.train.teachers.claude"):
         teacher.judge([SENT_POS, SENT_NEG, SENT_NEU, SENT_POS])
     warnings = [r for r in caplog.records if "prompt caching does not apply" in r.message]
-    assert len(warnings) == 1 and "4096" in warnings[0].getMessage()
+    assert len(warnings) == 1 and "1024" in warnings[0].getMessage()
 
 
-def test_prompt_version_covers_the_request_layout(api: FakeAPI) -> None:
-    teacher = _teacher(api)
-    assert teacher.prompt_version.startswith(teacher.prompt.version + "+claude-")
+def test_prompt_version_covers_the_request_body_and_family(api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version changes with what reaches the model (the request body, the family entry),
+    not with a reworded `request_params` or with caching, which changes only the bill."""
+    before = _teacher(api).prompt_version
+    assert before.startswith(_teacher(api).prompt.version + "+claude-")
+    assert _teacher(api).prompt_version == before
+    original = ClaudeTeacher.request_params
+
+    def reworded(self: ClaudeTeacher, sentence: str, **kw: Any) -> dict[str, Any]:
+        """Another docstring, the same body."""
+        return original(self, sentence, **kw)
+
+    def another_body(self: ClaudeTeacher, sentence: str, **kw: Any) -> dict[str, Any]:
+        return {**original(self, sentence, **kw), "stop_sequences": ["}"]}
+
+    with monkeypatch.context() as m:
+        m.setattr(ClaudeTeacher, "request_params", reworded)
+        assert _teacher(api).prompt_version == before
+    with monkeypatch.context() as m:
+        m.setattr(ClaudeTeacher, "request_params", another_body)
+        assert _teacher(api).prompt_version != before
+    family = claude.FAMILIES["claude-sonnet-4-6"]
+    with monkeypatch.context() as m:  # the FAMILIES table: another effort for this model
+        m.setitem(claude.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, effort="low"))
+        assert _teacher(api).prompt_version != before
+    with monkeypatch.context() as m:  # a cache minimum changes whether it caches, not the answer
+        m.setitem(claude.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, min_cache_tokens=512))
+        changed = _teacher(api)
+        assert changed.cache_prefix and changed.prompt_version == before
+
+
+def test_temperature_0_where_accepted_and_the_default_on_a_retry(api: FakeAPI, tmp_path: Path) -> None:
+    """Claude 3.x and 4.x label at temperature 0 (not the API's default 1.0); the second request
+    after an invalid reply goes at the default, or it would mostly repeat the reply. Current
+    models get no temperature at all."""
+    seen: dict[str, int] = {}
+
+    def invalid_first(body: dict[str, Any]) -> dict[str, Any]:
+        sentence = _sentence_of(body)
+        seen[sentence] = seen.get(sentence, 0) + 1
+        if seen[sentence] == 1:
+            return _message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
+        return _message(body, REPLIES[sentence])
+
+    api.reply = invalid_first
+    for model in ("claude-sonnet-4-20250514", "claude-haiku-4-5", "claude-3-5-haiku-20241022"):
+        (j,) = _teacher(api, model, concurrency=1).judge([SENT_POS])
+        first, retry = api.bodies[-2:]
+        assert j.ok and first["temperature"] == 0.0 and "temperature" not in retry, model
+        seen.clear()
+    (j,) = _teacher(api, "claude-haiku-5-5", concurrency=1).judge([SENT_POS])
+    assert j.ok and all("temperature" not in b for b in api.bodies[-2:])
+    seen.clear()
+    with JudgementStore(tmp_path / "s.db") as store:  # batch mode: the retry round too
+        _teacher(api).judge_in_batches([SENT_POS], store, lambda js: None)
+    first, retry = (api.batches[b]["requests"][0]["params"] for b in ("msgbatch_1", "msgbatch_2"))
+    assert first["temperature"] == 0.0 and "temperature" not in retry
+
+
+@pytest.mark.parametrize(
+    ("model", "few_shot", "cached"),
+    [
+        ("claude-haiku-4-5", True, False),  # minimum 4,096 tokens
+        ("claude-opus-4-6", True, False),
+        ("claude-opus-4-7", True, False),
+        ("claude-sonnet-4-6", True, False),  # 2,048
+        ("claude-sonnet-4-5", True, True),  # 1,024
+        ("claude-sonnet-4-5", False, False),
+        ("claude-haiku-5-5", True, True),  # 512
+        ("claude-haiku-5-5", False, True),
+    ],
+)
+def test_the_prefix_is_cached_only_where_it_can_reach_the_minimum(
+    api: FakeAPI, model: str, few_shot: bool, cached: bool
+) -> None:
+    teacher = _teacher(api, model, few_shot=few_shot, concurrency=1)
+    teacher.judge([SENT_NEU])
+    assert ("cache_control" in api.bodies[-1]["system"][0]) is cached
+    assert teacher.cache_prefix is cached
+    if cached:
+        batch = teacher.request_params(SENT_NEU, batch=True)
+        assert batch["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+
+
+@pytest.mark.parametrize("hits", [True, False])
+def test_batch_caching_is_turned_off_when_it_does_not_pay(api: FakeAPI, tmp_path: Path, hits: bool) -> None:
+    """1-hour cache writes cost 2x input and a batch's requests may not hit the cache: after a
+    batch whose caching cost more than no caching would have, later batches are sent without
+    cache_control."""
+    teacher = _teacher(api, "claude-haiku-5-5")
+    usage = USAGE if hits else {**USAGE, "cache_creation_input_tokens": 900, "cache_read_input_tokens": 0}
+    api.reply = lambda body: _message(body, REPLIES[_sentence_of(body)], usage=usage)
+    api.errored = {SENT_NEG: "overloaded_error"}  # a second batch, for the errored request
+    with JudgementStore(tmp_path / "s.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEG, SENT_NEU], store, lambda js: None)
+    first, second = (api.batches[b]["requests"][0]["params"]["system"][0] for b in ("msgbatch_1", "msgbatch_2"))
+    assert first["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+    assert ("cache_control" in second) is hits
+    assert teacher.cache_batches is hits
+    cost = teacher.batch_cache_cost
+    assert (cost["cached"] < cost["uncached"]) is hits
 
 
 # -- batch mode ---------------------------------------------------------------------------------
@@ -499,8 +605,6 @@ def test_batch_life_cycle_with_one_errored_item(api: FakeAPI, tmp_path: Path) ->
         assert len(api.batches["msgbatch_2"]["requests"]) == 1
         assert store.pending(teacher.teacher_id, teacher.prompt_version, [SENT_NEG]) == []
         assert store.pending_batches(teacher.teacher_id, teacher.prompt_version) == []
-    params = api.batches["msgbatch_1"]["requests"][0]["params"]
-    assert params["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
     half = _cost(PRICES["claude-sonnet-4"]) / 2
     assert all(j.cost_usd == pytest.approx(half) for j in stored)
 
@@ -666,3 +770,46 @@ def test_a_direct_run_after_a_crashed_batch_run_does_not_buy_twice(
         assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
         assert {j.sentence for j in store.judgements() if j.ok} == {SENT_POS, SENT_NEU}
         assert store.batch_states()["msgbatch_1"] is BatchState.COLLECTED
+
+
+@pytest.mark.parametrize("when", ["ended", "processing"])
+def test_foreign_batch_is_not_adopted(api: FakeAPI, tmp_path: Path, when: str) -> None:
+    """Run A (another model, its own store, the same account) has a 2-request batch; run B's
+    create fails and B finds A's batch in the list, of the same size and time. B must not take
+    it for its own: it is recorded as not ours, and B's sentences are asked in a batch of B's.
+    An ended batch is checked at once; one still processing when it is found is checked when
+    it is collected."""
+    other = _teacher(api, "claude-haiku-5-5")
+    api.batch_polls_until_end = 1 if when == "ended" else 2
+    with JudgementStore(tmp_path / "a.db") as store_a:
+        other.judge_in_batches([SENT_NEU, SENT_NEG], store_a, lambda js: None)
+    (foreign,) = api.batches
+    if when == "processing":
+        api.batches[foreign]["polls"] = 0  # B finds it while it is still processing
+    teacher = _teacher(api)
+    api.fail_create = 1
+    with JudgementStore(tmp_path / "b.db") as store:
+        teacher.judge_in_batches([SENT_POS, SENT_NEG], store, lambda js: None)
+        stored = {j.sentence: j for j in store.judgements()}
+        assert store.batch_states()[foreign] is BatchState.FOREIGN
+        assert store.pending_batches(teacher.teacher_id, teacher.prompt_version) == []
+    assert set(stored) == {SENT_POS, SENT_NEG} and all(j.ok for j in stored.values())
+    assert all(j.teacher_id == teacher.teacher_id for j in stored.values())
+    assert len(api.batches) == 2  # B's own batch, created once B knew A's was not its own
+    mine = [b for b in api.batches if b != foreign]
+    assert [_sentence_of(r["params"]) for r in api.batches[mine[0]]["requests"]] == [SENT_POS, SENT_NEG]
+
+
+def test_a_crashed_submission_is_not_matched_to_a_foreign_batch(api: FakeAPI, tmp_path: Path) -> None:
+    """Crash recovery (`reconcile`) uses the same lookup: a marker whose create never reached
+    the API is not settled with another run's batch of the same size."""
+    other = _teacher(api, "claude-haiku-5-5")
+    with JudgementStore(tmp_path / "a.db") as store_a:
+        other.judge_in_batches([SENT_NEU], store_a, lambda js: None)
+    teacher = _teacher(api)
+    with JudgementStore(tmp_path / "b.db") as store:
+        store.begin_submission("dead", teacher.teacher_id, teacher.prompt_version, {"dead-0-x": SENT_POS})
+        teacher.judge_in_batches([SENT_POS], store, lambda js: None)
+        assert store.batch_states()["msgbatch_1"] is BatchState.FOREIGN
+        assert [j.sentence for j in store.judgements()] == [SENT_POS]
+    assert len(api.batches) == 2

@@ -210,3 +210,14 @@ def test_pipeline_with_a_probability_teacher_and_a_label_teacher(tmp_path) -> No
 
 def test_the_teachers_labels_are_the_canonical_labels() -> None:
     assert tuple(label.value for label in Label) == LABELS
+
+
+def test_evidence_with_a_phrase_not_found_is_unannotated_not_partial() -> None:
+    """A stored judgement whose phrases passed older, looser rules ("profit fel" was found as a
+    substring): keeping only the phrases still found would teach "profit fel"'s words as "not
+    evidence"; the row is left unannotated instead."""
+    row = combine(TEXT, [_j("a", "negative", rationale="Profit fell.", evidence=("profit fel", "fell sharply"))])
+    assert row is not None and row.label == "negative" and row.rationale == "Profit fell."
+    assert row.evidence is None
+    ok = combine(TEXT, [_j("a", "negative", rationale="Profit fell.", evidence=("Profit fell", "profit  FELL"))])
+    assert ok is not None and [(s.start, s.end) for s in ok.evidence] == [(10, 21)]

@@ -13,6 +13,7 @@ pytest.importorskip("llama_cpp")
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -20,17 +21,18 @@ from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import RejectReason
 from finlocal.train.labelling import label_sentences
+from finlocal.train.prompt import Prompt
 from finlocal.train.store import JudgementStore
-from finlocal.train.teachers import grammar
+from finlocal.train.teachers import grammar, llama
 from finlocal.train.teachers.llama import (
     LlamaConfig,
     LlamaCppTeacher,
     LlamaMode,
     PromptFormat,
     _Timing,
-    layout_digest,
 )
 from finlocal.train.validation import locate
+from tests.teachers.conftest import CHATML
 
 
 def _teacher(path: Path, **kw: object) -> LlamaCppTeacher:
@@ -216,17 +218,99 @@ def test_a_bpe_gguf_without_pretokenizer_is_warned_about(
     assert not any("tokenizer.ggml.pre" in r.getMessage() for r in caplog.records)
 
 
-def test_prompt_version_covers_layout_and_evidence_grammar(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    teacher = _teacher(tiny_gguf, mode=LlamaMode.LOGPROB)
+def _version(path: Path, **kw: object) -> str:
+    teacher = _teacher(path, mode=LlamaMode.LOGPROB, **kw)
     try:
-        assert teacher.prompt_version.startswith(teacher.prompt.version + "+llama-")
+        return teacher.prompt_version
     finally:
         teacher.close()
-    before = layout_digest()
-    assert layout_digest(max_evidence_words=5) != before
 
-    def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
-        return []  # a different evidence grammar
 
-    monkeypatch.setattr(grammar, "evidence_rules", evidence_rules)
-    assert layout_digest() != before
+def test_prompt_version_covers_what_reaches_the_model(tiny_gguf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version changes with the evidence grammar, the reply lead-in, the spliced tokens and
+    the scoring, not with a reworded method."""
+    before = _version(tiny_gguf)
+    assert before.startswith(Prompt().version + "+llama-")
+    assert _version(tiny_gguf) == before  # stable
+    assert _version(tiny_gguf, max_evidence_words=5) != before
+    with monkeypatch.context() as m:
+        m.setattr(grammar, "evidence_rules", lambda sentence, name, max_words: [f'{name} ::= "\\"\\"" space'])
+        assert _version(tiny_gguf) != before
+    with monkeypatch.context() as m:
+        m.setattr(llama, "LABEL_LEAD_IN", '{"label":"')
+        assert _version(tiny_gguf) != before
+    with monkeypatch.context() as m:
+        m.setattr(llama, "LABEL_SCORING", "mean instead of sum")
+        assert _version(tiny_gguf) != before
+    branches = LlamaCppTeacher.label_branches
+
+    def score_whole_labels(self: LlamaCppTeacher, sentence: str) -> Any:
+        shared, parts = branches(self, sentence)
+        return shared, {lab: (branch, len(branch)) for lab, (branch, _) in parts.items()}
+
+    with monkeypatch.context() as m:  # scoring every token of each label, quote included
+        m.setattr(LlamaCppTeacher, "label_branches", score_whole_labels)
+        assert _version(tiny_gguf) != before
+    original = LlamaCppTeacher._suffix_tokens
+
+    def tokens_alone(self: LlamaCppTeacher, sentence: str, lead_in: str = "") -> list[int]:
+        # The old splice: the user turn tokenized on its own (a stray "▁" with SentencePiece).
+        head = self._tokenize(self._head, special=False)
+        user = self._tokenize(self.prompt.user(sentence), special=False)
+        return head + user + self._tokenize(self._rendered.tail + lead_in)
+
+    def reworded(self: LlamaCppTeacher, sentence: str, lead_in: str = "") -> list[int]:
+        """Another docstring, the same tokens."""
+        return original(self, sentence, lead_in)
+
+    with monkeypatch.context() as m:
+        m.setattr(LlamaCppTeacher, "_suffix_tokens", tokens_alone)
+        assert _version(tiny_gguf) != before
+    with monkeypatch.context() as m:
+        m.setattr(LlamaCppTeacher, "_suffix_tokens", reworded)
+        assert _version(tiny_gguf) == before
+
+
+def test_a_template_that_prints_the_date_gets_a_fixed_one(write_gguf: Callable[..., Path], tmp_path: Path) -> None:
+    """Llama 3.1+ templates print today's date through strftime_now: a fixed date keeps the
+    prompt, and its version, the same from one day to the next."""
+    dated = CHATML.replace("{% for message", 'Today Date: {{ strftime_now("%d %b %Y") }}\n{% for message', 1)
+    path = write_gguf(tmp_path / "dated.gguf", chat_template=dated)
+    teacher = _teacher(path, mode=LlamaMode.LOGPROB, few_shot=False)
+    try:
+        assert teacher.prompt_text("x").startswith("Today Date: 26 Jul 2024\n")
+    finally:
+        teacher.close()
+
+
+def _whole(teacher: LlamaCppTeacher, text: str) -> list[int]:
+    """``text`` tokenized in one piece, markers parsed, BOS added unless the text has it."""
+    bos = teacher.model.bos_text
+    return teacher.model.tokenize(text, add_bos=not (bos and text.startswith(bos)), special=True)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [
+        ("tiny_gguf", PromptFormat.TEMPLATE),  # SentencePiece, add_space_prefix (Llama 2, Mistral)
+        ("tiny_gguf_base", PromptFormat.PLAIN),  # SentencePiece, no special token in the prompt
+        ("tiny_gguf_base", PromptFormat.GEMMA),
+        ("tiny_gguf_bpe", PromptFormat.PLAIN),  # byte-level BPE (Llama 3, SmolLM2)
+    ],
+)
+def test_query_tokens_match_whole_prompt(
+    fixture: str, fmt: PromptFormat, sentences: tuple[str, ...], request: pytest.FixtureRequest
+) -> None:
+    """The spliced prompt (fixed prefix + sentence fragment + tail) is the whole prompt's
+    tokenization: the live turn is tokenized like every few-shot example, with no stray "▁"."""
+    teacher = _teacher(request.getfixturevalue(fixture), mode=LlamaMode.LOGPROB, prompt_format=fmt)
+    try:
+        for sentence in sentences:
+            text = teacher.prompt_text(sentence)
+            assert teacher.prompt_tokens(sentence) == _whole(teacher, text), sentence
+            # The log-prob branches too: prompt, reply lead-in and label in one piece.
+            for label in LABELS:
+                spliced = teacher._prefix_tokens + teacher._suffix_tokens(sentence, f'{{"label": "{label}"')
+                assert spliced == _whole(teacher, f'{text}{{"label": "{label}"'), (sentence, label)
+    finally:
+        teacher.close()

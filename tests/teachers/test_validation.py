@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from finlocal.predictions import Span
+from finlocal.train import validation
 from finlocal.train.judgement import Judgement, Label, RejectReason, Status
 from finlocal.train.prompt import FEW_SHOT, PROMPT_VERSION, Prompt
 from finlocal.train.validation import (
@@ -187,3 +189,36 @@ def test_locate_property_fragments_are_rejected(words: list[str], data: st.DataO
     if span is not None:  # whatever is found never starts or ends inside a word
         assert span.start == 0 or sentence[span.start - 1] == " "
         assert span.end == len(sentence) or sentence[span.end] == " "
+
+
+@pytest.mark.parametrize("phrase", [".", "%", "(", "; ", '"'])
+def test_punctuation_alone_is_not_evidence(phrase: str) -> None:
+    sentence = 'Net sales rose 4.5 % (EUR 3 mn); the "target" was met.'
+    verdict = validate_reply(sentence, {"label": "positive", "rationale": "r", "evidence": [phrase]})
+    assert isinstance(verdict, Invalid) and verdict.reason is RejectReason.EVIDENCE_WITHOUT_WORDS
+    for ok in ("4.5 %", "(EUR 3 mn)", '"target"'):
+        assert isinstance(validate_reply(sentence, {"label": "positive", "rationale": "r", "evidence": [ok]}), Verdict)
+
+
+def test_prompt_version_covers_the_validation_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judgements accepted under other rules (the old substring `locate`) are never mixed with
+    the current ones: the rules are part of every prompt version, by what they decide."""
+    before = Prompt().version
+    assert Prompt().version == before and validation.rules_digest() == validation.rules_digest()
+
+    def substring_locate(sentence: str, phrase: str) -> Span | None:
+        at = sentence.lower().find(phrase.lower())
+        return Span(start=at, end=at + len(phrase), text=sentence[at : at + len(phrase)]) if at >= 0 else None
+
+    validation.rules_digest.cache_clear()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(validation, "locate", substring_locate)
+            assert Prompt().version != before
+        validation.rules_digest.cache_clear()
+        with monkeypatch.context() as m:
+            m.setattr(validation, "EVIDENCE_MAX_ITEMS", 4)
+            assert Prompt().version != before
+    finally:
+        validation.rules_digest.cache_clear()
+    assert Prompt().version == before

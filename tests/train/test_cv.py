@@ -264,3 +264,15 @@ def test_saliency_needs_the_model_trained_on_every_row(cv_dir: Path, tmp_path: P
     with pytest.raises(InputError, match="cv --final"):
         annotate_cv(cv, tmp_path / "s.jsonl", threads=1)
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_teach_cache_names_tell_apart_sentences_that_join_alike(tmp_path: Path) -> None:
+    """["x\\ny", "z"] and ["x", "y\\nz"] have the same row count and the same "\\n".join."""
+    from finlocal.train.teach import cache_name
+
+    (tmp_path / "fit.json").write_text("{}")
+    (tmp_path / "model.safetensors").write_bytes(b"w")
+    one = cache_name(0, "k3-r0-00000000", tmp_path, ["x\ny", "z"])
+    two = cache_name(0, "k3-r0-00000000", tmp_path, ["x", "y\nz"])
+    assert one != two
+    assert one == cache_name(0, "k3-r0-00000000", tmp_path, ["x\ny", "z"])

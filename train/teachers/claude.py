@@ -5,8 +5,10 @@
   tool with ``tool_choice`` naming it; every later model gets structured outputs
   (``output_config={"format": {"type": "json_schema", ...}}``), because Claude Sonnet 5.5,
   Opus 5.5, Fable 5.1 and their successors refuse forced tool choice, non-default sampling
-  parameters, assistant prefill and ``thinking: disabled`` with a 400. None of those is ever
-  sent. Models that think by default (Claude 5 and later, Opus 4.7+) also get
+  parameters, assistant prefill and ``thinking: disabled`` with a 400. None of those is sent to
+  them; the older models that accept a temperature label at 0 (the retry after an invalid reply
+  at the default), sent in ``extra_body`` since SDK 2.x's ``create`` has no sampling arguments.
+  Models that think by default (Claude 5 and later, Opus 4.7+) also get
   ``output_config.effort = "low"`` and a larger ``max_tokens`` (thinking shares it).
 - The reply (tool input or JSON text) is validated like any other; an invalid one is asked again
   once before it is stored as rejected.
@@ -19,19 +21,28 @@
   service down after retries, or ``max_consecutive_errors`` refusals in a row), and then the
   chunk's finished, paid-for judgements are stored first (`TeacherStopped`).
 - The fixed prefix (instructions, examples) carries ``cache_control`` (1-hour TTL in batch mode)
-  so repeated calls read it from the prompt cache when it reaches the model's minimum cacheable
-  length; a warning says so when the cache counters stay at zero.
+  only when it can reach the model's minimum cacheable length; a warning says so when the cache
+  counters still stay at zero. In batch mode caching stays on only while it pays (1-hour writes
+  cost 2x input and hits are not guaranteed), measured on each collected batch.
+- The prompt version covers the request body sent for a probe sentence (without
+  ``cache_control``) and the model's family entry, not this module's source.
 - **Batch mode** (Message Batches API, half price) never pays twice: a *submission* marker with
   the custom ids is committed before the create call, which runs without SDK retries (the API
   takes no idempotency key); the batch id replaces the marker once known. A marker left by a
-  crash is reconciled through ``batches.list()``. A batch whose results are gone (after 29 days,
+  crash, or a create whose answer was lost, is matched against ``batches.list()`` by time and
+  size; since a batch carries no tag the API returns, a candidate counts as ours only once its
+  results name our custom ids, and one that does not is recorded as foreign and its sentences
+  asked again. A batch whose results are gone (after 29 days,
   or deleted) is marked lost and its sentences are asked again.
 - The key is read by the SDK from ``ANTHROPIC_API_KEY`` only; finlocal never logs or stores it.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
+import math
 import os
 import secrets
 import threading
@@ -44,7 +55,7 @@ from typing import Any, TypeVar
 
 from finlocal.errors import InputError, require
 from finlocal.train.judgement import Judgement, RejectReason, Usage, sentence_hash
-from finlocal.train.prompt import REPLY_SCHEMA, Prompt, code_digest
+from finlocal.train.prompt import PROBE_SENTENCE, REPLY_SCHEMA, Prompt, digest
 from finlocal.train.store import JudgementStore, PendingBatch, Submission
 from finlocal.train.teachers.base import TeacherStopped
 from finlocal.train.validation import Invalid, validate_raw, validate_reply
@@ -56,6 +67,11 @@ API_KEY_ENV = "ANTHROPIC_API_KEY"
 
 #: The default teacher model: Claude Haiku 5.5. See docs/teachers.md ("Which Claude model").
 DEFAULT_MODEL = "claude-haiku-5-5"
+
+#: Characters per token assumed when deciding whether the fixed prefix can reach a model's
+#: minimum cacheable length: a low figure (English prose runs at about 3.5 to 4 characters per
+#: Claude token), so caching is left off only where the prefix is surely too short.
+CHARS_PER_TOKEN = 3.0
 
 #: How far apart the local clock and the API's ``created_at`` may be when a crashed batch
 #: submission is matched against ``batches.list()``.
@@ -74,13 +90,15 @@ class ModelFamily:
     """What a group of Claude models accepts. ``effort``: the ``output_config.effort`` sent
     (None: the field is not sent); ``thinks_by_default``: thinking is on unless refused, and
     its tokens count toward ``max_tokens``; ``min_cache_tokens``: the shortest prefix the
-    model caches."""
+    model caches; ``temperature``: sent with a first request (None: not sent, the models that
+    refuse sampling parameters or think by default)."""
 
     name: str
     shape: RequestShape
     effort: str | None
     thinks_by_default: bool
     min_cache_tokens: int
+    temperature: float | None = None
 
     @property
     def default_max_tokens(self) -> int:
@@ -88,11 +106,11 @@ class ModelFamily:
 
 
 def _legacy(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False, min_cache_tokens)
+    return ModelFamily("legacy: forced tool", RequestShape.FORCED_TOOL, None, False, min_cache_tokens, 0.0)
 
 
 def _structured(min_cache_tokens: int) -> ModelFamily:
-    return ModelFamily("4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens)
+    return ModelFamily("4.5/4.6: structured outputs", RequestShape.JSON_OUTPUT, None, False, min_cache_tokens, 0.0)
 
 
 def _thinking(min_cache_tokens: int) -> ModelFamily:
@@ -186,7 +204,7 @@ PRICES: dict[str, Price] = {
     "claude-opus-4-6": Price(5.0, 25.0, 0.50),
     "claude-opus-4-5": Price(5.0, 25.0, 0.50),
     "claude-opus-4": Price(15.0, 75.0, 1.50),  # Opus 4 and 4.1
-    "claude-sonnet-5-5": Price(2.0, 10.0, 0.10),
+    "claude-sonnet-5-5": Price(2.0, 10.0, 0.20),
     "claude-sonnet-5": Price(2.0, 10.0, 0.20),
     "claude-sonnet-4": Price(3.0, 15.0, 0.30),  # Sonnet 4, 4.5, 4.6
     "claude-haiku-5-5": Price(0.10, 0.50, 0.01, long_prompt_tokens=100_000, long_prompt_factor=5.0),
@@ -245,6 +263,22 @@ class ClaudeConfig:
             raise ValueError("max_batch_requests must be in 1..100000 (the API's limit)")
 
 
+@dataclass(frozen=True)
+class _PlainUsage:
+    """A usage with no prompt caching (what `_measure_batch_cache` compares against)."""
+
+    input_tokens: int
+    output_tokens: int
+
+
+def _without_cache_control(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_cache_control(v) for k, v in node.items() if k != "cache_control"}
+    if isinstance(node, list):
+        return [_without_cache_control(v) for v in node]
+    return node
+
+
 class ClaudeError(TeacherStopped):
     """The API refused or kept failing; what is stored so far stays, so a re-run resumes."""
 
@@ -291,9 +325,16 @@ class ClaudeTeacher:
         self._cached_tokens = 0
         self._cache_warned = False
         self._refusals_in_a_row = 0
-        self._prompt_version = (
-            f"{self.prompt.version}+claude-{code_digest(ClaudeTeacher.request_params, ClaudeTeacher.system_text)}"
-        )
+        self.prefix_tokens_estimate = self._estimate_prefix_tokens()
+        #: Whether the fixed prefix is sent with ``cache_control``: only when it can reach the
+        #: model's minimum (below it nothing is cached and the warning would be noise).
+        self.cache_prefix = self.prefix_tokens_estimate >= self.family.min_cache_tokens
+        #: Batch mode caches with the 1-hour TTL (writes at 2x input) while that pays: after each
+        #: collected batch, `_measure_batch_cache` compares what it cost with what it would have
+        #: cost uncached and turns caching off for the rest of the run when it did not pay.
+        self.cache_batches = self.cache_prefix
+        self.batch_cache_cost = {"cached": 0.0, "uncached": 0.0}
+        self._prompt_version = f"{self.prompt.version}+claude-{digest(self.version_payload())}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -324,17 +365,46 @@ class ClaudeTeacher:
             text += "\n\n" + self.prompt.examples_text()
         return text
 
-    def request_params(self, sentence: str, *, batch: bool = False) -> dict[str, Any]:
-        """The Messages API parameters for one sentence (also a batch request's ``params``)."""
-        cache: dict[str, str] = {"type": "ephemeral"}
-        if batch:  # a batch can take longer than 5 minutes between requests
-            cache["ttl"] = "1h"
+    def version_payload(self) -> dict[str, Any]:
+        """What reaches the model and decides its judgement, beyond the prompt itself: the
+        request body for a probe sentence without ``cache_control`` (caching changes the bill,
+        not the answer), this model's family entry (request shape, effort, thinking,
+        temperature) and the retry rule. Not source text: rewording `request_params` changes
+        nothing."""
+        family = self.family
+        return {
+            "request": _without_cache_control(self.request_params(PROBE_SENTENCE)),
+            "family": [family.shape.value, family.effort, family.thinks_by_default, family.temperature],
+            "retry": "an invalid reply is asked again once, at the model's default temperature",
+        }
+
+    def _estimate_prefix_tokens(self) -> int:
+        """An upper estimate of the cached prefix (tools, then the system block) in tokens."""
+        params = self.request_params("", cache=False)
+        chars = len(self.system_text()) + len(json.dumps(params.get("tools", []), ensure_ascii=False))
+        return math.ceil(chars / CHARS_PER_TOKEN)
+
+    def request_params(
+        self, sentence: str, *, batch: bool = False, retry: bool = False, cache: bool | None = None
+    ) -> dict[str, Any]:
+        """The Messages API parameters for one sentence (also a batch request's ``params``).
+        ``retry``: a second request after an invalid reply, sent at the model's default
+        temperature (a repeat at temperature 0 would mostly repeat the reply). ``cache``: mark
+        the prefix for caching (None: as decided for this teacher and mode)."""
+        if cache is None:
+            cache = self.cache_batches if batch else self.cache_prefix
+        system: dict[str, Any] = {"type": "text", "text": self.system_text()}
+        if cache:
+            # A batch can take longer than 5 minutes between requests.
+            system["cache_control"] = {"type": "ephemeral", "ttl": "1h"} if batch else {"type": "ephemeral"}
         params: dict[str, Any] = {
             "model": self.config.model,
             "max_tokens": self.max_tokens,
-            "system": [{"type": "text", "text": self.system_text(), "cache_control": cache}],
+            "system": [system],
             "messages": [{"role": "user", "content": self.prompt.user(sentence)}],
         }
+        if self.family.temperature is not None and not retry:
+            params["temperature"] = self.family.temperature
         if self.family.shape is RequestShape.FORCED_TOOL:
             params["tools"] = [
                 {
@@ -412,7 +482,8 @@ class ClaudeTeacher:
         u = message.usage
         written = getattr(u, "cache_creation_input_tokens", None) or 0
         read = getattr(u, "cache_read_input_tokens", None) or 0
-        self._note_cache(written + read)
+        if self.cache_prefix:
+            self._note_cache(written + read)
         return Usage(
             latency_ms=(time.perf_counter() - started) * 1000 if started else 0.0,
             input_tokens=(u.input_tokens or 0) + written + read,
@@ -460,10 +531,14 @@ class ClaudeTeacher:
             text = f"cannot reach the Claude API ({exc})."
         return ClaudeError(f"{text} Judgements stored so far are kept; re-run to resume.", done)
 
-    def _call(self, sentence: str) -> Any:
+    def _call(self, sentence: str, *, retry: bool = False) -> Any:
         """One Messages API call: the message, or `_Rejected` for a per-sentence refusal."""
+        params = self.request_params(sentence, retry=retry)
+        # SDK 2.x's messages.create has no sampling parameters; the body field still exists for
+        # the models that accept it, so it travels in extra_body.
+        sampling = {key: params.pop(key) for key in ("temperature",) if key in params}
         try:
-            message = self.client.messages.create(**self.request_params(sentence))
+            message = self.client.messages.create(**params, extra_body=sampling or None)
         except self._anthropic.APIStatusError as exc:
             if not self._per_item(exc):
                 raise self._stop(exc) from exc
@@ -490,8 +565,8 @@ class ClaudeTeacher:
         totals = Usage()
         verdict: Any = None
         raw = None
-        for _attempt in range(2):
-            message = self._call(sentence)
+        for attempt in range(2):
+            message = self._call(sentence, retry=attempt > 0)
             if isinstance(message, _Rejected):
                 verdict = message
                 break
@@ -540,16 +615,52 @@ class ClaudeTeacher:
 
     # -- batch mode ----------------------------------------------------------------------------
 
-    def _batch_requests(self, ids: dict[str, str]) -> list[dict[str, Any]]:
-        return [{"custom_id": cid, "params": self.request_params(s, batch=True)} for cid, s in ids.items()]
+    def _batch_requests(self, ids: dict[str, str], retries: set[str]) -> list[dict[str, Any]]:
+        """One request per custom id; a sentence in ``retries`` (it has a stored rejection) is
+        asked at the model's default temperature."""
+        return [
+            {"custom_id": cid, "params": self.request_params(s, batch=True, retry=s in retries)}
+            for cid, s in ids.items()
+        ]
 
-    def _created_for(self, submission: Submission, known: set[str]) -> list[str]:
-        """Batches the API holds for ``submission``: created in its time window, not recorded
-        in the store, with as many requests as it has custom ids."""
+    def _measure_batch_cache(self, messages: list[Any]) -> None:
+        """Add one collected batch's cost, as billed and as it would have been without caching
+        (every cached token at the input rate); when caching has not paid, stop caching for the
+        rest of the run (1-hour writes cost 2x input, and hits within a batch are not
+        guaranteed)."""
+        if not self.cache_batches or self.price is None or not messages:
+            return
+        for message in messages:
+            u = message.usage
+            cached = (getattr(u, "cache_creation_input_tokens", None) or 0) + (
+                getattr(u, "cache_read_input_tokens", None) or 0
+            )
+            plain = _PlainUsage(input_tokens=(u.input_tokens or 0) + cached, output_tokens=u.output_tokens or 0)
+            self.batch_cache_cost["cached"] += self.price.cost(u, batch=True, ttl_1h=True)
+            self.batch_cache_cost["uncached"] += self.price.cost(plain, batch=True)
+        cost = self.batch_cache_cost
+        if cost["cached"] > cost["uncached"]:
+            self.cache_batches = False
+            log.info(
+                "prompt caching did not pay in batch mode ($%.4f with caching, $%.4f without): "
+                "later batches of this run are sent without cache_control",
+                cost["cached"],
+                cost["uncached"],
+            )
+
+    def _created_for(self, submission: Submission, store: JudgementStore) -> list[str]:
+        """Batches the API may hold for ``submission``: created in its time window, not recorded
+        in the store, with as many requests as it has custom ids. Neither a batch's metadata
+        nor its requests can be read back (the API returns custom ids only with the results,
+        once a batch has ended), so these are only candidates: an ended candidate is checked
+        at once (`_holds_ours`) and one that is not ours is recorded as foreign and left out;
+        a candidate still processing is checked when it is collected (`_collect`)."""
         lower = submission.created_at - CLOCK_SLACK_S
         upper = submission.created_at + self.config.timeout_s + CLOCK_SLACK_S
         n = len(submission.custom_ids)
-        found = []
+        known = store.known_batch_ids()
+        found: list[str] = []
+        foreign: list[str] = []
         try:
             for batch in self.client.messages.batches.list(limit=100):  # newest first
                 created = batch.created_at.timestamp()
@@ -557,29 +668,51 @@ class ClaudeTeacher:
                     break
                 c = batch.request_counts
                 total = c.processing + c.succeeded + c.errored + c.canceled + c.expired
-                if batch.id not in known and created <= upper and total == n:
+                if batch.id in known or created > upper or total != n:
+                    continue
+                if self._holds_ours(batch, submission.custom_ids) is False:
+                    foreign.append(batch.id)
+                else:
                     found.append(batch.id)
         except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError) as exc:
             raise self._stop(exc) from exc
+        if foreign:
+            log.info("batches %s match the submission's size and time but are not ours", ", ".join(foreign))
+            store.record_foreign(foreign, self.teacher_id, self.prompt_version)
         return found
+
+    def _holds_ours(self, batch: Any, custom_ids: dict[str, str]) -> bool | None:
+        """Whether an ended batch's results name our custom ids (every custom id of one
+        submission carries its random token, so the first result decides); None when that
+        cannot be told yet (still processing, results archived or unreadable)."""
+        if batch.processing_status != "ended" or batch.archived_at is not None or not batch.results_url:
+            return None
+        try:
+            results = self.client.messages.batches.results(batch.id)
+        except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError):
+            return None
+        try:
+            return any(item.custom_id in custom_ids for item in itertools.islice(results, 1))
+        finally:
+            results.close()
 
     def reconcile(self, store: JudgementStore) -> None:
         """Settle the submission markers a crash left between a batch create and the store:
         record the batch the API holds for each, or drop the marker when there is none (the
         create never arrived), so its sentences are submitted again."""
         for submission in store.submissions(self.teacher_id, self.prompt_version):
-            found = self._created_for(submission, store.known_batch_ids())
+            found = self._created_for(submission, store)
             store.confirm_submission(submission, found)
             if found:
                 log.info("found batch %s of an interrupted submission", ", ".join(found))
             else:
                 log.info("an interrupted batch submission never reached the API; resubmitting")
 
-    def _submit(self, sentences: Sequence[str], store: JudgementStore) -> list[PendingBatch]:
+    def _submit(self, sentences: Sequence[str], store: JudgementStore, retries: set[str]) -> list[PendingBatch]:
         token = secrets.token_hex(4)
         ids = {f"{token}-{i}-{sentence_hash(s)[:24]}": s for i, s in enumerate(sentences)}
         submission = store.begin_submission(token, self.teacher_id, self.prompt_version, ids)
-        requests = self._batch_requests(ids)
+        requests = self._batch_requests(ids, retries)
         for attempt in range(self.config.max_retries + 1):
             try:
                 batch = self._create_client.messages.batches.create(requests=requests)
@@ -596,7 +729,7 @@ class ClaudeTeacher:
                 return [PendingBatch(batch.id, self.teacher_id, self.prompt_version, ids)]
             # The create may have succeeded without its answer reaching us: look before
             # creating again.
-            found = self._created_for(submission, store.known_batch_ids())
+            found = self._created_for(submission, store)
             if found:
                 store.confirm_submission(submission, found)
                 return [PendingBatch(b, self.teacher_id, self.prompt_version, ids) for b in found]
@@ -658,8 +791,19 @@ class ClaudeTeacher:
             return [], self._lost(pending, store, "the results file is not found")
         except (self._anthropic.APIStatusError, self._anthropic.APIConnectionError) as exc:
             raise self._stop(exc) from exc
+        if not any(item.custom_id in pending.custom_ids for item in items):
+            # Taken for ours by its size and time while it was processing; it is another run's.
+            log.warning(
+                "message batch %s holds none of this run's requests (another run's batch of the "
+                "same size and time): recorded as not ours; its %d sentences are asked again",
+                pending.batch_id,
+                len(pending.custom_ids),
+            )
+            store.mark_foreign(pending.batch_id)
+            return [], list(pending.custom_ids.values())
         done: list[Judgement] = []
         again: list[str] = []
+        billed: list[Any] = []
         for item in items:
             sentence = pending.custom_ids.get(item.custom_id)
             if sentence is None:
@@ -680,6 +824,7 @@ class ClaudeTeacher:
                 again.append(sentence)
                 continue
             message = result.message
+            billed.append(message)
             verdict = self._verdict(sentence, message)
             raw = message.model_dump_json(include={"content", "stop_reason"})
             usage = self._usage(message, 0.0, batch=True)
@@ -690,6 +835,7 @@ class ClaudeTeacher:
                 log.info("invalid batch reply (%s); asking once more", verdict.reason.value)
                 again.append(sentence)
         store.finish_batch(pending.batch_id, done)
+        self._measure_batch_cache(billed)
         return done, again
 
     def settle_batches(self, store: JudgementStore, on_stored: Callable[[list[Judgement]], None]) -> set[str]:
@@ -726,8 +872,11 @@ class ClaudeTeacher:
             in_flight = {s for p in pending for s in p.custom_ids.values()}
             fresh = [s for s in dict.fromkeys(todo) if s not in in_flight]
             size = self.config.max_batch_requests
+            stored = store.done_hashes(self.teacher_id, self.prompt_version)
+            ok = store.done_hashes(self.teacher_id, self.prompt_version, include_rejected=False)
+            retries = {s for s in fresh if sentence_hash(s) in stored - ok}
             for i in range(0, len(fresh), size):
-                pending.extend(self._submit(fresh[i : i + size], store))
+                pending.extend(self._submit(fresh[i : i + size], store, retries))
             again: list[str] = []
             for p in pending:
                 done, retry = self._collect(p, self._wait(p.batch_id), store, final)

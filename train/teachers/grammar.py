@@ -61,9 +61,14 @@ def schema_gbnf(schema: dict[str, Any]) -> str:
 
 def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
     """Rules making ``name`` a JSON string holding ``1..max_words`` consecutive words of
-    ``sentence`` with the sentence's own separators between them."""
+    ``sentence`` with the sentence's own separators between them, at least one of them a word
+    with a letter or digit: "12 %" and "(EUR" can be quoted, "." or "%" alone cannot.
+
+    ``{name}-{i}-{k}`` is a run from token ``i`` of at most ``k`` tokens that already holds a
+    word; ``{name}-{i}-{k}-p`` one that starts at punctuation and must go on to a word."""
     matches = list(_WORD.finditer(sentence))
-    if not matches:
+    wordy = [any(ch.isalnum() or ch == "_" for ch in m.group()) for m in matches]
+    if not any(wordy):
         return [f'{name} ::= "\\"" "\\"" space']
     words = [_literal(_json_body(m.group())) for m in matches]
     seps = [
@@ -77,7 +82,29 @@ def evidence_rules(sentence: str, name: str, max_words: int) -> list[str]:
                 rules.append(f"{name}-{i}-{k} ::= {words[i]}")
             else:
                 rules.append(f"{name}-{i}-{k} ::= {words[i]} ({seps[i]} {name}-{i + 1}-{k - 1})?")
-    starts = " | ".join(f"{name}-{i}-{max_words}" for i in range(n))
+    # reach[i]: the fewest tokens from i to the first word at or after it (None: no word follows).
+    reach: list[int | None] = [None] * n
+    for i in reversed(range(n)):
+        if wordy[i]:
+            reach[i] = 1
+        elif i + 1 < n and reach[i + 1] is not None:
+            reach[i] = reach[i + 1] + 1  # type: ignore[operator]
+
+    def run(i: int, k: int) -> str | None:
+        """The rule of a run from ``i`` of at most ``k`` tokens holding a word, or None."""
+        steps = reach[i]
+        if steps is None or steps > k:
+            return None
+        return f"{name}-{i}-{k}" if wordy[i] else f"{name}-{i}-{k}-p"
+
+    for i in range(n):
+        if wordy[i]:
+            continue
+        for k in range(2, max_words + 1):
+            rest = run(i + 1, k - 1) if i + 1 < n else None
+            if run(i, k) is not None and rest is not None:
+                rules.append(f"{name}-{i}-{k}-p ::= {words[i]} {seps[i]} {rest}")
+    starts = " | ".join(r for r in (run(i, max_words) for i in range(n)) if r is not None)
     rules.append(f'{name} ::= "\\"" ({starts}) "\\"" space')
     return rules
 

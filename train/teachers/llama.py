@@ -44,11 +44,9 @@ import numpy as np
 from finlocal.errors import InputError
 from finlocal.predictions import LABELS
 from finlocal.train.judgement import Judgement, Label, RejectReason, Usage
-from finlocal.train.prompt import LABEL_LEAD_IN, Prompt, code_digest
-from finlocal.train.teachers import grammar as _grammar
-from finlocal.train.teachers import llama_prompt
+from finlocal.train.prompt import LABEL_LEAD_IN, PROBE_SENTENCE, Prompt, digest
 from finlocal.train.teachers.grammar import reply_grammar
-from finlocal.train.teachers.llama_model import LlamaModel
+from finlocal.train.teachers.llama_model import SAMPLING, LlamaModel
 from finlocal.train.teachers.llama_prompt import PromptFormat, render, resolve_format
 from finlocal.train.validation import Invalid, validate_raw
 
@@ -60,7 +58,6 @@ __all__ = [
     "PromptFormat",
     "calibrate",
     "gguf_fingerprint",
-    "layout_digest",
     "pretokenizer_warning",
 ]
 
@@ -127,6 +124,13 @@ class _Timing:
 #: Content-free inputs for contextual calibration (Zhao et al., 2021, "Calibrate before use").
 CONTENT_FREE = ("N/A", "", "[MASK]")
 
+#: How log-prob mode turns the scored label tokens (`LlamaCppTeacher.label_branches`, part of
+#: the version by the tokens themselves) into probabilities. Part of the prompt version: say
+#: here when it changes.
+LABEL_SCORING = "sum of the scored tokens' log-probabilities per label; softmax over the three labels"
+
+_PRIOR_PROBE = {"negative": 0.6, "neutral": 0.1, "positive": 0.3}
+
 
 class LlamaCppTeacher:
     """A `Teacher` on a GGUF model. Not thread-safe: one teacher per thread."""
@@ -157,18 +161,24 @@ class LlamaCppTeacher:
             where=str(config.model_path),
         )
         bos_text = self.model.bos_text
-        add_bos = not (bos_text and self._rendered.prefix.startswith(bos_text))
-        self._prefix_tokens = self._tokenize(self._rendered.prefix, add_bos=add_bos)
+        prefix = self._rendered.prefix
+        self._add_bos = not (bos_text and prefix.startswith(bos_text))
+        # The prefix is tokenized up to the end of its last special token; the template text
+        # after it joins the sentence's fragment (`_suffix_tokens`), as in the whole prompt.
+        cut = self._special_cut(prefix, last=True)
+        self._prefix_tokens = self._tokenize(prefix[:cut], add_bos=self._add_bos)
+        self._head = prefix[cut:]
         self.n_ctx = self.model.n_ctx
-        if len(self._prefix_tokens) + 64 > self.n_ctx:
+        n_fixed = len(self._tokenize(prefix, add_bos=self._add_bos))
+        if n_fixed + 64 > self.n_ctx:
             raise InputError(
-                f"{path}: the fixed prompt is {len(self._prefix_tokens)} tokens, which leaves no "
+                f"{path}: the fixed prompt is {n_fixed} tokens, which leaves no "
                 f"room for a sentence in n_ctx={self.n_ctx}; raise --n-ctx (e.g. to 4096)"
             )
         self.stats = {"evaluated_tokens": 0, "prompt_tokens": 0}
         self._content_free: dict[str, float] | None = None
         self._fingerprint = gguf_fingerprint(path)
-        self._prompt_version = f"{self.prompt.version}+llama-{layout_digest(config.max_evidence_words)}"
+        self._prompt_version = f"{self.prompt.version}+llama-{digest(self.version_payload())}"
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -181,8 +191,33 @@ class LlamaCppTeacher:
 
     @property
     def prompt_version(self) -> str:
-        """The prompt's version plus a digest of the chat layout and evidence grammar code."""
+        """The prompt's version plus a digest of `version_payload`."""
         return self._prompt_version
+
+    def version_payload(self) -> dict[str, Any]:
+        """What reaches this model and decides its judgement, beyond the prompt itself: the
+        rendered template (prefix and tail), the exact tokens of a probe sentence's prompt and
+        of the log-prob pass (`label_branches`: shared tokens with the reply lead-in, each
+        label's branch and how much of it is scored), the evidence grammar written for the
+        probe, how scores become probabilities, the calibration (content-free inputs and what the
+        formula gives) and the sampler. Not ``n_ctx`` or ``max_new_tokens``: they decide only
+        whether an overflow is rejected, and ``--retry-rejected`` asks those again."""
+        probe = PROBE_SENTENCE
+        return {
+            "format": self.prompt_format.value,
+            "rendered": [self._rendered.prefix, self._rendered.tail],
+            "tokens": self.prompt_tokens(probe),
+            "label_branches": self.label_branches(probe),
+            "grammar": reply_grammar(
+                label=LABELS[-1], sentence=probe, max_evidence_words=self.config.max_evidence_words
+            ),
+            "scoring": LABEL_SCORING,
+            "calibration": {
+                "content_free": list(CONTENT_FREE),
+                "probe": calibrate({"negative": 0.5, "neutral": 0.3, "positive": 0.2}, _PRIOR_PROBE),
+            },
+            "sampling": {**SAMPLING, "retry_temperature": self.config.retry_temperature, "seed": self.config.seed},
+        }
 
     @property
     def chunk_size(self) -> int:
@@ -198,10 +233,34 @@ class LlamaCppTeacher:
         tokens); text from the input with ``special=False`` (a marker in it stays text)."""
         return self.model.tokenize(text, add_bos=add_bos, special=special)
 
+    def _special_cut(self, text: str, *, last: bool) -> int:
+        """Where ``text``'s last special token ends (``last``), or where its first one starts;
+        0 or ``len(text)`` when it has none."""
+        specials = [t for t in self._tokenize(text) if self.model.is_special(t)]
+        if not specials:
+            return 0 if last else len(text)
+        marker = self.model.token_text(specials[-1] if last else specials[0])
+        at = text.rfind(marker) if last else text.find(marker)
+        if not marker or at < 0:
+            raise InputError(f"{self.config.model_path}: cannot find the special token {marker!r} in the prompt text")
+        return at + len(marker) if last else at
+
     def _suffix_tokens(self, sentence: str, lead_in: str = "") -> list[int]:
-        """The user turn's content as plain text, then the template's tail (and ``lead_in``)."""
-        user = self._tokenize(self.prompt.user(sentence), special=False)
-        return user + self._tokenize(self._rendered.tail + lead_in)
+        """Everything after `_prefix_tokens`: the fragment of plain text around the sentence
+        (the template text after the prefix's last special token, the user turn's content, the
+        tail's text up to its first special token) tokenized in one piece with
+        ``special=False``, then the rest of the tail (and ``lead_in``) as template text.
+
+        llama.cpp tokenizes the text between two special tokens as one fragment, and a
+        SentencePiece vocabulary with ``add_space_prefix`` puts "▁" in front of each fragment;
+        tokenizing the sentence on its own would give it a stray leading space ("▁Sentence"
+        where the examples and the whole prompt have "Sentence"). Tokenizing the same fragment
+        as the whole prompt does gives exactly the whole prompt's tokens, and a marker inside
+        the sentence still stays text."""
+        tail = self._rendered.tail + lead_in
+        cut = self._special_cut(tail, last=False)
+        fragment = self._head + self.prompt.user(sentence) + tail[:cut]
+        return self._tokenize(fragment, special=False) + self._tokenize(tail[cut:])
 
     def prompt_tokens(self, sentence: str) -> list[int]:
         """The whole prompt for ``sentence``, up to where the reply starts."""
@@ -248,6 +307,24 @@ class LlamaCppTeacher:
             return {}
         return {"calibrated_with_prior": self.content_free_probs()}
 
+    def label_branches(self, sentence: str) -> tuple[list[int], dict[str, tuple[list[int], int]]]:
+        """The tokens the three labels share (prompt, lead-in and any common start), and per
+        label its remaining tokens with how many of them are scored: up to the first one no
+        other label shares, closing quote included. Part of the prompt version (for a probe
+        sentence), so a change in what is scored changes it."""
+        full = {lab: self._prefix_tokens + self._suffix_tokens(sentence, f'{LABEL_LEAD_IN}{lab}"') for lab in LABELS}
+        seqs = list(full.values())
+        n_shared = min(
+            min(_common_prefix(seqs[0], other) for other in seqs[1:]),
+            min(len(seq) for seq in seqs) - 1,
+        )
+        tails = {lab: full[lab][n_shared:] for lab in LABELS}
+        branches = {}
+        for lab, branch in tails.items():
+            common = max((_common_prefix(branch, other) for o, other in tails.items() if o != lab), default=0)
+            branches[lab] = (branch, min(len(branch), common + 1))
+        return full[LABELS[0]][:n_shared], branches
+
     def raw_label_probs(self, sentence: str, timing: _Timing | None = None) -> dict[str, float]:
         """P(label) from the label tokens' log-probabilities after the reply's lead-in.
 
@@ -256,29 +333,17 @@ class LlamaCppTeacher:
         their first token, as with most tokenizers, that is a single forward pass.
         """
         timing = timing or _Timing()
-        user = self._prefix_tokens + self._tokenize(self.prompt.user(sentence), special=False)
-        tail = self._rendered.tail + LABEL_LEAD_IN
-        full = {lab: user + self._tokenize(f'{tail}{lab}"') for lab in LABELS}
-        seqs = list(full.values())
-        n_shared = min(
-            min(_common_prefix(seqs[0], other) for other in seqs[1:]),
-            min(len(seq) for seq in seqs) - 1,
-        )
-        longest = max(len(seq) for seq in seqs)
+        shared, branches = self.label_branches(sentence)
+        longest = len(shared) + max(len(branch) for branch, _ in branches.values())
         if longest > self.n_ctx:
             raise ContextOverflow(f"the prompt is {longest} tokens; n_ctx={self.n_ctx}")
-        shared = full[LABELS[0]][:n_shared]
         self._eval_shared(shared, timing)
         timing.prompt_tokens = len(shared)
         first = self.model.logprobs(-1)
-        branches = {lab: full[lab][n_shared:] for lab in LABELS}
-        scores = {}
-        for lab, branch in branches.items():
-            common = max(
-                (_common_prefix(branch, other) for o, other in branches.items() if o != lab),
-                default=0,
-            )
-            scores[lab] = self._branch_logprob(first, n_shared, branch, min(len(branch), common + 1))
+        scores = {
+            lab: self._branch_logprob(first, len(shared), branch, n_scored)
+            for lab, (branch, n_scored) in branches.items()
+        }
         top = max(scores.values())
         weights = {lab: math.exp(s - top) for lab, s in scores.items()}
         norm = sum(weights.values())
@@ -399,21 +464,6 @@ def pretokenizer_warning(metadata: dict[str, str]) -> str | None:
         "pre-tokenizer and tokenizes text differently from the model (old Llama 3 GGUFs, "
         "converted before llama.cpp b3000, have this bug). Download a newer conversion or "
         "re-convert it with llama.cpp's convert_hf_to_gguf.py."
-    )
-
-
-def layout_digest(max_evidence_words: int = 8) -> str:
-    """A digest of the code that lays out a local teacher's prompt and constrains its reply: the
-    chat formats and the evidence grammar. Part of `LlamaCppTeacher.prompt_version`."""
-    return code_digest(
-        f"max_evidence_words={max_evidence_words}",
-        llama_prompt,
-        LlamaCppTeacher._suffix_tokens,
-        _grammar.reply_grammar,
-        _grammar.evidence_rules,
-        _grammar.schema_gbnf,
-        _grammar._WORD.pattern,
-        _grammar.JSON_CHAR_RULE,
     )
 
 

@@ -19,6 +19,10 @@ import numpy as np
 
 from finlocal.errors import InputError, require
 
+#: The sampler settings of `LlamaModel.generate` (at temperature 0, greedy; they shape the
+#: retry at the retry temperature).
+SAMPLING: dict[str, float] = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "repeat_penalty": 1.0}
+
 
 class LlamaModel:
     """One GGUF loaded with llama.cpp. Not thread-safe: one per thread."""
@@ -75,6 +79,14 @@ class LlamaModel:
         """``special=True`` makes template markers control tokens; ``special=False`` keeps a
         marker inside input text as text."""
         return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special))
+
+    def is_special(self, token: int) -> bool:
+        """Whether llama.cpp's tokenizer cuts ``token`` out of the text before the rest is
+        tokenized (control, user-defined and unknown tokens): text on either side of it is
+        tokenized as a fragment of its own."""
+        lc = self._llama_cpp
+        cut = lc.LLAMA_TOKEN_ATTR_CONTROL | lc.LLAMA_TOKEN_ATTR_USER_DEFINED | lc.LLAMA_TOKEN_ATTR_UNKNOWN
+        return bool(int(lc.llama_vocab_get_attr(self._vocab, token)) & cut)
 
     def detokenize(self, tokens: Sequence[int]) -> bytes:
         return bytes(self.llm.detokenize(list(tokens)))
@@ -138,10 +150,10 @@ class LlamaModel:
         for token in llm.generate(
             tokens,
             temp=temperature,
-            top_k=40,
-            top_p=0.95,
-            min_p=0.05,
-            repeat_penalty=1.0,
+            top_k=int(SAMPLING["top_k"]),
+            top_p=SAMPLING["top_p"],
+            min_p=SAMPLING["min_p"],
+            repeat_penalty=SAMPLING["repeat_penalty"],
             grammar=constraint,
             reset=True,
         ):

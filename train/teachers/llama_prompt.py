@@ -3,13 +3,16 @@ template, as Gemma turns (no system role) or as plain completion text, then cut 
 sentence into a fixed prefix and a tail.
 
 The sentence is a placeholder while the turns are rendered, so the prefix is the same for every
-sentence (the KV cache keeps it) and a sentence never passes through a template.
+sentence (the KV cache keeps it) and a sentence never passes through a template. Templates that
+print today's date (Llama 3.1 and later call ``strftime_now``) get a fixed one, `TEMPLATE_DATE`,
+so the prompt, and the prompt version that hashes it, do not change from one day to the next.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -21,6 +24,10 @@ log = logging.getLogger(__name__)
 _SENTINEL = "\u0001FINLOCAL-SENTENCE\u0001"
 
 Message = dict[str, str]
+
+#: The date a chat template's ``strftime_now`` gives: the Llama 3.1 template's own default
+#: ("26 Jul 2024"), never the day of the run.
+TEMPLATE_DATE = datetime(2024, 7, 26)
 
 
 class PromptFormat(str, Enum):
@@ -79,12 +86,17 @@ def render_plain(messages: list[Message]) -> str:
 
 
 def render_template(template: str, messages: list[Message], *, bos_token: str, eos_token: str) -> str:
-    """The turns through a GGUF's Jinja chat template; a template that refuses a system turn
-    gets it folded into the first user turn."""
+    """The turns through a GGUF's Jinja chat template, with `TEMPLATE_DATE` for today; a
+    template that refuses a system turn gets it folded into the first user turn."""
     from jinja2 import TemplateError
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-    formatter = Jinja2ChatFormatter(template=template, bos_token=bos_token, eos_token=eos_token)
+    class FixedDateFormatter(Jinja2ChatFormatter):
+        @staticmethod
+        def strftime_now(f: str) -> str:
+            return TEMPLATE_DATE.strftime(f)
+
+    formatter = FixedDateFormatter(template=template, bos_token=bos_token, eos_token=eos_token)
     turns: Any = messages  # llama-cpp-python types them as its request dicts; these are the same keys
     try:
         return formatter(messages=turns).prompt
