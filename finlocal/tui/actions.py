@@ -220,7 +220,8 @@ AREA_KEYS: tuple[tuple[str, tuple[KeyHelp, ...]], ...] = (
         "Open dialog",
         (
             KeyHelp("enter", "Open the typed path; a folder is shown in the tree instead, a missing file said."),
-            KeyHelp("up,down", "On the split choice: score one row per sentence, per line or the whole document."),
+            KeyHelp("up,down", "On the split choice: one row per sentence, per line or the whole document."),
+            KeyHelp("tab", "Between the path, the split choice and the tree (enter on the split opens the path)."),
             KeyHelp("escape", "Close without opening."),
         ),
     ),

@@ -71,12 +71,9 @@ def test_the_split_mode_stays_visible_after_a_new_report(terminal, tmp_path: Pat
 
     async def scenario(pilot):
         await pilot.press("ctrl+o")
+        app.screen.query_one("#open-path", Input).value = str(headlines)
         app.screen.query_one("#open-split").focus()
-        await pilot.press("down")  # Lines
-        field = app.screen.query_one("#open-path", Input)
-        field.value = str(headlines)
-        field.focus()
-        await pilot.press("enter")
+        await pilot.press("down", "enter")  # Lines, and open the typed path
         await wait_for(pilot, lambda: app.main.report is not None, "the report")
         assert "2 lines scored" in status(app)
         await pilot.press("ctrl+n")

@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
@@ -60,17 +59,6 @@ class ExportChoice:
     only_shown: bool
 
 
-class FormatChoice(ChoiceSet):
-    """The format buttons: ↑/↓ choose; enter takes the chosen one and says so (`Taken`)."""
-
-    class Taken(Message):
-        pass
-
-    def action_toggle_button(self) -> None:
-        super().action_toggle_button()
-        self.post_message(self.Taken())
-
-
 class ExportScreen(ModalScreen[ExportChoice | None]):
     """Dismisses with an `ExportChoice`, or None when cancelled."""
 
@@ -88,7 +76,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         offer = self.offer
         with Vertical(id="export-dialog"):
             yield Static("Export the scored sentences", id="export-title", markup=False)
-            with FormatChoice(id="export-format"):
+            with ChoiceSet(id="export-format"):
                 for fmt in EXPORT_FORMATS:
                     yield MarkedRadioButton(fmt.display_name, value=fmt is self.format, name=fmt.value)
             yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"), id="export-path")
@@ -103,9 +91,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 yield Static(f"All {offer.scored:,} sentences, in document order.", id="export-rows", markup=False)
             for note in self._notes():
                 yield Static(note, classes="export-note", markup=False)
-            yield Static(
-                "↑↓ format · enter file name · tab next · ctrl+s export · esc cancel", id="export-keys", markup=False
-            )
+            yield Static("↑↓ format · enter file name · ctrl+s export · esc cancel", id="export-keys", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
@@ -127,7 +113,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         return notes
 
     def on_mount(self) -> None:
-        self.query_one(FormatChoice).focus()
+        self.query_one(ChoiceSet).focus()
 
     @property
     def path_input(self) -> Input:
@@ -146,7 +132,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         if value != wanted:
             self.path_input.value = wanted
 
-    @on(FormatChoice.Taken)
+    @on(ChoiceSet.Taken, "#export-format")
     def _format_taken(self) -> None:
         self.path_input.focus()
         self.path_input.cursor_position = len(self.path_input.value)

@@ -623,7 +623,8 @@ class MainScreen(Screen[None]):
         """What a row is for the next run: sentences → lines → the whole document → sentences."""
         self._split = next_member(self._split)
         self._refresh_status()
-        rescore = " · ctrl+r rescores the text" if self.input_panel.text.strip() else ""
+        has_text = bool(self.input_panel.text.strip())
+        rescore = f" · ctrl+r {'rescores' if self.table.results else 'scores'} the text" if has_text else ""
         self.notify(f"Next run: {SPLIT_TITLES[self._split]}{rescore}", markup=False)
 
     def action_export(self) -> None:

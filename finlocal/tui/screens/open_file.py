@@ -81,12 +81,24 @@ class OpenFileScreen(ModalScreen[OpenRequest | None]):
     def _editing(self) -> None:
         self._set_error("")
 
+    @on(ChoiceSet.Taken, "#open-split")
+    def _split_taken(self) -> None:
+        """Enter on the split choice opens the typed path (or goes to the path field)."""
+        field = self.query_one("#open-path", Input)
+        if field.value.strip():
+            self._open_typed(field.value)
+        else:
+            field.focus()
+
     @on(Input.Submitted, "#open-path")
     def _typed(self, event: Input.Submitted) -> None:
+        self._open_typed(event.value)
+
+    def _open_typed(self, value: str) -> None:
         """Open the typed path; a folder is shown in the tree, and a path that is not there
         is said here, so the dialog stays open with the path to correct."""
-        if event.value.strip():
-            path = Path(event.value.strip()).expanduser()
+        if value.strip():
+            path = Path(value.strip()).expanduser()
             if path.is_dir():  # a folder: show it in the tree instead of trying to read it
                 self.query_one(ReportTree).path = path
                 self.query_one(ReportTree).focus()

@@ -9,6 +9,7 @@ highlighted is what is chosen, from the first frame on.
 from __future__ import annotations
 
 from textual.events import Mount
+from textual.message import Message
 from textual.widgets import Checkbox, RadioButton, RadioSet
 
 
@@ -30,7 +31,18 @@ class MarkedCheckbox(Checkbox):
 
 class ChoiceSet(RadioSet):
     """A radio set where ↑/↓ (←/→) choose the next button at once and the highlight starts on
-    the chosen one; enter and space keep choosing the highlighted one."""
+    the chosen one; enter (or space) says the choice is made (`Taken`), so a dialog can move on."""
+
+    class Taken(Message):
+        """Enter on the set: the chosen button is the one wanted."""
+
+        def __init__(self, choice_set: ChoiceSet) -> None:
+            super().__init__()
+            self.choice_set = choice_set
+
+        @property
+        def control(self) -> ChoiceSet:
+            return self.choice_set
 
     _ready = False
     """Set once RadioSet's own mount handler (which highlights the first button) has run."""
@@ -51,6 +63,10 @@ class ChoiceSet(RadioSet):
     def action_next_button(self) -> None:
         super().action_next_button()
         self._choose_selected()
+
+    def action_toggle_button(self) -> None:
+        super().action_toggle_button()
+        self.post_message(self.Taken(self))
 
     def _choose_selected(self) -> None:
         if self._ready and self._selected is not None:
