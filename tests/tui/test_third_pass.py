@@ -337,3 +337,14 @@ def test_confidence_is_rounded_down() -> None:
         "1.00",
         "0.00",
     ]
+
+
+def test_one_row_shown_is_one_row_in_the_export_dialog(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose. Costs fell. Nothing here.")
+        await pilot.press("f", "ctrl+s")  # NEG only: one row
+        assert "Only the 1 row shown (NEG only)" in screen_text(app)
+
+    run(app, scenario, size=terminal)

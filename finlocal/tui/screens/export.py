@@ -27,6 +27,7 @@ from finlocal.tui.report_files import (
     strip_export_suffix,
 )
 from finlocal.tui.screens.confirm import ConfirmScreen
+from finlocal.tui.view import count
 from finlocal.tui.widgets.choices import ChoiceSet, MarkedCheckbox, MarkedRadioButton
 
 
@@ -82,13 +83,15 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"), id="export-path")
             yield Static("", id="export-error", markup=False)
             if offer.filter_title is not None:
+                shown = count(offer.shown, "row")
                 yield MarkedCheckbox(
-                    f"Only the {offer.shown:,} rows shown ({offer.filter_title}); unticked: all {offer.scored:,}",
+                    f"Only the {shown} shown ({offer.filter_title}); unticked: all {offer.scored:,}",
                     value=True,
                     id="export-shown",
                 )
             else:
-                yield Static(f"All {offer.scored:,} sentences, in document order.", id="export-rows", markup=False)
+                everything = f"All {count(offer.scored, 'sentence')}, in document order."
+                yield Static(everything, id="export-rows", markup=False)
             for note in self._notes():
                 yield Static(note, classes="export-note", markup=False)
             yield Static("↑↓ format · enter file name · ctrl+s export · esc cancel", id="export-keys", markup=False)
