@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
                 total_ms=total_ms,
                 stale=stale,
                 opening=str(self._opening) if self._opening is not None else None,
-                has_text=bool(self.input_panel.text.strip()),
+                has_text=self.phase is Phase.EMPTY and bool(self.input_panel.text.strip()),
                 split=self._split,
                 scored_split=self._scored_split,
             )
