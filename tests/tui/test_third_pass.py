@@ -83,6 +83,7 @@ def test_the_split_mode_stays_visible_after_a_new_report(terminal, tmp_path: Pat
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.main.report is not None, "the second report")
         assert "3 lines scored" in status(app)
+        assert "3 lines" in screen_text(app).splitlines()[-4]  # the summary counts lines too
         assert "one row per line" in screen_text(app)  # the table title
         await pilot.press("ctrl+l", "ctrl+l")  # lines → whole document → sentences
         assert "Next run: one row per sentence — ctrl+r to rescore" in status(app)

@@ -420,7 +420,8 @@ class MainScreen(Screen[None]):
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
-        self.summary.show_report(report, [r.prediction.tone for r in report.sentences])
+        unit = SPLIT_UNITS[self._scored_split or self._split]
+        self.summary.show_report(report, [r.prediction.tone for r in report.sentences], unit=unit)
         self._show_detail(self.table.selected)
         self._refresh_status()
 

@@ -101,6 +101,7 @@ def counts_line(
     done: int,
     total: int | None,
     cancelled: bool = False,
+    unit: str = "sentence",
 ) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     for label, n in counts.items():
@@ -115,7 +116,7 @@ def counts_line(
     elif total is not None and done < total:
         line.append(f"scoring {done:,}/{total:,}…", style="italic")
     else:
-        line.append(count(done, "sentence"))
+        line.append(count(done, unit))
     return line
 
 
@@ -151,12 +152,15 @@ class SummaryPanel(Vertical):
     def tone_strip(self) -> ToneSparkline:
         return self.query_one(ToneSparkline)
 
-    def show_report(self, report: DocumentReport, tones: Sequence[float], total: int | None = None) -> None:
-        """A finished report, or with ``total`` the partial report of a cancelled run."""
+    def show_report(
+        self, report: DocumentReport, tones: Sequence[float], total: int | None = None, unit: str = "sentence"
+    ) -> None:
+        """A finished report, or with ``total`` the partial report of a cancelled run; ``unit``
+        is what a row is (sentence, line, document)."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
         self.query_one("#summary-counts", Static).update(
-            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None),
+            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None, unit=unit),
             layout=False,
         )
         self.query_one(ToneSparkline).tones = tuple(tones)
