@@ -284,6 +284,8 @@ def _ends_sentence(text: str, punct_start: int, punct_end: int, seg_start: int, 
     # (the caller only passes punctuation followed by whitespace)
     if nxt >= seg_end:
         return True
+    if text[nxt] == "[" and "\n" in text[punct_end:nxt]:
+        return True  # a line opening with "[" ("[1] …", "[bold]…", "[Note] …") starts anew
     if not _SENTENCE_START.match(text, nxt):
         return False
     if text[punct_start] != ".":

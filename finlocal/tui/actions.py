@@ -77,7 +77,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "c",
         "Copy",
         "Copy the sentence's result",
-        "Copy the selected sentence's result (its JSONL row) to the clipboard.",
+        "Send the selected sentence's JSONL row to the clipboard and show it, to select or write to a file.",
+        show=False,
+    ),
+    ActionSpec(
+        "split",
+        "ctrl+l",
+        "Rows",
+        "Cycle what a row is",
+        "Score one row per sentence, per line, or the whole document as one row (also in the open dialog).",
         show=False,
     ),
     ActionSpec(
@@ -160,6 +168,7 @@ AREA_KEYS: tuple[tuple[str, tuple[KeyHelp, ...]], ...] = (
         "Results table",
         (
             KeyHelp("up,down", "Previous / next sentence."),
+            KeyHelp("k,j", "Previous / next sentence (as in vi)."),
             KeyHelp("pageup,pagedown", "A page up / down."),
             KeyHelp("home,g,ctrl+home", "First row."),
             KeyHelp("end,G,ctrl+end", "Last row."),
@@ -193,17 +202,26 @@ AREA_KEYS: tuple[tuple[str, tuple[KeyHelp, ...]], ...] = (
     (
         "Export dialog",
         (
-            KeyHelp("up,down", "Choose the format (the file name's suffix follows)."),
-            KeyHelp("enter", "Take the format, then export from the file name field."),
+            KeyHelp("up,down", "Choose the format: the file name's suffix follows at once."),
+            KeyHelp("enter", "On the format, go to the file name; in the file name, export."),
             KeyHelp("ctrl+s", "Export now."),
             KeyHelp("escape", "Close without exporting."),
+        ),
+    ),
+    (
+        "Copy dialog",
+        (
+            KeyHelp("w", "Write the row to a file (a new name: nothing is replaced)."),
+            KeyHelp("escape", "Close."),
         ),
     ),
     ("Questions (replace a file?)", (KeyHelp("y,n", "Yes / no (enter takes the focused button; escape is no)."),)),
     (
         "Open dialog",
         (
-            KeyHelp("enter", "Open the typed path; a folder is shown in the tree instead."),
+            KeyHelp("enter", "Open the typed path; a folder is shown in the tree instead, a missing file said."),
+            KeyHelp("up,down", "On the split choice: one row per sentence, per line or the whole document."),
+            KeyHelp("tab", "Between the path, the split choice and the tree (enter on the split opens the path)."),
             KeyHelp("escape", "Close without opening."),
         ),
     ),

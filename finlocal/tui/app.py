@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from finlocal.explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.reading import Document
-from finlocal.tui.actions import ACTIONS
+from finlocal.tui.actions import ACTIONS, key_names
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader
 from finlocal.tui.screens.compare import CompareRequest, CompareScreen
 from finlocal.tui.screens.main import ExplainerFactory, MainScreen
@@ -77,6 +77,7 @@ class FinlocalApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
-            for spec in ACTIONS:
-                yield SystemCommand(spec.title, spec.help, partial(screen.run_action, spec.action))
+            for spec in ACTIONS:  # the entry shows its key, so the palette teaches it
+                title = f"{spec.title}  ({key_names(spec.keys)})"
+                yield SystemCommand(title, spec.help, partial(screen.run_action, spec.action))
         yield from super().get_system_commands(screen)

@@ -23,7 +23,7 @@ from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
-from finlocal.tui.view import label_tag, needs_review, page_label
+from finlocal.tui.view import confidence_text, count, label_tag, needs_review, page_label
 
 EXPORT_FORMATS: tuple[Format, ...] = (Format.JSONL, Format.CSV, Format.MARKDOWN)
 """The formats the app exports, in the order the dialog shows them."""
@@ -93,9 +93,9 @@ class ExportSpec:
         """For the notification after writing: "16 sentences", "5 of 16 sentences (NEG only)"."""
         n = len(self.report.sentences)
         text = (
-            f"{len(self.rows):,} sentences"
+            count(len(self.rows), "sentence")
             if self.selection is None
-            else f"{len(self.rows):,} of {n:,} sentences ({self.selection})"
+            else f"{len(self.rows):,} of {count(n, 'sentence')} ({self.selection})"
         )
         if self.partial:
             text += f", partial: {n:,} of {self.total_sentences:,} scored"
@@ -139,7 +139,7 @@ def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
 
 def _quote(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
     return (
-        f"- {label_tag(result.label)} {result.prediction.confidence:.2f} "
+        f"- {label_tag(result.label)} {confidence_text(result.prediction.confidence)} "
         f"({_where(result, page_starts)}): {_cell(result.text)}"
     )
 
@@ -158,7 +158,7 @@ def _table(spec: ExportSpec) -> list[str]:
             r.index + 1,
             *([page_of(spec.page_starts, r.start)] if paged else []),
             r.label,
-            f"{r.prediction.confidence:.2f}",
+            confidence_text(r.prediction.confidence),
             r.text,
             " | ".join(s.text for s in r.evidence),
         ]

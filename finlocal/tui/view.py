@@ -6,11 +6,14 @@ functions are shared by the table, the detail panel and the summary, and are tes
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
+
+from finlocal.splitting import SplitMode
 
 if TYPE_CHECKING:
     from finlocal.scoring import SentenceResult
@@ -31,13 +34,59 @@ def label_text(label: str) -> Text:
     return Text(label_tag(label), style=LABEL_STYLES.get(label, ""))
 
 
-def tone_marker(value: float) -> Text:
-    """A signed number with an arrow, so the direction reads in monochrome too."""
+def tone_marker(value: float, label: str | None = None) -> Text:
+    """A signed number with an arrow, so the direction reads in monochrome too.
+
+    On a neutral sentence (``label``) a clear tone is only a lean: the arrow is hollow (△ ▽)
+    and uncoloured, so a NEU row never reads as POS or NEG.
+    """
+    lean = label == "neutral"
     if value >= 0.2:
-        return Text(f"▲ {value:+.2f}", style="green")
+        return Text(f"△ {value:+.2f}", style="dim") if lean else Text(f"▲ {value:+.2f}", style="green")
     if value <= -0.2:
-        return Text(f"▼ {value:+.2f}", style="red")
+        return Text(f"▽ {value:+.2f}", style="dim") if lean else Text(f"▼ {value:+.2f}", style="red")
     return Text(f"· {value:+.2f}", style="dim")
+
+
+def confidence_text(value: float) -> str:
+    """A probability with two decimals, rounded *down*: a sentence flagged for review (below a
+    two-decimal threshold such as 0.60) never shows as "0.60", and one at 0.60 or above never
+    shows below it."""
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+
+
+def duration(ms: float) -> str:
+    """``812 ms`` under a second, ``13.8 s`` from one second, ``152 s`` from 100 seconds."""
+    if ms < 999.5:
+        return f"{ms:.0f} ms"
+    seconds = ms / 1000
+    return f"{seconds:.1f} s" if seconds < 99.95 else f"{seconds:,.0f} s"
+
+
+def sentence(message: str) -> str:
+    """``message`` ending with a full stop, so another sentence can follow it."""
+    message = message.rstrip()
+    return message if message.endswith((".", "!", "?", "…")) else message + "."
+
+
+def count(n: int, word: str) -> str:
+    """``1 sentence``, ``2,240 sentences``: a count with its noun in the right number."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+SPLIT_UNITS: dict[SplitMode, str] = {
+    SplitMode.SENTENCES: "sentence",
+    SplitMode.LINES: "line",
+    SplitMode.NONE: "document",
+}
+"""What one row is, as a noun (for the status line)."""
+
+SPLIT_TITLES: dict[SplitMode, str] = {
+    SplitMode.SENTENCES: "one row per sentence",
+    SplitMode.LINES: "one row per line",
+    SplitMode.NONE: "whole document",
+}
+"""What one row is, as the table title and the status line say it."""
 
 
 def needs_review(result: SentenceResult, threshold: float) -> bool:
@@ -57,7 +106,7 @@ class LabelFilter(Enum):
     @property
     def title(self) -> str:
         return {
-            LabelFilter.ALL: "all sentences",
+            LabelFilter.ALL: "all rows",
             LabelFilter.NEGATIVE: "NEG only",
             LabelFilter.NEUTRAL: "NEU only",
             LabelFilter.POSITIVE: "POS only",
@@ -183,6 +232,7 @@ class Phase(Enum):
 
 
 IDLE_HINT = "Paste or type a report · ctrl+r score · ctrl+o open a file · F1 help"
+TEXT_HINT = "ctrl+r scores the text · ctrl+o open a file · F1 help"
 
 
 def status_line(
@@ -193,26 +243,38 @@ def status_line(
     total_ms: float = 0.0,
     stale: bool = False,
     opening: str | None = None,
+    has_text: bool = False,
+    split: SplitMode = SplitMode.SENTENCES,
+    scored_split: SplitMode | None = None,
 ) -> str:
     """The one-line status under the input: what the results are and what to do next.
 
-    ``done`` is the number of sentences on screen, ``total`` the number in the document;
-    ``stale`` says the input text was edited after it was scored.
+    ``done`` is the number of rows on screen, ``total`` the number in the document; ``stale``
+    says the input text was edited after it was scored; ``has_text`` that the input holds text
+    (nothing scored yet). ``split`` is what the next run makes a row of, ``scored_split`` what
+    the rows on screen are (they differ after the choice changed): a choice other than
+    sentences is always said (as the unit of the counts, or on its own before a run), since it
+    stays in effect from one report to the next.
     """
+    unit = SPLIT_UNITS[scored_split or split]
+    rows = "" if split is SplitMode.SENTENCES else f"{SPLIT_TITLES[split].capitalize()} (ctrl+l) · "
     if opening is not None:
         return f"Opening {opening}… (esc cancels; the results below stay until it is read)"
     if phase is Phase.EMPTY:
-        return IDLE_HINT
+        hint = TEXT_HINT if has_text else IDLE_HINT
+        return rows + (hint[0].lower() + hint[1:] if rows else hint)
     if phase is Phase.FAILED:
-        return "Nothing scored. ctrl+r score · ctrl+o open a file · F1 help"
+        return "Nothing scored. " + rows + "ctrl+r score · ctrl+o open a file · F1 help"
     if stale:
         return f"Text changed — ctrl+r to rescore · the {done:,} rows below are of the text as it was scored"
+    if scored_split is not None and scored_split is not split and phase is not Phase.SCORING:
+        return f"Next run: {SPLIT_TITLES[split]} — ctrl+r to rescore · the rows below are {unit}s"
     if phase is Phase.SCORING:
         if not total:  # the text is still being split
             return "Scoring… (esc cancels)"
-        return f"Scoring… {done:,}/{total:,} sentences (esc cancels)"
+        return f"Scoring… {done:,}/{count(total, unit)} (esc cancels)"
     if phase is Phase.CANCELLED:
         if not done:
-            return "Cancelled before any sentence was scored · ctrl+r score · ctrl+o open"
-        return f"Cancelled after {done:,} of {total:,} sentences · ctrl+s exports them (partial) · ctrl+r rescore"
-    return f"{done:,} sentences scored in {total_ms:.0f} ms · ctrl+s export · ctrl+n new · F1 help"
+            return f"Cancelled before any {unit} was scored · ctrl+r score · ctrl+o open"
+        return f"Cancelled after {done:,} of {count(total, unit)} · ctrl+s exports them (partial) · ctrl+r rescore"
+    return f"{count(done, unit)} scored in {duration(total_ms)} · ctrl+s export · ctrl+n new · F1 help"

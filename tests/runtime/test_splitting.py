@@ -11,6 +11,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,26 @@ def test_fpb_backtick_quotes_and_spaced_decimals() -> None:
 def test_heading_then_paragraph_without_blank_line() -> None:
     text = "Financial review\nNet sales rose 4 %. Profit fell."
     assert [s.text for s in split_sentences(text)] == ["Financial review", "Net sales rose 4 %.", "Profit fell."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a line that opens with "[" after a finished sentence starts a new one (issue 19)
+        (
+            "Sales rose.\n[bold red]Margins improved[/] but demand was weak.",
+            ["Sales rose.", "[bold red]Margins improved[/] but demand was weak."],
+        ),
+        ("Sales rose.\n[link=https://x.test]x[/] fell.", ["Sales rose.", "[link=https://x.test]x[/] fell."]),
+        ("Sales rose.\n[1] Costs fell.", ["Sales rose.", "[1] Costs fell."]),
+        # inside a line, "[" followed by lower case still continues the sentence
+        ("Sales rose 4 %. [sic] and costs fell.", ["Sales rose 4 %. [sic] and costs fell."]),
+        # and an unfinished sentence is not cut at a line break
+        ("Sales rose\n[mostly] in Q3.", ["Sales rose\n[mostly] in Q3."]),
+    ],
+)
+def test_a_line_opening_with_a_bracket(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
 
 
 def test_long_run_without_punctuation_is_cut_into_bounded_chunks() -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from finlocal.errors import ModelError
 from finlocal.reading import Document
-from finlocal.tui.actions import ACTIONS
+from finlocal.tui.actions import ACTIONS, key_names
 from finlocal.tui.config import TuiConfig
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
@@ -295,7 +295,7 @@ def test_filter_sort_and_jumps() -> None:
         assert table.selected.text == "Sales rose."
         await pilot.press("r")
         assert table.selected.text == "Costs fell but demand was strong."
-        assert "all sentences · most negative first" in screen_text(app)
+        assert "all rows · most negative first" in screen_text(app)
 
     run(app, scenario)
 
@@ -426,7 +426,8 @@ def test_help_screen_and_command_palette_cover_every_action() -> None:
 
     async def scenario(pilot):
         titles = {c.title for c in app.get_system_commands(app.main)}
-        assert {a.title for a in ACTIONS} <= titles
+        # every entry shows its key (issue 19, item 9): "Score the text  (ctrl+r)"
+        assert {f"{a.title}  ({key_names(a.keys)})" for a in ACTIONS} <= titles
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await wait_for(pilot, lambda: "ctrl+r" in screen_text(app), "the help text")
@@ -434,7 +435,7 @@ def test_help_screen_and_command_palette_cover_every_action() -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         commands = {c.title: c for c in app.get_system_commands(app.main)}
-        await commands["Go to the results table"].callback()  # what the palette runs
+        await commands["Go to the results table  (ctrl+t)"].callback()  # what the palette runs
         await pilot.pause()
         assert isinstance(app.focused, ResultsTable)
 

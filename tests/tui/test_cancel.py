@@ -37,7 +37,7 @@ def test_cancel_stops_the_status_and_the_partial_rows_export(terminal, tmp_path:
         app.clear_notifications()
         await pilot.pause()
         text = screen_text(app)
-        assert cancelled in text and "cancelled at 128/700 (partial)" in text
+        assert cancelled in text and "cancelled after 128 of 700 (partial)" in text
         assert "partial ·" in main.table.border_title
 
         await pilot.press("ctrl+s")

@@ -71,7 +71,7 @@ def test_m_maximizes_the_detail_panel_and_restores_it(terminal) -> None:
         assert detail.size.height > before
         text = screen_text(app)
         assert len([line for line in text.splitlines() if "masking '" in line]) == 4
-        assert "Timings: tokenize 0.25 ms" in text
+        assert "Timings (share of its batch): tokenize 0.25 ms" in text
         assert "m restore" in text
         assert app.main.table.selected.index == 1  # the table still shows the selection
         await pilot.press("down")

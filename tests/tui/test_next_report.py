@@ -89,12 +89,14 @@ def test_a_failed_open_keeps_the_results(terminal, tmp_path: Path) -> None:
         before = [r.text for r in app.main.table.results]
         await pilot.press("ctrl+o")
         field = app.screen.query_one("#open-path", Input)
-        field.value = str(tmp_path / "missing.pdf")
+        broken = tmp_path / "broken.pdf"
+        broken.write_bytes(b"not a pdf")
+        field.value = str(broken)
         field.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: notifications(app), "the error")
         severity, message = notifications(app)[-1]
-        assert severity == "error" and "missing.pdf" in message and "kept" in message
+        assert severity == "error" and "broken.pdf" in message and "kept" in message
         main = app.main
         assert main.report is not None
         assert [r.text for r in main.table.results] == before

@@ -1,7 +1,7 @@
 """ctrl+s: choose a format, a file name and which rows to export.
 
-The focus starts on the format: ↑/↓ pick one, enter takes it and moves to the file name, whose
-suffix follows the format; enter there (or ctrl+s anywhere) exports. A known suffix typed into
+The focus starts on the format, chosen as last time: ↑/↓ choose another (the file name's suffix
+follows at once), enter moves to the file name; enter there (or ctrl+s anywhere) exports. A known suffix typed into
 the name sets the format instead, an unknown one is refused, and an existing file is replaced
 only after a yes.
 """
@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
@@ -28,6 +27,8 @@ from finlocal.tui.report_files import (
     strip_export_suffix,
 )
 from finlocal.tui.screens.confirm import ConfirmScreen
+from finlocal.tui.view import count
+from finlocal.tui.widgets.choices import ChoiceSet, MarkedCheckbox, MarkedRadioButton
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class ExportOffer:
     """The document's sentence count when scoring was cancelled."""
     stale: bool = False
     """The input text was edited after it was scored."""
+    format: Format = Format.JSONL
+    """The format chosen first."""
+    last_format: bool = False
+    """``format`` is the last export's (the dialog says so)."""
 
 
 @dataclass(frozen=True)
@@ -53,33 +58,6 @@ class ExportChoice:
     format: Format
     path: Path
     only_shown: bool
-
-
-class FormatButton(RadioButton):
-    """A format button marked only when chosen, so the choice reads without colour."""
-
-    @property  # Textual reads the mark from this class attribute; here it follows the value
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]
-        return "●" if self.value else " "
-
-
-class RowsBox(Checkbox):
-    """The "only the rows shown" box, ticked only when on (readable without colour)."""
-
-    @property  # as in FormatButton
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]
-        return "X" if self.value else " "
-
-
-class FormatChoice(RadioSet):
-    """The format buttons; enter takes the highlighted one and says so (`Taken`)."""
-
-    class Taken(Message):
-        pass
-
-    def action_toggle_button(self) -> None:
-        super().action_toggle_button()
-        self.post_message(self.Taken())
 
 
 class ExportScreen(ModalScreen[ExportChoice | None]):
@@ -93,36 +71,38 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def __init__(self, offer: ExportOffer) -> None:
         super().__init__()
         self.offer = offer
-        self.format = Format.JSONL
+        self.format = offer.format
 
     def compose(self) -> ComposeResult:
         offer = self.offer
         with Vertical(id="export-dialog"):
             yield Static("Export the scored sentences", id="export-title", markup=False)
-            with FormatChoice(id="export-format"):
+            with ChoiceSet(id="export-format"):
                 for fmt in EXPORT_FORMATS:
-                    yield FormatButton(fmt.display_name, value=fmt is self.format, name=fmt.value)
+                    yield MarkedRadioButton(fmt.display_name, value=fmt is self.format, name=fmt.value)
             yield Input(str(offer.directory / f"{offer.stem}{self.format.suffix}"), id="export-path")
             yield Static("", id="export-error", markup=False)
             if offer.filter_title is not None:
-                yield RowsBox(
-                    f"Only the {offer.shown:,} rows shown ({offer.filter_title}); unticked: all {offer.scored:,}",
+                shown = count(offer.shown, "row")
+                yield MarkedCheckbox(
+                    f"Only the {shown} shown ({offer.filter_title}); unticked: all {offer.scored:,}",
                     value=True,
                     id="export-shown",
                 )
             else:
-                yield Static(f"All {offer.scored:,} sentences, in document order.", id="export-rows", markup=False)
+                everything = f"All {count(offer.scored, 'sentence')}, in document order."
+                yield Static(everything, id="export-rows", markup=False)
             for note in self._notes():
                 yield Static(note, classes="export-note", markup=False)
-            yield Static(
-                "↑↓ format · enter take it · tab next · ctrl+s export · esc cancel", id="export-keys", markup=False
-            )
+            yield Static("↑↓ format · enter file name · ctrl+s export · esc cancel", id="export-keys", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
 
     def _notes(self) -> list[str]:
         notes = []
+        if self.offer.last_format:
+            notes.append(f"{self.offer.format.display_name} was chosen for the last export.")
         if self.offer.partial_of is not None:
             notes.append(
                 f"Partial: scoring was cancelled after {self.offer.scored:,} of "
@@ -136,7 +116,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         return notes
 
     def on_mount(self) -> None:
-        self.query_one(FormatChoice).focus()
+        self.query_one(ChoiceSet).focus()
 
     @property
     def path_input(self) -> Input:
@@ -155,7 +135,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         if value != wanted:
             self.path_input.value = wanted
 
-    @on(FormatChoice.Taken)
+    @on(ChoiceSet.Taken, "#export-format")
     def _format_taken(self) -> None:
         self.path_input.focus()
         self.path_input.cursor_position = len(self.path_input.value)

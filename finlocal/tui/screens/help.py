@@ -41,8 +41,9 @@ keys act when no text field has the focus; in the input area and the find bar le
 
 - **#**: the sentence number, counted from 1 (exports use the same number).
 - **Tag**: NEG, NEU or POS (also in colour).
-- **Conf**: the probability of that label.
-- **Tone**: P(positive) − P(negative), from −1 to +1, with ▲ / ▼ / · .
+- **Conf**: the probability of that label, rounded down (a ⚑ row never shows the threshold).
+- **Tone**: P(positive) − P(negative), from −1 to +1, with ▲ / ▼ / · ; on a NEU row a clear
+  tone is only a lean and shows as △ / ▽ .
 - **⚑**: confidence below the review threshold: check this one yourself.
 
 The **tone index** of the document is the mean sentence tone. The line of bars under the

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from finlocal.errors import FinlocalError, InputError
 from finlocal.explain import occlusion
 from finlocal.explainer import Explainer, ExplainRequest
+from finlocal.output import Format
 from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
 from finlocal.splitting import Region, SplitMode
@@ -50,16 +51,23 @@ from finlocal.tui.messages import (
 )
 from finlocal.tui.priority import lower_thread_priority
 from finlocal.tui.report_files import ExportSpec, write_export
+from finlocal.tui.screens.copy import CopyScreen
 from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.open_file import OpenFileScreen, OpenRequest
 from finlocal.tui.session import RowMailbox, partial_report
 from finlocal.tui.view import (
+    SPLIT_TITLES,
+    SPLIT_UNITS,
     LabelFilter,
     Phase,
     SortOrder,
+    count,
+    duration,
     label_tag,
+    next_member,
     page_label,
+    sentence,
     status_line,
     visible,
 )
@@ -114,6 +122,14 @@ class MainScreen(Screen[None]):
         self._document: Document | None = None
         """The last document read (its regions and PDF pages apply while its text is unedited)."""
         self._split = config.split
+        """What the next run makes a row of (the open dialog and ctrl+l change it)."""
+        self._run_split = config.split
+        self._scored_split: SplitMode | None = None
+        """What the rows on screen are (None: no results)."""
+        self._fresh_view = False
+        """A new report was pasted in place of the input: its run starts unfiltered."""
+        self._export_format: Format | None = None
+        """The format of the last export, which the export dialog offers first."""
         self._opening: Path | None = None
         self._progress: tuple[int, int] = (0, 0)
         self._mailbox: RowMailbox | None = None
@@ -197,23 +213,29 @@ class MainScreen(Screen[None]):
                 total_ms=total_ms,
                 stale=stale,
                 opening=str(self._opening) if self._opening is not None else None,
+                has_text=self.phase is Phase.EMPTY and bool(self.input_panel.text.strip()),
+                split=self._split,
+                scored_split=self._scored_split,
             )
         )
-        self.table.show_state(partial=self.phase is Phase.CANCELLED, stale=stale)
+        self.table.show_state(
+            partial=self.phase is Phase.CANCELLED, stale=stale, split=self._scored_split or self._split
+        )
 
     def _document_line(self) -> str:
         """What the detail panel says about the whole run."""
         done, total = len(self.table.results), self._progress[1]
+        unit = SPLIT_UNITS[self._scored_split or self._split]
         if self.report is not None:
             report = self.report
             return (
-                f"Document: {len(report.sentences)} sentences in {report.total_ms:.0f} ms"
-                f" · {report.sentences_per_s:.0f} sentences/s"
+                f"Document: {count(len(report.sentences), unit)} in {duration(report.total_ms)}"
+                f" · {report.sentences_per_s:,.0f} {unit}s/s"
             )
         if self.phase is Phase.CANCELLED:
-            return f"Document: cancelled after {done} of {total} sentences (partial)"
+            return f"Document: cancelled after {done:,} of {count(total, unit)} (partial)"
         if self.phase is Phase.SCORING:
-            return f"Document: scoring… {done}/{total} sentences"
+            return f"Document: scoring… {done:,}/{count(total, unit)}"
         return ""
 
     def _show_detail(self, result: SentenceResult | None) -> None:
@@ -260,6 +282,7 @@ class MainScreen(Screen[None]):
         """
         self._stop_scoring()
         self._run += 1
+        self._run_split = self._split
         self._mailbox = RowMailbox(PROGRESS_INTERVAL_S)
         self.workers.cancel_group(self, "occlusion")
         self.workers.cancel_group(self, "explain")
@@ -286,7 +309,11 @@ class MainScreen(Screen[None]):
         self._page_starts = page_starts
         self._progress = (0, 0)
         self._run_t0 = time.perf_counter()
+        self._scored_split = self._run_split
         self.table.reset()
+        if self._fresh_view:  # a new report: all rows, in document order
+            self._fresh_view = False
+            self.table.reset_view()
         self.summary.clear()
         self._show_detail(None)
         self.sub_title = source
@@ -353,6 +380,7 @@ class MainScreen(Screen[None]):
         document = message.document
         self._opening = None
         self._document = document
+        self._fresh_view = True  # another file: a new report
         self._begin_results(document.source, document.text, document.page_starts)
         self.input_panel.load(document.text, document.source)
         self._warn(document)
@@ -392,7 +420,8 @@ class MainScreen(Screen[None]):
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
-        self.summary.show_report(report, [r.prediction.tone for r in report.sentences])
+        unit = SPLIT_UNITS[self._scored_split or self._split]
+        self.summary.show_report(report, [r.prediction.tone for r in report.sentences], unit=unit)
         self._show_detail(self.table.selected)
         self._refresh_status()
 
@@ -402,7 +431,9 @@ class MainScreen(Screen[None]):
         if self._opening is not None:  # the file could not be read: keep what is on screen
             self._opening = None
             kept = " The results on screen are kept." if self.phase is not Phase.EMPTY else ""
-            self.notify(message.error + kept, title="Could not open", severity="error", timeout=10, markup=False)
+            self.notify(
+                sentence(message.error) + kept, title="Could not open", severity="error", timeout=10, markup=False
+            )
         else:
             self.phase = Phase.FAILED
             self.notify(message.error, title="Could not score", severity="error", timeout=10, markup=False)
@@ -459,6 +490,7 @@ class MainScreen(Screen[None]):
             return
         event.stop()
         self.input_panel.replace_text(event.text)
+        self._fresh_view = True  # in place of the text: a new report
         self.input_panel.text_area.focus()
         self.notify(
             f"Pasted {len(event.text):,} characters in place of the input's text (ctrl+z undoes it) · ctrl+r scores it",
@@ -570,6 +602,9 @@ class MainScreen(Screen[None]):
         self.workers.cancel_group(self, "explain")
         self.phase = Phase.EMPTY
         self.report = self.partial = None
+        self._scored_split = None
+        self._fresh_view = False
+        self.table.reset_view()  # the next report starts unfiltered, in document order
         self._scored_text = self._document = None
         self._page_starts = ()
         self._progress = (0, 0)
@@ -584,6 +619,14 @@ class MainScreen(Screen[None]):
             self.input_panel.replace_text("")
         self.input_panel.text_area.focus()
         self._refresh_status()
+
+    def action_split(self) -> None:
+        """What a row is for the next run: sentences → lines → the whole document → sentences."""
+        self._split = next_member(self._split)
+        self._refresh_status()
+        has_text = bool(self.input_panel.text.strip())
+        rescore = f" · ctrl+r {'rescores' if self.table.results else 'scores'} the text" if has_text else ""
+        self.notify(f"Next run: {SPLIT_TITLES[self._split]}{rescore}", markup=False)
 
     def action_export(self) -> None:
         report = self.report or self.partial
@@ -610,6 +653,8 @@ class MainScreen(Screen[None]):
             filter_title=(table.label_filter.title if table.label_filter is not LabelFilter.ALL else None),
             partial_of=partial_of,
             stale=self.stale,
+            format=self._export_format or Format.JSONL,
+            last_format=self._export_format is not None,
         )
         spec = ExportSpec(report, report.sentences, total_sentences=partial_of, page_starts=self._page_starts)
         only = ExportSpec(report, tuple(shown), offer.filter_title, partial_of, self._page_starts)
@@ -637,6 +682,7 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
+        self._export_format = choice.format
         self.notify(
             f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})", title="Export", markup=False
         )
@@ -648,12 +694,22 @@ class MainScreen(Screen[None]):
         return result
 
     def action_copy(self) -> None:
+        """Send the row to the clipboard (OSC 52) and show it: whether the terminal took it,
+        the app cannot know, so the dialog offers to select it or write it to a file."""
         result = self._selected_or_warn()
-        if result is not None:
-            self.app.copy_to_clipboard(json.dumps(result.to_row(), ensure_ascii=False))
-            self.notify(
-                f"Copied sentence {result.index + 1} ({label_tag(result.prediction.label)}) as a JSON row", markup=False
-            )
+        if result is None:
+            return
+        row = json.dumps(result.to_row(), ensure_ascii=False)
+        self.app.copy_to_clipboard(row)
+        number = result.index + 1
+        stem = Path(self._source).stem if self._source not in ("", PASTED) else "report"
+        title = f"Sentence {number} ({label_tag(result.prediction.label)}) as a JSON row"
+
+        def closed(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Wrote sentence {number} to {path}", title="Copy", markup=False)
+
+        self.app.push_screen(CopyScreen(title, row, Path.cwd() / f"{stem}.sentence-{number}.json"), closed)
 
     def action_filter(self) -> None:
         self.table.cycle_filter()

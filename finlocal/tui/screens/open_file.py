@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
+from textual.widgets import DirectoryTree, Input, RadioSet, Static
 
 from finlocal.reading import KNOWN_SUFFIXES
 from finlocal.splitting import SplitMode
+from finlocal.tui.widgets.choices import ChoiceSet, MarkedRadioButton
 
 SPLIT_LABELS: dict[SplitMode, str] = {
     SplitMode.SENTENCES: "Sentences",
@@ -56,24 +57,54 @@ class OpenFileScreen(ModalScreen[OpenRequest | None]):
                 "Open a report (txt, md, html, pdf) — enter a path or pick a file", id="open-title", markup=False
             )
             yield Input(placeholder="path/to/report.pdf", id="open-path")
+            yield Static("", id="open-error", markup=False)
             with Horizontal(id="open-split-row"):
                 yield Static("Score one row per", id="open-split-label", markup=False)
-                with RadioSet(id="open-split"):
+                with ChoiceSet(id="open-split"):
                     for mode, label in SPLIT_LABELS.items():
-                        yield RadioButton(label, value=mode is self.split, name=mode.value)
+                        yield MarkedRadioButton(label, value=mode is self.split, name=mode.value)
             yield ReportTree(self.start, id="open-tree")
 
     @on(RadioSet.Changed, "#open-split")
     def _split_chosen(self, event: RadioSet.Changed) -> None:
         self.split = SplitMode(event.pressed.name)
 
+    def _set_error(self, message: str) -> None:
+        error = self.query_one("#open-error", Static)
+        error.update(message)
+        error.display = bool(message)
+
+    def on_mount(self) -> None:
+        self._set_error("")
+
+    @on(Input.Changed, "#open-path")
+    def _editing(self) -> None:
+        self._set_error("")
+
+    @on(ChoiceSet.Taken, "#open-split")
+    def _split_taken(self) -> None:
+        """Enter on the split choice opens the typed path (or goes to the path field)."""
+        field = self.query_one("#open-path", Input)
+        if field.value.strip():
+            self._open_typed(field.value)
+        else:
+            field.focus()
+
     @on(Input.Submitted, "#open-path")
     def _typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            path = Path(event.value.strip()).expanduser()
+        self._open_typed(event.value)
+
+    def _open_typed(self, value: str) -> None:
+        """Open the typed path; a folder is shown in the tree, and a path that is not there
+        is said here, so the dialog stays open with the path to correct."""
+        if value.strip():
+            path = Path(value.strip()).expanduser()
             if path.is_dir():  # a folder: show it in the tree instead of trying to read it
                 self.query_one(ReportTree).path = path
                 self.query_one(ReportTree).focus()
+                return
+            if not path.exists():
+                self._set_error(f"No such file: {path}. Correct the path, or pick a file below.")
                 return
             self.dismiss(OpenRequest(path, self.split))
 

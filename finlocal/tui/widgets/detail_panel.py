@@ -18,6 +18,7 @@ from finlocal.scoring import SentenceResult
 from finlocal.tui.view import (
     LABEL_STYLES,
     REVIEW_MARK,
+    confidence_text,
     label_tag,
     label_text,
     needs_review,
@@ -49,7 +50,7 @@ def heading(result: SentenceResult, threshold: float, page: str = "") -> Text:
     line = Text.assemble(
         (f"Sentence {result.index + 1}" + (f" · {page}" if page else "") + "  ", "bold"),
         label_text(prediction.label),
-        f" {prediction.label} {prediction.confidence:.2f}   tone {prediction.tone:+.2f}",
+        f" {prediction.label} {confidence_text(prediction.confidence)}   tone {prediction.tone:+.2f}",
     )
     if needs_review(result, threshold):
         line.append(f"   {REVIEW_MARK} review: confidence below {threshold:.2f}", style="yellow")
@@ -62,7 +63,7 @@ def probabilities(result: SentenceResult) -> Text:
     for i, (label, p) in enumerate(result.prediction.scores.items()):
         filled = round(p * BAR_WIDTH)
         text.append("   " if i else "")
-        text.append(f"{label_tag(label)} {p:.2f} ")
+        text.append(f"{label_tag(label)} {confidence_text(p)} ")
         text.append("█" * filled, style=LABEL_STYLES.get(label) or "white")
         text.append("░" * (BAR_WIDTH - filled), style="dim")
     return text
@@ -90,10 +91,14 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
 
 
 def timings(result: SentenceResult, document: str) -> Text:
-    """This sentence's timings, then ``document`` (how the whole run went)."""
+    """This sentence's timings, then ``document`` (how the whole run went).
+
+    The model scores sentences in batches and times each batch: a sentence's timings are its
+    equal share of its batch's time, and the line says so (they are the same for every
+    sentence of a batch)."""
     p = result.prediction
     text = Text()
-    text.append("Timings: ", style="bold")
+    text.append("Timings (share of its batch): ", style="bold")
     text.append(
         f"tokenize {p.tokenize_ms:.2f} ms · inference {p.inference_ms:.2f} ms"
         f" · total {p.tokenize_ms + p.inference_ms:.2f} ms"

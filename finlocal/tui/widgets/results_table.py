@@ -17,10 +17,13 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from finlocal.scoring import SentenceResult
+from finlocal.splitting import SplitMode
 from finlocal.tui.view import (
     REVIEW_MARK,
+    SPLIT_TITLES,
     LabelFilter,
     SortOrder,
+    confidence_text,
     label_text,
     match_positions,
     most_negative,
@@ -69,6 +72,8 @@ class ResultsTable(DataTable):
     BINDINGS = [
         Binding("home,g,ctrl+home", "first_row", "First row", show=False),
         Binding("end,G,ctrl+end", "last_row", "Last row", show=False),
+        Binding("k", "cursor_up", "Previous row", show=False),
+        Binding("j", "cursor_down", "Next row", show=False),
     ]
 
     @dataclass
@@ -86,6 +91,7 @@ class ResultsTable(DataTable):
         self._text_width = 0
         self._partial = False
         self._stale = False
+        self._split = SplitMode.SENTENCES
 
     def on_mount(self) -> None:
         self._build_columns()
@@ -153,8 +159,8 @@ class ResultsTable(DataTable):
         return (
             Cell(Text(str(result.index + 1)), result.index),
             Cell(label_text(prediction.label)),
-            Cell(Text(f"{prediction.confidence:.2f}", style="bold" if review else "")),
-            Cell(tone_marker(prediction.tone)),
+            Cell(Text(confidence_text(prediction.confidence), style="bold" if review else "")),
+            Cell(tone_marker(prediction.tone, prediction.label)),
             Cell(Text(REVIEW_MARK if review else "", style="yellow")),
             Cell(Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis")),
         )
@@ -203,14 +209,17 @@ class ResultsTable(DataTable):
 
     # -- filter, order and title -----------------------------------------------------------
 
-    def show_state(self, *, partial: bool, stale: bool) -> None:
-        """Say in the title whether the rows are a cancelled run's (partial) and whether the
-        text was edited after they were scored (stale)."""
-        self._partial, self._stale = partial, stale
+    def show_state(self, *, partial: bool, stale: bool, split: SplitMode = SplitMode.SENTENCES) -> None:
+        """Say in the title whether the rows are a cancelled run's (partial), whether the
+        text was edited after they were scored (stale), and what a row is when it is not a
+        sentence (``split``)."""
+        self._partial, self._stale, self._split = partial, stale, split
         self._update_title()
 
     def _update_title(self) -> None:
         title = f"{self.label_filter.title} · {self.row_order.title}"
+        if self._split is not SplitMode.SENTENCES:
+            title = f"{SPLIT_TITLES[self._split]} · {title}"
         if self._partial:
             title = "partial · " + title
         if self._stale:
@@ -230,6 +239,14 @@ class ResultsTable(DataTable):
         self.action_first_row()
         self._update_title()
 
+    def reset_view(self) -> None:
+        """All rows in document order (a new report starts so; the rows are rebuilt)."""
+        if self.label_filter is LabelFilter.ALL and self.row_order is SortOrder.DOCUMENT:
+            return
+        self.label_filter, self.row_order = LabelFilter.ALL, SortOrder.DOCUMENT
+        self.rebuild()
+        self._update_title()
+
     def _show_all(self) -> None:
         self.label_filter = LabelFilter.ALL
         self.rebuild()
@@ -244,7 +261,7 @@ class ResultsTable(DataTable):
         if self.label_filter is LabelFilter.ALL:
             return False
         self._show_all()
-        self.notify("The filter hid that sentence: showing all sentences.", markup=False)
+        self.notify("The filter hid that sentence: showing all rows.", markup=False)
         return self.select_index(index)
 
     def _jump(self, result: SentenceResult | None, what: str) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from finlocal.scoring import DocumentReport
 from finlocal.tui.config import ModelInfo
-from finlocal.tui.view import LABEL_STYLES, label_tag
+from finlocal.tui.view import LABEL_STYLES, count, duration, label_tag
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -101,21 +101,22 @@ def counts_line(
     done: int,
     total: int | None,
     cancelled: bool = False,
+    unit: str = "sentence",
 ) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     for label, n in counts.items():
         line.append(f"{label_tag(label)} ", style=LABEL_STYLES.get(label, ""))
-        line.append(f"{n}  ")
+        line.append(f"{n:,}  ")
     if tone_index is not None:
         line.append("tone index ")
         line.append(f"{tone_index:+.2f}", style="bold")
         line.append("  ")
     if cancelled:
-        line.append(f"cancelled at {done}/{total} (partial)", style="italic")
+        line.append(f"cancelled after {done:,} of {total or 0:,} (partial)", style="italic")
     elif total is not None and done < total:
-        line.append(f"scoring {done}/{total}…", style="italic")
+        line.append(f"scoring {done:,}/{total:,}…", style="italic")
     else:
-        line.append(f"{done} sentences")
+        line.append(count(done, unit))
     return line
 
 
@@ -151,16 +152,19 @@ class SummaryPanel(Vertical):
     def tone_strip(self) -> ToneSparkline:
         return self.query_one(ToneSparkline)
 
-    def show_report(self, report: DocumentReport, tones: Sequence[float], total: int | None = None) -> None:
-        """A finished report, or with ``total`` the partial report of a cancelled run."""
+    def show_report(
+        self, report: DocumentReport, tones: Sequence[float], total: int | None = None, unit: str = "sentence"
+    ) -> None:
+        """A finished report, or with ``total`` the partial report of a cancelled run; ``unit``
+        is what a row is (sentence, line, document)."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
         self.query_one("#summary-counts", Static).update(
-            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None),
+            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None, unit=unit),
             layout=False,
         )
         self.query_one(ToneSparkline).tones = tuple(tones)
-        self._speed = f"{report.total_ms:.0f} ms · {report.sentences_per_s:.0f} sentences/s"
+        self._speed = f"{duration(report.total_ms)} · {report.sentences_per_s:,.0f} sentences/s"
         self._update_model_line()
 
     def clear(self) -> None:
