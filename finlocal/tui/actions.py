@@ -81,6 +81,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
     ),
     ActionSpec(
+        "moved",
+        "v",
+        "Moved",
+        "What moved (the figures)",
+        "The document's 'what moved' table: each metric change the reader found, good or bad; enter shows the "
+        "sentence.",
+        show=False,
+    ),
+    ActionSpec(
         "split",
         "ctrl+l",
         "Rows",

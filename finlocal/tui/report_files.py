@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finlocal.output import Format, Per, format_for_suffix, make_writer
+from finlocal.output import MOVED_HEADER, Format, Per, format_for_suffix, make_writer, markdown_table, moved_cells
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
@@ -166,6 +166,16 @@ def _table(spec: ExportSpec) -> list[str]:
     return lines
 
 
+def _moved(report: DocumentReport) -> list[str]:
+    """The "What moved" section: every change the metric-change reader found (not the model)."""
+    lines = ["## What moved", ""]
+    if not report.moved:
+        return [*lines, "(no change of a line item found in the figures)", ""]
+    rows = [[*moved_cells(m)[:-1], f"#{m.sentence_index + 1}: {m.sentence}"] for m in report.moved]
+    note = "Read from the figures and the metric's polarity by finlocal's reader, not by the model."
+    return [*lines, note, "", markdown_table(MOVED_HEADER, rows)]
+
+
 def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold: float = 0.6) -> str:
     report, pages = spec.report, spec.page_starts
     counts = " · ".join(f"{label_tag(name)} {report.counts.get(name, 0)}" for name in report.labels)
@@ -191,6 +201,7 @@ def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold:
     lines += _section("Most negative", report.top_negative, pages)
     lines += _section("Most positive", report.top_positive, pages)
     lines += _section(f"For review (confidence below {threshold:.2f})", review, pages)
+    lines += _moved(report)
     title = "All sentences" if spec.selection is None else f"Sentences: {spec.selection}"
     lines += [
         f"## {title}",

@@ -54,6 +54,7 @@ from finlocal.tui.report_files import ExportSpec, write_export
 from finlocal.tui.screens.copy import CopyScreen
 from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
 from finlocal.tui.screens.help import HelpScreen
+from finlocal.tui.screens.moved import MovedScreen
 from finlocal.tui.screens.open_file import OpenFileScreen, OpenRequest
 from finlocal.tui.session import RowMailbox, partial_report
 from finlocal.tui.view import (
@@ -710,6 +711,20 @@ class MainScreen(Screen[None]):
                 self.notify(f"Wrote sentence {number} to {path}", title="Copy", markup=False)
 
         self.app.push_screen(CopyScreen(title, row, Path.cwd() / f"{stem}.sentence-{number}.json"), closed)
+
+    def action_moved(self) -> None:
+        """The document's "what moved" table; enter on a row selects its sentence."""
+        report = self.report or self.partial
+        if report is None:
+            self.notify("Nothing scored yet: score a report first.", severity="warning", markup=False)
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.table.reveal(index)
+                self.table.focus()
+
+        self.app.push_screen(MovedScreen(self._source or PASTED, report.moved), chosen)
 
     def action_filter(self) -> None:
         self.table.cycle_filter()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from finlocal.changes.describe import describe
 from finlocal.explain import OcclusionEffect
 from finlocal.scoring import SentenceResult
 from finlocal.tui.view import (
@@ -66,6 +67,26 @@ def probabilities(result: SentenceResult) -> Text:
         text.append(f"{label_tag(label)} {confidence_text(p)} ")
         text.append("█" * filled, style=LABEL_STYLES.get(label) or "white")
         text.append("░" * (BAR_WIDTH - filled), style="dim")
+    return text
+
+
+VERDICT_STYLES = {"good": "green", "bad": "red", "unknown": "dim"}
+
+
+def what_moved(result: SentenceResult) -> Text:
+    """What the sentence states moved, in words, from the metric-change reader (not the model):
+    "Net charge-offs: $1.2 vs 2.3 million, down 47.8 %; lower is better → good"."""
+    text = Text()
+    if not result.changes:
+        return text
+    text.append("What moved ", style="bold")
+    text.append("(read from the figures, not by the model)", style="dim")
+    for change in result.changes:
+        line = Text("\n  " + describe(change))
+        verdict = change.verdict.value
+        at = line.plain.rindex(f"→ {verdict}") + 2  # the verdict after the arrow, in its colour
+        line.stylize(VERDICT_STYLES.get(verdict, ""), at, at + len(verdict))
+        text.append_text(line)
     return text
 
 
@@ -136,6 +157,7 @@ class DetailPanel(VerticalScroll):
         yield Static(id="detail-llm")
         yield Static(id="detail-rationale")
         yield Static(id="detail-timings")
+        yield Static(id="detail-moved")
 
     def on_mount(self) -> None:
         self.border_title = TITLE
@@ -209,6 +231,7 @@ class DetailPanel(VerticalScroll):
         parts = {
             "#detail-heading": Text("No sentence selected.", style="dim"),
             "#detail-sentence": Text(),
+            "#detail-moved": Text(),
             "#detail-rationale": Text(),
             "#detail-scores": Text(),
             "#detail-timings": Text(),
@@ -217,10 +240,12 @@ class DetailPanel(VerticalScroll):
             parts = {
                 "#detail-heading": heading(result, self.threshold, self._page),
                 "#detail-sentence": sentence_text(result, self.search),
+                "#detail-moved": what_moved(result),
                 "#detail-rationale": rationale(result, self._effects),
                 "#detail-scores": probabilities(result),
                 "#detail-timings": timings(result, self._document),
             }
         for selector, content in parts.items():
             self.query_one(selector, Static).update(content)
+        self.query_one("#detail-moved", Static).display = bool(parts["#detail-moved"].plain)
         self._show_llm()

@@ -120,6 +120,23 @@ def counts_line(
     return line
 
 
+def moved_summary(report: DocumentReport) -> Text:
+    """ "   what moved: 3 good · 1 bad (v)": the reader's changes with a verdict, and the key for
+    the table; empty when the document states none."""
+    verdicts = [m.change.verdict.value for m in report.moved]
+    if not verdicts:
+        return Text()
+    text = Text("   what moved: ")
+    text.append(f"{verdicts.count('good')} good", style="green")
+    text.append(" · ")
+    text.append(f"{verdicts.count('bad')} bad", style="red")
+    unknown = verdicts.count("unknown")
+    if unknown:
+        text.append(f" · {unknown} unclear", style="dim")
+    text.append(" (v)", style="dim")
+    return text
+
+
 class SummaryPanel(Vertical):
     """Three lines: counts and tone index / the tone sparkline / speed and model."""
 
@@ -159,10 +176,11 @@ class SummaryPanel(Vertical):
         is what a row is (sentence, line, document)."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
-        self.query_one("#summary-counts", Static).update(
-            counts_line(counts, report.tone, n, n if total is None else total, cancelled=total is not None, unit=unit),
-            layout=False,
+        line = counts_line(
+            counts, report.tone, n, n if total is None else total, cancelled=total is not None, unit=unit
         )
+        line.append_text(moved_summary(report))
+        self.query_one("#summary-counts", Static).update(line, layout=False)
         self.query_one(ToneSparkline).tones = tuple(tones)
         self._speed = f"{duration(report.total_ms)} · {report.sentences_per_s:,.0f} sentences/s"
         self._update_model_line()
