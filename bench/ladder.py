@@ -112,18 +112,25 @@ READER_STEPS = (
         what="the same with the reader's hint as a second segment",
     ),
     Step(
+        "student-hint-dropout",
+        STUDENT,
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5"),
+        needs=(NATURAL,),
+        what="the hint on half of the training rows (the other half read without it), so the words are learnt too",
+    ),
+    Step(
         "student-hint-l4",
         STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "encoder_layers=4"),
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5", "encoder_layers=4"),
         needs=(NATURAL,),
-        what="4 layers, with the hint",
+        what="4 layers, with the hint on half of the rows",
     ),
     Step(
         "student-hint-l6",
         STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "encoder_layers=6"),
+        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5", "encoder_layers=6"),
         needs=(NATURAL,),
-        what="6 layers (all of MiniLM-L6), with the hint",
+        what="6 layers (all of MiniLM-L6), with the hint on half of the rows",
     ),
 )
 

@@ -20,14 +20,18 @@ class Encoded:
     special: list[list[int]]
 
 
-def encode(tokenizer: Any, texts: Sequence[str], max_length: int, hint: str = "none") -> Encoded:
+def encode(
+    tokenizer: Any, texts: Sequence[str], max_length: int, hint: str = "none", without_hint: Sequence[bool] = ()
+) -> Encoded:
     """Tokenise ``texts``; with a hint kind (`finlocal.changes.hint`), a text the reader finds a
     change in is encoded as a pair (text, hint), every other text alone — as the runtime does. The
-    hint's tokens are marked special, so evidence targets never fall on them."""
+    hint's tokens are marked special, so evidence targets never fall on them. ``without_hint``
+    (training only: `hint_dropout`) marks texts encoded alone whatever the reader finds."""
     from finlocal.changes.hint import HintKind, hint_text
 
     kind = HintKind(hint)
-    hints = [hint_text(t, kind) for t in texts]
+    dropped = list(without_hint) or [False] * len(texts)
+    hints = [None if drop else hint_text(t, kind) for t, drop in zip(texts, dropped, strict=True)]
     out = Encoded([], [], [])
     plain = [i for i, h in enumerate(hints) if h is None]
     paired = [i for i, h in enumerate(hints) if h is not None]

@@ -74,6 +74,9 @@ class FitConfig:
     # A second segment after each sentence: "none", or "changes-v1", what the metric-change reader
     # found (finlocal.changes.hint); the exported model's manifest records it.
     hint: HintKind = HintKind.NONE
+    # Share of training rows shown without their hint (fixed per sentence and seed), so the student
+    # also learns to read direction words itself instead of leaning on the hint alone.
+    hint_dropout: float = 0.0
 
     fpb_path: Path = field(default_factory=default_fpb_path)
     # Gold rows beyond FPB (generated direction statements, counterfactual edits, other labelled
@@ -121,6 +124,7 @@ class FitConfig:
         checks: list[tuple[bool, str, str]] = [
             (8 <= self.max_length <= 512, "max_length", "an integer in [8, 512]"),
             (0.0 <= self.dropout < 1.0, "dropout", "a number in [0, 1)"),
+            (0.0 <= self.hint_dropout < 1.0, "hint_dropout", "a number in [0, 1)"),
             (self.limit_train >= 0, "limit_train", "an integer >= 0"),
             (self.encoder_layers >= 0, "encoder_layers", "an integer >= 0 (0: all layers)"),
             (self.folds == 0 or self.folds >= 2, "folds", "0 (no cross-fitting) or an integer >= 2"),

@@ -22,6 +22,7 @@ so its presence marks a finished run; a run killed at any point resumes (`_recov
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -141,6 +142,18 @@ class _Run:
     history: list[dict[str, float]] = field(default_factory=list)
 
 
+def hint_dropped(texts: Sequence[str], config: FitConfig) -> list[bool]:
+    """Which training rows go without their hint: ``hint_dropout`` of them, chosen by a hash of
+    the seed and the text, so a resumed or repeated run drops the same ones."""
+    if config.hint_dropout <= 0:
+        return [False] * len(texts)
+    out = []
+    for text in texts:
+        digest = hashlib.sha256(f"{config.seed}\x00{text}".encode()).digest()
+        out.append(int.from_bytes(digest[:8], "big") / 2**64 < config.hint_dropout)
+    return out
+
+
 def _prepare(config: FitConfig) -> _Run:
     from transformers import get_linear_schedule_with_warmup
 
@@ -157,7 +170,8 @@ def _prepare(config: FitConfig) -> _Run:
         hint=config.hint.value,
     )
     model.to(device)  # type: ignore[arg-type]  # transformers types PreTrainedModel.to without a device
-    enc = encode(tokenizer, [r.text for r in rows], config.max_length, config.hint.value)
+    texts = [r.text for r in rows]
+    enc = encode(tokenizer, texts, config.max_length, config.hint.value, hint_dropped(texts, config))
     targets = [token_targets(enc.offsets[i], enc.special[i], r.evidence) for i, r in enumerate(rows)]
 
     def batch_of(index: Sequence[int]) -> tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor]:

@@ -99,3 +99,31 @@ def test_hint_tokens_are_never_evidence_targets(tiny_model_dir: Path) -> None:
     first_sep = plain.input_ids[0].index(hf.sep_token_id)
     assert all(enc.special[0][first_sep:]), "hint tokens must be masked out of evidence targets"
     assert enc.special[0][1:first_sep] == plain.special[0][1:first_sep]
+
+
+def test_hint_dropout_drops_the_same_share_of_rows_every_time() -> None:
+    from finlocal.train.config import FitConfig
+    from finlocal.train.fit import hint_dropped
+
+    texts = [f"Net sales rose {i} % ." for i in range(2000)]
+    config = FitConfig.from_dict({"hint": "changes-v1", "hint_dropout": 0.3, "seed": 13})
+    dropped = hint_dropped(texts, config)
+    assert 0.27 < sum(dropped) / len(dropped) < 0.33
+    assert hint_dropped(texts, config) == dropped  # a resumed run drops the same rows
+    assert hint_dropped(texts, FitConfig.from_dict({"hint": "changes-v1", "seed": 13})) == [False] * len(texts)
+    other_seed = hint_dropped(texts, FitConfig.from_dict({"hint": "changes-v1", "hint_dropout": 0.3, "seed": 14}))
+    assert other_seed != dropped
+
+
+def test_a_dropped_row_is_encoded_without_its_hint(tiny_model_dir: Path) -> None:
+    from transformers import PreTrainedTokenizerFast
+
+    from finlocal.train.batches import encode
+
+    hf = PreTrainedTokenizerFast(
+        tokenizer_file=str(tiny_model_dir / "tokenizer.json"), cls_token="[CLS]", sep_token="[SEP]", pad_token="[PAD]"
+    )
+    texts = ["Sales rose 5 %.", "Sales rose 5 %."]
+    enc = encode(hf, texts, 96, HintKind.CHANGES.value, [False, True])
+    assert enc.input_ids[1] == encode(hf, texts[:1], 96).input_ids[0]
+    assert len(enc.input_ids[0]) > len(enc.input_ids[1])
