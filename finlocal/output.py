@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from finlocal.changes.describe import MovedRow, describe
+from finlocal.jsonl import jsonl_line
 from finlocal.scoring import DocumentReport, SentenceResult
 
 TABLE_CHUNK = 500
@@ -99,11 +100,11 @@ class Writer:
 
 class JsonlWriter(Writer):
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
-        self.stream.write("".join(json.dumps(r.to_row(), ensure_ascii=False) + "\n" for r in results))
+        self.stream.write("".join(jsonl_line(r.to_row()) for r in results))
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
-        self.stream.write(json.dumps(report.to_row(), ensure_ascii=False) + "\n")
+        self.stream.write(jsonl_line(report.to_row()))
         self.stream.flush()
 
 

@@ -61,10 +61,12 @@ def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
     Tests that use it train: mark them ``@pytest.mark.train``."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from finlocal.train.tiny import tiny_backbone, tiny_examples, write_jsonl
+    from finlocal.jsonl import write_jsonl
+    from finlocal.train.tiny import tiny_backbone, tiny_examples
 
     root = tmp_path_factory.mktemp("tiny-train")
     rows = tiny_examples()
-    data = write_jsonl(rows, root / "train.jsonl")
+    data = root / "train.jsonl"
+    write_jsonl(data, rows)
     backbone = tiny_backbone(root / "backbone", [r["text"] for r in rows])
     return {"root": root, "data": data, "backbone": backbone, "rows": rows}
