@@ -209,9 +209,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "~": "\\~", "\n": " ", "\r": " "})
+
+
 def markdown_cell(value: Any) -> str:
-    """A value as one Markdown table cell: pipes and backslashes escaped, on one line."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A value as Markdown text on one line, fit for a table cell or inside ``**``/``~~`` marks:
+    backslashes, pipes and the emphasis and strike-through marks (``*``, ``~``) escaped, line
+    breaks made spaces. The one Markdown escape of finlocal's reports."""
+    return str(value).translate(_MARKDOWN_ESCAPES)
 
 
 class MarkdownWriter(Writer):
