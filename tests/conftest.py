@@ -24,6 +24,24 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def pytest_report_header() -> str:
+    import finlocal
+
+    return f"finlocal {finlocal.__version__} from {Path(finlocal.__file__).parent}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """``FINLOCAL_TEST_INSTALLED=1`` (CI's run against the built wheel): refuse to test the
+    checkout's code by mistake."""
+    import finlocal
+
+    checkout = Path(finlocal.__file__).resolve().parent == ROOT / "finlocal"
+    if os.environ.get("FINLOCAL_TEST_INSTALLED") == "1" and checkout:
+        raise pytest.UsageError(f"FINLOCAL_TEST_INSTALLED=1 but finlocal comes from the checkout ({finlocal.__file__})")
+
+
 TINY_MODEL_DIR = FIXTURES / "tiny-model"
 
 
