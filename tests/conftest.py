@@ -10,7 +10,9 @@ import pytest
 
 # tests/ and bench/ are packages of the checkout, not of the install. The checkout's root goes at
 # the END of sys.path: prepended, its finlocal/ (without train/ and export/, which the install maps
-# in as finlocal.train and finlocal.export) would hide the installed package after `pip install .`.
+# in as finlocal.train and finlocal.export) would hide the installed package after `pip install .`,
+# and CI's run against the built wheel would test the checkout instead. pytest's `pythonpath`
+# setting prepends, so it cannot stand in for these lines.
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
