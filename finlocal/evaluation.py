@@ -79,7 +79,7 @@ def _label(raw: object, where: str) -> str:
     return _LABEL_ALIASES.get(label, label)
 
 
-def _read_jsonl(path: Path) -> list[LabelledText]:
+def _labelled_rows(path: Path) -> list[LabelledText]:
     rows = []
     for number, data in read_jsonl(path, required=("text", "label")):
         where = f"{path}:{number}"
@@ -120,7 +120,7 @@ def read_labelled(path: Path) -> list[LabelledText]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
-        rows = _read_jsonl(path)
+        rows = _labelled_rows(path)
     else:
         rows = _read_fpb(path, data.decode("latin-1"))  # FPB's raw files are latin-1
     if not rows:
