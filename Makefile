@@ -20,7 +20,7 @@ test:  ## the whole suite (CPU, offline; what CI runs)
 test-fast:  ## without the real-model tests and the tiny-model training runs
 	$(PYTHON) -m pytest -m 'not slow and not train'
 
-test-runtime:  ## what a runtime-only install can run (no torch): pip install . pytest hypothesis pytest-textual-snapshot
+test-runtime:  ## what a runtime-only install can run (no torch): pip install '.[test-runtime]'
 	$(PYTHON) -m pytest -m 'not train'
 
 lint:  ## ruff: lint, import order and the formatter's check

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from finlocal.jsonl import read_jsonl
+
 ROOT = Path(__file__).resolve().parent.parent
 # The direction sets: "challenge" was looked at while the training generator was developed (a
 # development set); "holdout" was written later, apart from both, and never looked at.
@@ -300,7 +302,7 @@ def direction_accuracy(cv_dir: Path, ks: list[int], data: Path) -> dict[str, Any
     cache = cv_dir / f"direction-{data.stem}{folds}.json"
     if cache.is_file():
         return json.loads(cache.read_text())
-    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for _, row in read_jsonl(data, required=("label", "category"))]
     gold = np.array([LABELS.index(r["label"]) for r in rows])
     categories = sorted({r["category"] for r in rows})
     overall, per_category = [], {c: [] for c in categories}
@@ -333,7 +335,7 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     files = [ladder.runs / n / OOF for n in names]
     if not all(f.is_file() for f in files):
         return None
-    tables = [{r["id"]: r for r in map(json.loads, f.read_text().splitlines())} for f in files]
+    tables = [{r["id"]: r for _, r in read_jsonl(f, required=("id",))} for f in files]
     ids = sorted(tables[0])
     if any(sorted(t) != ids for t in tables):
         raise ValueError(f"{names}: the teachers' out-of-fold rows differ")

@@ -17,6 +17,7 @@ Results: ``bench/results/quantization-schemes.json`` and a printed table (docs/s
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -30,13 +31,14 @@ import numpy as np
 
 from finlocal.export.parity import Batch, batch_dependence, by_length, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import QuantSettings, every_scheme, quantize, session
+from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _heldout(fold_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
-    rows = [json.loads(line) for line in (fold_dir / "heldout.jsonl").read_text().splitlines() if line.strip()]
+    rows = [row for _, row in read_jsonl(fold_dir / "heldout.jsonl")]
     return (
         [r["text"] for r in rows],
         np.array([LABELS.index(r["gold"]) for r in rows]),
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "quantization-schemes.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    calibration_texts = [json.loads(line)["text"] for line in args.calibration.read_text().splitlines()[:512]]
+    calibration = itertools.islice(read_jsonl(args.calibration, required=("text",)), 512)
+    calibration_texts = [row["text"] for _, row in calibration]
     schemes: list[QuantSettings] = every_scheme()
     engines = ["pytorch", "fp32 onnx", *[s.name for s in schemes]]
     preds: dict[str, list[np.ndarray]] = {e: [] for e in engines}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.runtime import DEFAULT_MODEL, RESULTS, ROOT, display_path, machine, report_sentences, report_text
+from finlocal.jsonl import read_jsonl
 
 FIXTURES = ROOT / "tests" / "fixtures" / "changes"
 ECTSUM = ROOT.parent / "shared" / "data" / "ectsum" / "calls"
@@ -101,7 +102,7 @@ def accuracy() -> dict[str, Any]:
 
     out = {}
     for name in ("table", "holdout"):
-        rows = [json.loads(line) for line in (FIXTURES / f"{name}.jsonl").read_text().splitlines()]
+        rows = [row for _, row in read_jsonl(FIXTURES / f"{name}.jsonl")]
         score, _ = score_rows(rows)
         out[name] = score.to_dict()
     return out

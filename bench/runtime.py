@@ -19,6 +19,7 @@ versions) and prints a table. This is a benchmark, not a test: nothing here asse
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -31,6 +32,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from finlocal.jsonl import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "tests" / "fixtures" / "tiny-model"
@@ -158,7 +161,7 @@ def fpb_splitting(path: Path, n: int = 300) -> dict[str, Any]:
     """
     from finlocal.splitting import split_sentences
 
-    rows = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:n]]
+    rows = [row["text"] for _, row in itertools.islice(read_jsonl(path, required=("text",)), n)]
     text = " ".join(rows)
     t0 = time.perf_counter()
     found = [s.text for s in split_sentences(text)]

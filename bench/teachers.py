@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.combine import gold_scores
 from finlocal.train.data import default_fpb_path, load_fpb, split_train_val, stratified_sample
@@ -297,7 +298,7 @@ def mixture_run(sample: list, threads: int, out_dir: Path) -> dict[str, Any]:
             t.close()
     seconds = time.perf_counter() - start
     ids = {ex.text: ex.id for ex in sample}
-    combined = [json.loads(x) for x in (out_dir / "combined.jsonl").read_text().splitlines()]
+    combined = [row for _, row in read_jsonl(out_dir / "combined.jsonl")]
 
     # Recompute every soft target from the (batch-calibrated) judgements and the shares.
     from finlocal.train.combine import batch_calibrate

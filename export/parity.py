@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import FinlocalError
-from finlocal.train.metrics import label_metrics, softmax
+from finlocal.metrics import softmax
+from finlocal.train.metrics import label_metrics
 
 MIN_AGREEMENT = 0.99
 MAX_F1_DROP = 0.01

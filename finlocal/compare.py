@@ -24,6 +24,7 @@ from typing import Any
 
 from finlocal.changes import Change
 from finlocal.changes.describe import amount, change_text
+from finlocal.output import markdown_cell
 from finlocal.predictions import Classifier
 from finlocal.scoring import NEGATIVE, DocumentReport, SentenceResult, score_text
 
@@ -331,16 +332,12 @@ def comparison_rows(c: Comparison) -> Iterator[dict[str, Any]]:
         }
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("*", "\\*").replace("~", "\\~")
-
-
 def _md_diff(a: str, b: str) -> str:
     marks = {Piece.SAME: "{}", Piece.DELETED: "~~{}~~", Piece.INSERTED: "**{}**"}
     out = []
     for piece, text in word_diff(a, b):
         stripped = text.rstrip()
-        out.append(marks[piece].format(_md(stripped)) + text[len(stripped) :] if stripped else text)
+        out.append(marks[piece].format(markdown_cell(stripped)) + text[len(stripped) :] if stripped else text)
     return "".join(out).strip()
 
 
@@ -348,7 +345,7 @@ def comparison_markdown(c: Comparison) -> str:
     """A Markdown report: the documents side by side, label changes, new negatives, changes."""
     labels = list(dict.fromkeys([*c.a.labels, *c.b.labels]))
     lines = [
-        f"# {_md(c.a.source)} → {_md(c.b.source)}",
+        f"# {markdown_cell(c.a.source)} → {markdown_cell(c.b.source)}",
         "",
         "| | A | B | change |",
         "|---|---:|---:|---:|",
@@ -370,8 +367,8 @@ def comparison_markdown(c: Comparison) -> str:
     if metrics:
         lines += ["| metric | A | B |", "|---|---|---|"]
         lines += [
-            f"| {_md(m.a[1].metric)} | {_md(_stated(m.a[1]))} (A #{m.a[0].index}) | "
-            f"{_md(_stated(m.b[1]))} (B #{m.b[0].index}) |"
+            f"| {markdown_cell(m.a[1].metric)} | {markdown_cell(_stated(m.a[1]))} (A #{m.a[0].index}) | "
+            f"{markdown_cell(_stated(m.b[1]))} (B #{m.b[0].index}) |"
             for m in metrics
         ]
     else:
@@ -385,7 +382,7 @@ def comparison_markdown(c: Comparison) -> str:
         lines += ["| A # | B # | label | tone change | sentence (A → B) |", "|---:|---:|---|---:|---|"]
         for p in c.label_changes:
             assert p.a is not None and p.b is not None
-            text = _md(p.b.text) if p.status is Status.MATCHED else _md_diff(p.a.text, p.b.text)
+            text = markdown_cell(p.b.text) if p.status is Status.MATCHED else _md_diff(p.a.text, p.b.text)
             lines.append(f"| {p.a.index} | {p.b.index} | {p.a.label} → {p.b.label} | {p.tone_change:+.3f} | {text} |")
     else:
         lines.append("None.")
@@ -393,10 +390,10 @@ def comparison_markdown(c: Comparison) -> str:
     for p in c.new_negative:
         assert p.b is not None
         where = "added" if p.a is None else f"was {p.a.label} at A #{p.a.index}"
-        evidence = ", ".join(f"“{_md(s.text)}”" for s in p.b.evidence)
+        evidence = ", ".join(f"“{markdown_cell(s.text)}”" for s in p.b.evidence)
         lines.append(
             f"- B #{p.b.index} ({where}, P(negative) {p.b.scores.get(NEGATIVE, 0):.2f}): "
-            f"{_md(p.b.text)}" + (f" — evidence: {evidence}" if evidence else "")
+            f"{markdown_cell(p.b.text)}" + (f" — evidence: {evidence}" if evidence else "")
         )
     if not c.new_negative:
         lines.append("None.")
@@ -415,7 +412,7 @@ def comparison_markdown(c: Comparison) -> str:
         lines += ["", f"## {title} ({len(chosen)})", ""]
         for p in chosen:
             r = getattr(p, side)
-            lines.append(f"- {side.upper()} #{r.index} ({r.label}): {_md(r.text)}")
+            lines.append(f"- {side.upper()} #{r.index} ({r.label}): {markdown_cell(r.text)}")
         if not chosen:
             lines.append("None.")
     return "\n".join(lines) + "\n"

@@ -15,7 +15,6 @@ ties going to the earlier label in the model's order.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl
 from finlocal.metrics import ClassificationMetrics, classification_metrics
 from finlocal.predictions import Classifier
 from finlocal.splitting import SplitMode, split_text
@@ -79,18 +79,12 @@ def _label(raw: object, where: str) -> str:
     return _LABEL_ALIASES.get(label, label)
 
 
-def _read_jsonl(path: Path, text: str) -> list[LabelledText]:
+def _labelled_rows(path: Path) -> list[LabelledText]:
     rows = []
-    for number, line in enumerate(_LINE_BREAK.split(text), 1):
-        if not line.strip():
-            continue
+    for number, data in read_jsonl(path, required=("text", "label")):
         where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise InputError(f"{where}: expected an object with 'text' and 'label'")
+        if not isinstance(data["text"], str):
+            raise InputError(f"{where}: 'text' must be a string, found {data['text']!r}")
         agreement, category = data.get("agreement"), data.get("category")
         rows.append(
             LabelledText(
@@ -126,11 +120,7 @@ def read_labelled(path: Path) -> list[LabelledText]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: JSONL must be UTF-8 ({exc})") from exc
-        rows = _read_jsonl(path, text)
+        rows = _labelled_rows(path)
     else:
         rows = _read_fpb(path, data.decode("latin-1"))  # FPB's raw files are latin-1
     if not rows:

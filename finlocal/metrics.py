@@ -1,7 +1,8 @@
 """Classification metrics with numpy alone (no scikit-learn in the runtime).
 
 `classification_metrics` is the one implementation of accuracy, weighted and macro F1, per-class
-precision/recall/F1 and the confusion matrix, shared by `finlocal eval`, training and export.
+precision/recall/F1 and the confusion matrix, shared by `finlocal eval`, training and export;
+`softmax` is the one turning logits into probabilities, for the runtime, training and export.
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Probabilities over the last axis of ``logits / temperature`` (shifted by the maximum, so
+    large logits do not overflow)."""
+    z = np.asarray(logits) / temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 @dataclass(frozen=True)

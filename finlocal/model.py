@@ -25,6 +25,7 @@ import numpy as np
 from finlocal.changes.hint import HintKind, hint_text
 from finlocal.errors import ModelError
 from finlocal.manifest import MANIFEST_NAME, Manifest, read_manifest
+from finlocal.metrics import softmax
 from finlocal.predictions import Prediction, Span
 from finlocal.spans import WORD_JOINERS, merge_spans
 
@@ -84,12 +85,6 @@ class _Window:
     first: int  # index of the first content token
     ids: np.ndarray  # token ids with special tokens (and the hint, for a hint model)
     n_content: int  # how many of them are the text's own tokens
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -262,7 +257,7 @@ class OnnxClassifier:
             outputs = self._session.run(self._output_names, feeds)
             share = (time.perf_counter() - t1) * 1000 / len(batch)
             logits = outputs[0].astype(np.float64)
-            probs = _softmax(logits / self.manifest.temperature)
+            probs = softmax(logits, self.manifest.temperature)
             token_probs = _sigmoid(outputs[1].astype(np.float64)) if self.has_evidence else None
             lead = len(self._prefix)
             for r, w in enumerate(batch):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import enum
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from finlocal.changes.describe import MovedRow, describe
+from finlocal.jsonl import jsonl_line
 from finlocal.scoring import DocumentReport, SentenceResult
 
 TABLE_CHUNK = 500
@@ -66,13 +67,20 @@ class Per(str, enum.Enum):
     DOCUMENT = "document"
 
 
-class Writer:
-    """Base writer: `sentences` receives sentence chunks, `document` each finished document."""
+#: A column added to each sentence row of JSONL and CSV: its name and its value for a sentence
+#: (the app's exports add a PDF's ``page`` this way).
+ExtraColumn = tuple[str, Callable[[SentenceResult], Any]]
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
+
+class Writer:
+    """Base writer: `sentences` receives sentence chunks, `document` each finished document.
+    ``extra`` columns follow the standard ones in JSONL and CSV sentence rows."""
+
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
         self.stream = stream
         self.labels = tuple(labels)
         self.per = per
+        self.extra = tuple(extra)
 
     def sentences(self, results: Sequence[SentenceResult]) -> None:
         if self.per is Per.SENTENCE and results:
@@ -99,12 +107,16 @@ class Writer:
 
 class JsonlWriter(Writer):
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
-        self.stream.write("".join(json.dumps(r.to_row(), ensure_ascii=False) + "\n" for r in results))
+        self.stream.write("".join(jsonl_line({**r.to_row(), **_extra(self.extra, r)}) for r in results))
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
-        self.stream.write(json.dumps(report.to_row(), ensure_ascii=False) + "\n")
+        self.stream.write(jsonl_line(report.to_row()))
         self.stream.flush()
+
+
+def _extra(columns: Sequence[ExtraColumn], result: SentenceResult) -> dict[str, Any]:
+    return {name: value(result) for name, value in columns}
 
 
 def _evidence_text(result: SentenceResult) -> str:
@@ -152,8 +164,8 @@ def _what_moved(result: SentenceResult) -> str:
 
 
 class CsvWriter(Writer):
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
-        super().__init__(stream, labels, per)
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
+        super().__init__(stream, labels, per, extra)
         self._csv = csv.writer(stream, lineterminator="\n")
         if per is Per.SENTENCE:
             header = [
@@ -168,6 +180,7 @@ class CsvWriter(Writer):
                 "changes",
                 "tokenize_ms",
                 "inference_ms",
+                *(name for name, _ in self.extra),
             ]
         else:
             header = [
@@ -185,7 +198,7 @@ class CsvWriter(Writer):
         self._csv.writerow(header)
 
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
-        self._csv.writerows(_sentence_cells(r, self.labels) for r in results)
+        self._csv.writerows([*_sentence_cells(r, self.labels), *_extra(self.extra, r).values()] for r in results)
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
@@ -208,9 +221,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "~": "\\~", "\n": " ", "\r": " "})
+
+
 def markdown_cell(value: Any) -> str:
-    """A value as one Markdown table cell: pipes and backslashes escaped, on one line."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A value as Markdown text on one line, fit for a table cell or inside ``**``/``~~`` marks:
+    backslashes, pipes and the emphasis and strike-through marks (``*``, ``~``) escaped, line
+    breaks made spaces. The one Markdown escape of finlocal's reports."""
+    return str(value).translate(_MARKDOWN_ESCAPES)
 
 
 class MarkdownWriter(Writer):
@@ -219,8 +237,8 @@ class MarkdownWriter(Writer):
 
     _SENTENCE_HEADER = ("source", "#", "label", "confidence", "sentence", "evidence", "what moved")
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
-        super().__init__(stream, labels, per)
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
+        super().__init__(stream, labels, per, extra)
         self._open = False
         if per is Per.DOCUMENT:
             header = ["source", "sentences", "label", *self.labels, "tone", "what moved"]
@@ -267,8 +285,8 @@ class MarkdownWriter(Writer):
 class TableWriter(Writer):
     """Human-readable tables with rich; sentence rows are grouped per document."""
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per) -> None:
-        super().__init__(stream, labels, per)
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
+        super().__init__(stream, labels, per, extra)
         from rich.console import Console
 
         self._console = Console(file=stream, highlight=False, soft_wrap=False)
@@ -371,8 +389,11 @@ _WRITERS: dict[Format, type[Writer]] = {
 }
 
 
-def make_writer(fmt: Format, per: Per, stream: TextIO, labels: Sequence[str]) -> Writer:
-    return _WRITERS[fmt](stream, labels, per)
+def make_writer(
+    fmt: Format, per: Per, stream: TextIO, labels: Sequence[str], extra: Sequence[ExtraColumn] = ()
+) -> Writer:
+    """The writer of ``fmt``; ``extra`` columns are added to JSONL and CSV sentence rows."""
+    return _WRITERS[fmt](stream, labels, per, extra)
 
 
 def human_size(size: int) -> str:

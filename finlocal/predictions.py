@@ -9,6 +9,9 @@ from typing import Protocol, runtime_checkable
 # The canonical label order of finlocal's models and training data (a model directory's manifest
 # states its own, which the runtime follows).
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+#: A prediction whose confidence is below this is flagged for review (the TUI's default and its
+#: reports'; ``finlocal tui --review-below`` changes it).
+REVIEW_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ import pytest
 
 # tests/ and bench/ are packages of the checkout, not of the install. The checkout's root goes at
 # the END of sys.path: prepended, its finlocal/ (without train/ and export/, which the install maps
-# in as finlocal.train and finlocal.export) would hide the installed package after `pip install .`.
+# in as finlocal.train and finlocal.export) would hide the installed package after `pip install .`,
+# and CI's run against the built wheel would test the checkout instead. pytest's `pythonpath`
+# setting prepends, so it cannot stand in for these lines.
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
@@ -24,6 +26,24 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def pytest_report_header() -> str:
+    import finlocal
+
+    return f"finlocal {finlocal.__version__} from {Path(finlocal.__file__).parent}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """``FINLOCAL_TEST_INSTALLED=1`` (CI's run against the built wheel): refuse to test the
+    checkout's code by mistake."""
+    import finlocal
+
+    checkout = Path(finlocal.__file__).resolve().parent == ROOT / "finlocal"
+    if os.environ.get("FINLOCAL_TEST_INSTALLED") == "1" and checkout:
+        raise pytest.UsageError(f"FINLOCAL_TEST_INSTALLED=1 but finlocal comes from the checkout ({finlocal.__file__})")
+
+
 TINY_MODEL_DIR = FIXTURES / "tiny-model"
 
 
@@ -61,10 +81,12 @@ def tiny_setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
     Tests that use it train: mark them ``@pytest.mark.train``."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from finlocal.train.tiny import tiny_backbone, tiny_examples, write_jsonl
+    from finlocal.jsonl import write_jsonl
+    from finlocal.train.tiny import tiny_backbone, tiny_examples
 
     root = tmp_path_factory.mktemp("tiny-train")
     rows = tiny_examples()
-    data = write_jsonl(rows, root / "train.jsonl")
+    data = root / "train.jsonl"
+    write_jsonl(data, rows)
     backbone = tiny_backbone(root / "backbone", [r["text"] for r in rows])
     return {"root": root, "data": data, "backbone": backbone, "rows": rows}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from finlocal.manifest import read_manifest
-from finlocal.model import OnnxClassifier
+from finlocal.model import OnnxClassifier, bundled_model_dir
 
-DEFAULT = Path(__file__).resolve().parents[1] / "finlocal" / "models" / "default"
+# The model the installed package carries: the checkout's in an editable install, the wheel's
+# own in CI's runtime-only install of the built wheel.
+DEFAULT = bundled_model_dir()
 
 pytestmark = pytest.mark.skipif(not (DEFAULT / "finlocal.json").is_file(), reason="no bundled model yet")
 

@@ -24,13 +24,13 @@ before it.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import (
     DOWN_WORDS,
     ITEMS_BY_POLARITY,
@@ -221,10 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
     rows = augment(load_fpb(args.data), args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as fh:
-        for edit in rows:
-            fh.write(json.dumps(edit.to_row(), ensure_ascii=False) + "\n")
+    write_jsonl(args.out, (edit.to_row() for edit in rows))
     log.info("%d counterfactual edits -> %s", len(rows), args.out)
 
 

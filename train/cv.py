@@ -37,9 +37,11 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl, write_jsonl
+from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.train.config import FitConfig
-from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics, softmax
+from finlocal.train.metrics import expected_calibration_error, fit_temperature, label_metrics
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +198,9 @@ class Oof:
     texts: list[str]
 
 
+_HELDOUT_FIELDS = ("id", "text", "gold", "fold", "logits")
+
+
 def read_oof(out: Path, folds: int, repeat: int) -> Oof:
     from finlocal.train.fit import HELDOUT
 
@@ -204,7 +209,7 @@ def read_oof(out: Path, folds: int, repeat: int) -> Oof:
         path = fold_dir(out, repeat, k) / HELDOUT
         if not path.is_file():
             raise InputError(f"{path}: missing; has fold run {fold_dir(out, repeat, k)} finished?")
-        rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        rows.extend(row for _, row in read_jsonl(path, required=_HELDOUT_FIELDS))
     ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
         raise InputError(f"{out}: the folds' held-out rows overlap; were they made with different fold seeds?")
@@ -407,28 +412,22 @@ def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:
 
 def _write_oof(out: Path, oofs: Sequence[Oof]) -> None:
     base = oofs[0]
-    tmp = Path(out) / (OOF + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for i, row_id in enumerate(base.ids):
-            fh.write(
-                json.dumps(
-                    {
-                        "id": row_id,
-                        "text": base.texts[i],
-                        "gold": LABELS[int(base.gold[i])],
-                        "agreement": base.agreement[i],
-                        "probs_by_repeat": [
-                            {
-                                label: round(float(v), 6)
-                                for label, v in zip(LABELS, softmax(o.logits[i : i + 1])[0], strict=True)
-                            }
-                            for o in oofs
-                        ],
-                    }
-                )
-                + "\n"
-            )
-    tmp.replace(Path(out) / OOF)
+    write_jsonl(
+        Path(out) / OOF,
+        (
+            {
+                "id": row_id,
+                "text": base.texts[i],
+                "gold": LABELS[int(base.gold[i])],
+                "agreement": base.agreement[i],
+                "probs_by_repeat": [
+                    {label: round(float(v), 6) for label, v in zip(LABELS, softmax(o.logits[i]), strict=True)}
+                    for o in oofs
+                ],
+            }
+            for i, row_id in enumerate(base.ids)
+        ),
+    )
 
 
 def write_report(out: Path, report: dict[str, Any]) -> None:

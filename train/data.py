@@ -9,7 +9,6 @@ stratified samples (for benchmarks that need a few hundred sentences), not a val
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS
 
 __all__ = ["LABELS", "Example", "default_fpb_path", "load_fpb", "split_train_val", "stratified_sample"]
@@ -55,26 +55,19 @@ def load_fpb(path: Path) -> list[Example]:
             "(e.g. ../shared/data/fpb/train.jsonl) or your own JSONL with text and label fields."
         )
     examples: list[Example] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                text, label = row["text"], row["label"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{lineno}: expected a JSON object with text and label ({exc})") from exc
-            if label not in LABELS:
-                raise InputError(f"{path}:{lineno}: label {label!r} is not one of {list(LABELS)}")
-            agreement = row.get("agreement")
-            examples.append(
-                Example(
-                    id=str(row.get("id", f"{path.stem}-{lineno}")),
-                    text=text,
-                    label=label,
-                    agreement=None if agreement is None else str(agreement),
-                )
+    for lineno, row in read_jsonl(path, required=("text", "label")):
+        text, label = row["text"], row["label"]
+        if label not in LABELS:
+            raise InputError(f"{path}:{lineno}: label {label!r} is not one of {list(LABELS)}")
+        agreement = row.get("agreement")
+        examples.append(
+            Example(
+                id=str(row.get("id", f"{path.stem}-{lineno}")),
+                text=text,
+                label=label,
+                agreement=None if agreement is None else str(agreement),
             )
+        )
     return examples
 
 

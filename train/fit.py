@@ -40,13 +40,15 @@ import torch
 import torch.nn.functional as F
 
 from finlocal.errors import InputError
+from finlocal.jsonl import write_jsonl
+from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
 from finlocal.train.config import Device, FitConfig
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
-from finlocal.train.metrics import Metrics, label_metrics, softmax
+from finlocal.train.metrics import Metrics, label_metrics
 from finlocal.train.records import FitInfo
 from finlocal.train.rows import RowSet, TrainRow, build_rows
 from finlocal.train.student import Student, new_student, parameter_groups
@@ -431,25 +433,22 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     """The held-out fold's logits and probabilities, one JSON row per sentence; its metrics."""
     logits, _ = predict_logits(model, tokenizer, [ex.text for ex in heldout], config.max_length, config.eval_batch_size)
     probs = softmax(logits)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for ex, z, p in zip(heldout, logits, probs, strict=True):
-            fh.write(
-                json.dumps(
-                    {
-                        "id": ex.id,
-                        "text": ex.text,
-                        "gold": ex.label,
-                        "agreement": ex.agreement,
-                        "fold": config.fold,
-                        "repeat": config.repeat,
-                        "logits": [round(float(v), 5) for v in z],
-                        "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
-                    }
-                )
-                + "\n"
-            )
-    tmp.replace(path)
+    write_jsonl(
+        path,
+        (
+            {
+                "id": ex.id,
+                "text": ex.text,
+                "gold": ex.label,
+                "agreement": ex.agreement,
+                "fold": config.fold,
+                "repeat": config.repeat,
+                "logits": [round(float(v), 5) for v in z],
+                "probs": {label: round(float(v), 6) for label, v in zip(LABELS, p, strict=True)},
+            }
+            for ex, z, p in zip(heldout, logits, probs, strict=True)
+        ),
+    )
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from finlocal.metrics import classification_metrics
+from finlocal.metrics import classification_metrics, softmax
 from finlocal.predictions import LABELS
 
 
@@ -47,13 +47,6 @@ def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 
         if sel.any():
             ece += sel.mean() * abs(correct[sel].mean() - conf[sel].mean())
     return float(ece)
-
-
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    z = logits / temperature
-    z = z - z.max(1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(1, keepdims=True)
 
 
 def _nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:

@@ -21,7 +21,6 @@ comparison sets in ``tests/fixtures/``.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import re
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import LINE_ITEMS, NEGATIVE, POSITIVE, Direction, Polarity
 
 log = logging.getLogger(__name__)
@@ -988,12 +988,7 @@ def generate(n: int, seed: int = 20261207) -> list[Statement]:
 
 
 def write(statements: list[Statement], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for i, s in enumerate(statements):
-            fh.write(json.dumps(s.to_row(i), ensure_ascii=False) + "\n")
-    tmp.replace(out)
+    write_jsonl(out, (s.to_row(i) for i, s in enumerate(statements)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -68,6 +68,28 @@ def _pairs(spans: tuple[Span, ...] | None) -> Spans | None:
     return None if spans is None else tuple((s.start, s.end) for s in spans)
 
 
+@dataclass(frozen=True)
+class _Holdout:
+    """What a fold run must not learn from: the held-out rows' ids and texts (letters and digits
+    only, so a re-punctuated copy is caught too)."""
+
+    ids: set[str]
+    banned: set[str]
+
+    def excludes(self, text: str, *ids: str | None) -> bool:
+        return any(i in self.ids for i in ids) or match_key(text) in self.banned
+
+
+@dataclass
+class _Teaching:
+    """The teachers' supervision of this run, by sentence text."""
+
+    probs: dict[str, tuple[float, ...]]  # averaged over the files that give probabilities
+    evidence: dict[str, Spans]  # verbatim evidence (used with ``evidence = "teachers"``)
+    teachers_of: dict[str, set[str]]  # the teachers of each sentence they gave anything for
+    skipped_heldout: int
+
+
 def build_rows(config: FitConfig) -> RowSet:
     """The training rows of ``config``'s run, its held-out fold and a summary."""
     examples = load_fpb(config.fpb_path)
@@ -76,27 +98,68 @@ def build_rows(config: FitConfig) -> RowSet:
     part = partition(examples, config.folds, repeat=config.repeat, seed=config.fold_seed) if config.folds else None
     heldout_ids = part.heldout_ids(config.fold) if part else set()
     heldout = [ex for ex in examples if ex.id in heldout_ids]
-    gold = [ex for ex in examples if ex.id not in heldout_ids]
-    # no held-out text is ever learnt from: ids and texts (letters and digits only) are banned
-    banned = {match_key(ex.text) for ex in heldout}
+    holdout = _Holdout(heldout_ids, {match_key(ex.text) for ex in heldout})
+    run = (_fold_key(config), part.key if part else None)
 
-    rows: dict[str, TrainRow] = {}  # by text: the first occurrence wins, later ones are duplicates
-    counts: dict[str, int] = {"fpb": 0}
+    counts: dict[str, int] = {}
+    evidence_methods: set[str] = set()
+    rows = _gold_rows([ex for ex in examples if ex.id not in heldout_ids], config, counts)
+    skipped_extra = _add_extra_rows(rows, config, holdout, counts, evidence_methods)
+    teaching = _read_teachers(config, holdout, run)
+    if config.evidence is EvidenceSource.TEACHERS:
+        evidence_of = teaching.evidence
+    else:
+        evidence_of = _read_file_evidence(config, holdout, bool(heldout), run, evidence_methods)
+    train, transfer, teacher_ids = _assemble(rows, teaching, evidence_of, config)
+
+    summary = {
+        "source": str(config.fpb_path),
+        "partition": part.key if part else None,
+        "folds": config.folds,
+        "fold": config.fold if config.folds else None,
+        "repeat": config.repeat,
+        "train_rows": len(train),
+        "heldout_rows": len(heldout),
+        "rows_by_source": {**counts, "transfer": transfer},
+        "skipped_as_heldout": skipped_extra + teaching.skipped_heldout,
+        "rows_with_teacher_probs": sum(r.teacher_probs is not None for r in train),
+        "rows_with_evidence": sum(r.evidence is not None for r in train),
+        "evidence_source": config.evidence.value,
+        "evidence_file": str(config.evidence_file) if config.evidence_file else None,
+        "evidence_method": _evidence_method(config, evidence_methods),
+        "extra_files": [str(p) for p in config.extra_files],
+        "teacher_files": [str(p) for p in config.teacher_files],
+        "teachers": sorted(teacher_ids),
+        "teacher_roles": {t: describe_teacher(t) for t in sorted(teacher_ids)},
+        "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
+    }
+    return RowSet(train=train, heldout=heldout, partition=part, summary=summary)
+
+
+def _gold_rows(gold: list[Example], config: FitConfig, counts: dict[str, int]) -> dict[str, TrainRow]:
+    """The FPB rows not held out, by text: the first occurrence wins, later ones are duplicates."""
+    rows: dict[str, TrainRow] = {}
+    counts["fpb"] = 0
     for ex in gold:
         if ex.text not in rows:
             weight = float(ex.agreement) / 100.0 if config.agreement_weighting and ex.agreement else 1.0
             rows[ex.text] = TrainRow(ex.text, LABELS.index(ex.label), weight=weight)
             counts["fpb"] += 1
+    return rows
 
-    skipped_heldout = 0
-    evidence_methods: set[str] = set()
+
+def _add_extra_rows(
+    rows: dict[str, TrainRow], config: FitConfig, holdout: _Holdout, counts: dict[str, int], evidence_methods: set[str]
+) -> int:
+    """Add the extra gold files' rows not held out and not already there; how many were held out."""
+    skipped = 0
     for index, path in enumerate(config.extra_files):
         name = Path(path).stem
         counts[name] = 0
         for _where, gold_row in read_gold_file(path):
             text = gold_row.text
-            if gold_row.source_id in heldout_ids or gold_row.id in heldout_ids or match_key(text) in banned:
-                skipped_heldout += 1
+            if holdout.excludes(text, gold_row.source_id, gold_row.id):
+                skipped += 1
                 continue
             if text in rows:
                 continue
@@ -110,94 +173,86 @@ def build_rows(config: FitConfig) -> RowSet:
                 source=name,
             )
             counts[name] += 1
+    return skipped
 
-    run_fold, run_partition = _fold_key(config), part.key if part else None
-    teacher_sum: dict[str, np.ndarray] = {}
-    teacher_n: dict[str, int] = {}
-    teacher_evidence: dict[str, Spans] = {}
-    teachers_of: dict[str, set[str]] = {}  # the teachers of each sentence they gave anything for
+
+def _read_teachers(config: FitConfig, holdout: _Holdout, run: tuple[str, str | None]) -> _Teaching:
+    """The teacher files' probabilities (averaged per sentence) and evidence for this run."""
+    total: dict[str, np.ndarray] = {}
+    n: dict[str, int] = {}
+    teaching = _Teaching({}, {}, {}, 0)
     for path in config.teacher_files:
         for where, teacher_row in read_teacher_file(path):
             text = teacher_row.text
-            if teacher_row.id in heldout_ids or match_key(text) in banned:
-                skipped_heldout += 1
+            if holdout.excludes(text, teacher_row.id):
+                teaching.skipped_heldout += 1
                 continue
-            probs = teacher_row.probs_for(run_fold, run_partition, where)
+            probs = teacher_row.probs_for(*run, where)
             if probs is not None:
-                teacher_sum[text] = teacher_sum.get(text, 0.0) + np.array([probs[label] for label in LABELS])
-                teacher_n[text] = teacher_n.get(text, 0) + 1
-            spans = _pairs(teacher_row.evidence_for(run_fold, run_partition, where))
+                total[text] = total.get(text, 0.0) + np.array([probs[label] for label in LABELS])
+                n[text] = n.get(text, 0) + 1
+            spans = _pairs(teacher_row.evidence_for(*run, where))
             if config.evidence is EvidenceSource.TEACHERS and spans is not None:
-                teacher_evidence[text] = spans
+                teaching.evidence[text] = spans
             if probs is not None or spans is not None:
-                teachers_of[text] = teachers_of.get(text, set()) | set(teacher_row.teachers)
-    teacher = {t: tuple(float(p) for p in teacher_sum[t] / teacher_n[t]) for t in teacher_sum}
+                teaching.teachers_of[text] = teaching.teachers_of.get(text, set()) | set(teacher_row.teachers)
+    teaching.probs = {t: tuple(float(p) for p in total[t] / n[t]) for t in total}
+    return teaching
 
-    file_evidence: dict[str, Spans] = {}
-    if config.evidence is EvidenceSource.FILE and config.evidence_file is not None:
-        for where, evidence_row in read_evidence_file(config.evidence_file):
-            if evidence_row.id in heldout_ids or match_key(evidence_row.text) in banned:
-                continue
-            if heldout and evidence_row.source.startswith("model:"):
-                raise InputError(
-                    f"{where}: evidence marked by a trained model ({evidence_row.source}) that saw every row; "
-                    "a cross-validation fold run must not learn from it (its held-out rows were in that "
-                    "model's training data). Use it for the run on every row only, or use the saliency "
-                    "of the cross-validated teacher (python -m finlocal.train.saliency)"
-                )
-            evidence_methods.add(evidence_row.source)
-            spans = _pairs(evidence_row.evidence_for(run_fold, run_partition, where))
-            if spans is not None:
-                file_evidence[evidence_row.text] = spans
-    evidence_of = teacher_evidence if config.evidence is EvidenceSource.TEACHERS else file_evidence
 
+def _read_file_evidence(
+    config: FitConfig, holdout: _Holdout, fold_run: bool, run: tuple[str, str | None], evidence_methods: set[str]
+) -> dict[str, Spans]:
+    """The evidence file's spans for this run (``evidence = "file"``), by text."""
+    found: dict[str, Spans] = {}
+    if config.evidence is not EvidenceSource.FILE or config.evidence_file is None:
+        return found
+    for where, evidence_row in read_evidence_file(config.evidence_file):
+        if holdout.excludes(evidence_row.text, evidence_row.id):
+            continue
+        if fold_run and evidence_row.source.startswith("model:"):
+            raise InputError(
+                f"{where}: evidence marked by a trained model ({evidence_row.source}) that saw every row; "
+                "a cross-validation fold run must not learn from it (its held-out rows were in that "
+                "model's training data). Use it for the run on every row only, or use the saliency "
+                "of the cross-validated teacher (python -m finlocal.train.saliency)"
+            )
+        evidence_methods.add(evidence_row.source)
+        spans = _pairs(evidence_row.evidence_for(*run, where))
+        if spans is not None:
+            found[evidence_row.text] = spans
+    return found
+
+
+def _assemble(
+    rows: dict[str, TrainRow], teaching: _Teaching, evidence_of: dict[str, Spans], config: FitConfig
+) -> tuple[list[TrainRow], int, set[str]]:
+    """The gold rows with their soft labels and evidence, then the transfer rows (sentences only
+    the teachers label); the number of transfer rows; the teachers some row really learns from."""
     use_teachers = config.teacher_weight > 0
-    teacher_ids: set[str] = set()  # only the teachers some training row really learns from
+    with_evidence = config.evidence is not EvidenceSource.NONE
+    teacher_ids: set[str] = set()
 
     def taught(text: str, probs: tuple[float, ...] | None, evidence: Spans | None, own: Spans | None) -> None:
         evidence_from_teachers = config.evidence is EvidenceSource.TEACHERS and own is None and evidence is not None
         if probs is not None or evidence_from_teachers:
-            teacher_ids.update(teachers_of.get(text, ()))
+            teacher_ids.update(teaching.teachers_of.get(text, ()))
 
     train: list[TrainRow] = []
     for text, row in rows.items():
-        soft = teacher.get(text) if use_teachers else None
-        evidence = row.evidence if row.evidence is not None else evidence_of.get(text)
-        if config.evidence is EvidenceSource.NONE:
-            evidence = None
+        soft = teaching.probs.get(text) if use_teachers else None
+        evidence = (row.evidence if row.evidence is not None else evidence_of.get(text)) if with_evidence else None
         train.append(TrainRow(text, row.label, soft, evidence, row.weight, row.source))
         taught(text, soft, evidence, row.evidence)
     transfer = 0
     if use_teachers:
-        for text, soft_probs in teacher.items():
+        for text, soft_probs in teaching.probs.items():
             if text not in rows:
-                evidence = evidence_of.get(text) if config.evidence is not EvidenceSource.NONE else None
+                evidence = evidence_of.get(text) if with_evidence else None
                 train.append(TrainRow(text, None, soft_probs, evidence, source="transfer"))
                 taught(text, soft_probs, evidence, None)
                 transfer += 1
-
-    summary = {
-        "source": str(config.fpb_path),
-        "partition": part.key if part else None,
-        "folds": config.folds,
-        "fold": config.fold if config.folds else None,
-        "repeat": config.repeat,
-        "train_rows": len(train),
-        "heldout_rows": len(heldout),
-        "rows_by_source": {**counts, "transfer": transfer},
-        "skipped_as_heldout": skipped_heldout,
-        "rows_with_teacher_probs": sum(r.teacher_probs is not None for r in train),
-        "rows_with_evidence": sum(r.evidence is not None for r in train),
-        "evidence_source": config.evidence.value,
-        "evidence_file": str(config.evidence_file) if config.evidence_file else None,
-        "evidence_method": _evidence_method(config, evidence_methods),
-        "extra_files": [str(p) for p in config.extra_files],
-        "teacher_files": [str(p) for p in config.teacher_files],
-        "teachers": sorted(teacher_ids),
-        "teacher_roles": {t: describe_teacher(t) for t in sorted(teacher_ids)},
-        "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
-    }
-    return RowSet(train=train, heldout=heldout, partition=part, summary=summary)
+    return train, transfer, teacher_ids
 
 
 _METHODS = {

@@ -18,13 +18,13 @@ rather than these sentences.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import (
     ADJECTIVES,
     DOWN_WORDS,
@@ -547,12 +547,7 @@ def generate(n: int, seed: int = 20261129) -> list[Statement]:
 
 
 def write(statements: list[Statement], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for i, s in enumerate(statements):
-            fh.write(json.dumps(s.to_row(i), ensure_ascii=False) + "\n")
-    tmp.replace(out)
+    write_jsonl(out, (s.to_row(i) for i, s in enumerate(statements)))
 
 
 def main(argv: list[str] | None = None) -> None:

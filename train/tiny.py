@@ -6,7 +6,6 @@ Used by the test suite (training → export → runtime) and handy for checking 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,12 +39,6 @@ def tiny_examples(n_per_label: int = 32) -> list[dict[str, str]]:
             text = templates[i % len(templates)].format(c=COMPANIES[i % len(COMPANIES)], n=n, m=m)
             rows.append({"id": f"tiny-{len(rows):04d}", "text": text, "label": label, "agreement": "100"})
     return rows
-
-
-def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def tiny_backbone(directory: Path, texts: Sequence[str], *, hidden: int = 32, layers: int = 2, seed: int = 0) -> Path:

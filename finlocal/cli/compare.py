@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 
 from finlocal.cli.options import model_option, threads_option
 from finlocal.compare import DEFAULT_THRESHOLD
+from finlocal.jsonl import jsonl_line
 
 
 class CompareFormat(str, enum.Enum):
@@ -90,7 +90,7 @@ def command(
         )
     )
     if chosen is CompareFormat.JSONL:
-        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in comparison_rows(comparison))
+        text = "".join(jsonl_line(row) for row in comparison_rows(comparison))
     else:
         text = comparison_markdown(comparison)
     if output is None:

@@ -286,7 +286,8 @@ def report(
     """Write one HTML page about the corpus dataset in DIR: tone over time per company, the label
     mix per document, each document's most negative and positive sentences with their evidence,
     and an overview across companies."""
-    from finlocal.corpus.report import ReportOptions, write_report
+    from finlocal.corpus.report import ReportOptions
+    from finlocal.corpus.report_html import write_report
 
     written = write_report(dataset, out, ReportOptions(by=by, companies=companies, chosen=chosen, title=title))
     click.echo(

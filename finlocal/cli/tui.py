@@ -10,6 +10,7 @@ import click
 
 from finlocal.cli.options import split_option
 from finlocal.errors import InputError
+from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
 
@@ -49,7 +50,7 @@ def attach_terminal() -> None:
 @click.option(
     "--review-below",
     type=click.FloatRange(0.0, 1.0),
-    default=0.6,
+    default=REVIEW_THRESHOLD,
     show_default=True,
     help="Flag sentences whose confidence is below this for review.",
 )

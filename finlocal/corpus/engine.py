@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from finlocal.predictions import Classifier
+
+if TYPE_CHECKING:  # the engines import this module; these only name the types
+    from finlocal.corpus.documents import CorpusDocument
+    from finlocal.corpus.rows import ScoringSettings
+    from finlocal.corpus.store import PartWriter
+    from finlocal.corpus.tables import Layout
 
 
 class EngineKind(str, enum.Enum):
@@ -64,6 +71,23 @@ class RunObserver(Protocol):
 
     def failed(self, message: str) -> None:
         """A document could not be scored (one line)."""
+
+
+class Engine(Protocol):
+    """Scores documents in worker processes and commits them through ``writer``: `LocalEngine`
+    (a process pool) and `RayEngine` (Ray Data actors)."""
+
+    def run(
+        self,
+        documents: Sequence[CorpusDocument],
+        *,
+        settings: ScoringSettings,
+        layout: Layout,
+        writer: PartWriter,
+        observer: RunObserver,
+    ) -> RunSummary:
+        """Score ``documents``, commit each batch, tell ``observer`` how it goes; the summary."""
+        ...
 
 
 class NullObserver:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from finlocal.corpus.documents import find_documents, pending
-from finlocal.corpus.engine import EngineKind, ModelSpec, NullObserver, RunObserver, RunSummary
+from finlocal.corpus.engine import Engine, EngineKind, ModelSpec, NullObserver, RunObserver, RunSummary
 from finlocal.corpus.metadata import MetadataSource
 from finlocal.corpus.rows import ScoringSettings
 from finlocal.corpus.store import RunSettings, finished_ids, open_for_writing
@@ -67,7 +67,7 @@ def run_corpus(config: CorpusRunConfig, observer: RunObserver | None = None) -> 
     )
 
 
-def _engine(config: CorpusRunConfig):  # noqa: ANN202 - LocalEngine | RayEngine, same run()
+def _engine(config: CorpusRunConfig) -> Engine:
     if config.engine is EngineKind.RAY:
         from finlocal.corpus.cluster import RayEngine
 

@@ -133,11 +133,11 @@ def test_a_terminated_run_keeps_what_is_finished_and_resumes(
         assert time.monotonic() < deadline, "the short documents were not committed"
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
-    started = time.monotonic()
-    _, stderr = process.communicate(timeout=60)
+    _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
-    assert time.monotonic() - started < 20  # the long document was not waited for
     assert "interrupted; the finished documents are in" in stderr and "Traceback" not in stderr
+    # the long document was stopped, not waited for: a run that let it finish would have committed
+    # it (--commit-every 0), and the second run would find nothing left to score
     assert CorpusDataset.open(out).read("documents").num_rows == 6
 
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from finlocal.corpus.charts import BAND_COLOR, TONE_COLOR
-from finlocal.corpus.report import ReportOptions, build_report, render_html, write_report
+from finlocal.corpus.report import ReportOptions, build_report
+from finlocal.corpus.report_html import render_html, write_report
 from finlocal.corpus.store import CorpusDataset
 from finlocal.errors import InputError
 from tests.corpus.datasets import quarterly_corpus

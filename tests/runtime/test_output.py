@@ -81,3 +81,15 @@ def test_suffixes_name_formats_both_ways() -> None:
     assert format_for_suffix(".CSV") is Format.CSV and format_for_suffix(".xlsx") is None
     assert default_format(Path("rows.md"), io.StringIO()) is Format.MARKDOWN
     assert default_format(Path("rows.out"), io.StringIO()) is Format.JSONL
+
+
+def test_extra_columns_follow_the_standard_ones_in_jsonl_and_csv(report) -> None:
+    extra = [("page", lambda r: r.index + 1)]
+    out = io.StringIO()
+    make_writer(Format.CSV, Per.SENTENCE, out, report.labels, extra).sentences(report.sentences)
+    header, *rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert header[-2:] == ["inference_ms", "page"] and [r[-1] for r in rows] == ["1", "2", "3"]
+    out = io.StringIO()
+    make_writer(Format.JSONL, Per.SENTENCE, out, report.labels, extra).sentences(report.sentences)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [list(r)[-1] for r in rows] == ["page"] * 3 and [r["page"] for r in rows] == [1, 2, 3]

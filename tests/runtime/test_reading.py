@@ -54,7 +54,14 @@ def test_decode_bytes_undefined_in_cp1252_use_latin1() -> None:
 @settings(max_examples=300, deadline=None)
 def test_decode_never_raises(data: bytes) -> None:
     text, warnings = decode(data)
-    assert isinstance(text, str)
+    text.encode("utf-8")  # no lone surrogates: whatever came in can be written out as UTF-8
+    assert all(warnings)
+
+
+@given(st.text(max_size=500).filter(lambda s: not s.startswith("\ufeff")))
+@settings(max_examples=300, deadline=None)
+def test_utf8_decodes_to_itself_without_warnings(text: str) -> None:
+    assert decode(text.encode("utf-8")) == (text, [])
 
 
 @given(st.binary(max_size=2000))
