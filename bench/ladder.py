@@ -91,48 +91,46 @@ def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
 
 
 NATURAL = "runs/data/natural.jsonl"
-# The reader steps: the same student with and without the reader's hint (finlocal.changes.hint),
-# on the direction data plus the natural-wording data, without evidence targets (a fair pair
-# that needs no teacher); then deeper students with the hint.
-NATURAL_DATA = (
-    'extra_files=["runs/data/direction.jsonl", "runs/data/counterfactual.jsonl", "runs/data/natural.jsonl"]',
-    "extra_weights=[0.5, 1.0, 1.0]",
-)
+# The reader steps (configs/student-reader.toml, the shipped recipe): the same student with and
+# without the reader's hint (finlocal.changes.hint), with the hint on half of the rows, then deeper;
+# all on the direction data plus the natural-wording data, without evidence targets (a fair set
+# that needs no teacher).
+STUDENT_READER = "configs/student-reader.toml"
 READER_STEPS = (
     Step(
         "student-nohint",
-        STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=none"),
+        STUDENT_READER,
+        ("hint=none", "hint_dropout=0.0"),
         needs=(NATURAL,),
         what="3 layers, gold + direction + natural-wording data, no hint, no evidence targets",
     ),
     Step(
         "student-hint",
-        STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1"),
+        STUDENT_READER,
+        ("hint_dropout=0.0",),
         needs=(NATURAL,),
-        what="the same with the reader's hint as a second segment",
+        what="the same with the reader's hint as a second segment on every row",
     ),
     Step(
         "student-hint-dropout",
-        STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5"),
+        STUDENT_READER,
+        (),
         needs=(NATURAL,),
-        what="the hint on half of the training rows (the other half read without it), so the words are learnt too",
+        what="the hint on half of the training rows (the other half read without it): the shipped recipe",
     ),
     Step(
         "student-hint-l4",
-        STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5", "encoder_layers=4"),
+        STUDENT_READER,
+        ("encoder_layers=4",),
         needs=(NATURAL,),
-        what="4 layers, with the hint on half of the rows",
+        what="4 layers, the shipped recipe otherwise",
     ),
     Step(
         "student-hint-l6",
-        STUDENT,
-        (*NO_TEACHERS, *NO_EVIDENCE, *NATURAL_DATA, "hint=changes-v1", "hint_dropout=0.5", "encoder_layers=6"),
+        STUDENT_READER,
+        ("encoder_layers=6",),
         needs=(NATURAL,),
-        what="6 layers (all of MiniLM-L6), with the hint on half of the rows",
+        what="6 layers (all of MiniLM-L6), the shipped recipe otherwise",
     ),
 )
 

@@ -33,8 +33,8 @@ have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$dat
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
     --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
 
-step "the recipe, cross-validated (5 folds, two fold runs at a time): the reader's hint, no evidence targets"
-finlocal train cv configs/student.toml --folds 5 --workers 2 --quiet --out runs/cv/student-hint
+step "the recipe (configs/student-reader.toml), cross-validated (5 folds, two at a time): the reader's hint on half the rows, no evidence targets"
+finlocal train cv configs/student-reader.toml --folds 5 --workers 2 --quiet --out runs/cv/student-hint-dropout
 
 step "evidence targets for the run on every row: the previous bundled model's evidence head"
 if ! have "$previous/model.onnx"; then
@@ -46,11 +46,11 @@ have runs/teachers/evidence-default.jsonl || python -m finlocal.train.model_evid
     --out runs/teachers/evidence-default.jsonl
 
 step "the model on every row, with the evidence head"
-finlocal train fit configs/student.toml evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
-    evidence_weight=0.5 output_dir=runs/final/student-hint --quiet
+finlocal train fit configs/student-reader.toml evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
+    evidence_weight=0.5 output_dir=runs/final/student-hint-dropout --quiet
 
 step "int8 export with the parity gate -> $out"
-finlocal export runs/final/student-hint/final --out "$out" --cv runs/cv/student-hint \
+finlocal export runs/final/student-hint-dropout/final --out "$out" --cv runs/cv/student-hint-dropout \
     --cv-allow evidence --cv-allow evidence_file --cv-allow evidence_weight \
     --parity-data runs/data/parity.jsonl \
     --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \

@@ -45,7 +45,7 @@ from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
-from finlocal.train.config import Device, FitConfig
+from finlocal.train.config import Device, EvidenceSource, FitConfig
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Metrics, label_metrics
@@ -76,7 +76,12 @@ class FitResult:
 
 
 def same_recipe(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return all(a.get(k) == b.get(k) for k in set(a) | set(b) if k not in _NOT_RECIPE)
+    """Whether two configs train the same model: every key but the machine's, and an evidence
+    file only when evidence targets are on (a file that is not read changes nothing)."""
+    ignored = set(_NOT_RECIPE)
+    if a.get("evidence", "none") == "none" and b.get("evidence", "none") == "none":
+        ignored.add("evidence_file")
+    return all(a.get(k) == b.get(k) for k in set(a) | set(b) if k not in ignored)
 
 
 def seed_everything(seed: int) -> None:
@@ -309,7 +314,7 @@ def input_digests(config: FitConfig) -> dict[str, str]:
     import hashlib
 
     paths = [config.fpb_path, *config.extra_files, *config.teacher_files]
-    if config.evidence_file is not None:
+    if config.evidence_file is not None and config.evidence is not EvidenceSource.NONE:
         paths.append(config.evidence_file)
     out = {}
     for path in paths:
@@ -336,7 +341,7 @@ def finished(config: FitConfig) -> FitInfo | None:
     if recorded is None:  # made before input digests were recorded: cannot tell, trust it
         log.warning("%s: fit.json records no input digests; assuming its input files are unchanged", config.output_dir)
         return info
-    if recorded != input_digests(config):
+    if any(recorded.get(path) != digest for path, digest in input_digests(config).items()):
         log.info("%s: an input file changed since it was trained; training again", config.output_dir)
         return None
     return info

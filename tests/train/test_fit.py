@@ -334,3 +334,13 @@ def test_a_changed_input_file_means_the_run_is_not_finished(tiny_setup: dict, tm
     assert fit_module.finished(config) is not None
     data.write_bytes(data.read_bytes() + b"\n")
     assert fit_module.finished(config) is None
+
+
+def test_an_unread_evidence_file_is_not_part_of_the_recipe() -> None:
+    from finlocal.train.fit import same_recipe
+
+    base = {"evidence": "none", "evidence_file": "runs/teachers/saliency-minilm.jsonl", "epochs": 5}
+    assert same_recipe(base, {**base, "evidence_file": None})  # not read: the same model
+    on = {**base, "evidence": "file", "evidence_weight": 0.5}
+    assert not same_recipe(on, {**on, "evidence_file": "other.jsonl"})  # read: another model
+    assert not same_recipe(base, {**base, "epochs": 4})
