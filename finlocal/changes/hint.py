@@ -25,6 +25,8 @@ class HintKind(str, Enum):
 
 #: Changes named in one hint (the first ones of the sentence).
 MAX_CHANGES = 3
+# The words of hint "changes-v1": a model input, frozen with its version (models trained on it
+# read exactly these), so they do not follow the display words of `finlocal.changes.describe`.
 _DIRECTION_WORDS = {
     Direction.UP: "up",
     Direction.DOWN: "down",
