@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 STORE_NAME = "judgements.db"
 
 
-class InputFormat(str, Enum):
+class LabelSource(str, Enum):
+    """How a labelling input is read: rows of a JSONL or CSV file, one sentence a line, or a
+    document split into sentences (``auto``: by the file's suffix, else a document)."""
+
     AUTO = "auto"
     JSONL = "jsonl"
     CSV = "csv"
@@ -44,10 +47,10 @@ class InputFormat(str, Enum):
 
 
 _SUFFIX_FORMATS = {
-    ".jsonl": InputFormat.JSONL,
-    ".ndjson": InputFormat.JSONL,
-    ".csv": InputFormat.CSV,
-    ".txt": InputFormat.LINES,
+    ".jsonl": LabelSource.JSONL,
+    ".ndjson": LabelSource.JSONL,
+    ".csv": LabelSource.CSV,
+    ".txt": LabelSource.LINES,
 }
 
 
@@ -67,7 +70,7 @@ def _gold(value: object) -> str | None:
 
 def read_inputs(
     path: Path,
-    fmt: InputFormat = InputFormat.AUTO,
+    fmt: LabelSource = LabelSource.AUTO,
     *,
     text_column: str = "text",
     label_column: str = "label",
@@ -78,10 +81,10 @@ def read_inputs(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file. Pass a JSONL, CSV, text or document file.")
-    if fmt is InputFormat.AUTO:
-        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), InputFormat.DOCUMENT)
+    if fmt is LabelSource.AUTO:
+        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), LabelSource.DOCUMENT)
     rows: list[InputRow] = []
-    if fmt is InputFormat.JSONL:
+    if fmt is LabelSource.JSONL:
         with path.open(encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
@@ -95,7 +98,7 @@ def read_inputs(
                         f"({exc}); choose the field with --text-column"
                     ) from exc
                 rows.append(InputRow(str(text), _gold(record.get(label_column))))
-    elif fmt is InputFormat.CSV:
+    elif fmt is LabelSource.CSV:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None or text_column not in reader.fieldnames:
@@ -104,7 +107,7 @@ def read_inputs(
                     "choose the column with --text-column"
                 )
             rows = [InputRow(r[text_column] or "", _gold(r.get(label_column))) for r in reader]
-    elif fmt is InputFormat.LINES:
+    elif fmt is LabelSource.LINES:
         rows = [InputRow(line) for line in path.read_text(encoding="utf-8").splitlines()]
     else:
         from finlocal.reading import read_path

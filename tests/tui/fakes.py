@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator, Sequence
 
-from finlocal.explainer import ExplainRequest
+from finlocal.llm_explainer import ExplainRequest
 from finlocal.predictions import Prediction
 from finlocal.tui.config import LoadedModel, ModelInfo
 from tests.fakes import KeywordClassifier

@@ -30,8 +30,8 @@ from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
-from finlocal.explain import occlusion
-from finlocal.explainer import Explainer, ExplainRequest
+from finlocal.llm_explainer import Explainer, ExplainRequest
+from finlocal.occlusion import occlusion
 from finlocal.output import Format
 from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text

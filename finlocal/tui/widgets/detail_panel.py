@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from finlocal.changes.describe import describe
-from finlocal.explain import OcclusionEffect
+from finlocal.occlusion import OcclusionEffect
 from finlocal.scoring import SentenceResult
 from finlocal.tui.view import (
     LABEL_STYLES,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import MissingExtraError
-from finlocal.explainer import (
+from finlocal.llm_explainer import (
     ExplainerUnavailable,
     ExplainRequest,
     LlamaExplainer,
