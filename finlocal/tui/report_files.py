@@ -111,6 +111,35 @@ class ExportSpec:
         return text
 
 
+@dataclass(frozen=True)
+class ExportOffer:
+    """What there is to export, so the dialog can say it plainly."""
+
+    stem: str
+    directory: Path
+    scored: int
+    """Sentences scored (the rows on hand)."""
+    shown: int
+    """Rows the table shows under its filter."""
+    filter_title: str | None = None
+    """The table's filter when it hides rows (None: every row is shown)."""
+    partial_of: int | None = None
+    """The document's sentence count when scoring was cancelled."""
+    stale: bool = False
+    """The input text was edited after it was scored."""
+    format: Format = Format.JSONL
+    """The format chosen first."""
+    last_format: bool = False
+    """``format`` is the last export's (the dialog says so)."""
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    format: Format
+    path: Path
+    only_shown: bool
+
+
 def _rows(spec: ExportSpec, fmt: Format) -> str:
     """The JSONL or CSV rows of ``finlocal score``, with a PDF's ``page`` after the standard ones."""
     pages = spec.page_starts
