@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from finlocal.errors import InputError
+from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
 from finlocal.train.combine import Vote, agreement_stats, batch_calibrate, combine
@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 STORE_NAME = "judgements.db"
 
 
-class InputFormat(str, Enum):
+class LabelSource(str, Enum):
+    """How a labelling input is read: rows of a JSONL or CSV file, one sentence a line, or a
+    document split into sentences (``auto``: by the file's suffix, else a document)."""
+
     AUTO = "auto"
     JSONL = "jsonl"
     CSV = "csv"
@@ -44,10 +47,10 @@ class InputFormat(str, Enum):
 
 
 _SUFFIX_FORMATS = {
-    ".jsonl": InputFormat.JSONL,
-    ".ndjson": InputFormat.JSONL,
-    ".csv": InputFormat.CSV,
-    ".txt": InputFormat.LINES,
+    ".jsonl": LabelSource.JSONL,
+    ".ndjson": LabelSource.JSONL,
+    ".csv": LabelSource.CSV,
+    ".txt": LabelSource.LINES,
 }
 
 
@@ -67,7 +70,7 @@ def _gold(value: object) -> str | None:
 
 def read_inputs(
     path: Path,
-    fmt: InputFormat = InputFormat.AUTO,
+    fmt: LabelSource = LabelSource.AUTO,
     *,
     text_column: str = "text",
     label_column: str = "label",
@@ -78,24 +81,17 @@ def read_inputs(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file. Pass a JSONL, CSV, text or document file.")
-    if fmt is InputFormat.AUTO:
-        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), InputFormat.DOCUMENT)
+    if fmt is LabelSource.AUTO:
+        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), LabelSource.DOCUMENT)
     rows: list[InputRow] = []
-    if fmt is InputFormat.JSONL:
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    text = record[text_column]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise InputError(
-                        f"{path}:{lineno}: expected a JSON object with a {text_column!r} field "
-                        f"({exc}); choose the field with --text-column"
-                    ) from exc
-                rows.append(InputRow(str(text), _gold(record.get(label_column))))
-    elif fmt is InputFormat.CSV:
+    if fmt is LabelSource.JSONL:
+        for lineno, record in read_jsonl(path):
+            if text_column not in record:
+                raise InputError(
+                    f"{path}:{lineno}: the object has no {text_column!r} field; choose the field with --text-column"
+                )
+            rows.append(InputRow(str(record[text_column]), _gold(record.get(label_column))))
+    elif fmt is LabelSource.CSV:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None or text_column not in reader.fieldnames:
@@ -104,7 +100,7 @@ def read_inputs(
                     "choose the column with --text-column"
                 )
             rows = [InputRow(r[text_column] or "", _gold(r.get(label_column))) for r in reader]
-    elif fmt is InputFormat.LINES:
+    elif fmt is LabelSource.LINES:
         rows = [InputRow(line) for line in path.read_text(encoding="utf-8").splitlines()]
     else:
         from finlocal.reading import read_path
@@ -269,14 +265,6 @@ def soft_target_share(
     }
 
 
-def _write_jsonl(path: Path, records: Sequence[dict[str, Any]]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-
-
 def write_outputs(
     store: JudgementStore,
     rows: Sequence[InputRow],
@@ -288,7 +276,7 @@ def write_outputs(
     all_judgements: list[Judgement] = []
     for teacher in teachers:
         all_judgements.extend(store.judgements(teacher.teacher_id, teacher.prompt_version))
-    _write_jsonl(config.out_dir / "judgements.jsonl", [j.to_dict() for j in all_judgements])
+    write_jsonl(config.out_dir / "judgements.jsonl", [j.to_dict() for j in all_judgements])
     run = [j for j in all_judgements if j.sentence_sha256 in wanted]
     priors: dict[str, dict[str, float]] = {}
     if config.batch_calibrate:
@@ -297,7 +285,7 @@ def write_outputs(
     for j in run:
         by_sentence[j.sentence].append(j)
     combined = combine_rows(rows, by_sentence, vote=config.vote, weights=config.weights)
-    _write_jsonl(config.out_dir / "combined.jsonl", [c.to_dict() for c in combined.values()])
+    write_jsonl(config.out_dir / "combined.jsonl", [c.to_dict() for c in combined.values()])
 
     per_teacher: dict[str, Any] = {}
     for teacher in teachers:

@@ -14,7 +14,7 @@ sentence sha256).
   by polling the same batch instead of paying for a new one. Before a batch is created, a
   *submission* marker with its custom ids is committed; the batch id replaces it in one
   transaction once the API answers. A marker left by a crash is reconciled against the API's
-  list of batches (`finlocal.train.teachers.claude`). A batch whose results are gone is marked
+  list of batches (`finlocal.train.teachers.claude_batches`). A batch whose results are gone is marked
   ``lost`` and its sentences become pending again; a batch found in that list whose results name
   none of our custom ids (another run's) is recorded as ``foreign``, never adopted again, and the
   sentences it was taken for become pending again.

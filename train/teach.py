@@ -28,6 +28,7 @@ import numpy as np
 
 from finlocal.errors import InputError
 from finlocal.jsonl import read_jsonl, write_jsonl
+from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
 from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow
@@ -107,7 +108,6 @@ def teach(
     from transformers import AutoTokenizer
 
     from finlocal.train.batches import predict_logits
-    from finlocal.train.metrics import softmax
     from finlocal.train.student import Student
 
     torch.set_num_threads(threads)

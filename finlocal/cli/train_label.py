@@ -126,12 +126,12 @@ def label(
     OUT/judgements.db. Prints the report's summary on stdout.
     """
     from finlocal.train.combine import Vote
-    from finlocal.train.labelling import InputFormat, LabelConfig, read_inputs, run_labelling
+    from finlocal.train.labelling import LabelConfig, LabelSource, read_inputs, run_labelling
     from finlocal.train.teachers.llama import LlamaMode, PromptFormat
     from finlocal.train.teachers.spec import TeacherOptions, TeacherSpec, build_teacher
 
     specs = [TeacherSpec.parse(t) for t in teachers]
-    rows = read_inputs(input_path, InputFormat(input_format), text_column=text_column, label_column=label_column)
+    rows = read_inputs(input_path, LabelSource(input_format), text_column=text_column, label_column=label_column)
     if limit is not None:
         rows = rows[:limit]
     options = TeacherOptions(

@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from finlocal.explainer import Explainer, load_explainer, resolve_gguf
+from finlocal.llm_explainer import Explainer, load_explainer, resolve_gguf
 from finlocal.reading import Document
 from finlocal.tui.actions import ACTIONS, key_names
 from finlocal.tui.config import ModelLoader, TuiConfig, onnx_loader

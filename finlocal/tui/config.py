@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from finlocal.output import human_size
-from finlocal.predictions import Classifier
+from finlocal.predictions import REVIEW_THRESHOLD, Classifier
 from finlocal.reading import InputFormat
 from finlocal.splitting import SplitMode
 
@@ -20,7 +20,7 @@ class TuiConfig:
     model_dir: Path | None = None
     threads: int | None = None
     explain_gguf: Path | None = None
-    review_threshold: float = 0.6
+    review_threshold: float = REVIEW_THRESHOLD
     batch_size: int = 32
     chunk_size: int = 64
     """Sentences scored between two table updates (rows arrive in batches of this size or more)."""

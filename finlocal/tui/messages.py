@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from finlocal.explain import OcclusionEffect
+from finlocal.occlusion import OcclusionEffect
 from finlocal.reading import Document
 from finlocal.scoring import DocumentReport
 from finlocal.tui.config import LoadedModel

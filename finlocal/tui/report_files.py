@@ -12,14 +12,23 @@ chosen format's, and any other suffix is refused with a message saying which one
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finlocal.output import MOVED_HEADER, Format, Per, format_for_suffix, make_writer, markdown_table, moved_cells
+from finlocal.output import (
+    MOVED_HEADER,
+    ExtraColumn,
+    Format,
+    Per,
+    format_for_suffix,
+    make_writer,
+    markdown_cell,
+    markdown_table,
+    moved_cells,
+)
+from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.config import ModelInfo
@@ -102,34 +111,42 @@ class ExportSpec:
         return text
 
 
-def _row(result: SentenceResult, page_starts: tuple[int, ...]) -> dict:
-    row = result.to_row()
-    if page_starts:
-        row["page"] = page_of(page_starts, result.start)
-    return row
+@dataclass(frozen=True)
+class ExportOffer:
+    """What there is to export, so the dialog can say it plainly."""
+
+    stem: str
+    directory: Path
+    scored: int
+    """Sentences scored (the rows on hand)."""
+    shown: int
+    """Rows the table shows under its filter."""
+    filter_title: str | None = None
+    """The table's filter when it hides rows (None: every row is shown)."""
+    partial_of: int | None = None
+    """The document's sentence count when scoring was cancelled."""
+    stale: bool = False
+    """The input text was edited after it was scored."""
+    format: Format = Format.JSONL
+    """The format chosen first."""
+    last_format: bool = False
+    """``format`` is the last export's (the dialog says so)."""
 
 
-def _jsonl(spec: ExportSpec) -> str:
-    return "".join(json.dumps(_row(r, spec.page_starts), ensure_ascii=False) + "\n" for r in spec.rows)
+@dataclass(frozen=True)
+class ExportChoice:
+    format: Format
+    path: Path
+    only_shown: bool
 
 
-def _csv(spec: ExportSpec) -> str:
+def _rows(spec: ExportSpec, fmt: Format) -> str:
+    """The JSONL or CSV rows of ``finlocal score``, with a PDF's ``page`` after the standard ones."""
+    pages = spec.page_starts
+    extra: list[ExtraColumn] = [("page", lambda r: page_of(pages, r.start))] if pages else []
     buffer = io.StringIO()
-    writer = make_writer(Format.CSV, Per.SENTENCE, buffer, spec.report.labels)
-    writer.sentences(spec.rows)
-    if not spec.page_starts:
-        return buffer.getvalue()
-    lines = list(csv.reader(io.StringIO(buffer.getvalue())))
-    out = io.StringIO()
-    paged = csv.writer(out, lineterminator="\n")
-    paged.writerow([*lines[0], "page"])
-    for cells, result in zip(lines[1:], spec.rows, strict=True):
-        paged.writerow([*cells, page_of(spec.page_starts, result.start)])
-    return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+    make_writer(fmt, Per.SENTENCE, buffer, spec.report.labels, extra).sentences(spec.rows)
+    return buffer.getvalue()
 
 
 def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
@@ -140,7 +157,7 @@ def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
 def _quote(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
     return (
         f"- {label_tag(result.label)} {confidence_text(result.prediction.confidence)} "
-        f"({_where(result, page_starts)}): {_cell(result.text)}"
+        f"({_where(result, page_starts)}): {markdown_cell(result.text)}"
     )
 
 
@@ -162,7 +179,7 @@ def _table(spec: ExportSpec) -> list[str]:
             r.text,
             " | ".join(s.text for s in r.evidence),
         ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
     return lines
 
 
@@ -176,7 +193,7 @@ def _moved(report: DocumentReport) -> list[str]:
     return [*lines, note, "", markdown_table(MOVED_HEADER, rows)]
 
 
-def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold: float = 0.6) -> str:
+def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold: float = REVIEW_THRESHOLD) -> str:
     report, pages = spec.report, spec.page_starts
     counts = " · ".join(f"{label_tag(name)} {report.counts.get(name, 0)}" for name in report.labels)
     review = [r for r in report.sentences if needs_review(r, threshold)]
@@ -220,14 +237,12 @@ def export_text(
     fmt: Format,
     *,
     model: ModelInfo | None = None,
-    threshold: float = 0.6,
+    threshold: float = REVIEW_THRESHOLD,
 ) -> str:
     """The file's content for ``fmt``."""
     if fmt is Format.MARKDOWN:
         return markdown_report(spec, model, threshold)
-    if fmt is Format.CSV:
-        return _csv(spec)
-    return _jsonl(spec)
+    return _rows(spec, fmt)
 
 
 def write_export(
@@ -236,7 +251,7 @@ def write_export(
     path: Path,
     *,
     model: ModelInfo | None = None,
-    threshold: float = 0.6,
+    threshold: float = REVIEW_THRESHOLD,
 ) -> None:
     """Write ``spec`` to ``path`` as ``fmt``; OSError propagates (the app shows it)."""
     path.write_text(export_text(spec, fmt, model=model, threshold=threshold), encoding="utf-8", newline="")

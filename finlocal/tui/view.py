@@ -23,6 +23,8 @@ E = TypeVar("E", bound=Enum)
 LABEL_TAGS = {"negative": "NEG", "neutral": "NEU", "positive": "POS"}
 LABEL_STYLES = {"negative": "bold red", "neutral": "", "positive": "bold green"}
 REVIEW_MARK = "⚑"
+PASTED = "pasted text"
+"""The source of text typed or pasted into the input rather than read from a file."""
 
 
 def label_tag(label: str) -> str:

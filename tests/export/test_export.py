@@ -250,7 +250,7 @@ def test_per_row_scores_are_the_same_in_any_batch_and_with_any_threads(
             },
         )[0]
         together[index] = res
-    from finlocal.train.metrics import softmax
+    from finlocal.metrics import softmax
 
     assert np.abs(softmax(alone) - softmax(together)).max() <= 1e-6
 

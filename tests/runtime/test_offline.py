@@ -49,7 +49,7 @@ def test_scoring_path_does_not_import_torch_or_transformers(tiny_model_dir: Path
     code = f"""
 import sys
 from pathlib import Path
-import finlocal.cli, finlocal.scoring, finlocal.model, finlocal.explain, finlocal.evaluation
+import finlocal.cli, finlocal.scoring, finlocal.model, finlocal.occlusion, finlocal.evaluation
 from finlocal.model import OnnxClassifier
 from finlocal.scoring import score_text
 score_text("Sales rose. Costs fell.", OnnxClassifier.load(Path({str(tiny_model_dir)!r}), threads=1))

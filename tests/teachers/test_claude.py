@@ -26,14 +26,12 @@ from finlocal.errors import InputError  # noqa: E402
 from finlocal.train.judgement import Judgement, Label, RejectReason  # noqa: E402
 from finlocal.train.labelling import label_sentences  # noqa: E402
 from finlocal.train.store import BatchState, JudgementStore  # noqa: E402
-from finlocal.train.teachers import claude  # noqa: E402
-from finlocal.train.teachers.claude import (  # noqa: E402
+from finlocal.train.teachers import claude_models  # noqa: E402
+from finlocal.train.teachers.claude import TOOL_NAME, ClaudeConfig, ClaudeTeacher  # noqa: E402
+from finlocal.train.teachers.claude_models import (  # noqa: E402
     DEFAULT_MODEL,
     PRICES,
-    TOOL_NAME,
-    ClaudeConfig,
     ClaudeError,
-    ClaudeTeacher,
     RequestShape,
     family_of,
     price_of,
@@ -506,12 +504,12 @@ def test_prompt_version_covers_the_request_body_and_family(api: FakeAPI, monkeyp
     with monkeypatch.context() as m:
         m.setattr(ClaudeTeacher, "request_params", another_body)
         assert _teacher(api).prompt_version != before
-    family = claude.FAMILIES["claude-sonnet-4-6"]
+    family = claude_models.FAMILIES["claude-sonnet-4-6"]
     with monkeypatch.context() as m:  # the FAMILIES table: another effort for this model
-        m.setitem(claude.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, effort="low"))
+        m.setitem(claude_models.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, effort="low"))
         assert _teacher(api).prompt_version != before
     with monkeypatch.context() as m:  # a cache minimum changes whether it caches, not the answer
-        m.setitem(claude.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, min_cache_tokens=512))
+        m.setitem(claude_models.FAMILIES, "claude-sonnet-4-6", dataclasses.replace(family, min_cache_tokens=512))
         changed = _teacher(api)
         assert changed.cache_prefix and changed.prompt_version == before
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import InputError
-from finlocal.train.labelling import InputFormat, InputRow, read_inputs
+from finlocal.train.labelling import InputRow, LabelSource, read_inputs
 
 
 def test_jsonl_with_gold_and_duplicates(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_lines_and_documents(tmp_path: Path) -> None:
     doc.write_text("# Q3\n\nSales rose by 5 %. Profit fell sharply.\n")
     texts = [r.text for r in read_inputs(doc)]
     assert "Sales rose by 5 %." in texts and "Profit fell sharply." in texts
-    split = [r.text for r in read_inputs(lines, InputFormat.DOCUMENT)]
+    split = [r.text for r in read_inputs(lines, LabelSource.DOCUMENT)]
     assert "Sales rose." in split and "Profit fell." in split
 
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator, Sequence
 
-from finlocal.explainer import ExplainRequest
+from finlocal.llm_explainer import ExplainRequest
 from finlocal.predictions import Prediction
 from finlocal.tui.config import LoadedModel, ModelInfo
 from tests.fakes import KeywordClassifier
+
+GATE_TIMEOUT_S = 10.0
+"""How long a fake waits for its test to open a gate before failing the worker it runs in."""
+
+
+def pass_gate(gate: threading.Event, what: str) -> None:
+    """Wait until the test sets ``gate``. A gate left shut is the test's mistake: the fake fails
+    (the app logs the worker's error) instead of carrying on as if it had been opened."""
+    if not gate.wait(GATE_TIMEOUT_S):
+        raise AssertionError(f"{what} waited {GATE_TIMEOUT_S:.0f} s and the test never opened it")
 
 
 class GatedClassifier(KeywordClassifier):
@@ -22,7 +32,7 @@ class GatedClassifier(KeywordClassifier):
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Prediction]:
         self.entered.set()
-        self.gate.wait(10)
+        pass_gate(self.gate, "GatedClassifier.predict")
         return super().predict(texts, batch_size=batch_size)
 
 
@@ -42,7 +52,7 @@ class StepClassifier(KeywordClassifier):
     def predict(self, texts: Sequence[str], *, batch_size: int = 32) -> list[Prediction]:
         if len(self.calls) >= self.free:
             self.blocked.set()
-            self.gate.wait(10)
+            pass_gate(self.gate, "StepClassifier.predict")
         return super().predict(texts, batch_size=batch_size)
 
 

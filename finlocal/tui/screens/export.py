@@ -8,7 +8,6 @@ only after a yes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -22,6 +21,8 @@ from finlocal.output import Format
 from finlocal.tui.report_files import (
     EXPORT_FORMATS,
     BadExportPath,
+    ExportChoice,
+    ExportOffer,
     export_format,
     export_target,
     strip_export_suffix,
@@ -29,35 +30,6 @@ from finlocal.tui.report_files import (
 from finlocal.tui.screens.confirm import ConfirmScreen
 from finlocal.tui.view import count
 from finlocal.tui.widgets.choices import ChoiceSet, MarkedCheckbox, MarkedRadioButton
-
-
-@dataclass(frozen=True)
-class ExportOffer:
-    """What there is to export, so the dialog can say it plainly."""
-
-    stem: str
-    directory: Path
-    scored: int
-    """Sentences scored (the rows on hand)."""
-    shown: int
-    """Rows the table shows under its filter."""
-    filter_title: str | None = None
-    """The table's filter when it hides rows (None: every row is shown)."""
-    partial_of: int | None = None
-    """The document's sentence count when scoring was cancelled."""
-    stale: bool = False
-    """The input text was edited after it was scored."""
-    format: Format = Format.JSONL
-    """The format chosen first."""
-    last_format: bool = False
-    """``format`` is the last export's (the dialog says so)."""
-
-
-@dataclass(frozen=True)
-class ExportChoice:
-    format: Format
-    path: Path
-    only_shown: bool
 
 
 class ExportScreen(ModalScreen[ExportChoice | None]):

@@ -2,7 +2,9 @@
 
 It owns one document session: it starts the scoring, occlusion and explanation workers (thread
 workers, each group exclusive so a new request cancels the old one), and routes what they post
-to the widgets. Widgets never talk to each other directly.
+to the widgets. Widgets never talk to each other directly. What a scoring run's messages mean
+(which run is current, its phase, rows and partial report, what an export offers) is decided by
+`finlocal.tui.scoring_run.ScoringRun`, which has no Textual in it; this screen draws it.
 
 The results on screen always belong to one text, the one that was scored: a submit or an open
 moves the focus to the results (keys typed during a run never edit the report), editing the
@@ -30,12 +32,10 @@ from textual.widgets import Footer, Header, Input, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from finlocal.errors import FinlocalError, InputError
-from finlocal.explain import occlusion
-from finlocal.explainer import Explainer, ExplainRequest
-from finlocal.output import Format
+from finlocal.llm_explainer import Explainer, ExplainRequest
+from finlocal.occlusion import occlusion
 from finlocal.reading import Document, InputFormat, read_path
 from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
-from finlocal.splitting import Region, SplitMode
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
 from finlocal.tui.messages import (
@@ -50,30 +50,25 @@ from finlocal.tui.messages import (
     ScoringProgress,
 )
 from finlocal.tui.priority import lower_thread_priority
-from finlocal.tui.report_files import ExportSpec, write_export
+from finlocal.tui.report_files import ExportChoice, ExportSpec, write_export
+from finlocal.tui.scoring_run import Launch, ScoringRun
 from finlocal.tui.screens.copy import CopyScreen
-from finlocal.tui.screens.export import ExportChoice, ExportOffer, ExportScreen
+from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
 from finlocal.tui.screens.moved import MovedScreen
 from finlocal.tui.screens.open_file import OpenFileScreen, OpenRequest
-from finlocal.tui.session import RowMailbox, partial_report
 from finlocal.tui.view import (
+    PASTED,
     SPLIT_TITLES,
-    SPLIT_UNITS,
-    LabelFilter,
     Phase,
-    SortOrder,
-    count,
-    duration,
     label_tag,
     next_member,
     page_label,
     sentence,
     status_line,
-    visible,
 )
 from finlocal.tui.widgets.detail_panel import DetailPanel
-from finlocal.tui.widgets.input_panel import PASTED, InputPanel
+from finlocal.tui.widgets.input_panel import InputPanel
 from finlocal.tui.widgets.results_table import ResultsTable
 from finlocal.tui.widgets.search_bar import SearchBar
 from finlocal.tui.widgets.summary_panel import SummaryPanel, ToneSparkline
@@ -111,30 +106,17 @@ class MainScreen(Screen[None]):
         self._model: LoadedModel | None = None
         self._model_lock = threading.Lock()
         self._explainer: Explainer | None = None
-        self._run = 0
-        self.phase = Phase.EMPTY
-        self.report: DocumentReport | None = None
+        self.scoring = ScoringRun(config.split, PROGRESS_INTERVAL_S)
+        """The results on screen and the run filling them (`finlocal.tui.scoring_run`)."""
+
+    @property
+    def report(self) -> DocumentReport | None:
         """The finished report of the results on screen."""
-        self.partial: DocumentReport | None = None
-        """The rows a cancelled run had scored, as a report (``report`` is None then)."""
-        self._source = ""
-        self._scored_text: str | None = None
-        self._page_starts: tuple[int, ...] = ()
-        self._document: Document | None = None
-        """The last document read (its regions and PDF pages apply while its text is unedited)."""
-        self._split = config.split
-        """What the next run makes a row of (the open dialog and ctrl+l change it)."""
-        self._run_split = config.split
-        self._scored_split: SplitMode | None = None
-        """What the rows on screen are (None: no results)."""
-        self._fresh_view = False
-        """A new report was pasted in place of the input: its run starts unfiltered."""
-        self._export_format: Format | None = None
-        """The format of the last export, which the export dialog offers first."""
-        self._opening: Path | None = None
-        self._progress: tuple[int, int] = (0, 0)
-        self._mailbox: RowMailbox | None = None
-        self._run_t0 = 0.0
+        return self.scoring.report
+
+    @property
+    def _labels(self) -> tuple[str, ...]:
+        return self._model.classifier.labels if self._model else ()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -180,7 +162,7 @@ class MainScreen(Screen[None]):
         elif isinstance(initial, Path):
             self._start(path=initial, source=str(initial), input_format=self.config.input_format)
         elif isinstance(initial, Document):
-            self._document = initial
+            self.scoring.document = initial
             self.input_panel.load(initial.text, initial.source)
             self._warn(initial)
             self._start(text=initial.text, source=initial.source)
@@ -194,54 +176,32 @@ class MainScreen(Screen[None]):
     @property
     def stale(self) -> bool:
         """The input text was edited after the results on screen were scored."""
-        return (
-            self.phase in (Phase.SCORING, Phase.DONE, Phase.CANCELLED)
-            and self._scored_text is not None
-            and self.input_panel.text != self._scored_text
-        )
+        return self.scoring.stale(self.input_panel.text)
 
     def _refresh_status(self) -> None:
         """The status line and the table title, from the state (one place decides them)."""
+        run = self.scoring
         stale = self.stale
         self.set_class(stale, "-stale")
-        done, total = len(self.table.results), self._progress[1]
-        total_ms = self.report.total_ms if self.report is not None else 0.0
+        total_ms = run.report.total_ms if run.report is not None else 0.0
         self.input_panel.set_hint(
             status_line(
-                self.phase,
-                done=done,
-                total=total,
+                run.phase,
+                done=len(run.rows),
+                total=run.progress[1],
                 total_ms=total_ms,
                 stale=stale,
-                opening=str(self._opening) if self._opening is not None else None,
-                has_text=self.phase is Phase.EMPTY and bool(self.input_panel.text.strip()),
-                split=self._split,
-                scored_split=self._scored_split,
+                opening=str(run.opening) if run.opening is not None else None,
+                has_text=run.phase is Phase.EMPTY and bool(self.input_panel.text.strip()),
+                split=run.split,
+                scored_split=run.scored_split,
             )
         )
-        self.table.show_state(
-            partial=self.phase is Phase.CANCELLED, stale=stale, split=self._scored_split or self._split
-        )
-
-    def _document_line(self) -> str:
-        """What the detail panel says about the whole run."""
-        done, total = len(self.table.results), self._progress[1]
-        unit = SPLIT_UNITS[self._scored_split or self._split]
-        if self.report is not None:
-            report = self.report
-            return (
-                f"Document: {count(len(report.sentences), unit)} in {duration(report.total_ms)}"
-                f" · {report.sentences_per_s:,.0f} {unit}s/s"
-            )
-        if self.phase is Phase.CANCELLED:
-            return f"Document: cancelled after {done:,} of {count(total, unit)} (partial)"
-        if self.phase is Phase.SCORING:
-            return f"Document: scoring… {done:,}/{count(total, unit)}"
-        return ""
+        self.table.show_state(partial=run.phase is Phase.CANCELLED, stale=stale, split=run.scored_split or run.split)
 
     def _show_detail(self, result: SentenceResult | None) -> None:
-        page = page_label(self._page_starts, result.start, result.end) if result else ""
-        self.detail.show(result, self._document_line(), page)
+        page = page_label(self.scoring.page_starts, result.start, result.end) if result else ""
+        self.detail.show(result, self.scoring.document_line(), page)
 
     # -- the model ------------------------------------------------------------------------
 
@@ -282,57 +242,32 @@ class MainScreen(Screen[None]):
         in progress is stopped first (its rows stay, as a partial report, until replaced).
         """
         self._stop_scoring()
-        self._run += 1
-        self._run_split = self._split
-        self._mailbox = RowMailbox(PROGRESS_INTERVAL_S)
         self.workers.cancel_group(self, "occlusion")
         self.workers.cancel_group(self, "explain")
-        regions: tuple[Region, ...] = ()
+        launch = self.scoring.start(text=text, path=path, source=source)
         if path is None:
-            assert text is not None
-            document = self._document
-            page_starts: tuple[int, ...] = ()
-            if document is not None and document.text == text:
-                regions, page_starts = document.regions, document.page_starts
-            self._begin_results(source, text, page_starts)
-        else:
-            self._opening = path
+            self._show_begun(fresh=launch.fresh)
         self._refresh_status()
         self.table.focus()
-        self._score(self._run, text, path, source, self._mailbox, self._split, regions, input_format)
+        self._score(launch, text, path, source, input_format)
 
-    def _begin_results(self, source: str, text: str, page_starts: tuple[int, ...]) -> None:
-        """Clear the results for a run of ``text`` that is starting now."""
-        self.phase = Phase.SCORING
-        self.report = self.partial = None
-        self._source = source
-        self._scored_text = text
-        self._page_starts = page_starts
-        self._progress = (0, 0)
-        self._run_t0 = time.perf_counter()
-        self._scored_split = self._run_split
+    def _show_begun(self, *, fresh: bool) -> None:
+        """Clear the widgets for the run whose results began now (``fresh``: a new report, so
+        the table's filter and order start over too)."""
         self.table.reset()
-        if self._fresh_view:  # a new report: all rows, in document order
-            self._fresh_view = False
+        if fresh:
             self.table.reset_view()
         self.summary.clear()
         self._show_detail(None)
-        self.sub_title = source
+        self.sub_title = self.scoring.source
         self.add_class("-has-results")
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _score(
-        self,
-        run: int,
-        text: str | None,
-        path: Path | None,
-        source: str,
-        mailbox: RowMailbox,
-        split: SplitMode,
-        regions: tuple[Region, ...],
-        input_format: InputFormat | None,
+        self, launch: Launch, text: str | None, path: Path | None, source: str, input_format: InputFormat | None
     ) -> None:
         worker = get_current_worker()
+        run, mailbox, regions = launch.run, launch.mailbox, launch.regions
         lower_thread_priority()
         try:
             if path is not None:
@@ -356,7 +291,7 @@ class MainScreen(Screen[None]):
                 text,
                 model.classifier,
                 source=source,
-                split=split,
+                split=launch.split,
                 regions=regions,
                 on_chunk=on_chunk,
                 cancelled=lambda: worker.is_cancelled,
@@ -376,67 +311,59 @@ class MainScreen(Screen[None]):
             self.notify(warning, title=document.source, severity="warning", markup=False)
 
     def on_document_read(self, message: DocumentRead) -> None:
-        if message.run != self._run:
-            return
         document = message.document
-        self._opening = None
-        self._document = document
-        self._fresh_view = True  # another file: a new report
-        self._begin_results(document.source, document.text, document.page_starts)
+        if not self.scoring.read(message.run, document):
+            return
+        fresh = self.scoring.begin(document.source, document.text, document.page_starts)
+        self._show_begun(fresh=fresh)
         self.input_panel.load(document.text, document.source)
         self._warn(document)
         self._refresh_status()
 
     def on_scoring_progress(self, message: ScoringProgress) -> None:
-        if message.run != self._run or self.phase is not Phase.SCORING:
+        rows = self.scoring.take(message.run)
+        if rows is None:
             return
-        rows, done, total = message.mailbox.take()
-        self._take_rows(rows, total)
+        self._show_rows(rows)
         self._refresh_status()
-        self.detail.set_document(self._document_line())
+        self.detail.set_document(self.scoring.document_line())
 
-    def _take_rows(self, rows: list[SentenceResult], total: int) -> None:
-        self._progress = (len(self.table.results) + len(rows), total)
+    def _show_rows(self, rows: list[SentenceResult]) -> None:
+        """Add rows the run took to the table and the summary's counts."""
         self.table.extend(rows)
-        results = self.table.results
-        labels = self._model.classifier.labels if self._model else ()
+        results = self.scoring.rows
         self.summary.show_progress(
-            labels,
+            self._labels,
             [r.prediction.label for r in results],
             [r.prediction.tone for r in results],
             len(results),
-            total,
+            self.scoring.progress[1],
         )
 
     def on_scoring_finished(self, message: ScoringFinished) -> None:
-        if message.run != self._run:
+        if not self.scoring.finish(message.run, message.report):
             return
         report = message.report
-        self.report = report
-        self.phase = Phase.DONE
-        n = len(report.sentences)
-        self._progress = (n, n)
         shown = [(r.index, r.text) for r in self.table.results]
         if shown == [(r.index, r.text) for r in report.sentences]:
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
-        unit = SPLIT_UNITS[self._scored_split or self._split]
-        self.summary.show_report(report, [r.prediction.tone for r in report.sentences], unit=unit)
+        self.summary.show_report(report, [r.prediction.tone for r in report.sentences], unit=self.scoring.unit)
         self._show_detail(self.table.selected)
         self._refresh_status()
 
     def on_scoring_failed(self, message: ScoringFailed) -> None:
-        if message.run != self._run:
+        had_results = self.scoring.phase is not Phase.EMPTY
+        failed = self.scoring.fail(message.run)
+        if failed is False:
             return
-        if self._opening is not None:  # the file could not be read: keep what is on screen
-            self._opening = None
-            kept = " The results on screen are kept." if self.phase is not Phase.EMPTY else ""
+        if isinstance(failed, Path):  # the file could not be read: keep what is on screen
+            kept = " The results on screen are kept." if had_results else ""
             self.notify(
                 sentence(message.error) + kept, title="Could not open", severity="error", timeout=10, markup=False
             )
         else:
-            self.phase = Phase.FAILED
             self.notify(message.error, title="Could not score", severity="error", timeout=10, markup=False)
         self._refresh_status()
 
@@ -446,24 +373,17 @@ class MainScreen(Screen[None]):
         The rows already scored but not yet shown are taken at once and the run's later
         messages are dropped, so the status and the table stop changing now.
         """
-        opening, self._opening = self._opening, None
-        if self.phase is not Phase.SCORING and opening is None:
+        stopped = self.scoring.stop(self._labels)
+        if stopped is None:
             return False
         for worker in self.workers:
             if worker.group == "score" and not worker.is_finished:
                 worker.cancel()
-        self._run += 1  # late messages of the stopped run are ignored
-        if self.phase is Phase.SCORING:
-            if self._mailbox is not None:
-                rows, _, total = self._mailbox.take()
-                self._take_rows(rows, total or self._progress[1])
-            self.phase = Phase.CANCELLED
-            results = self.table.results
-            if results:
-                labels = self._model.classifier.labels if self._model else ()
-                elapsed_ms = (time.perf_counter() - self._run_t0) * 1000
-                self.partial = partial_report(self._source, labels, results, elapsed_ms)
-                self.summary.show_report(self.partial, [r.prediction.tone for r in results], total=self._progress[1])
+        if stopped.scoring:
+            self._show_rows(stopped.rows)
+            if stopped.partial is not None:
+                tones = [r.prediction.tone for r in self.scoring.rows]
+                self.summary.show_report(stopped.partial, tones, total=self.scoring.progress[1])
             self._show_detail(self.table.selected)
         self._refresh_status()
         return True
@@ -491,7 +411,7 @@ class MainScreen(Screen[None]):
             return
         event.stop()
         self.input_panel.replace_text(event.text)
-        self._fresh_view = True  # in place of the text: a new report
+        self.scoring.fresh_view = True  # in place of the text: a new report
         self.input_panel.text_area.focus()
         self.notify(
             f"Pasted {len(event.text):,} characters in place of the input's text (ctrl+z undoes it) · ctrl+r scores it",
@@ -588,27 +508,20 @@ class MainScreen(Screen[None]):
     def action_open(self, start: Path | None = None) -> None:
         def opened(request: OpenRequest | None) -> None:
             if request is not None:
-                self._split = request.split
+                self.scoring.split = request.split
                 self._start(path=request.path, source=str(request.path))
                 # the dialog hands the focus back after this callback; the results keep it
                 self.call_after_refresh(self.table.focus)
 
-        self.app.push_screen(OpenFileScreen(start or Path.cwd(), self._split), opened)
+        self.app.push_screen(OpenFileScreen(start or Path.cwd(), self.scoring.split), opened)
 
     def action_new(self) -> None:
         """Clear the input and the results (the text comes back with ctrl+z in the input)."""
         self._stop_scoring()
-        self._run += 1
+        self.scoring.clear()
         self.workers.cancel_group(self, "occlusion")
         self.workers.cancel_group(self, "explain")
-        self.phase = Phase.EMPTY
-        self.report = self.partial = None
-        self._scored_split = None
-        self._fresh_view = False
         self.table.reset_view()  # the next report starts unfiltered, in document order
-        self._scored_text = self._document = None
-        self._page_starts = ()
-        self._progress = (0, 0)
         self.table.reset()
         self.summary.clear()
         self._show_detail(None)
@@ -623,16 +536,18 @@ class MainScreen(Screen[None]):
 
     def action_split(self) -> None:
         """What a row is for the next run: sentences → lines → the whole document → sentences."""
-        self._split = next_member(self._split)
+        self.scoring.split = next_member(self.scoring.split)
         self._refresh_status()
         has_text = bool(self.input_panel.text.strip())
         rescore = f" · ctrl+r {'rescores' if self.table.results else 'scores'} the text" if has_text else ""
-        self.notify(f"Next run: {SPLIT_TITLES[self._split]}{rescore}", markup=False)
+        self.notify(f"Next run: {SPLIT_TITLES[self.scoring.split]}{rescore}", markup=False)
 
     def action_export(self) -> None:
-        report = self.report or self.partial
-        if report is None:
-            if self.phase is Phase.SCORING:
+        plan = self.scoring.export_plan(
+            self.table.label_filter, self.config.review_threshold, stale=self.stale, directory=Path.cwd()
+        )
+        if plan is None:
+            if self.scoring.phase is Phase.SCORING:
                 self.notify(
                     "Still scoring: wait for the report, or press esc to stop and export the rows scored so far.",
                     severity="warning",
@@ -641,26 +556,8 @@ class MainScreen(Screen[None]):
             else:
                 self.notify("Nothing to export yet: score a report first (ctrl+r).", severity="warning", markup=False)
             return
-        table = self.table
-        shown = visible(report.sentences, table.label_filter, SortOrder.DOCUMENT, self.config.review_threshold)
-        partial_of = self._progress[1] if self.report is None else None
-        stem = Path(report.source).stem if report.source != PASTED else "report"
-        suffix = ".finlocal.partial" if partial_of is not None else ".finlocal"
-        offer = ExportOffer(
-            stem=stem + suffix,
-            directory=Path.cwd(),
-            scored=len(report.sentences),
-            shown=len(shown),
-            filter_title=(table.label_filter.title if table.label_filter is not LabelFilter.ALL else None),
-            partial_of=partial_of,
-            stale=self.stale,
-            format=self._export_format or Format.JSONL,
-            last_format=self._export_format is not None,
-        )
-        spec = ExportSpec(report, report.sentences, total_sentences=partial_of, page_starts=self._page_starts)
-        only = ExportSpec(report, tuple(shown), offer.filter_title, partial_of, self._page_starts)
         self.app.push_screen(
-            ExportScreen(offer), lambda choice: self._export(only if choice and choice.only_shown else spec, choice)
+            ExportScreen(plan.offer), lambda choice: self._export(plan.spec(bool(choice and choice.only_shown)), choice)
         )
 
     def _export(self, spec: ExportSpec, choice: ExportChoice | None) -> None:
@@ -683,7 +580,7 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        self._export_format = choice.format
+        self.scoring.export_format = choice.format
         self.notify(
             f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})", title="Export", markup=False
         )
@@ -703,7 +600,8 @@ class MainScreen(Screen[None]):
         row = json.dumps(result.to_row(), ensure_ascii=False)
         self.app.copy_to_clipboard(row)
         number = result.index + 1
-        stem = Path(self._source).stem if self._source not in ("", PASTED) else "report"
+        source = self.scoring.source
+        stem = Path(source).stem if source not in ("", PASTED) else "report"
         title = f"Sentence {number} ({label_tag(result.prediction.label)}) as a JSON row"
 
         def closed(path: Path | None) -> None:
@@ -714,7 +612,7 @@ class MainScreen(Screen[None]):
 
     def action_moved(self) -> None:
         """The document's "what moved" table; enter on a row selects its sentence."""
-        report = self.report or self.partial
+        report = self.scoring.shown_report
         if report is None:
             self.notify("Nothing scored yet: score a report first.", severity="warning", markup=False)
             return
@@ -724,7 +622,7 @@ class MainScreen(Screen[None]):
                 self.table.reveal(index)
                 self.table.focus()
 
-        self.app.push_screen(MovedScreen(self._source or PASTED, report.moved), chosen)
+        self.app.push_screen(MovedScreen(self.scoring.source or PASTED, report.moved), chosen)
 
     def action_filter(self) -> None:
         self.table.cycle_filter()
@@ -762,15 +660,15 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.table.move_cursor, row=self.table.cursor_row, animate=False, scroll=True)
 
     def action_cancel(self) -> None:
-        opening = self._opening
-        if self.phase is Phase.SCORING or opening is not None:
+        opening = self.scoring.opening
+        if self.scoring.phase is Phase.SCORING or opening is not None:
             self._stop_scoring()
             if opening is not None:
                 self.notify(f"Stopped opening {opening}.", markup=False)
             elif self.table.results:
                 self.notify(
                     f"Cancelled after {len(self.table.results):,} of "
-                    f"{self._progress[1]:,} sentences: they stay on screen and ctrl+s "
+                    f"{self.scoring.progress[1]:,} sentences: they stay on screen and ctrl+s "
                     "exports them, marked partial.",
                     markup=False,
                 )

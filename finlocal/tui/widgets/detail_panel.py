@@ -14,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from finlocal.changes.describe import describe
-from finlocal.explain import OcclusionEffect
+from finlocal.occlusion import OcclusionEffect
+from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.scoring import SentenceResult
 from finlocal.tui.view import (
     LABEL_STYLES,
@@ -140,7 +141,7 @@ class DetailPanel(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.result: SentenceResult | None = None
-        self.threshold = 0.6
+        self.threshold = REVIEW_THRESHOLD
         self.search = ""
         self._document = ""
         self._page = ""

@@ -7,9 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
-from finlocal.tui.view import IDLE_HINT
-
-PASTED = "pasted text"
+from finlocal.tui.view import IDLE_HINT, PASTED
 
 KEYS_TITLE = "input · ctrl+a select all · ctrl+z undo · ctrl+r score · ctrl+n new"
 

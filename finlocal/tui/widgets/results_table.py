@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.scoring import SentenceResult
 from finlocal.splitting import SplitMode
 from finlocal.tui.view import (
@@ -87,7 +88,7 @@ class ResultsTable(DataTable):
         self.results: list[SentenceResult] = []
         self.label_filter = LabelFilter.ALL
         self.row_order = SortOrder.DOCUMENT
-        self.threshold = 0.6
+        self.threshold = REVIEW_THRESHOLD
         self._text_width = 0
         self._partial = False
         self._stale = False

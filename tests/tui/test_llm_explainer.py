@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from finlocal.errors import MissingExtraError
-from finlocal.explainer import (
+from finlocal.llm_explainer import (
     ExplainerUnavailable,
     ExplainRequest,
     LlamaExplainer,
@@ -24,13 +24,28 @@ REQUEST = ExplainRequest(
 
 
 class FakeLlama:
+    """``llama_cpp.Llama`` as the explainer uses it: it loads a GGUF file and refuses anything
+    else (as llama.cpp does), reports its loading on stderr unless ``verbose=False``, exposes
+    ``n_threads`` and ``n_ctx()``, and streams a chat completion."""
+
     instances: list[FakeLlama] = []
 
-    def __init__(self, **kwargs) -> None:
-        self.kwargs = kwargs
+    def __init__(
+        self, model_path: str, *, n_ctx: int = 512, n_threads: int | None = None, verbose: bool = True
+    ) -> None:
+        path = Path(model_path)
+        if not path.is_file() or not path.read_bytes().startswith(b"GGUF"):
+            raise ValueError(f"Failed to load model from file: {model_path}")
+        if verbose:
+            print(f"llama_model_loader: loaded meta data from {model_path}", file=sys.stderr)
+        self.n_threads = n_threads or 8
+        self._n_ctx = n_ctx
         self.calls: list[dict] = []
         self.closed = False
         FakeLlama.instances.append(self)
+
+    def n_ctx(self) -> int:
+        return self._n_ctx
 
     def create_chat_completion(self, **kwargs):
         self.calls.append(kwargs)
@@ -84,7 +99,7 @@ def test_prompt_names_sentence_verdict_and_evidence() -> None:
     assert '"fell 12 %"' in user["content"]
 
 
-def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp) -> None:
+def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp, capsys) -> None:
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF")
     explainer = load_explainer(gguf, threads=2)
@@ -92,12 +107,22 @@ def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp) -
     assert "".join(explainer.stream(REQUEST)) == "It fell."
     assert "".join(explainer.stream(REQUEST)) == "It fell."
     (llama,) = fake_llama_cpp.instances
-    assert llama.kwargs == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2, "verbose": False}
+    assert llama.n_threads == 2 and llama.n_ctx() == 2048
+    assert capsys.readouterr().err == ""  # llama.cpp's loading chatter stays off the app's terminal
     assert llama.calls[0]["stream"] is True and llama.calls[0]["messages"][1]["role"] == "user"
 
 
+def test_a_file_that_is_not_a_gguf_model_is_explained(tmp_path: Path, fake_llama_cpp) -> None:
+    not_gguf = tmp_path / "m.gguf"
+    not_gguf.write_bytes(b"<html>a download page</html>")
+    with pytest.raises(ExplainerUnavailable, match="complete GGUF chat model"):
+        "".join(LlamaExplainer(not_gguf).stream(REQUEST))
+
+
 def test_stopping_early_closes_the_stream(tmp_path: Path, fake_llama_cpp) -> None:
-    explainer = LlamaExplainer(tmp_path / "m.gguf")
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    explainer = LlamaExplainer(gguf)
     stream = explainer.stream(REQUEST)
     assert next(stream) == "It "
     stream.close()

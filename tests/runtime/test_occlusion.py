@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finlocal.explain import OcclusionEffect, clauses, mask, occlusion
+from finlocal.occlusion import OcclusionEffect, clauses, mask, occlusion
 from finlocal.predictions import Span
 from tests.fakes import KeywordClassifier
 
