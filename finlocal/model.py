@@ -126,6 +126,9 @@ class OnnxClassifier:
         self._prefix = np.array(empty.ids[:lead], np.int64)
         self._suffix = np.array(empty.ids[lead:], np.int64)
         self._content_len = manifest.max_length - len(self._prefix) - len(self._suffix)
+        # a hint model reads the tokenizer's own pair template: what stands between the sentence
+        # and the hint ("[SEP]", "</s></s>") and after the hint, read from encoding a pair
+        self._pair_middle, self._pair_tail = _pair_specials(tokenizer, self._suffix)
         if self._content_len < 4:
             raise ModelError(f"{self.model_dir}: max_length {manifest.max_length} is too small")
         self._pad_id = _pad_id(tokenizer)
@@ -230,7 +233,8 @@ class OnnxClassifier:
         for i, enc in enumerate(encodings):
             ids = np.asarray(enc.ids, dtype=np.int64)
             # a hint model reads "[CLS] sentence [SEP] hint [SEP]" (the pair encoding it learnt on)
-            tail = self._suffix if hints[i] is None else np.concatenate([self._suffix, hints[i], self._suffix])
+            hint = hints[i]
+            tail = self._suffix if hint is None else np.concatenate([self._pair_middle, hint, self._pair_tail])
             size = max(4, self._content_len - (len(tail) - len(self._suffix)))
             for first in _window_starts(len(ids), size):
                 content = ids[first : first + size]
@@ -343,6 +347,23 @@ def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
     while end > last and text[end - 1] in _CLOSERS:
         end -= 1
     return start, end
+
+
+def _pair_specials(tokenizer: Tokenizer, suffix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The special tokens a pair encoding puts between its two texts and after the second
+    ("[SEP]" and "[SEP]" for BERT, "</s></s>" and "</s>" for RoBERTa); the single-text suffix
+    for both when the tokenizer has no pair template."""
+    try:
+        pair = tokenizer.encode("a", "b", add_special_tokens=True)
+    except Exception:  # noqa: BLE001 - tokenizers raises a plain Exception without a pair template
+        return suffix, suffix
+    seq = pair.sequence_ids
+    first = [i for i, s in enumerate(seq) if s == 0]
+    second = [i for i, s in enumerate(seq) if s == 1]
+    if not first or not second:
+        return suffix, suffix
+    ids = np.asarray(pair.ids, np.int64)
+    return ids[first[-1] + 1 : second[0]], ids[second[-1] + 1 :]
 
 
 def _window_starts(n_tokens: int, size: int) -> list[int]:

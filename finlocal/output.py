@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from finlocal.changes import Verdict
 from finlocal.changes.describe import MovedRow, describe
 from finlocal.jsonl import jsonl_line
 from finlocal.scoring import DocumentReport, SentenceResult
@@ -210,7 +211,7 @@ MOVED_HEADER = ("metric", "now", "before", "change", "verdict", "sentence")
 
 
 def moved_cells(row: MovedRow) -> list[str]:
-    """One "what moved" row: metric, now, before, change, good/bad, the sentence (#index)."""
+    """One "what moved" row: metric, now, before, change, good/bad, the sentence."""
     return [row.change.metric, row.now, row.before, row.moved, row.change.verdict.value, row.sentence]
 
 
@@ -276,7 +277,7 @@ class MarkdownWriter(Writer):
             report.label,
             *(report.counts.get(name, 0) for name in self.labels),
             f"{report.tone:+.3f}",
-            "; ".join(describe(m.change) for m in report.moved if m.change.verdict.value != "unknown"),
+            "; ".join(describe(m.change) for m in report.moved if m.change.verdict is not Verdict.UNKNOWN),
         ]
         self.stream.write("| " + " | ".join(markdown_cell(c) for c in cells) + " |\n")
         self.stream.flush()

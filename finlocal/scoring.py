@@ -186,7 +186,8 @@ class ReportBuilder:
             if self.keep_sentences:
                 self._sentences.append(r)
             if r.changes:
-                # keep the most material changes so far: bounded memory however long the document
+                # the good and bad changes first, then unknown ones with a figure, each in text
+                # order, at most MOVED_LIMIT: bounded memory however long the document
                 self._moved = moved_rows(
                     [(m.sentence_index, m.sentence, [m.change]) for m in self._moved] + [(r.index, r.text, r.changes)]
                 )

@@ -99,7 +99,8 @@ class Change:
             direction=Direction(row["direction"]),
             polarity=Polarity(polarity) if polarity else None,
             verdict=Verdict(row["verdict"]),
-            basis=row.get("basis") or "numbers",
+            basis=row["basis"],
+            note=row.get("note"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +117,7 @@ class Change:
             "polarity": self.polarity.value if self.polarity is not None else None,
             "verdict": self.verdict.value,
             "basis": self.basis,
+            "note": self.note,
             "start": self.start,
             "end": self.end,
         }
@@ -157,8 +159,6 @@ _METRIC_RE = re.compile(
 )
 _ITEMS = {i.name.lower(): i for i in LINE_ITEMS}
 _DIGIT = re.compile(r"\d")
-# "per share" after any item: the per-share figure moves with the item ("loss per share" too).
-_PER_SHARE = re.compile(r"per\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -239,20 +239,18 @@ _AGO_RE = re.compile(
     r"(?:period|quarter)|year[- ]ago\s+(?:period|quarter))",
     re.IGNORECASE,
 )
-# "( 2.9 mn )", "(prior year: EUR 12.1 million)", "(2019: 1.4)", "(Q1 2020: 1.4)", "(EUR 2.9 mn)".
-_PRIOR_OPEN = re.compile(
-    r"^\s*\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
-    r"(?:(?P<loss>(?:a\s+)?(?:net\s+)?loss(?:\s+of)?)|(?:(?:a\s+)?profit(?:\s+of)?))?\s*$",
-    re.IGNORECASE,
-)
 _HEDGE_RE = re.compile(
     r"\b(?:not|no\s+longer|never|neither|nor|failed\s+to|unlikely|expects?|expected|expecting|forecasts?|"
     r"forecasted|guidance|outlook|targets?|targeted|targeting|aims?|aiming|plans?|planned|anticipates?|"
-    r"anticipated|estimates?|estimated|projected|projects|will|would|could|may|might|should|if|assum\w+|"
+    r"anticipated|estimates?|estimated|projected|projects|will|would|could|(?-i:may)|might|should|if|assum\w+|no|"
     r"believes?|hopes?|intends?|seeks?|potential|potentially|goal|ambition|objective|seen)\b|n't\b",
     re.IGNORECASE,
 )
-_BOUNDARY_RE = re.compile(r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however)\b", re.IGNORECASE)
+_BOUNDARY_RE = re.compile(
+    r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
+    r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of)\b",
+    re.IGNORECASE,
+)
 # Joins between metrics of one list ("net sales and operating profit").
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|as\s+well\s+as\s+)(?:the\s+|its\s+)?$", re.IGNORECASE)
 # What may stand between a metric and its movement word in a words-only change.
@@ -284,6 +282,8 @@ _DENOMINATOR = re.compile(
     r"(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of\s+(?:the\s+|its\s+)?$", re.I
 )
 _BARE = frozenset({"loss", "profit", "earnings", "income"})
+# "to a loss of", "from a profit of", "an operating loss of": a bare result word after these signs a figure.
+_SIGN_PHRASE = re.compile(r"\b(?:an?|to\s+a|from\s+a|into\s+a)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _metrics(text: str) -> list[_Metric]:
@@ -302,12 +302,17 @@ def _metrics(text: str) -> list[_Metric]:
             if not between.strip(" ()"):
                 continue  # "Earnings per share ( EPS )": one metric, two names
             same_clause = not any(last.end <= b < metric.start for b in boundaries)
-            if metric.text.lower() in _BARE and same_clause:
+            if metric.text.lower() in _BARE and same_clause and _SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
         out.append(metric)
     return out
 
 
+# Movement nouns that also name things ("growth markets", "expansion projects"): a words-only change
+# needs a verb or a predicate after its metric, or the noun before it ("growth in net sales").
+_MOVE_NOUNS = frozenset(
+    {"growth", "expansion", "contraction", "reduction", "improvement", "deterioration", "compression", "uplift"}
+)
 _PRE_ADJ = re.compile(
     r"\b(?P<move>increased|higher|lower|reduced|improved|stronger|weaker|rising|falling|declining|growing|"
     r"decreased|uplift\s+in)\s+(?:(?:" + _PREFIX + r")\s+)*$",
@@ -321,7 +326,7 @@ _ADJECTIVE_MOVES = {
     "weaker": "worse",
 }
 # The movement word of a direction, for a verb shared by two metrics.
-_RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down", Direction.LOSS_NARROWED: "down", Direction.LOSS_WIDENED: "up"}
+_RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 
 
 @dataclass
@@ -355,9 +360,7 @@ def read_changes(text: str) -> tuple[Change, ...]:
     changes: list[Change] = []
     i = 0
     while i < len(metrics):
-        group = [metrics[i]]
-        while i + len(group) < len(metrics) and _LIST_JOIN.match(text[group[-1].end : metrics[i + len(group)].start]):
-            group.append(metrics[i + len(group)])
+        group = _group(text, metrics, i)
         clause_start = max([0, *(b for b in boundaries if b < group[0].start)])
         listed: list[Change] = []
         if len(group) > 1:
@@ -368,6 +371,9 @@ def read_changes(text: str) -> tuple[Change, ...]:
         if listed:
             changes.extend(listed)
             i += len(group)
+            continue
+        if len(group) > 1 and sum(v.kind in AMOUNT_KINDS for v in scope_values) >= 2:
+            i += len(group)  # "net sales and costs were A and B, compared to C and D": whose is whose?
             continue
         # one metric at a time (also when a list could not be read as one)
         metric = metrics[i]
@@ -384,6 +390,7 @@ def read_changes(text: str) -> tuple[Change, ...]:
 # million": three); a marker further away belongs to something else ("at the end of September",
 # "cash flow from business operations totalled …").
 _MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
+_TIME_NOUNS = frozenset({"months", "weeks", "years", "hours"})
 _PER_SHARE_AFTER = re.compile(r"^\s*per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I)
 _MOVE_NOUN_AFTER = re.compile(
     r"^\s*(?:year-over-year\s+|year-on-year\s+|yoy\s+)?(?:increase|decrease|rise|decline|growth|drop|gain|"
@@ -438,6 +445,8 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
                     pending = (pending[0], e, pending[2])  # "from a profit of": the marker reaches on
             continue
         v: Value = payload
+        if v.kind is Kind.COUNT and v.noun in _TIME_NOUNS:
+            continue  # "for the 12 months ended March 31": a period, not a figure of the metric
         if pending is not None and len(text[pending[1] : v.start].split()) > pending[2]:
             pending = None
         marked = pending[0] if pending else None
@@ -446,7 +455,8 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             # "$235.3 million or $1.15 per diluted share": the per-share figure is a change of its own
             share = _PER_SHARE_AFTER.match(after)
             if slots.ps_now is None:
-                slots.ps_now, slots.ps_span = v, (v.end + share.start(), v.end + share.end())  # type: ignore[union-attr]
+                words = v.end + len(after) - len(after.lstrip())  # the phrase itself, not the space before it
+                slots.ps_now, slots.ps_span = v, (words, v.end + share.end())  # type: ignore[union-attr]
             elif slots.ps_before is None:
                 slots.ps_before = v
             pending, sign_next = None, None
@@ -541,6 +551,24 @@ def _hedged(text: str, start: int, end: int) -> bool:
     )
 
 
+def _group(text: str, metrics: list[_Metric], i: int) -> list[_Metric]:
+    """The metrics from ``i`` that form one list ("net sales and operating profit", "A, B and C"):
+    joined by commas only when an "and" closes the list, and never after a movement phrase
+    ("Despite the increase in net sales, operating profit fell")."""
+    group = [metrics[i]]
+    joins: list[str] = []
+    while i + len(group) < len(metrics):
+        join = text[group[-1].end : metrics[i + len(group)].start]
+        if not _LIST_JOIN.match(join):
+            break
+        joins.append(join)
+        group.append(metrics[i + len(group)])
+    closed = any(re.search(r"\band\b|&|as\s+well\s+as", j, re.IGNORECASE) for j in joins)
+    if len(group) > 1 and (not closed or _move_before(text, group[0]) is not None):
+        return group[:1]
+    return group
+
+
 def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: int, boundaries: list[int]) -> int:
     """Where a metric's statement ends: at the next clause boundary or the next metric."""
     end = min(b for b in boundaries if b >= metric.end)
@@ -561,9 +589,12 @@ def _move_before(text: str, metric: _Metric) -> str | None:
 def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
+    if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
+        return []  # "… and operating profit to EUR 15 mn, from EUR 90 mn and EUR 12 mn respectively"
     slots = _fill(text, metric.end, values, end, metric.is_ratio)
-    if slots.move is None:
-        slots.move = _move_before(text, metric)
+    before_metric = _move_before(text, metric)
+    if before_metric is not None:
+        slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
     shared = (
         slots.move is None
         and slots.change is not None
@@ -580,8 +611,12 @@ def _read_one(
         if slots.move is None:
             return out  # a level ("revenue was $12 million"), or nothing at all
         first = _MOVE_RE.search(text, metric.end, end)
-        near = first is not None and _WORDS_GAP.match(text[metric.end : first.start()]) is not None
-        if not near and _move_before(text, metric) is None:
+        near = (
+            first is not None
+            and _WORDS_GAP.match(text[metric.end : first.start()]) is not None
+            and first.group(0).lower() not in _MOVE_NOUNS  # "net sales in growth markets"
+        )
+        if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
     change = _change(text, metric, slots, hedged)
     if change is not None:
@@ -618,6 +653,9 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
     k = len(group)
     if not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
         return []
+    verbs = {_move_of(m) for m in _MOVE_RE.finditer(text, start, end)}
+    if len(verbs) > 1:
+        return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
     move = _MOVE_RE.search(text, start, values[0].start)
     moved = _move_of(move) if move else None
     split = next((m for m in _MARK_RE.finditer(text, start, end) if m.group("before")), None)
@@ -667,68 +705,90 @@ def _aligned(now: Value, before: Value) -> float:
     return before.absolute / (now.absolute / now.amount) if now.amount else before.amount
 
 
+def _figures(metric: _Metric, slots: _Slots, notes: list[str]) -> tuple[float | None, float | None, float | None]:
+    """The stated figures (``now``, ``before``, in the current figure's scale) and the move from
+    one to the other in profit space (up is good for a result, a loss counts negative), or None.
+
+    "A loss of" before a profit metric's figure and "a profit of" before a loss metric's make
+    that figure negative; a loss metric written with negative figures ("Net loss was $(2.1)
+    million compared to $(3.4) million") is read as loss amounts."""
+    is_loss = metric.polarity is Polarity.LOSS
+    now_v, before_v = slots.now, slots.before
+    now = now_v.amount if now_v is not None else None
+    before = before_v.amount if before_v is not None else None
+    flipped = "profit" if is_loss else "loss"
+    if now is not None and slots.now_sign == flipped:
+        now = -abs(now)
+    if now_v is None or before_v is None:
+        if before is not None and slots.before_sign == flipped:
+            before = -abs(before)
+        return now, before, None
+    if not _compatible(now_v, before_v):
+        notes.append("the two figures are not of one kind")
+        return now, before, None
+    before = round(_aligned(now_v, before_v), 6)
+    if slots.before_sign == flipped:
+        before = -abs(before)
+    assert now is not None
+    if is_loss and slots.now_sign is None and slots.before_sign is None:
+        if now < 0 and before < 0:
+            now, before = -now, -before  # a loss written as negative figures: the amounts
+        elif (now < 0) != (before < 0) and 0 not in (now, before):
+            notes.append("a loss written with one negative figure")
+            return now, before, None
+    sign = -1.0 if is_loss else 1.0
+    return now, before, sign * (now - before)
+
+
+def _word_sign(metric: _Metric, word: str | None) -> int | None:
+    """A movement word's direction: +1 up, -1 down, 0 flat, None without one — the figure's own
+    direction, except for a loss metric, whose direction is in profit space (a loss that widens
+    is a fall; "improved" is up)."""
+    is_loss = metric.polarity is Polarity.LOSS
+    if word in ("better", "worse") and is_loss:
+        return 1 if word == "better" else -1
+    raw = _raw_sign(metric, word)
+    if raw is not None:
+        return -raw if is_loss else raw
+    return 0 if word == "flat" else None
+
+
+def _raw_sign(metric: _Metric, word: str | None) -> int | None:
+    """Which way the figure itself moves by the word: "worsened" raises a cost ratio or a loss
+    and lowers a margin."""
+    if word in ("up", "down"):
+        return 1 if word == "up" else -1
+    if word in ("better", "worse"):
+        return 1 if (word == "better") == (metric.polarity is Polarity.UP_GOOD) else -1
+    return None
+
+
 def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change | None:
     """The change the filled slots state, or None when they state no direction at all."""
     is_loss = metric.polarity is Polarity.LOSS
     now_v, before_v = slots.now, slots.before
-    now = before = None
-    unit = currency = None
     notes: list[str] = []
-    numeric: float | None = None  # current minus prior, in profit space (a loss counts negative)
+    now, before, numeric = _figures(metric, slots, notes)
+    unit = currency = None
     if now_v is not None:
-        now = now_v.amount
         unit, currency = now_v.unit, now_v.currency
+    elif before_v is not None:
+        unit = before_v.unit
     if before_v is not None:
         currency = currency or before_v.currency
-        unit = unit or before_v.unit
-    if now_v is not None and before_v is not None:
-        if _compatible(now_v, before_v):
-            before = round(_aligned(now_v, before_v), 6)
-            # "a loss of" a profit metric, "a profit of" a loss metric: the figure counts negative
-            flipped = "profit" if is_loss else "loss"
-            if slots.before_sign == flipped:
-                before = -abs(before)
-            if slots.now_sign == flipped:
-                now = -abs(now_v.amount)
-            sign = -1.0 if is_loss else 1.0
-            numeric = sign * (now_v.amount if now is None else now) - sign * before
-        else:
-            notes.append("the two figures are not of one kind")
-            before = before_v.amount
-    elif before_v is not None:
-        before = before_v.amount
-    flipped = "profit" if is_loss else "loss"
-    if before is not None and slots.before_sign == flipped and (now_v is None or numeric is None):
-        before = -abs(before)
 
-    word = slots.move
-    word_sign: int | None = None
-    if word in ("up", "down"):
-        word_sign = 1 if word == "up" else -1
-        if is_loss:
-            word_sign = -word_sign  # a loss that rises (widens) is a fall in profit space
-    elif word in ("better", "worse"):
-        good = word == "better"
-        good_is_up = metric.polarity is Polarity.UP_GOOD or is_loss
-        word_sign = 1 if good == good_is_up else -1
-        if is_loss:
-            word_sign = 1 if good else -1
-    elif word == "flat":
-        word_sign = 0
-
+    word_sign = _word_sign(metric, slots.move)
     stated = slots.change
     change: float | None = None
     change_unit: str | None = None
-    stated_sign: int | None = None
+    stated_sign: int | None = None  # in profit space, when the stated change carries its own sign
     if stated is not None:
         change_unit = {Kind.PERCENT: "%", Kind.POINTS: "pp", Kind.BASIS_POINTS: "bp"}.get(stated.kind)
         change = stated.amount
+        raw = _raw_sign(metric, slots.move)
         if stated.amount < 0:
-            stated_sign = -1
-        elif word_sign is not None and word_sign != 0:
-            raw = 1 if word == "up" or (word == "better" and metric.polarity is Polarity.UP_GOOD) else -1
-            if word in ("up", "down"):
-                raw = 1 if word == "up" else -1
+            stated_sign = 1 if is_loss else -1  # "changed by -38 %": down; a loss going down narrows
+        elif raw is not None:
             change = abs(stated.amount) * raw
         if change_unit is None and stated.kind is not Kind.PERCENT:
             change_unit = stated.unit
@@ -762,8 +822,8 @@ def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change |
     if len(set(known.values())) > 1:
         notes.append("the words and the figures disagree")
 
-    if change is None and now is not None and before is not None and numeric is not None:
-        change, change_unit = _computed_change(metric, now_v, now, before, is_loss)  # type: ignore[arg-type]
+    if change is None and now is not None and before is not None and numeric is not None and now_v is not None:
+        change, change_unit = _computed_change(metric, now_v, now, before)
 
     direction = _direction(metric, direction_sign, now, before, is_loss, basis)
     verdict = _verdict(metric.polarity, direction)
@@ -771,15 +831,14 @@ def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change |
         notes.append("nothing moved")
     if hedged:
         notes.append("negated, hedged or expected")
-    if notes and verdict is not Verdict.UNKNOWN:
+    if notes:
         verdict = Verdict.UNKNOWN
-    end = max(slots.end, metric.end)
     return Change(
         metric=metric.text,
         metric_start=metric.start,
         metric_end=metric.end,
         start=metric.start,
-        end=end,
+        end=max(slots.end, metric.end),
         now=now,
         before=before,
         unit=unit,
@@ -794,9 +853,7 @@ def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change |
     )
 
 
-def _computed_change(
-    metric: _Metric, now_v: Value, now: float, before: float, is_loss: bool
-) -> tuple[float | None, str | None]:
+def _computed_change(metric: _Metric, now_v: Value, now: float, before: float) -> tuple[float | None, str | None]:
     if now_v.kind is Kind.PERCENT and metric.is_ratio:
         return now - before, "pp"
     if before == 0 or (now < 0) != (before < 0):

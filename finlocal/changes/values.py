@@ -207,15 +207,19 @@ def find_values(text: str) -> list[Value]:
         if m.group("mpost"):
             currency, scale = _code(m.group("mpost").strip()[1:]), "million"
         unit = m.group("unit")
-        after, before = text[end:], text[:start]
+        # bounded windows around the figure: what decides its kind is close to it
+        after, before = text[end : end + 60], text[max(0, start - 30) : start]
+        noun = _COUNT_NOUN.match(after)
         if unit:
             kind = _kind_of_unit(unit)
-        elif currency or scale:
+        elif currency or (scale and noun is None):
             kind = Kind.MONEY
-        elif (noun := _COUNT_NOUN.match(after)) is not None:
+        elif noun is not None:  # "1,200 employees", "2.1 million units": counted, not money
             kind = Kind.COUNT
             end_noun = noun.group(1).lower()
-            values.append(Value(start, end, amount, kind, noun=end_noun, in_parens=_in_parens(text, start, end, m)))
+            values.append(
+                Value(start, end, amount, kind, scale=scale, noun=end_noun, in_parens=_in_parens(text, start, end, m))
+            )
             continue
         elif not dec and "," not in m.group("int") and 1900 <= amount <= 2100 and not m.group("sign"):
             kind = Kind.YEAR
@@ -240,8 +244,8 @@ def find_values(text: str) -> list[Value]:
 
 def _in_parens(text: str, start: int, end: int, m: re.Match[str]) -> bool:
     """Whether the figure is written in brackets: "(0.4)", "$(0.4)", "(1.2) million"."""
-    opened = m.group("open") is not None or text[:start].rstrip().endswith("(")
-    return opened and (m.group("close") is not None or text[end:].lstrip().startswith(")"))
+    opened = m.group("open") is not None or text[max(0, start - 4) : start].rstrip().endswith("(")
+    return opened and (m.group("close") is not None or text[end : end + 4].lstrip().startswith(")"))
 
 
 def _mark_ranges(text: str, values: list[Value]) -> None:
@@ -254,7 +258,7 @@ def _mark_ranges(text: str, values: list[Value]) -> None:
         if not joined:
             continue
         word = gap.strip().lower()
-        before = text[: v.start]
+        before = text[max(0, v.start - 60) : v.start]
         is_range = word in ("-", "–", "—") or (word == "and" and _RANGE_PREV.search(before) is not None)
         if word == "to" and re.search(r"\brang\w*\s+from\s*\S{0,4}\s*$", before, re.IGNORECASE):
             is_range = True  # "to range from $480 million to $520 million"

@@ -66,6 +66,7 @@ class Layout:
                 ("polarity", text),
                 ("verdict", text),
                 ("basis", text),
+                ("note", text),
                 ("start", pa.int64()),
                 ("end", pa.int64()),
                 *extra,

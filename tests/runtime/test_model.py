@@ -180,3 +180,25 @@ def test_labels_must_match_the_logits(tiny_model_dir: Path, tmp_path: Path) -> N
     write_manifest(model, Manifest.from_dict(data))
     with pytest.raises(ModelError, match="3 logits but the manifest lists 2 labels"):
         OnnxClassifier.load(model, threads=1)
+
+
+def test_a_hint_window_follows_the_tokenizers_pair_template() -> None:
+    """BERT reads "[CLS] a [SEP] b [SEP]", RoBERTa/MPNet "<s> a </s></s> b </s>": the runtime
+    builds a hint model's window from the tokenizer's own pair template."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+
+    from finlocal.model import _pair_specials
+
+    vocab = {"<s>": 0, "</s>": 1, "a": 2, "b": 3, "[UNK]": 4}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", 0), ("</s>", 1)]
+    )
+    middle, tail = _pair_specials(tok, np.array([1]))
+    assert middle.tolist() == [1, 1] and tail.tolist() == [1]
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> $B:1 </s>:1", special_tokens=[("<s>", 0), ("</s>", 1)]
+    )
+    middle, tail = _pair_specials(tok, np.array([1]))
+    assert middle.tolist() == [1] and tail.tolist() == [1]
