@@ -353,19 +353,21 @@ def markdown(results: dict[str, Any]) -> str:
     """The ladder as the Markdown table of docs/student.md."""
     lines = [
         "| step | what | weighted F1, mean over folds (95 % CI) | accuracy | macro F1 "
-        "| F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | rows | min per fold |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | comparison set | rows "
+        "| min per fold |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, step in results["steps"].items():
         d = step["direction"]
         rows = sum(v for v in step["rows"].values())
+        comparison = f"{step['comparison']['accuracy']:.3f}" if "comparison" in step else "–"
         if "partial" in step:  # a stopped step: its finished fold runs only
             part = step["partial"]
             by_fold = ", ".join(f"f{k} {m['f1_weighted']:.3f}" for k, m in part["heldout_by_fold"].items())
             lines.append(
                 f"| `{name}` | {step['what']} (stopped: {len(part['folds'])} of {part['of']} fold runs) "
                 f"| {by_fold} | | | | {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} "
-                f"| {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
+                f"| {comparison} | {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
             )
             continue
         overall = step["cv"]["overall"]
@@ -378,7 +380,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| `{name}` | {step['what']} | **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) "
             f"| {overall['accuracy']['mean']:.3f} | {overall['f1_macro']['mean']:.3f} | {levels} "
-            f"| {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} | {rows:,} "
+            f"| {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} | {comparison} | {rows:,} "
             f"| {step['seconds_per_fold'] / 60:.0f} |"
         )
     ensemble = results.get("ensemble")
@@ -386,7 +388,7 @@ def markdown(results: dict[str, Any]) -> str:
         f1 = ensemble["overall"]["f1_weighted"]
         lines.append(
             f"| ensemble of {' + '.join(ensemble['teachers'])} | averaged out-of-fold probabilities "
-            f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | |"
+            f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | | |"
         )
     return "\n".join(lines)
 
@@ -426,10 +428,14 @@ def main(argv: list[str] | None = None) -> None:
         "threads": args.threads,
         "steps": {},
     }
+    # Steps measured in an earlier session whose runs are not on this machine keep their figures.
+    earlier = json.loads(args.out.read_text())["steps"] if args.out.is_file() else {}
     for step in steps:
         measured = ladder.measure(step, args.folds)
         if measured is not None:
             results["steps"][step.name] = measured
+        elif step.name in earlier:
+            results["steps"][step.name] = earlier[step.name]
     teachers = [t.name for t in TEACHERS if t.name in results["steps"] and "partial" not in results["steps"][t.name]]
     if len(teachers) > 1:
         results["ensemble"] = ensemble(ladder, teachers)

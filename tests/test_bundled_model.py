@@ -73,3 +73,35 @@ def test_bundled_model_scores_do_not_depend_on_the_batch() -> None:
     together = classifier.predict([long_neighbour, *texts])[1:]
     for a, b in zip(alone, together, strict=True):
         assert max(abs(a[k] - b.scores[k]) for k in a) <= 1e-6
+
+
+# The sentences the last user test found read wrong (issues 17 and 18), written down before this
+# model was trained: a comparison stated by numbers alone, and direction in ordinary wording.
+READS_THE_NUMBERS = [
+    ("Earnings per share was $1.21 compared to $0.46 in the second quarter of 2020.", "positive"),
+    ("Net income per diluted share on an adjusted non-GAAP basis was $0.86 compared to $0.76 last year.", "positive"),
+    (
+        "Net charge-offs in the first quarter totaled $1.2 million compared to net charge-offs of $2.3 million "
+        "in the prior quarter.",
+        "positive",
+    ),
+    ("Operating income was $32.7 million versus $61.3 million a year ago.", "negative"),
+    ("Adjusted EBITDA margin narrowed to 11.4 % from 13.9 % a year earlier.", "negative"),
+    ("Earnings per share fell to NOK 1.12 (NOK 2.05).", "negative"),
+    ("Operating profit was EUR 3.2 mn ( 2.9 mn ) .", "positive"),
+    ("Order backlog declined 9 % to NOK 14.2 billion.", "negative"),
+    ("We recognised an impairment charge of NOK 640 million on the offshore fleet.", "negative"),
+    ("Margins did not improve despite the cost programme.", "negative"),
+    (
+        "Management believes that demand may stabilise in the second half, although there can be no assurance "
+        "that it will.",
+        "neutral",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), READS_THE_NUMBERS)
+def test_bundled_model_reads_the_numbers(text: str, label: str) -> None:
+    classifier = OnnxClassifier.load(DEFAULT, threads=1)
+    (pred,) = classifier.predict([text])
+    assert pred.label == label, pred.scores
