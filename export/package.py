@@ -41,6 +41,14 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
         f"- layers: {manifest.base_model.get('layers', '?')} ({manifest.base_model.get('layers_kept', 'all')} of the "
         f"backbone's), pooling: {manifest.base_model.get('pooling')}, max_length: {manifest.max_length}, "
         f"parameters: {_count(manifest.base_model.get('parameters'))}",
+        *(
+            [
+                f"- input: each sentence, and as a second segment what finlocal's metric-change reader "
+                f'found in it (hint `{manifest.hint}`: "net debt down good"); the runtime adds it',
+            ]
+            if manifest.hint != "none"
+            else []
+        ),
         "",
         "## Training data",
         "",
@@ -78,6 +86,11 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
             "- These figures come from fold models scored on rows they never saw; no seed, "
             "epoch or setting was chosen on those rows."
         )
+        for key, differs in (cv.get("recipe_differences") or {}).items():
+            lines.append(
+                f"- This model differs from the cross-validated recipe in `{key}`: "
+                f"{differs.get('model')!r} here, {differs.get('cv')!r} in the fold runs."
+            )
     else:
         lines.append("- No cross-validated figures: this model was exported without `--cv`.")
     for name, direction in (manifest.metrics.get("direction") or {}).items():
@@ -85,6 +98,13 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
         lines.append(
             f"- Direction set `{name}` ({direction['n']} statements written apart from the "
             f"training data): accuracy {direction['accuracy']:.3f}; by category: {per}."
+        )
+    comparison = manifest.metrics.get("comparison")
+    if comparison:
+        per = ", ".join(f"{c} {a:.2f}" for c, a in comparison["by_category"].items())
+        lines.append(
+            f"- Comparison set ({comparison['n']} sentences that state one change in figures, written apart "
+            f"from the reader and the training data): accuracy {comparison['accuracy']:.3f}; by category: {per}."
         )
     cal = manifest.calibration
     if cal:

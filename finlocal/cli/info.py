@@ -40,6 +40,8 @@ def command(model: Path | None, as_json: bool) -> None:
     table.add_row("labels", escape(", ".join(manifest.labels)))
     table.add_row("heads", ", ".join(manifest.heads))
     table.add_row("max length", f"{manifest.max_length} tokens")
+    if manifest.hint != "none":
+        table.add_row("input", f"the sentence and the metric-change reader's findings (hint {manifest.hint})")
     table.add_row("temperature", f"{manifest.temperature:g}")
     if manifest.has_evidence:
         table.add_row("evidence threshold", f"{manifest.evidence_threshold:g}")
