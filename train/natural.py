@@ -20,16 +20,14 @@ comparison sets in ``tests/fixtures/``.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import LINE_ITEMS, NEGATIVE, POSITIVE, Direction, Polarity
+from finlocal.train.statements import generator_cli
 
 log = logging.getLogger(__name__)
 
@@ -987,19 +985,8 @@ def generate(n: int, seed: int = 20261207) -> list[Statement]:
     return out
 
 
-def write(statements: list[Statement], out: Path) -> None:
-    write_jsonl(out, (s.to_row(i) for i, s in enumerate(statements)))
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=2000, help="how many sentences (default 2000)")
-    parser.add_argument("--seed", type=int, default=20261207)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    statements = generate(args.n, args.seed)
-    write(statements, args.out)
-    log.info("%d sentences -> %s", len(statements), args.out)
+    generator_cli(argv, doc=__doc__ or "", generate=generate, n=2000, seed=20261207)
 
 
 if __name__ == "__main__":

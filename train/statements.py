@@ -20,9 +20,10 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import (
@@ -546,19 +547,27 @@ def generate(n: int, seed: int = 20261129) -> list[Statement]:
     return out
 
 
-def write(statements: list[Statement], out: Path) -> None:
-    write_jsonl(out, (s.to_row(i) for i, s in enumerate(statements)))
+class GeneratedRow(Protocol):
+    def to_row(self, index: int) -> dict[str, Any]: ...
+
+
+def generator_cli(
+    argv: list[str] | None, *, doc: str, generate: Callable[[int, int], Sequence[GeneratedRow]], n: int, seed: int
+) -> None:
+    """The command line of a seeded generator of direction data (this module's statements,
+    `finlocal.train.natural`'s sentences): ``--n``, ``--seed``, ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=n, help=f"how many sentences (default {n})")
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    rows = generate(args.n, args.seed)
+    write_jsonl(args.out, (row.to_row(i) for i, row in enumerate(rows)))
+    log.info("%d sentences -> %s", len(rows), args.out)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=3000, help="how many statements (default 3000)")
-    parser.add_argument("--seed", type=int, default=20261129)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    statements = generate(args.n, args.seed)
-    write(statements, args.out)
-    log.info("%d statements -> %s", len(statements), args.out)
+    generator_cli(argv, doc=__doc__ or "", generate=generate, n=3000, seed=20261129)
 
 
 if __name__ == "__main__":
