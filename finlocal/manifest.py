@@ -18,15 +18,23 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from finlocal.changes.hint import HintKind
 from finlocal.errors import ModelError
 
 MANIFEST_NAME = "finlocal.json"
 FORMAT_VERSION = 1
 KNOWN_HEADS = frozenset({"label", "evidence"})
+
+
+class HintKind(str, Enum):
+    """What second segment a model reads (`finlocal.changes.hint` makes it); defined here, so
+    reading a manifest does not load the metric-change reader."""
+
+    NONE = "none"
+    CHANGES = "changes-v1"
 
 
 @dataclass(frozen=True)

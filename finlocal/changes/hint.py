@@ -11,17 +11,8 @@ The same function makes the hint at training time (`finlocal.train`) and at run 
 
 from __future__ import annotations
 
-from enum import Enum
-
 from finlocal.changes.reader import Direction, Verdict, read_changes
-
-
-class HintKind(str, Enum):
-    """What second segment a model reads; stored in the manifest and the student's config."""
-
-    NONE = "none"
-    CHANGES = "changes-v1"
-
+from finlocal.manifest import HintKind
 
 #: Changes named in one hint (the first ones of the sentence).
 MAX_CHANGES = 3
@@ -37,6 +28,7 @@ _DIRECTION_WORDS = {
     Direction.PROFIT_TO_LOSS: "profit to loss",
 }
 _VERDICT_WORDS = {Verdict.GOOD: "good", Verdict.BAD: "bad", Verdict.UNKNOWN: "unclear"}
+__all__ = ["MAX_CHANGES", "HintKind", "hint_text"]
 
 
 def hint_text(text: str, kind: HintKind = HintKind.CHANGES) -> str | None:
