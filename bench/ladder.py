@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from finlocal.jsonl import read_jsonl
+from finlocal.train.records import read_fit_info
 
 ROOT = Path(__file__).resolve().parent.parent
 # The direction sets: "challenge" was looked at while the training generator was developed (a
@@ -270,20 +271,14 @@ class Ladder:
 
 
 def _heldout(cv_dir: Path, ks: list[int]) -> dict[str, dict[str, float]]:
-    from finlocal.train.fit import read_fit_info
-
     return {str(k): read_fit_info(cv_dir / f"r0-f{k}" / "final").heldout for k in ks}
 
 
 def _seconds(cv_dir: Path, ks: list[int]) -> float:
-    from finlocal.train.fit import read_fit_info
-
     return statistics.fmean(read_fit_info(cv_dir / f"r0-f{k}" / "final").seconds for k in ks)
 
 
 def _rows(cv_dir: Path) -> dict[str, Any]:
-    from finlocal.train.fit import read_fit_info
-
     return read_fit_info(cv_dir / "r0-f0" / "final").data["rows_by_source"]
 
 
@@ -293,7 +288,6 @@ def direction_accuracy(cv_dir: Path, ks: list[int], data: Path) -> dict[str, Any
 
     from finlocal.predictions import LABELS
     from finlocal.train.batches import predict_logits
-    from finlocal.train.fit import read_fit_info
     from finlocal.train.student import Student
 
     folds = "" if ks == list(range(5)) else "-folds" + "".join(map(str, ks))
@@ -340,7 +334,6 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     probs = np.mean([[[t[i]["probs_by_repeat"][0][label] for label in LABELS] for i in ids] for t in tables], axis=0)
     gold = np.array([LABELS.index(tables[0][i]["gold"]) for i in ids])
     from finlocal.train.data import load_fpb
-    from finlocal.train.fit import read_fit_info
     from finlocal.train.folds import partition
 
     config = read_fit_info(ladder.runs / names[0] / "r0-f0" / "final").config

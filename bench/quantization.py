@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     from finlocal.export.onnx import export_fp32
-    from finlocal.train.fit import read_fit_info
+    from finlocal.train.records import read_fit_info
     from finlocal.train.student import Student
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -86,7 +86,7 @@ def export_checkpoint(
 
     from finlocal.export.onnx import export_fp32
     from finlocal.export.package import write_model_dir
-    from finlocal.train.fit import read_fit_info
+    from finlocal.train.records import read_fit_info
     from finlocal.train.student import Student
 
     torch.set_num_threads(threads)

@@ -49,13 +49,12 @@ from finlocal.train.config import Device, EvidenceSource, FitConfig
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
 from finlocal.train.metrics import Metrics, label_metrics
-from finlocal.train.records import FitInfo
+from finlocal.train.records import FIT_INFO, FitInfo, read_fit_info
 from finlocal.train.rows import RowSet, TrainRow, build_rows
 from finlocal.train.student import Student, new_student, parameter_groups
 
 log = logging.getLogger(__name__)
 
-FIT_INFO = "fit.json"
 HELDOUT = "heldout.jsonl"
 FINAL = "final"
 CHECKPOINT = "checkpoint"
@@ -456,31 +455,3 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     )
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
-
-
-def fit_digest(model_dir: Path) -> str:
-    """A short sha256 of a finished model directory's ``fit.json`` and weights: a retrained
-    model (even with the same config) gets another digest."""
-    import hashlib
-
-    model_dir = Path(model_dir)
-    digest = hashlib.sha256()
-    for name in (FIT_INFO, "model.safetensors"):
-        path = model_dir / name
-        if not path.is_file():
-            raise InputError(f"{model_dir}: {name} is missing; is it a finished 'finlocal train fit' model?")
-        digest.update(f"{name}\n".encode())
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:12]
-
-
-def read_fit_info(checkpoint: Path) -> FitInfo:
-    """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
-    path = Path(checkpoint) / FIT_INFO
-    if not path.is_file():
-        raise InputError(
-            f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); train one with 'finlocal train fit'"
-        )
-    return FitInfo.from_dict(json.loads(path.read_text(encoding="utf-8")), where=str(path))

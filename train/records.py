@@ -21,6 +21,8 @@ mean) with the `Partition.key` of their folds. Evidence is a list of character s
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS, Span
 
 Probs = dict[str, float]
+FIT_INFO = "fit.json"  # a finished model directory's `FitInfo`
 CV_TEACHER_PREFIX = "cv:"  # the id of a teacher made of cross-validation fold models
 
 
@@ -292,6 +295,32 @@ class FitInfo:
             device=str(data.get("device", "cpu")),
             omp_wait_policy=data.get("omp_wait_policy"),
         )
+
+
+def read_fit_info(checkpoint: Path) -> FitInfo:
+    """The `FitInfo` of a finished model directory (``OUTPUT/final``)."""
+    path = Path(checkpoint) / FIT_INFO
+    if not path.is_file():
+        raise InputError(
+            f"{checkpoint}: not a student checkpoint ({FIT_INFO} is missing); train one with 'finlocal train fit'"
+        )
+    return FitInfo.from_dict(json.loads(path.read_text(encoding="utf-8")), where=str(path))
+
+
+def fit_digest(model_dir: Path) -> str:
+    """A short sha256 of a finished model directory's ``fit.json`` and weights: a retrained
+    model (even with the same config) gets another digest."""
+    model_dir = Path(model_dir)
+    digest = hashlib.sha256()
+    for name in (FIT_INFO, "model.safetensors"):
+        path = model_dir / name
+        if not path.is_file():
+            raise InputError(f"{model_dir}: {name} is missing; is it a finished 'finlocal train fit' model?")
+        digest.update(f"{name}\n".encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 def read_gold_file(path: Path) -> list[tuple[str, GoldRow]]:

@@ -77,7 +77,7 @@ def rationales(
     from transformers import AutoTokenizer
 
     from finlocal.train.batches import collate, encode
-    from finlocal.train.fit import read_fit_info
+    from finlocal.train.records import read_fit_info
     from finlocal.train.student import Student
 
     model = Student.from_pretrained(checkpoint).eval()
@@ -130,8 +130,9 @@ def annotate_cv(
     """Write the saliency evidence of every fold model (and of ``all`` when trained) to ``out``."""
     import torch
 
-    from finlocal.train.fit import FINAL, FIT_INFO, read_fit_info
+    from finlocal.train.fit import FINAL
     from finlocal.train.folds import partition
+    from finlocal.train.records import FIT_INFO, read_fit_info
     from finlocal.train.teach import fold_models
 
     torch.set_num_threads(threads)

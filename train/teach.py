@@ -13,7 +13,7 @@ and their mean ("all"), with the folds' `Partition.key`:
 Sentences that are gold rows get these beside their label; any other sentence becomes a transfer
 row (`finlocal.train.rows`). Each fold's probabilities are cached beside OUT while they are
 computed, so an interrupted run resumes with the next fold; the cache is keyed by the partition
-key, a digest of the fold model (`finlocal.train.fit.fit_digest`) and of the sentences, so new
+key, a digest of the fold model (`finlocal.train.records.fit_digest`) and of the sentences, so new
 folds, a retrained teacher or other sentences never reuse stale probabilities.
 """
 
@@ -31,7 +31,7 @@ from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
-from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow
+from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow, fit_digest
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ class TeachSummary:
 def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, Any]]:
     """The final model directory of every fold of ``repeat``, their partition key and config."""
     from finlocal.train.cv import fold_dir
-    from finlocal.train.fit import FINAL, FIT_INFO, read_fit_info
+    from finlocal.train.fit import FINAL
+    from finlocal.train.records import FIT_INFO, read_fit_info
 
     dirs: list[Path] = []
     keys: set[str] = set()
@@ -75,9 +76,7 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
 
 def cache_name(fold: int, partition: str, model_dir: Path, texts: list[str]) -> str:
     """The cache file of one fold's probabilities: keyed by the folds, the fold model itself
-    (`finlocal.train.fit.fit_digest`) and the sentences, so nothing stale is ever reused."""
-    from finlocal.train.fit import fit_digest
-
+    (`finlocal.train.records.fit_digest`) and the sentences, so nothing stale is ever reused."""
     return f"fold-{fold}-{partition}-{fit_digest(model_dir)}-{texts_digest(texts)}.npy"
 
 
