@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import types
 from pathlib import Path
@@ -29,6 +30,7 @@ class FakeLlama:
     ``n_threads`` and ``n_ctx()``, and streams a chat completion."""
 
     instances: list[FakeLlama] = []
+    system_info = b"CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | "  # llama_print_system_info
 
     def __init__(
         self, model_path: str, *, n_ctx: int = 512, n_threads: int | None = None, verbose: bool = True
@@ -65,7 +67,8 @@ class FakeLlama:
 @pytest.fixture
 def fake_llama_cpp(monkeypatch: pytest.MonkeyPatch) -> type[FakeLlama]:
     FakeLlama.instances = []
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
+    module = types.SimpleNamespace(Llama=FakeLlama, llama_print_system_info=lambda: FakeLlama.system_info)
+    monkeypatch.setitem(sys.modules, "llama_cpp", module)
     return FakeLlama
 
 
@@ -110,6 +113,18 @@ def test_streams_content_pieces_and_loads_once(tmp_path: Path, fake_llama_cpp, c
     assert llama.n_threads == 2 and llama.n_ctx() == 2048
     assert capsys.readouterr().err == ""  # llama.cpp's loading chatter stays off the app's terminal
     assert llama.calls[0]["stream"] is True and llama.calls[0]["messages"][1]["role"] == "user"
+
+
+def test_a_build_with_amx_kernels_is_warned_about_before_loading(
+    tmp_path: Path, fake_llama_cpp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setattr(fake_llama_cpp, "system_info", b"CPU : AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | ")
+    with caplog.at_level(logging.WARNING, logger="finlocal.llama_build"):
+        assert "".join(LlamaExplainer(gguf).stream(REQUEST)) == "It fell."
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert "GGML_NATIVE=OFF" in caplog.records[0].getMessage()
 
 
 def test_a_file_that_is_not_a_gguf_model_is_explained(tmp_path: Path, fake_llama_cpp) -> None:
