@@ -117,21 +117,21 @@ READER_STEPS = (
         STUDENT_READER,
         (),
         needs=(NATURAL,),
-        what="the hint on half of the training rows (the other half read without it): the shipped recipe",
+        what="the hint on half of the training rows (the other half read without it): bundled until 2026-12-06 23:50",
     ),
     Step(
         "student-hint-l4",
         STUDENT_READER,
         ("encoder_layers=4",),
         needs=(NATURAL,),
-        what="4 layers, the shipped recipe otherwise",
+        what="4 layers, the same recipe otherwise: the bundled model",
     ),
     Step(
         "student-hint-l6",
         STUDENT_READER,
         ("encoder_layers=6",),
         needs=(NATURAL,),
-        what="6 layers (all of MiniLM-L6), the shipped recipe otherwise",
+        what="6 layers (all of MiniLM-L6), the same recipe otherwise",
     ),
 )
 

@@ -7,8 +7,8 @@
 # Needs `pip install -e '.[train,export,weights]'` and a git checkout (the evidence targets come
 # from the model bundled before this recipe, read from git history). Every step resumes: a data or
 # evidence file that exists is kept, and `finlocal train cv` reuses finished fold runs and restarts
-# an interrupted one after its last epoch. On two CPU cores the whole script takes about two hours
-# (the cross-validation's fold runs go two at a time); docs/student.md explains every step, and
+# an interrupted one after its last epoch. On two CPU cores the whole script takes about an hour
+# and a half (the cross-validation's fold runs go two at a time, 8-10 minutes each on an idle Xeon); docs/student.md explains every step, and
 # `python -m bench.ladder` measures what each data source, the reader's hint and depth add.
 set -eu
 out="${1:-finlocal/models/default}"
@@ -33,8 +33,8 @@ have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$dat
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
     --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
 
-step "the recipe (configs/student-reader.toml), cross-validated (5 folds, two at a time): the reader's hint on half the rows, no evidence targets"
-finlocal train cv configs/student-reader.toml --folds 5 --workers 2 --quiet --out runs/cv/student-hint-dropout
+step "the recipe (configs/student-reader.toml with 4 layers), cross-validated (5 folds, two at a time): the reader's hint on half the rows, no evidence targets"
+finlocal train cv configs/student-reader.toml encoder_layers=4 --folds 5 --workers 2 --quiet --out runs/cv/student-hint-l4
 
 step "evidence targets for the run on every row: the previous bundled model's evidence head"
 if ! have "$previous/model.onnx"; then
@@ -46,11 +46,11 @@ have runs/teachers/evidence-default.jsonl || python -m finlocal.train.model_evid
     --out runs/teachers/evidence-default.jsonl
 
 step "the model on every row, with the evidence head"
-finlocal train fit configs/student-reader.toml evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
-    evidence_weight=0.5 output_dir=runs/final/student-hint-dropout --quiet
+finlocal train fit configs/student-reader.toml encoder_layers=4 evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
+    evidence_weight=0.5 output_dir=runs/final/student-hint-l4 --quiet
 
 step "int8 export with the parity gate -> $out"
-finlocal export runs/final/student-hint-dropout/final --out "$out" --cv runs/cv/student-hint-dropout \
+finlocal export runs/final/student-hint-l4/final --out "$out" --cv runs/cv/student-hint-l4 \
     --cv-allow evidence --cv-allow evidence_file --cv-allow evidence_weight \
     --parity-data runs/data/parity.jsonl \
     --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \

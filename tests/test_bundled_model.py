@@ -58,20 +58,9 @@ DIRECTION = [
 ]
 
 
-# Negation is the weakest category (0.73 on the direction hold-out set): the reader marks "did not
-# decline" as negated (verdict unknown) but the student still reads the decline.
-NEGATION_GAP = "Sales did not decline in the quarter."
-
-
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        pytest.param(t, lab, marks=pytest.mark.xfail(reason="negation, the stated gap", strict=True))
-        if t == NEGATION_GAP
-        else (t, lab)
-        for t, lab in DIRECTION
-    ],
-)
+# Negation is still the weakest category (0.73 on the direction hold-out set); the 3-layer model
+# read "did not decline" as a decline, the 4-layer one reads it right.
+@pytest.mark.parametrize(("text", "label"), DIRECTION)
 def test_bundled_model_reads_which_way_is_good_news(text: str, label: str) -> None:
     classifier = OnnxClassifier.load(DEFAULT, threads=1)
     (pred,) = classifier.predict([text])

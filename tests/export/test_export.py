@@ -355,7 +355,12 @@ def test_evidence_head_is_exported_and_used_by_the_runtime(tiny_setup: dict, par
 
 def test_shipping_candidates_are_per_row_with_7_bit_weights() -> None:
     names = [s.name for s in quantize_module.candidates()]
-    assert names == ["per-row-w7-fp32:classifier+evidence", "per-row-w7", "per-row-w7-fp32:classifier+evidence+ffn-out"]
+    assert names == [
+        "per-row-w7-fp32:classifier+evidence",
+        "per-row-w7",
+        "per-row-w7-fp32:classifier+evidence+ffn-out",
+        "per-row-w7-fp32:classifier+evidence+ffn-out+attn-out",
+    ]
 
 
 def _one_matmul(path: Path, name: str, *, weight_initializer: bool) -> None:
