@@ -54,6 +54,8 @@ HEADS = ("/classifier", "/evidence")
 FFN_OUT = tuple(f"/encoder/encoder/layer.{i}/output/dense" for i in range(12))
 # The attention output projections: next in line for a deeper model that still misses the gate.
 ATTN_OUT = tuple(f"/encoder/encoder/layer.{i}/attention/output/dense" for i in range(12))
+# Prefix groups a setting's name spells as one word when it keeps all of them in fp32.
+FP32_GROUPS = {"ffn-out": FFN_OUT, "attn-out": ATTN_OUT}
 THREAD_COUNTS = (1, 2)  # intra-op thread counts whose scores `measure` compares
 
 
@@ -76,10 +78,9 @@ class QuantSettings:
         if self.scheme in (Scheme.PER_ROW, Scheme.DYNAMIC):
             parts.append(f"w{self.weight_bits}")
         if self.keep_fp32:
-            groups = {"ffn-out": FFN_OUT, "attn-out": ATTN_OUT}
-            grouped = {p for members in groups.values() if set(members) <= set(self.keep_fp32) for p in members}
-            kept = [p.strip("/").replace("/", ".") for p in self.keep_fp32 if p not in grouped]
-            kept += [name for name, members in groups.items() if set(members) <= set(self.keep_fp32)]
+            whole = [name for name, members in FP32_GROUPS.items() if set(members) <= set(self.keep_fp32)]
+            grouped = {p for name in whole for p in FP32_GROUPS[name]}
+            kept = [p.strip("/").replace("/", ".") for p in self.keep_fp32 if p not in grouped] + whole
             parts.append("fp32:" + "+".join(kept))
         return "-".join(parts)
 

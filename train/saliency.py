@@ -32,7 +32,7 @@ from finlocal.predictions import LABELS, Span
 from finlocal.train.data import load_fpb
 from finlocal.train.evidence import token_spans
 from finlocal.train.folds import ALL
-from finlocal.train.records import EvidenceRow
+from finlocal.train.records import FIT_INFO, EvidenceRow, read_fit_info
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,6 @@ def rationales(
     from transformers import AutoTokenizer
 
     from finlocal.train.batches import collate, encode
-    from finlocal.train.records import read_fit_info
     from finlocal.train.student import Student
 
     model = Student.from_pretrained(checkpoint).eval()
@@ -132,7 +131,6 @@ def annotate_cv(
 
     from finlocal.train.fit import FINAL
     from finlocal.train.folds import partition
-    from finlocal.train.records import FIT_INFO, read_fit_info
     from finlocal.train.teach import fold_models
 
     torch.set_num_threads(threads)

@@ -31,7 +31,7 @@ from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.train.folds import ALL
-from finlocal.train.records import CV_TEACHER_PREFIX, TeacherRow, fit_digest
+from finlocal.train.records import CV_TEACHER_PREFIX, FIT_INFO, TeacherRow, fit_digest, read_fit_info
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,6 @@ def fold_models(cv_dir: Path, repeat: int) -> tuple[list[Path], str, dict[str, A
     """The final model directory of every fold of ``repeat``, their partition key and config."""
     from finlocal.train.cv import fold_dir
     from finlocal.train.fit import FINAL
-    from finlocal.train.records import FIT_INFO, read_fit_info
 
     dirs: list[Path] = []
     keys: set[str] = set()
