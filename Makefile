@@ -1,5 +1,5 @@
 # finlocal's tasks. `make` lists them. Every task runs in the active virtual environment
-# (python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]').
+# (python3 -m venv .venv && . .venv/bin/activate && make install).
 
 PYTHON ?= python
 export OMP_WAIT_POLICY ?= PASSIVE
@@ -11,8 +11,8 @@ export HF_HUB_OFFLINE = 1
 help:  ## list the tasks
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install:  ## install finlocal with every extra and the test tools, editable
-	$(PYTHON) -m pip install -e '.[test]'
+install:  ## install finlocal with every extra and the test tools, editable (llama.cpp built for AVX2)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PYTHON) -m pip install -e '.[test]'
 
 test:  ## the whole suite (CPU, offline; what CI runs)
 	$(PYTHON) -m pytest
