@@ -1,0 +1,65 @@
+"""What a document's rows are: the kinds of row, and tables as read.
+
+The reading stage (`finlocal.reading`) finds a document's structure: its sentences, headings,
+list items and tables. Every scored row says what it is (`RowKind`); only sentences count in a
+document's tone index, label counts and most positive/negative lists. A table is handed on as a
+`Table` of `TableRow`s, each with its column headers and the table's caption, so that the
+metric-change reader (`finlocal.changes`) can turn a row naming a known line item into a change
+("Net sales | 41.7 | 38.2" under "Q3 2026 | Q3 2025", "EUR million").
+
+This module is the one record both stages agree on; it imports nothing of either.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class RowKind(str, enum.Enum):
+    """What one scored row of a document is."""
+
+    #: Running text: counts in the tone index, the label counts and the top lists.
+    SENTENCE = "sentence"
+    #: A title or heading ("Results of Operations", "Three months ended June 30, 2025").
+    HEADING = "heading"
+    #: One body row of a table, its cells joined (see `TableRow`).
+    TABLE_ROW = "table_row"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One body row of a table, as the document shows it.
+
+    ``label`` is the row's line item (its first non-empty text cell, "Net sales"); ``cells`` are
+    the other cells in column order, as text ("41.7", "(1,105)", "12 %", "—"), footnote markers
+    kept as written ("(2)"); ``header`` gives each of ``cells`` its column heading, the header
+    rows above it joined top to bottom ("Three Months Ended June 30, 2025"), "" where a column
+    has none. ``start``/``end`` are the row's offsets in the document's text.
+    """
+
+    label: str
+    cells: tuple[str, ...]
+    header: tuple[str, ...]
+    start: int = 0
+    end: int = 0
+
+    def __post_init__(self) -> None:
+        if self.header and len(self.header) != len(self.cells):
+            raise ValueError(f"a table row has {len(self.cells)} cells but {len(self.header)} column headings")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a document: its body rows and what is said about all of them.
+
+    ``caption`` is the caption, title or unit line that goes with the table ("(in millions,
+    except per share data)", "EUR million"), "" when none was found.
+    """
+
+    rows: tuple[TableRow, ...]
+    caption: str = ""
+    start: int = 0
+    end: int = 0
+    #: Any notes a reader made on how the table was recognised (e.g. "aligned text columns").
+    notes: tuple[str, ...] = field(default=())
