@@ -29,7 +29,8 @@ from finlocal.changes.describe import MovedRow, moved_rows
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
-from finlocal.splitting import Region, SplitMode, split_text
+from finlocal.splitting import Item, Region, SplitMode, split_text
+from finlocal.structure import RowKind, TableRow
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ class SentenceResult:
     prediction: Prediction
     #: What the sentence says moved (`finlocal.changes`), offsets into the whole document.
     changes: tuple[Change, ...] = ()
+    #: What the row is (`finlocal.structure.RowKind`): only sentences count in the tone index,
+    #: the label counts and the most positive/negative lists.
+    kind: RowKind = RowKind.SENTENCE
+    #: The table row a `RowKind.TABLE_ROW` row shows, with its column headings.
+    table_row: TableRow | None = None
 
     @property
     def label(self) -> str:
@@ -78,6 +84,7 @@ class SentenceResult:
         return {
             "source": self.source,
             "index": self.index,
+            "kind": self.kind.value,
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -178,9 +185,6 @@ class ReportBuilder:
 
     def add(self, results: Iterable[SentenceResult]) -> None:
         for r in results:
-            self._n += 1
-            self._counts[r.label] = self._counts.get(r.label, 0) + 1
-            self._tone_sum += r.tone
             self._tokenize_ms += r.prediction.tokenize_ms
             self._inference_ms += r.prediction.inference_ms
             if self.keep_sentences:
@@ -191,6 +195,11 @@ class ReportBuilder:
                 self._moved = moved_rows(
                     [(m.sentence_index, m.sentence, [m.change]) for m in self._moved] + [(r.index, r.text, r.changes)]
                 )
+            if r.kind is not RowKind.SENTENCE:
+                continue  # headings and table rows: kept and shown, not counted in the tone
+            self._n += 1
+            self._counts[r.label] = self._counts.get(r.label, 0) + 1
+            self._tone_sum += r.tone
             for name, heap in ((POSITIVE, self._pos), (NEGATIVE, self._neg)):
                 if r.label == name and self.top_k > 0:
                     item = (r.scores[name], -r.index, r)
@@ -220,7 +229,7 @@ class ReportBuilder:
 
 
 def score_spans(
-    spans: Sequence[Span],
+    spans: Sequence[Item],
     classifier: Classifier,
     *,
     source: str,
@@ -239,6 +248,8 @@ def score_spans(
             s.text,
             p,
             tuple(c.shifted(s.start + offset) for c in read_changes(s.text)),
+            s.kind,
+            s.table_row,
         )
         for i, (s, p) in enumerate(zip(spans, predictions, strict=True))
     ]

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from finlocal.predictions import Span
 from finlocal.spans import strip_span
+from finlocal.structure import RowKind, TableRow
 
 
 class SplitMode(str, enum.Enum):
@@ -67,6 +68,19 @@ class Region:
     """
 
     pieces: tuple[tuple[int, int], ...]
+    #: What the region is: running text is split into sentences; a heading or a table row is one
+    #: item whatever the split mode (`finlocal.structure.RowKind`).
+    kind: RowKind = RowKind.SENTENCE
+    #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
+    table_row: TableRow | None = None
+
+
+@dataclass(frozen=True)
+class Item(Span):
+    """One scored item of a document: a span, what kind of row it is, and its table row if any."""
+
+    kind: RowKind = RowKind.SENTENCE
+    table_row: TableRow | None = None
 
 
 #: Longer sentences are cut into chunks of at most this many characters, at whitespace.
@@ -109,29 +123,37 @@ _TOKEN_MAX_CHARS = 64
 _TAIL_CHARS = 32
 
 
-def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequence[Region] = ()) -> list[Span]:
+def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequence[Region] = ()) -> list[Item]:
     """Cut ``text`` into the items ``mode`` asks for, with offsets into ``text``.
 
     Without ``regions`` the whole text is split. With them, each region is split on its own (its
     pieces read as one text) and the items are mapped back to ``text``: an item runs from its
     first to its last visible character, so ``item.text == text[item.start:item.end]`` still holds
     and may contain what lay between pieces. ``SplitMode.NONE`` gives one item, from the first
-    visible character of the first region to the last of the last.
+    visible character of the first region to the last of the last. A region that is not running
+    text (a heading, a table row) is one item of its kind in the sentence and line modes.
     """
     if not regions:
-        return _split_plain(text, mode)
-    spans: list[Span] = []
+        return [Item(s.start, s.end, s.text) for s in _split_plain(text, mode)]
+    spans: list[Item] = []
     for region in regions:
         inner, starts = _region_text(text, region)
+        if region.kind is not RowKind.SENTENCE and mode is not SplitMode.NONE:
+            whole = strip_span(inner, 0, len(inner))
+            if whole is not None:
+                start = _to_document(region, starts, whole.start)
+                end = _to_document(region, starts, whole.end - 1) + 1
+                spans.append(Item(start, end, text[start:end], region.kind, region.table_row))
+            continue
         if mode is SplitMode.SENTENCES:  # soft line breaks: no headings or bullets inside a block
             inner = _LINE_BREAK_CHAR.sub(" ", inner)
         for span in _split_plain(inner, mode):
             start = _to_document(region, starts, span.start)
             end = _to_document(region, starts, span.end - 1) + 1
-            spans.append(Span(start, end, text[start:end]))
+            spans.append(Item(start, end, text[start:end]))
     if mode is SplitMode.NONE and spans:
         start, end = spans[0].start, spans[-1].end
-        return [Span(start, end, text[start:end])]
+        return [Item(start, end, text[start:end])]
     return spans
 
 

@@ -13,7 +13,7 @@ This module is the one record both stages agree on; it imports nothing of either
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class RowKind(str, enum.Enum):
@@ -35,12 +35,15 @@ class TableRow:
     the other cells in column order, as text ("41.7", "(1,105)", "12 %", "—"), footnote markers
     kept as written ("(2)"); ``header`` gives each of ``cells`` its column heading, the header
     rows above it joined top to bottom ("Three Months Ended June 30, 2025"), "" where a column
-    has none. ``start``/``end`` are the row's offsets in the document's text.
+    has none. ``caption`` is the caption, title or unit line that goes with the whole table
+    ("(in millions, except per share data)", "EUR million"), "" when none was found.
+    ``start``/``end`` are the row's offsets in the document's text.
     """
 
     label: str
     cells: tuple[str, ...]
     header: tuple[str, ...]
+    caption: str = ""
     start: int = 0
     end: int = 0
 
@@ -51,15 +54,12 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of a document: its body rows and what is said about all of them.
-
-    ``caption`` is the caption, title or unit line that goes with the table ("(in millions,
-    except per share data)", "EUR million"), "" when none was found.
-    """
+    """A table of a document: its body rows, in order, and where it lies in the text."""
 
     rows: tuple[TableRow, ...]
-    caption: str = ""
     start: int = 0
     end: int = 0
-    #: Any notes a reader made on how the table was recognised (e.g. "aligned text columns").
-    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def caption(self) -> str:
+        return self.rows[0].caption if self.rows else ""

@@ -7,6 +7,7 @@ import bisect
 from dataclasses import dataclass
 
 from finlocal.splitting import Region
+from finlocal.structure import Table
 
 #: The source name of standard input.
 STDIN_SOURCE = "<stdin>"
@@ -26,6 +27,8 @@ class Document:
     regions: tuple[Region, ...] = ()
     page_starts: tuple[int, ...] = ()
     """PDF only: the offset in ``text`` where each page begins (page 1 first); empty otherwise."""
+    tables: tuple[Table, ...] = ()
+    """The tables found, in order; each row is also a `RowKind.TABLE_ROW` region."""
 
 
 def page_of(page_starts: tuple[int, ...], offset: int) -> int | None:

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from finlocal.predictions import Prediction
 from finlocal.reading import Input
 from finlocal.scoring import Cancelled, ReportBuilder, SentenceResult, iter_score_documents, score_text
+from finlocal.splitting import Region
+from finlocal.structure import RowKind, TableRow
 
 TEXT = """Results
 
@@ -35,6 +37,35 @@ def test_tone_is_mean_of_positive_minus_negative(fake_classifier) -> None:
     expected = sum(s.scores["positive"] - s.scores["negative"] for s in report.sentences) / 5
     assert report.tone == pytest.approx(expected)
     assert -1 <= report.tone <= 1
+
+
+def test_headings_and_table_rows_are_kept_but_not_counted_in_the_tone(fake_classifier) -> None:
+    text = "Results\nNet sales rose 5 % to EUR 131 mn.\nNet change in cash (164) (1,105)\nCosts fell."
+    heading = (0, 7)
+    sentence = (8, text.index("\nNet change"))
+    row = (sentence[1] + 1, text.index("\nCosts"))
+    table_row = TableRow("Net change in cash", ("(164)", "(1,105)"), ("2024", "2023"), start=row[0], end=row[1])
+    regions = (
+        Region((heading,), RowKind.HEADING),
+        Region((sentence,)),
+        Region((row,), RowKind.TABLE_ROW, table_row),
+        Region(((row[1] + 1, len(text)),)),
+    )
+    report = score_text(text, fake_classifier, regions=regions)
+    kinds = [(s.text, s.kind) for s in report.sentences]
+    assert kinds == [
+        ("Results", RowKind.HEADING),
+        ("Net sales rose 5 % to EUR 131 mn.", RowKind.SENTENCE),
+        ("Net change in cash (164) (1,105)", RowKind.TABLE_ROW),
+        ("Costs fell.", RowKind.SENTENCE),
+    ]
+    assert report.sentences[2].table_row == table_row
+    assert report.n_sentences == 2 and sum(report.counts.values()) == 2
+    counted = [s for s in report.sentences if s.kind is RowKind.SENTENCE]
+    assert report.tone == pytest.approx(sum(s.tone for s in counted) / 2)
+    shown = {r.text for r in (*report.top_positive, *report.top_negative)}
+    assert shown <= {s.text for s in counted}
+    assert [s.to_row()["kind"] for s in report.sentences] == ["heading", "sentence", "table_row", "sentence"]
 
 
 def test_top_k_ranks_by_label_probability(fake_classifier) -> None:
@@ -80,8 +111,20 @@ def test_top_k_is_the_k_most_probable_of_the_label_in_any_chunking(
 
 def test_sentence_row_schema(fake_classifier) -> None:
     row = score_text(TEXT, fake_classifier, source="r.txt").sentences[1].to_row()
-    assert set(row) == {"source", "index", "start", "end", "text", "label", "scores", "evidence", "changes", "ms"}
-    assert row["source"] == "r.txt" and row["index"] == 1
+    assert set(row) == {
+        "source",
+        "index",
+        "kind",
+        "start",
+        "end",
+        "text",
+        "label",
+        "scores",
+        "evidence",
+        "changes",
+        "ms",
+    }
+    assert row["source"] == "r.txt" and row["index"] == 1 and row["kind"] == "sentence"
     assert set(row["scores"]) == {"negative", "neutral", "positive"}
     assert row["evidence"] == [{"start": TEXT.index("rose"), "end": TEXT.index("rose") + 4, "text": "rose"}]
     assert set(row["ms"]) == {"tokenize", "inference"}

@@ -23,6 +23,7 @@ from finlocal.splitting import (
     split_sentences,
     split_text,
 )
+from finlocal.structure import RowKind, TableRow
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "splitting"
 REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
@@ -166,8 +167,22 @@ def test_none_mode_is_the_whole_text_stripped() -> None:
     assert len(split_text(long, SplitMode.NONE)) == 1
 
 
+@pytest.mark.parametrize("mode", [SplitMode.SENTENCES, SplitMode.LINES])
+def test_a_heading_or_table_row_region_is_one_item_of_its_kind(mode: SplitMode) -> None:
+    text = "Net sales. Costs\n41.7  38.2\nSales rose. Costs fell."
+    row = TableRow("Net sales. Costs", ("41.7", "38.2"), ("Q3 2026", "Q3 2025"))
+    regions = [Region(((0, 27),), RowKind.TABLE_ROW, row), Region(((28, len(text)),))]
+    items = split_text(text, mode, regions)
+    assert [(i.text, i.kind) for i in items][0] == ("Net sales. Costs\n41.7  38.2", RowKind.TABLE_ROW)
+    assert items[0].table_row is row
+    assert [i.kind for i in items[1:]] == [RowKind.SENTENCE] * (len(items) - 1)
+    assert [i.text for i in split_text(text, SplitMode.NONE, regions)] == [text]
+
+
 def test_sentences_mode_without_regions_is_the_splitter() -> None:
-    assert split_text(REPORT, SplitMode.SENTENCES) == split_sentences(REPORT)
+    items = split_text(REPORT, SplitMode.SENTENCES)
+    assert [(i.start, i.end, i.text) for i in items] == [(s.start, s.end, s.text) for s in split_sentences(REPORT)]
+    assert {i.kind for i in items} == {RowKind.SENTENCE}
 
 
 def test_regions_are_split_on_their_own_and_mapped_back() -> None:
