@@ -45,6 +45,15 @@ CUE = re.compile(
     r"|\((?:[^()]*\b(?:prior|previous|20\d\d|19\d\d)\b[^()]*)\)",
     re.IGNORECASE,
 )
+#: A lower-is-better line item named in the sentence (costs, losses, debt, tax rate, ratios where
+#: lower is better): the filter of the supplementary draw (`draw_lower`).
+LOWER = re.compile(
+    r"\b(?:expenses?|costs?|spending|opex|sg&a|loss(?:es)?|debt|borrowings?|leverage|gearing|tax rate"
+    r"|provisions?|impairments?|charge-?offs?|non-?performing|delinquenc\w*|churn|attrition"
+    r"|combined ratio|loss ratio|expense ratio|efficiency ratio|cost-to-income|operating ratio|deficit"
+    r"|write-?downs?|headwinds?|dwell|unemployment|interest expense|liabilities)\b",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _NUMBERS = re.compile(r"\d[\d,.]*")
 MIN_CHARS = 30
@@ -127,13 +136,40 @@ def draw(n: int, seed: int) -> list[dict[str, object]]:
     return rows
 
 
+def draw_lower(n: int, seed: int, after: int) -> list[dict[str, object]]:
+    """The next ``n`` candidates that name a lower-is-better item (`LOWER`), read further down
+    the same shuffled pools past the first ``after`` candidates of `draw`, in the same shares;
+    ``rank`` goes on from ``after``."""
+    taken = {name: 0 for name, _ in SHARES}
+    for row in draw(after, seed):
+        taken[str(row["source"]).split(":")[0]] += 1
+    pools = {name: iter([c for c in pool(name, seed)[taken[name] :] if LOWER.search(c.text)]) for name, _ in SHARES}
+    rows: list[dict[str, object]] = []
+    while len(rows) < n:
+        before = len(rows)
+        for name, share in SHARES:
+            for _ in range(share):
+                cand = next(pools[name], None)
+                if cand is not None and len(rows) < n:
+                    rows.append({"rank": after + len(rows), "source": cand.source, "text": cand.text})
+        if len(rows) == before:
+            break
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=900)
     parser.add_argument("--seed", type=int, default=24)
     parser.add_argument("--out", type=Path, default=Path("runs/real_candidates.jsonl"))
+    parser.add_argument(
+        "--lower-after",
+        type=int,
+        default=None,
+        help="draw the supplementary lower-is-better candidates that follow the first N of the main draw",
+    )
     args = parser.parse_args()
-    rows = draw(args.n, args.seed)
+    rows = draw(args.n, args.seed) if args.lower_after is None else draw_lower(args.n, args.seed, args.lower_after)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
