@@ -40,7 +40,7 @@ NAME = {
     "fpb": re.compile(r"fpb-\d{4}"),
     "filing": re.compile(r"[\w.\-]+\.html"),
 }
-MAIN_ROWS = 552  # the first 552 lines come from the main draw (REAL.md)
+MAIN_ROWS = 545  # the first 545 lines come from the main draw (REAL.md)
 
 _COUNT_ROW = re.compile(r"^\| (\w+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", re.MULTILINE)
 
@@ -153,6 +153,21 @@ def test_counts_meet_the_issue_and_match_real_md() -> None:
     assert tables["all"] == counts(rows)
     assert tables["main"] == counts(rows[:MAIN_ROWS])
     assert tables["supplementary"] == counts(rows[MAIN_ROWS:])
+
+
+def test_skipped_list_matches_real_md() -> None:
+    lines = (CHANGES / "real_skipped.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["rank", "source", "why"]
+    skipped = [line.split("\t") for line in lines[1:]]
+    assert all(len(fields) == 3 and fields[2] for fields in skipped)
+    assert len({int(fields[0]) for fields in skipped}) == len(skipped)
+    stated = re.search(
+        r"\*\*Read\*\*: (\d+) candidates; \*\*kept\*\* (\d+); \*\*skipped\*\* (\d+)\.", README.read_text("utf-8")
+    )
+    assert stated is not None
+    read, kept, skips = (int(g) for g in stated.groups())
+    assert (kept, skips) == (len(_rows()), len(skipped))
+    assert read == kept + skips
 
 
 def test_readme_count_parser_reads_a_table_row() -> None:
