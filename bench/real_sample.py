@@ -1,6 +1,7 @@
 """Draw real sentences that may state a metric change, for hand labelling (issue 24).
 
     python -m bench.real_sample [--n 900] [--seed 24] [--out runs/real_candidates.jsonl]
+    python -m bench.real_sample --lower-after 600 --n 500 --out runs/real_candidates_lower.jsonl
 
 Candidates come from three sources in fixed shares (`SHARES`): ECTSum earnings calls (train
 split, one sentence a line), the training portion of the Financial PhraseBank, and the visible
@@ -9,7 +10,10 @@ text of the SEC filings in ``/work/shared/data/filings`` (read with `finlocal.re
 candidate when it holds a figure (`FIGURE`) and a comparison cue (`CUE`); the reader is never run
 here. Each source's candidates are shuffled with the seed and taken in order; the output
 interleaves the sources in draw order (``rank``), so labelling the first N rows keeps the shares.
-Same data, same seed, same file.
+``--lower-after N`` draws the supplementary stratum instead (`draw_lower`): the same shuffled
+pools read on past the first N candidates, keeping sentences that name a lower-is-better item
+(`LOWER`). Same data, same seed, same file. ``tests/fixtures/changes/REAL.md`` says how
+``real.jsonl`` was labelled from these draws.
 """
 
 from __future__ import annotations
