@@ -51,7 +51,8 @@ def cv(
     Each fold run trains for the config's fixed epochs on the rows outside its fold and scores
     the fold once; nothing is chosen on held-out rows. Prints the pooled figures (weighted F1
     with its 95 % interval, per agreement level, calibration; with fold_files, the same on each
-    file's held-out rows, by source) as JSON and writes them to OUT/cv.json. Finished runs are reused, so an interrupted run resumes.
+    file's held-out rows, by source) as JSON and writes them to OUT/cv.json. Finished runs are
+    reused, so an interrupted run resumes.
     """
     for module in ("torch", "transformers", "safetensors"):
         require(module, "train", "finlocal train cv")
