@@ -2,7 +2,8 @@
 # Commit-sized outputs of finished fold runs, so compute accumulates across sessions and machines:
 # for every finished fold run under runs/cv/STEP/r0-fK, its fit.json (config, rows, held-out
 # metrics, seconds) and its held-out predictions without the sentence text (FPB id, gold, fold,
-# logits, probabilities; the fold files' rows too, by id and source), under bench/results/folds/STEP/. Re-running it only adds what is new.
+# logits, probabilities; the fold files' rows too, by id and source), under
+# bench/results/folds/STEP/. Re-running it only adds what is new.
 #
 #   sh scripts/save-fold-outputs.sh [runs/cv]
 set -eu
