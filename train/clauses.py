@@ -546,7 +546,8 @@ def generate(n: int, seed: int = DEFAULT_SEED) -> list[Row]:
 _JUDGING = (
     r"pleased|proud|happy|glad|excited|encourag\w*|disappoint\w*|challeng\w*|difficult|tough|great|solid|"
     r"excellent|robust|healthy|pressure\w*|headwind\w*|tailwind\w*|unfortunately|covid\w*|coronavirus|pandemic|"
-    r"restor\w*|reinstat\w*|return\w*|matching|despite|impact\w*"
+    r"restor\w*|reinstat\w*|return\w*|matching|despite|impact\w*|revis\w*|soft\w*|sharp\w*|rebound\w*|"
+    r"recover\w*|benefit\w*|hurt|favou?rabl\w*|unfavou?rabl\w*|advers\w*|negative\w*|positive\w*"
 )
 # Anything that could turn a neutral statement into news, or a clause into a concession.
 _TURNS = re.compile(
@@ -658,8 +659,9 @@ class CallLabel:
 def label_call_sentence(text: str) -> CallLabel | None:
     """The label a strict rule gives an earnings-call sentence, or None when no rule is certain:
     a question or a filler opening, or a word that could turn the statement, leaves it out."""
-    if _QUESTION.search(text.strip()) or not 7 <= len(text.split()) <= 45:
-        return None
+    text = text.strip()
+    if _QUESTION.search(text) or not 7 <= len(text.split()) <= 45 or not text[:1].isupper():
+        return None  # a question, a filler opening, a fragment of a split sentence
     found = None
     for rule in _CALL_RULES:
         if rule.pattern.search(text):

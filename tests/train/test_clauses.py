@@ -127,6 +127,8 @@ def test_categories_come_in_their_shares_labels_balanced_texts_distinct() -> Non
         ("Pricing did not fully offset inflation this quarter, but we expect it to next quarter.", None, None),
         ("Was gross margin flat in the quarter compared with the prior year?", None, None),
         ("So revenue was flat at $2.1 billion this quarter.", None, None),
+        ("tax legislation that our full year effective tax rate will be in the range of 23% to 24%.", None, None),
+        ("Industrial revenues were flat sequentially from continued softness in oil and gas.", None, None),
         ("Revenue rose 12% to $2.1 billion in the quarter.", None, None),
     ],
 )
