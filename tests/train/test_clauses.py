@@ -50,10 +50,10 @@ SLOTS = {"period": "in the quarter", "Co": "Tallis Software"}
             "A 5 % rise in net sales more than offset a rise in churn to 1.4 % in the quarter.",
         ),
         (
-            "{Xn} was more than offset by {Yn}.",
+            "The effect of {Xn} was more than offset by {Yn}.",
             BAD,
             GOOD,
-            "A 5 % rise in net sales was more than offset by a rise in churn to 1.4 %.",
+            "The effect of a 5 % rise in net sales was more than offset by a rise in churn to 1.4 %.",
         ),
         (
             '"Although {Xc}, {Yc}," said {Co}\'s chief executive.',
