@@ -131,3 +131,23 @@ def test_cv_reports_weighted_f1_on_held_out_tweets_and_headlines_beside_fpb(tiny
     fold_rows = [json.loads(line) for line in (out / "r0-f1" / HELDOUT_EXTRA).read_text().splitlines()]
     info = json.loads((out / "r0-f1" / "final" / "fit.json").read_text())
     assert info["data"]["heldout_by_source"]["tfns"]["n"] == sum(r["source"] == "tfns" for r in fold_rows)
+
+
+def test_an_fpb_row_that_repeats_a_held_out_tweet_is_held_back(tmp_path: Path) -> None:
+    tweets = _tweets(tmp_path)
+    texts = [json.loads(line)["text"] for line in tweets.read_text().splitlines()]
+    fpb = _write(
+        tmp_path / "fpb.jsonl",
+        [{"id": f"fpb-{i:04d}", "text": f"{t} .", "label": "neutral", "agreement": "100"} for i, t in enumerate(texts)]
+        + [{"id": f"fpb-1{i:03d}", "text": f"FPB sentence {i} .", "label": "positive"} for i in range(12)],
+    )
+    base = {"fpb_path": str(fpb), "extra_files": [str(tweets)], "fold_files": [str(tweets)], "folds": 3}
+    for fold in range(3):
+        rows = build_rows(FitConfig.from_dict({**base, "fold": fold, "output_dir": str(tmp_path)}))
+        held = {match_key(ex.text) for ex in rows.heldout_extra["tfns"]}
+        fpb_trained = {match_key(r.text) for r in rows.train if r.source == "fpb"}
+        assert held and not fpb_trained & held
+        fpb_rows = [json.loads(line) for line in fpb.read_text().splitlines()]
+        heldout_ids = {ex.id for ex in rows.heldout}
+        expected = {match_key(r["text"]) for r in fpb_rows if r["id"] not in heldout_ids} - held
+        assert fpb_trained == expected
