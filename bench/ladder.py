@@ -612,12 +612,13 @@ def main(argv: list[str] | None = None) -> None:
             continue
         f1 = step["cv"]["overall"]["f1_weighted"]
         log.info(
-            "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f",
+            "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f%s",
             name,
             f1["mean"],
             *f1["ci95"],
             step["direction"]["challenge"]["accuracy"],
             step["direction"]["holdout"]["accuracy"],
+            f"  {by_source_cell(step)}" if step["cv"].get("by_source") else "",
         )
 
 
