@@ -31,8 +31,9 @@ Three kinds of rows, one gold-row file (``extra_files`` of a fit config; ``categ
 - **Earnings calls** (``--ectsum``; ``origin = "ectsum:CALL"``): sentences of the ECTSum calls
   that a strict rule labels with certainty (`label_call_sentence`): routine dividend
   declarations, share counts, headcount, guided ranges for capital expenditure, tax rate or
-  interest, results stated flat (neutral), and "did not fully offset" (negative), each without a
-  contrast or a movement word that could turn it. ``--exclude`` leaves out the sentences of other
+  interest, results stated flat (neutral), "did not fully offset" and "fell short of our
+  expectations" / "did not meet our targets" (negative), each without a contrast, a movement or a
+  judging word that could turn it. ``--exclude`` leaves out the sentences of other
   files (the parity gate's sentences, the evaluation fixtures).
 
 - **FPB edits** (``--fpb``; ``origin = "fpb"``): FPB training sentences with one concession,
@@ -631,6 +632,22 @@ _CALL_RULES = (
         NEUTRAL,
         Category.FLAT,
         _FLAT_TURNS,
+    ),
+    _Rule(
+        "fell short",
+        re.compile(
+            r"\b(fell|falls|fall|came in) short of (our|the|its|their) (\w+ )?(expectations?|estimates?|targets?|"
+            r"guidance|plan|forecast|goals?)\b|\b(did not|didn't) (meet|reach|achieve) (our|the|its|their) (\w+ )?"
+            r"(expectations?|targets?|guidance|goals?|plan)\b",
+            re.IGNORECASE,
+        ),
+        NEGATIVE,
+        Category.NEGATION,
+        re.compile(
+            r"\b(but|while|although|though|however|despite|pleased|offset\w*|exceed\w*|better|will|next|expect to|"
+            r"improv\w*|recover\w*|benefit\w*|favou?rabl\w*)\b",
+            re.IGNORECASE,
+        ),
     ),
     _Rule(
         "not fully offset",
