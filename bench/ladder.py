@@ -7,8 +7,12 @@ each data source, all measured by the same cross-validation (`finlocal train cv`
     python -m bench.ladder --next              # run the first step that has not finished, then stop
 
 Each step is a `finlocal train cv` run under ``--runs`` (default ``runs/cv``); finished fold runs
-are reused, so the ladder resumes where it stopped. A step whose input files do not exist yet
-(a teacher file that needs a teacher still training) is skipped and reported as waiting.
+are reused, so the ladder resumes where it stopped. A step's input files that the ladder knows how
+to make (`PREPARE`: the clause data, TFNS and SEntFiN rows, the earnings-call samples, the MPNet
+teacher's soft labels once its cross-validation has finished) are made first; a step whose inputs
+cannot be made yet (a teacher still training) is skipped and reported as waiting. ``--next``
+passes over the steps ``bench/results/ladder.json`` records as finished in an earlier session (on
+another machine) and the steps stopped on purpose (``Step.stopped``).
 
 For each step the results file (``bench/results/ladder.json``) holds the pooled out-of-fold
 figures (weighted F1 mean over folds with its 95 % interval, per agreement level) and the
@@ -26,6 +30,8 @@ import logging
 import os
 import platform
 import statistics
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +68,15 @@ class Step:
     what: str = ""
     final: bool = False  # also train on every row (teachers whose "all" model is needed)
     needs: tuple[str, ...] = ()  # files that must exist first (relative to the repository root)
+    stopped: bool = False  # stopped on purpose after some fold runs: --next does not resume it
+
+
+@dataclass(frozen=True)
+class Prepare:
+    """How the ladder makes an input file: ``python ARGV`` once ``inputs`` exist."""
+
+    inputs: tuple[str, ...]
+    argv: tuple[str, ...]
 
 
 TEACHERS = (
@@ -110,6 +125,7 @@ READER_STEPS = (
         STUDENT_READER,
         ("hint_dropout=0.0",),
         needs=(NATURAL,),
+        stopped=True,
         what="the same with the reader's hint as a second segment on every row",
     ),
     Step(
@@ -132,6 +148,98 @@ READER_STEPS = (
         ("encoder_layers=6",),
         needs=(NATURAL,),
         what="6 layers (all of MiniLM-L6), the same recipe otherwise",
+    ),
+)
+
+# Inputs the ladder can make itself (paths relative to the repository root; the data sets in
+# $FINLOCAL_DATA, default ../shared/data, as in scripts/recreate-default-model.sh).
+DATA = os.environ.get("FINLOCAL_DATA", "../shared/data")
+FPB = f"{DATA}/fpb/train.jsonl"
+CALLS = f"{DATA}/ectsum/calls"
+CLAUSES = "runs/data/clauses.jsonl"
+ECTSUM_10K = "runs/data/ectsum-10k.jsonl"
+PARITY = "runs/data/parity.jsonl"
+MPNET_CV = "runs/cv/teacher-mpnet"
+# Evaluation sets whose sentences no training file may hold: the reader's fixtures (with the
+# random sample of real sentences where this checkout has it) and the comparison set. The blind
+# sets (tests/fixtures/blind/) are never read here: the clause data is written and mined apart.
+EVALUATION_FILES = tuple(
+    path
+    for path in (
+        "tests/fixtures/changes/table.jsonl",
+        "tests/fixtures/changes/holdout.jsonl",
+        "tests/fixtures/changes/real.jsonl",
+        "tests/fixtures/comparison/comparison.jsonl",
+    )
+    if (ROOT / path).is_file()
+)
+_EXCLUDE = tuple(arg for path in (PARITY, *EVALUATION_FILES) for arg in ("--exclude", path))
+PREPARE: dict[str, Prepare] = {
+    ECTSUM_10K: Prepare(
+        (CALLS,), ("-m", "finlocal.train.corpora", "ectsum", CALLS, "--n", "10000", "--out", ECTSUM_10K)
+    ),
+    PARITY: Prepare(
+        (CALLS, ECTSUM_10K),
+        ("-m", "finlocal.train.corpora", "ectsum", CALLS, "--n", "1000", "--seed", "7")
+        + ("--exclude", ECTSUM_10K, "--out", PARITY),
+    ),
+    CLAUSES: Prepare(
+        (FPB, CALLS, PARITY),
+        ("-m", "finlocal.train.clauses", "--n", "3000", "--seed", "7", "--fpb", FPB, "--ectsum", CALLS)
+        + (*_EXCLUDE, "--out", CLAUSES),
+    ),
+    TFNS: Prepare(
+        (f"{DATA}/tfns/train.jsonl",),
+        ("-m", "finlocal.train.corpora", "tfns", f"{DATA}/tfns/train.jsonl", "--out", TFNS),
+    ),
+    SENTFIN: Prepare(
+        (f"{DATA}/sentfin/sentfin.jsonl",),
+        ("-m", "finlocal.train.corpora", "sentfin", f"{DATA}/sentfin/sentfin.jsonl", "--out", SENTFIN),
+    ),
+    # the MPNet teacher's fold models label FPB and the call sample once all five have finished
+    MPNET_FPB: Prepare(
+        (f"{MPNET_CV}/cv.json", FPB), ("-m", "finlocal", "train", "teach", MPNET_CV, FPB, "--out", MPNET_FPB)
+    ),
+    MPNET_ECTSUM: Prepare(
+        (f"{MPNET_CV}/cv.json", ECTSUM_10K),
+        ("-m", "finlocal", "train", "teach", MPNET_CV, ECTSUM_10K, "--out", MPNET_ECTSUM),
+    ),
+}
+
+# The report steps (configs/student-report.toml): the bundled recipe (4 layers, the reader's hint
+# on half the rows) with the data for what fails in report text (finlocal.train.clauses), then
+# with TFNS tweets and SEntFiN headlines as gold rows that get a cross-validation of their own
+# (fold_files: weighted F1 on their held-out rows beside FPB's), then distilling the MPNet-base
+# teacher's fold models (soft labels on FPB and 10,000 earnings-call transfer sentences).
+STUDENT_REPORT = "configs/student-report.toml"
+_READER_DATA = ("runs/data/direction.jsonl", "runs/data/counterfactual.jsonl", NATURAL)
+_CLAUSES_ONLY = (
+    f"extra_files={json.dumps([*_READER_DATA, CLAUSES])}",
+    "extra_weights=[0.5, 1.0, 1.0, 1.0]",
+    "fold_files=[]",
+)
+MPNET_TEACHING = (f"teacher_files={json.dumps([MPNET_FPB, MPNET_ECTSUM])}", "teacher_weight=1.0")
+REPORT_STEPS = (
+    Step(
+        "student-clauses",
+        STUDENT_REPORT,
+        _CLAUSES_ONLY,
+        needs=(*_READER_DATA, CLAUSES),
+        what="the bundled recipe (4 layers) + the clause, negation and plain-figure data",
+    ),
+    Step(
+        "student-report",
+        STUDENT_REPORT,
+        (),
+        needs=(*_READER_DATA, CLAUSES, TFNS, SENTFIN),
+        what="the same + TFNS tweets and SEntFiN headlines (weight 0.5), each cross-validated on its own held-out rows",
+    ),
+    Step(
+        "student-report-mpnet",
+        STUDENT_REPORT,
+        MPNET_TEACHING,
+        needs=(*_READER_DATA, CLAUSES, TFNS, SENTFIN, MPNET_FPB, MPNET_ECTSUM),
+        what="the same + MPNet-base's fold models' soft labels on FPB and 10,000 call sentences (transfer rows)",
     ),
 )
 
@@ -225,7 +333,13 @@ class Ladder:
         return self.runs / step.name
 
     def ready(self, step: Step) -> bool:
-        return all((ROOT / p).exists() for p in step.needs)
+        """Whether every input of ``step`` exists or can be made now."""
+        return not missing(step.needs)
+
+    def prepare(self, step: Step) -> None:
+        """Make the inputs of ``step`` that do not exist yet (`PREPARE`), inputs first."""
+        for path in step.needs:
+            make(path)
 
     def run(self, step: Step, folds: int) -> None:
         from finlocal.train.config import FitConfig
@@ -246,7 +360,11 @@ class Ladder:
             ks = list(range(report["folds"]))
             return {
                 **base,
-                "cv": {k: report[k] for k in ("protocol", "overall", "by_agreement", "calibration")},
+                "cv": {
+                    k: report[k]
+                    for k in ("protocol", "overall", "by_agreement", "by_source", "calibration")
+                    if k in report
+                },
                 "direction": {name: direction_accuracy(cv_dir, ks, path) for name, path in DIRECTION_SETS.items()},
                 "comparison": direction_accuracy(cv_dir, ks, COMPARISON_SET),
                 "seconds_per_fold": _seconds(cv_dir, ks),
@@ -270,8 +388,57 @@ class Ladder:
         return (self.cv_dir(step) / CV_REPORT).is_file()
 
 
-def _heldout(cv_dir: Path, ks: list[int]) -> dict[str, dict[str, float]]:
-    return {str(k): read_fit_info(cv_dir / f"r0-f{k}" / "final").heldout for k in ks}
+def missing(paths: tuple[str, ...]) -> list[str]:
+    """The files of ``paths`` that neither exist nor can be made from what exists."""
+    out = []
+    for path in paths:
+        if (ROOT / path).exists():
+            continue
+        recipe = PREPARE.get(path)
+        if recipe is None or missing(recipe.inputs):
+            out.append(path)
+    return out
+
+
+def make(path: str) -> None:
+    """Make ``path`` by its `PREPARE` recipe (its inputs first) unless it exists."""
+    if (ROOT / path).exists():
+        return
+    recipe = PREPARE[path]
+    for needed in recipe.inputs:
+        if needed in PREPARE:
+            make(needed)
+    log.info("making %s", path)
+    subprocess.run([sys.executable, *recipe.argv], cwd=ROOT, check=True)
+
+
+def _heldout(cv_dir: Path, ks: list[int]) -> dict[str, dict[str, Any]]:
+    """Each finished fold run's held-out FPB metrics, with its fold files' by source when it has any."""
+    out: dict[str, dict[str, Any]] = {}
+    for k in ks:
+        info = read_fit_info(cv_dir / f"r0-f{k}" / "final")
+        out[str(k)] = {
+            **(info.heldout or {}),
+            **({"by_source": info.data["heldout_by_source"]} if "heldout_by_source" in info.data else {}),
+        }
+    return out
+
+
+def by_source_cell(step: dict[str, Any]) -> str:
+    """'tfns 0.812 / sentfin 0.861': weighted F1 on each fold file's held-out rows (fold mean, or
+    per finished fold run for a stopped step); '–' for a recipe without fold files."""
+    if "partial" in step:
+        runs = step["partial"]["heldout_by_fold"]
+        names = sorted({n for m in runs.values() for n in m.get("by_source", {})})
+        return (
+            "; ".join(
+                f"{n} " + ", ".join(f"f{k} {m['by_source'][n]['f1_weighted']:.3f}" for k, m in runs.items())
+                for n in names
+            )
+            or "–"
+        )
+    by_source = step["cv"].get("by_source", {})
+    return " / ".join(f"{n} {m['f1_weighted']['mean']:.3f}" for n, m in sorted(by_source.items())) or "–"
 
 
 def _seconds(cv_dir: Path, ks: list[int]) -> float:
@@ -342,13 +509,18 @@ def ensemble(ladder: Ladder, names: list[str]) -> dict[str, Any] | None:
     return {"teachers": names, "overall": summarise(gold, [probs.argmax(1)], [fold])}
 
 
+def done_earlier(earlier: dict[str, Any], step: Step) -> bool:
+    """Whether the results file records ``step`` with all its fold runs finished."""
+    return step.name in earlier and "partial" not in earlier[step.name]
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The ladder as the Markdown table of docs/student.md."""
     lines = [
         "| step | what | weighted F1, mean over folds (95 % CI) | accuracy | macro F1 "
-        "| F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | comparison set | rows "
-        "| min per fold |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| F1 at 100 / 75 / 66 / 50 % agreement | direction: challenge / hold-out | comparison set "
+        "| tweets / headlines, CV of their own | rows | min per fold |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, step in results["steps"].items():
         d = step["direction"]
@@ -360,7 +532,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| `{name}` | {step['what']} (stopped: {len(part['folds'])} of {part['of']} fold runs) "
                 f"| {by_fold} | | | | {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} "
-                f"| {comparison} | {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
+                f"| {comparison} | {by_source_cell(step)} | {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
             )
             continue
         overall = step["cv"]["overall"]
@@ -373,15 +545,15 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| `{name}` | {step['what']} | **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) "
             f"| {overall['accuracy']['mean']:.3f} | {overall['f1_macro']['mean']:.3f} | {levels} "
-            f"| {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} | {comparison} | {rows:,} "
-            f"| {step['seconds_per_fold'] / 60:.0f} |"
+            f"| {d['challenge']['accuracy']:.3f} / {d['holdout']['accuracy']:.3f} | {comparison} "
+            f"| {by_source_cell(step)} | {rows:,} | {step['seconds_per_fold'] / 60:.0f} |"
         )
     ensemble = results.get("ensemble")
     if ensemble:
         f1 = ensemble["overall"]["f1_weighted"]
         lines.append(
             f"| ensemble of {' + '.join(ensemble['teachers'])} | averaged out-of-fold probabilities "
-            f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | | |"
+            f"| **{f1['mean']:.3f}** ({f1['ci95'][0]:.3f}–{f1['ci95'][1]:.3f}) | | | | | | | | |"
         )
     return "\n".join(lines)
 
@@ -402,16 +574,21 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     os.chdir(ROOT)  # configs name their files relative to the repository root
     ladder = Ladder(args.runs, args.threads)
-    steps = [*TEACHERS, *READER_STEPS, *STUDENTS]
+    steps = [*TEACHERS, *READER_STEPS, *REPORT_STEPS, *STUDENTS]
+    # Steps measured in an earlier session whose runs are not on this machine keep their figures.
+    earlier = json.loads(args.out.read_text())["steps"] if args.out.is_file() else {}
     if not args.report:
         for step in steps:
             if args.only and step.name not in args.only:
                 continue
             if args.next and ladder.finished(step):
                 continue
-            if not ladder.ready(step):
-                log.info("%s: waiting for %s", step.name, [p for p in step.needs if not (ROOT / p).exists()])
+            if args.next and (step.stopped or done_earlier(earlier, step)):
                 continue
+            if not ladder.ready(step):
+                log.info("%s: waiting for %s", step.name, missing(step.needs))
+                continue
+            ladder.prepare(step)
             log.info("%s: cross-validating", step.name)
             ladder.run(step, args.folds)
             if args.next:
@@ -421,8 +598,6 @@ def main(argv: list[str] | None = None) -> None:
         "threads": args.threads,
         "steps": {},
     }
-    # Steps measured in an earlier session whose runs are not on this machine keep their figures.
-    earlier = json.loads(args.out.read_text())["steps"] if args.out.is_file() else {}
     for step in steps:
         measured = ladder.measure(step, args.folds)
         done_before = step.name in earlier and "partial" not in earlier[step.name]
@@ -443,12 +618,13 @@ def main(argv: list[str] | None = None) -> None:
             continue
         f1 = step["cv"]["overall"]["f1_weighted"]
         log.info(
-            "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f",
+            "%-24s F1w %.4f [%.4f, %.4f]  direction %.3f / hold-out %.3f%s",
             name,
             f1["mean"],
             *f1["ci95"],
             step["direction"]["challenge"]["accuracy"],
             step["direction"]["holdout"]["accuracy"],
+            f"  {by_source_cell(step)}" if step["cv"].get("by_source") else "",
         )
 
 

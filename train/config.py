@@ -84,6 +84,12 @@ class FitConfig:
     # FPB id an edit was made from: it follows that row's fold). extra_weights: one per file.
     extra_files: tuple[Path, ...] = ()
     extra_weights: tuple[float, ...] = ()
+    # Extra files that are labelled sets of their own (tweets, headlines), not edits of FPB: in
+    # cross-validation their rows are dealt into the same K folds (stratified by label, duplicates
+    # together), a fold run trains on the other folds' rows and scores its own into
+    # OUTPUT/heldout-extra.jsonl, and `finlocal train cv` reports weighted F1 by source beside
+    # FPB's. Each must also be in extra_files (which gives its weight).
+    fold_files: tuple[Path, ...] = ()
     # Teachers' soft labels (from 'finlocal train teach' or 'finlocal train label'): a sentence
     # that is a gold row gets them beside its label; any other sentence becomes a transfer row
     # taught by the teachers alone. Several files are averaged per sentence.
@@ -140,6 +146,11 @@ class FitConfig:
                 f"empty or one weight per extra file ({len(self.extra_files)})",
             ),
             (all(w > 0 for w in self.extra_weights), "extra_weights", "positive numbers"),
+            (
+                set(self.fold_files) <= set(self.extra_files),
+                "fold_files",
+                f"files also listed in extra_files ({[str(p) for p in self.extra_files]})",
+            ),
             (self.epochs >= 1, "epochs", "an integer >= 1"),
             (self.batch_size >= 1, "batch_size", "an integer >= 1"),
             (self.eval_batch_size >= 1, "eval_batch_size", "an integer >= 1"),

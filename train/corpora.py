@@ -11,9 +11,14 @@ headlines as extra gold rows.
   spread evenly over the calls, without boilerplate (greetings, operator lines, safe-harbour
   text) and without very short or very long lines. Teachers label it (`finlocal train teach`);
   the student learns their soft labels as transfer rows.
-- **TFNS** (financial tweets, labelled): gold rows as they are.
-- **SEntFiN** (headlines with entity-level labels): gold rows where every entity agrees (the
-  sentence-level ``label``); headlines with mixed entity labels are left out and counted.
+- **TFNS** (financial tweets, labelled): gold rows as they are, ids kept.
+- **SEntFiN** (headlines with entity-level labels): gold rows where every entity agrees, the
+  label read from the entities themselves (a sentence-level ``label`` that disagrees with them is
+  an error); headlines with mixed entity labels, and a headline repeated with another label, are
+  left out and counted.
+
+Both keep their ids, so a recipe can deal them into its cross-validation folds (``fold_files``:
+`finlocal train cv` then reports weighted F1 on their held-out rows beside FPB's).
 
 The data stay where they are kept (``../shared/data``); these files go under ``runs/``.
 """
@@ -24,7 +29,9 @@ import argparse
 import logging
 import random
 import re
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,20 +109,45 @@ def tfns_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def sentfin_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
-    """Headlines whose entities agree, and how many mixed ones were left out."""
-    rows, mixed = [], 0
-    for lineno, row in read_jsonl(path):
-        label = row.get("label")
+@dataclass(frozen=True)
+class SentfinRows:
+    """The headlines kept as gold rows and what was left out."""
+
+    rows: list[dict[str, Any]]
+    mixed: int  # headlines whose entities carry different labels
+    conflicting: int  # headlines whose text recurs with another label (every copy left out)
+
+
+def entity_label(entities: Mapping[str, str], where: str) -> str | None:
+    """The one label every entity carries, or None when they differ."""
+    labels = set(entities.values())
+    unknown = labels - set(LABELS)
+    if unknown or not labels:
+        raise InputError(f"{where}: entity labels {sorted(unknown) or '(none)'}; expected one of {list(LABELS)} each")
+    return labels.pop() if len(labels) == 1 else None
+
+
+def sentfin_rows(path: Path) -> SentfinRows:
+    """Headlines whose entities agree, labelled by them; mixed ones and headlines repeated with
+    another label left out and counted."""
+    kept, mixed = [], 0
+    for lineno, row in read_jsonl(path, required=("text", "entities")):
+        where = f"{path}:{lineno}"
+        label = entity_label(row["entities"], where)
+        stated = row.get("label")
+        if stated is not None and stated != label:
+            raise InputError(f"{where}: label {stated!r} but the entities say {label!r} ({row['entities']})")
         if label is None:
             mixed += 1
             continue
-        if label not in LABELS:
-            raise InputError(f"{path}:{lineno}: label {label!r} is not one of {list(LABELS)}")
-        rows.append(
+        kept.append(
             {"id": row.get("id", f"sentfin-{lineno}"), "text": row["text"], "label": label, "source": "sentfin"}
         )
-    return rows, mixed
+    labels_of: dict[str, set[str]] = {}
+    for row in kept:
+        labels_of.setdefault(normalise(row["text"]), set()).add(row["label"])
+    rows = [row for row in kept if len(labels_of[normalise(row["text"])]) == 1]
+    return SentfinRows(rows, mixed, len(kept) - len(rows))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,8 +172,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.corpus == "tfns":
         rows = tfns_rows(args.source)
     else:
-        rows, mixed = sentfin_rows(args.source)
-        log.info("sentfin: %d headlines with mixed entity labels left out", mixed)
+        sentfin = sentfin_rows(args.source)
+        rows = sentfin.rows
+        log.info(
+            "sentfin: %d headlines with mixed entity labels and %d repeated with another label left out",
+            sentfin.mixed,
+            sentfin.conflicting,
+        )
     log.info("%d rows -> %s", write_jsonl(args.out, rows), args.out)
 
 

@@ -12,6 +12,9 @@ out-of-fold predictions measure the recipe on sentences it never saw:
   bootstrap over sentences (``ci95_pooled_bootstrap``) is kept beside it, but it is conditional
   on these trained models: it ignores how much a retrained model would differ;
 - the same per annotator-agreement level;
+- with ``fold_files`` (tweets, headlines: labelled sets of their own, dealt into the same folds),
+  the same figures on each set's held-out rows (``by_source``), pooled from the fold runs'
+  ``heldout-extra.jsonl`` into ``OUT/oof-extra.jsonl``;
 - a temperature fitted on the pooled out-of-fold logits (what the shipped model's manifest
   uses), with its expected calibration error measured fold by fold on folds it was not fitted on.
 
@@ -47,6 +50,7 @@ log = logging.getLogger(__name__)
 
 CV_REPORT = "cv.json"
 OOF = "oof.jsonl"
+OOF_EXTRA = "oof-extra.jsonl"
 BOOTSTRAP = 2000
 BOOTSTRAP_SEED = 20261129
 
@@ -381,7 +385,75 @@ def pool(out: Path, *, folds: int, repeats: int) -> dict[str, Any]:
     report["by_agreement"] = by_agreement
     report["calibration"] = calibration(oofs)
     _write_oof(out, oofs)
+    extra = [read_extra_oof(out, folds, r) for r in range(repeats)]
+    if extra[0]:
+        report["by_source"] = {}
+        for source, first in extra[0].items():
+            runs = [e[source] for e in extra]
+            if any(o.ids != first.ids for o in runs):
+                raise InputError(f"{out}: the repeats held out different {source} rows")
+            report["by_source"][source] = summarise(
+                first.gold, [o.logits.argmax(1) for o in runs], [o.fold for o in runs]
+            )
+        _write_extra_oof(out, extra)
     return report
+
+
+def read_extra_oof(out: Path, folds: int, repeat: int) -> dict[str, Oof]:
+    """The fold files' pooled held-out predictions of one repeat, by source (empty when the
+    recipe has no ``fold_files``)."""
+    from finlocal.train.fit import HELDOUT_EXTRA
+
+    paths = [fold_dir(out, repeat, k) / HELDOUT_EXTRA for k in range(folds)]
+    present = [p.is_file() for p in paths]
+    if not any(present):
+        return {}
+    if not all(present):
+        missing = [str(p) for p, ok in zip(paths, present, strict=True) if not ok]
+        raise InputError(
+            f"{out}: some fold runs scored no fold-file rows ({missing}); were they trained with fold_files?"
+        )
+    by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for path in paths:
+        for _, row in read_jsonl(path, required=(*_HELDOUT_FIELDS, "source")):
+            by_source[row["source"]].append(row)
+    result = {}
+    for source, rows in sorted(by_source.items()):
+        rows.sort(key=lambda r: r["id"])
+        ids = [r["id"] for r in rows]
+        if len(set(ids)) != len(ids):
+            raise InputError(
+                f"{out}: the folds' held-out {source} rows overlap; were they made with different fold seeds?"
+            )
+        result[source] = Oof(
+            ids=ids,
+            gold=np.array([LABELS.index(r["gold"]) for r in rows]),
+            agreement=[None] * len(rows),
+            fold=np.array([r["fold"] for r in rows]),
+            logits=np.array([r["logits"] for r in rows], dtype=np.float64),
+            texts=[r["text"] for r in rows],
+        )
+    return result
+
+
+def _write_extra_oof(out: Path, extra: Sequence[dict[str, Oof]]) -> None:
+    write_jsonl(
+        Path(out) / OOF_EXTRA,
+        (
+            {
+                "id": row_id,
+                "source": source,
+                "text": base.texts[i],
+                "gold": LABELS[int(base.gold[i])],
+                "probs_by_repeat": [
+                    {label: round(float(v), 6) for label, v in zip(LABELS, softmax(e[source].logits[i]), strict=True)}
+                    for e in extra
+                ],
+            }
+            for source, base in extra[0].items()
+            for i, row_id in enumerate(base.ids)
+        ),
+    )
 
 
 def calibration(oofs: Sequence[Oof]) -> dict[str, Any]:

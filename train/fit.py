@@ -56,13 +56,16 @@ from finlocal.train.student import Student, new_student, parameter_groups
 log = logging.getLogger(__name__)
 
 HELDOUT = "heldout.jsonl"
+HELDOUT_EXTRA = "heldout-extra.jsonl"  # the fold files' held-out rows (``fold_files``), with their source
 FINAL = "final"
 CHECKPOINT = "checkpoint"
 TRAINING_STATE = "training_state.pt"
 TMP, OLD = ".tmp", ".old"  # a directory being written; the one it replaces, until it is deleted
 # Config keys that do not change what a run computes (a run may resume with other values).
 _NOT_RECIPE = ("threads", "device", "output_dir")
-INPUTS = "input_sha256"  # fit.json data key: `input_digests` of the run's input files
+INPUTS = "input_sha256"
+# Keys added to FitConfig after runs were made, with the value that trains what came before.
+_KEY_DEFAULTS: dict[str, Any] = {"fold_files": []}  # fit.json data key: `input_digests` of the run's input files
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,10 @@ def same_recipe(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ignored = set(_NOT_RECIPE)
     if a.get("evidence", "none") == "none" and b.get("evidence", "none") == "none":
         ignored.add("evidence_file")
-    return all(a.get(k) == b.get(k) for k in set(a) | set(b) if k not in ignored)
+    # A key added to FitConfig after a run was written is missing from its config: at its
+    # default it changes nothing (a checkpoint or finished run made before stays usable).
+    defaults = {k: v for k, v in _KEY_DEFAULTS.items() if k not in a or k not in b}
+    return all(a.get(k, defaults.get(k)) == b.get(k, defaults.get(k)) for k in set(a) | set(b) if k not in ignored)
 
 
 def seed_everything(seed: int) -> None:
@@ -407,9 +413,18 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
     heldout = None
     if run.rowset.heldout:
         heldout = write_heldout(run.model, run.tokenizer, run.rowset.heldout, config, out_dir / HELDOUT)
+    by_source = {}
+    if run.rowset.heldout_extra:
+        by_source = write_heldout_extra(
+            run.model, run.tokenizer, run.rowset.heldout_extra, config, out_dir / HELDOUT_EXTRA
+        )
     info = FitInfo(
         config=config.to_dict(),
-        data={**run.rowset.summary, INPUTS: input_digests(config)},
+        data={
+            **run.rowset.summary,
+            INPUTS: input_digests(config),
+            **({"heldout_by_source": {k: asdict(m) for k, m in by_source.items()}} if by_source else {}),
+        },
         epochs=config.epochs,
         heldout=asdict(heldout) if heldout else None,
         history=run.history,
@@ -455,3 +470,34 @@ def write_heldout(model: Student, tokenizer: Any, heldout: Sequence[Example], co
     )
     gold = np.array([LABELS.index(ex.label) for ex in heldout])
     return label_metrics(gold, logits.argmax(1))
+
+
+def write_heldout_extra(
+    model: Student, tokenizer: Any, by_source: dict[str, list[Example]], config: FitConfig, path: Path
+) -> dict[str, Metrics]:
+    """The fold files' held-out rows (``fold_files``) like `write_heldout`'s, each with its
+    ``source``; their metrics by source."""
+    rows = [(source, ex) for source, examples in by_source.items() for ex in examples]
+    logits, _ = predict_logits(model, tokenizer, [ex.text for _, ex in rows], config.max_length, config.eval_batch_size)
+    write_jsonl(
+        path,
+        (
+            {
+                "id": ex.id,
+                "source": source,
+                "text": ex.text,
+                "gold": ex.label,
+                "fold": config.fold,
+                "repeat": config.repeat,
+                "logits": [round(float(v), 5) for v in z],
+            }
+            for (source, ex), z in zip(rows, logits, strict=True)
+        ),
+    )
+    out = {}
+    for source in by_source:
+        sel = np.array([s == source for s, _ in rows])
+        if sel.any():
+            gold = np.array([LABELS.index(ex.label) for s, ex in rows if s == source])
+            out[source] = label_metrics(gold, logits[sel].argmax(1))
+    return out

@@ -7,6 +7,10 @@
 - **Extra gold rows** (``extra_files``) — generated direction statements, counterfactual edits,
   other labelled sets. An edit made from an FPB sentence (``source_id``) follows that sentence's
   fold, and no extra row may repeat a held-out text.
+- **Labelled sets of their own** (``fold_files``, a subset of ``extra_files``: tweets, headlines)
+  — in a fold run their rows are dealt into the same K folds as FPB's (`fold_file_partition`);
+  the run trains on the other folds' rows and scores its own (``RowSet.heldout_extra``), so the
+  recipe gets a cross-validated figure on each set beside FPB's.
 - **Teachers' soft labels** (``teacher_files``) — averaged per sentence over files. A file made
   from cross-validation fold models (``probs_by_fold``, 'finlocal train teach') gives fold k's
   run the probabilities of the teacher model that never saw fold k, and the final run the mean
@@ -22,7 +26,8 @@ probabilities for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +63,39 @@ class RowSet:
     heldout: list[Example]  # the held-out fold when cross-validating, else empty
     partition: Partition | None
     summary: dict[str, Any]  # where every kind of supervision came from (fit.json, the manifest)
+    # the held-out fold's rows of the fold files (``fold_files``), by source (the file's stem)
+    heldout_extra: dict[str, list[Example]] = field(default_factory=dict)
+
+
+def fold_file_examples(paths: Sequence[Path]) -> dict[str, list[Example]]:
+    """The rows of the fold files as examples, by source (the file's stem). A row needs an id
+    (its line when it has none); a row made from an FPB sentence (``source_id``) follows that
+    sentence's fold and cannot be dealt into folds of its own."""
+    out: dict[str, list[Example]] = {}
+    for path in paths:
+        name = Path(path).stem
+        if name in out:
+            raise InputError(f"fold_files: two files named {name!r}; their rows would be reported as one source")
+        examples = []
+        for where, row in read_gold_file(Path(path)):
+            if row.source_id is not None:
+                raise InputError(
+                    f"{where}: a row made from FPB row {row.source_id!r} follows that row's fold; "
+                    "list its file in extra_files only, not in fold_files"
+                )
+            examples.append(Example(id=row.id or f"{name}-{where.rsplit(':', 1)[1]}", text=row.text, label=row.label))
+        out[name] = examples
+    return out
+
+
+def fold_file_partition(by_source: dict[str, list[Example]], config: FitConfig) -> Partition:
+    """The folds of the fold files' rows: all files dealt together (a text two files share stays
+    in one fold), stratified by label, with the folds, repeat and seed of FPB's partition."""
+    rows = [ex for examples in by_source.values() for ex in examples]
+    ids = [ex.id for ex in rows]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"fold_files {[str(p) for p in config.fold_files]}: row ids repeat; give every row its own id")
+    return partition(rows, config.folds, repeat=config.repeat, seed=config.fold_seed)
 
 
 def _fold_key(config: FitConfig) -> str:
@@ -98,12 +136,26 @@ def build_rows(config: FitConfig) -> RowSet:
     part = partition(examples, config.folds, repeat=config.repeat, seed=config.fold_seed) if config.folds else None
     heldout_ids = part.heldout_ids(config.fold) if part else set()
     heldout = [ex for ex in examples if ex.id in heldout_ids]
-    holdout = _Holdout(heldout_ids, {match_key(ex.text) for ex in heldout})
+    heldout_extra: dict[str, list[Example]] = {}
+    extra_key = None
+    if config.folds and config.fold_files:
+        by_source = fold_file_examples(config.fold_files)
+        extra_part = fold_file_partition(by_source, config)
+        extra_key = extra_part.key
+        extra_ids = extra_part.heldout_ids(config.fold)
+        heldout_extra = {name: [ex for ex in rows if ex.id in extra_ids] for name, rows in by_source.items()}
+    extra_heldout = [ex for rows in heldout_extra.values() for ex in rows]
+    holdout = _Holdout(
+        heldout_ids | {ex.id for ex in extra_heldout}, {match_key(ex.text) for ex in [*heldout, *extra_heldout]}
+    )
     run = (_fold_key(config), part.key if part else None)
 
     counts: dict[str, int] = {}
     evidence_methods: set[str] = set()
-    rows = _gold_rows([ex for ex in examples if ex.id not in heldout_ids], config, counts)
+    # an FPB row that repeats a held-out tweet or headline is held back too
+    extra_banned = {match_key(ex.text) for ex in extra_heldout}
+    gold = [ex for ex in examples if ex.id not in heldout_ids and match_key(ex.text) not in extra_banned]
+    rows = _gold_rows(gold, config, counts)
     skipped_extra = _add_extra_rows(rows, config, holdout, counts, evidence_methods)
     teaching = _read_teachers(config, holdout, run)
     if config.evidence is EvidenceSource.TEACHERS:
@@ -120,6 +172,8 @@ def build_rows(config: FitConfig) -> RowSet:
         "repeat": config.repeat,
         "train_rows": len(train),
         "heldout_rows": len(heldout),
+        "fold_files_partition": extra_key,
+        "heldout_extra_rows": {name: len(rows) for name, rows in heldout_extra.items()},
         "rows_by_source": {**counts, "transfer": transfer},
         "skipped_as_heldout": skipped_extra + teaching.skipped_heldout,
         "rows_with_teacher_probs": sum(r.teacher_probs is not None for r in train),
@@ -133,7 +187,7 @@ def build_rows(config: FitConfig) -> RowSet:
         "teacher_roles": {t: describe_teacher(t) for t in sorted(teacher_ids)},
         "label_counts": {label: sum(r.label == i for r in train) for i, label in enumerate(LABELS)},
     }
-    return RowSet(train=train, heldout=heldout, partition=part, summary=summary)
+    return RowSet(train=train, heldout=heldout, partition=part, summary=summary, heldout_extra=heldout_extra)
 
 
 def _gold_rows(gold: list[Example], config: FitConfig, counts: dict[str, int]) -> dict[str, TrainRow]:

@@ -50,8 +50,9 @@ def cv(
 
     Each fold run trains for the config's fixed epochs on the rows outside its fold and scores
     the fold once; nothing is chosen on held-out rows. Prints the pooled figures (weighted F1
-    with its 95 % interval, per agreement level, calibration) as JSON and writes them to
-    OUT/cv.json. Finished runs are reused, so an interrupted run resumes.
+    with its 95 % interval, per agreement level, calibration; with fold_files, the same on each
+    file's held-out rows, by source) as JSON and writes them to OUT/cv.json. Finished runs are
+    reused, so an interrupted run resumes.
     """
     for module in ("torch", "transformers", "safetensors"):
         require(module, "train", "finlocal train cv")
@@ -60,4 +61,5 @@ def cv(
 
     config = FitConfig.load(config_file, overrides)
     report = run(config, folds=folds, repeats=repeats, out=out, final=final, workers=workers, progress=not quiet)
-    click.echo(json.dumps({k: report[k] for k in ("protocol", "overall", "calibration")}, indent=2))
+    shown = ("protocol", "overall", "by_source", "calibration")
+    click.echo(json.dumps({k: report[k] for k in shown if k in report}, indent=2))

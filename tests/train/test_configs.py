@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.ladder import STUDENTS, TEACHERS
+from bench.ladder import READER_STEPS, REPORT_STEPS, STUDENTS, TEACHERS
 from finlocal.train.config import EvidenceSource, FitConfig
 from finlocal.train.records import describe_teacher
 
@@ -23,13 +23,17 @@ def test_every_config_file_loads(path: Path) -> None:
 
 
 def test_every_ladder_step_is_a_valid_config() -> None:
-    names = [s.name for s in (*TEACHERS, *STUDENTS)]
+    steps = (*TEACHERS, *READER_STEPS, *REPORT_STEPS, *STUDENTS)
+    names = [s.name for s in steps]
     assert len(set(names)) == len(names)
-    for step in (*TEACHERS, *STUDENTS):
+    for step in steps:
         config = FitConfig.load(ROOT / step.config, step.overrides)
         assert (config.teacher_weight > 0) == bool(config.teacher_files), step.name
         for path in config.teacher_files:
             assert str(path) in step.needs, f"{step.name} reads {path} without waiting for it"
+        if step in REPORT_STEPS:
+            for path in config.extra_files:
+                assert str(path) in step.needs, f"{step.name} reads {path} without waiting for it"
     for teacher in TEACHERS:
         assert FitConfig.load(ROOT / teacher.config, teacher.overrides).teacher_weight == 0
 
