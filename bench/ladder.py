@@ -24,7 +24,6 @@ import argparse
 import json
 import logging
 import os
-import platform
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.machine import machine
 from finlocal.jsonl import read_jsonl
 from finlocal.train.records import read_fit_info
 
@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.next:
                 break
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "machine": machine(args.threads),
         "threads": args.threads,
         "steps": {},
     }

@@ -36,12 +36,12 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.machine import machine
 from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.combine import gold_scores
@@ -395,7 +395,7 @@ def main() -> None:
         train, _ = split_train_val(load_fpb(args.data))
         result = mixture_run(stratified_sample(train, args.n), args.threads, args.mixture_out)
         result["threads"] = args.threads
-        result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)"
+        result["machine"] = machine(args.threads)
         result["command"] = f"python -m bench.teachers --mixture --n {args.n} --threads {args.threads}"
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             git = ["git", "rev-parse", "--short", "HEAD"]
@@ -414,7 +414,7 @@ def main() -> None:
         "n": len(sample),
         "gen_n": len(gen_sample),
         "threads": args.threads,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)",
+        "machine": machine(args.threads),
         "logprob": {},
         "generate": {},
         "prefix_reuse": {},
