@@ -1,0 +1,403 @@
+"""The figures README.md and docs/ quote from the bundled model's manifest and bench/results,
+kept true the way simonw/llm keeps its docs true with cog.
+
+* **Blocks**: a part of a Markdown file between ``<!-- facts:NAME -->`` and
+  ``<!-- /facts:NAME -->`` is rendered here from the manifest and the results files
+  (the README's model summary, its bundled-model and performance tables, docs/student.md's ladder).
+* **Quotes**: a figure in prose is listed in `QUOTES` with the sentence fragment it stands in and
+  where its value comes from; the check fails when the fragment, filled in from the files, is not
+  in the document any more.
+
+    python -m bench.facts            # rewrite the blocks from the files, then check the quotes
+    python -m bench.facts --check    # exit 1 naming every stale block or quote (tests/test_facts.py)
+
+After a new model or benchmark run: run it, read the diff, fix any quote it names, commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bench.ladder import markdown as ladder_markdown
+from finlocal.manifest import Manifest, read_manifest
+from finlocal.model_facts import fp32_groups
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+MODEL_DIR = ROOT / "finlocal" / "models" / "default"
+#: The ladder step whose recipe the bundled model is, and the one bundled before it.
+BUNDLED_STEP = "student-hint-l4"
+PREVIOUS_STEP = "student-hint-dropout"
+#: Runtime results of the bundled model, of the model bundled before it, and of the test model.
+RUNTIME_FILES = {
+    "bundled": "runtime-finlocal-student-minilm-l6-4layer.json",
+    "previous": "runtime-finlocal-student-minilm-l6-3layer.json",
+    "tiny": "runtime-tiny-test-model.json",
+}
+#: The int8 figures of the model bundled before this one, from its manifest
+#: (``git show a51738d^:finlocal/models/default/finlocal.json``): no results file holds them.
+PREVIOUS_INT8 = {
+    "comparison": 0.939,
+    "challenge": 0.933,
+    "holdout": 0.902,
+    "parity": "99.1 %; ≤ 2e-07",
+    "calibration": "temperature 2.28: ECE 0.110 → 0.021",
+}
+
+
+@cache
+def result(name: str) -> Any:
+    return json.loads((RESULTS / name).read_text(encoding="utf-8"))
+
+
+@cache
+def manifest() -> Manifest:
+    return read_manifest(MODEL_DIR, verify=False)
+
+
+def get(data: Any, path: str) -> Any:
+    for key in path.split("."):
+        data = data[key]
+    return data
+
+
+def f3(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def ci(interval: list[float]) -> str:
+    return f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def cv_f1(cv: dict[str, Any]) -> dict[str, Any]:
+    return dict(cv["overall"]["f1_weighted"])
+
+
+def speed_cpu(machine: dict[str, Any]) -> str:
+    flags = machine.get("cpu_flags")
+    vnni = " (AVX-512 VNNI)" if flags and "avx512_vnni" in flags else ""
+    return f'{machine["cores"]} cores of an "{machine["cpu"]}" (the model name lscpu gives){vnni}'
+
+
+def whole_process() -> dict[str, Any]:
+    """The whole ``finlocal score`` process for the bundled model and the one before it."""
+    sp = result("score-process.json")
+    models = sp["models"]
+    bundled = models["finlocal/models/default"]
+    previous = next(v for k, v in models.items() if k != "finlocal/models/default")
+    runtime = result(RUNTIME_FILES["bundled"])
+    return {
+        "bundled": bundled["sentences_per_s_net_of_startup"],
+        "previous": previous["sentences_per_s_net_of_startup"],
+        "bundled_rss": bundled["peak_rss_mib"],
+        "previous_rss": previous["peak_rss_mib"],
+        "startup": bundled["startup_s"],
+        "machine": sp["machine"],
+        # score-process.json has no date; the runtime benchmark of the same session has
+        "date": sp["machine"].get("date") or runtime["date"][:10],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# blocks
+
+
+def model_summary() -> str:
+    m = manifest()
+    cv = m.metrics["cross-validation"]
+    f1 = cv_f1(cv)
+    direction = m.metrics["direction"]
+    comparison = m.metrics["comparison"]
+    onnx_mb = (MODEL_DIR / m.model_file).stat().st_size / 1e6
+    params = m.base_model["parameters"] / 1e6
+    speed = whole_process()
+    return "\n".join(
+        [
+            f"**The bundled model**: `{m.name}`, a {m.base_model['layers']}-layer MiniLM student "
+            f"({params:.1f} M parameters) with a label head and an evidence head, int8 ONNX "
+            f"({onnx_mb:.0f} MB), quantized per row (kept in fp32: {', '.join(fp32_groups(m.quantization['keep_fp32']))}).",
+            "",
+            "| measured | |",
+            "|---|---|",
+            f"| FPB weighted F1, {cv['overall']['n']:,} training rows, 5-fold cross-validation of the recipe "
+            f"| **{f3(f1['mean'])}** (95 % CI {ci(f1['ci95'])}) |",
+            f"| comparison set: {comparison['n']} sentences that state one change in figures | **{f3(comparison['accuracy'])}** |",
+            f"| direction sets, challenge / hold-out ({direction['challenge']['n']} statements each) "
+            f"| **{f3(direction['challenge']['accuracy'])}** / **{f3(direction['holdout']['accuracy'])}** |",
+            f"| speed, the whole `finlocal score` process | **{speed['bundled']:.0f} sentences/s** on "
+            f"{speed_cpu(speed['machine'])}, {speed['date']} |",
+            "| licence | code and base weights Apache-2.0; trained on Financial PhraseBank (CC BY-NC-SA 3.0), "
+            "so treat the model as non-commercial |",
+        ]
+    )
+
+
+def bundled_table() -> str:
+    m = manifest()
+    steps = result("ladder.json")["steps"]
+    now, before = steps[BUNDLED_STEP]["cv"], steps[PREVIOUS_STEP]["cv"]
+    f1_now, f1_before = cv_f1(now), cv_f1(before)
+    paired = ", ".join(
+        f"{(a - b) * 100:+.1f}".replace("-", "−") for a, b in zip(f1_now["folds"], f1_before["folds"], strict=True)
+    )
+    ood = result("out-of-domain.json")
+    d, c, p, cal = m.metrics["direction"], m.metrics["comparison"], m.metrics["parity"], m.calibration
+
+    def agreement(cv: dict[str, Any]) -> str:
+        return " / ".join(f"{cv['by_agreement'][k]['f1_weighted']['mean']:.2f}" for k in ("100", "75", "66", "50"))
+
+    def acc_macro(cv: dict[str, Any]) -> str:
+        return f"{cv['overall']['accuracy']['mean']:.3f} / {cv['overall']['f1_macro']['mean']:.3f}"
+
+    rows = [
+        ("measured", f"this model ({m.base_model['layers']} layers)", "previous bundled model (3 layers, same recipe)"),
+        ("---", "---", "---"),
+        (
+            f"FPB weighted F1, 5-fold cross-validation over the {now['overall']['n']:,} training rows (fold mean, "
+            "95 % corrected interval; the recipe, trained without each fold)",
+            f"**{f3(f1_now['mean'])}** ({ci(f1_now['ci95'])})",
+            f"{f3(f1_before['mean'])} ({ci(f1_before['ci95'])}); paired by fold the "
+            f"{m.base_model['layers']}-layer recipe is ahead by {paired} points",
+        ),
+        ("accuracy / macro F1 (cross-validated)", acc_macro(now), acc_macro(before)),
+        ("weighted F1 by annotator agreement 100 / 75 / 66 / 50 %", agreement(now), agreement(before)),
+        (
+            f'comparison set: {c["n"]} sentences that state one change in figures ("EPS was $1.21 compared to '
+            '$0.46", "EBIT EUR 3.2 mn (2.9 mn)"), written apart from the reader and the training data',
+            f"**{f3(c['accuracy'])}**",
+            f3(PREVIOUS_INT8["comparison"]),
+        ),
+        (
+            f"direction challenge set ({d['challenge']['n']} statements; the development set)",
+            f"**{f3(d['challenge']['accuracy'])}**",
+            f3(PREVIOUS_INT8["challenge"]),
+        ),
+        (
+            f"direction hold-out set ({d['holdout']['n']} statements, never looked at)",
+            f"**{f3(d['holdout']['accuracy'])}**",
+            f3(PREVIOUS_INT8["holdout"]),
+        ),
+        (
+            f"financial tweets, TFNS training split ({ood['tfns']['n']:,}; out of domain, never trained on)",
+            f3(ood["tfns"]["bundled"]["f1_weighted"]),
+            f3(ood["tfns"]["previous"]["f1_weighted"]),
+        ),
+        (
+            f"headlines, SEntFiN ({ood['sentfin']['n']:,} with one label; out of domain, never trained on)",
+            f3(ood["sentfin"]["bundled"]["f1_weighted"]),
+            f3(ood["sentfin"]["previous"]["f1_weighted"]),
+        ),
+        (
+            f"int8 vs PyTorch, {p['n']:,} unseen ECTSum sentences",
+            f"{p['label_agreement'] * 100:.1f} % labels agree; scores move ≤ {p['batch_dependence']:.0e} with the batch",
+            PREVIOUS_INT8["parity"],
+        ),
+        (
+            "calibration",
+            f"temperature {cal['temperature']:.2f}: ECE {cal['ece_before']:.3f} → {cal['ece_after_crossfitted']:.3f} (cross-fitted)",
+            PREVIOUS_INT8["calibration"],
+        ),
+    ]
+    return "\n".join(f"| {a} | {b} | {c_} |" for a, b, c_ in rows)
+
+
+def performance_table() -> str:
+    runs = {k: result(v) for k, v in RUNTIME_FILES.items()}
+    described = {
+        "bundled": f"bundled {manifest().base_model['layers']}-layer MiniLM with the reader's hint, per-row int8",
+        "previous": "previous bundled model (3 layers, same recipe), per-row int8",
+        "tiny": "tiny test model (2 layers, hidden 32)",
+    }
+    lines = [
+        "| model | machine | threads | p50 latency, batch 1 | sentences/s, batch 32 | cold start to first row | peak RSS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, r in runs.items():
+        size = f" ({r['model_bytes'] / 1e6:.1f} MB)" if key != "tiny" else ""
+        mach = r["machine"]
+        lines.append(
+            f'| {described[key]}{size} | "{mach["cpu"]}", {mach["cores"]} cores, {r["date"][:10]} | {mach["threads"]} '
+            f"| {r['latency_ms_batch1']['p50']:.2f} ms | {r['sentences_per_s_batch32']:,.0f} "
+            f"| {r['cold_start_first_row_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB |"
+        )
+    return "\n".join(lines)
+
+
+def ladder_table() -> str:
+    return ladder_markdown(result("ladder.json"))
+
+
+@dataclass(frozen=True)
+class Block:
+    path: str
+    name: str
+    render: Callable[[], str]
+
+
+BLOCKS = (
+    Block("README.md", "model-summary", model_summary),
+    Block("README.md", "bundled-model", bundled_table),
+    Block("README.md", "performance", performance_table),
+    Block("docs/student.md", "ladder", ladder_table),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# quotes: figures in prose
+
+
+@dataclass(frozen=True)
+class Quote:
+    """``text`` with each ``{}`` filled by a value from the files must stand in ``path``."""
+
+    path: str
+    text: str
+    values: Callable[[], tuple[Any, ...]]
+
+    def expected(self) -> str:
+        return self.text.format(*self.values())
+
+
+def _m(path: str) -> Callable[[], Any]:
+    return lambda: get(manifest().metrics, path)
+
+
+def _r(name: str, path: str) -> Callable[[], Any]:
+    return lambda: get(result(name), path)
+
+
+def _steps(path: str) -> Callable[[], Any]:
+    return _r("ladder.json", f"steps.{path}")
+
+
+def _q(path: str, text: str, *getters: Callable[[], Any], fmt: Callable[[Any], str] = f3) -> Quote:
+    return Quote(path, text, lambda: tuple(fmt(g()) for g in getters))
+
+
+_CHALLENGE = _m("direction.challenge.accuracy")
+_HOLDOUT = _m("direction.holdout.accuracy")
+_COMPARISON = _m("comparison.accuracy")
+_CV = _m("cross-validation.overall.f1_weighted.mean")
+_TWEETS = _r("out-of-domain.json", "tfns.bundled.f1_weighted")
+_TWEETS_BEFORE = _r("out-of-domain.json", "tfns.previous.f1_weighted")
+_HEADLINES = _r("out-of-domain.json", "sentfin.bundled.f1_weighted")
+_HEADLINES_BEFORE = _r("out-of-domain.json", "sentfin.previous.f1_weighted")
+_L6 = "student-hint-l6.direction"
+_L4 = "student-hint-l4.direction"
+
+
+def _whole(key: str) -> Callable[[], Any]:
+    return lambda: whole_process()[key]
+
+
+def _int(x: Any) -> str:
+    return f"{x:.0f}"
+
+
+QUOTES = (
+    _q("README.md", "this model reaches {}, {} and {} / {}", _CV, _COMPARISON, _CHALLENGE, _HOLDOUT),
+    _q("README.md", "runs {}\nsentences/s", _whole("bundled"), fmt=_int),
+    _q("README.md", "**{} sentences/s** net", _whole("bundled"), fmt=_int),
+    _q("README.md", "{} with the 3-layer one", _whole("previous"), fmt=_int),
+    _q(
+        "README.md",
+        "fold models that read direction best ({} / {}",
+        _steps(f"{_L6}.challenge.accuracy"),
+        _steps(f"{_L6}.holdout.accuracy"),
+    ),
+    _q(
+        "README.md",
+        "the 4-layer recipe's fold models' {} / {};",
+        _steps(f"{_L4}.challenge.accuracy"),
+        _steps(f"{_L4}.holdout.accuracy"),
+    ),
+    _q("docs/student.md", "Cross-validated FPB weighted F1 **{}**", _CV),
+    _q("docs/student.md", "**{}** (challenge) and **{}** (hold-out)", _CHALLENGE, _HOLDOUT),
+    _q("docs/student.md", "headlines {} ({}),\ntweets {} ({})", _HEADLINES, _HEADLINES_BEFORE, _TWEETS, _TWEETS_BEFORE),
+    _q(
+        "docs/student.md",
+        "tweets {} against {}, headlines {} against {}",
+        _TWEETS,
+        _TWEETS_BEFORE,
+        _HEADLINES,
+        _HEADLINES_BEFORE,
+    ),
+    _q("docs/student.md", "tweets no lower than before ({} against {})", _TWEETS, _TWEETS_BEFORE),
+    _q("docs/student.md", "own figures: comparison {}, challenge {}, hold-out {}", _COMPARISON, _CHALLENGE, _HOLDOUT),
+    _q(
+        "docs/student.md",
+        "challenge / hold-out\n**{} / {}** ({} / {})",
+        _steps(f"{_L6}.challenge.accuracy"),
+        _steps(f"{_L6}.holdout.accuracy"),
+        _steps(f"{_L4}.challenge.accuracy"),
+        _steps(f"{_L4}.holdout.accuracy"),
+    ),
+    _q(
+        "docs/student.md",
+        "process runs\n{} sentences/s (the 3-layer model {})",
+        _whole("bundled"),
+        _whole("previous"),
+        fmt=_int,
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _block_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- facts:{re.escape(name)}\b[^>]*-->\n)(.*?)(<!-- /facts:{re.escape(name)} -->)", re.S)
+
+
+def render(text: str, block: Block) -> str:
+    """``text`` with the block's content rendered afresh."""
+    pattern = _block_pattern(block.name)
+    if not pattern.search(text):
+        raise ValueError(f"{block.path}: no <!-- facts:{block.name} --> … <!-- /facts:{block.name} --> block")
+    return pattern.sub(lambda m: m.group(1) + block.render() + "\n" + m.group(3), text, count=1)
+
+
+def stale(root: Path = ROOT) -> list[str]:
+    """What is out of date, one line each (empty when every block and quote is true)."""
+    problems = []
+    for block in BLOCKS:
+        text = (root / block.path).read_text(encoding="utf-8")
+        if render(text, block) != text:
+            problems.append(f"{block.path}: block {block.name} is stale (run python -m bench.facts)")
+    for quote in QUOTES:
+        text = (root / quote.path).read_text(encoding="utf-8")
+        expected = quote.expected()
+        if _fold(expected) not in _fold(text):
+            problems.append(f"{quote.path}: expected {expected!r} (from the results), not found")
+    return problems
+
+
+def _fold(text: str) -> str:
+    """White space folded: a quote may break across lines."""
+    return " ".join(text.split())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 naming what is stale")
+    args = parser.parse_args(argv)
+    if not args.check:
+        for block in BLOCKS:
+            path = ROOT / block.path
+            path.write_text(render(path.read_text(encoding="utf-8"), block), encoding="utf-8")
+    problems = stale()
+    for line in problems:
+        print(line, file=sys.stderr)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
