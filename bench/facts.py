@@ -119,17 +119,19 @@ def model_summary() -> str:
     onnx_mb = (MODEL_DIR / m.model_file).stat().st_size / 1e6
     params = m.base_model["parameters"] / 1e6
     speed = whole_process()
+    fp32 = ", ".join(fp32_groups(m.quantization["keep_fp32"]))
     return "\n".join(
         [
             f"**The bundled model**: `{m.name}`, a {m.base_model['layers']}-layer MiniLM student "
             f"({params:.1f} M parameters) with a label head and an evidence head, int8 ONNX "
-            f"({onnx_mb:.0f} MB), quantized per row (kept in fp32: {', '.join(fp32_groups(m.quantization['keep_fp32']))}).",
+            f"({onnx_mb:.0f} MB), quantized per row (kept in fp32: {fp32}).",
             "",
             "| measured | |",
             "|---|---|",
             f"| FPB weighted F1, {cv['overall']['n']:,} training rows, 5-fold cross-validation of the recipe "
             f"| **{f3(f1['mean'])}** (95 % CI {ci(f1['ci95'])}) |",
-            f"| comparison set: {comparison['n']} sentences that state one change in figures | **{f3(comparison['accuracy'])}** |",
+            f"| comparison set: {comparison['n']} sentences that state one change in figures "
+            f"| **{f3(comparison['accuracy'])}** |",
             f"| direction sets, challenge / hold-out ({direction['challenge']['n']} statements each) "
             f"| **{f3(direction['challenge']['accuracy'])}** / **{f3(direction['holdout']['accuracy'])}** |",
             f"| speed, the whole `finlocal score` process | **{speed['bundled']:.0f} sentences/s** on "
@@ -197,12 +199,14 @@ def bundled_table() -> str:
         ),
         (
             f"int8 vs PyTorch, {p['n']:,} unseen ECTSum sentences",
-            f"{p['label_agreement'] * 100:.1f} % labels agree; scores move ≤ {p['batch_dependence']:.0e} with the batch",
+            f"{p['label_agreement'] * 100:.1f} % labels agree; "
+            f"scores move ≤ {p['batch_dependence']:.0e} with the batch",
             PREVIOUS_INT8["parity"],
         ),
         (
             "calibration",
-            f"temperature {cal['temperature']:.2f}: ECE {cal['ece_before']:.3f} → {cal['ece_after_crossfitted']:.3f} (cross-fitted)",
+            f"temperature {cal['temperature']:.2f}: "
+            f"ECE {cal['ece_before']:.3f} → {cal['ece_after_crossfitted']:.3f} (cross-fitted)",
             PREVIOUS_INT8["calibration"],
         ),
     ]
@@ -217,7 +221,8 @@ def performance_table() -> str:
         "tiny": "tiny test model (2 layers, hidden 32)",
     }
     lines = [
-        "| model | machine | threads | p50 latency, batch 1 | sentences/s, batch 32 | cold start to first row | peak RSS |",
+        "| model | machine | threads | p50 latency, batch 1 | sentences/s, batch 32 "
+        "| cold start to first row | peak RSS |",
         "|---|---|---|---|---|---|---|",
     ]
     for key, r in runs.items():
