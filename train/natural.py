@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from finlocal.lexicon import LINE_ITEMS, NEGATIVE, POSITIVE, Direction, Polarity
-from finlocal.train.statements import generator_cli
+from finlocal.train.generator_cli import generator_cli
 
 log = logging.getLogger(__name__)
 
