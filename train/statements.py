@@ -17,7 +17,6 @@ rather than these sentences.
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +41,6 @@ from finlocal.lexicon import (
     tone,
 )
 from finlocal.train.generator_cli import generator_cli
-
-log = logging.getLogger(__name__)
 
 CATEGORIES = (
     "good_up",
