@@ -236,6 +236,45 @@ def performance_table() -> str:
     return "\n".join(lines)
 
 
+def corpus_table() -> str:
+    summary, later = result("corpus-summary.json"), result("corpus-local.json")
+
+    def row(name: str, r: dict[str, Any], per_cpu: float, rss: str) -> str:
+        return (
+            f"| {name} | {r['documents']:,} | {r['sentences']:,} | {r['wall_s'] / 60:.1f} min "
+            f"| {r['sentences_per_s']:.0f} | {per_cpu:.0f} | {rss} | {r['load_average_1m']['mean']:.1f} |"
+        )
+
+    local, ray = summary["local"], summary["ray"]
+    later_cpu = later["sentences"] / sum(later["cpu_s"].values())
+    largest = f"{later['peak_rss_one_process_mib']:.0f} MiB the largest process"
+    return "\n".join(
+        [
+            "| run (2 workers × 1 thread, 2 cores shared with model training) | documents | sentences | wall "
+            "| sentences/s | sentences per CPU-second, all processes | peak RSS, all processes | load (1 min, mean) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            row(
+                "local engine",
+                local,
+                local["sentences_per_cpu_s_all_processes"],
+                f"{local['peak_rss_sum_mib']:,.0f} MiB",
+            ),
+            row(
+                "Ray engine, same hour",
+                ray,
+                ray["sentences_per_cpu_s_all_processes"],
+                f"{ray['peak_rss_sum_mib']:,.0f} MiB",
+            ),
+            row(
+                "local engine, later run",
+                later,
+                later_cpu,
+                f"{later['peak_rss_sum_mib']:,.0f} MiB ({largest})",
+            ),
+        ]
+    )
+
+
 def ladder_table() -> str:
     return ladder_markdown(result("ladder.json"))
 
@@ -251,6 +290,7 @@ BLOCKS = (
     Block("README.md", "model-summary", model_summary),
     Block("README.md", "bundled-model", bundled_table),
     Block("README.md", "performance", performance_table),
+    Block("README.md", "corpus", corpus_table),
     Block("docs/student.md", "ladder", ladder_table),
 )
 
@@ -307,7 +347,105 @@ def _int(x: Any) -> str:
     return f"{x:.0f}"
 
 
+def _f2(x: Any) -> str:
+    return f"{x:.2f}"
+
+
+def _pct(x: Any) -> str:
+    return f"{x * 100:.0f}"
+
+
+def _by_category(path: str, *names: str) -> tuple[Callable[[], Any], ...]:
+    return tuple(_m(f"{path}.by_category.{n}") for n in names)
+
+
+def _corpus(path: str) -> Callable[[], Any]:
+    return _r("corpus-summary.json", path)
+
+
+def _worker_rate() -> float:
+    later = result("corpus-local.json")
+    return float(later["sentences"] / later["cpu_s"]["workers"])
+
+
+def _idle_minutes() -> float:
+    later = result("corpus-local.json")
+    return float(later["sentences"] / _worker_rate() / 2 / 60)
+
+
+def _ray_cpu_overhead() -> float:
+    summary = result("corpus-summary.json")
+    ratio = summary["local"]["sentences_per_cpu_s_all_processes"] / summary["ray"]["sentences_per_cpu_s_all_processes"]
+    return float(ratio - 1)
+
+
 QUOTES = (
+    _q(
+        "README.md",
+        "good item\nup / down {} / {}, bad item up / down {} / {}, loss narrowed / widened {} / {}, loss\nto profit / "
+        "profit to loss {} / {}, unchanged {}",
+        *_by_category(
+            "comparison",
+            "good_item_up",
+            "good_item_down",
+            "bad_item_up",
+            "bad_item_down",
+            "loss_narrowed",
+            "loss_widened",
+            "loss_to_profit",
+            "profit_to_loss",
+            "unchanged",
+        ),
+        fmt=_f2,
+    ),
+    _q(
+        "README.md",
+        "Direction hold-out by category: bad down {}, bad up {}, expectation {}, good down {}, good up {}, "
+        "loss narrow {}, loss widen {}, negation {}",
+        *_by_category(
+            "direction.holdout",
+            "bad_down",
+            "bad_up",
+            "expectation",
+            "good_down",
+            "good_up",
+            "loss_narrow",
+            "loss_widen",
+            "negation",
+        ),
+        fmt=_f2,
+    ),
+    _q("README.md", "but negation, {})", _m("direction.challenge.by_category.negation"), fmt=_f2),
+    _q("README.md", "about {} % more CPU per sentence", _ray_cpu_overhead, fmt=_pct),
+    _q("README.md", "{} s more before the first document", _corpus("ray_overhead.first_commit_s"), fmt=_int),
+    _q(
+        "README.md",
+        "{} GiB more memory",
+        lambda: get(result("corpus-summary.json"), "ray_overhead.peak_rss_sum_mib") / 1024,
+        fmt=lambda x: f"{x:.1f}",
+    ),
+    _q("README.md", "scores about {} sentences per CPU-second", _worker_rate, fmt=_int),
+    _q("README.md", "in about {} minutes", _idle_minutes, fmt=_int),
+    _q("README.md", "adds **{} %** to the in-process", _r("reader.json", "speed.slowdown"), fmt=_pct),
+    _q(
+        "README.md",
+        "{} against {} sentences/s",
+        _r("reader.json", "speed.with_reader.sentences_per_s"),
+        _r("reader.json", "speed.without_reader.sentences_per_s"),
+        fmt=_int,
+    ),
+    _q(
+        "README.md",
+        "{} µs a sentence",
+        _r("reader.json", "speed.reader_alone_us_per_sentence"),
+        fmt=lambda x: f"{x:.1f}",
+    ),
+    _q(
+        "docs/student.md",
+        "bundled before it, {}; gold labels only {})",
+        _steps("student-hint-dropout.cv.overall.f1_weighted.mean"),
+        _steps("student-gold.cv.overall.f1_weighted.mean"),
+    ),
     _q("README.md", "this model reaches {}, {} and {} / {}", _CV, _COMPARISON, _CHALLENGE, _HOLDOUT),
     _q("README.md", "runs {}\nsentences/s", _whole("bundled"), fmt=_int),
     _q("README.md", "**{} sentences/s** net", _whole("bundled"), fmt=_int),
