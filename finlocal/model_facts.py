@@ -64,37 +64,38 @@ def quantization_line(q: Mapping[str, Any]) -> str:
     return "; ".join(parts) or str(q.get("name", ""))
 
 
+def _joined(separator: str, parts: Iterable[str | None]) -> str:
+    return separator.join(p for p in parts if p)
+
+
 def base_model_line(b: Mapping[str, Any]) -> str:
-    parts = [str(b["backbone"])] if b.get("backbone") else []
-    if b.get("layers"):
-        kept = b.get("layers_kept")
-        parts.append(f"{b['layers']} layers" + (f" ({kept})" if kept and kept != "all" else ""))
-    if b.get("pooling"):
-        parts.append(f"{b['pooling']} pooling")
-    if b.get("parameters"):
-        parts.append(f"{_count(b['parameters'])} parameters")
-    if b.get("licence"):
-        parts.append(f"licence {b['licence']}")
-    return ", ".join(parts)
+    kept = b.get("layers_kept")
+    depth = f" ({kept})" if kept and kept != "all" else ""
+    return _joined(
+        ", ",
+        (
+            b.get("backbone") and str(b["backbone"]),
+            b.get("layers") and f"{b['layers']} layers{depth}",
+            b.get("pooling") and f"{b['pooling']} pooling",
+            b.get("parameters") and f"{_count(b['parameters'])} parameters",
+            b.get("licence") and f"licence {b['licence']}",
+        ),
+    )
 
 
 def training_line(t: Mapping[str, Any]) -> str:
-    parts = []
-    if t.get("train_rows"):
-        by_source = {k: v for k, v in (t.get("rows_by_source") or {}).items() if v}
-        detail = ", ".join(f"{k} {_count(v)}" for k, v in by_source.items())
-        parts.append(f"{_count(t['train_rows'])} rows" + (f" ({detail})" if detail else ""))
-    if t.get("epochs"):
-        parts.append(f"{t['epochs']} epochs")
-    if t.get("heldout_rows"):
-        parts.append(f"{_count(t['heldout_rows'])} rows held out")
-    if t.get("rows_with_teacher_probs"):
-        parts.append(f"{_count(t['rows_with_teacher_probs'])} with teacher probabilities")
-    if t.get("rows_with_evidence"):
-        parts.append(f"{_count(t['rows_with_evidence'])} with evidence targets")
-    if t.get("source"):
-        parts.append(f"from {t['source']}")
-    return "; ".join(parts)
+    by_source = ", ".join(f"{k} {_count(v)}" for k, v in (t.get("rows_by_source") or {}).items() if v)
+    return _joined(
+        "; ",
+        (
+            t.get("train_rows") and f"{_count(t['train_rows'])} rows" + (f" ({by_source})" if by_source else ""),
+            t.get("epochs") and f"{t['epochs']} epochs",
+            t.get("heldout_rows") and f"{_count(t['heldout_rows'])} rows held out",
+            t.get("rows_with_teacher_probs") and f"{_count(t['rows_with_teacher_probs'])} with teacher probabilities",
+            t.get("rows_with_evidence") and f"{_count(t['rows_with_evidence'])} with evidence targets",
+            t.get("source") and f"from {t['source']}",
+        ),
+    )
 
 
 def cv_line(cv: Mapping[str, Any]) -> str:
