@@ -275,6 +275,47 @@ def corpus_table() -> str:
     )
 
 
+#: How docs/student.md names each engine of bench/results/quantization-schemes.json.
+QUANTIZATION_ENGINES = {
+    "pytorch": "PyTorch fp32",
+    "fp32 onnx": "ONNX fp32",
+    "per-row-w7-fp32:classifier+evidence": "**per-row int8, 7-bit weights, heads fp32**",
+    "per-row-w7": "per-row int8, 7-bit weights",
+    "dynamic-w7": "dynamic int8 (one activation scale per batch; the previous export)",
+    "static": "static int8 (QDQ, calibrated on ECTSum sentences)",
+    "weight-only": "int8 weights, float activations",
+}
+
+
+def quantization_table() -> str:
+    lines = [
+        "| engine | CV weighted F1 | label agreement with PyTorch | largest batch dependence | size | p50, batch 1 "
+        "| sentences/s, batch 32 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in result("quantization-schemes.json")["engines"]:
+        size = f"{e['size_bytes'] / 1e6:.1f} MB" if e["size_bytes"] else "–"
+        name, agreement = QUANTIZATION_ENGINES[e["engine"]], e["agreement_with_pytorch"] * 100
+        lines.append(
+            f"| {name} | {e['cv_f1_weighted']:.4f} | {agreement:.2f} % | {e['batch_dependence']:.1e} | {size} "
+            f"| {e['p50_ms_batch1']:.2f} ms | {e['sentences_per_s_batch32']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def reader_rows() -> str:
+    """The reader's rows of docs/changes.md's accuracy table that bench/results/reader.json holds."""
+    a = result("reader.json")["accuracy"]
+
+    def cells(r: dict[str, Any]) -> str:
+        return (
+            f"| {r['rows']} | {r['verdicts_stated']} | **{r['verdict_precision']:.3f}** | {r['verdict_recall']:.3f} "
+            f"| {r['rows_read_exactly']} |"
+        )
+
+    return cells(a["table"]) + "\n" + cells(a["holdout"])
+
+
 def ladder_table() -> str:
     return ladder_markdown(result("ladder.json"))
 
@@ -292,6 +333,7 @@ BLOCKS = (
     Block("README.md", "performance", performance_table),
     Block("README.md", "corpus", corpus_table),
     Block("docs/student.md", "ladder", ladder_table),
+    Block("docs/student.md", "quantization-schemes", quantization_table),
 )
 
 
@@ -379,7 +421,33 @@ def _ray_cpu_overhead() -> float:
     return float(ratio - 1)
 
 
+def _half_up(x: Any) -> str:
+    return str(int(float(x) + 0.5))
+
+
 QUOTES = (
+    _q("docs/changes.md", "{}", lambda: reader_rows().split("\n")[0], fmt=str),
+    _q("docs/changes.md", "{}", lambda: reader_rows().split("\n")[1], fmt=str),
+    _q(
+        "docs/changes.md",
+        "no model, about {} µs a\nsentence",
+        _r("reader.json", "speed.reader_alone_us_per_sentence"),
+        fmt=_half_up,
+    ),
+    _q(
+        "docs/changes.md",
+        "the reader takes about {} µs a sentence",
+        _r("reader.json", "speed.reader_alone_us_per_sentence"),
+        fmt=_half_up,
+    ),
+    _q(
+        "docs/changes.md",
+        "{} against {} sentences/s, **{} %**",
+        _r("reader.json", "speed.with_reader.sentences_per_s"),
+        _r("reader.json", "speed.without_reader.sentences_per_s"),
+        lambda: get(result("reader.json"), "speed.slowdown") * 100,
+        fmt=_int,
+    ),
     _q(
         "README.md",
         "good item\nup / down {} / {}, bad item up / down {} / {}, loss narrowed / widened {} / {}, loss\nto profit / "
