@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx2
@@ -128,7 +128,11 @@ class FakeAnthropicAPI:
                 self.fail_create -= 1
                 return error(500, "api_error", "Internal server error")
             batch_id = f"msgbatch_{len(self.batches) + 1}"
-            self.batches[batch_id] = {"requests": body["requests"], "polls": 0, "created_at": datetime.now(UTC)}
+            self.batches[batch_id] = {
+                "requests": body["requests"],
+                "polls": 0,
+                "created_at": datetime.now(timezone.utc),
+            }
             if self.fail_create_after_creating:
                 self.fail_create_after_creating -= 1
                 return error(500, "api_error", "Internal server error")
