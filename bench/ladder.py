@@ -92,7 +92,8 @@ def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
 
 
 NATURAL = "runs/data/natural.jsonl"
-# The reader steps (configs/student-reader.toml, the shipped recipe): the same student with and
+# The reader steps (configs/student-reader.toml; student-hint-l4 is the shipped recipe, which is
+# configs/student-reader-l4.toml in a file of its own): the same student with and
 # without the reader's hint (finlocal.changes.hint), with the hint on half of the rows, then deeper;
 # all on the direction data plus the natural-wording data, without evidence targets (a fair set
 # that needs no teacher).
