@@ -425,7 +425,70 @@ def _half_up(x: Any) -> str:
     return str(int(float(x) + 0.5))
 
 
+_TINY_TUI = "tui-tiny-test-model.json"
+_L3_TUI = "tui-finlocal-student-minilm-l6-3layer.json"
+
+
+def _f1(x: Any) -> str:
+    return f"{x:.1f}"
+
+
 QUOTES = (
+    _q("docs/tui.md", "| submit → first rows | {} s |", _r(_TINY_TUI, "submit_to_first_rows_s"), fmt=_f2),
+    _q(
+        "docs/tui.md",
+        "| {} s, of which scoring {} s |",
+        _r(_TINY_TUI, "submit_to_full_table_s"),
+        _r(_TINY_TUI, "scoring_only_s"),
+        fmt=_f1,
+    ),
+    _q(
+        "docs/tui.md",
+        "| {} s (process, all threads: {} s) |",
+        _r(_TINY_TUI, "ui_thread_cpu_s"),
+        _r(_TINY_TUI, "process_cpu_s"),
+        fmt=_f2,
+    ),
+    _q(
+        "docs/tui.md",
+        "cursor moved, while scoring (p50 / p95) | {} ms / {} ms |",
+        _r(_TINY_TUI, "key_latency_while_scoring_ms.p50"),
+        _r(_TINY_TUI, "key_latency_while_scoring_ms.p95"),
+        fmt=_half_up,
+    ),
+    _q(
+        "docs/tui.md",
+        "shows the sentence, while scoring (p50 / p95) | {} ms / {} ms |",
+        _r(_TINY_TUI, "key_to_detail_while_scoring_ms.p50"),
+        _r(_TINY_TUI, "key_to_detail_while_scoring_ms.p95"),
+        fmt=_half_up,
+    ),
+    _q(
+        "docs/tui.md",
+        "timer lateness while scoring (p50 / p95) | {} ms / {} ms |",
+        _r(_TINY_TUI, "ui_timer_lateness_ms.while_scoring.p50"),
+        _r(_TINY_TUI, "ui_timer_lateness_ms.while_scoring.p95"),
+        fmt=_half_up,
+    ),
+    _q("docs/tui.md", "{} at the end", _r(_TINY_TUI, "load_average_1m_at_end"), fmt=_f1),
+    # the bundled 3-layer model's last "after" run is the results file: the table's last column
+    _q("docs/tui.md", "| 1.05 s / {} s |", _r(_L3_TUI, "ui_thread_cpu_s"), fmt=_f2),
+    _q("docs/tui.md", "| 15.4 s / {} s |", _r(_L3_TUI, "submit_to_full_table_s"), fmt=_f1),
+    _q(
+        "docs/tui.md",
+        "32 ms · {} / {} ms |",
+        _r(_L3_TUI, "key_latency_while_scoring_ms.p50"),
+        _r(_L3_TUI, "key_latency_while_scoring_ms.p95"),
+        fmt=lambda x: f"{x:.1f}" if x < 10 else _half_up(x),
+    ),
+    _q(
+        "docs/tui.md",
+        "35 ms · {} / {} ms |",
+        _r(_L3_TUI, "key_to_detail_while_scoring_ms.p50"),
+        _r(_L3_TUI, "key_to_detail_while_scoring_ms.p95"),
+        fmt=lambda x: f"{x:.1f}" if x < 50 else _half_up(x),
+    ),
+    _q("docs/tui.md", "| 19 ms / {} ms |", _r(_L3_TUI, "ui_timer_lateness_ms.while_scoring.p95"), fmt=_half_up),
     _q("docs/changes.md", "{}", lambda: reader_rows().split("\n")[0], fmt=str),
     _q("docs/changes.md", "{}", lambda: reader_rows().split("\n")[1], fmt=str),
     _q(
