@@ -316,6 +316,79 @@ def reader_rows() -> str:
     return cells(a["table"]) + "\n" + cells(a["holdout"])
 
 
+def _header(*columns: str) -> list[str]:
+    return ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+
+
+def teachers_logprob_table() -> str:
+    lines = _header(
+        "model / prompt format / shots",
+        "accuracy",
+        "weighted F1",
+        "+ content-free calibration (acc / wF1)",
+        "+ batch calibration (acc / wF1)",
+        "predicted neg/neu/pos (raw)",
+        "s/sentence",
+    )
+    for name, r in result("teachers.json")["logprob"].items():
+        raw, cf, batch, counts = r["raw"], r["calibrated"], r["batch_calibrated"], r["predicted_label_counts"]
+        lines.append(
+            f"| {name} | {raw['accuracy']:.3f} | {raw['weighted_f1']:.3f} "
+            f"| {cf['accuracy']:.3f} / {cf['weighted_f1']:.3f} | {batch['accuracy']:.3f} / {batch['weighted_f1']:.3f} "
+            f"| {counts['negative']}/{counts['neutral']}/{counts['positive']} | {r['seconds_per_sentence']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def teachers_generate_table() -> str:
+    lines = _header(
+        "model / format / shots",
+        "valid JSON",
+        "ok (validated)",
+        "rejections",
+        "with evidence",
+        "verbatim evidence",
+        "accuracy",
+        "weighted F1",
+        "output tokens",
+        "s/sentence",
+    )
+    for name, r in result("teachers.json")["generate"].items():
+        rejections = ", ".join(f"{k} {v}" for k, v in r["rejection_reasons"].items()) or "-"
+        rates = f"{r['valid_json_rate']:.0%} | {r['ok_rate']:.0%} | {rejections} | {r['with_evidence_rate']:.0%}"
+        lines.append(
+            f"| {name} | {rates} "
+            f"| {r['verbatim_evidence_rate']:.0%} | {r['scores']['accuracy']:.3f} | {r['scores']['weighted_f1']:.3f} "
+            f"| {r['mean_output_tokens']:.0f} | {r['seconds_per_sentence']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def teachers_reuse_table() -> str:
+    lines = _header("model / format", "with reuse s/sentence", "without", "speed-up")
+    for name, r in result("teachers.json")["prefix_reuse"].items():
+        lines.append(
+            f"| {name} (n={r['n']}) | {r['with_reuse_s']:.2f} | {r['without_reuse_s']:.2f} | {r['speedup']:.1f}x |"
+        )
+    return "\n".join(lines)
+
+
+def teachers_free_table() -> str:
+    lines = _header(
+        "model / format",
+        "n",
+        "valid JSON",
+        "passes validation",
+        "verbatim evidence (replies with evidence)",
+        "failures",
+        "s/sentence",
+    )
+    for name, r in result("teachers.json")["unconstrained"].items():
+        rates = f"{r['valid_json_rate']:.0%} | {r['ok_rate']:.0%} | {r['verbatim_evidence_rate']:.0%}"
+        lines.append(f"| {name} | {r['n']} | {rates} | {r['rejection_reasons']} | {r['seconds_per_sentence']:.1f} |")
+    return "\n".join(lines)
+
+
 def ladder_table() -> str:
     return ladder_markdown(result("ladder.json"))
 
@@ -334,6 +407,10 @@ BLOCKS = (
     Block("README.md", "corpus", corpus_table),
     Block("docs/student.md", "ladder", ladder_table),
     Block("docs/student.md", "quantization-schemes", quantization_table),
+    Block("docs/teachers.md", "teachers-logprob", teachers_logprob_table),
+    Block("docs/teachers.md", "teachers-generate", teachers_generate_table),
+    Block("docs/teachers.md", "teachers-prefix-reuse", teachers_reuse_table),
+    Block("docs/teachers.md", "teachers-unconstrained", teachers_free_table),
 )
 
 
