@@ -122,7 +122,7 @@ def metric_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
         rows.append(("direction sets", set_line(metrics["direction"])))
     parity = metrics.get("parity") or {}
     if parity.get("label_agreement") is not None:
-        line = f"{parity['label_agreement']:.1%} of {parity['n']} labels agree with PyTorch"
+        line = f"{parity['label_agreement'] * 100:.1f} % of {parity['n']:,} labels agree with PyTorch"
         if parity.get("batch_dependence") is not None:
             line += f"; scores move ≤ {parity['batch_dependence']:.1g} with the batch"
         rows.append(("int8 parity", line))
