@@ -320,73 +320,69 @@ def _header(*columns: str) -> list[str]:
     return ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
 
 
-def teachers_logprob_table() -> str:
-    lines = _header(
-        "model / prompt format / shots",
-        "accuracy",
-        "weighted F1",
-        "+ content-free calibration (acc / wF1)",
-        "+ batch calibration (acc / wF1)",
-        "predicted neg/neu/pos (raw)",
-        "s/sentence",
-    )
-    for name, r in result("teachers.json")["logprob"].items():
-        raw, cf, batch, counts = r["raw"], r["calibrated"], r["batch_calibrated"], r["predicted_label_counts"]
-        lines.append(
-            f"| {name} | {raw['accuracy']:.3f} | {raw['weighted_f1']:.3f} "
-            f"| {cf['accuracy']:.3f} / {cf['weighted_f1']:.3f} | {batch['accuracy']:.3f} / {batch['weighted_f1']:.3f} "
-            f"| {counts['negative']}/{counts['neutral']}/{counts['positive']} | {r['seconds_per_sentence']:.2f} |"
-        )
-    return "\n".join(lines)
+#: A column of a teachers table: its heading and its cell, from the row's name and record.
+Column = tuple[str, Callable[[str, dict[str, Any]], str]]
 
 
-def teachers_generate_table() -> str:
-    lines = _header(
-        "model / format / shots",
-        "valid JSON",
-        "ok (validated)",
-        "rejections",
-        "with evidence",
-        "verbatim evidence",
-        "accuracy",
-        "weighted F1",
-        "output tokens",
-        "s/sentence",
-    )
-    for name, r in result("teachers.json")["generate"].items():
-        rejections = ", ".join(f"{k} {v}" for k, v in r["rejection_reasons"].items()) or "-"
-        rates = f"{r['valid_json_rate']:.0%} | {r['ok_rate']:.0%} | {rejections} | {r['with_evidence_rate']:.0%}"
-        lines.append(
-            f"| {name} | {rates} "
-            f"| {r['verbatim_evidence_rate']:.0%} | {r['scores']['accuracy']:.3f} | {r['scores']['weighted_f1']:.3f} "
-            f"| {r['mean_output_tokens']:.0f} | {r['seconds_per_sentence']:.1f} |"
-        )
-    return "\n".join(lines)
+def _acc_f1(scores: dict[str, Any]) -> str:
+    return f"{scores['accuracy']:.3f} / {scores['weighted_f1']:.3f}"
 
 
-def teachers_reuse_table() -> str:
-    lines = _header("model / format", "with reuse s/sentence", "without", "speed-up")
-    for name, r in result("teachers.json")["prefix_reuse"].items():
-        lines.append(
-            f"| {name} (n={r['n']}) | {r['with_reuse_s']:.2f} | {r['without_reuse_s']:.2f} | {r['speedup']:.1f}x |"
-        )
-    return "\n".join(lines)
+LABEL_ORDER = ("negative", "neutral", "positive")
 
 
-def teachers_free_table() -> str:
-    lines = _header(
-        "model / format",
-        "n",
-        "valid JSON",
-        "passes validation",
-        "verbatim evidence (replies with evidence)",
-        "failures",
-        "s/sentence",
-    )
-    for name, r in result("teachers.json")["unconstrained"].items():
-        rates = f"{r['valid_json_rate']:.0%} | {r['ok_rate']:.0%} | {r['verbatim_evidence_rate']:.0%}"
-        lines.append(f"| {name} | {r['n']} | {rates} | {r['rejection_reasons']} | {r['seconds_per_sentence']:.1f} |")
-    return "\n".join(lines)
+def _rate(key: str) -> Callable[[str, dict[str, Any]], str]:
+    return lambda n, r: f"{r[key]:.0%}"
+
+
+TEACHERS_LOGPROB: tuple[Column, ...] = (
+    ("model / prompt format / shots", lambda n, r: n),
+    ("accuracy", lambda n, r: f"{r['raw']['accuracy']:.3f}"),
+    ("weighted F1", lambda n, r: f"{r['raw']['weighted_f1']:.3f}"),
+    ("+ content-free calibration (acc / wF1)", lambda n, r: _acc_f1(r["calibrated"])),
+    ("+ batch calibration (acc / wF1)", lambda n, r: _acc_f1(r["batch_calibrated"])),
+    ("predicted neg/neu/pos (raw)", lambda n, r: "/".join(str(r["predicted_label_counts"][k]) for k in LABEL_ORDER)),
+    ("s/sentence", lambda n, r: f"{r['seconds_per_sentence']:.2f}"),
+)
+TEACHERS_GENERATE: tuple[Column, ...] = (
+    ("model / format / shots", lambda n, r: n),
+    ("valid JSON", _rate("valid_json_rate")),
+    ("ok (validated)", _rate("ok_rate")),
+    ("rejections", lambda n, r: ", ".join(f"{k} {v}" for k, v in r["rejection_reasons"].items()) or "-"),
+    ("with evidence", _rate("with_evidence_rate")),
+    ("verbatim evidence", _rate("verbatim_evidence_rate")),
+    ("accuracy", lambda n, r: f"{r['scores']['accuracy']:.3f}"),
+    ("weighted F1", lambda n, r: f"{r['scores']['weighted_f1']:.3f}"),
+    ("output tokens", lambda n, r: f"{r['mean_output_tokens']:.0f}"),
+    ("s/sentence", lambda n, r: f"{r['seconds_per_sentence']:.1f}"),
+)
+TEACHERS_PREFIX_REUSE: tuple[Column, ...] = (
+    ("model / format", lambda n, r: f"{n} (n={r['n']})"),
+    ("with reuse s/sentence", lambda n, r: f"{r['with_reuse_s']:.2f}"),
+    ("without", lambda n, r: f"{r['without_reuse_s']:.2f}"),
+    ("speed-up", lambda n, r: f"{r['speedup']:.1f}x"),
+)
+TEACHERS_UNCONSTRAINED: tuple[Column, ...] = (
+    ("model / format", lambda n, r: n),
+    ("n", lambda n, r: str(r["n"])),
+    ("valid JSON", _rate("valid_json_rate")),
+    ("passes validation", _rate("ok_rate")),
+    ("verbatim evidence (replies with evidence)", _rate("verbatim_evidence_rate")),
+    ("failures", lambda n, r: str(r["rejection_reasons"])),
+    ("s/sentence", lambda n, r: f"{r['seconds_per_sentence']:.1f}"),
+)
+
+
+def teachers_table(section: str, columns: tuple[Column, ...]) -> Callable[[], str]:
+    """The renderer of one table of bench/results/teachers.json: a row per entry of ``section``."""
+
+    def render() -> str:
+        lines = _header(*(title for title, _ in columns))
+        for name, record in result("teachers.json")[section].items():
+            lines.append("| " + " | ".join(cell(name, record) for _, cell in columns) + " |")
+        return "\n".join(lines)
+
+    return render
 
 
 def ladder_table() -> str:
@@ -407,10 +403,10 @@ BLOCKS = (
     Block("README.md", "corpus", corpus_table),
     Block("docs/student.md", "ladder", ladder_table),
     Block("docs/student.md", "quantization-schemes", quantization_table),
-    Block("docs/teachers.md", "teachers-logprob", teachers_logprob_table),
-    Block("docs/teachers.md", "teachers-generate", teachers_generate_table),
-    Block("docs/teachers.md", "teachers-prefix-reuse", teachers_reuse_table),
-    Block("docs/teachers.md", "teachers-unconstrained", teachers_free_table),
+    Block("docs/teachers.md", "teachers-logprob", teachers_table("logprob", TEACHERS_LOGPROB)),
+    Block("docs/teachers.md", "teachers-generate", teachers_table("generate", TEACHERS_GENERATE)),
+    Block("docs/teachers.md", "teachers-prefix-reuse", teachers_table("prefix_reuse", TEACHERS_PREFIX_REUSE)),
+    Block("docs/teachers.md", "teachers-unconstrained", teachers_table("unconstrained", TEACHERS_UNCONSTRAINED)),
 )
 
 
