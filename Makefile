@@ -43,5 +43,5 @@ bench:  ## the runtime and app benchmarks of the bundled model (results in bench
 	$(PYTHON) -m bench.runtime
 	$(PYTHON) -m bench.tui
 
-recreate-model:  ## re-create the bundled model from ../shared/data (resumable; about a day on 2 cores)
+recreate-model:  ## re-create the bundled model from ../shared/data (resumable; about an hour and a half on 2 cores)
 	sh scripts/recreate-default-model.sh

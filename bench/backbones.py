@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -33,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.machine import machine
 from finlocal.export.parity import Batch, by_length, onnx_logits, tokenize
 from finlocal.export.quantize import QuantSettings, Scheme, quantize, session
 from finlocal.manifest import read_manifest
@@ -152,11 +152,7 @@ def main() -> None:
         "n_single": args.n_single,
         "rounds": args.rounds,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "machine": {
-            "cpu": platform.processor() or platform.machine(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": machine(args.threads, load_before),
         "load_average_1m": {"start": load_before, "end": os.getloadavg()[0]},
         "note": "tokenization not timed; compare rows within this file",
         "models": rows,

@@ -28,7 +28,6 @@ import argparse
 import json
 import logging
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.machine import machine
 from finlocal.jsonl import read_jsonl
 from finlocal.train.records import read_fit_info
 
@@ -107,7 +107,8 @@ def _extra(*files: tuple[str, float]) -> tuple[str, ...]:
 
 
 NATURAL = "runs/data/natural.jsonl"
-# The reader steps (configs/student-reader.toml, the shipped recipe): the same student with and
+# The reader steps (configs/student-reader.toml; student-hint-l4 is the shipped recipe, which is
+# configs/student-reader-l4.toml in a file of its own): the same student with and
 # without the reader's hint (finlocal.changes.hint), with the hint on half of the rows, then deeper;
 # all on the direction data plus the natural-wording data, without evidence targets (a fair set
 # that needs no teacher).
@@ -594,7 +595,7 @@ def main(argv: list[str] | None = None) -> None:
             if args.next:
                 break
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "machine": machine(args.threads),
         "threads": args.threads,
         "steps": {},
     }

@@ -20,7 +20,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.machine import machine
 from finlocal.export.parity import Batch, batch_dependence, by_length, onnx_logits, tokenize, torch_logits
 from finlocal.export.quantize import QuantSettings, every_scheme, quantize, session
 from finlocal.jsonl import read_jsonl
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         "threads": args.threads,
         "rows_scored": int(len(gold_all)),
         "timed_on": f"fold 0's {len(timing_batch.input_ids)} held-out rows",
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
+        "machine": machine(args.threads, load_before),
         "load_average_1m": {"start": load_before, "end": os.getloadavg()[0]},
         "engines": rows,
     }

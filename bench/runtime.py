@@ -22,7 +22,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -33,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.machine import machine
 from finlocal.jsonl import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,33 +79,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
-
-
-def machine(threads: int, load: float) -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {}
-    for package in ("finlocal", "onnxruntime", "tokenizers", "numpy"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "threads": threads,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "versions": versions,
-        # other work on the machine skews every number; record how busy it was
-        "load_average_1m_at_start": round(load, 2),
-    }
 
 
 def _finlocal_cmd() -> list[str]:

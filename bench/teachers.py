@@ -36,12 +36,12 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.machine import machine
 from finlocal.jsonl import read_jsonl
 from finlocal.predictions import LABELS
 from finlocal.train.combine import gold_scores
@@ -229,39 +229,18 @@ def reuse_run(model: KnownGGUF, fmt: PromptFormat, sample: list, threads: int) -
 
 def _mock_claude(threads: int) -> Any:
     """A ClaudeTeacher whose HTTP transport answers like a keyword labeller (FakeTeacher's
-    rules) in the structured-output shape of a current model."""
+    rules), through the fake Anthropic API the tests use (finlocal.train.teachers.fake_anthropic)."""
     import httpx2
 
     from finlocal.train.teachers.claude import ClaudeConfig, ClaudeTeacher
     from finlocal.train.teachers.fake import FakeTeacher
+    from finlocal.train.teachers.fake_anthropic import FakeAnthropicAPI, message, sentence_of
 
     rules = FakeTeacher()
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        body = json.loads(request.content)
-        sentence = body["messages"][0]["content"].removeprefix("Sentence: ")
-        reply = rules._reply(sentence)
-        return httpx2.Response(
-            200,
-            json={
-                "id": "msg_mock",
-                "type": "message",
-                "role": "assistant",
-                "model": body["model"],
-                "content": [{"type": "text", "text": json.dumps(reply)}],
-                "stop_reason": "end_turn",
-                "stop_sequence": None,
-                "usage": {
-                    "input_tokens": 40,
-                    "output_tokens": 60,
-                    "cache_creation_input_tokens": 0,
-                    "cache_read_input_tokens": 1400,
-                },
-            },
-        )
-
+    usage = {"input_tokens": 40, "output_tokens": 60, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1400}
+    api = FakeAnthropicAPI(lambda body: message(body, rules._reply(sentence_of(body)), usage=usage), api_key="")
     os.environ.setdefault("ANTHROPIC_API_KEY", "sk-mock-not-a-key")
-    client = httpx2.Client(transport=httpx2.MockTransport(handler))
+    client = httpx2.Client(transport=httpx2.MockTransport(api))
     return ClaudeTeacher(ClaudeConfig(concurrency=1), http_client=client)
 
 
@@ -395,7 +374,7 @@ def main() -> None:
         train, _ = split_train_val(load_fpb(args.data))
         result = mixture_run(stratified_sample(train, args.n), args.threads, args.mixture_out)
         result["threads"] = args.threads
-        result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)"
+        result["machine"] = machine(args.threads)
         result["command"] = f"python -m bench.teachers --mixture --n {args.n} --threads {args.threads}"
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             git = ["git", "rev-parse", "--short", "HEAD"]
@@ -414,7 +393,7 @@ def main() -> None:
         "n": len(sample),
         "gen_n": len(gen_sample),
         "threads": args.threads,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with other jobs)",
+        "machine": machine(args.threads),
         "logprob": {},
         "generate": {},
         "prefix_reuse": {},

@@ -31,7 +31,16 @@ from finlocal.export.parity import (
     tokenize,
     torch_logits,
 )
-from finlocal.export.quantize import QuantSettings, Trial, candidates, choose, measure, quantized_path, session
+from finlocal.export.quantize import (
+    QuantSettings,
+    Trial,
+    candidates,
+    choose,
+    kept_in_model,
+    measure,
+    quantized_path,
+    session,
+)
 from finlocal.manifest import Manifest
 from finlocal.predictions import LABELS
 from finlocal.train.records import FitInfo
@@ -263,7 +272,7 @@ def _manifest(
             "name": chosen.settings.name,
             "scheme": chosen.settings.scheme.value,
             "weight_bits": chosen.settings.weight_bits,
-            "keep_fp32": list(chosen.settings.keep_fp32),
+            "keep_fp32": kept_in_model(chosen.settings.keep_fp32, layers),
             "candidates": n_trials,
             "selection": "pass the parity gate (agreement with PyTorch, batch independence) and the "
             "size limit; within 0.5 pt of the best label agreement; fastest at batch 32",

@@ -23,6 +23,7 @@ Every scheme stores the embedding tables in int8 (weight-only lookups, batch-inv
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,18 @@ ATTN_OUT = tuple(f"/encoder/encoder/layer.{i}/attention/output/dense" for i in r
 # Prefix groups a setting's name spells as one word when it keeps all of them in fp32.
 FP32_GROUPS = {"ffn-out": FFN_OUT, "attn-out": ATTN_OUT}
 THREAD_COUNTS = (1, 2)  # intra-op thread counts whose scores `measure` compares
+_LAYER_INDEX = re.compile(r"/layer\.(\d+)/")
+
+
+def kept_in_model(keep_fp32: Sequence[str], layers: int) -> list[str]:
+    """The prefixes of ``keep_fp32`` that name nodes of a model with ``layers`` encoder layers:
+    the groups above list 12 layers, and a 4-layer model's manifest names only layers 0-3."""
+    kept = []
+    for prefix in keep_fp32:
+        match = _LAYER_INDEX.search(prefix)
+        if match is None or int(match.group(1)) < layers:
+            kept.append(prefix)
+    return kept
 
 
 class Scheme(str, Enum):

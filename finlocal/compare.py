@@ -26,7 +26,7 @@ from finlocal.changes import Change
 from finlocal.changes.describe import amount, change_text
 from finlocal.output import markdown_cell
 from finlocal.predictions import Classifier
-from finlocal.scoring import NEGATIVE, DocumentReport, SentenceResult, score_text
+from finlocal.scoring import NEGATIVE, SIDE_FIELDS, DocumentReport, SentenceResult, score_text
 
 DEFAULT_THRESHOLD = 0.6
 #: Pairs scored inside one block of differing sentences; bigger blocks use a diagonal band.
@@ -274,18 +274,7 @@ def word_diff(a: str, b: str) -> list[tuple[Piece, str]]:
 
 
 def _side(result: SentenceResult | None) -> dict[str, Any] | None:
-    if result is None:
-        return None
-    return {
-        "index": result.index,
-        "start": result.start,
-        "end": result.end,
-        "text": result.text,
-        "label": result.label,
-        "scores": {k: round(v, 6) for k, v in result.scores.items()},
-        "tone": round(result.tone, 6),
-        "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in result.evidence],
-    }
+    return None if result is None else result.to_row(SIDE_FIELDS)
 
 
 def _document(report: DocumentReport) -> dict[str, Any]:

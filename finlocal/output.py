@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from finlocal.changes import Verdict
 from finlocal.changes.describe import MovedRow, describe
+from finlocal.file_types import FileType, file_type
 from finlocal.jsonl import jsonl_line
 from finlocal.scoring import DocumentReport, SentenceResult
 
@@ -45,22 +46,20 @@ class Format(str, enum.Enum):
 _SUFFIXES = {Format.JSONL: ".jsonl", Format.CSV: ".csv", Format.TABLE: ".txt", Format.MARKDOWN: ".md"}
 _DISPLAY_NAMES = {Format.JSONL: "JSONL", Format.CSV: "CSV", Format.TABLE: "Table", Format.MARKDOWN: "Markdown report"}
 
-#: The format a file name's suffix (lower case) stands for: `finlocal score --output` and the
-#: app's export read the same table.
-SUFFIX_FORMATS: dict[str, Format] = {
-    ".jsonl": Format.JSONL,
-    ".json": Format.JSONL,
-    ".ndjson": Format.JSONL,
-    ".csv": Format.CSV,
-    ".md": Format.MARKDOWN,
-    ".markdown": Format.MARKDOWN,
-    ".txt": Format.TABLE,
+#: The output format each file type (`finlocal.file_types`) is written as: `finlocal score
+#: --output` and the app's export read the same table.
+_TYPE_FORMATS = {
+    FileType.JSONL: Format.JSONL,
+    FileType.CSV: Format.CSV,
+    FileType.MARKDOWN: Format.MARKDOWN,
+    FileType.TEXT: Format.TABLE,
 }
 
 
 def format_for_suffix(suffix: str) -> Format | None:
     """The format a file suffix (``.csv``, any case) stands for, or None."""
-    return SUFFIX_FORMATS.get(suffix.lower())
+    kind = file_type(suffix)
+    return None if kind is None else _TYPE_FORMATS.get(kind)
 
 
 class Per(str, enum.Enum):

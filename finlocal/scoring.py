@@ -38,6 +38,12 @@ POSITIVE = "positive"
 NEGATIVE = "negative"
 #: Sentences scored per `Classifier.predict` call (progress and cancellation are checked between).
 CHUNK_SENTENCES = 256
+#: A sentence's JSONL row (`SentenceResult.to_row`).
+ROW_FIELDS = ("source", "index", "kind", "start", "end", "text", "label", "scores", "evidence", "changes", "ms")
+#: A sentence in a document row's most positive/negative lists.
+BRIEF_FIELDS = ("index", "start", "end", "text", "label", "score")
+#: A side of a `finlocal compare` sentence row.
+SIDE_FIELDS = ("index", "start", "end", "text", "label", "scores", "tone", "evidence")
 
 
 class Cancelled(Exception):
@@ -79,35 +85,31 @@ class SentenceResult:
     def tone(self) -> float:
         return self.prediction.tone
 
-    def to_row(self) -> dict[str, Any]:
-        """The JSONL row (see the README)."""
-        return {
-            "source": self.source,
-            "index": self.index,
-            "kind": self.kind.value,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "label": self.label,
-            "scores": {k: round(v, 6) for k, v in self.scores.items()},
-            "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in self.evidence],
-            "changes": [c.to_dict() for c in self.changes],
-            "ms": {
-                "tokenize": round(self.prediction.tokenize_ms, 3),
-                "inference": round(self.prediction.inference_ms, 3),
-            },
-        }
+    def to_row(self, fields: Sequence[str] = ROW_FIELDS) -> dict[str, Any]:
+        """The JSONL row (see the README), or the named ``fields`` of it in that order: every
+        serialised sentence (the document row's top lists, compare's sides) is made here."""
+        return {name: _FIELDS[name](self) for name in fields}
 
 
-def _brief(result: SentenceResult) -> dict[str, Any]:
-    return {
-        "index": result.index,
-        "start": result.start,
-        "end": result.end,
-        "text": result.text,
-        "label": result.label,
-        "score": round(result.prediction.confidence, 6),
-    }
+#: How each field of a serialised sentence is written.
+_FIELDS: dict[str, Callable[[SentenceResult], Any]] = {
+    "source": lambda r: r.source,
+    "index": lambda r: r.index,
+    "kind": lambda r: r.kind.value,
+    "start": lambda r: r.start,
+    "end": lambda r: r.end,
+    "text": lambda r: r.text,
+    "label": lambda r: r.label,
+    "score": lambda r: round(r.prediction.confidence, 6),
+    "scores": lambda r: {k: round(v, 6) for k, v in r.scores.items()},
+    "tone": lambda r: round(r.tone, 6),
+    "evidence": lambda r: [{"start": s.start, "end": s.end, "text": s.text} for s in r.evidence],
+    "changes": lambda r: [c.to_dict() for c in r.changes],
+    "ms": lambda r: {
+        "tokenize": round(r.prediction.tokenize_ms, 3),
+        "inference": round(r.prediction.inference_ms, 3),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -149,8 +151,8 @@ class DocumentReport:
             "label": self.label,
             "counts": dict(self.counts),
             "tone": round(self.tone, 6),
-            "top_positive": [_brief(r) for r in self.top_positive],
-            "top_negative": [_brief(r) for r in self.top_negative],
+            "top_positive": [r.to_row(BRIEF_FIELDS) for r in self.top_positive],
+            "top_negative": [r.to_row(BRIEF_FIELDS) for r in self.top_negative],
             "ms": {
                 "total": round(self.total_ms, 3),
                 "tokenize": round(self.tokenize_ms, 3),
@@ -288,22 +290,55 @@ def score_text(
     total = len(spans)
     if progress is not None:
         progress(0, total)
+    if cancelled is not None and cancelled():
+        raise Cancelled(source)
+    done = 0
     chunk = max(1, chunk_size)
-    for begin in range(0, total, chunk):
-        if cancelled is not None and cancelled():
-            raise Cancelled(source)
-        results = score_spans(
-            spans[begin : begin + chunk], classifier, source=source, first_index=begin, batch_size=batch_size
-        )
+    for results in iter_chunks(
+        [(spans, 0)], classifier, source=source, batch_size=batch_size, first_chunk=chunk, largest_chunk=chunk
+    ):
         builder.add(results)
-        done = begin + len(results)
+        done += len(results)
         if on_chunk is not None:
             on_chunk(results, done, total)
         if progress is not None:
             progress(done, total)
-    if cancelled is not None and cancelled():
-        raise Cancelled(source)
+        if cancelled is not None and cancelled():  # before the next chunk, and before the report
+            raise Cancelled(source)
     return builder.finish()
+
+
+def iter_chunks(
+    pieces: Iterable[tuple[Sequence[Item], int]],
+    classifier: Classifier,
+    *,
+    source: str,
+    batch_size: int = 32,
+    first_chunk: int = 32,
+    largest_chunk: int = CHUNK_SENTENCES,
+) -> Iterator[list[SentenceResult]]:
+    """The one chunk loop behind the app, compare, the CLI and corpus runs: score the items of
+    each piece (its items and its offset in the document), ``first_chunk`` items in the first
+    `Classifier.predict` call and twice the last in each later one, up to ``largest_chunk``.
+    Indexes count on across pieces; a caller checks progress and cancellation between chunks."""
+    index = 0
+    chunk = max(1, first_chunk)
+    largest = max(chunk, largest_chunk)
+    for spans, offset in pieces:
+        begin = 0
+        while begin < len(spans):
+            results = score_spans(
+                spans[begin : begin + chunk],
+                classifier,
+                source=source,
+                first_index=index,
+                offset=offset,
+                batch_size=batch_size,
+            )
+            begin += len(results)
+            index += len(results)
+            chunk = min(chunk * 2, largest)
+            yield results
 
 
 def iter_block_results(
@@ -319,25 +354,8 @@ def iter_block_results(
     The first chunk is one batch, and each later one twice the last up to `CHUNK_SENTENCES`, so
     the first rows of a long document appear after one batch instead of after 256 sentences.
     """
-    index = 0
-    chunk = max(1, batch_size)
-    largest = max(chunk, CHUNK_SENTENCES)
-    for block in blocks:
-        spans = split_text(block.text, split, block.regions)
-        begin = 0
-        while begin < len(spans):
-            results = score_spans(
-                spans[begin : begin + chunk],
-                classifier,
-                source=source,
-                first_index=index,
-                offset=block.offset,
-                batch_size=batch_size,
-            )
-            begin += len(results)
-            index += len(results)
-            chunk = min(chunk * 2, largest)
-            yield results
+    pieces = ((split_text(block.text, split, block.regions), block.offset) for block in blocks)
+    yield from iter_chunks(pieces, classifier, source=source, batch_size=batch_size, first_chunk=batch_size)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ have runs/data/ectsum-10k.jsonl || python -m finlocal.train.corpora ectsum "$dat
 have runs/data/parity.jsonl || python -m finlocal.train.corpora ectsum "$data/ectsum/calls" --n 1000 --seed 7 \
     --exclude runs/data/ectsum-10k.jsonl --out runs/data/parity.jsonl
 
-step "the recipe (configs/student-reader.toml with 4 layers), cross-validated (5 folds, two at a time): the reader's hint on half the rows, no evidence targets"
-finlocal train cv configs/student-reader.toml encoder_layers=4 --folds 5 --workers 2 --quiet --out runs/cv/student-hint-l4
+step "the recipe (configs/student-reader-l4.toml), cross-validated (5 folds, two at a time): the reader's hint on half the rows, no evidence targets"
+finlocal train cv configs/student-reader-l4.toml --folds 5 --workers 2 --quiet --out runs/cv/student-hint-l4
 
 step "evidence targets for the run on every row: the previous bundled model's evidence head"
 if ! have "$previous/model.onnx"; then
@@ -46,7 +46,7 @@ have runs/teachers/evidence-default.jsonl || python -m finlocal.train.model_evid
     --out runs/teachers/evidence-default.jsonl
 
 step "the model on every row, with the evidence head"
-finlocal train fit configs/student-reader.toml encoder_layers=4 evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
+finlocal train fit configs/student-reader-l4.toml evidence=file evidence_file=runs/teachers/evidence-default.jsonl \
     evidence_weight=0.5 output_dir=runs/final/student-hint-l4 --quiet
 
 step "int8 export with the parity gate -> $out"

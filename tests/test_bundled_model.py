@@ -107,3 +107,12 @@ def test_bundled_model_reads_the_numbers(text: str, label: str) -> None:
     classifier = OnnxClassifier.load(DEFAULT, threads=1)
     (pred,) = classifier.predict([text])
     assert pred.label == label, pred.scores
+
+
+def test_bundled_manifest_names_only_layers_the_model_has() -> None:
+    import re
+
+    manifest = read_manifest(DEFAULT, verify=True)
+    layers = manifest.base_model["layers"]
+    named = {int(m.group(1)) for p in manifest.quantization["keep_fp32"] if (m := re.search(r"/layer\.(\d+)/", p))}
+    assert named == set(range(layers))

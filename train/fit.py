@@ -17,7 +17,8 @@ finished model is ``OUTPUT/final/`` (safetensors + config + tokenizer + ``fit.js
 
 Both are written atomically: into ``checkpoint.tmp`` / ``final.tmp`` first, then swapped in by
 renames (the previous directory moved to ``.old`` and deleted), and ``fit.json`` is written last,
-so its presence marks a finished run; a run killed at any point resumes (`_recover`).
+so its presence marks a finished run; a run killed at any point resumes
+(`finlocal.train.checkpoints`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from finlocal.metrics import softmax
 from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
 from finlocal.train.batches import collate, encode, length_bucketed_batches, predict_logits
+from finlocal.train.checkpoints import CHECKPOINT, FINAL, OLD, TMP, resume, same_recipe, save_checkpoint, swap_in
 from finlocal.train.config import Device, EvidenceSource, FitConfig
 from finlocal.train.data import Example
 from finlocal.train.evidence import token_targets
@@ -57,15 +59,7 @@ log = logging.getLogger(__name__)
 
 HELDOUT = "heldout.jsonl"
 HELDOUT_EXTRA = "heldout-extra.jsonl"  # the fold files' held-out rows (``fold_files``), with their source
-FINAL = "final"
-CHECKPOINT = "checkpoint"
-TRAINING_STATE = "training_state.pt"
-TMP, OLD = ".tmp", ".old"  # a directory being written; the one it replaces, until it is deleted
-# Config keys that do not change what a run computes (a run may resume with other values).
-_NOT_RECIPE = ("threads", "device", "output_dir")
-INPUTS = "input_sha256"
-# Keys added to FitConfig after runs were made, with the value that trains what came before.
-_KEY_DEFAULTS: dict[str, Any] = {"fold_files": []}  # fit.json data key: `input_digests` of the run's input files
+INPUTS = "input_sha256"  # fit.json data key: `input_digests` of the run's input files
 
 
 @dataclass(frozen=True)
@@ -75,18 +69,6 @@ class FitResult:
     heldout: Metrics | None  # the held-out fold's metrics in a cross-validation fold run
     history: list[dict[str, float]] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def same_recipe(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two configs train the same model: every key but the machine's, and an evidence
-    file only when evidence targets are on (a file that is not read changes nothing)."""
-    ignored = set(_NOT_RECIPE)
-    if a.get("evidence", "none") == "none" and b.get("evidence", "none") == "none":
-        ignored.add("evidence_file")
-    # A key added to FitConfig after a run was written is missing from its config: at its
-    # default it changes nothing (a checkpoint or finished run made before stays usable).
-    defaults = {k: v for k, v in _KEY_DEFAULTS.items() if k not in a or k not in b}
-    return all(a.get(k, defaults.get(k)) == b.get(k, defaults.get(k)) for k in set(a) | set(b) if k not in ignored)
 
 
 def seed_everything(seed: int) -> None:
@@ -232,87 +214,6 @@ def _train_epoch(run: _Run, epoch: int, advance: Any) -> float:
     return running / max(1, seen)
 
 
-# -- checkpoints ---------------------------------------------------------------------------
-
-
-def _save_checkpoint(run: _Run, epoch: int, out_dir: Path) -> None:
-    """The state after ``epoch``: written whole to ``checkpoint.tmp``, then swapped in
-    (``checkpoint`` → ``checkpoint.old``, ``checkpoint.tmp`` → ``checkpoint``, the old one
-    deleted), so that a crash at any point leaves one complete checkpoint (`_recover`)."""
-    tmp, final, old = (out_dir / f"{CHECKPOINT}{suffix}" for suffix in (TMP, "", OLD))
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    run.model.save_pretrained(tmp, safe_serialization=True)
-    torch.save(
-        {
-            "epoch": epoch,
-            "optimizer": run.optimizer.state_dict(),
-            "scheduler": run.scheduler.state_dict(),
-            "torch_rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-            "history": run.history,
-            "config": run.config.to_dict(),
-        },
-        tmp / f"{TRAINING_STATE}{TMP}",
-    )
-    (tmp / f"{TRAINING_STATE}{TMP}").replace(tmp / TRAINING_STATE)  # its presence: tmp is complete
-    _swap_in(tmp, final, old)
-
-
-def _swap_in(new: Path, final: Path, old: Path) -> None:
-    """``new`` becomes ``final``; a previous ``final`` goes by way of ``old``."""
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.replace(old)
-    new.replace(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def _recover(out_dir: Path) -> None:
-    """Tidy what a crash in `_save_checkpoint` or `_finish` left: a complete ``checkpoint.tmp``
-    whose swap was cut short becomes the checkpoint, else a ``checkpoint.old`` is put back; an
-    unfinished ``final.tmp`` and leftover ``.old`` directories are removed."""
-    tmp, final, old = (out_dir / f"{CHECKPOINT}{suffix}" for suffix in (TMP, "", OLD))
-    if not (final / TRAINING_STATE).is_file():
-        if (tmp / TRAINING_STATE).is_file():
-            log.info("%s: completing an interrupted checkpoint swap", out_dir)
-            if final.exists():
-                shutil.rmtree(final)
-            tmp.replace(final)
-        elif (old / TRAINING_STATE).is_file():
-            log.info("%s: restoring the previous checkpoint", out_dir)
-            if final.exists():
-                shutil.rmtree(final)
-            old.replace(final)
-    for leftover in (tmp, old, out_dir / f"{FINAL}{TMP}", out_dir / f"{FINAL}{OLD}"):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-
-
-def _resume(run: _Run, out_dir: Path) -> int:
-    """Load ``OUTPUT/checkpoint`` when it holds this recipe; the first epoch still to train."""
-    _recover(out_dir)
-    path = out_dir / CHECKPOINT
-    if not (path / TRAINING_STATE).is_file():
-        return 1
-    state = torch.load(path / TRAINING_STATE, map_location="cpu", weights_only=False)
-    if not same_recipe(state["config"], run.config.to_dict()):
-        raise InputError(f"{path} holds a checkpoint of another config; remove it or choose another output_dir")
-    from safetensors.torch import load_file
-
-    run.model.load_state_dict(load_file(path / "model.safetensors", device=str(run.device)))
-    run.optimizer.load_state_dict(state["optimizer"])
-    run.scheduler.load_state_dict(state["scheduler"])
-    torch.set_rng_state(state["torch_rng"])
-    if state.get("cuda_rng") is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda_rng"])
-    run.history = list(state["history"])
-    log.info("resuming %s after epoch %d", out_dir, state["epoch"])
-    return int(state["epoch"]) + 1
-
-
 def input_digests(config: FitConfig) -> dict[str, str]:
     """A short sha256 of every input file of ``config`` (FPB, extra, teacher and evidence
     files), by path: recorded in fit.json, so a changed data file means a run is not finished."""
@@ -368,7 +269,7 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
     seed_everything(config.seed)
     run = _prepare(config)
     out_dir.mkdir(parents=True, exist_ok=True)
-    first = _resume(run, out_dir)
+    first = resume(run, out_dir)
     steps_per_epoch = math.ceil(len(run.rowset.train) / config.batch_size)
 
     bar = StderrProgress(
@@ -397,7 +298,7 @@ def fit(config: FitConfig, *, progress: bool = True) -> FitResult:
             run.history.append({"epoch": epoch, "train_loss": loss, "seconds": time.perf_counter() - started})
             log.info("epoch %d: train loss %.4f", epoch, loss)
             # after the last epoch too: a failure while finishing then costs no training
-            _save_checkpoint(run, epoch, out_dir)
+            save_checkpoint(run, epoch, out_dir)
     return _finish(run, out_dir, time.perf_counter() - started)
 
 
@@ -433,7 +334,7 @@ def _finish(run: _Run, out_dir: Path, seconds: float) -> FitResult:
         device=str(run.device),
         omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
     )
-    _swap_in(tmp, final, out_dir / f"{FINAL}{OLD}")
+    swap_in(tmp, final, out_dir / f"{FINAL}{OLD}")
     (final / f"{FIT_INFO}{TMP}").write_text(json.dumps(info.to_dict(), indent=2) + "\n")
     (final / f"{FIT_INFO}{TMP}").replace(final / FIT_INFO)
     if (out_dir / CHECKPOINT).exists():

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from finlocal.errors import InputError
+from finlocal.file_types import FileType, file_type
 from finlocal.jsonl import read_jsonl, write_jsonl
 from finlocal.predictions import LABELS
 from finlocal.progress import Column, StderrProgress
@@ -46,12 +47,8 @@ class LabelSource(str, Enum):
     DOCUMENT = "document"
 
 
-_SUFFIX_FORMATS = {
-    ".jsonl": LabelSource.JSONL,
-    ".ndjson": LabelSource.JSONL,
-    ".csv": LabelSource.CSV,
-    ".txt": LabelSource.LINES,
-}
+#: How each file type (`finlocal.file_types`) is read; any other file is a document.
+_TYPE_SOURCES = {FileType.JSONL: LabelSource.JSONL, FileType.CSV: LabelSource.CSV, FileType.TEXT: LabelSource.LINES}
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,8 @@ def read_inputs(
     if not path.is_file():
         raise InputError(f"{path}: no such file. Pass a JSONL, CSV, text or document file.")
     if fmt is LabelSource.AUTO:
-        fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), LabelSource.DOCUMENT)
+        kind = file_type(path)
+        fmt = LabelSource.DOCUMENT if kind is None else _TYPE_SOURCES.get(kind, LabelSource.DOCUMENT)
     rows: list[InputRow] = []
     if fmt is LabelSource.JSONL:
         for lineno, record in read_jsonl(path):

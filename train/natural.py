@@ -14,20 +14,24 @@ frame, which was written for its label.
 
 The rows have the schema of `finlocal.train.statements` (a gold-row file for ``extra_files``):
 evidence spans mark the words that carry the tone (none for neutral rows). Same seed, same rows.
-The frames, companies and wording were written without looking at the held-out direction and
-comparison sets in ``tests/fixtures/``.
+The frames, companies and wording, in ``train/natural.json`` (shipped as package data, read once
+at import), were written without looking at the held-out direction and comparison sets in
+``tests/fixtures/``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from finlocal.lexicon import LINE_ITEMS, NEGATIVE, POSITIVE, Direction, Polarity
-from finlocal.train.statements import generator_cli
+from finlocal.train.generator_cli import generator_cli
 
 log = logging.getLogger(__name__)
 
@@ -128,49 +132,6 @@ class _Item:
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in text.split(","))
-
-
-_COMPANIES = _words(
-    "Kvarnholm, Fjordline, Tammerkoski Paper, Nordvik Bank, Saltsjö Logistik, Havbris Seafood, "
-    "Kalevala Industrial, Vindeln Energy, Östra Marine, Lumen Health, Brattvåg Offshore, Sjöberg Retail, "
-    "Hallingdal Food Group, Pohjola Steel, Granlund Software, Vesterhav Shipping, Ruska Packaging, "
-    "Ulvik Mining, Skagen Pharma, Kuusamo Timber, Lindholmen Telecom, Aker Valley Insurance, "
-    "Mälaren Fastigheter, Oulu Instrument Group, the group, the company, the Norwegian group, "
-    "the Swedish industrial group, the Finnish forest company, the Danish lender, the Oslo-listed company, "
-    "the Helsinki-based company"
-)
-_PEOPLE = _words(
-    "Anna Lindqvist, Mikael Berg, Sofie Halvorsen, Jukka Niemi, Kristin Dahl, Henrik Møller, Laura Virtanen, "
-    "Per Ekström, Ingrid Solberg, Tomas Nyberg, Maria Koskinen, Lars Holm"
-)
-_PERIODS = _words(
-    "in the third quarter, in the second quarter, in Q3, in Q2, in the first half, in the January–June period, "
-    "for the full year, in the fourth quarter, in 2024, in the July–September period, in the first nine months, "
-    "in the first quarter"
-)
-_PRIOR = _words("a year earlier, a year ago, in the same period last year, in the comparison period, the year before")
-_PRIOR_NOUN = _words("the same period last year, the prior-year period, the comparison period, a year earlier")
-_PERIOD_NOUN = _words("the quarter, the first half, the full year, the third quarter, the January–March period, 2024")
-_PERIOD_END = _words(
-    "at the end of June, at the end of the period, at the end of September, at the close of the quarter, at year-end"
-)
-_SEGMENTS = _words(
-    "the Nordic region, Europe, the Services division, the largest business area, North America, "
-    "the Industrial segment, the Marine segment, Sweden"
-)
-_TAILS = (
-    "will publish its annual report in March",
-    "employs about 4,000 people",
-    "is listed in Stockholm",
-    "holds its capital markets day in November",
-    "reports in euros",
-    "has operations in 14 countries",
-    "will hold a webcast for analysts at 10:00",
-)
-_DAYS = _words("Tuesday, Thursday, 28 April, 5 August, 24 October, 9 February")
-_MONTHS = _words("February, April, May, July, August, October")
-_YEARS = _words("2024, 2025, the current year, the 2024 financial year")
-_CURRENCIES = _words("EUR, SEK, NOK, DKK, USD")
 
 
 def _common(rng: random.Random) -> dict[str, str]:
@@ -275,208 +236,94 @@ class _Moves:
 
 _UP, _DOWN = Direction.UP, Direction.DOWN
 
-# Frames every movement category uses: each reads naturally with any of their items.
-_MOVE_FRAMES = (
-    "{the}[{item}] [{past}] to {new} from {old} {prior}.",
-    "{period}, {the}[{item}] [{past}] by {diff} to {new}.",
-    "• [{item}] [{past}] to {new} ({old_bare}).",
-    "{Co}'s [{item}] [{past}] {period}, to {new} compared with {old} {prior}.",
-    "{the}[{item}] [{past}] from {old} to {new} {period}.",
-    "Compared with {prior_noun}, {the}[{item}] [{past}] by {diff}.",
-    '"Our [{item}] [{past}] to {new} {period}," said {ceo}.',
-    "In {segment}, {the}[{item}] [{past}] to {new} ({old_bare}).",
-    "{the}[{item}], which {has} now [{part}] for {nq} consecutive quarters, stood at {new} {period_end}.",
-    "{Co} reported that its [{item}] {has} [{part}] to {new}, against {old} {prior}.",
-    "{an} [{noun}] in {the}[{item}] to {new} ({old_bare}) was reported {period}.",
-    "{Co} saw its [{item}] [{inf}] by {diff} {period}.",
-    "{period}, {Co} posted {a}[{adj} {item}] of {new}, compared with {old} {prior}.",
-    "At {new}, {the}[{item}] {be} [{cmp}] than the {old} reported {prior}.",
-    "{the}[{item}] [{past}] {diff} year on year, to {new}.",
-    "{Co}, whose [{item}] [{past}] to {new} {period}, {tail}.",
-)
 
-_MOVES: dict[str, _Moves] = {
-    "margin": _Moves(
-        items=(
-            _Item("EBITDA margin", "EBITDA margin"),
-            _Item("adjusted EBITDA margin", "EBITDA margin"),
-            _Item("operating margin", "operating margin"),
-            _Item("gross margin", "gross margin"),
-            _Item("EBIT margin", "EBIT margin"),
-            _Item("adjusted EBIT margin", "EBIT margin"),
-            _Item("net interest margin", "net interest margin"),
-            _Item("operating profit margin", "operating profit margin"),
-            _Item("margins", "margins", plural=True, the=("",), article=False),
-        ),
-        unit="ratio",
-        verbs={
-            _DOWN: _verbs(
-                "narrowed|narrowed|narrow|narrowing, contracted|contracted|contract|contracting, "
-                "compressed|compressed|compress|compressing, declined|declined|decline|declining, "
-                "slipped|slipped|slip|slipping, shrank|shrunk|shrink|shrinking, eroded|eroded|erode|eroding"
-            ),
-            _UP: _verbs(
-                "expanded|expanded|expand|expanding, widened|widened|widen|widening, "
-                "improved|improved|improve|improving, rose|risen|rise|rising, "
-                "increased|increased|increase|increasing, climbed|climbed|climb|climbing"
-            ),
-        },
-        nouns={
-            _DOWN: _words("contraction, compression, narrowing, decline"),
-            _UP: _words("expansion, widening, improvement, increase"),
-        },
-        adjectives={_DOWN: _words("lower, narrower, thinner, weaker"), _UP: _words("higher, wider, stronger, better")},
-        frames=(
-            "{the}[{item}] [{past}] to {new} ({old_bare}) as the product mix shifted {period}.",
-            "{Co} said its [{item}] [{past}] by {diff} {period}.",
-            '"We saw the [{item}] [{inf}] by {diff} {period}," {cfo} said.',
-        ),
-    ),
-    "eps": _Moves(
-        items=(
-            _Item("earnings per share", "earnings per share", the=("",), article=False),
-            _Item("EPS", "EPS", the=("",), article=False),
-            _Item("diluted earnings per share", "diluted earnings per share", the=("",), article=False),
-            _Item("diluted EPS", "EPS", the=("",), article=False),
-            _Item("adjusted EPS", "EPS", the=("",), article=False),
-            _Item("basic earnings per share", "earnings per share", the=("",), article=False),
-        ),
-        unit="share",
-        verbs={
-            _DOWN: _verbs(
-                "fell|fallen|fall|falling, slipped|slipped|slip|slipping, declined|declined|decline|declining, "
-                "decreased|decreased|decrease|decreasing, dropped|dropped|drop|dropping, dipped|dipped|dip|dipping, "
-                "slid|slid|slide|sliding"
-            ),
-            _UP: _verbs(
-                "rose|risen|rise|rising, increased|increased|increase|increasing, climbed|climbed|climb|climbing, "
-                "grew|grown|grow|growing, jumped|jumped|jump|jumping, improved|improved|improve|improving"
-            ),
-        },
-        nouns={_DOWN: _words("decline, drop, fall, decrease"), _UP: _words("increase, rise, improvement")},
-        adjectives={_DOWN: _words("lower, weaker"), _UP: _words("higher, stronger")},
-        frames=(
-            "{the}[{item}] for {period_noun} came in at {new} ({old_bare}), {an} [{noun}] of {diff}.",
-            "{Co} reported [{item}] of {new} for {period_noun}, [{cmp}] than {old} {prior}.",
-        ),
-    ),
-    "orders": _Moves(
-        items=(
-            _Item("order backlog", "order backlog"),
-            _Item("order intake", "order intake", article=False),
-            _Item("bookings", "bookings", plural=True, the=("",), article=False),
-            _Item("order book", "order book", the=("the ",)),
-            _Item("new orders", "new orders", plural=True, the=("",), article=False),
-            _Item("orders received", "orders received", plural=True, the=("",), article=False),
-            _Item("backlog", "backlog", the=("the ",)),
-        ),
-        unit="money",
-        verbs={
-            _DOWN: _verbs(
-                "shrank|shrunk|shrink|shrinking, softened|softened|soften|softening, "
-                "declined|declined|decline|declining, fell|fallen|fall|falling, "
-                "decreased|decreased|decrease|decreasing, contracted|contracted|contract|contracting, "
-                "weakened|weakened|weaken|weakening"
-            ),
-            _UP: _verbs(
-                "grew|grown|grow|growing, rose|risen|rise|rising, increased|increased|increase|increasing, "
-                "strengthened|strengthened|strengthen|strengthening, expanded|expanded|expand|expanding, "
-                "climbed|climbed|climb|climbing"
-            ),
-        },
-        nouns={_DOWN: _words("decline, contraction, drop, decrease"), _UP: _words("increase, rise, expansion")},
-        adjectives={_DOWN: _words("lower, smaller, weaker"), _UP: _words("higher, larger, stronger")},
-        frames=(
-            "{the}[{item}] [{past}] to {new} at the end of {period_noun}, {diff} [{cmp}] than {prior}.",
-            "With {the}[{item}] [{ing}] to {new}, {Co} will review capacity at its plants.",
-            "{the}[{item}] in {segment} [{past}] {diff} {period}.",
-        ),
-    ),
-    "tax_rate": _Moves(
-        items=(
-            _Item("effective tax rate", "effective tax rate", the=("the ",)),
-            _Item("underlying effective tax rate", "effective tax rate", the=("the ",)),
-            _Item("adjusted effective tax rate", "effective tax rate", the=("the ",)),
-        ),
-        unit="ratio",
-        verbs={
-            _DOWN: _verbs(
-                "fell|fallen|fall|falling, declined|declined|decline|declining, "
-                "decreased|decreased|decrease|decreasing, eased|eased|ease|easing, "
-                "came down|come down|come down|coming down"
-            ),
-            _UP: _verbs(
-                "rose|risen|rise|rising, increased|increased|increase|increasing, climbed|climbed|climb|climbing, "
-                "went up|gone up|go up|going up"
-            ),
-        },
-        nouns={_DOWN: _words("decrease, decline, reduction"), _UP: _words("increase, rise")},
-        adjectives={_DOWN: _words("lower"), _UP: _words("higher")},
-        frames=(
-            "{the}[{item}] for {period_noun} [{past}] to {new} ({old_bare}).",
-            "{the}[{item}] [{past}] to {new}, mainly because of the geographical mix of profits.",
-        ),
-    ),
-    "credit_losses": _Moves(
-        items=(
-            _Item("net charge-offs", "net charge-offs", plural=True, the=("",), article=False),
-            _Item("charge-offs", "charge-offs", plural=True, the=("",), article=False),
-            _Item("credit losses", "credit losses", plural=True, the=("",), article=False),
-            _Item("loan loss provisions", "loan loss provisions", plural=True, the=("",), article=False),
-            _Item("expected credit losses", "expected credit losses", plural=True, the=("",), article=False),
-            _Item("provision for credit losses", "provision for credit losses", the=("the ",)),
-            _Item("credit impairment charges", "credit impairment charges", plural=True, the=("",), article=False),
-        ),
-        unit="money",
-        verbs={
-            _DOWN: _verbs(
-                "moderated|moderated|moderate|moderating, eased|eased|ease|easing, "
-                "declined|declined|decline|declining, decreased|decreased|decrease|decreasing, "
-                "fell|fallen|fall|falling, came down|come down|come down|coming down"
-            ),
-            _UP: _verbs(
-                "rose|risen|rise|rising, increased|increased|increase|increasing, climbed|climbed|climb|climbing, "
-                "picked up|picked up|pick up|picking up, jumped|jumped|jump|jumping, grew|grown|grow|growing"
-            ),
-        },
-        nouns={_DOWN: _words("decline, decrease, reduction, moderation"), _UP: _words("increase, rise, jump")},
-        adjectives={_DOWN: _words("lower, smaller"), _UP: _words("higher, larger")},
-        frames=(
-            "Asset quality: [{item}] [{past}] to {new} ({old_bare}).",
-            "{the}[{item}] [{past}] to {new} {period}, as the mix of the loan book shifted towards mortgages.",
-            "In retail banking, {the}[{item}] [{past}] {diff} {period}.",
-        ),
-    ),
-    "loss": _Moves(
-        items=(
-            _Item("net loss", "net loss", the=("the ",)),
-            _Item("operating loss", "operating loss", the=("the ",)),
-            _Item("pre-tax loss", "pre-tax loss", the=("the ",)),
-            _Item("loss before taxes", "loss before taxes", the=("the ",)),
-            _Item("pretax loss", "pretax loss", the=("the ",)),
-            _Item("EBIT loss", "EBIT loss", the=("the ",)),
-            _Item("adjusted operating loss", "operating loss", the=("the ",)),
-        ),
-        unit="money",
-        verbs={
-            _DOWN: _verbs(
-                "narrowed|narrowed|narrow|narrowing, shrank|shrunk|shrink|shrinking, "
-                "decreased|decreased|decrease|decreasing, fell|fallen|fall|falling, eased|eased|ease|easing"
-            ),
-            _UP: _verbs(
-                "widened|widened|widen|widening, deepened|deepened|deepen|deepening, grew|grown|grow|growing, "
-                "increased|increased|increase|increasing, rose|risen|rise|rising"
-            ),
-        },
-        nouns={_DOWN: _words("narrowing, reduction, decrease"), _UP: _words("widening, increase, deepening")},
-        adjectives={_DOWN: _words("narrower, smaller, lighter"), _UP: _words("wider, larger, deeper, heavier")},
-        comparatives={_DOWN: _words("smaller, lower"), _UP: _words("larger, higher")},
-        frames=(
-            "{Co} reported {a}[{adj} {item}] of {new} for {period_noun}, against {old} {prior}.",
-            "{the}[{item}] for {period_noun} [{past}] to {new} ({old_bare}).",
-            "{Co}'s [{item}] [{past}] to {new} {period} as the restructuring of {segment} progressed.",
-        ),
-    ),
+# -- the data: train/natural.json, loaded once ---------------------------------------------------
+#
+# Word lists, line items, verb tables ("past|participle|infinitive|gerund") and the hand-written
+# frames of every category. A movement category's frames are its own and the shared "frames"
+# every movement category uses (each reads naturally with any of their items); impairment,
+# dividend and guidance frames are the shared ones plus each label's own; a guidance target is
+# (what is guided, low, high, step, format of a number, what the guidance is called); a contrast
+# frame is (frame, the direction of {good} it states or null, the item it names when not {good}).
+
+_DATA_FILE = Path(__file__).with_name("natural.json")
+_DIRECTIONS = {"up": _UP, "down": _DOWN}
+
+
+def _item(entry: dict[str, Any]) -> _Item:
+    return _Item(**{**entry, **({"the": tuple(entry["the"])} if "the" in entry else {})})
+
+
+def _verb_table(entries: list[str]) -> tuple[_Verb, ...]:
+    return tuple(_Verb(*entry.split("|")) for entry in entries)
+
+
+def _by_direction(table: dict[str, list[str]]) -> dict[Direction, tuple[str, ...]]:
+    return {_DIRECTIONS[k]: tuple(v) for k, v in table.items()}
+
+
+def _moves_of(spec: dict[str, Any]) -> _Moves:
+    return _Moves(
+        items=tuple(_item(i) for i in spec["items"]),
+        unit=spec["unit"],
+        verbs={_DIRECTIONS[k]: _verb_table(v) for k, v in spec["verbs"].items()},
+        nouns=_by_direction(spec["nouns"]),
+        adjectives=_by_direction(spec["adjectives"]),
+        frames=tuple(spec["frames"]),
+        comparatives=_by_direction(spec["comparatives"]) if "comparatives" in spec else None,
+    )
+
+
+def _frames_by_label(section: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    shared = tuple(section["shared_frames"])
+    return {label: shared + tuple(own) for label, own in section["frames"].items()}
+
+
+_DATA = json.loads(_DATA_FILE.read_text(encoding="utf-8"))
+_C = _DATA["common"]
+_COMPANIES, _PEOPLE, _PERIODS = tuple(_C["companies"]), tuple(_C["people"]), tuple(_C["periods"])
+_PRIOR, _PRIOR_NOUN, _PERIOD_NOUN = tuple(_C["prior"]), tuple(_C["prior_noun"]), tuple(_C["period_noun"])
+_PERIOD_END, _SEGMENTS, _TAILS = tuple(_C["period_end"]), tuple(_C["segments"]), tuple(_C["tails"])
+_DAYS, _MONTHS, _YEARS = tuple(_C["days"]), tuple(_C["months"]), tuple(_C["years"])
+_CURRENCIES = tuple(_C["currencies"])
+
+_MOVE_FRAMES = tuple(_DATA["moves"]["frames"])
+_MOVES: dict[str, _Moves] = {name: _moves_of(spec) for name, spec in _DATA["moves"]["categories"].items()}
+
+_I = _DATA["impairment"]
+_IMPAIRMENT_ITEMS = tuple(_item(i) for i in _I["items"])
+_IMPAIRMENT_VERBS = {label: _verb_table(v) for label, v in _I["verbs"].items()}
+_ASSETS = tuple(_I["assets"])
+_IMPAIRMENT_FRAMES = _frames_by_label(_I)
+
+_DV = _DATA["dividend"]
+_DIVIDEND_ITEMS = tuple(_DV["items"])
+_DIVIDEND_VERBS = {_DIRECTIONS[k]: _verb_table(v) for k, v in _DV["verbs"].items()}
+_DIVIDEND_REASONS = {label: tuple(v) for label, v in _DV["reasons"].items()}
+_DIVIDEND_FRAMES = _frames_by_label(_DV)
+
+_G = _DATA["guidance"]
+_GUIDANCE_VERBS = {label: _verb_table(v) for label, v in _G["verbs"].items()}
+_GUIDANCE_REASONS = {label: tuple(v) for label, v in _G["reasons"].items()}
+_GUIDANCE_EVENTS, _WHEN, _GENERAL_GUIDANCE = tuple(_G["events"]), tuple(_G["when"]), str(_G["general"])
+_TARGETS = tuple((t["target"], t["low"], t["high"], t["step"], t["format"], t["names"]) for t in _G["targets"])
+_GUIDANCE_FRAMES = {
+    NEGATIVE: tuple(_G["shared_frames"]),
+    POSITIVE: tuple(_G["shared_frames"]),
+    NEUTRAL: tuple(_G["neutral_frames"]),
+}
+
+_F = _DATA["forward_looking"]
+_TOPICS, _STABILISE, _WHEN_HEDGED = tuple(_F["topics"]), tuple(_F["stabilise"]), tuple(_F["when"])
+_RISKS, _FORWARD_FRAMES = tuple(_F["risks"]), tuple(_F["frames"])
+
+_K = _DATA["contrast"]
+_GOOD_ITEMS = tuple(_item(i) for i in _K["items"])
+_TAILWINDS, _HEADWINDS = tuple(_K["tailwinds"]), tuple(_K["headwinds"])
+_HEADWIND_CLAUSES, _COSTS = tuple(_K["headwind_clauses"]), tuple(_K["costs"])
+_CONTRAST_FRAMES: dict[str, tuple[tuple[str, Direction | None, str | None], ...]] = {
+    label: tuple((f, None if d is None else _DIRECTIONS[d], named) for f, d, named in frames)
+    for label, frames in _K["frames"].items()
 }
 
 
@@ -516,53 +363,6 @@ def _moves(rng: random.Random, category: str, label: str, common: dict[str, str]
 
 # -- impairments recognised or reversed ----------------------------------------------------------
 
-_IMPAIRMENT_ITEMS = (
-    _Item("impairment charge", "impairment charge"),
-    _Item("impairment loss", "impairment loss"),
-    _Item("impairment losses", "impairment losses", plural=True),
-    _Item("write-down", "write-down"),
-    _Item("impairment", "impairment"),
-    _Item("impairment charges", "impairment charges", plural=True),
-)
-_IMPAIRMENT_VERBS = {
-    NEGATIVE: _verbs(
-        "recognised|recognised|recognise|recognising, booked|booked|book|booking, "
-        "recorded|recorded|record|recording, took|taken|take|taking"
-    ),
-    POSITIVE: _verbs("reversed|reversed|reverse|reversing, wrote back|written back|write back|writing back"),
-}
-_ASSETS = _words(
-    "the Polish plant, its paper mill in Kaskinen, two offshore supply vessels, the store network in Denmark, "
-    "capitalised development costs, the German subsidiary, the Baltic distribution centre, a hydropower plant"
-)
-_IMPAIRMENT_SHARED = (
-    "{Co} [{past}] {a_item}[{item}] of {amount} on {asset} {period}.",
-    "{period}, {a_item}[{item}] of {amount} relating to {asset} {be} [{part}].",
-    "• [{item}] of {amount} [{part}] on {asset}.",
-    "{Co}'s operating profit for {period_noun} includes {a_item}[{item}] of {amount}, [{part}] on {asset}.",
-    '"We have [{part}] {a_item}[{item}] of {amount} on {asset}," {cfo} said.',
-    "{a_item}[{item}] of {amount}, which {Co} [{past}] on {asset}, [{affect}] the result for {period_noun}.",
-    "{Co} said it has [{part}] {a_item}[{item}] of {amount} {period}.",
-    "On {asset}, {a_item}[{item}] totalling {amount} {be} [{part}] {period}.",
-    "{Co} [{past}] {a_item}[{item}] of {amount} after its annual impairment test.",
-    "Following a review of {asset}, {Co} [{past}] {a_item}[{item}] of {amount}.",
-    "The result includes {a_item}[{item}] of {amount} [{part}] in {segment}.",
-    "{Co}, which [{past}] {a_item}[{item}] of {amount} on {asset} {period}, {tail}.",
-    "{a_item}[{item}] of {amount} ({old_amount}) {be} [{part}] {period}.",
-)
-_IMPAIRMENT_FRAMES = {
-    NEGATIVE: _IMPAIRMENT_SHARED
-    + (
-        "Operating profit was [burdened by] {a_item}[{item}] of {amount} on {asset}.",
-        "{Co} had to [{inf}] {a_item}[{item}] of {amount} on {asset} as demand fell.",
-    ),
-    POSITIVE: _IMPAIRMENT_SHARED
-    + (
-        "[The reversal of] {a_item}[{item}] of {amount} on {asset} [lifted] operating profit {period}.",
-        "{Co} was able to [{inf}] {a_item}[{item}] of {amount} on {asset} as market values recovered.",
-    ),
-}
-
 
 def _impairment(rng: random.Random, category: str, label: str, common: dict[str, str]) -> _Drawn:
     item = rng.choice(_IMPAIRMENT_ITEMS)
@@ -587,52 +387,6 @@ def _impairment(rng: random.Random, category: str, label: str, common: dict[str,
 
 
 # -- dividends cut, suspended or raised -----------------------------------------------------------
-
-_DIVIDEND_ITEMS = _words("dividend, ordinary dividend, annual dividend, cash dividend")
-_DIVIDEND_VERBS = {
-    _DOWN: _verbs(
-        "cut|cut|cut|cutting, reduced|reduced|reduce|reducing, lowered|lowered|lower|lowering, "
-        "trimmed|trimmed|trim|trimming, slashed|slashed|slash|slashing"
-    ),
-    _UP: _verbs(
-        "raised|raised|raise|raising, increased|increased|increase|increasing, lifted|lifted|lift|lifting, "
-        "boosted|boosted|boost|boosting"
-    ),
-}
-_DIVIDEND_REASONS = {
-    NEGATIVE: _words("the weaker cash flow, the uncertain outlook, the higher debt, the loss for the year"),
-    POSITIVE: _words("the strong cash flow, our solid balance sheet, the record result, the strong order book"),
-}
-_DIVIDEND_SHARED = (
-    "The board proposes {a}[{adj} {item}] of {new} ({old_bare}) per share.",
-    "{Co} [{past}] its [{item}] to {new} per share from {old}.",
-    "• [{item}] proposal: {new} per share ({old_bare}), {an} [{noun}] of {diff}.",
-    '"Given [{reason}], the board has decided to [{inf}] the [{item}]," said {chair}.',
-    "{Co}, which [{past}] its [{item}] to {new} a share, {tail}.",
-    "The [{item}] for {year} was [{part}] to {new} per share, compared with {old} {prior}.",
-    "Shareholders will receive {a_item}[{item}] of {new} per share for {year}, [{cmp}] than the {old} paid {prior}.",
-    "The board will propose {a}[{adj} {item}] of {new} per share at the AGM on {day}.",
-    "{Co} [{past}] the [{item}] by {diff} to {new} per share.",
-    "The [{item}] was [{part}] {diff}, to {new} ({old_bare}).",
-    "Shareholders saw the [{item}] [{part}] to {new} per share.",
-    "[Dividend per share]: {new} ({old_bare}), {an} [{noun}] of {diff}.",
-    "For {year}, {Co} [{past}] its proposed [{item}] to {new} per share.",
-)
-_DIVIDEND_FRAMES = {
-    NEGATIVE: _DIVIDEND_SHARED
-    + (
-        "{Co} [suspended] its [{item}] for {year} to preserve liquidity.",
-        "The board will [not propose {a_item}{item}] for {year}, after {old} per share {prior}.",
-        "{Co} [scrapped] its [{item}] {period}, citing [{reason}].",
-        "[No {item}] will be paid for {year} ({old}).",
-    ),
-    POSITIVE: _DIVIDEND_SHARED
-    + (
-        "{Co} [raised] its [{item}] for the {nth} consecutive year, to {new} per share.",
-        "On top of the ordinary dividend, the board proposes [{extra}] of {new} per share.",
-        "The board [increased] the [{item}] to {new} per share, the [highest] in the company's history.",
-    ),
-}
 
 
 def _dividend(rng: random.Random, category: str, label: str, common: dict[str, str]) -> _Drawn:
@@ -664,93 +418,6 @@ def _dividend(rng: random.Random, category: str, label: str, common: dict[str, s
 
 
 # -- guidance cut, raised or reaffirmed -----------------------------------------------------------
-
-_GUIDANCE_VERBS = {
-    NEGATIVE: _verbs(
-        "cut|cut|cut|cutting, lowered|lowered|lower|lowering, trimmed|trimmed|trim|trimming, "
-        "reduced|reduced|reduce|reducing, downgraded|downgraded|downgrade|downgrading, "
-        "revised down|revised down|revise down|revising down"
-    ),
-    POSITIVE: _verbs(
-        "raised|raised|raise|raising, lifted|lifted|lift|lifting, upgraded|upgraded|upgrade|upgrading, "
-        "increased|increased|increase|increasing, revised up|revised up|revise up|revising up"
-    ),
-    NEUTRAL: _verbs(
-        "reaffirmed|reaffirmed|reaffirm|reaffirming, confirmed|confirmed|confirm|confirming, "
-        "reiterated|reiterated|reiterate|reiterating, maintained|maintained|maintain|maintaining"
-    ),
-}
-_GUIDANCE_REASONS = {
-    NEGATIVE: _words(
-        "weaker demand in Europe, delays in project deliveries, lower pulp prices, "
-        "a slowdown in construction, weaker consumer demand"
-    ),
-    POSITIVE: _words(
-        "strong demand, a faster recovery in Europe, higher pulp prices, a strong order intake, "
-        "better-than-expected volumes"
-    ),
-}
-_GUIDANCE_EVENTS = _words("a review of the order book, the third-quarter close, the board meeting, the half-year close")
-_WHEN = _words(
-    "For the second time this year, Alongside its third-quarter report, On Thursday, In a stock exchange release"
-)
-_GENERAL_GUIDANCE = "full-year guidance, outlook for {year}, financial outlook, guidance for {year}"
-# (what is guided, low, high, step, format of a number, what the guidance is called)
-_TARGETS = (
-    ("net sales of {cur} {lo}–{hi} billion", 0.8, 12.0, 0.1, "{:.1f}", "revenue guidance, sales outlook"),
-    ("organic growth of {lo}–{hi} %", 1, 12, 1, "{:.0f}", "sales outlook, growth guidance"),
-    (
-        "adjusted EBITA of {cur} {lo}–{hi} million",
-        40,
-        900,
-        10,
-        "{:.0f}",
-        "guidance for adjusted EBITA, profit forecast",
-    ),
-    ("an operating margin of {lo}–{hi} %", 4, 20, 1, "{:.0f}", "margin guidance, margin target range"),
-    (
-        "comparable operating profit of {cur} {lo}–{hi} million",
-        40,
-        900,
-        10,
-        "{:.0f}",
-        "profit forecast, earnings guidance",
-    ),
-)
-_GUIDANCE_SHARED = (
-    "{Co} [{past}] its [{guid}] and now expects {target_new}, against {target_old} previously.",
-    "{Co} [{past}] its [{guid}] on {day}, citing [{reason}].",
-    "The [{guid}] was [{part}]: {Co} now sees {target_new}.",
-    "• [{guid}] [{part}]: {target_new} (previously {target_old}).",
-    '"We are [{ing}] our [{guid}] to reflect [{reason}]," said {ceo}.',
-    "{when}, {Co} [{past}] its [{guid}] to {target_new} from {target_old}.",
-    "{Co}, which [{past}] its [{guid}] in {month}, now expects {target_new}.",
-    "The [{guid}] was [{part}] to {target_new} from {target_old}, {Co} said.",
-    "Following {event}, {Co} [{past}] its [{guid}].",
-    "{Co} has [{part}] its [{guid}] and now expects {target_new}.",
-    "In its interim report, {Co} [{past}] the [{guid}] to {target_new}.",
-    "{Co} [{past}] its [{guid}] by {gdiff} at the midpoint.",
-    "Investors learnt on {day} that {Co} had [{part}] its [{guid}].",
-)
-_GUIDANCE_FRAMES = {
-    NEGATIVE: _GUIDANCE_SHARED,
-    POSITIVE: _GUIDANCE_SHARED,
-    NEUTRAL: (
-        "{Co} [{past}] its [{guid}] of {target}.",
-        "{Co} [{past}] its [{guid}] and still expects {target}.",
-        "• [{guid}] [{part}]: {target}.",
-        '"We [{inf}] our [{guid}]," said {ceo}.',
-        "The [{guid}] was [{part}] at {target}.",
-        "{Co}, which [{past}] its [{guid}] on {day}, will report {period_noun} results in {month}.",
-        "Following {event}, {Co} [{past}] its [{guid}].",
-        "{Co} has [{part}] its [{guid}].",
-        "In its interim report, {Co} [{past}] the [{guid}] of {target}.",
-        "The [{guid}] is [unchanged]: {Co} still expects {target}.",
-        "{Co} left its [{guid}] [unchanged] at {target}.",
-        "{Co} [{past}] the [{guid}] it issued in {month}.",
-        "{when}, {Co} [{past}] its [{guid}] of {target}.",
-    ),
-}
 
 
 def _guidance(rng: random.Random, category: str, label: str, common: dict[str, str]) -> _Drawn:
@@ -793,38 +460,6 @@ def _guidance(rng: random.Random, category: str, label: str, common: dict[str, s
 
 # -- hedged forward-looking statements and safe-harbour text (neutral) ---------------------------
 
-_TOPICS = _words(
-    "demand in {segment}, market conditions, freight rates, raw material prices, customer activity, "
-    "order volumes in Europe, pulp prices, consumer spending"
-)
-_STABILISE = _words("stabilise, improve gradually, recover, normalise, level off")
-_WHEN_HEDGED = _words("in the second half of the year, during 2025, later this year, over the coming quarters")
-_RISKS = _words(
-    "changes in exchange rates, the general economic situation, competition, raw material prices, "
-    "interest rate movements, regulatory changes, the availability of financing, geopolitical developments"
-)
-_FORWARD_FRAMES = (
-    "Management believes {topic} may {stabilise} {when}, although there can be no assurance that this will "
-    "be the case.",
-    "This release contains forward-looking statements that reflect {Co}'s current expectations regarding {topic}.",
-    "Actual results may differ materially from those expressed or implied in these forward-looking statements.",
-    "Forward-looking statements are subject to risks and uncertainties, including {risk1} and {risk2}.",
-    "{Co} undertakes no obligation to update any forward-looking statement, except as required by law.",
-    'Words such as "expects", "believes" and "anticipates" identify forward-looking statements.',
-    "Although {Co} believes that the expectations reflected in these statements are reasonable, it can give "
-    "no assurance that they will prove correct.",
-    "Statements about {topic} are based on current assumptions and are subject to change.",
-    '"We believe {topic} could {stabilise} {when}, but it is too early to say," said {ceo}.',
-    "Factors that could cause actual results to differ include {risk1}, {risk2} and {risk3}.",
-    "The outlook is based on current assumptions about {topic} and may change if {risk1} develops differently.",
-    "Readers are cautioned not to place undue reliance on forward-looking statements, which speak only as of {day}.",
-    "Management expects that {topic} may {stabilise} {when}; however, the timing remains uncertain.",
-    "This report includes statements regarding future events, which are based on {Co}'s current plans, "
-    "estimates and projections.",
-    "There can be no assurance that {topic} will {stabilise} {when}.",
-    "{Co}'s estimates of {topic} {when} involve uncertainty, and actual developments may deviate from them.",
-)
-
 
 def _forward(rng: random.Random, category: str, label: str, common: dict[str, str]) -> _Drawn:
     risks = rng.sample(_RISKS, 3)
@@ -841,63 +476,6 @@ def _forward(rng: random.Random, category: str, label: str, common: dict[str, st
 
 
 # -- "despite", "failed to offset", "remained below" --------------------------------------------
-
-_GOOD_ITEMS = (
-    _Item("operating profit", "operating profit", the=("",)),
-    _Item("net sales", "net sales", plural=True, the=("",)),
-    _Item("EBITDA", "EBITDA", the=("",)),
-    _Item("revenue", "revenue", the=("",)),
-    _Item("net profit", "net profit", the=("",)),
-    _Item("comparable EBIT", "comparable EBIT", the=("",)),
-    _Item("operating income", "operating income", the=("",)),
-    _Item("adjusted EBITA", "EBITA", the=("",)),
-)
-_TAILWINDS = _words(
-    "higher volumes, a record order intake, the cost programme, price increases, strong demand in {segment}, "
-    "the acquisition of a competitor"
-)
-_HEADWINDS = _words(
-    "weaker demand, weaker markets, a stronger currency, higher interest rates, lower volumes in {segment}, "
-    "the strike in Finland, cost inflation"
-)
-_HEADWIND_CLAUSES = _words("demand softened, prices fell in Europe, the currency weakened, volumes declined")
-_COSTS = _words("raw material costs, energy costs, freight costs, wage costs")
-# (frame, the direction of {good} it states or None, the item it names when not {good})
-_CONTRAST_FRAMES: dict[str, tuple[tuple[str, Direction | None, str | None], ...]] = {
-    NEGATIVE: (
-        ("[{good}] [fell] {diff} {period} [despite] {tailwind}.", _DOWN, None),
-        ("[Despite] {tailwind}, [{good}] [declined] to {new} from {old}.", _DOWN, None),
-        ("[Margins] [did not improve] [despite] the cost programme.", None, "margins"),
-        ("[Higher volumes] [failed to offset] [the price decline] {period}.", None, None),
-        ("[Price increases] [failed to offset] [higher {cost}] {period}.", None, None),
-        ("[Net sales] [remained below] the prior-year level {period}.", _DOWN, "net sales"),
-        ("[{good}] [remained below] the {old} reported {prior}, ending {period_noun} at {new}.", _DOWN, None),
-        ("{Co}'s [{good}] [did not recover] {period} [despite] {tailwind}.", None, None),
-        ("• [{good}] [still below] prior year: {new} ({old_bare}).", _DOWN, None),
-        ("[Savings from the restructuring] [were not enough to offset] [lower volumes in {segment}].", None, None),
-        ("[{good}] [decreased] {diff} [even though] deliveries rose.", _DOWN, None),
-        ('"[Despite] all our efforts, [{good}] [did not improve] {period}," said {ceo}.', None, None),
-        ("Stronger demand in {segment} [was not enough to offset] [weaker pricing] elsewhere.", None, None),
-        ("[{good}] [fell short of] the prior-year level [despite] {tailwind}.", _DOWN, None),
-    ),
-    POSITIVE: (
-        ("[Despite] weaker markets, [{good}] [rose] {diff}.", _UP, None),
-        ("[Despite] {headwind}, [{good}] [increased] to {new} from {old}.", _UP, None),
-        ("[{good}] [grew] {diff} {period} [despite] {headwind}.", _UP, None),
-        ("[Higher prices] [more than offset] [the volume decline] {period}.", None, None),
-        ("[Cost savings] [fully offset] [higher {cost}] {period}.", None, None),
-        ("[{good}] [remained above] the prior-year level [despite] {headwind}.", _UP, None),
-        ('"[Despite] {headwind}, we [grew] [{good}] by {diff}," said {ceo}.', _UP, None),
-        ("{headwind} [did not prevent] {Co} from [lifting] its [{good}] to {new}.", _UP, None),
-        ("• [{good}] [up] {diff} [despite] {headwind}.", _UP, None),
-        ("[Even though] {headwind_clause}, [{good}] [improved] to {new} ({old_bare}).", _UP, None),
-        ("[{good}] [held up well] {period} [despite] {headwind}.", None, None),
-        ("[Price increases] [more than compensated for] [higher {cost}] {period}.", None, None),
-        ("[Despite] the loss of a major customer, [{good}] [climbed] to {new}, up from {old}.", _UP, None),
-        ("[{good}] [exceeded] the prior-year level [despite] {headwind}.", _UP, None),
-        ("[Lower volumes] [were more than offset by] [higher prices], and [{good}] [rose] {diff}.", _UP, None),
-    ),
-}
 
 
 def _contrast(rng: random.Random, category: str, label: str, common: dict[str, str]) -> _Drawn:

@@ -17,15 +17,10 @@ rather than these sentences.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
 
-from finlocal.jsonl import write_jsonl
 from finlocal.lexicon import (
     ADJECTIVES,
     DOWN_WORDS,
@@ -45,8 +40,7 @@ from finlocal.lexicon import (
     evaluative_words,
     tone,
 )
-
-log = logging.getLogger(__name__)
+from finlocal.train.generator_cli import generator_cli
 
 CATEGORIES = (
     "good_up",
@@ -545,25 +539,6 @@ def generate(n: int, seed: int = 20261129) -> list[Statement]:
             seen.add(statement.text)
             out.append(statement)
     return out
-
-
-class GeneratedRow(Protocol):
-    def to_row(self, index: int) -> dict[str, Any]: ...
-
-
-def generator_cli(
-    argv: list[str] | None, *, doc: str, generate: Callable[[int, int], Sequence[GeneratedRow]], n: int, seed: int
-) -> None:
-    """The command line of a seeded generator of direction data (this module's statements,
-    `finlocal.train.natural`'s sentences): ``--n``, ``--seed``, ``--out``."""
-    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=n, help=f"how many sentences (default {n})")
-    parser.add_argument("--seed", type=int, default=seed)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    rows = generate(args.n, args.seed)
-    write_jsonl(args.out, (row.to_row(i) for i, row in enumerate(rows)))
-    log.info("%d sentences -> %s", len(rows), args.out)
 
 
 def main(argv: list[str] | None = None) -> None:

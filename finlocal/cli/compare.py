@@ -10,6 +10,7 @@ import click
 
 from finlocal.cli.options import model_option, threads_option
 from finlocal.compare import DEFAULT_THRESHOLD
+from finlocal.file_types import FileType, file_type
 from finlocal.jsonl import jsonl_line
 
 
@@ -18,13 +19,8 @@ class CompareFormat(str, enum.Enum):
     MARKDOWN = "markdown"
 
 
-_SUFFIXES = {
-    ".jsonl": CompareFormat.JSONL,
-    ".json": CompareFormat.JSONL,
-    ".ndjson": CompareFormat.JSONL,
-    ".md": CompareFormat.MARKDOWN,
-    ".markdown": CompareFormat.MARKDOWN,
-}
+#: A Markdown file name (`finlocal.file_types`) gets Markdown, any other JSONL.
+_TYPE_FORMATS = {FileType.MARKDOWN: CompareFormat.MARKDOWN}
 
 
 @click.command("compare")
@@ -82,7 +78,7 @@ def command(
         CompareFormat(fmt)
         if fmt
         else (
-            _SUFFIXES.get(output.suffix.lower(), CompareFormat.JSONL)
+            _TYPE_FORMATS.get(file_type(output) or FileType.JSONL, CompareFormat.JSONL)
             if output is not None
             else CompareFormat.MARKDOWN
             if sys.stdout.isatty()

@@ -7,6 +7,16 @@ as they can, so ``BRK.B_q1_2021`` still gives ticker "BRK.B".
 
 A CSV sidecar (``--metadata FILE.csv``) has a ``path`` column, relative to the CSV's folder or
 absolute, and one column per field. Its values win over the pattern's for the same field.
+
+Why not the ``parse`` library (measured 2026-12-08, parse 1.22.4, on 2 shared cores of an
+"AMD EPYC", the name lscpu gives): it matches the same way on every file name the tests use
+(``AAPL_q3_2021``, ``BRK.B_q1_2020``, ``A_B_q2_2022``, ``X_q-1_2020``, no match for
+``AAPL_qX_2021`` or ``notes``), but it would replace only the eight lines that build the regex:
+it accepts every pattern the checks below reject (no field, ``{a}{b}``, a field twice, unbalanced
+braces, ``{9x}``), so those checks stay; its ``{n:d}`` also takes ``Ab_q 3_2021`` (a space before
+the number), which this module does not; it spells integers ``{n:d}``, not the documented
+``{n:int}``; and it matched 20,000 names in 0.69 s against 0.29 s here (medians of 5 interleaved
+runs) for a 152 KB install and 25 ms of import. Not worth a dependency of the runtime install.
 """
 
 from __future__ import annotations

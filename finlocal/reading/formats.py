@@ -7,6 +7,7 @@ import enum
 import re
 from pathlib import Path
 
+from finlocal.file_types import SUFFIX_TYPES, FileType
 from finlocal.reading.decode import bom_encoding
 
 
@@ -19,16 +20,13 @@ class InputFormat(str, enum.Enum):
     PDF = "pdf"
 
 
-SUFFIX_FORMATS: dict[str, InputFormat] = {
-    ".txt": InputFormat.TXT,
-    ".text": InputFormat.TXT,
-    ".md": InputFormat.MD,
-    ".markdown": InputFormat.MD,
-    ".html": InputFormat.HTML,
-    ".htm": InputFormat.HTML,
-    ".xhtml": InputFormat.HTML,
-    ".pdf": InputFormat.PDF,
+_TYPES = {
+    FileType.TEXT: InputFormat.TXT,
+    FileType.MARKDOWN: InputFormat.MD,
+    FileType.HTML: InputFormat.HTML,
+    FileType.PDF: InputFormat.PDF,
 }
+SUFFIX_FORMATS = {suffix: _TYPES[t] for suffix, t in SUFFIX_TYPES.items() if t in _TYPES}  # finlocal.file_types
 TEXT_SUFFIXES = frozenset(s for s, f in SUFFIX_FORMATS.items() if f in (InputFormat.TXT, InputFormat.MD))
 HTML_SUFFIXES = frozenset(s for s, f in SUFFIX_FORMATS.items() if f is InputFormat.HTML)
 PDF_SUFFIXES = frozenset(s for s, f in SUFFIX_FORMATS.items() if f is InputFormat.PDF)

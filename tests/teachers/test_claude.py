@@ -8,10 +8,7 @@ assistant prefill and ``thinking: disabled``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
-from collections import deque
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +33,14 @@ from finlocal.train.teachers.claude_models import (  # noqa: E402
     family_of,
     price_of,
 )
+from finlocal.train.teachers.fake_anthropic import (  # noqa: E402
+    STRICT_MODELS,
+    USAGE,
+    error,
+    message,
+    sentence_of,
+)
+from finlocal.train.teachers.fake_anthropic import FakeAnthropicAPI as FakeAPI  # noqa: E402
 
 SENT_POS = "Operating profit rose to EUR 13.1 mn."
 SENT_NEG = "The company will cut 45 jobs."
@@ -47,179 +52,6 @@ REPLIES = {
     SENT_NEU: {"label": "neutral", "rationale": "A venue.", "evidence": []},
 }
 
-#: Models that refuse the old request shapes (their "what's new" pages).
-STRICT_MODELS = ("claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-1")
-
-USAGE = {"input_tokens": 20, "output_tokens": 30, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 900}
-
-
-def _error(status: int, kind: str, message: str) -> httpx2.Response:
-    return httpx2.Response(status, json={"type": "error", "error": {"type": kind, "message": message}})
-
-
-def _message(
-    body: dict[str, Any],
-    reply: dict[str, Any] | None,
-    *,
-    text: str | None = None,
-    usage: dict[str, Any] | None = None,
-    stop: str | None = None,
-) -> dict[str, Any]:
-    """A reply in the shape the request asked for: a tool call, or JSON text after a thinking
-    block (structured outputs on a model that thinks)."""
-    content: list[dict[str, Any]] = []
-    if "tools" in body:
-        if text is not None:
-            content.append({"type": "text", "text": text})
-        if reply is not None:
-            content.append({"type": "tool_use", "id": "toolu_1", "name": TOOL_NAME, "input": reply})
-        stop = stop or ("tool_use" if reply else "end_turn")
-    else:
-        content.append({"type": "thinking", "thinking": "", "signature": "sig"})
-        content.append({"type": "text", "text": json.dumps(reply) if reply is not None else text})
-        stop = stop or "end_turn"
-    return {
-        "id": "msg_1",
-        "type": "message",
-        "role": "assistant",
-        "model": body["model"],
-        "content": content,
-        "stop_reason": stop,
-        "stop_sequence": None,
-        "usage": usage or USAGE,
-    }
-
-
-def _sentence_of(body: dict[str, Any]) -> str:
-    return body["messages"][0]["content"].removeprefix("Sentence: ")
-
-
-def _refusal(body: dict[str, Any]) -> str | None:
-    """Why a current model would answer 400, or None."""
-    if body["model"] not in STRICT_MODELS:
-        return None
-    if body.get("tool_choice", {}).get("type") in ("tool", "any"):
-        return "Forced tool use is not supported with this model."
-    if any(k in body for k in ("temperature", "top_p", "top_k")):
-        return "Sampling parameters are not supported with this model."
-    if body.get("thinking", {}).get("type") == "disabled":
-        return "thinking.type 'disabled' is not supported; use 'between_tools'."
-    if body["messages"][-1]["role"] == "assistant":
-        return "Assistant message prefill is not supported with this model."
-    return None
-
-
-class FakeAPI:
-    """Just enough of the Messages and Message Batches endpoints."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, str]] = []
-        self.bodies: list[dict[str, Any]] = []
-        self.scripted: deque[httpx2.Response] = deque()
-        self.reply: Callable[[dict[str, Any]], dict[str, Any]] = lambda body: _message(
-            body, REPLIES[_sentence_of(body)]
-        )
-        self.batches: dict[str, dict[str, Any]] = {}
-        self.batch_polls_until_end = 1
-        self.errored: dict[str, str] = {}  # sentence -> error type, once
-        self.fail_create_after_creating = 0  # the batch is made, the answer is a 500
-        self.fail_create = 0  # a 500, and no batch is made
-        self.refuse: set[str] = set()  # sentences answered with a per-item 400
-        self.revoked: set[str] = set()  # sentences answered with a 401 (the key was revoked)
-        self.deleted: set[str] = set()
-        self.archived: set[str] = set()
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        path = request.url.path
-        self.requests.append((request.method, path))
-        # The SDK sends the key from the environment (as a bearer token in 2.x).
-        auth = request.headers.get("x-api-key", "") + request.headers.get("authorization", "")
-        assert "sk-test-key" in auth
-        if request.method == "POST" and path == "/v1/messages":
-            body = json.loads(request.content)
-            self.bodies.append(body)
-            if self.scripted:
-                return self.scripted.popleft()
-            why = _refusal(body)
-            if why is not None:
-                return _error(400, "invalid_request_error", why)
-            if _sentence_of(body) in self.refuse:
-                return _error(400, "invalid_request_error", "messages.0.content: invalid text")
-            if _sentence_of(body) in self.revoked:
-                return _error(401, "authentication_error", "invalid x-api-key")
-            return httpx2.Response(200, json=self.reply(body))
-        if request.method == "POST" and path == "/v1/messages/batches":
-            body = json.loads(request.content)
-            if self.fail_create:
-                self.fail_create -= 1
-                return _error(500, "api_error", "Internal server error")
-            batch_id = f"msgbatch_{len(self.batches) + 1}"
-            self.batches[batch_id] = {"requests": body["requests"], "polls": 0, "created_at": datetime.now(UTC)}
-            if self.fail_create_after_creating:
-                self.fail_create_after_creating -= 1
-                return _error(500, "api_error", "Internal server error")
-            return httpx2.Response(200, json=self._batch(batch_id))
-        if request.method == "GET" and path == "/v1/messages/batches":
-            ids = sorted(self.batches, key=lambda b: self.batches[b]["created_at"], reverse=True)
-            data = [self._batch(b) for b in ids if b not in self.deleted]
-            return httpx2.Response(
-                200,
-                json={
-                    "data": data,
-                    "has_more": False,
-                    "first_id": data[0]["id"] if data else None,
-                    "last_id": data[-1]["id"] if data else None,
-                },
-            )
-        if request.method == "GET" and path.endswith("/results"):
-            batch_id = path.split("/")[-2]
-            if batch_id in self.deleted or batch_id in self.archived:
-                return _error(404, "not_found_error", "results not found")
-            lines = []
-            for req in self.batches[batch_id]["requests"]:
-                sentence = _sentence_of(req["params"])
-                if sentence in self.errored:
-                    kind = self.errored.pop(sentence)  # errors once
-                    result = {"type": "errored", "error": {"type": "error", "error": {"type": kind, "message": kind}}}
-                else:
-                    result = {"type": "succeeded", "message": self.reply(req["params"])}
-                lines.append(json.dumps({"custom_id": req["custom_id"], "result": result}))
-            return httpx2.Response(200, content=("\n".join(lines) + "\n").encode())
-        if request.method == "GET" and path.startswith("/v1/messages/batches/"):
-            batch_id = path.split("/")[-1]
-            if batch_id in self.deleted:
-                return _error(404, "not_found_error", f"batch {batch_id} not found")
-            self.batches[batch_id]["polls"] += 1
-            return httpx2.Response(200, json=self._batch(batch_id))
-        return _error(404, "not_found_error", path)
-
-    def _batch(self, batch_id: str) -> dict[str, Any]:
-        batch = self.batches[batch_id]
-        ended = batch["polls"] >= self.batch_polls_until_end
-        n = len(batch["requests"])
-        created = batch["created_at"].isoformat().replace("+00:00", "Z")
-        return {
-            "id": batch_id,
-            "type": "message_batch",
-            "processing_status": "ended" if ended else "in_progress",
-            "request_counts": {
-                "processing": 0 if ended else n,
-                "succeeded": n if ended else 0,
-                "errored": 0,
-                "canceled": 0,
-                "expired": 0,
-            },
-            "created_at": created,
-            "expires_at": created,
-            "ended_at": created if ended else None,
-            "archived_at": created if batch_id in self.archived else None,
-            "cancel_initiated_at": None,
-            "results_url": (f"https://api.anthropic.com/v1/messages/batches/{batch_id}/results" if ended else None),
-        }
-
-    def count(self, method: str, path: str) -> int:
-        return sum(1 for m, p in self.requests if m == method and p == path)
-
 
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
@@ -227,7 +59,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
     # The SDK's own backoff, made tiny (it would otherwise sleep 0.5 s, 1 s, ...).
     monkeypatch.setattr(anthropic._base_client, "INITIAL_RETRY_DELAY", 0.001)
     monkeypatch.setattr(anthropic._base_client, "MAX_RETRY_DELAY", 0.002)
-    return FakeAPI()
+    return FakeAPI(lambda body: message(body, REPLIES[sentence_of(body)]))
 
 
 def _teacher(api: FakeAPI, model: str = "claude-sonnet-4-6", **kw: Any) -> ClaudeTeacher:
@@ -303,17 +135,6 @@ def test_current_models_get_structured_outputs_and_low_effort(api: FakeAPI, mode
     assert family_of(model).shape is RequestShape.JSON_OUTPUT
 
 
-def test_the_old_forced_tool_is_refused_by_current_models(api: FakeAPI) -> None:
-    """What the old code sent fails on every current model: the fake API is strict."""
-    for model in STRICT_MODELS:
-        body = {
-            "model": model,
-            "tool_choice": {"type": "tool", "name": TOOL_NAME},
-            "messages": [{"role": "user", "content": "x"}],
-        }
-        assert _refusal(body) is not None
-
-
 def test_the_default_model_is_current_and_priced(api: FakeAPI) -> None:
     assert DEFAULT_MODEL == "claude-haiku-5-5" and ClaudeConfig().model == DEFAULT_MODEL
     assert family_of(DEFAULT_MODEL).shape is RequestShape.JSON_OUTPUT
@@ -384,20 +205,18 @@ def test_cache_writes_and_long_prompts_are_priced() -> None:
 @pytest.mark.parametrize("model", ["claude-sonnet-4-20250514", "claude-haiku-5-5"])
 def test_invalid_reply_is_retried_once_then_rejected(api: FakeAPI, model: str) -> None:
     teacher = _teacher(api, model, concurrency=1)
-    api.reply = lambda body: _message(
-        body, {"label": "positive", "rationale": "x", "evidence": ["not in the sentence"]}
-    )
+    api.reply = lambda body: message(body, {"label": "positive", "rationale": "x", "evidence": ["not in the sentence"]})
     (j,) = teacher.judge([SENT_POS])
     assert j.reject_reason is RejectReason.EVIDENCE_NOT_VERBATIM
     assert len(api.bodies) == 2 and j.input_tokens == 2 * 920  # both attempts are counted
-    api.reply = lambda body: _message(
+    api.reply = lambda body: message(
         body, {"label": "positive", "rationale": "x", "evidence": ["oss"]}
     )  # a fragment of a word
     assert teacher.judge(["The loss narrowed."])[0].reject_reason is (RejectReason.EVIDENCE_NOT_VERBATIM)
-    api.reply = lambda body: _message(body, None, text="I think it is positive.")
+    api.reply = lambda body: message(body, None, text="I think it is positive.")
     (j,) = teacher.judge([SENT_POS])
     assert j.reject_reason in (RejectReason.NO_TOOL_CALL, RejectReason.INVALID_JSON)
-    api.reply = lambda body: _message(body, None, text="", stop="refusal")
+    api.reply = lambda body: message(body, None, text="", stop="refusal")
     assert teacher.judge([SENT_POS])[0].reject_reason is RejectReason.REFUSED
 
 
@@ -410,8 +229,8 @@ def test_429_and_529_are_retried_by_the_sdk(api: FakeAPI) -> None:
                 json={"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}},
                 headers={"retry-after-ms": "1"},
             ),
-            _error(529, "overloaded_error", "Overloaded"),
-            _error(500, "api_error", "Internal"),
+            error(529, "overloaded_error", "Overloaded"),
+            error(500, "api_error", "Internal"),
         ]
     )
     (j,) = teacher.judge([SENT_NEG])
@@ -421,7 +240,7 @@ def test_429_and_529_are_retried_by_the_sdk(api: FakeAPI) -> None:
 
 def test_retries_exhausted_raise_an_actionable_error(api: FakeAPI) -> None:
     teacher = _teacher(api, concurrency=1, max_retries=1)
-    api.scripted.extend([_error(529, "overloaded_error", "Overloaded")] * 2)
+    api.scripted.extend([error(529, "overloaded_error", "Overloaded")] * 2)
     with pytest.raises(ClaudeError, match="re-run to resume"):
         teacher.judge([SENT_NEG])
 
@@ -476,7 +295,7 @@ def test_a_cache_that_never_applies_is_reported(api: FakeAPI, caplog: pytest.Log
         "cache_creation_input_tokens": 0,
         "cache_read_input_tokens": 0,
     }
-    api.reply = lambda body: _message(body, REPLIES[_sentence_of(body)], usage=no_cache)
+    api.reply = lambda body: message(body, REPLIES[sentence_of(body)], usage=no_cache)
     with caplog.at_level(logging.WARNING, logger="finlocal.train.teachers.claude"):
         teacher.judge([SENT_POS, SENT_NEG, SENT_NEU, SENT_POS])
     warnings = [r for r in caplog.records if "prompt caching does not apply" in r.message]
@@ -521,11 +340,11 @@ def test_temperature_0_where_accepted_and_the_default_on_a_retry(api: FakeAPI, t
     seen: dict[str, int] = {}
 
     def invalid_first(body: dict[str, Any]) -> dict[str, Any]:
-        sentence = _sentence_of(body)
+        sentence = sentence_of(body)
         seen[sentence] = seen.get(sentence, 0) + 1
         if seen[sentence] == 1:
-            return _message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
-        return _message(body, REPLIES[sentence])
+            return message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
+        return message(body, REPLIES[sentence])
 
     api.reply = invalid_first
     for model in ("claude-sonnet-4-20250514", "claude-haiku-4-5", "claude-3-5-haiku-20241022"):
@@ -574,7 +393,7 @@ def test_batch_caching_is_turned_off_when_it_does_not_pay(api: FakeAPI, tmp_path
     cache_control."""
     teacher = _teacher(api, "claude-haiku-5-5")
     usage = USAGE if hits else {**USAGE, "cache_creation_input_tokens": 900, "cache_read_input_tokens": 0}
-    api.reply = lambda body: _message(body, REPLIES[_sentence_of(body)], usage=usage)
+    api.reply = lambda body: message(body, REPLIES[sentence_of(body)], usage=usage)
     api.errored = {SENT_NEG: "overloaded_error"}  # a second batch, for the errored request
     with JudgementStore(tmp_path / "s.db") as store:
         teacher.judge_in_batches([SENT_POS, SENT_NEG, SENT_NEU], store, lambda js: None)
@@ -622,11 +441,11 @@ def test_batch_keeps_the_usage_of_an_invalid_first_reply(api: FakeAPI, tmp_path:
     seen: dict[str, int] = {}
 
     def reply(body: dict[str, Any]) -> dict[str, Any]:
-        sentence = _sentence_of(body)
+        sentence = sentence_of(body)
         seen[sentence] = seen.get(sentence, 0) + 1
         if sentence == SENT_POS and seen[sentence] == 1:
-            return _message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
-        return _message(body, REPLIES[sentence])
+            return message(body, {"label": "positive", "rationale": "x", "evidence": ["nope"]})
+        return message(body, REPLIES[sentence])
 
     api.reply = reply
     with JudgementStore(tmp_path / "s.db") as store:
@@ -761,11 +580,11 @@ def test_a_direct_run_after_a_crashed_batch_run_does_not_buy_twice(
         with caplog.at_level(logging.WARNING):
             label_sentences(teacher, [SENT_POS, SENT_NEU], store)
         assert any("still processing" in r.getMessage() for r in caplog.records)
-        assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
+        assert [sentence_of(b) for b in api.bodies] == [SENT_NEU]
         # Ended: the next direct run collects it instead of asking again.
         api.batch_polls_until_end = 0
         label_sentences(teacher, [SENT_POS, SENT_NEU], store)
-        assert [_sentence_of(b) for b in api.bodies] == [SENT_NEU]
+        assert [sentence_of(b) for b in api.bodies] == [SENT_NEU]
         assert {j.sentence for j in store.judgements() if j.ok} == {SENT_POS, SENT_NEU}
         assert store.batch_states()["msgbatch_1"] is BatchState.COLLECTED
 
@@ -795,7 +614,7 @@ def test_foreign_batch_is_not_adopted(api: FakeAPI, tmp_path: Path, when: str) -
     assert all(j.teacher_id == teacher.teacher_id for j in stored.values())
     assert len(api.batches) == 2  # B's own batch, created once B knew A's was not its own
     mine = [b for b in api.batches if b != foreign]
-    assert [_sentence_of(r["params"]) for r in api.batches[mine[0]]["requests"]] == [SENT_POS, SENT_NEG]
+    assert [sentence_of(r["params"]) for r in api.batches[mine[0]]["requests"]] == [SENT_POS, SENT_NEG]
 
 
 def test_a_crashed_submission_is_not_matched_to_a_foreign_batch(api: FakeAPI, tmp_path: Path) -> None:

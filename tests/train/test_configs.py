@@ -47,6 +47,30 @@ def test_teacher_roles_say_what_a_cross_validated_teacher_is() -> None:
 def test_the_recreate_script_names_configs_that_exist() -> None:
     script = (ROOT / "scripts" / "recreate-default-model.sh").read_text()
     named = set(re.findall(r"configs/[\w.-]+\.toml", script))
-    assert "configs/student-reader.toml" in named  # the shipped recipe
+    assert "configs/student-reader-l4.toml" in named  # the shipped recipe
     for path in named:
         FitConfig.load(ROOT / path)
+
+
+# The final run's settings beside the recipe: what the manifest's recipe_differences records.
+FINAL_RUN = [
+    "evidence=file",
+    "evidence_weight=0.5",
+    "evidence_file=runs/teachers/evidence-default.jsonl",
+    "output_dir=runs/final/student-hint-l4",
+]
+
+
+def test_the_shipped_recipe_file_is_the_bundled_models_config() -> None:
+    import json
+
+    from finlocal.train.checkpoints import KEY_DEFAULTS
+
+    shipped = FitConfig.load(ROOT / "configs" / "student-reader-l4.toml")
+    assert shipped.to_dict() == FitConfig.load(ROOT / "configs" / "student-reader.toml", ["encoder_layers=4"]).to_dict()
+    manifest = json.loads((ROOT / "finlocal" / "models" / "default" / "finlocal.json").read_text())
+    fit_config = manifest["training_data"]["fit_config"]
+    final = FitConfig.load(ROOT / "configs" / "student-reader-l4.toml", FINAL_RUN).to_dict()
+    # keys FitConfig gained after the model was trained, at the value that trains what came before
+    added = {k: v for k, v in KEY_DEFAULTS.items() if k not in fit_config}
+    assert json.loads(json.dumps(final)) == {**fit_config, **added}

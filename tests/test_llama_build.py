@@ -48,6 +48,6 @@ def test_a_portable_build_loads_without_a_word(caplog: pytest.LogCaptureFixture)
 
 
 def test_the_reinstall_command_names_the_pinned_version() -> None:
-    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     (pin,) = set(re.findall(r'"(llama-cpp-python==[^"]+)"', pyproject))
     assert pin in REINSTALL

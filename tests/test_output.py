@@ -74,10 +74,10 @@ def test_suffixes_name_formats_both_ways() -> None:
     from pathlib import Path
 
     from finlocal.cli.score import default_format
-    from finlocal.output import SUFFIX_FORMATS, format_for_suffix
+    from finlocal.output import format_for_suffix
 
     for fmt in Format:
-        assert SUFFIX_FORMATS[fmt.suffix] is fmt  # a file gets a suffix that reads back as its format
+        assert format_for_suffix(fmt.suffix) is fmt  # a file gets a suffix that reads back as its format
     assert format_for_suffix(".CSV") is Format.CSV and format_for_suffix(".xlsx") is None
     assert default_format(Path("rows.md"), io.StringIO()) is Format.MARKDOWN
     assert default_format(Path("rows.out"), io.StringIO()) is Format.JSONL

@@ -25,7 +25,7 @@ from finlocal.splitting import (
 )
 from finlocal.structure import RowKind, TableRow
 
-GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "splitting"
+GOLD_DIR = Path(__file__).resolve().parent / "fixtures" / "splitting"
 REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
 GOLD: list[str] = json.loads((GOLD_DIR / "sentences.json").read_text(encoding="utf-8"))
 
