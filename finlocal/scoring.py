@@ -29,8 +29,8 @@ from finlocal.changes.describe import MovedRow, moved_rows
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
-from finlocal.splitting import Item, Region, SplitMode, split_text
-from finlocal.structure import RowKind, TableRow
+from finlocal.splitting import Item, split_text
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 log = logging.getLogger(__name__)
 

@@ -39,40 +39,13 @@ markup between a region's pieces never reaches the splitter.
 from __future__ import annotations
 
 import bisect
-import enum
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from finlocal.predictions import Span
 from finlocal.spans import strip_span
-from finlocal.structure import RowKind, TableRow
-
-
-class SplitMode(str, enum.Enum):
-    """What one scored item is: a sentence, a non-blank line, or the whole input."""
-
-    SENTENCES = "sentences"
-    LINES = "lines"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Region:
-    """One block of a document's visible text, e.g. a Markdown paragraph or table cell.
-
-    ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
-    concatenation, and what lies between two pieces (inline markup) is not part of it. A region
-    is one block: the line breaks inside it are soft, so they do not end sentences (but they do
-    end lines for `SplitMode.LINES`).
-    """
-
-    pieces: tuple[tuple[int, int], ...]
-    #: What the region is: running text is split into sentences; a heading or a table row is one
-    #: item whatever the split mode (`finlocal.structure.RowKind`).
-    kind: RowKind = RowKind.SENTENCE
-    #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
-    table_row: TableRow | None = None
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 
 @dataclass(frozen=True)

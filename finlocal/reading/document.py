@@ -6,8 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from finlocal.splitting import Region
-from finlocal.structure import Table
+from finlocal.structure import Region, Table
 
 #: The source name of standard input.
 STDIN_SOURCE = "<stdin>"

@@ -19,7 +19,7 @@ from finlocal.reading.formats import KNOWN_SUFFIXES, InputFormat, format_of_path
 from finlocal.reading.html import read_html
 from finlocal.reading.pdf import read_pdf
 from finlocal.reading.stream import read_up_to, stream_blocks
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 log = logging.getLogger(__name__)
 

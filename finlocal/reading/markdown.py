@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from finlocal.errors import InputError
 from finlocal.reading.decode import checked_text
 from finlocal.reading.document import Document
-from finlocal.splitting import Region
+from finlocal.structure import Region
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

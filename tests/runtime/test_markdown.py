@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from finlocal.errors import InputError
 from finlocal.reading import InputFormat, read_bytes, read_path
 from finlocal.reading.markdown import visible_text
-from finlocal.splitting import SplitMode, split_text
+from finlocal.splitting import split_text
+from finlocal.structure import SplitMode
 
 REPORT_MD = """---
 title: Q3 release

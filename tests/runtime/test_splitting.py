@@ -15,15 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finlocal.splitting import (
-    MAX_SENTENCE_CHARS,
-    Region,
-    SplitMode,
-    split_lines,
-    split_sentences,
-    split_text,
-)
-from finlocal.structure import RowKind, TableRow
+from finlocal.splitting import MAX_SENTENCE_CHARS, split_lines, split_sentences, split_text
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "splitting"
 REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
