@@ -83,8 +83,8 @@ class Region:
 
     ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
     concatenation, and what lies between two pieces (inline markup) is not part of it. A region
-    is one block: the line breaks inside it are soft, so they do not end sentences (but they do
-    end lines for `SplitMode.LINES`).
+    is one block: unless ``hard_breaks``, the line breaks inside it are soft, so they do not end
+    sentences (but they do end lines for `SplitMode.LINES`).
     """
 
     pieces: tuple[tuple[int, int], ...]
@@ -93,3 +93,6 @@ class Region:
     kind: RowKind = RowKind.SENTENCE
     #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
     table_row: TableRow | None = None
+    #: Plain text (a paragraph of a text file or a PDF): its line breaks are as written, so the
+    #: splitter reads its lines as it reads any plain text (hard-wrapped prose stays together).
+    hard_breaks: bool = False
