@@ -342,11 +342,10 @@ def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, t
         "Q3 report",
         "Net sales rose 5 %.",
         "Costs fell .",
-        "Region",
-        "Change",
-        "Nordics",
-        "rose 3 %",
+        "Region Change",  # a table's header row, then each body row: one row each, not one per cell
+        "Nordics rose 3 %",
     ]
+    assert [r["kind"] for r in rows] == ["heading", "sentence", "sentence", "heading", "table_row"]
     for r in rows:
         original = source[r["start"] : r["end"]]  # offsets into the file itself
         assert original[0] == r["text"][0] and original[-1] == r["text"][-1]
