@@ -32,8 +32,9 @@ _COLUMN_GAP = re.compile(r"""(?<![.!?:;"”’)\s]) {2,}(?=\S)""")
 _TERMINAL = re.compile(r"""[.!?…:;]["'’”)\]]*$""")
 CONTINUES = re.compile(r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I)
 _HEADING_NEXT = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z•·▪\-–*#]""")
-# A place in capitals or title case, a comma, anything (a region, a date, a wire's name), a dash.
-_DATELINE = re.compile(r"[ \t]*[A-Z][\w.'’&\-]*(?:[ \t]+[A-Z][\w.'’&\-]*)*,[ \t].*?(?:--?|–|—)[ \t]*")
+# A place in capitals or title case, a comma, a region or a date (capital or digit first), anything
+# (a wire's name), a dash.
+_DATELINE = re.compile(r"[ \t]*[A-Z][\w.'’&\-]*(?:[ \t]+[A-Z][\w.'’&\-]*)*,[ \t]+[A-Z0-9].*?(?:--?|–|—)[ \t]*")
 _DATELINE_MAX_CHARS = 160
 HEADING_MAX_CHARS = 60
 # Line-end patterns (_TERMINAL, CONTINUES) are matched against this many final characters.

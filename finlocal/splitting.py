@@ -114,10 +114,15 @@ def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequen
                 end = _to_document(region, starts, whole.end - 1) + 1
                 spans.append(Item(start, end, text[start:end], region.kind, region.table_row))
             continue
-        if mode is SplitMode.SENTENCES and not region.hard_breaks:
+        if mode is SplitMode.SENTENCES and region.hard_breaks:
+            # plain text the reader already cut at the layout's segments: sentences only
+            found = _segment_sentences(inner, 0, len(inner), [])
+        elif mode is SplitMode.SENTENCES:
             # soft line breaks: no headings or bullets inside a block
-            inner = _LINE_BREAK_CHAR.sub(" ", inner)
-        for span in _split_plain(inner, mode):
+            found = split_sentences(_LINE_BREAK_CHAR.sub(" ", inner))
+        else:
+            found = _split_plain(inner, mode)
+        for span in found:
             start = _to_document(region, starts, span.start)
             end = _to_document(region, starts, span.end - 1) + 1
             spans.append(Item(start, end, text[start:end]))
@@ -169,12 +174,17 @@ def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentences with offsets into ``text``."""
     spans: list[Span] = []
     for segment in segments(text):
-        seg_start, seg_end = segment.start, segment.end
-        for start, end in _sentences(text, seg_start, seg_end):
-            for chunk_start, chunk_end in _bounded(text, start, end):
-                span = strip_span(text, chunk_start, chunk_end)
-                if span is not None:
-                    spans.append(span)
+        _segment_sentences(text, segment.start, segment.end, spans)
+    return spans
+
+
+def _segment_sentences(text: str, seg_start: int, seg_end: int, spans: list[Span]) -> list[Span]:
+    """Append the sentences of one layout segment to ``spans`` (bounded in length)."""
+    for start, end in _sentences(text, seg_start, seg_end):
+        for chunk_start, chunk_end in _bounded(text, start, end):
+            span = strip_span(text, chunk_start, chunk_end)
+            if span is not None:
+                spans.append(span)
     return spans
 
 

@@ -92,6 +92,8 @@ def _line(text: str, start: int, end: int) -> _Line | None:
                 offset = at + part.index(inner)
                 cells.append((offset, offset + len(inner)))
             at += len(part) + 1
+    elif "\t" not in stripped and "  " not in stripped:
+        cells = [(first, last)]  # no gap: one cell (most lines of running text)
     else:
         cells = [(start + m.start(), start + m.end()) for m in _GAP_CELL.finditer(raw)]
         pipes = "\t" in stripped

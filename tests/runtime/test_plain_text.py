@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finlocal.reading import read_path
 from finlocal.reading.text import is_figure, text_structure
@@ -177,3 +179,35 @@ def test_lines_and_none_modes_over_plain_text_regions() -> None:
         "Costs   1.0   2.0",
     ]
     assert _items(text, SplitMode.NONE) == [(RowKind.SENTENCE, text.strip())]
+
+
+_ALPHABET = st.sampled_from(
+    list("ab AZ.09!?\n\t,;:-*•·|%()")
+    + ["Inc.", "   ", "\n\n", "1. ", "12.5", "(1,105)", "Q3 2026", "HELSINKI, Finland —", "EUR million"]
+)
+
+
+@given(st.lists(_ALPHABET, max_size=150).map("".join), st.sampled_from(list(SplitMode)))
+@settings(max_examples=300, deadline=None)
+def test_structure_keeps_the_offset_contract(text: str, mode: SplitMode) -> None:
+    structure = text_structure(text)
+    last = 0
+    for region in structure.regions:
+        for start, end in region.pieces:
+            assert last <= start < end <= len(text)
+            last = end
+        assert (region.kind is RowKind.TABLE_ROW) == (region.table_row is not None)
+    last = 0
+    for item in split_text(text, mode, structure.regions):
+        assert item.text and item.text == item.text.strip()
+        assert text[item.start : item.end] == item.text
+        assert item.start >= last
+        last = item.end
+    covered = bytearray(len(text))
+    for region in structure.regions:
+        for start, end in region.pieces:
+            covered[start:end] = b"\x01" * (end - start)
+    for i, char in enumerate(text):  # nothing lost but a pipe table's rule line
+        if not char.isspace() and not covered[i]:
+            line = text[text.rfind("\n", 0, i) + 1 : (text.find("\n", i) + 1 or len(text) + 1) - 1]
+            assert set(line.strip()) <= set("|-:+ \t"), (i, line)
