@@ -136,12 +136,12 @@ def main(argv: list[str] | None = None) -> None:
         from finlocal.scoring import score_spans
 
         classifier = OnnxClassifier.load(bundled_model_dir(), threads=1)
-        score_spans(new_rows[:4], classifier)  # warm up
+        score_spans(new_rows[:4], classifier, source="warm-up")
         rates: dict[str, list[float]] = {"before": [], "after": []}
         for _ in range(max(1, args.runs // 2)):
             for name, rows in (("before", old_rows), ("after", new_rows)):
                 t0 = time.perf_counter()
-                score_spans(rows, classifier)
+                score_spans(rows, classifier, source=name)
                 rates[name].append(len(rows) / (time.perf_counter() - t0))
         bullets["rows_per_second_scored"] = {name: round(statistics.median(r), 1) for name, r in rates.items()}
         bullets["seconds_scored"] = {
