@@ -30,7 +30,7 @@ HEADING_MAX_CHARS = 120
 _CAPTION_MAX_CHARS = 100
 # Header lines without gaps looked for just above a table ("   Three months ended June 30").
 _HEADER_LINES = 3
-_GAP_CELL = re.compile(r"[^\s|](?:[^\t\n|]*?[^\s|])?(?= {2,}|\t|\s*$)")
+_GAP_CELL = re.compile(r"[^\s|](?:[^\t\n|]*?[^\s|])?(?= *\t| {2,}|\s*$)")
 _DELIMITER_ROW = re.compile(r"[\s|:+\-]*-[\s|:+\-]*")
 _NOT_FIGURE = re.compile(
     r"[$€£¥%(),.+\-–−\s*#]|\b(?:EUR|USD|SEK|NOK|DKK|GBP|CHF|JPY|bn|mn)\b|(?<=\d)(?:bn|mn|m|k|x|pp|bps?)\b", re.I
@@ -39,6 +39,8 @@ _DASHES = frozenset({"—", "–", "-", "--", "n/a", "na", "nm", "n.m.", "—%",
 _UNIT = re.compile(
     r"\b(?:thousands?|millions?|billions?|EUR|USD|SEK|NOK|DKK|GBP|CHF|JPY|mn|bn|MEUR|MUSD|TEUR)\b|[$€£¥%]", re.I
 )
+_SIGNS_BEFORE = frozenset({"$", "€", "£", "¥", "US$", "C$", "A$"})
+_SIGNS_AFTER = frozenset({"%", ")", "%)", "pp", "bp", "x"})
 _YEAR_OR_PERIOD = re.compile(r"(?:19|20)\d\d|[QH][1-4](?:\s+(?:19|20)\d\d)?|FY\s?\d{2,4}", re.I)
 
 
@@ -97,7 +99,29 @@ def _line(text: str, start: int, end: int) -> _Line | None:
     else:
         cells = [(start + m.start(), start + m.end()) for m in _GAP_CELL.finditer(raw)]
         pipes = "\t" in stripped
-    return _Line(first, last, tuple(cells), pipes, start)
+    return _Line(first, last, _joined_symbols(text, cells), pipes, start)
+
+
+def _joined_symbols(text: str, cells: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """A currency sign in a cell of its own joins the figure after it, a "%" or ")" the figure
+    before it, as filings lay them out ("$ | 167,045 | 3 | %" is "$ 167,045", "3 %")."""
+    joined: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None  # a lone currency sign
+    for a, b in cells:
+        cell = text[a:b]
+        if cell in _SIGNS_BEFORE:
+            if pending is not None:
+                joined.append(pending)
+            pending = (a, b)
+            continue
+        if cell in _SIGNS_AFTER and joined and pending is None:
+            joined[-1] = (joined[-1][0], b)
+            continue
+        joined.append((pending[0] if pending is not None else a, b))
+        pending = None
+    if pending is not None:
+        joined.append(pending)
+    return tuple(joined)
 
 
 def _gapped(line: _Line) -> bool:
@@ -134,8 +158,12 @@ def _runs(lines: Sequence[_Line | None], text: str) -> list[_TableRun]:
                 j += 1
                 continue
             after = lines[j + 2] if j + 2 < n else None
-            if nxt is not None and after is not None and _gapped(after) and _inner_heading(nxt, text):
-                j += 2
+            if after is not None and _gapped(after) and nxt is not None and _inner_heading(nxt, text):
+                j += 2  # a heading inside the table ("Operating expenses:")
+                continue
+            current = lines[j]
+            if nxt is None and after is not None and current is not None and _goes_on(current, after, text):
+                j += 2  # a blank line between rows, as HTML and PDF text give them
                 continue
             break
         run = _table_run(lines, text, i, j, runs[-1].last if runs else -1)
@@ -145,6 +173,13 @@ def _runs(lines: Sequence[_Line | None], text: str) -> list[_TableRun]:
         else:
             i = j + 1
     return runs
+
+
+def _goes_on(line: _Line, after: _Line, text: str) -> bool:
+    """Past a blank line, does the table go on? A body row laid out alike (not a new header)."""
+    if not _gapped(after) or after.pipes != line.pipes:
+        return False
+    return not all(_header_cell(text[a:b]) for a, b in after.cells)
 
 
 def _inner_heading(line: _Line, text: str) -> bool:
@@ -160,8 +195,7 @@ def _table_run(lines: Sequence[_Line | None], text: str, i: int, j: int, floor: 
     header: list[int] = []
     for k in range(i, j + 1):
         line = lines[k]
-        assert line is not None
-        if _is_delimiter(line):
+        if line is None or _is_delimiter(line):
             continue
         if not _gapped(line) or not all(_header_cell(text[a:b]) for a, b in line.cells):
             break

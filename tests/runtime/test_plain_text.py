@@ -211,3 +211,18 @@ def test_structure_keeps_the_offset_contract(text: str, mode: SplitMode) -> None
         if not char.isspace() and not covered[i]:
             line = text[text.rfind("\n", 0, i) + 1 : (text.find("\n", i) + 1 or len(text) + 1) - 1]
             assert set(line.strip()) <= set("|-:+ \t"), (i, line)
+
+
+def test_rows_apart_and_signs_in_cells_of_their_own() -> None:
+    # as HTML and PDF text lay tables out: a blank line between rows, "$" and "%" cells apart
+    text = (
+        "2024\tChange\t2023\n\n"
+        "Americas\t$\t167,045 \t3 \t%\t$\t162,560\n\n"
+        "Europe\t101,328 \t(1)\t%\t94,294\n\n"
+        "Americas net sales increased.\n"
+    )
+    [table] = text_structure(text).tables
+    assert [(r.label, r.cells, r.header) for r in table.rows] == [
+        ("Americas", ("$ 167,045", "3 %", "$ 162,560"), ("2024", "Change", "2023")),
+        ("Europe", ("101,328", "(1) %", "94,294"), ("2024", "Change", "2023")),
+    ]
