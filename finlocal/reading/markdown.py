@@ -1,16 +1,19 @@
 """The visible text of Markdown, in place: markup blanked, every character where it was.
 
-Markdown is parsed with markdown-it-py (CommonMark, plus GitHub tables and strikethrough). The
-text of paragraphs, headings, list items, block quotes and table cells is kept; everything else
-— heading and list markers, ``>``, emphasis and strikethrough markers, link brackets and
-destinations, images, inline and block HTML, code blocks and fences, table rules, reference
-definitions, YAML front matter — is replaced by spaces. Line breaks stay, so the result has the
+Markdown is parsed with markdown-it-py (CommonMark, plus GitHub tables and strikethrough), to
+`MAX_NESTING` levels deep. The text of paragraphs, headings, list items, block quotes and table
+cells is kept, and so are the aligned tables inside code blocks and fences; everything else —
+heading and list markers, ``>``, emphasis and strikethrough markers, link brackets and
+destinations, images, inline and block HTML, the rest of code blocks and fences, table rules,
+reference definitions, YAML front matter — is replaced by spaces. Line breaks stay, so the result has the
 length and the lines of the source: an offset into it is an offset into the file. Code spans
 keep their text without the backticks; a backslash escape keeps the escaped character; a
 character reference (``&amp;``) stays as written, since replacing it would move what follows.
 
 Each block of visible text is also returned as a `Region` (its pieces of the source, in order),
-so that splitting works block by block and never sees the markup between two pieces.
+so that splitting works block by block and never sees the markup between two pieces: a heading
+is a `RowKind.HEADING`, a table's header row one heading and each body row one
+`RowKind.TABLE_ROW` with its `TableRow` (`read_markdown_text`).
 
 markdown-it-py gives line numbers for blocks but no offsets for inline content, so the text of
 each inline token is found in the source lines of its block, left to right: a text token where

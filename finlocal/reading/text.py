@@ -7,7 +7,9 @@ lines the splitter reads as written (``hard_breaks``). A dateline alone on its l
 to the paragraph it introduces.
 
 **Tables.** A run of at least two lines, each with at least two column gaps (two or more
-spaces, or tabs; or cells between ``|``), whose cells are mostly figures, is a table. Its first
+spaces, or tabs; or cells between ``|``), whose cells are mostly figures, is a table; a blank
+line between two rows laid out alike does not end it, and a currency sign or a "%" in a cell of
+its own joins its figure ("$ 167,045", "3 %"). Its first
 lines without figures (and up to `_HEADER_LINES` indented lines just above) are its header, one
 heading per column, found by position (or by count, for tabs and pipes); the short line above
 the table, a title or a unit line ("EUR million", "(in millions)"), is its caption. Every other
