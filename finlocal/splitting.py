@@ -100,14 +100,18 @@ def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequen
     first to its last visible character, so ``item.text == text[item.start:item.end]`` still holds
     and may contain what lay between pieces. ``SplitMode.NONE`` gives one item, from the first
     visible character of the first region to the last of the last. A region that is not running
-    text (a heading, a table row) is one item of its kind in the sentence and line modes.
+    text (a heading, a table row) is one item of its kind in the sentence and line modes, except
+    that in lines mode plain text (``hard_breaks``) is one sentence per line whatever its layout.
     """
     if not regions:
         return [Item(s.start, s.end, s.text) for s in _split_plain(text, mode)]
     spans: list[Item] = []
     for region in regions:
         inner, starts = _region_text(text, region)
-        if region.kind is not RowKind.SENTENCE and mode is not SplitMode.NONE:
+        # plain text in lines mode is one item per line as written: the layout's guesses (a
+        # heading, a table row) do not apply, so a list of headlines stays a list of sentences
+        guessed = region.hard_breaks and mode is SplitMode.LINES
+        if region.kind is not RowKind.SENTENCE and mode is not SplitMode.NONE and not guessed:
             whole = strip_span(inner, 0, len(inner))
             if whole is not None:
                 start = _to_document(region, starts, whole.start)

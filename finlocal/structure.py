@@ -93,6 +93,7 @@ class Region:
     kind: RowKind = RowKind.SENTENCE
     #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
     table_row: TableRow | None = None
-    #: Plain text (a paragraph of a text file or a PDF): its line breaks are as written, so the
-    #: splitter reads its lines as it reads any plain text (hard-wrapped prose stays together).
+    #: Plain text (a text file's or a PDF's): its line breaks are as written, so the splitter
+    #: reads its lines as it reads any plain text (hard-wrapped prose stays together), and its
+    #: kind is the layout's guess, which lines mode (one item per line, as written) sets aside.
     hard_breaks: bool = False

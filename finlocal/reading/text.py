@@ -335,11 +335,11 @@ def _read_table(
         cap = lines[run.caption]
         assert cap is not None
         caption = _clean(text[cap.start : cap.end]).strip("*_")
-        regions.append(Region(((cap.start, cap.end),), RowKind.HEADING))
+        regions.append(Region(((cap.start, cap.end),), RowKind.HEADING, hard_breaks=True))
         start_line = run.caption
     header = [line for k in run.header if (line := lines[k]) is not None]
     for line in header:
-        regions.append(Region(((line.start, line.end),), RowKind.HEADING))
+        regions.append(Region(((line.start, line.end),), RowKind.HEADING, hard_breaks=True))
     if not caption and header and len(header[-1].cells) > 1:
         a, b = header[-1].cells[0]
         if _UNIT.search(text[a:b]) and a - header[-1].line_start < 2:
@@ -350,7 +350,7 @@ def _read_table(
         if line is None or k in run.header or _is_delimiter(line):
             continue
         if not _gapped(line):
-            regions.append(Region(((line.start, line.end),), RowKind.HEADING))
+            regions.append(Region(((line.start, line.end),), RowKind.HEADING, hard_breaks=True))
             continue
         values = _values(line, text)
         label = _label(line, text) if len(values) < len(line.cells) else ""
@@ -364,7 +364,7 @@ def _read_table(
             line.end,
         )
         rows.append(row)
-        regions.append(Region(((line.start, line.end),), RowKind.TABLE_ROW, row))
+        regions.append(Region(((line.start, line.end),), RowKind.TABLE_ROW, row, hard_breaks=True))
     first = lines[start_line]
     last = next(line for line in reversed(lines[run.first : run.last + 1]) if line is not None)
     assert first is not None
@@ -386,7 +386,7 @@ def _text_regions(text: str, lo: int, hi: int, taken: Sequence[tuple[int, int]])
             if pending is not None:
                 regions.append(Region((pending,), hard_breaks=True))
                 pending = None
-            regions.append(Region(((first, last),), RowKind.HEADING))
+            regions.append(Region(((first, last),), RowKind.HEADING, hard_breaks=True))
             continue
         if kind is SegmentKind.TEXT and "\n" not in content and is_dateline(content) and pending is None:
             pending = (first, last)

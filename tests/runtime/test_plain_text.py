@@ -178,7 +178,19 @@ def test_lines_and_none_modes_over_plain_text_regions() -> None:
         "Sales   4.1   3.9",
         "Costs   1.0   2.0",
     ]
+    # lines mode is one item per line as written: the layout's headings and table rows are sentences
+    assert {kind for kind, _ in _items(text, SplitMode.LINES)} == {RowKind.SENTENCE}
     assert _items(text, SplitMode.NONE) == [(RowKind.SENTENCE, text.strip())]
+
+
+def test_a_list_of_headlines_in_lines_mode_is_a_list_of_sentences() -> None:
+    text = "Acme profit rises on strong demand\n\nFoo shares slump after warning\nBar wins contract\n"
+    assert [kind for kind, _ in _items(text, SplitMode.SENTENCES)][0] is RowKind.HEADING  # a guess
+    assert _items(text, SplitMode.LINES) == [
+        (RowKind.SENTENCE, "Acme profit rises on strong demand"),
+        (RowKind.SENTENCE, "Foo shares slump after warning"),
+        (RowKind.SENTENCE, "Bar wins contract"),
+    ]
 
 
 _ALPHABET = st.sampled_from(
