@@ -44,6 +44,8 @@ _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*(?:\r\n?|\n).*?(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?=\r\n?|\n|\Z)", re.DOTALL)
 _WHITESPACE = re.compile(r"\s+")
 _CAPTION_MAX_CHARS = 100
+_GLYPH_BULLET = re.compile(r"^[ \t]*([•·▪◦‣►])", re.MULTILINE)
+_TEXT_LINE = re.compile(r"^[ \t]*\S.*$", re.MULTILINE)
 
 
 #: How deep blocks may nest (block quotes in lists in block quotes …); markdown-it's default, 20,
@@ -169,9 +171,30 @@ class _Walk:
         if not pieces:
             return
         opener = before.type if before is not None else ""
-        heading = opener == "heading_open"
-        self.regions.append(Region(tuple(pieces), RowKind.HEADING if heading else RowKind.SENTENCE))
         self._block_end = token.map[1] if token.map is not None else None
+        if opener == "heading_open":
+            self.regions.append(Region(tuple(pieces), RowKind.HEADING))
+            return
+        if token.level == 1 and self._aligned_table(lo, hi):
+            return
+        for part in _cut_at_glyph_bullets(self.source, pieces, lo, hi):
+            self.regions.append(Region(tuple(part)))
+
+    def _aligned_table(self, lo: int, hi: int) -> bool:
+        """A top-level paragraph that is an aligned text table, read as one; False if it is not."""
+        block = self.source[lo:hi]
+        if "\t" not in block and "  " not in block:
+            return False
+        found = text_structure(self.source, lo, hi, tables_only=True)
+        if not found.tables:
+            return False
+        covered = [piece for region in found.regions for piece in region.pieces]
+        for match in _TEXT_LINE.finditer(self.source, lo, hi):
+            if not any(a < match.end() and match.start() < b for a, b in covered):
+                return False  # a line of running text: the paragraph stays a paragraph
+        self.regions.extend(found.regions)
+        self.tables.extend(found.tables)
+        return True
 
     def _open_table(self, token: Token) -> None:
         self._in_table, self._header, self._rows = True, [], []
@@ -221,6 +244,24 @@ class _Walk:
         self._in_table = False
         self._rows = []
         self._block_end = None
+
+
+def _cut_at_glyph_bullets(source: str, pieces: _Pieces, lo: int, hi: int) -> list[list[tuple[int, int]]]:
+    """A paragraph's pieces cut where a line opens with a bullet glyph CommonMark does not know
+    ("•", "·", "▪": releases pasted as Markdown keep them), so that each item is a block."""
+    cuts = [m.start(1) for m in _GLYPH_BULLET.finditer(source, lo, hi) if m.start() > lo]
+    parts: list[list[tuple[int, int]]] = [[]]
+    for start, end in pieces:
+        while cuts and cuts[0] <= start:
+            cuts.pop(0)
+            if parts[-1]:
+                parts.append([])
+        while cuts and start < cuts[0] < end:
+            parts[-1].append((start, cuts[0]))
+            parts.append([])
+            start = cuts.pop(0)
+        parts[-1].append((start, end))
+    return [part for part in parts if part]
 
 
 def _join_datelines(source: str, regions: list[Region]) -> list[Region]:

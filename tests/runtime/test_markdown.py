@@ -317,3 +317,25 @@ def test_a_dateline_paragraph_joins_its_sentence() -> None:
         (RowKind.SENTENCE, "HELSINKI, Finland — HKFoods Plc reported a better result."),
         (RowKind.SENTENCE, "Sales rose."),
     ]
+
+
+def test_glyph_bullets_in_a_paragraph_are_items_each() -> None:
+    # "·" and "•" are no Markdown list markers: once one paragraph, ~1,000-character rows
+    source = "Highlights\n\n·\nRevenue was $5.61 billion, up 10 %\n·\nEPS was $3.79\n• Margin grew\n"
+    assert _items(source) == [
+        (RowKind.SENTENCE, "Highlights"),
+        (RowKind.SENTENCE, "· Revenue was $5.61 billion, up 10 %"),
+        (RowKind.SENTENCE, "· EPS was $3.79"),
+        (RowKind.SENTENCE, "• Margin grew"),
+    ]
+
+
+def test_a_paragraph_that_is_an_aligned_table_is_a_table() -> None:
+    source = "EUR million        Q3 2026    Q3 2025\nNet sales            131.0      127.9\nEBIT  9.8  11.1\n\nText.\n"
+    read = read_markdown_text(source)
+    [table] = read.tables
+    assert [(r.label, r.cells, r.header, r.caption) for r in table.rows] == [
+        ("Net sales", ("131.0", "127.9"), ("Q3 2026", "Q3 2025"), "EUR million"),
+        ("EBIT", ("9.8", "11.1"), ("Q3 2026", "Q3 2025"), "EUR million"),
+    ]
+    assert [k for k, _ in _items(source)] == [RowKind.HEADING, RowKind.TABLE_ROW, RowKind.TABLE_ROW, RowKind.SENTENCE]
