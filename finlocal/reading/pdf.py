@@ -8,7 +8,10 @@ A sentence cut by a page break is joined: when a page's last line has no sentenc
 and the next page's first line goes on (it starts in lower case, or the line before ends with a
 comma or "and", or is longer than a heading), the two are joined by a line break, not a blank
 line. The text is then read for its structure as plain text is (`finlocal.reading.text`):
-headings, list items and aligned tables.
+headings, list items and aligned tables. pypdf's plain text joins a table's columns with single
+spaces, so a page with lines of figures is also laid out (pypdf's layout mode) and the lines of
+the tables found there keep their column gaps; prose keeps the plain text (layout mode would
+spread justified lines).
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from finlocal.errors import InputError
 from finlocal.layout import CONTINUES, ends_terminal, is_table_row
 from finlocal.reading.document import Document
 from finlocal.reading.text import HEADING_MAX_CHARS, text_structure
 
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
 #: Header and footer lines are looked for among this many lines at the top and at the bottom.
 EDGE_LINES = 3
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+_FIGURE = re.compile(r"(?<![\w.])[(\-–]?[$€£]?\d[\d,.]*%?\)?(?!\w)")
 
 
 def _shape(line: str) -> str:
@@ -105,6 +113,31 @@ def page_text(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
     return "".join(parts), tuple(reversed(page_starts))
 
 
+def _page_text(page: PageObject) -> str:
+    """A page's text; where it seems to hold a table, the table's lines as pypdf's layout mode
+    lays them out (its plain mode joins a table's columns with single spaces)."""
+    plain = page.extract_text() or ""
+    if sum(1 for line in plain.splitlines() if len(_FIGURE.findall(line)) >= 2) < 2:
+        return plain
+    return with_columns(plain, page.extract_text(extraction_mode="layout") or "")
+
+
+def with_columns(plain: str, layout: str) -> str:
+    """``plain`` with each line that is part of a table in ``layout`` (the same page laid out
+    with its column gaps) replaced by its laid-out form; the other lines as they are."""
+    tables = text_structure(layout, tables_only=True)
+    if not tables.tables:
+        return plain
+    laid: dict[str, str] = {}
+    for region in tables.regions:
+        for start, _ in region.pieces:
+            line_start = layout.rfind("\n", 0, start) + 1
+            line_end = layout.find("\n", start)
+            line = layout[line_start : line_end if line_end >= 0 else len(layout)].rstrip()
+            laid.setdefault(" ".join(line.split()), line)
+    return "\n".join(laid.get(" ".join(line.split()), line) for line in plain.split("\n"))
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """The text layer of a PDF without page furniture (`page_text`), its headings, list items and
     tables; `Document.page_starts` says where each page begins. `InputError` for an encrypted,
@@ -118,7 +151,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(f"{source}: the PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except InputError:
         raise
     except DependencyError as exc:  # AES-encrypted PDFs need the 'cryptography' package

@@ -136,8 +136,9 @@ def _pdf(path: Path, text: str | None) -> None:
     _pdf_pages(path, [None if text is None else [text]])
 
 
-def _pdf_pages(path: Path, pages: list[list[str] | None]) -> None:
-    """A PDF with one page per entry, each line of a page drawn below the one before."""
+def _pdf_pages(path: Path, pages: list[list[str | tuple[str, ...]] | None]) -> None:
+    """A PDF with one page per entry, each line of a page drawn below the one before; a tuple is
+    a table row, its cells drawn in columns."""
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -157,7 +158,12 @@ def _pdf_pages(path: Path, pages: list[list[str] | None]) -> None:
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})}
         )
-        drawn = " ".join(f"1 0 0 1 20 {380 - 20 * k} Tm ({line}) Tj" for k, line in enumerate(lines))
+        drawn = " ".join(
+            f"1 0 0 1 {x} {380 - 20 * k} Tm ({cell}) Tj"
+            for k, line in enumerate(lines)
+            for x, cell in zip((20, 250, 350, 450), (line,) if isinstance(line, str) else line, strict=False)
+            if cell
+        )
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 12 Tf {drawn} ET".encode("latin-1"))
         page[NameObject("/Contents")] = writer._add_object(stream)
@@ -196,6 +202,34 @@ def test_pdf_running_footer_is_dropped_and_a_sentence_cut_by_a_page_break_joined
         (RowKind.SENTENCE, "Cash flow improved."),
     ]
     assert [page_of(document.page_starts, i.start) for i in items] == [1, 1, 2, 2, 2, 3]
+
+
+def test_pdf_table_keeps_its_columns(tmp_path: Path) -> None:
+    lines: list[str | tuple[str, ...]] = [
+        "Net sales rose 5 percent in the quarter.",
+        "EUR million",
+        ("", "Q3 2026", "Q3 2025"),
+        ("Net sales", "131.0", "127.9"),
+        ("Operating profit", "(9.8)", "11.1"),
+        "The outlook is unchanged.",
+    ]
+    _pdf_pages(tmp_path / "t.pdf", [lines])
+    document = read_path(tmp_path / "t.pdf")
+    [table] = document.tables
+    assert [(r.label, r.cells, r.header, r.caption) for r in table.rows] == [
+        ("Net sales", ("131.0", "127.9"), ("Q3 2026", "Q3 2025"), "EUR million"),
+        ("Operating profit", ("(9.8)", "11.1"), ("Q3 2026", "Q3 2025"), "EUR million"),
+    ]
+    items = split_text(document.text, SplitMode.SENTENCES, document.regions)
+    assert [i.kind for i in items] == [
+        RowKind.SENTENCE,
+        RowKind.HEADING,
+        RowKind.HEADING,
+        RowKind.TABLE_ROW,
+        RowKind.TABLE_ROW,
+        RowKind.SENTENCE,
+    ]
+    assert items[0].text == "Net sales rose 5 percent in the quarter."  # prose as plain text gives it
 
 
 @pytest.mark.parametrize(
