@@ -372,10 +372,12 @@ def iter_score_documents(
     """
     for item in inputs:
         builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k, keep_sentences=keep_sentences)
+        rows = 0  # every row, headings and table rows too: a table alone is a document
         try:
             for results in iter_block_results(
                 item.blocks(split), classifier, source=item.source, batch_size=batch_size, split=split
             ):
+                rows += len(results)
                 builder.add(results)
                 if on_sentences is not None:
                     on_sentences(results)
@@ -384,7 +386,7 @@ def iter_score_documents(
             yield DocumentOutcome(item.source, error=str(exc))
             continue
         report = builder.finish()
-        if report.n_sentences == 0:
+        if rows == 0:
             yield DocumentOutcome(item.source, error=f"{item.source}: no sentences to score")
             continue
         yield DocumentOutcome(item.source, report=report)

@@ -327,6 +327,17 @@ def test_split_none_scores_each_input_whole(runner: CliRunner, model_env: Path, 
     assert [r["index"] for r in rows] == [0, 0]
 
 
+def test_a_markdown_table_alone_is_scored_not_an_error(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text("| Item | Q3 2026 | Q3 2025 |\n|---|---|---|\n| Revenue | 41.7 | 38.2 |\n")
+    result = runner.invoke(cli, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [(r["kind"], " ".join(r["text"].split())) for r in _rows(result.stdout)] == [
+        ("heading", "Item Q3 2026 Q3 2025"),
+        ("table_row", "Revenue 41.7 38.2"),
+    ]
+
+
 def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
     source = (
         "# Q3 **report**\n\n- Net sales [rose](https://x.example/a.b) 5 %.\n"
