@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     from finlocal.splitting import split_sentences, split_text
     from finlocal.structure import Region, SplitMode
 
+    load = round(os.getloadavg()[0], 2)  # a shared machine: the medians are side by side
     old = baseline_splitter(args.baseline)
     text = transcripts()
     before = [(s.start, s.end) for s in old.split_sentences(text)]
@@ -153,6 +155,8 @@ def main(argv: list[str] | None = None) -> None:
 
     result = {
         "cpu": _cpu(),
+        "cores": os.cpu_count(),
+        "load_average_1min_at_start": load,
         "python": platform.python_version(),
         "baseline": args.baseline,
         "runs": args.runs,

@@ -7,15 +7,16 @@ lines the splitter reads as written (``hard_breaks``). A dateline alone on its l
 to the paragraph it introduces.
 
 **Tables.** A run of at least two lines, each with at least two column gaps (two or more
-spaces, or tabs; or cells between ``|``), whose cells are mostly figures, is a table; a blank
-line between two rows laid out alike does not end it, and a currency sign or a "%" in a cell of
-its own joins its figure ("$ 167,045", "3 %"). Its first
-lines without figures (and up to `_HEADER_LINES` indented lines just above) are its header, one
-heading per column, found by position (or by count, for tabs and pipes); the short line above
-the table, a title or a unit line ("EUR million", "(in millions)"), is its caption. Every other
-line of the run is one `RowKind.TABLE_ROW` region with its `TableRow`: the first cell is the
-label, the others the cells. A line of the run without gaps ("Operating expenses:") is a
-heading inside the table.
+spaces) or with cells cut at tabs or ``|`` (two at least), whose cells are mostly figures, is a
+table; a blank line between two rows laid out alike does not end it, and a currency sign or a
+"%" in a cell of its own joins its figure ("$ 167,045", "3 %"). The run's first lines without
+figures (years and periods aside), and up to `_HEADER_LINES` indented lines just above it, are
+its header: one heading per column, found by count (one header cell per value, or one more for
+the label column's title) or else by position. The short line above the table, a title or a
+unit line ("EUR million", "(in millions)"), is its caption, or else a unit in the label
+column's title. Every other line of the run is one `RowKind.TABLE_ROW` region with its
+`TableRow`: the first cell is the label (none when it is a figure), the others the cells. A
+line of the run without gaps ("Operating expenses:") is a heading inside the table.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class _Line:
     start: int  # first visible character
     end: int  # after the last visible character
     cells: tuple[tuple[int, int], ...]  # (start, end) of each cell, in the document
-    pipes: bool  # cells between "|", or cut at tabs: no column positions to go by
+    pipes: bool  # cells cut at "|" or at tabs: no column positions to go by
     line_start: int  # where the line starts (for column positions)
 
 
