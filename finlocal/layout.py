@@ -11,7 +11,8 @@ regions of a kind (a heading is a `RowKind.HEADING`, a bullet an item of its own
   opens an item that the next line continues;
 * a *table row* has a tab, two ``|`` or two column gaps (two or more spaces) and a figure;
 * a *heading* is a line without terminal punctuation that is followed by a blank line, or is
-  short and followed by a line that starts a sentence;
+  short (or a period heading: "Three months ended June 30, 2025 as compared to …") and followed
+  by a line that starts a sentence;
 * a *dateline* ("SAN JOSE, Calif., Dec. 12, 2024 /PRNewswire/ --", "HELSINKI, Finland —") is
   never a heading: it belongs to the sentence it introduces.
 
@@ -37,6 +38,13 @@ _HEADING_NEXT = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z•·▪\-–*
 _DATELINE = re.compile(r"[ \t]*[A-Z][\w.'’&\-]*(?:[ \t]+[A-Z][\w.'’&\-]*)*,[ \t]+[A-Z0-9].*?(?:--?|–|—)[ \t]*")
 _DATELINE_MAX_CHARS = 160
 HEADING_MAX_CHARS = 60
+# The heading of a period's discussion in a 10-Q or 10-K: longer than a heading, but one.
+_PERIOD_HEADING = re.compile(
+    r"(?:(?:three|six|nine|twelve|\d{1,2})\s+months|(?:fiscal\s+)?(?:year|quarter)s?|fiscal\s+(?:19|20)\d\d)"
+    r"\b[^.!?]*?\b(?:ended|compared)\b",
+    re.I,
+)
+_PERIOD_HEADING_MAX_CHARS = 160
 # Line-end patterns (_TERMINAL, CONTINUES) are matched against this many final characters.
 _TAIL_CHARS = 32
 
@@ -96,8 +104,14 @@ def is_dateline(line: str) -> bool:
     return len(line) <= _DATELINE_MAX_CHARS and _DATELINE.fullmatch(line) is not None
 
 
+def is_period_heading(line: str) -> bool:
+    """ "Three months ended June 30, 2025 as compared to …", "Fiscal 2024 compared with fiscal 2023"."""
+    return len(line) <= _PERIOD_HEADING_MAX_CHARS and _PERIOD_HEADING.match(line) is not None
+
+
 def is_heading(content: str, next_line: str | None) -> bool:
-    """A short line without terminal punctuation, followed by a blank line or a sentence start;
+    """A short line without terminal punctuation, followed by a blank line or a sentence start,
+    or a period heading of any length ("Three months ended June 30, 2025 as compared to …");
     never a dateline."""
     stripped = content.strip()
     if not stripped or ends_terminal(stripped) or CONTINUES.search(stripped[-_TAIL_CHARS:]):
@@ -106,6 +120,8 @@ def is_heading(content: str, next_line: str | None) -> bool:
         return False
     if next_line is None or not next_line.strip():
         return True
+    if is_period_heading(stripped):
+        return bool(_HEADING_NEXT.match(next_line))
     return len(stripped) <= HEADING_MAX_CHARS and bool(_HEADING_NEXT.match(next_line))
 
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from finlocal.layout import SegmentKind, ends_terminal, is_dateline, segments
+from finlocal.layout import SegmentKind, ends_terminal, is_dateline, is_period_heading, segments
 from finlocal.structure import Region, RowKind, Table, TableRow
 
 #: A heading longer than this is read as running text (a paragraph that lacks its period).
@@ -383,7 +383,7 @@ def _text_regions(text: str, lo: int, hi: int, taken: Sequence[tuple[int, int]])
             continue
         first = start + len(text[start:end]) - len(text[start:end].lstrip())
         last = first + len(content)
-        if kind is SegmentKind.HEADING and len(content) <= HEADING_MAX_CHARS:
+        if kind is SegmentKind.HEADING and (len(content) <= HEADING_MAX_CHARS or is_period_heading(content)):
             if pending is not None:
                 regions.append(Region((pending,), hard_breaks=True))
                 pending = None

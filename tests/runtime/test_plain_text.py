@@ -238,3 +238,9 @@ def test_rows_apart_and_signs_in_cells_of_their_own() -> None:
         ("Americas", ("$ 167,045", "3 %", "$ 162,560"), ("2024", "Change", "2023")),
         ("Europe", ("101,328", "(1) %", "94,294"), ("2024", "Change", "2023")),
     ]
+
+
+def test_a_long_period_heading_is_a_heading() -> None:
+    heading = "Three months ended June 30, 2025 as compared to the three months ended June 30, 2024 (unaudited)"
+    text = f"{heading}\nRevenue rose 5 %.\n"
+    assert _items(text) == [(RowKind.HEADING, heading), (RowKind.SENTENCE, "Revenue rose 5 %.")]

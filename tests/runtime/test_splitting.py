@@ -244,6 +244,20 @@ def test_modes_keep_the_offset_contract(text: str, mode: SplitMode) -> None:
         ),
         # a short title-case line followed by text is still a heading
         ("Outlook\nWe expect growth.", ["Outlook", "We expect growth."]),
+        # a period heading is a heading however long (once joined to the sentence below it)
+        (
+            "Three months ended June 30, 2025 as compared to three months ended June 30, 2024\nRevenue rose 5 %.",
+            ["Three months ended June 30, 2025 as compared to three months ended June 30, 2024", "Revenue rose 5 %."],
+        ),
+        (
+            "Fiscal 2024 compared with fiscal 2023\nNet sales rose.",
+            ["Fiscal 2024 compared with fiscal 2023", "Net sales rose."],
+        ),
+        # a sentence that opens like one is not
+        (
+            "The three months ended June 30 were strong for Acme Oyj and its partners\nRevenue rose.",
+            ["The three months ended June 30 were strong for Acme Oyj and its partners\nRevenue rose."],
+        ),
     ],
 )
 def test_layout_bullets_alone_and_datelines(text: str, expected: list[str]) -> None:
