@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from finlocal.errors import InputError
-from finlocal.layout import ends_terminal, is_dateline
+from finlocal.layout import HEADING_MAX_CHARS, ends_terminal, is_dateline, is_heading
 from finlocal.reading.decode import checked_text
 from finlocal.reading.document import Document
 from finlocal.reading.text import text_structure
@@ -177,6 +177,10 @@ class _Walk:
             return
         if token.level == 1 and self._aligned_table(lo, hi):
             return
+        if token.level == 1 and _title_line(self._text(pieces), token):
+            # a short top-level paragraph without punctuation: "**Highlights**", "Outlook"
+            self.regions.append(Region(tuple(pieces), RowKind.HEADING))
+            return
         for part in _cut_at_glyph_bullets(self.source, pieces, lo, hi):
             self.regions.append(Region(tuple(part)))
 
@@ -244,6 +248,12 @@ class _Walk:
         self._in_table = False
         self._rows = []
         self._block_end = None
+
+
+def _title_line(text: str, token: Token) -> bool:
+    """A paragraph of one line, short and without sentence punctuation, that is no dateline."""
+    one_line = token.map is not None and token.map[1] - token.map[0] == 1
+    return one_line and len(text) <= HEADING_MAX_CHARS and is_heading(text, None)
 
 
 def _cut_at_glyph_bullets(source: str, pieces: _Pieces, lo: int, hi: int) -> list[list[tuple[int, int]]]:

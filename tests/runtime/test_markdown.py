@@ -323,7 +323,7 @@ def test_glyph_bullets_in_a_paragraph_are_items_each() -> None:
     # "·" and "•" are no Markdown list markers: once one paragraph, ~1,000-character rows
     source = "Highlights\n\n·\nRevenue was $5.61 billion, up 10 %\n·\nEPS was $3.79\n• Margin grew\n"
     assert _items(source) == [
-        (RowKind.SENTENCE, "Highlights"),
+        (RowKind.HEADING, "Highlights"),  # a short paragraph without punctuation
         (RowKind.SENTENCE, "· Revenue was $5.61 billion, up 10 %"),
         (RowKind.SENTENCE, "· EPS was $3.79"),
         (RowKind.SENTENCE, "• Margin grew"),
@@ -339,3 +339,18 @@ def test_a_paragraph_that_is_an_aligned_table_is_a_table() -> None:
         ("EBIT", ("9.8", "11.1"), ("Q3 2026", "Q3 2025"), "EUR million"),
     ]
     assert [k for k, _ in _items(source)] == [RowKind.HEADING, RowKind.TABLE_ROW, RowKind.TABLE_ROW, RowKind.SENTENCE]
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("**Highlights**\n\nSales rose.\n", RowKind.HEADING),
+        ("Outlook\n\nSales rose.\n", RowKind.HEADING),
+        ("Sales rose.\n\nMore.\n", RowKind.SENTENCE),
+        ("Sales rose and\ncosts fell\n\nMore.\n", RowKind.SENTENCE),  # two lines: a paragraph
+        ("- Cash flow was negative\n\nMore.\n", RowKind.SENTENCE),  # a list item
+        ("HELSINKI, Finland —\n\nAcme grew.\n", RowKind.SENTENCE),  # a dateline, joined
+    ],
+)
+def test_a_short_paragraph_without_punctuation_is_a_heading(source: str, kind: RowKind) -> None:
+    assert _items(source)[0][0] is kind
