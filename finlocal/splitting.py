@@ -33,7 +33,7 @@ cover every non-whitespace character of the source, in order.
 
 `split_text` is what scoring calls: it cuts a text into the items a `SplitMode` asks for
 (sentences, non-blank lines, or the whole text), inside the `Region`s a reader found (a Markdown
-paragraph, heading or table cell) when there are any, so that no item crosses two blocks and the
+paragraph, heading or table row) when there are any, so that no item crosses two blocks and the
 markup between a region's pieces never reaches the splitter.
 """
 

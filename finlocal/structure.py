@@ -79,7 +79,7 @@ class SplitMode(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Region:
-    """One block of a document's visible text, e.g. a Markdown paragraph or table cell.
+    """One block of a document's visible text: a paragraph, a list item, a heading, a table row.
 
     ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
     concatenation, and what lies between two pieces (inline markup) is not part of it. A region
