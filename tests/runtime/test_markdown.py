@@ -354,3 +354,15 @@ def test_a_paragraph_that_is_an_aligned_table_is_a_table() -> None:
 )
 def test_a_short_paragraph_without_punctuation_is_a_heading(source: str, kind: RowKind) -> None:
     assert _items(source)[0][0] is kind
+
+
+def test_markdown_too_deep_to_parse_is_read_as_plain_text_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    class TooDeep:
+        def parse(self, source: str) -> list:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("finlocal.reading.markdown._parser", lambda: TooDeep())
+    source = "> > Revenue rose 5 %.\n"
+    read = read_markdown_text(source)
+    assert read.text == source and any("plain text" in w for w in read.warnings)
+    assert [t for _, t in _items(source)] == ["> > Revenue rose 5 %."]  # nothing lost
