@@ -26,7 +26,8 @@ from finlocal.errors import InputError
 from finlocal.jsonl import read_jsonl
 from finlocal.metrics import ClassificationMetrics, classification_metrics
 from finlocal.predictions import Classifier
-from finlocal.splitting import SplitMode, split_text
+from finlocal.splitting import split_text
+from finlocal.structure import SplitMode
 
 
 @dataclass(frozen=True)

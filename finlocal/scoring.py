@@ -29,8 +29,8 @@ from finlocal.changes.describe import MovedRow, moved_rows
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
-from finlocal.splitting import Item, Region, SplitMode, split_text
-from finlocal.structure import RowKind, TableRow
+from finlocal.splitting import Item, split_text
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 log = logging.getLogger(__name__)
 
@@ -390,10 +390,12 @@ def iter_score_documents(
     """
     for item in inputs:
         builder = ReportBuilder(item.source, tuple(classifier.labels), top_k=top_k, keep_sentences=keep_sentences)
+        rows = 0  # every row, headings and table rows too: a table alone is a document
         try:
             for results in iter_block_results(
                 item.blocks(split), classifier, source=item.source, batch_size=batch_size, split=split
             ):
+                rows += len(results)
                 builder.add(results)
                 if on_sentences is not None:
                     on_sentences(results)
@@ -402,7 +404,7 @@ def iter_score_documents(
             yield DocumentOutcome(item.source, error=str(exc))
             continue
         report = builder.finish()
-        if report.n_sentences == 0:
+        if rows == 0:
             yield DocumentOutcome(item.source, error=f"{item.source}: no sentences to score")
             continue
         yield DocumentOutcome(item.source, report=report)

@@ -16,9 +16,10 @@ measured with ``bench/runtime.py --splitter --fpb`` (results in ``bench/results/
 
 The splitter here works in two linear passes:
 
-1. *Layout*: the text is cut into segments at blank lines, bullets, table rows and heading-like
-   lines (a short line without terminal punctuation followed by a line that starts a sentence).
-   Lines of hard-wrapped prose stay together.
+1. *Layout* (`finlocal.layout`, shared with reading): the text is cut into segments at blank
+   lines, bullets, table rows and heading-like lines (a short line without terminal punctuation
+   followed by a line that starts a sentence). Lines of hard-wrapped prose stay together, and
+   so do a dateline and its sentence.
 2. *Sentences*: inside a segment, ``.``/``!``/``?``/``…`` followed by whitespace and a sentence
    start ends a sentence, unless the token before is a decimal, an abbreviation (``Inc.``,
    ``Corp.``, ``U.S.``, ``approx.``, ``e.g.``, ``No. 5``, initials) or the next word is lower case.
@@ -32,47 +33,21 @@ cover every non-whitespace character of the source, in order.
 
 `split_text` is what scoring calls: it cuts a text into the items a `SplitMode` asks for
 (sentences, non-blank lines, or the whole text), inside the `Region`s a reader found (a Markdown
-paragraph, heading or table cell) when there are any, so that no item crosses two blocks and the
+paragraph, heading or table row) when there are any, so that no item crosses two blocks and the
 markup between a region's pieces never reaches the splitter.
 """
 
 from __future__ import annotations
 
 import bisect
-import enum
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from finlocal.layout import segments
 from finlocal.predictions import Span
 from finlocal.spans import strip_span
-from finlocal.structure import RowKind, TableRow
-
-
-class SplitMode(str, enum.Enum):
-    """What one scored item is: a sentence, a non-blank line, or the whole input."""
-
-    SENTENCES = "sentences"
-    LINES = "lines"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Region:
-    """One block of a document's visible text, e.g. a Markdown paragraph or table cell.
-
-    ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
-    concatenation, and what lies between two pieces (inline markup) is not part of it. A region
-    is one block: the line breaks inside it are soft, so they do not end sentences (but they do
-    end lines for `SplitMode.LINES`).
-    """
-
-    pieces: tuple[tuple[int, int], ...]
-    #: What the region is: running text is split into sentences; a heading or a table row is one
-    #: item whatever the split mode (`finlocal.structure.RowKind`).
-    kind: RowKind = RowKind.SENTENCE
-    #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
-    table_row: TableRow | None = None
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 
 @dataclass(frozen=True)
@@ -87,12 +62,14 @@ class Item(Span):
 MAX_SENTENCE_CHARS = 1000
 
 # Tokens (lower-cased, without the final ".") after which a period ends a sentence only when a
-# common sentence start follows (`_STARTERS`): "Acme Corp. said" / "... Acme Corp. The company".
+# common sentence start follows (`_STARTERS`): "Acme Corp. said" / "... Acme Corp. The company";
+# US states as datelines write them ("SAN JOSE, Calif. Adobe today reported").
 _ABBREVIATIONS = frozenset(
     """inc corp co cos ltd plc llc llp lp bros mr mrs ms messrs dr prof sr jr st mt ave blvd
     approx appr abt ca cf e.g i.e eg ie etc vs viz incl excl est esp dept div govt intl natl
     assn assoc admin mgmt jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri
-    sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp resp ref vol""".split()
+    sat sun u.s u.k u.s.a e.u u.n a.s s.a n.v b.v s.p.a a.g oyj abp resp ref vol
+    calif mass wash conn mich minn tex fla colo ariz penn okla tenn n.y n.j d.c""".split()
 )
 # Tokens after which a period does not end a sentence when a number follows ("No. 5", "p. 12").
 _BEFORE_NUMBER = frozenset({"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"})
@@ -105,22 +82,14 @@ _STARTERS = frozenset(
     Operating Sales Revenue Profit Shares Earnings Meanwhile Also After Before During For""".split()
 )
 
-_BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—►✓]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])[ \t]+\S")
-_COLUMN_GAP = re.compile(r"""(?<![.!?:;"”’)\s]) {2,}(?=\S)""")
-_TERMINAL = re.compile(r"""[.!?…:;]["'’”)\]]*$""")
-_CONTINUES = re.compile(r"(?:[,(\-–/&+]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|than|but))$", re.I)
 # (FPB writes an opening quote as ``)
 _SENTENCE_START = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z0-9€$£¥%•\-–*#]""")
-_HEADING_NEXT = re.compile(r"""\s*(?:["'‘“(\[]\s?|``?\s?)*[A-Z•\-–*#]""")
 _BOUNDARY = re.compile(r"""[.!?…]+["'’”)\]]*(?=\s)""")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})")
 _WORD = re.compile(r"\s*([A-Za-z]+)")
-_HEADING_MAX_CHARS = 60
 # The token before a period is looked for this far back at most (abbreviations are short).
 _TOKEN_MAX_CHARS = 64
-# Line-end patterns (_TERMINAL, _CONTINUES) are matched against this many final characters.
-_TAIL_CHARS = 32
 
 
 def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequence[Region] = ()) -> list[Item]:
@@ -131,23 +100,33 @@ def split_text(text: str, mode: SplitMode = SplitMode.SENTENCES, regions: Sequen
     first to its last visible character, so ``item.text == text[item.start:item.end]`` still holds
     and may contain what lay between pieces. ``SplitMode.NONE`` gives one item, from the first
     visible character of the first region to the last of the last. A region that is not running
-    text (a heading, a table row) is one item of its kind in the sentence and line modes.
+    text (a heading, a table row) is one item of its kind in the sentence and line modes, except
+    that in lines mode plain text (``hard_breaks``) is one sentence per line whatever its layout.
     """
     if not regions:
         return [Item(s.start, s.end, s.text) for s in _split_plain(text, mode)]
     spans: list[Item] = []
     for region in regions:
         inner, starts = _region_text(text, region)
-        if region.kind is not RowKind.SENTENCE and mode is not SplitMode.NONE:
+        # plain text in lines mode is one item per line as written: the layout's guesses (a
+        # heading, a table row) do not apply, so a list of headlines stays a list of sentences
+        guessed = region.hard_breaks and mode is SplitMode.LINES
+        if region.kind is not RowKind.SENTENCE and mode is not SplitMode.NONE and not guessed:
             whole = strip_span(inner, 0, len(inner))
             if whole is not None:
                 start = _to_document(region, starts, whole.start)
                 end = _to_document(region, starts, whole.end - 1) + 1
                 spans.append(Item(start, end, text[start:end], region.kind, region.table_row))
             continue
-        if mode is SplitMode.SENTENCES:  # soft line breaks: no headings or bullets inside a block
-            inner = _LINE_BREAK_CHAR.sub(" ", inner)
-        for span in _split_plain(inner, mode):
+        if mode is SplitMode.SENTENCES and region.hard_breaks:
+            # plain text the reader already cut at the layout's segments: sentences only
+            found = _segment_sentences(inner, 0, len(inner), [])
+        elif mode is SplitMode.SENTENCES:
+            # soft line breaks: no headings or bullets inside a block
+            found = split_sentences(_LINE_BREAK_CHAR.sub(" ", inner))
+        else:
+            found = _split_plain(inner, mode)
+        for span in found:
             start = _to_document(region, starts, span.start)
             end = _to_document(region, starts, span.end - 1) + 1
             spans.append(Item(start, end, text[start:end]))
@@ -198,96 +177,19 @@ def split_lines(text: str) -> list[Span]:
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentences with offsets into ``text``."""
     spans: list[Span] = []
-    for seg_start, seg_end in _segments(text):
-        for start, end in _sentences(text, seg_start, seg_end):
-            for chunk_start, chunk_end in _bounded(text, start, end):
-                span = strip_span(text, chunk_start, chunk_end)
-                if span is not None:
-                    spans.append(span)
+    for segment in segments(text):
+        _segment_sentences(text, segment.start, segment.end, spans)
     return spans
 
 
-# --------------------------------------------------------------------------------------------
-# pass 1: layout
-
-
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line, without its newline."""
-    start = 0
-    n = len(text)
-    while start <= n:
-        end = text.find("\n", start)
-        if end < 0:
-            if start < n:
-                yield start, n
-            return
-        yield start, end
-        start = end + 1
-
-
-def _is_table_row(line: str) -> bool:
-    if "\t" in line.strip() or line.count("|") >= 2:
-        return True
-    return len(_COLUMN_GAP.findall(line)) >= 2 and any(c.isdigit() for c in line)
-
-
-def _ends_terminal(line: str) -> bool:
-    """Does the (stripped) line end with sentence punctuation? Only its tail is searched: an
-    end-anchored pattern would otherwise be tried at every position of a long line."""
-    return _TERMINAL.search(line[-_TAIL_CHARS:]) is not None
-
-
-def _is_heading(content: str, next_line: str | None) -> bool:
-    """A short line without terminal punctuation, followed by a blank line or a sentence start."""
-    stripped = content.strip()
-    if not stripped or _ends_terminal(stripped) or _CONTINUES.search(stripped[-_TAIL_CHARS:]):
-        return False
-    if next_line is None or not next_line.strip():
-        return True
-    return len(stripped) <= _HEADING_MAX_CHARS and bool(_HEADING_NEXT.match(next_line))
-
-
-def _segments(text: str) -> Iterator[tuple[int, int]]:
-    """Cut the text at blank lines, bullets, table rows and headings."""
-    lines = list(_lines(text))
-    seg_start: int | None = None
-    prev_kind = "blank"
-    prev_terminal = True
-    for i, (start, end) in enumerate(lines):
-        line = text[start:end]
-        if not line.strip():
-            if seg_start is not None:
-                yield seg_start, start
-                seg_start = None
-            prev_kind, prev_terminal = "blank", True
-            continue
-        next_line = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else None
-        bullet = _BULLET.match(line)
-        if _is_table_row(line):
-            kind = "table"
-        elif bullet:
-            content = line[bullet.end() - 1 :]
-            heading = next_line is not None and not _BULLET.match(next_line)
-            kind = "heading" if heading and _is_heading(content, next_line) else "bullet"
-            if kind == "heading":  # a bullet without punctuation stands alone
-                if seg_start is not None:
-                    yield seg_start, start
-                seg_start = start
-                prev_kind, prev_terminal = kind, True
-                continue
-        elif (seg_start is None or prev_kind != "text" or prev_terminal) and _is_heading(line, next_line):
-            kind = "heading"
-        else:
-            kind = "text"
-        new = seg_start is None or kind != "text" or prev_kind in ("table", "heading")
-        if new:
-            if seg_start is not None:
-                yield seg_start, start
-            seg_start = start
-        prev_kind = kind
-        prev_terminal = _ends_terminal(line.strip())
-    if seg_start is not None:
-        yield seg_start, len(text)
+def _segment_sentences(text: str, seg_start: int, seg_end: int, spans: list[Span]) -> list[Span]:
+    """Append the sentences of one layout segment to ``spans`` (bounded in length)."""
+    for start, end in _sentences(text, seg_start, seg_end):
+        for chunk_start, chunk_end in _bounded(text, start, end):
+            span = strip_span(text, chunk_start, chunk_end)
+            if span is not None:
+                spans.append(span)
+    return spans
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,11 @@ document's tone index, label counts and most positive/negative lists. A table is
 metric-change reader (`finlocal.changes`) can turn a row naming a known line item into a change
 ("Net sales | 41.7 | 38.2" under "Q3 2026 | Q3 2025", "EUR million").
 
-This module is the one record both stages agree on; it imports nothing of either.
+The reading stage also hands splitting the blocks it found as `Region`s (pieces of the text,
+each with its kind), and `SplitMode` says what one scored item is. Both live here, with the
+records they carry, so that reading never imports the stage after it.
+
+This module is the one record the stages agree on; it imports nothing of any of them.
 """
 
 from __future__ import annotations
@@ -63,3 +67,33 @@ class Table:
     @property
     def caption(self) -> str:
         return self.rows[0].caption if self.rows else ""
+
+
+class SplitMode(str, enum.Enum):
+    """What one scored item is: a sentence, a non-blank line, or the whole input."""
+
+    SENTENCES = "sentences"
+    LINES = "lines"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One block of a document's visible text: a paragraph, a list item, a heading, a table row.
+
+    ``pieces`` are (start, end) offsets into the document, in order; the region's text is their
+    concatenation, and what lies between two pieces (inline markup) is not part of it. A region
+    is one block: unless ``hard_breaks``, the line breaks inside it are soft, so they do not end
+    sentences (but they do end lines for `SplitMode.LINES`).
+    """
+
+    pieces: tuple[tuple[int, int], ...]
+    #: What the region is: running text is split into sentences; a heading or a table row is one
+    #: item whatever the split mode (`finlocal.structure.RowKind`).
+    kind: RowKind = RowKind.SENTENCE
+    #: The table row a `RowKind.TABLE_ROW` region shows, with its column headings.
+    table_row: TableRow | None = None
+    #: Plain text (a text file's or a PDF's): its line breaks are as written, so the splitter
+    #: reads its lines as it reads any plain text (hard-wrapped prose stays together), and its
+    #: kind is the layout's guess, which lines mode (one item per line, as written) sets aside.
+    hard_breaks: bool = False

@@ -16,7 +16,7 @@ from finlocal.evaluation import (
     read_labelled,
 )
 from finlocal.predictions import LABELS
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 
 def test_metrics_by_hand() -> None:

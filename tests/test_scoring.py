@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from finlocal.predictions import Prediction
 from finlocal.reading import Input
 from finlocal.scoring import Cancelled, ReportBuilder, SentenceResult, iter_score_documents, score_text
-from finlocal.splitting import Region
-from finlocal.structure import RowKind, TableRow
+from finlocal.structure import Region, RowKind, TableRow
 
 TEXT = """Results
 

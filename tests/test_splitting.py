@@ -15,15 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finlocal.splitting import (
-    MAX_SENTENCE_CHARS,
-    Region,
-    SplitMode,
-    split_lines,
-    split_sentences,
-    split_text,
-)
-from finlocal.structure import RowKind, TableRow
+from finlocal.layout import is_dateline
+from finlocal.splitting import MAX_SENTENCE_CHARS, split_lines, split_sentences, split_text
+from finlocal.structure import Region, RowKind, SplitMode, TableRow
 
 GOLD_DIR = Path(__file__).resolve().parent / "fixtures" / "splitting"
 REPORT = (GOLD_DIR / "report.txt").read_text(encoding="utf-8")
@@ -212,3 +206,86 @@ def test_modes_keep_the_offset_contract(text: str, mode: SplitMode) -> None:
         last_end = span.end
     if mode is SplitMode.LINES:
         assert len(spans) == sum(1 for line in re.split(r"\r\n?|\n", text) if line.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# the layout pass (finlocal.layout): bullets alone on their line, datelines (issue 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "·" alone on its line opens an item the next line continues; once these ran together
+        (
+            "·\nRevenue rose 10 %\n·\nEPS was $3.79\n·\nMargin grew",
+            ["·\nRevenue rose 10 %", "·\nEPS was $3.79", "·\nMargin grew"],
+        ),
+        ("•\nSales rose\n•\nCosts fell", ["•\nSales rose", "•\nCosts fell"]),
+        ("1.\nSales rose\n2.\nCosts fell", ["1.\nSales rose", "2.\nCosts fell"]),
+        # a heading before "·" items is a heading
+        ("Highlights\n·\nSales rose", ["Highlights", "·\nSales rose"]),
+        # a dateline on its own line is not a heading: it joins its sentence
+        (
+            "HELSINKI, Finland —\nHKFoods Plc reported a better result. Costs fell.",
+            ["HELSINKI, Finland —\nHKFoods Plc reported a better result.", "Costs fell."],
+        ),
+        (
+            "NEW YORK, Jan. 5, 2025 (BUSINESS WIRE) --\nAcme reported record sales.",
+            ["NEW YORK, Jan. 5, 2025 (BUSINESS WIRE) --\nAcme reported record sales."],
+        ),
+        # a state's abbreviation in a dateline ends no sentence
+        (
+            "SAN JOSE, Calif. Adobe today reported record revenue.",
+            ["SAN JOSE, Calif. Adobe today reported record revenue."],
+        ),
+        (
+            "The plant is in Austin, Tex. The company said it grew.",
+            ["The plant is in Austin, Tex.", "The company said it grew."],
+        ),
+        # a short title-case line followed by text is still a heading
+        ("Outlook\nWe expect growth.", ["Outlook", "We expect growth."]),
+        # a period heading is a heading however long (once joined to the sentence below it)
+        (
+            "Three months ended June 30, 2025 as compared to three months ended June 30, 2024\nRevenue rose 5 %.",
+            ["Three months ended June 30, 2025 as compared to three months ended June 30, 2024", "Revenue rose 5 %."],
+        ),
+        (
+            "Fiscal 2024 compared with fiscal 2023\nNet sales rose.",
+            ["Fiscal 2024 compared with fiscal 2023", "Net sales rose."],
+        ),
+        # a sentence that opens like one is not
+        (
+            "The three months ended June 30 were strong for Acme Oyj and its partners\nRevenue rose.",
+            ["The three months ended June 30 were strong for Acme Oyj and its partners\nRevenue rose."],
+        ),
+    ],
+)
+def test_layout_bullets_alone_and_datelines(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("SAN JOSE, Calif., Dec. 12, 2024 /PRNewswire/ --", True),
+        ("HELSINKI, Finland —", True),
+        ("Espoo, Finland, 5 February 2025 –", True),
+        ("Results of operations", False),
+        ("Revenue, net —", False),  # lower case after the first word: not a place
+        ("Net sales rose, and costs fell -", False),
+    ],
+)
+def test_datelines(line: str, dateline: bool) -> None:
+    assert is_dateline(line) is dateline
+
+
+def test_a_hard_breaks_region_splits_as_plain_text_does() -> None:
+    # one layout segment of plain text: its line breaks are as written
+    text = "Sales rose.\n[bold]Margins improved[/] but demand was\nweak. Done."
+    region = Region(((0, len(text)),), hard_breaks=True)
+    expected = ["Sales rose.", "[bold]Margins improved[/] but demand was\nweak.", "Done."]
+    assert [s.text for s in split_sentences(text)] == expected
+    assert [s.text for s in split_text(text, SplitMode.SENTENCES, [region])] == expected
+    # a Markdown paragraph's line breaks are soft: "[bold]margins" after a space goes on
+    soft = [s.text for s in split_text(text, SplitMode.SENTENCES, [Region(((0, len(text)),))])]
+    assert soft == ["Sales rose.\n[bold]Margins improved[/] but demand was\nweak.", "Done."]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from finlocal.cli.options import batch_size_option, model_option, split_option, threads_option
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 if TYPE_CHECKING:
     from finlocal.evaluation import EvalReport

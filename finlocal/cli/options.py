@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -22,7 +22,7 @@ from finlocal.cli.options import (
 from finlocal.output import Format, Per, format_for_suffix, make_writer
 from finlocal.progress import Column, StderrProgress
 from finlocal.reading import InputFormat
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 if TYPE_CHECKING:
     from finlocal.predictions import Classifier

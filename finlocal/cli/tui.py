@@ -12,7 +12,7 @@ from finlocal.cli.options import split_option
 from finlocal.errors import InputError
 from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.reading import InputFormat
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 
 def attach_terminal() -> None:

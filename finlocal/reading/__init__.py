@@ -13,13 +13,19 @@ suffixes are recognised by their content (HTML and PDF, `sniff_format`), else re
 a format passed explicitly wins. Markdown is read with markdown-it-py (`finlocal.reading.markdown`):
 its markup is blanked in place, so the document keeps the file's offsets.
 
+**Structure.** A document's blocks are `Region`s of a `RowKind` (sentence, heading, table row)
+and its tables `Table`s (`finlocal.structure`): Markdown's from its parse; plain text's, a PDF's
+text layer's (without its running headers and footers) and a code fence's tables from their
+layout (`text`: headings, list items, datelines, aligned tables).
+
 **Same bytes, same document.** Files and standard input take the same path (`Input.blocks`): up
 to `STREAM_THRESHOLD_BYTES` the input is read whole; plain text beyond that is streamed in blocks
 that end at a paragraph break (offsets stay offsets into the whole text), so memory stays bounded.
 
 The package, by section: `document` (what reading gives), `decode`, `formats` (suffixes and
-sniffing), `html`, `markdown`, `pdf`, `stream` (big plain text in blocks), `files` (opening a
-path) and `inputs` (one input read whole, the inputs of a batch run). Import from here.
+sniffing), `html`, `markdown`, `pdf`, `text` (the structure of plain text), `stream` (big plain
+text in blocks), `files` (opening a path) and `inputs` (one input read whole, the inputs of a
+batch run). Import from here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What reading gives: a `Document` (text, decoding warnings, Markdown regions, PDF pages), and
+"""What reading gives: a `Document` (text, warnings, regions and tables, PDF pages), and
 the `Block`s a streamed input arrives in."""
 
 from __future__ import annotations
@@ -6,8 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from finlocal.splitting import Region
-from finlocal.structure import Table
+from finlocal.structure import Region, Table
 
 #: The source name of standard input.
 STDIN_SOURCE = "<stdin>"
@@ -17,8 +16,9 @@ STDIN_SOURCE = "<stdin>"
 class Document:
     """Text read from one input. ``warnings`` say how decoding went when it was not plain UTF-8.
 
-    ``regions`` are the blocks of visible text a structured reader found (Markdown: paragraphs,
-    headings, list items, table cells); empty when the whole text is one block.
+    ``regions`` are the blocks the reader found, in order, each of its `RowKind`: paragraphs and
+    list items (running text), headings, and one region per table row (Markdown, plain text and
+    PDF text); empty when the whole text is one block (HTML today).
     """
 
     source: str

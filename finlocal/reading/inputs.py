@@ -19,7 +19,8 @@ from finlocal.reading.formats import KNOWN_SUFFIXES, InputFormat, format_of_path
 from finlocal.reading.html import read_html
 from finlocal.reading.pdf import read_pdf
 from finlocal.reading.stream import read_up_to, stream_blocks
-from finlocal.splitting import SplitMode
+from finlocal.reading.text import text_structure
+from finlocal.structure import SplitMode
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,10 @@ STREAM_THRESHOLD_BYTES = 8 << 20
 
 
 def _read_text(data: bytes, source: str) -> Document:
+    """Plain text, with its headings, list items and aligned tables (`text_structure`)."""
     text, warnings = checked_text(data, source)
-    return Document(source, text, tuple(warnings))
+    structure = text_structure(text)
+    return Document(source, text, tuple(warnings), structure.regions, tables=structure.tables)
 
 
 def _read_markdown(data: bytes, source: str) -> Document:

@@ -1,5 +1,6 @@
 """Big plain text streamed in blocks that end at paragraph breaks, so memory stays bounded;
-offsets stay offsets into the whole text, and where blocks end depends on the text only."""
+offsets stay offsets into the whole text, and where blocks end depends on the text only. Each
+block is read for its structure (`finlocal.reading.text`) as a whole text file is."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from finlocal.errors import InputError
 from finlocal.reading.decode import SNIFF_BYTES, Decoder, binary_error, looks_binary
 from finlocal.reading.document import Block
 from finlocal.reading.files import open_file
+from finlocal.reading.text import text_structure
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,8 @@ def stream_blocks(fh: BinaryIO, head: bytes, source: str, block_chars: int | Non
     for block in iter_text_blocks(_decoded(_byte_chunks(fh, head), decoder), block_chars):
         if empty and block.text.strip():
             empty = False
-        yield block
+        # each block read as plain text is (headings, list items, tables), as a whole file is
+        yield Block(block.offset, block.text, text_structure(block.text).regions)
     if empty:
         raise InputError(f"{source}: empty (no text to score)")
     for warning in decoder.warnings:

@@ -10,7 +10,7 @@ from typing import Any
 from finlocal.output import human_size
 from finlocal.predictions import REVIEW_THRESHOLD, Classifier
 from finlocal.reading import InputFormat
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 
 @dataclass(frozen=True)

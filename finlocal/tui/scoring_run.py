@@ -20,7 +20,7 @@ from pathlib import Path
 from finlocal.output import Format
 from finlocal.reading import Document
 from finlocal.scoring import DocumentReport, SentenceResult
-from finlocal.splitting import Region, SplitMode
+from finlocal.structure import Region, SplitMode
 from finlocal.tui.report_files import ExportOffer, ExportSpec
 from finlocal.tui.session import RowMailbox, partial_report
 from finlocal.tui.view import PASTED, SPLIT_UNITS, LabelFilter, Phase, SortOrder, count, duration, visible

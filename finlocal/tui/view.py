@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 if TYPE_CHECKING:
     from finlocal.scoring import SentenceResult

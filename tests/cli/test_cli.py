@@ -327,6 +327,17 @@ def test_split_none_scores_each_input_whole(runner: CliRunner, model_env: Path, 
     assert [r["index"] for r in rows] == [0, 0]
 
 
+def test_a_markdown_table_alone_is_scored_not_an_error(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text("| Item | Q3 2026 | Q3 2025 |\n|---|---|---|\n| Revenue | 41.7 | 38.2 |\n")
+    result = runner.invoke(cli, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [(r["kind"], " ".join(r["text"].split())) for r in _rows(result.stdout)] == [
+        ("heading", "Item Q3 2026 Q3 2025"),
+        ("table_row", "Revenue 41.7 38.2"),
+    ]
+
+
 def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
     source = (
         "# Q3 **report**\n\n- Net sales [rose](https://x.example/a.b) 5 %.\n"
@@ -342,11 +353,10 @@ def test_markdown_file_rows_have_no_markup(runner: CliRunner, model_env: Path, t
         "Q3 report",
         "Net sales rose 5 %.",
         "Costs fell .",
-        "Region",
-        "Change",
-        "Nordics",
-        "rose 3 %",
+        "Region Change",  # a table's header row, then each body row: one row each, not one per cell
+        "Nordics rose 3 %",
     ]
+    assert [r["kind"] for r in rows] == ["heading", "sentence", "sentence", "heading", "table_row"]
     for r in rows:
         original = source[r["start"] : r["end"]]  # offsets into the file itself
         assert original[0] == r["text"][0] and original[-1] == r["text"][-1]

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 import finlocal.reading as reading
 from finlocal.cli import cli
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 
 PLAIN = (
     "Q3 2026 interim report\n\n"

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from finlocal.errors import InputError
 from finlocal.reading import InputFormat, read_bytes, read_path
-from finlocal.reading.markdown import visible_text
-from finlocal.splitting import SplitMode, split_text
+from finlocal.reading.markdown import MAX_NESTING, read_markdown_text, visible_text
+from finlocal.splitting import split_text
+from finlocal.structure import RowKind, SplitMode, TableRow
 
 REPORT_MD = """---
 title: Q3 release
@@ -57,12 +58,8 @@ SENTENCES = [
     "Cash flow was `negative",
     "Inventories fell.",
     "The outlook remains unchanged, said the CEO.",
-    "Segment",
-    "Sales",
-    "Change",
-    "Paper",
-    "80.1",
-    "fell 3 %",
+    "Segment | Sales | Change",  # a table's header row is one heading
+    "Paper | 80.1 | fell 3 %",  # and each body row one table row, not one row per cell
     "Sales grew <span>fast</span>.",
 ]
 """The sentences' spans in the original file (``REPORT_MD[start:end]``): they run from the first
@@ -85,14 +82,18 @@ def test_sentences_of_a_markdown_report() -> None:
         "Cash flow was negative",
         "Inventories fell.",
         "The outlook remains unchanged, said the CEO.",
-        "Segment",
-        "Sales",
-        "Change",
-        "Paper",
-        "80.1",
-        "fell 3 %",
+        "Segment Sales Change",
+        "Paper 80.1 fell 3 %",
         "Sales grew fast .",
     ]
+    kinds = {" ".join(s.text.split()): s.kind for s in spans}
+    assert [t for t, k in kinds.items() if k is RowKind.HEADING] == [
+        "Acme Oyj — Q3 report",
+        "Highlights",
+        "Segment Sales Change",
+    ]
+    [row] = [s.table_row for s in spans if s.kind is RowKind.TABLE_ROW]
+    assert row == TableRow("Paper", ("80.1", "fell 3 %"), ("Sales", "Change"), "", row.start, row.end)
 
 
 def test_items_are_spans_of_the_file_with_markup_blanked() -> None:
@@ -148,7 +149,7 @@ def test_read_path_reads_md_files_as_markdown_and_others_on_request(tmp_path: Pa
     spans = split_text(document.text, SplitMode.SENTENCES, document.regions)
     assert [s.text for s in spans] == ["Outlook", "Sales   rose  .", "Costs fell."]
     (tmp_path / "r.txt").write_text("# Outlook\n\n- Sales **rose**.\n")
-    assert read_path(tmp_path / "r.txt").regions == ()
+    assert read_path(tmp_path / "r.txt").text == "# Outlook\n\n- Sales **rose**.\n"  # read as plain text
     forced = read_path(tmp_path / "r.txt", InputFormat.MD)
     assert forced.text == "  Outlook\n\n  Sales   rose  .\n"
 
@@ -216,3 +217,152 @@ def test_properties_on_markdown_like_text(source: str) -> None:
 def test_any_text_never_raises(source: str) -> None:
     blanked, _ = visible_text(source)
     assert len(blanked) == len(source)
+
+
+# --------------------------------------------------------------------------------------------
+# tables, headings, code fences, nesting, datelines (issue 25)
+
+
+def _items(source: str) -> list[tuple[RowKind, str]]:
+    read = read_markdown_text(source)
+    return [(i.kind, " ".join(i.text.split())) for i in split_text(read.text, SplitMode.SENTENCES, read.regions)]
+
+
+KPI_TABLE = """# Q3 2026 release
+
+Revenue rose 9 %.
+
+EUR million
+
+| Item | Q3 2026 | Q3 2025 |
+|:-----|--------:|--------:|
+| Revenue | 41.7 | 38.2 |
+| Operating profit | (1.2) | 3.4 |
+"""
+
+
+def test_a_kpi_pipe_table_is_a_table_of_rows_with_periods_and_a_unit_caption() -> None:
+    read = read_markdown_text(KPI_TABLE)
+    [table] = read.tables
+    assert [(r.label, r.cells, r.header, r.caption) for r in table.rows] == [
+        ("Revenue", ("41.7", "38.2"), ("Q3 2026", "Q3 2025"), "EUR million"),
+        ("Operating profit", ("(1.2)", "3.4"), ("Q3 2026", "Q3 2025"), "EUR million"),
+    ]
+    for row in table.rows:
+        assert KPI_TABLE[row.start : row.end].startswith(row.label)
+    # one row per table row (not "Item", "Q3 2026", "41.7" each a row); the unit line a heading
+    assert _items(KPI_TABLE) == [
+        (RowKind.HEADING, "Q3 2026 release"),
+        (RowKind.SENTENCE, "Revenue rose 9 %."),
+        (RowKind.HEADING, "EUR million"),
+        (RowKind.HEADING, "Item Q3 2026 Q3 2025"),
+        (RowKind.TABLE_ROW, "Revenue 41.7 38.2"),
+        (RowKind.TABLE_ROW, "Operating profit (1.2) 3.4"),
+    ]
+
+
+def test_a_table_in_a_code_fence_is_read_as_a_table_and_the_code_is_not() -> None:
+    source = """Key figures:
+
+```
+EUR million          Q3 2026    Q3 2025
+Net sales              131.0      127.9
+Operating profit         9.8       11.1
+```
+
+```python
+revenue = 131.0  # code is not text
+```
+"""
+    read = read_markdown_text(source)
+    [table] = read.tables
+    assert [(r.label, r.cells, r.header) for r in table.rows] == [
+        ("Net sales", ("131.0", "127.9"), ("Q3 2026", "Q3 2025")),
+        ("Operating profit", ("9.8", "11.1"), ("Q3 2026", "Q3 2025")),
+    ]
+    assert table.caption == "EUR million"  # the label column's title is a unit
+    assert _items(source) == [
+        (RowKind.SENTENCE, "Key figures:"),
+        (RowKind.HEADING, "EUR million Q3 2026 Q3 2025"),
+        (RowKind.TABLE_ROW, "Net sales 131.0 127.9"),
+        (RowKind.TABLE_ROW, "Operating profit 9.8 11.1"),
+    ]
+    assert "revenue" not in read.text and "```" not in read.text
+
+
+def test_a_list_nested_ten_levels_keeps_its_tenth_item() -> None:
+    source = "".join("  " * depth + f"- Item {depth} grew.\n" for depth in range(10))
+    read = read_markdown_text(source)
+    assert [t for _, t in _items(source)] == [f"Item {depth} grew." for depth in range(10)]
+    assert read.warnings == ()
+
+
+def test_thirty_nested_block_quotes_keep_their_text() -> None:
+    assert _items("> " * 30 + "Revenue rose 5 %.\n") == [(RowKind.SENTENCE, "Revenue rose 5 %.")]
+    document = read_bytes(("> " * 30 + "Revenue rose 5 %.\n").encode(), "deep.md", InputFormat.MD)
+    assert document.warnings == ()
+
+
+def test_nesting_past_the_limit_is_warned_about_not_dropped_silently() -> None:
+    source = "".join("> " * depth + "- x\n" for depth in range(MAX_NESTING + 20))
+    read = read_markdown_text(source)
+    assert any("deeper than" in w and "left out" in w for w in read.warnings)
+    document = read_bytes(source.encode(), "deep.md", InputFormat.MD)
+    assert any("left out" in w for w in document.warnings)
+
+
+def test_a_dateline_paragraph_joins_its_sentence() -> None:
+    source = "HELSINKI, Finland —\n\nHKFoods Plc reported a better result. Sales rose.\n"
+    assert _items(source) == [
+        (RowKind.SENTENCE, "HELSINKI, Finland — HKFoods Plc reported a better result."),
+        (RowKind.SENTENCE, "Sales rose."),
+    ]
+
+
+def test_glyph_bullets_in_a_paragraph_are_items_each() -> None:
+    # "·" and "•" are no Markdown list markers: once one paragraph, ~1,000-character rows
+    source = "Highlights\n\n·\nRevenue was $5.61 billion, up 10 %\n·\nEPS was $3.79\n• Margin grew\n"
+    assert _items(source) == [
+        (RowKind.HEADING, "Highlights"),  # a short paragraph without punctuation
+        (RowKind.SENTENCE, "· Revenue was $5.61 billion, up 10 %"),
+        (RowKind.SENTENCE, "· EPS was $3.79"),
+        (RowKind.SENTENCE, "• Margin grew"),
+    ]
+
+
+def test_a_paragraph_that_is_an_aligned_table_is_a_table() -> None:
+    source = "EUR million        Q3 2026    Q3 2025\nNet sales            131.0      127.9\nEBIT  9.8  11.1\n\nText.\n"
+    read = read_markdown_text(source)
+    [table] = read.tables
+    assert [(r.label, r.cells, r.header, r.caption) for r in table.rows] == [
+        ("Net sales", ("131.0", "127.9"), ("Q3 2026", "Q3 2025"), "EUR million"),
+        ("EBIT", ("9.8", "11.1"), ("Q3 2026", "Q3 2025"), "EUR million"),
+    ]
+    assert [k for k, _ in _items(source)] == [RowKind.HEADING, RowKind.TABLE_ROW, RowKind.TABLE_ROW, RowKind.SENTENCE]
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("**Highlights**\n\nSales rose.\n", RowKind.HEADING),
+        ("Outlook\n\nSales rose.\n", RowKind.HEADING),
+        ("Sales rose.\n\nMore.\n", RowKind.SENTENCE),
+        ("Sales rose and\ncosts fell\n\nMore.\n", RowKind.SENTENCE),  # two lines: a paragraph
+        ("- Cash flow was negative\n\nMore.\n", RowKind.SENTENCE),  # a list item
+        ("HELSINKI, Finland —\n\nAcme grew.\n", RowKind.SENTENCE),  # a dateline, joined
+    ],
+)
+def test_a_short_paragraph_without_punctuation_is_a_heading(source: str, kind: RowKind) -> None:
+    assert _items(source)[0][0] is kind
+
+
+def test_markdown_too_deep_to_parse_is_read_as_plain_text_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    class TooDeep:
+        def parse(self, source: str) -> list:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("finlocal.reading.markdown._parser", lambda: TooDeep())
+    source = "> > Revenue rose 5 %.\n"
+    read = read_markdown_text(source)
+    assert read.text == source and any("plain text" in w for w in read.warnings)
+    assert [t for _, t in _items(source)] == ["> > Revenue rose 5 %."]  # nothing lost

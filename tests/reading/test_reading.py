@@ -16,9 +16,13 @@ from finlocal.reading import (
     iter_blocks,
     iter_inputs,
     iter_text_blocks,
+    page_of,
     read_bytes,
     read_path,
 )
+from finlocal.reading.pdf import page_text
+from finlocal.splitting import split_text
+from finlocal.structure import RowKind, SplitMode
 
 TEXT = "Net sales rose 5 % to EUR 131 mn. Operating profit fell – to €9.8m."
 
@@ -129,24 +133,39 @@ def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
 
 
 def _pdf(path: Path, text: str | None) -> None:
+    _pdf_pages(path, [None if text is None else [text]])
+
+
+def _pdf_pages(path: Path, pages: list[list[str | tuple[str, ...]] | None]) -> None:
+    """A PDF with one page per entry, each line of a page drawn below the one before; a tuple is
+    a table row, its cells drawn in columns."""
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
-    page = writer.add_blank_page(width=300, height=200)
-    if text is not None:
-        font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    font_ref = writer._add_object(font)
+    for lines in pages:
+        page = writer.add_blank_page(width=500, height=400)
+        if lines is None:
+            continue
         page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})}
+        )
+        drawn = " ".join(
+            f"1 0 0 1 {x} {380 - 20 * k} Tm ({cell}) Tj"
+            for k, line in enumerate(lines)
+            for x, cell in zip((20, 250, 350, 450), (line,) if isinstance(line, str) else line, strict=False)
+            if cell
         )
         stream = DecodedStreamObject()
-        stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
+        stream.set_data(f"BT /F1 12 Tf {drawn} ET".encode("latin-1"))
         page[NameObject("/Contents")] = writer._add_object(stream)
     with path.open("wb") as fh:
         writer.write(fh)
@@ -155,6 +174,94 @@ def _pdf(path: Path, text: str | None) -> None:
 def test_pdf_text_layer(tmp_path: Path) -> None:
     _pdf(tmp_path / "r.pdf", "Net sales rose 5 percent.")
     assert "Net sales rose 5 percent." in read_path(tmp_path / "r.pdf").text
+
+
+def test_pdf_running_footer_is_dropped_and_a_sentence_cut_by_a_page_break_joined(tmp_path: Path) -> None:
+    footer = "Acme Oyj  Fiscal 2024 Form 10-K"
+    pages = [
+        ["Acme Oyj Annual Report", "Net sales rose 5 percent. Our ports and terminals have been", f"{footer}  37"],
+        [
+            "Acme Oyj Annual Report",
+            "impacted by the strike. Costs fell.",
+            "Outlook",
+            "We expect growth.",
+            f"{footer}  38",
+        ],
+        ["Acme Oyj Annual Report", "Cash flow improved.", f"{footer}  39"],
+    ]
+    _pdf_pages(tmp_path / "r.pdf", pages)
+    document = read_path(tmp_path / "r.pdf")
+    assert "Form 10-K" not in document.text and "Annual Report" not in document.text
+    items = split_text(document.text, SplitMode.SENTENCES, document.regions)
+    assert [(i.kind, " ".join(i.text.split())) for i in items] == [
+        (RowKind.SENTENCE, "Net sales rose 5 percent."),
+        (RowKind.SENTENCE, "Our ports and terminals have been impacted by the strike."),
+        (RowKind.SENTENCE, "Costs fell."),
+        (RowKind.HEADING, "Outlook"),
+        (RowKind.SENTENCE, "We expect growth."),
+        (RowKind.SENTENCE, "Cash flow improved."),
+    ]
+    assert [page_of(document.page_starts, i.start) for i in items] == [1, 1, 2, 2, 2, 3]
+
+
+def test_pdf_table_keeps_its_columns(tmp_path: Path) -> None:
+    lines: list[str | tuple[str, ...]] = [
+        "Net sales rose 5 percent in the quarter.",
+        "EUR million",
+        ("", "Q3 2026", "Q3 2025"),
+        ("Net sales", "131.0", "127.9"),
+        ("Operating profit", "(9.8)", "11.1"),
+        "The outlook is unchanged.",
+    ]
+    _pdf_pages(tmp_path / "t.pdf", [lines])
+    document = read_path(tmp_path / "t.pdf")
+    [table] = document.tables
+    assert [(r.label, r.cells, r.header, r.caption) for r in table.rows] == [
+        ("Net sales", ("131.0", "127.9"), ("Q3 2026", "Q3 2025"), "EUR million"),
+        ("Operating profit", ("(9.8)", "11.1"), ("Q3 2026", "Q3 2025"), "EUR million"),
+    ]
+    items = split_text(document.text, SplitMode.SENTENCES, document.regions)
+    assert [i.kind for i in items] == [
+        RowKind.SENTENCE,
+        RowKind.HEADING,
+        RowKind.HEADING,
+        RowKind.TABLE_ROW,
+        RowKind.TABLE_ROW,
+        RowKind.SENTENCE,
+    ]
+    assert items[0].text == "Net sales rose 5 percent in the quarter."  # prose as plain text gives it
+
+
+@pytest.mark.parametrize(
+    ("pages", "text"),
+    [
+        # a page number that varies, at the bottom of each page
+        (["Sales rose.\n1", "Costs fell.\n2"], "Sales rose.\n\nCosts fell."),
+        # a header with a page number at the top; "Page 2 of 3" varies as a page number does
+        (
+            ["Page 1 of 3\nSales rose.", "Page 2 of 3\nCosts fell.", "Page 3 of 3\nCash grew."],
+            "Sales rose.\n\nCosts fell.\n\nCash grew.",
+        ),
+        # a line repeated in the middle of pages is text, not furniture
+        (
+            ["Alpha\nBeta\nGamma\nSales rose.\nDelta\nEta\nZeta", "One\nTwo\nThree\nSales rose.\nFour\nFive\nSix"],
+            "Alpha\nBeta\nGamma\nSales rose.\nDelta\nEta\nZeta\n\nOne\nTwo\nThree\nSales rose.\nFour\nFive\nSix",
+        ),
+        # one page: nothing repeats
+        (["Report 2024\nSales rose.\n1"], "Report 2024\nSales rose.\n1"),
+        # a sentence that goes on, and a heading that does not
+        (["Sales rose and", "costs fell.", "Outlook", "Growth."], "Sales rose and\ncosts fell.\n\nOutlook\n\nGrowth."),
+        # an empty page begins where the next page's text does
+        (["Sales rose.", "", "Costs fell."], "Sales rose.\n\nCosts fell."),
+    ],
+)
+def test_pdf_page_text(pages: list[str], text: str) -> None:
+    assert page_text(pages)[0] == text
+
+
+def test_pdf_page_starts_skip_empty_pages() -> None:
+    text, starts = page_text(["Sales rose.", "", "Costs fell."])
+    assert starts == (0, 13, 13) and text[13:] == "Costs fell."
 
 
 def test_pdf_without_text_layer_says_scanned(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from finlocal.output import Format
 from finlocal.reading import Document
 from finlocal.scoring import DocumentReport, score_text
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 from finlocal.tui.scoring_run import ScoringRun
 from finlocal.tui.view import PASTED, LabelFilter, Phase
 from tests.fakes import KeywordClassifier

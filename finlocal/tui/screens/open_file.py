@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, RadioSet, Static
 
 from finlocal.reading import KNOWN_SUFFIXES
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 from finlocal.tui.widgets.choices import ChoiceSet, MarkedRadioButton
 
 SPLIT_LABELS: dict[SplitMode, str] = {

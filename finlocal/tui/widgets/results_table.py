@@ -18,7 +18,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.scoring import SentenceResult
-from finlocal.splitting import SplitMode
+from finlocal.structure import SplitMode
 from finlocal.tui.view import (
     REVIEW_MARK,
     SPLIT_TITLES,
