@@ -6,13 +6,13 @@ functions are shared by the table, the detail panel and the summary, and are tes
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
+from finlocal.predictions import probability_text
 from finlocal.splitting import SplitMode
 
 if TYPE_CHECKING:
@@ -50,11 +50,8 @@ def tone_marker(value: float, label: str | None = None) -> Text:
     return Text(f"· {value:+.2f}", style="dim")
 
 
-def confidence_text(value: float) -> str:
-    """A probability with two decimals, rounded *down*: a sentence flagged for review (below a
-    two-decimal threshold such as 0.60) never shows as "0.60", and one at 0.60 or above never
-    shows below it."""
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+confidence_text = probability_text
+"""A probability with two decimals, rounded down (`finlocal.predictions.probability_text`)."""
 
 
 def duration(ms: float) -> str:
