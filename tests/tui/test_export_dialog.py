@@ -42,7 +42,7 @@ def test_a_known_suffix_sets_the_format(terminal, tmp_path: Path) -> None:
         await wait_for(pilot, lambda: (tmp_path / "x.csv").exists(), "x.csv")
         with (tmp_path / "x.csv").open(newline="") as fh:
             rows = list(csv.DictReader(fh))
-        assert len(rows) == 16 and rows[0]["index"] == "0"
+        assert len(rows) == 16 and rows[0]["#"] == "1"
         await pilot.press("ctrl+s")
         await _type_path(pilot, tmp_path / "x.md")
         assert _pressed(app) == "markdown"
