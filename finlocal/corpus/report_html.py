@@ -1,7 +1,8 @@
 """The corpus report as one self-contained HTML page: inline CSS and SVG charts, no script, no
 network. The page is a Jinja2 template (``templates/report.html.j2``, autoescaped: every value
-from the dataset is escaped, its control characters shown as visible escapes) with its stylesheet beside it (``templates/report.css``); this module
-draws the charts and hands the template a `CorpusReport` (`finlocal.corpus.report`)."""
+from the dataset is escaped, its control characters shown as visible escapes) with its
+stylesheet beside it (``templates/report.css``); this module draws the charts and hands the
+template a `CorpusReport` (`finlocal.corpus.report`)."""
 
 from __future__ import annotations
 

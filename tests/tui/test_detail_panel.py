@@ -71,7 +71,7 @@ def test_m_maximizes_the_detail_panel_and_restores_it(terminal) -> None:
         assert detail.size.height > before
         text = screen_text(app)
         assert len([line for line in text.splitlines() if "masking '" in line]) == 4
-        assert "Timings (share of its batch): tokenize 0.25 ms" in text
+        assert "Timings: tokenize 0.25 · inference" in text
         assert "m restore" in text
         assert app.main.table.selected.index == 1  # the table still shows the selection
         await pilot.press("down")
@@ -79,5 +79,17 @@ def test_m_maximizes_the_detail_panel_and_restores_it(terminal) -> None:
         await pilot.press("m")
         await pilot.pause()
         assert detail.size.height == before
+
+    run(app, scenario, size=terminal)
+
+
+def test_the_detail_timings_say_they_are_the_batch_share(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("m")
+        await pilot.pause()
+        assert "Timings: tokenize 0.25 · inference" in screen_text(app)
 
     run(app, scenario, size=terminal)
