@@ -11,7 +11,15 @@ from finlocal.lexicon import Polarity
 
 
 def _change(metric: str, direction: Direction, verdict: Verdict, **kw) -> Change:
-    fields = dict(now=None, before=None, unit=None, currency=None, change=None, change_unit=None, basis="words")
+    fields = {
+        "now": None,
+        "before": None,
+        "unit": None,
+        "currency": None,
+        "change": None,
+        "change_unit": None,
+        "basis": "words",
+    }
     fields.update(kw)
     return Change(
         metric, 0, len(metric), 0, 40, direction=direction, polarity=Polarity.UP_GOOD, verdict=verdict, **fields
