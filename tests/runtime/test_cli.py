@@ -100,10 +100,8 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_score_writes_no_control_sequence_raw(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: str) -> None:
-    (tmp_path / "r.txt").write_text(
-        "Sales rose \x1b]2;pwned\x07 today. Profit \x1b[2J\x1b[H fell \x1b[31mhard\x1b[0m. Costs \u202erose.",
-        encoding="utf-8",
-    )
+    hostile = "Sales rose \x1b]2;pwned\x07 today. Profit \x1b[2J\x1b[H fell \x1b[31mhard\x1b[0m. Costs \u202erose."
+    (tmp_path / "r.txt").write_text(REPORT + " " + hostile, encoding="utf-8")  # a few controls: still text
     result = runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "--format", fmt])
     assert result.exit_code == 0, result.output
     assert not any(char in result.stdout for char in ("\x1b", "\x07", "\u202e"))
@@ -127,7 +125,7 @@ def test_output_suffix_picks_the_format(runner: CliRunner, model_env: Path, tmp_
     (tmp_path / "r.txt").write_text(REPORT)
     out = tmp_path / "out.csv"
     assert runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "-o", str(out)]).exit_code == 0
-    assert out.read_text().startswith("source,index,start,end,text,label")
+    assert out.read_text().startswith("source,#,kind,start,end,text,label")
 
 
 def test_bad_inputs_each_get_one_error_line_and_the_rest_is_scored(
