@@ -33,8 +33,11 @@ VALUE_WIDTH = 13
 CHANGE_WIDTH = 18
 MIN_SENTENCE_WIDTH = 24
 """Narrower than this, the sentence column is left out (the line under the table shows it)."""
-DIALOG_CHROME = 2 + 2 + 2 + 2
-"""The dialog's border and padding, the table's scrollbar, and a margin."""
+DIALOG_CHROME = 2 + 2 + 2
+"""The dialog's border and padding, and the table's scrollbar."""
+SHRINKABLE = ("metric", "now", "before", "change")
+"""The columns cut (with an ellipsis) when the screen is too narrow for them; never the verdict."""
+MIN_SHRUNK = 8
 
 
 def column_widths(rows: Sequence[MovedRow], screen_width: int) -> dict[str, int]:
@@ -52,9 +55,14 @@ def column_widths(rows: Sequence[MovedRow], screen_width: int) -> dict[str, int]
         "change": fit([r.moved for r in rows], "change", CHANGE_WIDTH),
         "index": fit([str(r.sentence_index + 1) for r in rows], "#", 6),
     }
-    dialog = int(screen_width * 0.96)
+    room = int(screen_width * 0.96) - DIALOG_CHROME
     padding = 2 * (len(widths) + 1)  # one cell of padding either side of every column
-    left = dialog - DIALOG_CHROME - padding - sum(widths.values())
+    while padding - 2 + sum(widths.values()) > room:  # narrow: shrink the widest text column
+        widest = max(SHRINKABLE, key=lambda key: widths[key])
+        if widths[widest] <= MIN_SHRUNK:
+            break
+        widths[widest] -= 1
+    left = room - padding - sum(widths.values())
     widths["sentence"] = left if left >= MIN_SENTENCE_WIDTH else 0
     return widths
 
