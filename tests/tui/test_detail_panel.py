@@ -93,3 +93,23 @@ def test_the_detail_timings_say_they_are_the_batch_share(terminal) -> None:
         assert "Timings: tokenize 0.25 · inference" in screen_text(app)
 
     run(app, scenario, size=terminal)
+
+
+def test_a_pdf_line_break_inside_a_sentence_is_joined_for_display() -> None:
+    # a PDF's text breaks lines inside sentences: shown as "Earnings per share" / "were EUR 0.08"
+    from finlocal.tui.screens.moved import MovedScreen
+
+    app = make_app()
+    text = "Earnings per share\nwere EUR 0.08 (EUR 0.14)."
+
+    async def scenario(pilot):
+        await score(pilot, text)
+        result = app.main.table.results[0]
+        assert "\n" in result.text and result.end - result.start == len(result.text)  # offsets as read
+        assert "Earnings per share were EUR 0.08 (EUR 0.14)." in screen_text(app)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
+        await pilot.pause()
+        assert "#1: Earnings per share were EUR 0.08 (EUR 0.14)." in screen_text(app)
+
+    run(app, scenario, size=(120, 36))
