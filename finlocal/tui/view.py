@@ -106,7 +106,7 @@ KIND_WORDS: dict[RowKind, str] = {
 """What the detail panel calls a row of each kind."""
 
 
-def shown_text(text: str) -> str:
+def display_text(text: str) -> str:
     """Report text as the app shows it: a line break inside a paragraph (a PDF's) joined, control
     characters and escape sequences as visible escapes (`finlocal.shown_text.visible`)."""
     return shown(join_lines(text))

@@ -60,12 +60,12 @@ from finlocal.tui.view import (
     SPLIT_TITLES,
     Phase,
     all_moved,
+    display_text,
     file_stem,
     label_tag,
     next_member,
     page_label,
     sentence,
-    shown_text,
     status_line,
 )
 from finlocal.tui.widgets.detail_panel import DetailPanel
@@ -263,12 +263,12 @@ class MainScreen(Screen[None]):
             self.table.reset_view()
         self.summary.clear()
         self._show_detail(None)
-        self.sub_title = shown_text(self.scoring.source)
+        self.sub_title = display_text(self.scoring.source)
         self.add_class("-has-results")
 
     def _warn(self, document: Document) -> None:
         for warning in document.warnings:
-            self.notify(shown_text(warning), title=shown_text(document.source), severity="warning", markup=False)
+            self.notify(display_text(warning), title=display_text(document.source), severity="warning", markup=False)
 
     def on_document_read(self, message: DocumentRead) -> None:
         document = message.document
@@ -313,10 +313,11 @@ class MainScreen(Screen[None]):
             return
         if isinstance(failed, Path):  # the file could not be read: keep what is on screen
             kept = " The results on screen are kept." if had_results else ""
-            error = shown_text(sentence(message.error)) + kept
+            error = display_text(sentence(message.error)) + kept
             self.notify(error, title="Could not open", severity="error", timeout=10, markup=False)
         else:
-            self.notify(shown_text(message.error), title="Could not score", severity="error", timeout=10, markup=False)
+            error = display_text(message.error)
+            self.notify(error, title="Could not score", severity="error", timeout=10, markup=False)
         self._refresh_status()
 
     def _stop_scoring(self) -> bool:
@@ -395,7 +396,7 @@ class MainScreen(Screen[None]):
     def on_explanation_ended(self, message: ExplanationEnded) -> None:
         if message.error:
             self.detail.end_explanation(message.index, "(failed)")
-            self.notify(shown_text(message.error), title="Explain", severity="error", markup=False)
+            self.notify(display_text(message.error), title="Explain", severity="error", markup=False)
         else:
             self.detail.end_explanation(message.index, "(cancelled)" if message.cancelled else None)
 
@@ -495,7 +496,7 @@ class MainScreen(Screen[None]):
         outcome = export_chosen(spec, choice, model, self.config.review_threshold)
         if outcome.severity != "error":
             self.scoring.export_format = choice.format
-        self.notify(shown_text(outcome.message), title="Export", severity=outcome.severity, markup=False)
+        self.notify(display_text(outcome.message), title="Export", severity=outcome.severity, markup=False)
 
     def _selected_or_warn(self) -> SentenceResult | None:
         result = self.table.selected
@@ -534,7 +535,7 @@ class MainScreen(Screen[None]):
                 self.table.focus()
 
         self.app.push_screen(
-            MovedScreen(shown_text(self.scoring.source or PASTED), all_moved(report.sentences)), chosen
+            MovedScreen(display_text(self.scoring.source or PASTED), all_moved(report.sentences)), chosen
         )
 
     def action_filter(self) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Static
 
 from finlocal.changes.describe import MovedRow
 from finlocal.tui.palette import VERDICT_STYLES
-from finlocal.tui.view import one_line, shown_text
+from finlocal.tui.view import display_text, one_line
 
 METRIC_WIDTH = 22
 """The metric column at most ("Cash flow from operating activities" is cut with an ellipsis)."""
@@ -48,7 +48,7 @@ def column_widths(rows: Sequence[MovedRow], screen_width: int) -> dict[str, int]
         return min(cap, max([len(header), *(len(v) for v in values)]))
 
     widths = {
-        "metric": fit([shown_text(r.change.metric) for r in rows], "metric", METRIC_WIDTH),
+        "metric": fit([display_text(r.change.metric) for r in rows], "metric", METRIC_WIDTH),
         "verdict": fit([r.change.verdict.value for r in rows], "good/bad", 8),
         "now": fit([r.now for r in rows], "now", VALUE_WIDTH),
         "before": fit([r.before for r in rows], "before", VALUE_WIDTH),
@@ -113,7 +113,7 @@ class MovedScreen(ModalScreen[int | None]):
         for row in self.rows:
             verdict = row.change.verdict.value
             cells = [
-                Text(shown_text(row.change.metric), no_wrap=True, overflow="ellipsis"),
+                Text(display_text(row.change.metric), no_wrap=True, overflow="ellipsis"),
                 Text(verdict, style=VERDICT_STYLES.get(verdict, "")),
                 Text(row.now, justify="right", no_wrap=True, overflow="ellipsis"),
                 Text(row.before, justify="right", no_wrap=True, overflow="ellipsis"),
@@ -121,7 +121,7 @@ class MovedScreen(ModalScreen[int | None]):
                 Text(f"{row.sentence_index + 1}", justify="right"),
             ]
             if widths["sentence"]:
-                cells.append(Text(shown_text(one_line(row.sentence, 400)), overflow="ellipsis", no_wrap=True))
+                cells.append(Text(display_text(one_line(row.sentence, 400)), overflow="ellipsis", no_wrap=True))
             table.add_row(*cells)
         self._show_sentence(table.cursor_row)
 
@@ -134,7 +134,7 @@ class MovedScreen(ModalScreen[int | None]):
             return
         row = self.rows[at]
         self.query_one("#moved-sentence", Static).update(
-            Text(f"#{row.sentence_index + 1}: {shown_text(one_line(row.sentence, 600))}")
+            Text(f"#{row.sentence_index + 1}: {display_text(one_line(row.sentence, 600))}")
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -1,7 +1,7 @@
 """Detail region: the selected sentence with its evidence, rationale, probabilities and timings.
 
 Every piece of report text goes into a `rich.text.Text`, so markup inside it is shown literally,
-and through `finlocal.shown_text` (via `finlocal.tui.view.shown_text`), so control characters and
+and through `finlocal.shown_text` (via `finlocal.tui.view.display_text`), so control characters and
 escape sequences are shown as escapes, never sent to the terminal; a PDF's line breaks inside a
 sentence are joined (offsets are unchanged, so evidence and matches still land).
 """
@@ -28,10 +28,10 @@ from finlocal.tui.view import (
     KIND_WORDS,
     REVIEW_MARK,
     confidence_text,
+    display_text,
     label_tag,
     label_text,
     needs_review,
-    shown_text,
 )
 
 MATCH_STYLE = "reverse"
@@ -92,7 +92,7 @@ def what_moved(result: SentenceResult) -> Text:
     text.append("What moved ", style="bold")
     text.append("(read from the figures, not by the model)", style="dim")
     for change in result.changes:
-        line = Text("\n  " + shown_text(describe(change)))
+        line = Text("\n  " + display_text(describe(change)))
         verdict = change.verdict.value
         at = line.plain.rindex(f"→ {verdict}") + 2  # the verdict after the arrow, in its colour
         line.stylize(VERDICT_STYLES.get(verdict, ""), at, at + len(verdict))
@@ -108,7 +108,7 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
         text.append("Evidence: ", style="bold")
         for i, span in enumerate(evidence):
             text.append(", " if i else "")
-            text.append(f"“{shown_text(span.text)}”", style=EVIDENCE_STYLE)
+            text.append(f"“{display_text(span.text)}”", style=EVIDENCE_STYLE)
         text.append("\n")
     else:
         text.append("Evidence: none marked by the model\n", style="dim")
@@ -117,7 +117,7 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
     elif not effects:
         text.append("Occlusion: no span changes the prediction noticeably", style="dim")
     else:
-        text.append("\n".join(shown_text(effect.describe()) for effect in effects))
+        text.append("\n".join(display_text(effect.describe()) for effect in effects))
     return text
 
 
