@@ -148,3 +148,23 @@ def test_csv_review_flag_follows_the_threshold(report) -> None:
     out = io.StringIO()
     make_writer(Format.CSV, Per.SENTENCE, out, report.labels, threshold=1.01).sentences(report.sentences)
     assert {r["review"] for r in csv.DictReader(io.StringIO(out.getvalue()))} == {"yes"}
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.MARKDOWN, Format.CSV])
+def test_rows_that_are_not_sentences_say_what_they_are(fake_classifier, fmt: Format) -> None:
+    from finlocal.splitting import Region
+    from finlocal.structure import RowKind
+
+    text = "Key figures\n\nNet sales | 41.7 | 38.2\n\nSales rose 5 %."
+    regions = (
+        Region(((0, 11),), RowKind.HEADING),
+        Region(((13, 36),), RowKind.TABLE_ROW),
+        Region(((38, len(text)),)),
+    )
+    report = score_text(text, fake_classifier, source="kpi.md", regions=regions)
+    out = _write(fmt, Per.SENTENCE, report)
+    if fmt is Format.CSV:
+        assert [r["kind"] for r in csv.DictReader(io.StringIO(out))] == ["heading", "table_row", "sentence"]
+    else:
+        assert "(heading) Key figures" in out and "(table row) Net sales" in out
+        assert "(sentence)" not in out
