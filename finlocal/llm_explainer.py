@@ -147,12 +147,13 @@ def load_explainer(path: Path | None, *, threads: int | None = None) -> Explaine
     once; importing llama_cpp (about half a second) and loading the model wait for the first
     request, in the worker thread.
     """
+    if not _installed("llama_cpp"):  # first: without it no GGUF helps, so say what to install
+        missing = MissingExtraError("llama-cpp-python", "train", "Explaining with a local LLM")
+        raise ExplainerUnavailable(f"{missing} Then give it a GGUF: " + HOW_TO_ENABLE) if path is None else missing
     if path is None:
         raise ExplainerUnavailable(HOW_TO_ENABLE)
     if not path.is_file():
         raise ExplainerUnavailable(f"The GGUF model {path} does not exist or is not a file. " + HOW_TO_ENABLE)
-    if not _installed("llama_cpp"):
-        raise MissingExtraError("llama_cpp", "train", "Explaining with a local LLM")
     return LlamaExplainer(path, threads=threads)
 
 

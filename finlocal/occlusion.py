@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from finlocal.predictions import Classifier, Prediction, Span
+from finlocal.predictions import Classifier, Prediction, Span, probability_text
 from finlocal.spans import strip_span
 
 _CLAUSE_BREAK = re.compile(
@@ -36,7 +36,10 @@ class OcclusionEffect:
         return self.after - self.before
 
     def describe(self) -> str:
-        return f"masking '{self.span.text}' moves {self.label} {self.before:.2f} → {self.after:.2f}"
+        """ "masking 'fell' moves negative 0.96 → 0.41", probabilities as everywhere else
+        (`finlocal.predictions.probability_text`)."""
+        before, after = probability_text(self.before), probability_text(self.after)
+        return f"masking '{self.span.text}' moves {self.label} {before} → {after}"
 
 
 def clauses(text: str) -> list[Span]:

@@ -3,6 +3,12 @@
 Writers stream: sentence rows are written as they are scored, document rows as documents finish.
 The table writer prints a table per document (and every `TABLE_CHUNK` rows for long documents);
 with ``--per document`` it prints every `TABLE_DOCUMENTS` documents.
+
+Text meant for a person is never trusted: the table and Markdown show control characters as
+visible escapes (`finlocal.shown_text.visible`) and Markdown escapes HTML too; JSONL keeps the
+text exact; CSV keeps it exact but for cells a spreadsheet would run as a formula
+(`finlocal.shown_text.spreadsheet_cell`, unless ``raw``). A row that is not a sentence (a heading,
+a table row) says so in the table and Markdown outputs (`kind_prefix`).
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from finlocal.changes import Verdict
 from finlocal.changes.describe import MovedRow, describe
 from finlocal.file_types import FileType, file_type
 from finlocal.jsonl import jsonl_line
+from finlocal.predictions import REVIEW_THRESHOLD, probability_text
 from finlocal.scoring import DocumentReport, SentenceResult
+from finlocal.shown_text import spreadsheet_row, visible
+from finlocal.structure import RowKind
 
 TABLE_CHUNK = 500
 TABLE_DOCUMENTS = 20
@@ -72,15 +81,39 @@ class Per(str, enum.Enum):
 ExtraColumn = tuple[str, Callable[[SentenceResult], Any]]
 
 
+KIND_NAMES: dict[RowKind, str] = {RowKind.SENTENCE: "", RowKind.HEADING: "heading", RowKind.TABLE_ROW: "table row"}
+"""How a row that is not a sentence is named to a person ("" for a sentence, the usual row)."""
+
+
+def kind_prefix(kind: RowKind) -> str:
+    """ "(table row) ", "(heading) " before a row's text in the table and Markdown outputs; ""
+    for a sentence."""
+    name = KIND_NAMES[kind]
+    return f"({name}) " if name else ""
+
+
 class Writer:
     """Base writer: `sentences` receives sentence chunks, `document` each finished document.
-    ``extra`` columns follow the standard ones in JSONL and CSV sentence rows."""
+    ``extra`` columns follow the standard ones in JSONL and CSV sentence rows; ``threshold`` is
+    the confidence below which CSV flags a row for review; ``raw`` keeps CSV cells that a
+    spreadsheet would run as formulas as they are."""
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        labels: Sequence[str],
+        per: Per,
+        extra: Sequence[ExtraColumn] = (),
+        *,
+        threshold: float = REVIEW_THRESHOLD,
+        raw: bool = False,
+    ) -> None:
         self.stream = stream
         self.labels = tuple(labels)
         self.per = per
         self.extra = tuple(extra)
+        self.threshold = threshold
+        self.raw = raw
 
     def sentences(self, results: Sequence[SentenceResult]) -> None:
         if self.per is Per.SENTENCE and results:
@@ -123,14 +156,19 @@ def _evidence_text(result: SentenceResult) -> str:
     return " | ".join(s.text for s in result.evidence)
 
 
-def _sentence_cells(r: SentenceResult, labels: Sequence[str]) -> list[Any]:
+def _sentence_cells(r: SentenceResult, labels: Sequence[str], threshold: float) -> list[Any]:
+    confidence = r.prediction.confidence
     return [
         r.source,
-        r.index,
+        r.index + 1,
+        r.kind.value,
         r.start,
         r.end,
         r.text,
         r.label,
+        round(confidence, 6),
+        "yes" if confidence < threshold else "no",
+        round(r.tone, 6),
         *(round(r.scores.get(name, 0.0), 6) for name in labels),
         _evidence_text(r),
         _changes_json(r),
@@ -163,18 +201,23 @@ def _what_moved(result: SentenceResult) -> str:
     return " | ".join(describe(c) for c in result.changes)
 
 
+CSV_SENTENCE_COLUMNS = ("source", "#", "kind", "start", "end", "text", "label", "confidence", "review", "tone")
+"""The first columns of a CSV sentence row; the label scores (``score_negative`` …) follow.
+``#`` counts from 1 as the app and the Markdown outputs do (the JSONL ``index`` is # − 1);
+``confidence`` is the label's probability, ``review`` says "yes" below the review threshold,
+``tone`` is P(positive) − P(negative)."""
+
+
 class CsvWriter(Writer):
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
-        super().__init__(stream, labels, per, extra)
+    """Rows for a spreadsheet: a cell that would run as a formula is written with a ``'`` in
+    front (`finlocal.shown_text.spreadsheet_cell`) unless ``raw``."""
+
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, *args: Any, **kwargs: Any) -> None:
+        super().__init__(stream, labels, per, *args, **kwargs)
         self._csv = csv.writer(stream, lineterminator="\n")
         if per is Per.SENTENCE:
             header = [
-                "source",
-                "index",
-                "start",
-                "end",
-                "text",
-                "label",
+                *CSV_SENTENCE_COLUMNS,
                 *(f"score_{name}" for name in self.labels),
                 "evidence",
                 "changes",
@@ -197,12 +240,18 @@ class CsvWriter(Writer):
             ]
         self._csv.writerow(header)
 
+    def _row(self, cells: Sequence[Any]) -> Sequence[Any]:
+        return cells if self.raw else spreadsheet_row(cells)
+
     def _sentences(self, results: Sequence[SentenceResult]) -> None:
-        self._csv.writerows([*_sentence_cells(r, self.labels), *_extra(self.extra, r).values()] for r in results)
+        self._csv.writerows(
+            self._row([*_sentence_cells(r, self.labels, self.threshold), *_extra(self.extra, r).values()])
+            for r in results
+        )
         self.stream.flush()
 
     def _document(self, report: DocumentReport) -> None:
-        self._csv.writerow(_document_cells(report, self.labels))
+        self._csv.writerow(self._row(_document_cells(report, self.labels)))
         self.stream.flush()
 
 
@@ -221,14 +270,28 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MARKDOWN_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "~": "\\~", "\n": " ", "\r": " "})
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "*": "\\*",
+        "~": "\\~",
+        "\n": " ",
+        "\r": " ",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
 
 
 def markdown_cell(value: Any) -> str:
     """A value as Markdown text on one line, fit for a table cell or inside ``**``/``~~`` marks:
-    backslashes, pipes and the emphasis and strike-through marks (``*``, ``~``) escaped, line
-    breaks made spaces. The one Markdown escape of finlocal's reports."""
-    return str(value).translate(_MARKDOWN_ESCAPES)
+    backslashes, pipes and the emphasis and strike-through marks (``*``, ``~``) escaped, HTML
+    made text (``<script>`` → ``&lt;script&gt;``, which a viewer shows as written), line breaks
+    made spaces and other control characters visible escapes (`finlocal.shown_text.visible`).
+    The one Markdown escape of finlocal's reports."""
+    return visible(str(value).translate(_MARKDOWN_ESCAPES))
 
 
 class MarkdownWriter(Writer):
@@ -237,8 +300,8 @@ class MarkdownWriter(Writer):
 
     _SENTENCE_HEADER = ("source", "#", "label", "confidence", "sentence", "evidence", "what moved")
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
-        super().__init__(stream, labels, per, extra)
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, *args: Any, **kwargs: Any) -> None:
+        super().__init__(stream, labels, per, *args, **kwargs)
         self._open = False
         if per is Per.DOCUMENT:
             header = ["source", "sentences", "label", *self.labels, "tone", "what moved"]
@@ -251,10 +314,10 @@ class MarkdownWriter(Writer):
         for r in results:
             cells = [
                 r.source,
-                r.index,
+                r.index + 1,
                 r.label,
-                f"{r.prediction.confidence:.2f}",
-                r.text,
+                probability_text(r.prediction.confidence),
+                kind_prefix(r.kind) + r.text,
                 _evidence_text(r),
                 _what_moved(r),
             ]
@@ -285,8 +348,8 @@ class MarkdownWriter(Writer):
 class TableWriter(Writer):
     """Human-readable tables with rich; sentence rows are grouped per document."""
 
-    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, extra: Sequence[ExtraColumn] = ()) -> None:
-        super().__init__(stream, labels, per, extra)
+    def __init__(self, stream: TextIO, labels: Sequence[str], per: Per, *args: Any, **kwargs: Any) -> None:
+        super().__init__(stream, labels, per, *args, **kwargs)
         from rich.console import Console
 
         self._console = Console(file=stream, highlight=False, soft_wrap=False)
@@ -309,7 +372,7 @@ class TableWriter(Writer):
         if report is not None:
             counts = ", ".join(f"{report.counts.get(n, 0)} {n}" for n in self.labels)
             caption = f"{report.n_sentences} sentences: {counts}; tone {report.tone:+.3f}"
-        table = Table(title=escape(source), caption=caption, expand=False, show_lines=False)
+        table = Table(title=escape(visible(source)), caption=caption, expand=False, show_lines=False)
         table.add_column("#", justify="right", style="dim")
         table.add_column("label")
         table.add_column("conf", justify="right")
@@ -317,10 +380,10 @@ class TableWriter(Writer):
         for r in self._pending:
             style = _LABEL_STYLES.get(r.label, "")
             table.add_row(
-                str(r.index),
+                str(r.index + 1),
                 f"[{style}]{r.label}[/]" if style else r.label,
-                f"{r.prediction.confidence:.2f}",
-                _highlight(r),
+                probability_text(r.prediction.confidence),
+                escape(kind_prefix(r.kind)) + _highlight(r),
             )
         self._console.print(table)
         self._pending = []
@@ -346,11 +409,11 @@ class TableWriter(Writer):
         table.add_column("most positive / most negative", overflow="fold")
         for d in self._documents:
             extremes = "\n".join(
-                [f"[green]+[/] {escape(r.text)}" for r in d.top_positive[:1]]
-                + [f"[red]-[/] {escape(r.text)}" for r in d.top_negative[:1]]
+                [f"[green]+[/] {escape(visible(r.text))}" for r in d.top_positive[:1]]
+                + [f"[red]-[/] {escape(visible(r.text))}" for r in d.top_negative[:1]]
             )
             table.add_row(
-                escape(d.source),
+                escape(visible(d.source)),
                 str(d.n_sentences),
                 *(str(d.counts.get(n, 0)) for n in self.labels),
                 f"{d.tone:+.3f}",
@@ -367,17 +430,18 @@ class TableWriter(Writer):
 
 
 def _highlight(result: SentenceResult) -> str:
-    """The sentence with its evidence spans in bold (rich markup, escaped)."""
+    """The sentence with its evidence spans in bold (rich markup, escaped; control characters
+    as visible escapes)."""
     from rich.markup import escape
 
     text = result.text
     pieces = []
     cursor = 0
     for span in result.prediction.evidence:
-        pieces.append(escape(text[cursor : span.start]))
-        pieces.append(f"[bold underline]{escape(text[span.start : span.end])}[/]")
+        pieces.append(escape(visible(text[cursor : span.start])))
+        pieces.append(f"[bold underline]{escape(visible(text[span.start : span.end]))}[/]")
         cursor = span.end
-    pieces.append(escape(text[cursor:]))
+    pieces.append(escape(visible(text[cursor:])))
     return "".join(pieces)
 
 
@@ -390,10 +454,18 @@ _WRITERS: dict[Format, type[Writer]] = {
 
 
 def make_writer(
-    fmt: Format, per: Per, stream: TextIO, labels: Sequence[str], extra: Sequence[ExtraColumn] = ()
+    fmt: Format,
+    per: Per,
+    stream: TextIO,
+    labels: Sequence[str],
+    extra: Sequence[ExtraColumn] = (),
+    *,
+    threshold: float = REVIEW_THRESHOLD,
+    raw: bool = False,
 ) -> Writer:
-    """The writer of ``fmt``; ``extra`` columns are added to JSONL and CSV sentence rows."""
-    return _WRITERS[fmt](stream, labels, per, extra)
+    """The writer of ``fmt``; ``extra`` columns are added to JSONL and CSV sentence rows,
+    ``threshold`` is CSV's review flag's, ``raw`` keeps CSV formula cells as they are."""
+    return _WRITERS[fmt](stream, labels, per, extra, threshold=threshold, raw=raw)
 
 
 def human_size(size: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -12,6 +13,14 @@ LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 #: A prediction whose confidence is below this is flagged for review (the TUI's default and its
 #: reports'; ``finlocal tui --review-below`` changes it).
 REVIEW_THRESHOLD = 0.6
+
+
+def probability_text(value: float) -> str:
+    """A probability as people read it, with two decimals rounded *down*: one probability is one
+    number everywhere it is shown (the app, the Markdown and table outputs, the occlusion lines),
+    a sentence flagged for review (below a two-decimal threshold such as 0.60) never shows as
+    "0.60", and one at 0.60 or above never shows below it."""
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
 
 
 @dataclass(frozen=True)

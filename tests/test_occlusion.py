@@ -14,7 +14,13 @@ def test_occlusion_of_evidence_spans_in_one_batched_call(fake_classifier) -> Non
     [effect] = effects
     assert effect.span.text == "rose" and effect.label == "positive"
     assert effect.before > effect.after  # masking the only positive word removes the positive call
-    assert effect.describe() == f"masking 'rose' moves positive {effect.before:.2f} → {effect.after:.2f}"
+    assert effect.describe().startswith("masking 'rose' moves positive ")
+
+
+def test_occlusion_line_rounds_as_the_header_does() -> None:
+    # the header shows a probability rounded down (0.969 → "0.96"): the masking line must agree
+    effect = OcclusionEffect(Span(0, 4, "fell"), "negative", 0.969, 0.955)
+    assert effect.describe() == "masking 'fell' moves negative 0.96 → 0.95"
 
 
 def test_occlusion_falls_back_to_clauses_without_evidence() -> None:

@@ -93,3 +93,77 @@ def test_extra_columns_follow_the_standard_ones_in_jsonl_and_csv(report) -> None
     make_writer(Format.JSONL, Per.SENTENCE, out, report.labels, extra).sentences(report.sentences)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [list(r)[-1] for r in rows] == ["page"] * 3 and [r["page"] for r in rows] == [1, 2, 3]
+
+
+HOSTILE = (
+    "Sales rose \x1b]2;pwned\x07 sharply. Profit \x1b[2J\x1b[H fell \x1b[31mhard\x1b[0m. "
+    "Costs <script>alert('pwned')</script> \u202eworse."
+)
+RAW = ("\x1b", "\x07", "\u202e")
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.MARKDOWN])
+@pytest.mark.parametrize("per", list(Per))
+def test_table_and_markdown_write_no_control_sequence_raw(fake_classifier, fmt: Format, per: Per) -> None:
+    report = score_text(HOSTILE, fake_classifier, source="evil\x1b]2;x\x07.txt")
+    out = _write(fmt, per, report)
+    assert not any(char in out for char in RAW)
+    if per is Per.SENTENCE:
+        assert "\\x1b]2;pwned\\x07" in out
+
+
+def test_markdown_escapes_html(fake_classifier) -> None:
+    report = score_text(HOSTILE, fake_classifier, source="a.md")
+    out = _write(Format.MARKDOWN, Per.SENTENCE, report)
+    assert "<script>" not in out and "&lt;script&gt;alert('pwned')&lt;/script&gt;" in out
+
+
+def test_jsonl_keeps_the_text_exact(fake_classifier) -> None:
+    report = score_text(HOSTILE, fake_classifier, source="a.txt")
+    rows = [json.loads(line) for line in _write(Format.JSONL, Per.SENTENCE, report).splitlines()]
+    assert "".join(r["text"] for r in rows).count("\x1b") == HOSTILE.count("\x1b")
+
+
+def test_csv_defuses_formulas_unless_raw(fake_classifier) -> None:
+    text = '=HYPERLINK("http://x.test","x") rose.\n\n@SUM(A1) fell.\n\n-0.4 is the change.'
+    report = score_text(text, fake_classifier, source="a.txt")
+    rows = list(csv.DictReader(io.StringIO(_write(Format.CSV, Per.SENTENCE, report))))
+    assert [r["text"][:2] for r in rows] == ["'=", "'@", "-0"]
+    out = io.StringIO()
+    make_writer(Format.CSV, Per.SENTENCE, out, report.labels, raw=True).sentences(report.sentences)
+    assert [r["text"][:1] for r in csv.DictReader(io.StringIO(out.getvalue()))] == ["=", "@", "-"]
+
+
+def test_csv_has_label_confidence_review_and_tone_and_counts_from_one(report) -> None:
+    rows = list(csv.DictReader(io.StringIO(_write(Format.CSV, Per.SENTENCE, report))))
+    first = rows[0]
+    assert [r["#"] for r in rows] == ["1", "2", "3"] and "index" not in first
+    assert first["kind"] == "sentence" and first["label"] == "positive"
+    assert float(first["confidence"]) == float(first["score_positive"])
+    assert first["review"] in ("yes", "no")
+    assert float(first["tone"]) == pytest.approx(float(first["score_positive"]) - float(first["score_negative"]))
+
+
+def test_csv_review_flag_follows_the_threshold(report) -> None:
+    out = io.StringIO()
+    make_writer(Format.CSV, Per.SENTENCE, out, report.labels, threshold=1.01).sentences(report.sentences)
+    assert {r["review"] for r in csv.DictReader(io.StringIO(out.getvalue()))} == {"yes"}
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.MARKDOWN, Format.CSV])
+def test_rows_that_are_not_sentences_say_what_they_are(fake_classifier, fmt: Format) -> None:
+    from finlocal.structure import Region, RowKind
+
+    text = "Key figures\n\nNet sales | 41.7 | 38.2\n\nSales rose 5 %."
+    regions = (
+        Region(((0, 11),), RowKind.HEADING),
+        Region(((13, 36),), RowKind.TABLE_ROW),
+        Region(((38, len(text)),)),
+    )
+    report = score_text(text, fake_classifier, source="kpi.md", regions=regions)
+    out = _write(fmt, Per.SENTENCE, report)
+    if fmt is Format.CSV:
+        assert [r["kind"] for r in csv.DictReader(io.StringIO(out))] == ["heading", "table_row", "sentence"]
+    else:
+        assert "(heading) Key figures" in out and "(table row) Net sales" in out
+        assert "(sentence)" not in out

@@ -8,6 +8,7 @@ first, in the order of the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,13 @@ _DIRECTION_WORDS = {
     Direction.LOSS_TO_PROFIT: "from loss to profit",
     Direction.PROFIT_TO_LOSS: "from profit to loss",
 }
+_SIGN_WORDS = {
+    Direction.LOSS_TO_PROFIT: "from negative to positive",
+    Direction.PROFIT_TO_LOSS: "from positive to negative",
+}
+"""A sign change of a line item that is not a profit or a loss (a cash flow): no "profit" in it."""
+_PROFIT_NAMES = re.compile(r"profit|income|earnings|result|loss|ebit|\beps\b", re.IGNORECASE)
+"""Metric names a sign change is told of as "from loss to profit" / "from profit to loss"."""
 _POLARITY_WORDS = {
     Polarity.UP_GOOD: "higher is better",
     Polarity.UP_BAD: "lower is better",
@@ -55,9 +63,26 @@ def amount(change: Change, value: float | None) -> str:
     return f"{text} {change.unit}" if change.unit else text
 
 
+def direction_words(change: Change) -> str:
+    """ "up", "loss narrowed", "from profit to loss" — but a cash flow's sign change is "from
+    positive to negative": only a profit or loss line goes from profit to loss."""
+    if change.direction in _SIGN_WORDS and not _PROFIT_NAMES.search(change.metric):
+        return _SIGN_WORDS[change.direction]
+    return _DIRECTION_WORDS[change.direction]
+
+
+def is_disowned(change: Change) -> bool:
+    """The sentence names a direction it does not assert ("did not decline", "may rise",
+    "expected to grow"): the reader's verdict is unknown, with a note saying so."""
+    return change.verdict is Verdict.UNKNOWN and change.basis == "words" and bool(change.note)
+
+
 def change_text(change: Change) -> str:
-    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %"."""
-    words = _DIRECTION_WORDS[change.direction]
+    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %"; a
+    direction the sentence does not assert in quotes with a question mark ("“down”?")."""
+    words = direction_words(change)
+    if is_disowned(change):
+        return f"“{words}”?"
     if change.change is None or change.direction is Direction.UNCHANGED:
         return words
     size = number(abs(change.change))
@@ -84,9 +109,12 @@ def describe(change: Change) -> str:
         parts.append(f"{now} vs {before},")
     elif change.now is not None:
         parts.append(f"{amount(change, change.now)},")
-    parts.append(change_text(change) + ";")
+    if is_disowned(change):  # "Sales did not decline": not "Sales: down"
+        parts.append(f"“{direction_words(change)}” not stated ({change.note});")
+    else:
+        parts.append(change_text(change) + ";")
     parts.append(f"{_POLARITY_WORDS[change.polarity]} → {change.verdict.value}")
-    if change.verdict is Verdict.UNKNOWN and change.note:
+    if change.verdict is Verdict.UNKNOWN and change.note and not is_disowned(change):
         parts[-1] += f" ({change.note})"
     return " ".join(parts)
 
@@ -112,10 +140,12 @@ class MovedRow:
         return change_text(self.change)
 
 
-def moved_rows(sentences: Iterable[tuple[int, str, Iterable[Change]]], limit: int = MOVED_LIMIT) -> list[MovedRow]:
+def moved_rows(
+    sentences: Iterable[tuple[int, str, Iterable[Change]]], limit: int | None = MOVED_LIMIT
+) -> list[MovedRow]:
     """A document's "what moved" rows from (sentence index, sentence text, its changes): the
     changes with a good or bad verdict first, then the unknown ones that state a figure, each
-    group in the order of the text; at most ``limit``."""
+    group in the order of the text; at most ``limit`` (None: all, as the app shows them)."""
     decided: list[MovedRow] = []
     undecided: list[MovedRow] = []
     for index, text, changes in sentences:

@@ -76,6 +76,12 @@ def _open_output(output: Path | None) -> Iterator[TextIO]:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write rows to FILE instead of stdout."
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV: write cells a spreadsheet would run as a formula (starting with = + - @) as they are; "
+    "by default they get a ' in front, so the spreadsheet shows the text.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr (errors still).")
 @model_option
 @threads_option
@@ -89,6 +95,7 @@ def command(
     split: str,
     input_format: str | None,
     output: Path | None,
+    raw_csv: bool,
     quiet: bool,
     model: Path | None,
     threads: int | None,
@@ -123,7 +130,16 @@ def command(
     show_progress = not quiet and sys.stderr.isatty()
     try:
         failed = _score(
-            inputs, classifier, chosen, Per(per), SplitMode(split), output, show_progress, batch_size, top_k
+            inputs,
+            classifier,
+            chosen,
+            Per(per),
+            SplitMode(split),
+            output,
+            show_progress,
+            batch_size,
+            top_k,
+            raw_csv=raw_csv,
         )
     except BrokenPipeError:
         # the reader went away (`finlocal score big.txt | head`): stop quietly, as Unix tools do
@@ -144,6 +160,8 @@ def _score(
     show_progress: bool,
     batch_size: int,
     top_k: int,
+    *,
+    raw_csv: bool = False,
 ) -> int:
     """Score every input, writing rows as they come; returns how many inputs failed."""
     from finlocal.scoring import iter_score_documents
@@ -157,7 +175,7 @@ def _score(
     )
     with _open_output(output) as stream, progress:
         task = progress.add_task(total=len(inputs), sentences=0)
-        writer = make_writer(fmt, per, stream, classifier.labels)
+        writer = make_writer(fmt, per, stream, classifier.labels, raw=raw_csv)
 
         def on_sentences(results: list[SentenceResult]) -> None:
             nonlocal sentences

@@ -1,7 +1,8 @@
 """The corpus report as one self-contained HTML page: inline CSS and SVG charts, no script, no
 network. The page is a Jinja2 template (``templates/report.html.j2``, autoescaped: every value
-from the dataset is escaped) with its stylesheet beside it (``templates/report.css``); this module
-draws the charts and hands the template a `CorpusReport` (`finlocal.corpus.report`)."""
+from the dataset is escaped, its control characters shown as visible escapes) with its
+stylesheet beside it (``templates/report.css``); this module draws the charts and hands the
+template a `CorpusReport` (`finlocal.corpus.report`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from finlocal.corpus import charts
 from finlocal.corpus.report import CompanyView, CorpusReport, Extreme, ReportOptions, build_report
 from finlocal.corpus.store import CorpusDataset
 from finlocal.errors import InputError, require
+from finlocal.shown_text import visible
 
 #: Companies at each end of the overview's ranking when there are too many to chart them all.
 RANKED_COMPANIES = 12
@@ -95,9 +97,17 @@ def _company_charts(company: CompanyView, labels: tuple[str, ...]) -> list[str]:
 @cache
 def _template() -> Any:
     jinja2 = require("jinja2", "corpus", "The corpus report's page")
+    markup = require("markupsafe", "corpus", "The corpus report's page").Markup
+
+    def shown(value: Any) -> Any:
+        """Every text the page prints, control characters made visible (markup built by the page
+        itself, its CSS and charts, is left as it is)."""
+        return visible(value) if isinstance(value, str) and not isinstance(value, markup) else value
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("finlocal.corpus", "templates"),
         autoescape=True,
+        finalize=shown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -66,6 +66,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Show all sentences, only NEG, NEU or POS, or only those flagged for review.",
     ),
     ActionSpec(
+        "kind_filter",
+        "t",
+        "Kind",
+        "Cycle the row-kind filter",
+        "Show all rows, only sentences, only headings (§) or only table rows (▦): a release's tables are "
+        "scored and listed, but only sentences count in the tone.",
+        show=False,
+    ),
+    ActionSpec(
         "sort",
         "s",
         "Sort",

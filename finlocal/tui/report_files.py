@@ -1,10 +1,12 @@
 """Writing scored sentences from the app: JSONL, CSV or a Markdown report.
 
 JSONL and CSV rows are those of ``finlocal score --format jsonl|csv`` (same writers), plus a
-``page`` field for a PDF. The Markdown report adds a summary, the most negative and positive
-sentences and the sentences flagged for review above the sentence table. Sentences are numbered
-from 1 everywhere a person reads a number (the app's ``#`` column, the Markdown report); the
-JSONL and CSV ``index`` field counts from 0, as in ``finlocal score``.
+``page`` field for a PDF; CSV flags review at the app's threshold. The Markdown report adds a
+summary, the most negative and positive sentences and the sentences flagged for review above the
+sentence table; its text is escaped (`finlocal.output.markdown_cell`: HTML and control
+characters never reach the viewer). Sentences are numbered from 1 everywhere a person reads a
+number (the app's ``#`` column, the CSV ``#``, the Markdown report); only the JSONL ``index``, for
+programs, counts from 0, as in ``finlocal score``.
 
 The file name decides the format: a known suffix picks it, a name without a suffix gets the
 chosen format's, and any other suffix is refused with a message saying which ones work.
@@ -13,16 +15,19 @@ chosen format's, and any other suffix is refused with a message saying which one
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from finlocal.output import (
+    KIND_NAMES,
     MOVED_HEADER,
     ExtraColumn,
     Format,
     Per,
     format_for_suffix,
+    kind_prefix,
     make_writer,
     markdown_cell,
     markdown_table,
@@ -31,6 +36,7 @@ from finlocal.output import (
 from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.reading import page_of
 from finlocal.scoring import DocumentReport, SentenceResult
+from finlocal.structure import RowKind
 from finlocal.tui.config import ModelInfo
 from finlocal.tui.view import confidence_text, count, label_tag, needs_review, page_label
 
@@ -140,12 +146,12 @@ class ExportChoice:
     only_shown: bool
 
 
-def _rows(spec: ExportSpec, fmt: Format) -> str:
+def _rows(spec: ExportSpec, fmt: Format, threshold: float) -> str:
     """The JSONL or CSV rows of ``finlocal score``, with a PDF's ``page`` after the standard ones."""
     pages = spec.page_starts
     extra: list[ExtraColumn] = [("page", lambda r: page_of(pages, r.start))] if pages else []
     buffer = io.StringIO()
-    make_writer(fmt, Per.SENTENCE, buffer, spec.report.labels, extra).sentences(spec.rows)
+    make_writer(fmt, Per.SENTENCE, buffer, spec.report.labels, extra, threshold=threshold).sentences(spec.rows)
     return buffer.getvalue()
 
 
@@ -157,7 +163,7 @@ def _where(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
 def _quote(result: SentenceResult, page_starts: tuple[int, ...]) -> str:
     return (
         f"- {label_tag(result.label)} {confidence_text(result.prediction.confidence)} "
-        f"({_where(result, page_starts)}): {markdown_cell(result.text)}"
+        f"({_where(result, page_starts)}): {markdown_cell(kind_prefix(result.kind) + result.text)}"
     )
 
 
@@ -176,7 +182,7 @@ def _table(spec: ExportSpec) -> list[str]:
             *([page_of(spec.page_starts, r.start)] if paged else []),
             r.label,
             confidence_text(r.prediction.confidence),
-            r.text,
+            kind_prefix(r.kind) + r.text,
             " | ".join(s.text for s in r.evidence),
         ]
         lines.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
@@ -193,18 +199,27 @@ def _moved(report: DocumentReport) -> list[str]:
     return [*lines, note, "", markdown_table(MOVED_HEADER, rows)]
 
 
+def _others(report: DocumentReport) -> str:
+    """ "; also 7 table rows and 2 headings, listed but not counted" (empty for none)."""
+    kinds = Counter(r.kind for r in report.sentences if r.kind is not RowKind.SENTENCE)
+    if not kinds:
+        return ""
+    named = [count(n, KIND_NAMES[kind]) for kind, n in sorted(kinds.items(), key=lambda kv: kv[0].value, reverse=True)]
+    return f"; also {' and '.join(named)}, listed but not counted"
+
+
 def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold: float = REVIEW_THRESHOLD) -> str:
     report, pages = spec.report, spec.page_starts
     counts = " · ".join(f"{label_tag(name)} {report.counts.get(name, 0)}" for name in report.labels)
     review = [r for r in report.sentences if needs_review(r, threshold)]
-    lines = [f"# Tone report: {report.source}", ""]
+    lines = [f"# Tone report: {markdown_cell(report.source)}", ""]
     if spec.partial:
         lines.append(
             f"- **Partial**: scoring was cancelled after {report.n_sentences:,} of "
             f"{spec.total_sentences:,} sentences; everything below is about those."
         )
     lines += [
-        f"- Sentences: {report.n_sentences} ({counts})",
+        f"- Sentences: {report.n_sentences} ({counts})" + _others(report),
         f"- Net tone index: {report.tone:+.3f} (mean of P(positive) − P(negative), −1 … +1)",
         f"- Scored in {report.total_ms:.0f} ms ({report.sentences_per_s:.0f} sentences/s)",
     ]
@@ -223,7 +238,7 @@ def markdown_report(spec: ExportSpec, model: ModelInfo | None = None, threshold:
     lines += [
         f"## {title}",
         "",
-        "`#` is the sentence number, as in the app and the lists above (the JSONL and CSV "
+        "`#` is the sentence number, as in the app, the CSV and the lists above (the JSONL "
         "`index` is # − 1)." + (" `page` is the PDF page." if pages else ""),
         "",
         *_table(spec),
@@ -242,7 +257,7 @@ def export_text(
     """The file's content for ``fmt``."""
     if fmt is Format.MARKDOWN:
         return markdown_report(spec, model, threshold)
-    return _rows(spec, fmt)
+    return _rows(spec, fmt, threshold)
 
 
 def write_export(

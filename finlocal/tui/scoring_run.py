@@ -23,7 +23,17 @@ from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.structure import Region, SplitMode
 from finlocal.tui.report_files import ExportOffer, ExportSpec
 from finlocal.tui.session import RowMailbox, partial_report
-from finlocal.tui.view import PASTED, SPLIT_UNITS, LabelFilter, Phase, SortOrder, count, duration, visible
+from finlocal.tui.view import (
+    SPLIT_UNITS,
+    KindFilter,
+    LabelFilter,
+    Phase,
+    SortOrder,
+    count,
+    duration,
+    file_stem,
+    visible,
+)
 
 
 @dataclass(frozen=True)
@@ -247,23 +257,30 @@ class ScoringRun:
         return ""
 
     def export_plan(
-        self, label_filter: LabelFilter, threshold: float, *, stale: bool, directory: Path
+        self,
+        label_filter: LabelFilter,
+        threshold: float,
+        *,
+        stale: bool,
+        directory: Path,
+        kind_filter: KindFilter = KindFilter.ALL,
     ) -> ExportPlan | None:
         """What to offer for export (None: nothing scored yet): every row, or the rows the
         table's filter shows; a cancelled run's rows are marked partial."""
         report = self.shown_report
         if report is None:
             return None
-        shown = visible(report.sentences, label_filter, SortOrder.DOCUMENT, threshold)
+        shown = visible(report.sentences, label_filter, SortOrder.DOCUMENT, threshold, kind_filter)
         partial_of = self.progress[1] if self.report is None else None
-        stem = Path(report.source).stem if report.source != PASTED else "report"
+        stem = file_stem(report.source)
+        titles = [f.title for f in (label_filter, kind_filter) if f.value != "all"]
         suffix = ".finlocal.partial" if partial_of is not None else ".finlocal"
         offer = ExportOffer(
             stem=stem + suffix,
             directory=directory,
             scored=len(report.sentences),
             shown=len(shown),
-            filter_title=(label_filter.title if label_filter is not LabelFilter.ALL else None),
+            filter_title=" · ".join(titles) or None,
             partial_of=partial_of,
             stale=stale,
             format=self.export_format or Format.JSONL,

@@ -6,22 +6,27 @@ functions are shared by the table, the detail panel and the summary, and are tes
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Callable, Sequence
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
-from finlocal.structure import SplitMode
+from finlocal.predictions import probability_text
+from finlocal.shown_text import join_lines
+from finlocal.shown_text import visible as shown
+from finlocal.structure import RowKind, SplitMode
+from finlocal.tui.palette import DOWN_STYLE, LABEL_STYLES, UP_STYLE
 
 if TYPE_CHECKING:
+    from finlocal.changes.describe import MovedRow
     from finlocal.scoring import SentenceResult
 
 E = TypeVar("E", bound=Enum)
 
 LABEL_TAGS = {"negative": "NEG", "neutral": "NEU", "positive": "POS"}
-LABEL_STYLES = {"negative": "bold red", "neutral": "", "positive": "bold green"}
 REVIEW_MARK = "⚑"
 PASTED = "pasted text"
 """The source of text typed or pasted into the input rather than read from a file."""
@@ -40,21 +45,19 @@ def tone_marker(value: float, label: str | None = None) -> Text:
     """A signed number with an arrow, so the direction reads in monochrome too.
 
     On a neutral sentence (``label``) a clear tone is only a lean: the arrow is hollow (△ ▽)
-    and uncoloured, so a NEU row never reads as POS or NEG.
+    and uncoloured, so a NEU row never reads as POS or NEG. Nothing is dim: a marker is read
+    at full contrast, with or without colour.
     """
     lean = label == "neutral"
     if value >= 0.2:
-        return Text(f"△ {value:+.2f}", style="dim") if lean else Text(f"▲ {value:+.2f}", style="green")
+        return Text(f"△ {value:+.2f}") if lean else Text(f"▲ {value:+.2f}", style=UP_STYLE)
     if value <= -0.2:
-        return Text(f"▽ {value:+.2f}", style="dim") if lean else Text(f"▼ {value:+.2f}", style="red")
-    return Text(f"· {value:+.2f}", style="dim")
+        return Text(f"▽ {value:+.2f}") if lean else Text(f"▼ {value:+.2f}", style=DOWN_STYLE)
+    return Text(f"· {value:+.2f}")
 
 
-def confidence_text(value: float) -> str:
-    """A probability with two decimals, rounded *down*: a sentence flagged for review (below a
-    two-decimal threshold such as 0.60) never shows as "0.60", and one at 0.60 or above never
-    shows below it."""
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+confidence_text = probability_text
+"""A probability with two decimals, rounded down (`finlocal.predictions.probability_text`)."""
 
 
 def duration(ms: float) -> str:
@@ -91,6 +94,61 @@ SPLIT_TITLES: dict[SplitMode, str] = {
 """What one row is, as the table title and the status line say it."""
 
 
+KIND_MARKS: dict[RowKind, str] = {RowKind.SENTENCE: "", RowKind.HEADING: "§", RowKind.TABLE_ROW: "▦"}
+"""The mark before a row that is not a sentence, in the table and the detail panel (a heading
+is bold too): a shape, so it reads without colour."""
+KIND_WORDS: dict[RowKind, str] = {
+    RowKind.SENTENCE: "Sentence",
+    RowKind.HEADING: "Heading",
+    RowKind.TABLE_ROW: "Table row",
+}
+"""What the detail panel calls a row of each kind."""
+
+
+def display_text(text: str) -> str:
+    """Report text as the app shows it: a line break inside a paragraph (a PDF's) joined, control
+    characters and escape sequences as visible escapes (`finlocal.shown_text.visible`)."""
+    return shown(join_lines(text))
+
+
+def row_text(result: SentenceResult, limit: int = 400) -> Text:
+    """A row's text on one table line: its kind's mark in front (§ heading, ▦ table row; a
+    heading bold), control characters visible (never sent to the terminal)."""
+    mark = KIND_MARKS[result.kind]
+    line = Text(no_wrap=True, overflow="ellipsis")
+    if mark:
+        line.append(mark + " ", style="bold")
+    line.append(shown(one_line(result.text, limit)), style="bold" if result.kind is RowKind.HEADING else "")
+    return line
+
+
+def file_stem(source: str) -> str:
+    """The start of a file name made from a report's source: the file's stem, "stdin" for
+    standard input, "report" for pasted text; characters a file name cannot hold dropped."""
+    from finlocal.reading import STDIN_SOURCE
+
+    if source in ("", PASTED):
+        return "report"
+    if source == STDIN_SOURCE:
+        return "stdin"
+    stem = re.sub(r'[<>:"/\\|?*\x00-\x1f\x7f]', "", Path(source).stem)
+    return stem or "report"
+
+
+def all_moved(results: Sequence[SentenceResult]) -> list[MovedRow]:
+    """Every "what moved" row of the rows on screen, uncapped (a report keeps the first
+    `finlocal.changes.describe.MOVED_LIMIT`; the app holds every row, so it shows them all)."""
+    from finlocal.changes.describe import moved_rows
+
+    return moved_rows(((r.index, r.text, r.changes) for r in results), limit=None)
+
+
+def sentences_only(results: Sequence[SentenceResult]) -> list[SentenceResult]:
+    """The rows that are sentences: the ones the counts, the tone index and the tone strip are
+    about (headings and table rows are shown, not counted)."""
+    return [r for r in results if r.kind is RowKind.SENTENCE]
+
+
 def needs_review(result: SentenceResult, threshold: float) -> bool:
     """The model is not sure: its top probability is below the review threshold."""
     return result.prediction.confidence < threshold
@@ -121,6 +179,35 @@ class LabelFilter(Enum):
         if self is LabelFilter.REVIEW:
             return needs_review(result, threshold)
         return result.prediction.label == self.value
+
+
+class KindFilter(Enum):
+    """Which kinds of row the table lists (cycled with `t`): a Markdown release's tables and
+    headings are scored and shown too, and this picks them out or hides them."""
+
+    ALL = "all"
+    SENTENCES = "sentences"
+    HEADINGS = "headings"
+    TABLE_ROWS = "table rows"
+
+    @property
+    def title(self) -> str:
+        return {
+            KindFilter.ALL: "",
+            KindFilter.SENTENCES: "sentences only",
+            KindFilter.HEADINGS: f"{KIND_MARKS[RowKind.HEADING]} headings only",
+            KindFilter.TABLE_ROWS: f"{KIND_MARKS[RowKind.TABLE_ROW]} table rows only",
+        }[self]
+
+    def accepts(self, result: SentenceResult) -> bool:
+        return self is KindFilter.ALL or result.kind is _FILTER_KINDS[self]
+
+
+_FILTER_KINDS = {
+    KindFilter.SENTENCES: RowKind.SENTENCE,
+    KindFilter.HEADINGS: RowKind.HEADING,
+    KindFilter.TABLE_ROWS: RowKind.TABLE_ROW,
+}
 
 
 class SortOrder(Enum):
@@ -166,9 +253,10 @@ def visible(
     label_filter: LabelFilter,
     order: SortOrder,
     threshold: float,
+    kind_filter: KindFilter = KindFilter.ALL,
 ) -> list[SentenceResult]:
     """The rows of the table, filtered and ordered."""
-    kept = [r for r in results if label_filter.accepts(r, threshold)]
+    kept = [r for r in results if label_filter.accepts(r, threshold) and kind_filter.accepts(r)]
     if order is not SortOrder.DOCUMENT:
         kept.sort(key=order.key())
     return kept

@@ -71,7 +71,7 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
     ]
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
-        cells = [(r["index"], r["label"], r["text"]) for r in rows]
+        cells = [(r["#"], r["label"], r["text"]) for r in rows]
         assert all(set(r) >= {"score_negative", "score_neutral", "score_positive", "evidence"} for r in rows)
         changes = [json.loads(r["changes"]) for r in rows]
         assert [[(c["metric"], c["direction"], c["verdict"]) for c in row] for row in changes] == [
@@ -93,8 +93,19 @@ def test_score_formats(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: 
         cells = [(c[0], c[1], c[3]) for c in ([x.strip() for x in line.strip("│").split("│")] for line in lines)]
         assert "3 sentences:" in result.stdout
     cells = [(i.strip(), label.strip(), text.strip()) for i, label, text in cells]
-    assert [(i, text) for i, _, text in cells] == [("0", sentences[0]), ("1", sentences[1]), ("2", sentences[2])]
+    # numbered from 1 in every format a person reads, as in the app (only JSONL's index is 0-based)
+    assert [(i, text) for i, _, text in cells] == [("1", sentences[0]), ("2", sentences[1]), ("3", sentences[2])]
     assert [label for _, label, _ in cells][:2] == ["positive", "negative"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_score_writes_no_control_sequence_raw(runner: CliRunner, model_env: Path, tmp_path: Path, fmt: str) -> None:
+    hostile = "Sales rose \x1b]2;pwned\x07 today. Profit \x1b[2J\x1b[H fell \x1b[31mhard\x1b[0m. Costs \u202erose."
+    (tmp_path / "r.txt").write_text(REPORT + " " + hostile, encoding="utf-8")  # a few controls: still text
+    result = runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert not any(char in result.stdout for char in ("\x1b", "\x07", "\u202e"))
+    assert "\\x1b]2;pwned\\x07" in result.stdout
 
 
 def test_score_per_document_and_output_file(runner: CliRunner, model_env: Path, tmp_path: Path) -> None:
@@ -114,7 +125,7 @@ def test_output_suffix_picks_the_format(runner: CliRunner, model_env: Path, tmp_
     (tmp_path / "r.txt").write_text(REPORT)
     out = tmp_path / "out.csv"
     assert runner.invoke(cli, ["score", str(tmp_path / "r.txt"), "-o", str(out)]).exit_code == 0
-    assert out.read_text().startswith("source,index,start,end,text,label")
+    assert out.read_text().startswith("source,#,kind,start,end,text,label")
 
 
 def test_bad_inputs_each_get_one_error_line_and_the_rest_is_scored(

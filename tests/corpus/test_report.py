@@ -138,3 +138,13 @@ def test_without_metadata_documents_are_one_group_in_name_order(tmp_path: Path) 
     assert [d.period.label for d in group.documents[:2]] == ["report-000", "report-001"]
     page = render_html(report)
     assert "all documents: tone by period (last 40 of 55)" in page
+
+
+def test_the_page_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    from tests.corpus.datasets import scored, write
+
+    hostile = ("Sales \x1b]2;pwned\x07 rose \x1b[31mfast\x1b[0m \u202eyes.", "positive", "rose")
+    root = write(tmp_path / "ds", [scored("EVIL", 1, 2021, [hostile, hostile])])
+    page = render_html(build_report(CorpusDataset.open(root)))
+    assert not any(char in page for char in ("\x1b", "\x07", "\u202e"))
+    assert "Sales \\x1b]2;pwned\\x07 <mark>rose</mark> \\x1b[31mfast\\x1b[0m \\u202eyes." in page

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
+from rich.color import Color
+from rich.style import Style
+from textual.geometry import Region
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from finlocal.tui import app as app_module
 from finlocal.tui.app import FinlocalApp
@@ -77,6 +81,14 @@ async def wait_for(pilot: Pilot, predicate: Callable[[], Any], what: str = "cond
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let every worker run to its end and the app handle all they posted: after this, a late
+    message that was going to change the screen has changed it (bounded, so a hung worker fails
+    the test)."""
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 20)
+    await pilot.pause()
 
 
 async def score(pilot: Pilot, text: str) -> None:
@@ -165,3 +177,44 @@ def write_pdf(path: Path, pages: Sequence[str | None]) -> None:
         page[NameObject("/Contents")] = writer._add_object(stream)
     with open(path, "wb") as fh:
         writer.write(fh)
+
+
+def rendered_cells(widget: Widget) -> list[tuple[str, Style]]:
+    """Every piece of text ``widget`` draws with its final style (theme colours resolved and
+    the app's filters applied, NO_COLOR's monochrome included), from its public `render_lines`."""
+    width, height = widget.size
+    pieces = []
+    for strip in widget.render_lines(Region(0, 0, width, height)):
+        for segment in strip:
+            if not segment.control and segment.text.strip():
+                pieces.append((segment.text, segment.style or Style()))
+    return pieces
+
+
+def _luminance(color: Color) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = color.get_truecolor()
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(style: Style) -> float | None:
+    """The WCAG contrast ratio of ``style``'s text on its background (reverse swapped); None
+    when either colour is left to the terminal."""
+    fg, bg = style.color, style.bgcolor
+    if fg is None or bg is None:
+        return None
+    if style.reverse:
+        fg, bg = bg, fg
+    high, low = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def widget_lines(widget: Widget) -> list[str]:
+    """What ``widget`` draws, line by line, as plain text (within its own region)."""
+    width, height = widget.size
+    return [
+        "".join(s.text for s in strip if not s.control) for strip in widget.render_lines(Region(0, 0, width, height))
+    ]

@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from finlocal.errors import ModelError
+from finlocal.predictions import Prediction
 from finlocal.reading import Document
 from finlocal.tui.actions import ACTIONS, key_names
 from finlocal.tui.config import TuiConfig
@@ -21,7 +22,7 @@ from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
 from tests.fakes import KeywordClassifier
 from tests.tui.fakes import FakeExplainer, GatedClassifier, pass_gate
-from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, wait_for
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, settle, status, wait_for
 
 MARKUP = "Profit [bold red]rose[/] sharply, see [link=https://x.test]this[/link] and [/]."
 
@@ -40,7 +41,7 @@ def test_paste_and_score_fills_table_summary_and_detail() -> None:
         text = screen_text(app)
         assert "NEG 3  NEU 8  POS 5" in text
         assert "keyword-fake · 1.2 MB · int8" in text
-        assert f"tone index {report.tone:+.2f}" in text
+        assert f"tone {report.tone:+.2f}" in text
         assert "Sentence 1 " in text  # the detail panel follows the cursor
 
     run(app, scenario)
@@ -157,7 +158,7 @@ def test_selecting_a_row_shows_evidence_occlusion_probabilities_and_timings() ->
         detail.scroll_end(animate=False)
         await pilot.pause()
         text = screen_text(app)
-        assert "tokenize 0.25 ms · inference 1.50 ms" in text
+        assert "tokenize 0.25 · inference 1.50 · total 1.75 ms" in text
         assert "sentences/s" in text
 
     run(app, scenario)
@@ -190,7 +191,7 @@ def test_a_second_input_cancels_the_first() -> None:
         await pilot.press("ctrl+r")
         classifier.gate.set()
         await wait_for(pilot, lambda: app.main.report is not None, "the report")
-        await pilot.pause(0.2)
+        await settle(pilot)  # the first run has ended too, and what it posted is handled
         assert [r.text for r in app.main.report.sentences] == ["Second costs fell."]
         assert [r.text for r in app.main.table.results] == ["Second costs fell."]
         # the first run stopped at its first chunk instead of scoring all 200 sentences
@@ -209,8 +210,9 @@ def test_escape_cancels_a_run() -> None:
         await wait_for(pilot, classifier.entered.is_set, "the run to start")
         await pilot.press("escape")
         classifier.gate.set()
-        await pilot.pause(0.3)
-        assert app.main.report is None
+        await settle(pilot)  # the run got past the gate and ended; whatever it posted is handled
+        assert len(classifier.calls) == 1  # its chunk was scored after the cancel …
+        assert app.main.report is None and app.main.table.row_count == 0  # … and not shown
         assert ("information", "Cancelled before any sentence was scored.") in notifications(app)
 
     run(app, scenario)
@@ -517,3 +519,61 @@ def test_the_switch_interval_is_shorter_only_while_the_app_runs() -> None:
 
     run(make_app(), scenario)
     assert seen == [UI_SWITCH_INTERVAL_S] and sys.getswitchinterval() == before
+
+
+def test_j_and_k_move_through_the_table(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("j", "j", "j")
+        assert app.main.table.cursor_row == 3
+        await pilot.press("k")
+        assert app.main.table.cursor_row == 2
+        assert "Sentence 3 " in screen_text(app)
+
+    run(app, scenario, size=terminal)
+
+
+class EdgeClassifier(KeywordClassifier):
+    """A neutral sentence leaning positive just under the review threshold, one just at it."""
+
+    def _one(self, text: str) -> Prediction:
+        if text.startswith("Lean"):
+            return Prediction("neutral", {"negative": 0.05, "neutral": 0.596, "positive": 0.354}, ())
+        if text.startswith("Edge"):
+            return Prediction("neutral", {"negative": 0.05, "neutral": 0.6, "positive": 0.35}, ())
+        return super()._one(text)
+
+
+def test_a_flagged_row_never_shows_the_threshold_and_a_neu_row_is_not_green(terminal) -> None:
+    app = make_app(EdgeClassifier())
+
+    async def scenario(pilot):
+        await score(pilot, "Lean on the margin. Edge of the range.")
+        table = app.main.table
+        lean = [cell.text for cell in table.get_row("0")]
+        edge = [cell.text for cell in table.get_row("1")]
+        assert (lean[2].plain, lean[4].plain) == ("0.59", "⚑")  # 0.596 < 0.60: flagged, shown below it
+        assert (edge[2].plain, edge[4].plain) == ("0.60", "")
+        assert lean[3].plain == "△ +0.30"  # a NEU row's lean: hollow arrow, no colour
+        assert "green" not in str(lean[3].style)
+
+    run(app, scenario, size=terminal)
+
+
+def test_one_sentence_and_the_status_after_a_paste(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        assert "Paste or type a report" in status(app)
+        app.main.input_panel.text_area.insert("Sales rose.")
+        await pilot.pause()
+        assert "Paste or type a report" not in status(app)
+        assert status(app).startswith("ctrl+r scores the text")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        assert status(app).startswith("1 sentence scored in ")
+        assert "1 sentence" in screen_text(app).splitlines()[-4]  # the summary's counts line
+
+    run(app, scenario, size=terminal)

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from finlocal.tui.config import TuiConfig
 from finlocal.tui.screens.export import ExportScreen
 from tests.tui.fakes import StepClassifier
-from tests.tui.helpers import make_app, notifications, run, screen_text, status, wait_for
+from tests.tui.helpers import make_app, notifications, run, screen_text, settle, status, wait_for
 
 TEXT = " ".join(f"Sales rose {i} %." if i % 3 else f"Costs fell {i} %." for i in range(700))
 
@@ -24,10 +24,10 @@ def test_cancel_stops_the_status_and_the_partial_rows_export(terminal, tmp_path:
         app.main.input_panel.text_area.load_text(TEXT)
         await pilot.press("ctrl+r")
         await wait_for(pilot, classifier.blocked.is_set, "the third chunk")
-        await pilot.pause(0.1)
         await pilot.press("escape")
         classifier.gate.set()  # the chunk in flight finishes after the cancel
-        await pilot.pause(0.5)
+        await settle(pilot)  # the run has ended and everything it posted is handled
+        assert any("Sales rose 128 %." in call for call in classifier.calls)  # the late chunk was scored …
         main = app.main
         cancelled = "Cancelled after 128 of 700 sentences"
         assert cancelled in status(app)
@@ -37,7 +37,7 @@ def test_cancel_stops_the_status_and_the_partial_rows_export(terminal, tmp_path:
         app.clear_notifications()
         await pilot.pause()
         text = screen_text(app)
-        assert cancelled in text and "cancelled after 128 of 700 (partial)" in text
+        assert cancelled in text and "cancelled after 128 of 700 (partial)" in text, text
         assert "partial ·" in main.table.border_title
 
         await pilot.press("ctrl+s")

@@ -97,3 +97,17 @@ def test_compare_screen_snapshot(snap_compare, tmp_path: Path, monkeypatch) -> N
 
     request = CompareRequest(Path("q1.txt"), Path("q2.txt"))
     assert snap_compare(make_app(compare=request), terminal_size=(120, 30), run_before=run_before)
+
+
+def test_the_diff_shows_control_characters_as_escapes() -> None:
+    from finlocal.compare import AlignedPair
+    from finlocal.scoring import score_text
+    from finlocal.shown_text import UNSAFE
+    from tests.fakes import KeywordClassifier
+
+    [a] = score_text("Sales rose \x1b]2;x\x07 in Q3.", KeywordClassifier(), source="a").sentences
+    [b] = score_text("Sales fell \x1b[2J in Q3.", KeywordClassifier(), source="b").sentences
+    for status in (Status.CHANGED, Status.MATCHED):
+        a_text, b_text = diff_texts(AlignedPair(status, a, b, 0.9))
+        assert not UNSAFE.search(a_text.plain + b_text.plain)
+        assert "\\x1b]2;x\\x07" in a_text.plain and "\\x1b[2J" in b_text.plain

@@ -71,7 +71,7 @@ def test_m_maximizes_the_detail_panel_and_restores_it(terminal) -> None:
         assert detail.size.height > before
         text = screen_text(app)
         assert len([line for line in text.splitlines() if "masking '" in line]) == 4
-        assert "Timings (share of its batch): tokenize 0.25 ms" in text
+        assert "Timings: tokenize 0.25 · inference" in text
         assert "m restore" in text
         assert app.main.table.selected.index == 1  # the table still shows the selection
         await pilot.press("down")
@@ -81,3 +81,35 @@ def test_m_maximizes_the_detail_panel_and_restores_it(terminal) -> None:
         assert detail.size.height == before
 
     run(app, scenario, size=terminal)
+
+
+def test_the_detail_timings_say_they_are_the_batch_share(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose.")
+        await pilot.press("m")
+        await pilot.pause()
+        assert "Timings: tokenize 0.25 · inference" in screen_text(app)
+
+    run(app, scenario, size=terminal)
+
+
+def test_a_pdf_line_break_inside_a_sentence_is_joined_for_display() -> None:
+    # a PDF's text breaks lines inside sentences: shown as "Earnings per share" / "were EUR 0.08"
+    from finlocal.tui.screens.moved import MovedScreen
+
+    app = make_app()
+    text = "Earnings per share\nwere EUR 0.08 (EUR 0.14)."
+
+    async def scenario(pilot):
+        await score(pilot, text)
+        result = app.main.table.results[0]
+        assert "\n" in result.text and result.end - result.start == len(result.text)  # offsets as read
+        assert "Earnings per share were EUR 0.08 (EUR 0.14)." in screen_text(app)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
+        await pilot.pause()
+        assert "#1: Earnings per share were EUR 0.08 (EUR 0.14)." in screen_text(app)
+
+    run(app, scenario, size=(120, 36))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from finlocal.cli import cli
 from finlocal.reading import read_path
 from finlocal.tui.app import FinlocalApp
 from finlocal.tui.screens.open_file import OpenFileScreen, ReportTree
+from tests.fakes import KeywordClassifier
 from tests.tui.fakes import loader
-from tests.tui.helpers import make_app, notifications, run, screen_text, wait_for, write_pdf
+from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, status, wait_for, write_pdf
 
 PAGES = ["Net sales rose 5 percent.", None, "Order intake fell sharply. Costs fell."]
 
@@ -150,7 +152,6 @@ def test_sources_keep_their_name_in_exports(name: str, tmp_path: Path) -> None:
     from finlocal.output import Format
     from finlocal.scoring import score_text
     from finlocal.tui.report_files import ExportSpec, export_text
-    from tests.fakes import KeywordClassifier
 
     report = score_text("Sales rose. Costs fell.", KeywordClassifier(), source=name)
     pages = (0, 12) if name.endswith(".pdf") else ()
@@ -160,3 +161,97 @@ def test_sources_keep_their_name_in_exports(name: str, tmp_path: Path) -> None:
     ]
     assert [r["source"] for r in rows] == [name, name]
     assert ("page" in rows[0]) == bool(pages)
+
+
+WRAPPED = "Net sales rose 12 % to EUR131m,\ndriven by strong demand in\nNorth America. Costs fell.\n"
+
+
+def test_the_split_mode_stays_visible_after_a_new_report(terminal, tmp_path: Path) -> None:
+    headlines = tmp_path / "headlines.txt"
+    headlines.write_text("Sales rose\nCosts fell\n", encoding="utf-8")
+    app = make_app()
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#open-path", Input).value = str(headlines)
+        app.screen.query_one("#open-split").focus()
+        await pilot.press("down", "enter")  # Lines, and open the typed path
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        assert "2 lines scored" in status(app)
+        await pilot.press("ctrl+n")
+        app.main.input_panel.text_area.insert(WRAPPED)
+        await pilot.pause()
+        assert "One row per line (ctrl+l)" in status(app)  # before ctrl+r
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.report is not None, "the second report")
+        assert "3 lines scored" in status(app)
+        assert "3 lines" in screen_text(app).splitlines()[-4]  # the summary counts lines too
+        assert "one row per line" in screen_text(app)  # the table title
+        await pilot.press("ctrl+l", "ctrl+l")  # lines → whole document → sentences
+        assert "Next run: one row per sentence — ctrl+r to rescore" in status(app)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.report is not None, "the third report")
+        assert [r.text for r in app.main.report.sentences][-1] == "Costs fell."
+        assert "2 sentences scored" in status(app)
+        assert "one row per" not in str(app.main.table.border_title)
+
+    run(app, scenario, size=terminal)
+
+
+def test_a_missing_path_keeps_the_open_dialog_with_the_path(terminal, tmp_path: Path) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+o")
+        field = app.screen.query_one("#open-path", Input)
+        field.value = str(tmp_path / "missing.txt")
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenFileScreen)  # still open, the path still there
+        assert field.value == str(tmp_path / "missing.txt")
+        assert "No such file" in screen_text(app)
+        assert app.main.table.row_count == 16
+        await pilot.press("backspace")  # editing clears the error
+        assert "No such file" not in screen_text(app)
+
+    run(app, scenario, size=terminal)
+
+
+def test_an_unreadable_file_says_so_in_sentences(terminal, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+o")
+        field = app.screen.query_one("#open-path", Input)
+        field.value = str(broken)
+        field.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [m for s, m in notifications(app) if s == "error"], "the error")
+        message = [m for s, m in notifications(app) if s == "error"][-1]
+        assert message.endswith(". The results on screen are kept.")
+        assert re.search(r"[^.!?…] The results", message) is None
+        assert app.main.table.row_count == 16
+
+    run(app, scenario, size=terminal)
+
+
+def test_the_split_radios_mark_only_the_chosen_one_with_no_color(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        line = next(x for x in screen_text(app).splitlines() if "Whole document" in x)
+        assert line.count("●") == 1 and re.search(r"●\W*Sentences", line)
+        app.screen.query_one("#open-split").focus()
+        await pilot.press("down")
+        line = next(x for x in screen_text(app).splitlines() if "Whole document" in x)
+        assert line.count("●") == 1 and re.search(r"●\W*Lines", line)
+
+    run(app, scenario, size=(80, 24))

@@ -42,7 +42,7 @@ def test_a_known_suffix_sets_the_format(terminal, tmp_path: Path) -> None:
         await wait_for(pilot, lambda: (tmp_path / "x.csv").exists(), "x.csv")
         with (tmp_path / "x.csv").open(newline="") as fh:
             rows = list(csv.DictReader(fh))
-        assert len(rows) == 16 and rows[0]["index"] == "0"
+        assert len(rows) == 16 and rows[0]["#"] == "1"
         await pilot.press("ctrl+s")
         await _type_path(pilot, tmp_path / "x.md")
         assert _pressed(app) == "markdown"
@@ -86,7 +86,7 @@ def test_focus_starts_on_the_format_so_down_enter_picks_csv(
         await wait_for(pilot, lambda: (tmp_path / "report.finlocal.csv").exists(), "the file")
         assert not (tmp_path / "report.finlocal.jsonl").exists()
         header = (tmp_path / "report.finlocal.csv").read_text().splitlines()[0]
-        assert header.startswith("source,index,start,end,text,label")
+        assert header.startswith("source,#,kind,start,end,text,label,confidence,review,tone")
 
     run(app, scenario, size=terminal)
 
@@ -194,3 +194,66 @@ def test_markdown_report_quotes_and_table_use_the_same_numbers() -> None:
     assert "- NEG 0.91 (sentence 2): Costs fell sharply." in md
     assert "| 2 | negative | 0.91 | Costs fell sharply. | fell |" in md
     assert "Nothing \\| here." in md
+
+
+def _export_path(app) -> str:
+    return app.screen.query_one("#export-path", Input).value
+
+
+def test_down_in_the_export_dialog_chooses_the_format(terminal, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s", "down")
+        assert _export_path(app).endswith("report.finlocal.csv")  # the suffix follows at once
+        await pilot.press("down", "ctrl+s")  # Markdown report, exported without enter
+        await wait_for(pilot, lambda: (tmp_path / "report.finlocal.md").exists(), "the Markdown report")
+        assert not (tmp_path / "report.finlocal.jsonl").exists()
+        assert (tmp_path / "report.finlocal.md").read_text().startswith("# Tone report")
+
+    run(app, scenario, size=terminal)
+
+
+def test_the_export_dialog_opens_on_the_last_format(terminal, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("ctrl+s", "down", "ctrl+s")  # CSV
+        await wait_for(pilot, lambda: (tmp_path / "report.finlocal.csv").exists(), "the CSV")
+        await pilot.press("ctrl+s")
+        assert _export_path(app).endswith("report.finlocal.csv")
+        assert "CSV was chosen for the last export" in screen_text(app)
+        await pilot.press("down")  # the highlight starts on CSV, so ↓ is the Markdown report
+        assert _export_path(app).endswith("report.finlocal.md")
+
+    run(app, scenario, size=terminal)
+
+
+def test_one_row_shown_is_one_row_in_the_export_dialog(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, "Sales rose. Costs fell. Nothing here.")
+        await pilot.press("f", "ctrl+s")  # NEG only: one row
+        assert "Only the 1 row shown (NEG only)" in screen_text(app)
+
+    run(app, scenario, size=terminal)
+
+
+def test_stdin_is_exported_as_stdin_finlocal(tmp_path: Path, monkeypatch) -> None:
+    # the name was "<stdin>.finlocal.jsonl"
+    from finlocal.reading import STDIN_SOURCE, Document
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(initial=Document(STDIN_SOURCE, "Sales rose. Costs fell."))
+
+    async def scenario(pilot):
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        await pilot.press("ctrl+s")
+        assert _export_path(app) == str(tmp_path / "stdin.finlocal.jsonl")
+
+    run(app, scenario)

@@ -79,7 +79,8 @@ def test_option_beats_environment(tmp_path: Path) -> None:
     assert resolve_gguf(None, {"FINLOCAL_EXPLAIN_GGUF": "  "}) is None
 
 
-def test_unconfigured_or_missing_gguf_says_how_to_enable(tmp_path: Path) -> None:
+def test_unconfigured_or_missing_gguf_says_how_to_enable(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("finlocal.llm_explainer._installed", lambda module: True)
     with pytest.raises(ExplainerUnavailable, match="--explain-gguf PATH"):
         load_explainer(None)
     with pytest.raises(ExplainerUnavailable, match="does not exist"):
@@ -92,6 +93,17 @@ def test_without_llama_cpp_names_the_extra(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # import fails
     with pytest.raises(MissingExtraError, match=r"pip install 'finlocal\[train\]'"):
         load_explainer(gguf)
+
+
+def test_without_llama_cpp_or_a_gguf_names_the_package_first(monkeypatch) -> None:
+    # `x` without llama-cpp-python used to say only that a GGUF is needed
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)
+    monkeypatch.setattr("finlocal.llm_explainer._installed", lambda module: False)
+    with pytest.raises(ExplainerUnavailable) as raised:
+        load_explainer(None)
+    message = str(raised.value)
+    assert "'llama-cpp-python' package, which is not installed" in message
+    assert "pip install 'finlocal[train]'" in message and "--explain-gguf PATH" in message
 
 
 def test_prompt_names_sentence_verdict_and_evidence() -> None:

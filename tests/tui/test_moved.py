@@ -3,11 +3,14 @@ document's table and `enter` shows the sentence, and the Markdown export carries
 
 from __future__ import annotations
 
+import pytest
+from textual.widgets import DataTable
+
 from finlocal.scoring import score_text
 from finlocal.tui.report_files import ExportSpec, markdown_report
 from finlocal.tui.screens.moved import MovedScreen
 from tests.fakes import KeywordClassifier
-from tests.tui.helpers import make_app, run, score, screen_text, wait_for
+from tests.tui.helpers import make_app, run, score, screen_text, wait_for, widget_lines
 
 TEXT = (
     "Quarterly report. The company is based in Espoo. "
@@ -22,7 +25,7 @@ def test_detail_summary_and_the_table() -> None:
     async def scenario(pilot):
         await score(pilot, TEXT)
         text = screen_text(app)
-        assert "what moved: 1 good · 1 bad (v)" in text
+        assert "moved 1 good · 1 bad (v)" in text
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
         text = screen_text(app)
@@ -43,7 +46,7 @@ def test_the_table_says_when_nothing_moved() -> None:
 
     async def scenario(pilot):
         await score(pilot, "The company is based in Espoo. It has 200 staff.")
-        assert "what moved" not in screen_text(app)
+        assert "(v)" not in screen_text(app)
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
         assert "found no change of a line item" in screen_text(app)
@@ -60,3 +63,57 @@ def test_the_markdown_report_has_a_what_moved_section() -> None:
     assert "| metric | now | before | change | verdict | sentence |" in section
     assert "| Net charge-offs | $1.2 million | $2.3 million | down 47.8 % | good | #3: Net charge-offs" in section
     assert "| Earnings per share | NOK 1.12 | NOK 2.05 | down 45.4 % | bad | #4: Earnings per share" in section
+
+
+LONG = (
+    "Cash flow from operating activities was EUR 22.4 million compared to EUR 18.1 million a year earlier. "
+    "Net sales of the services business rose to EUR 41.7 million from EUR 38.2 million in the third quarter. "
+    "Order intake fell to EUR 118 million from EUR 127 million. "
+)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_the_table_keeps_the_verdict_and_gives_the_sentence_room(size) -> None:
+    # 120 columns used to leave the sentence 7 characters ("Net sal"), padding the metric column
+    # for "Cash flow from operating activities"; at 80 the good/bad column was off screen
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, LONG)
+        summary = str(app.main.query_one("#summary-counts").render())
+        assert "moved 2 good · 1 bad (v)" in summary  # the verdicts come before the row count
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.region.right <= size[0]  # the whole table is on screen
+        rows = widget_lines(table)[1:4]
+        assert all(("good" in r or "bad" in r) for r in rows), rows
+        assert rows[0].lstrip().startswith("Cash flow fr")  # the metric, capped (shrunk at 80)
+        sentence = str(app.screen.query_one("#moved-sentence").render())
+        assert sentence.startswith("#1: Cash flow from operating activities was EUR 22.4 million")
+        if size[0] >= 120:
+            assert "Net sales of the serv" in rows[1]  # the sentence column has room
+
+    run(app, scenario, size=size)
+
+
+def test_every_change_is_counted_and_listed_not_the_first_fifty() -> None:
+    # a long document: the report keeps 50 "what moved" rows; the app has every row, so it
+    # counts and lists all of them (the app said "21 good · 29 bad" of 765 good and 1,472 bad)
+    text = (
+        "Net sales rose to EUR 12 million from EUR 10 million. " * 60
+        + "Order intake fell to EUR 5 million from EUR 9 million. " * 15
+    )
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, text)
+        assert len(app.main.report.moved) == 50
+        summary = str(app.main.query_one("#summary-counts").render())
+        assert "moved 60 good · 15 bad (v)" in summary
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, MovedScreen), "the what-moved table")
+        assert len(app.screen.rows) == 75 and "75 changes" in screen_text(app)
+
+    run(app, scenario, size=(100, 30))

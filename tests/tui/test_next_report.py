@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Input
 
+from finlocal.tui.view import LabelFilter, SortOrder
 from finlocal.tui.widgets.results_table import ResultsTable
 from tests.tui.helpers import REPORT, make_app, notifications, run, score, screen_text, status, wait_for
 
@@ -102,5 +103,38 @@ def test_a_failed_open_keeps_the_results(terminal, tmp_path: Path) -> None:
         assert [r.text for r in main.table.results] == before
         assert main.input_panel.text == REPORT
         assert "16 sentences scored" in status(app)
+
+    run(app, scenario, size=terminal)
+
+
+def test_filter_and_sort_do_not_carry_over_to_a_new_report(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("f", "s", "s", "s")  # NEG only · most negative first
+        table = app.main.table
+        assert (table.label_filter, table.row_order) == (LabelFilter.NEGATIVE, SortOrder.MOST_NEGATIVE)
+        await pilot.press("ctrl+n")
+        await score(pilot, "Sales rose. Costs fell. Nothing here.")
+        assert (table.label_filter, table.row_order) == (LabelFilter.ALL, SortOrder.DOCUMENT)
+        assert table.row_count == 3
+        assert "all rows · document order" in screen_text(app)
+
+    run(app, scenario, size=terminal)
+
+
+def test_a_report_pasted_in_place_of_the_text_starts_unfiltered(terminal) -> None:
+    app = make_app()
+
+    async def scenario(pilot):
+        await score(pilot, REPORT)
+        await pilot.press("f")  # NEG only
+        app.post_message(events.Paste("Sales rose. Costs fell. Nothing here."))
+        await pilot.pause()
+        assert app.main.table.label_filter is LabelFilter.NEGATIVE  # the old rows keep theirs
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.main.report is not None and app.main.table.row_count == 3, "3 rows")
+        assert app.main.table.label_filter is LabelFilter.ALL
 
     run(app, scenario, size=terminal)

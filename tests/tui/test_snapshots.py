@@ -117,3 +117,38 @@ def test_find_bar(snap_compare, fixed_clock) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_headings_and_table_rows_80x24_no_color(snap_compare, fixed_clock, monkeypatch) -> None:
+    from tests.tui.test_kinds import kpi_document
+
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        app = pilot.app
+        await wait_for(pilot, lambda: app.main.report is not None, "the report")
+        await pilot.press("down", "down", "down")  # the first table row
+        await wait_for(pilot, lambda: app.main.detail._effects is not None, "occlusion")
+        app.main.input_panel.text_area.cursor_blink = False
+
+    assert snap_compare(make_app(initial=kpi_document()), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_what_moved_80x24_no_color(snap_compare, fixed_clock, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Pilot) -> None:
+        await _scored(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_what_moved_120x36(snap_compare, fixed_clock) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _scored(pilot)
+        await pilot.press("v", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from finlocal.predictions import Prediction
 from finlocal.scoring import SentenceResult, score_text
 from finlocal.tui.config import ModelInfo, describe_quantization
@@ -185,3 +187,54 @@ def test_status_line_says_what_the_results_are_and_what_to_do() -> None:
     stale = status_line(Phase.DONE, done=37, total=37, stale=True)
     assert stale.startswith("Text changed — ctrl+r to rescore") and "37 sentences scored" not in stale
     assert status_line(Phase.DONE, opening="q3.pdf").startswith("Opening q3.pdf…")
+
+
+@pytest.mark.parametrize(
+    ("ms", "shown"), [(0.4, "0 ms"), (812.4, "812 ms"), (999.7, "1.0 s"), (13766, "13.8 s"), (152_400, "152 s")]
+)
+def test_durations_read_in_seconds_from_one_second(ms: float, shown: str) -> None:
+    from finlocal.tui.view import Phase, duration, status_line
+
+    assert duration(ms) == shown
+    assert f"in {shown} ·" in status_line(Phase.DONE, done=5000, total=5000, total_ms=ms)
+
+
+def test_counts_have_thousands_separators() -> None:
+    from finlocal.tui.view import Phase, status_line
+    from finlocal.tui.widgets.summary_panel import counts_line
+
+    counts = {"negative": 1200, "neutral": 3000, "positive": 800}
+    assert "cancelled after 832 of 5,000 (partial)" in counts_line(counts, 0.1, 832, 5000, cancelled=True).plain
+    assert "NEU 3,000" in counts_line(counts, 0.1, 5000, 5000).plain
+    assert "5,000 sentences" in counts_line(counts, 0.1, 5000, 5000).plain
+    assert status_line(Phase.CANCELLED, done=832, total=5000).startswith("Cancelled after 832 of 5,000 sentences")
+
+
+def test_confidence_is_rounded_down() -> None:
+    from finlocal.tui.view import confidence_text
+
+    assert [confidence_text(c) for c in (0.596, 0.6, 0.29, 0.999, 1.0, 0.0)] == [
+        "0.59",
+        "0.60",
+        "0.29",
+        "0.99",
+        "1.00",
+        "0.00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "stem"),
+    [
+        ("<stdin>", "stdin"),
+        ("pasted text", "report"),
+        ("", "report"),
+        ("/data/q3-release.pdf", "q3-release"),
+        ("reports/a<b>.md", "ab"),
+        ("evil\x1b]2;x\x07.txt", "evil]2;x"),
+    ],
+)
+def test_file_names_come_from_the_source(source: str, stem: str) -> None:
+    from finlocal.tui.view import file_stem
+
+    assert file_stem(source) == stem

@@ -27,17 +27,19 @@ from finlocal.errors import FinlocalError
 from finlocal.reading import read_path
 from finlocal.scoring import SentenceResult
 from finlocal.tui.config import ModelLoader
-from finlocal.tui.view import label_text, one_line, tone_marker
+from finlocal.tui.palette import NEGATIVE, POSITIVE, WARNING
+from finlocal.tui.view import display_text, label_text, one_line, tone_marker
 
 STATUS_MARKS = {
-    Status.MATCHED: ("=", "dim"),
-    Status.CHANGED: ("~", "yellow"),
-    Status.ADDED: ("+", "green"),
-    Status.REMOVED: ("-", "red"),
+    Status.MATCHED: ("=", ""),
+    Status.CHANGED: ("~", WARNING),
+    Status.ADDED: ("+", POSITIVE),
+    Status.REMOVED: ("-", NEGATIVE),
 }
 NEW_NEGATIVE_MARK = "!"
-DELETED_STYLE = "strike red"
-INSERTED_STYLE = "bold green"
+NEW_NEGATIVE_STYLE = f"bold {NEGATIVE}"
+DELETED_STYLE = f"strike {NEGATIVE}"
+INSERTED_STYLE = f"bold {POSITIVE}"
 # (key, header, width); the two sentence columns share what is left of the width
 FIXED_COLUMNS = (
     ("status", "", 1),
@@ -91,9 +93,9 @@ def summary_text(c: Comparison) -> Text:
     change = c.tone_change
     line = Text.assemble(
         ("A ", "bold"),
-        f"{c.a.source}: {c.a.n_sentences} sentences, tone {c.a.tone:+.3f}   ",
+        f"{display_text(c.a.source)}: {c.a.n_sentences} sentences, tone {c.a.tone:+.3f}   ",
         ("B ", "bold"),
-        f"{c.b.source}: {c.b.n_sentences} sentences, tone {c.b.tone:+.3f}   ",
+        f"{display_text(c.b.source)}: {c.b.n_sentences} sentences, tone {c.b.tone:+.3f}   ",
         ("tone change ", "bold"),
         tone_marker(change),
     )
@@ -103,24 +105,25 @@ def summary_text(c: Comparison) -> Text:
         line.append(f"{mark} {c.count(status)} {status.value}", style=style)
         line.append("  ")
     line.append(f"· {len(c.label_changes)} label changes  ")
-    line.append(f"{NEW_NEGATIVE_MARK} {len(c.new_negative)} new negatives", style="bold red")
+    line.append(f"{NEW_NEGATIVE_MARK} {len(c.new_negative)} new negatives", style=NEW_NEGATIVE_STYLE)
     return line
 
 
 def diff_texts(pair: AlignedPair) -> tuple[Text, Text]:
-    """The A and B sentences, with deleted words struck in A and inserted words bold in B."""
+    """The A and B sentences, with deleted words struck in A and inserted words bold in B
+    (control characters shown as escapes, `finlocal.tui.view.display_text`)."""
     a_text, b_text = Text(), Text()
     if pair.a is not None and pair.b is not None and pair.status is Status.CHANGED:
         for piece, text in word_diff(pair.a.text, pair.b.text):
             if piece is not Piece.INSERTED:
-                a_text.append(text, style=DELETED_STYLE if piece is Piece.DELETED else "")
+                a_text.append(display_text(text), style=DELETED_STYLE if piece is Piece.DELETED else "")
             if piece is not Piece.DELETED:
-                b_text.append(text, style=INSERTED_STYLE if piece is Piece.INSERTED else "")
+                b_text.append(display_text(text), style=INSERTED_STYLE if piece is Piece.INSERTED else "")
         return a_text, b_text
     if pair.a is not None:
-        a_text.append(pair.a.text, style=DELETED_STYLE if pair.status is Status.REMOVED else "")
+        a_text.append(display_text(pair.a.text), style=DELETED_STYLE if pair.status is Status.REMOVED else "")
     if pair.b is not None:
-        b_text.append(pair.b.text, style=INSERTED_STYLE if pair.status is Status.ADDED else "")
+        b_text.append(display_text(pair.b.text), style=INSERTED_STYLE if pair.status is Status.ADDED else "")
     return a_text, b_text
 
 
@@ -188,7 +191,7 @@ class CompareTable(DataTable):
             return (
                 Text(str(result.index + 1)),
                 label_text(result.label),
-                Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis"),
+                Text(display_text(one_line(result.text, 400)), no_wrap=True, overflow="ellipsis"),
             )
 
         a_index, a_label, a_text = side(pair.a)
@@ -196,7 +199,7 @@ class CompareTable(DataTable):
         change = pair.tone_change
         return (
             Text(mark, style=style),
-            Text(NEW_NEGATIVE_MARK if pair.new_negative else "", style="bold red"),
+            Text(NEW_NEGATIVE_MARK if pair.new_negative else "", style=NEW_NEGATIVE_STYLE),
             a_index,
             a_label,
             a_text,
@@ -280,7 +283,7 @@ class CompareScreen(Screen[None]):
 
     def on_compare_failed(self, message: CompareFailed) -> None:
         self.error = message.error
-        self.query_one("#compare-summary", Static).update(Text(message.error, style="red"))
+        self.query_one("#compare-summary", Static).update(Text(display_text(message.error), style=NEGATIVE))
         self.notify(message.error, title="Cannot compare", severity="error", timeout=15, markup=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

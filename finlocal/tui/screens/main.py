@@ -1,8 +1,9 @@
 """The main screen: input on top, the results table and the detail panel, the summary below.
 
-It owns one document session: it starts the scoring, occlusion and explanation workers (thread
-workers, each group exclusive so a new request cancels the old one), and routes what they post
-to the widgets. Widgets never talk to each other directly. What a scoring run's messages mean
+It owns one document session: it starts the model, scoring, occlusion and explanation workers
+(`finlocal.tui.workers`: thread workers, each group exclusive so a new request cancels the old
+one), and routes what they post to the widgets. Widgets never talk to each other directly.
+Writing an export is `finlocal.tui.exporting`'s. What a scoring run's messages mean
 (which run is current, its phase, rows and partial report, what an export offers) is decided by
 `finlocal.tui.scoring_run.ScoringRun`, which has no Textual in it; this screen draws it.
 
@@ -14,30 +15,28 @@ rows as a partial report, and a file that cannot be read leaves the results as t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
-from finlocal.errors import FinlocalError, InputError
-from finlocal.llm_explainer import Explainer, ExplainRequest
-from finlocal.occlusion import occlusion
-from finlocal.reading import Document, InputFormat, read_path
-from finlocal.scoring import Cancelled, DocumentReport, SentenceResult, score_text
+from finlocal.errors import FinlocalError
+from finlocal.llm_explainer import Explainer
+from finlocal.reading import Document, InputFormat
+from finlocal.scoring import DocumentReport, SentenceResult
 from finlocal.tui.actions import bindings
 from finlocal.tui.config import LoadedModel, ModelLoader, TuiConfig
+from finlocal.tui.exporting import export_chosen, nothing_to_export
 from finlocal.tui.messages import (
     DocumentRead,
     ExplanationEnded,
@@ -49,9 +48,8 @@ from finlocal.tui.messages import (
     ScoringFinished,
     ScoringProgress,
 )
-from finlocal.tui.priority import lower_thread_priority
-from finlocal.tui.report_files import ExportChoice, ExportSpec, write_export
-from finlocal.tui.scoring_run import Launch, ScoringRun
+from finlocal.tui.report_files import ExportChoice, ExportSpec
+from finlocal.tui.scoring_run import ScoringRun
 from finlocal.tui.screens.copy import CopyScreen
 from finlocal.tui.screens.export import ExportScreen
 from finlocal.tui.screens.help import HelpScreen
@@ -61,6 +59,9 @@ from finlocal.tui.view import (
     PASTED,
     SPLIT_TITLES,
     Phase,
+    all_moved,
+    display_text,
+    file_stem,
     label_tag,
     next_member,
     page_label,
@@ -72,13 +73,15 @@ from finlocal.tui.widgets.input_panel import InputPanel
 from finlocal.tui.widgets.results_table import ResultsTable
 from finlocal.tui.widgets.search_bar import SearchBar
 from finlocal.tui.widgets.summary_panel import SummaryPanel, ToneSparkline
+from finlocal.tui.workers.explanation import explain
+from finlocal.tui.workers.model import ModelHolder, load_model
+from finlocal.tui.workers.occlusion import occlude
+from finlocal.tui.workers.scoring import ScoreJob, score_document
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.2
 """Scoring progress is coalesced: one batch of rows in flight, at most one per this interval."""
-OCCLUSION_DELAY_S = 0.15
-"""Occlusion waits this long after the cursor stops, so scrolling does not queue model calls."""
 WIDE_LAYOUT_COLUMNS = 140
 """From this width on, the detail panel sits beside the table instead of under it."""
 
@@ -100,11 +103,9 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.config = config
-        self._load_model = load_model
+        self._models = ModelHolder(load_model, self.post_message)
         self._explainer_factory = explainer_factory
         self._initial = initial
-        self._model: LoadedModel | None = None
-        self._model_lock = threading.Lock()
         self._explainer: Explainer | None = None
         self.scoring = ScoringRun(config.split, PROGRESS_INTERVAL_S)
         """The results on screen and the run filling them (`finlocal.tui.scoring_run`)."""
@@ -115,8 +116,13 @@ class MainScreen(Screen[None]):
         return self.scoring.report
 
     @property
+    def _model(self) -> LoadedModel | None:
+        """The model once loaded (`finlocal.tui.workers.model.ModelHolder`)."""
+        return self._models.model
+
+    @property
     def _labels(self) -> tuple[str, ...]:
-        return self._model.classifier.labels if self._model else ()
+        return self._models.labels
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -154,7 +160,13 @@ class MainScreen(Screen[None]):
         self.table.threshold = self.detail.threshold = self.config.review_threshold
         self.search_bar.display = False
         self.table.show_state(partial=False, stale=False)
-        self._load_model_in_background()
+        self.run_worker(
+            partial(load_model, self._models, self.post_message),
+            name="load model",
+            group="model",
+            thread=True,
+            exit_on_error=False,
+        )
         initial, self._initial = self._initial, None
         if isinstance(initial, Path) and initial.is_dir():
             self.input_panel.text_area.focus()
@@ -205,22 +217,6 @@ class MainScreen(Screen[None]):
 
     # -- the model ------------------------------------------------------------------------
 
-    def _ensure_model(self) -> LoadedModel:
-        """Load the model once (from whichever worker asks first); raises `ModelError`."""
-        with self._model_lock:
-            if self._model is None:
-                self._model = self._load_model()
-                self.post_message(ModelReady(self._model))
-            return self._model
-
-    @work(thread=True, group="model", exit_on_error=False)
-    def _load_model_in_background(self) -> None:
-        lower_thread_priority()  # onnxruntime's pool threads, created here, inherit it
-        try:
-            self._ensure_model()
-        except FinlocalError as exc:
-            self.post_message(ModelFailed(str(exc)))
-
     def on_model_ready(self, message: ModelReady) -> None:
         self.summary.show_model(message.model.info)
 
@@ -249,7 +245,15 @@ class MainScreen(Screen[None]):
             self._show_begun(fresh=launch.fresh)
         self._refresh_status()
         self.table.focus()
-        self._score(launch, text, path, source, input_format)
+        job = ScoreJob(launch, text, path, source, input_format, self.config.chunk_size, self.config.batch_size)
+        self.run_worker(
+            partial(score_document, job, self._models.ensure, self.post_message),
+            name="score",
+            group="score",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
 
     def _show_begun(self, *, fresh: bool) -> None:
         """Clear the widgets for the run whose results began now (``fresh``: a new report, so
@@ -259,56 +263,12 @@ class MainScreen(Screen[None]):
             self.table.reset_view()
         self.summary.clear()
         self._show_detail(None)
-        self.sub_title = self.scoring.source
+        self.sub_title = display_text(self.scoring.source)
         self.add_class("-has-results")
-
-    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _score(
-        self, launch: Launch, text: str | None, path: Path | None, source: str, input_format: InputFormat | None
-    ) -> None:
-        worker = get_current_worker()
-        run, mailbox, regions = launch.run, launch.mailbox, launch.regions
-        lower_thread_priority()
-        try:
-            if path is not None:
-                document = read_path(path, input_format)
-                if worker.is_cancelled:
-                    return
-                self.post_message(DocumentRead(run, document))
-                text, source, regions = document.text, document.source, document.regions
-            if text is None or not text.strip():
-                raise InputError(
-                    f"{source} has no text to score. Paste a report into the input area or open a file (ctrl+o)."
-                )
-            model = self._ensure_model()
-
-            def on_chunk(results: list[SentenceResult], done: int, total: int) -> None:
-                if mailbox.put(results, done, total):
-                    self.post_message(ScoringProgress(run, mailbox))
-                time.sleep(0)  # let the UI thread take the GIL between chunks
-
-            report = score_text(
-                text,
-                model.classifier,
-                source=source,
-                split=launch.split,
-                regions=regions,
-                on_chunk=on_chunk,
-                cancelled=lambda: worker.is_cancelled,
-                chunk_size=self.config.chunk_size,
-                batch_size=self.config.batch_size,
-            )
-        except Cancelled:
-            log.debug("run %d cancelled", run)
-            return
-        except FinlocalError as exc:
-            self.post_message(ScoringFailed(run, str(exc)))
-            return
-        self.post_message(ScoringFinished(run, report))
 
     def _warn(self, document: Document) -> None:
         for warning in document.warnings:
-            self.notify(warning, title=document.source, severity="warning", markup=False)
+            self.notify(display_text(warning), title=display_text(document.source), severity="warning", markup=False)
 
     def on_document_read(self, message: DocumentRead) -> None:
         document = message.document
@@ -331,14 +291,7 @@ class MainScreen(Screen[None]):
     def _show_rows(self, rows: list[SentenceResult]) -> None:
         """Add rows the run took to the table and the summary's counts."""
         self.table.extend(rows)
-        results = self.scoring.rows
-        self.summary.show_progress(
-            self._labels,
-            [r.prediction.label for r in results],
-            [r.prediction.tone for r in results],
-            len(results),
-            self.scoring.progress[1],
-        )
+        self.summary.show_progress(self._labels, self.scoring.rows, self.scoring.progress[1])
 
     def on_scoring_finished(self, message: ScoringFinished) -> None:
         if not self.scoring.finish(message.run, message.report):
@@ -349,7 +302,7 @@ class MainScreen(Screen[None]):
             self.table.results = list(report.sentences)
         else:
             self.table.replace_all(report.sentences)
-        self.summary.show_report(report, [r.prediction.tone for r in report.sentences], unit=self.scoring.unit)
+        self.summary.show_report(report, all_moved(report.sentences), unit=self.scoring.unit)
         self._show_detail(self.table.selected)
         self._refresh_status()
 
@@ -360,11 +313,11 @@ class MainScreen(Screen[None]):
             return
         if isinstance(failed, Path):  # the file could not be read: keep what is on screen
             kept = " The results on screen are kept." if had_results else ""
-            self.notify(
-                sentence(message.error) + kept, title="Could not open", severity="error", timeout=10, markup=False
-            )
+            error = display_text(sentence(message.error)) + kept
+            self.notify(error, title="Could not open", severity="error", timeout=10, markup=False)
         else:
-            self.notify(message.error, title="Could not score", severity="error", timeout=10, markup=False)
+            error = display_text(message.error)
+            self.notify(error, title="Could not score", severity="error", timeout=10, markup=False)
         self._refresh_status()
 
     def _stop_scoring(self) -> bool:
@@ -382,8 +335,8 @@ class MainScreen(Screen[None]):
         if stopped.scoring:
             self._show_rows(stopped.rows)
             if stopped.partial is not None:
-                tones = [r.prediction.tone for r in self.scoring.rows]
-                self.summary.show_report(stopped.partial, tones, total=self.scoring.progress[1])
+                moved = all_moved(stopped.partial.sentences)
+                self.summary.show_report(stopped.partial, moved, total=self.scoring.progress[1])
             self._show_detail(self.table.selected)
         self._refresh_status()
         return True
@@ -425,38 +378,17 @@ class MainScreen(Screen[None]):
         self._show_detail(message.result)
         self.summary.tone_strip.selected = message.result.index if message.result is not None else None
         if message.result is not None:
-            self._occlude(message.result)
-
-    @work(thread=True, exclusive=True, group="occlusion", exit_on_error=False)
-    def _occlude(self, result: SentenceResult) -> None:
-        worker = get_current_worker()
-        time.sleep(OCCLUSION_DELAY_S)
-        if worker.is_cancelled or self._model is None:
-            return
-        effects = occlusion(self._model.classifier, result.text, prediction=result.prediction)
-        if not worker.is_cancelled:
-            self.post_message(OcclusionReady(result.index, effects))
+            self.run_worker(
+                partial(occlude, message.result, lambda: self._models.model, self.post_message),
+                name="occlusion",
+                group="occlusion",
+                exclusive=True,
+                thread=True,
+                exit_on_error=False,
+            )
 
     def on_occlusion_ready(self, message: OcclusionReady) -> None:
         self.detail.set_occlusion(message.index, message.effects)
-
-    @work(thread=True, exclusive=True, group="explain", exit_on_error=False)
-    def _explain(self, explainer: Explainer, result: SentenceResult) -> None:
-        worker = get_current_worker()
-        lower_thread_priority()  # and llama.cpp's threads, started from this one
-        p = result.prediction
-        request = ExplainRequest(result.text, p.label, dict(p.scores), tuple(span.text for span in p.evidence))
-        try:
-            with contextlib.closing(explainer.stream(request)) as pieces:
-                for piece in pieces:
-                    if worker.is_cancelled:
-                        self.post_message(ExplanationEnded(result.index, cancelled=True))
-                        return
-                    self.post_message(ExplanationPiece(result.index, piece))
-        except FinlocalError as exc:
-            self.post_message(ExplanationEnded(result.index, error=str(exc)))
-            return
-        self.post_message(ExplanationEnded(result.index))
 
     def on_explanation_piece(self, message: ExplanationPiece) -> None:
         self.detail.add_explanation(message.index, message.text)
@@ -464,7 +396,7 @@ class MainScreen(Screen[None]):
     def on_explanation_ended(self, message: ExplanationEnded) -> None:
         if message.error:
             self.detail.end_explanation(message.index, "(failed)")
-            self.notify(message.error, title="Explain", severity="error", markup=False)
+            self.notify(display_text(message.error), title="Explain", severity="error", markup=False)
         else:
             self.detail.end_explanation(message.index, "(cancelled)" if message.cancelled else None)
 
@@ -544,17 +476,14 @@ class MainScreen(Screen[None]):
 
     def action_export(self) -> None:
         plan = self.scoring.export_plan(
-            self.table.label_filter, self.config.review_threshold, stale=self.stale, directory=Path.cwd()
+            self.table.label_filter,
+            self.config.review_threshold,
+            stale=self.stale,
+            directory=Path.cwd(),
+            kind_filter=self.table.kind_filter,
         )
         if plan is None:
-            if self.scoring.phase is Phase.SCORING:
-                self.notify(
-                    "Still scoring: wait for the report, or press esc to stop and export the rows scored so far.",
-                    severity="warning",
-                    markup=False,
-                )
-            else:
-                self.notify("Nothing to export yet: score a report first (ctrl+r).", severity="warning", markup=False)
+            self.notify(nothing_to_export(self.scoring.phase), severity="warning", markup=False)
             return
         self.app.push_screen(
             ExportScreen(plan.offer), lambda choice: self._export(plan.spec(bool(choice and choice.only_shown)), choice)
@@ -563,27 +492,11 @@ class MainScreen(Screen[None]):
     def _export(self, spec: ExportSpec, choice: ExportChoice | None) -> None:
         if choice is None:
             return
-        try:
-            write_export(
-                spec,
-                choice.format,
-                choice.path,
-                model=self._model.info if self._model else None,
-                threshold=self.config.review_threshold,
-            )
-        except OSError as exc:
-            self.notify(
-                f"Could not write {choice.path}: {exc.strerror or exc}. Check the folder "
-                "exists and is writable, or pick another name.",
-                title="Export",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.scoring.export_format = choice.format
-        self.notify(
-            f"Wrote {spec.describe()} to {choice.path} ({choice.format.display_name})", title="Export", markup=False
-        )
+        model = self._model.info if self._model else None
+        outcome = export_chosen(spec, choice, model, self.config.review_threshold)
+        if outcome.severity != "error":
+            self.scoring.export_format = choice.format
+        self.notify(display_text(outcome.message), title="Export", severity=outcome.severity, markup=False)
 
     def _selected_or_warn(self) -> SentenceResult | None:
         result = self.table.selected
@@ -600,8 +513,7 @@ class MainScreen(Screen[None]):
         row = json.dumps(result.to_row(), ensure_ascii=False)
         self.app.copy_to_clipboard(row)
         number = result.index + 1
-        source = self.scoring.source
-        stem = Path(source).stem if source not in ("", PASTED) else "report"
+        stem = file_stem(self.scoring.source)
         title = f"Sentence {number} ({label_tag(result.prediction.label)}) as a JSON row"
 
         def closed(path: Path | None) -> None:
@@ -622,10 +534,15 @@ class MainScreen(Screen[None]):
                 self.table.reveal(index)
                 self.table.focus()
 
-        self.app.push_screen(MovedScreen(self.scoring.source or PASTED, report.moved), chosen)
+        self.app.push_screen(
+            MovedScreen(display_text(self.scoring.source or PASTED), all_moved(report.sentences)), chosen
+        )
 
     def action_filter(self) -> None:
         self.table.cycle_filter()
+
+    def action_kind_filter(self) -> None:
+        self.table.cycle_kind_filter()
 
     def action_sort(self) -> None:
         self.table.cycle_order()
@@ -650,7 +567,14 @@ class MainScreen(Screen[None]):
                 self.notify(str(exc), title="Explain with a local LLM", severity="warning", timeout=15, markup=False)
                 return
         self.detail.start_explanation("Explanation (local LLM)")
-        self._explain(self._explainer, result)
+        self.run_worker(
+            partial(explain, self._explainer, result, self.post_message),
+            name="explain",
+            group="explain",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,
+        )
 
     def action_maximize(self) -> None:
         maximized = not self.has_class("-detail-max")

@@ -1,6 +1,9 @@
 """Detail region: the selected sentence with its evidence, rationale, probabilities and timings.
 
-Every piece of report text goes into a `rich.text.Text`, so markup inside it is shown literally.
+Every piece of report text goes into a `rich.text.Text`, so markup inside it is shown literally,
+and through `finlocal.shown_text` (via `finlocal.tui.view.display_text`), so control characters and
+escape sequences are shown as escapes, never sent to the terminal; a PDF's line breaks inside a
+sentence are joined (offsets are unchanged, so evidence and matches still land).
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ from finlocal.changes.describe import describe
 from finlocal.occlusion import OcclusionEffect
 from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.scoring import SentenceResult
+from finlocal.shown_text import join_lines, visible, visible_with_offsets
+from finlocal.structure import RowKind
+from finlocal.tui.palette import EVIDENCE_STYLE, LABEL_STYLES, REVIEW_STYLE, VERDICT_STYLES
 from finlocal.tui.view import (
-    LABEL_STYLES,
+    KIND_MARKS,
+    KIND_WORDS,
     REVIEW_MARK,
     confidence_text,
+    display_text,
     label_tag,
     label_text,
     needs_review,
 )
 
-EVIDENCE_STYLE = "bold underline yellow"
 MATCH_STYLE = "reverse"
 BAR_WIDTH = 10
 TITLE = "detail · m maximize · x explain"
@@ -35,27 +42,32 @@ TITLE_MAXIMIZED = "detail · m restore · x explain"
 
 def sentence_text(result: SentenceResult, search: str = "") -> Text:
     """The sentence with its evidence spans highlighted (offsets are sentence-relative) and the
-    text being searched for shown inverted."""
-    text = Text(result.text)
+    text being searched for shown inverted; line breaks inside it joined, control characters
+    shown as escapes (the spans are mapped onto what is shown)."""
+    plain, at = visible_with_offsets(join_lines(result.text))
+    text = Text(plain, style="bold" if result.kind is RowKind.HEADING else "")
     for span in result.prediction.evidence:
-        text.stylize(EVIDENCE_STYLE, span.start, span.end)
+        text.stylize(EVIDENCE_STYLE, at[span.start], at[span.end])
     words = search.split()
     if words:
         pattern = r"\s+".join(re.escape(word) for word in words)
         for match in re.finditer(pattern, result.text, flags=re.IGNORECASE):
-            text.stylize(MATCH_STYLE, match.start(), match.end())
+            text.stylize(MATCH_STYLE, at[match.start()], at[match.end()])
     return text
 
 
 def heading(result: SentenceResult, threshold: float, page: str = "") -> Text:
     prediction = result.prediction
+    mark = KIND_MARKS[result.kind]
     line = Text.assemble(
-        (f"Sentence {result.index + 1}" + (f" · {page}" if page else "") + "  ", "bold"),
+        ((f"{mark} " if mark else "") + f"{KIND_WORDS[result.kind]} {result.index + 1}", "bold"),
+        (" (not counted in the tone)" if result.kind is not RowKind.SENTENCE else "", ""),
+        ((f" · {page}" if page else "") + "  ", "bold"),
         label_text(prediction.label),
         f" {prediction.label} {confidence_text(prediction.confidence)}   tone {prediction.tone:+.2f}",
     )
     if needs_review(result, threshold):
-        line.append(f"   {REVIEW_MARK} review: confidence below {threshold:.2f}", style="yellow")
+        line.append(f"   {REVIEW_MARK} review: confidence below {threshold:.2f}", style=REVIEW_STYLE)
     return line
 
 
@@ -66,12 +78,9 @@ def probabilities(result: SentenceResult) -> Text:
         filled = round(p * BAR_WIDTH)
         text.append("   " if i else "")
         text.append(f"{label_tag(label)} {confidence_text(p)} ")
-        text.append("█" * filled, style=LABEL_STYLES.get(label) or "white")
-        text.append("░" * (BAR_WIDTH - filled), style="dim")
+        text.append("█" * filled, style=LABEL_STYLES.get(label, ""))
+        text.append("░" * (BAR_WIDTH - filled))
     return text
-
-
-VERDICT_STYLES = {"good": "green", "bad": "red", "unknown": "dim"}
 
 
 def what_moved(result: SentenceResult) -> Text:
@@ -83,7 +92,7 @@ def what_moved(result: SentenceResult) -> Text:
     text.append("What moved ", style="bold")
     text.append("(read from the figures, not by the model)", style="dim")
     for change in result.changes:
-        line = Text("\n  " + describe(change))
+        line = Text("\n  " + display_text(describe(change)))
         verdict = change.verdict.value
         at = line.plain.rindex(f"→ {verdict}") + 2  # the verdict after the arrow, in its colour
         line.stylize(VERDICT_STYLES.get(verdict, ""), at, at + len(verdict))
@@ -99,7 +108,7 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
         text.append("Evidence: ", style="bold")
         for i, span in enumerate(evidence):
             text.append(", " if i else "")
-            text.append(f"“{span.text}”", style=EVIDENCE_STYLE)
+            text.append(f"“{display_text(span.text)}”", style=EVIDENCE_STYLE)
         text.append("\n")
     else:
         text.append("Evidence: none marked by the model\n", style="dim")
@@ -108,7 +117,7 @@ def rationale(result: SentenceResult, effects: Sequence[OcclusionEffect] | None)
     elif not effects:
         text.append("Occlusion: no span changes the prediction noticeably", style="dim")
     else:
-        text.append("\n".join(effect.describe() for effect in effects))
+        text.append("\n".join(display_text(effect.describe()) for effect in effects))
     return text
 
 
@@ -120,10 +129,10 @@ def timings(result: SentenceResult, document: str) -> Text:
     sentence of a batch)."""
     p = result.prediction
     text = Text()
-    text.append("Timings (share of its batch): ", style="bold")
+    text.append("Timings: ", style="bold")
     text.append(
-        f"tokenize {p.tokenize_ms:.2f} ms · inference {p.inference_ms:.2f} ms"
-        f" · total {p.tokenize_ms + p.inference_ms:.2f} ms"
+        f"tokenize {p.tokenize_ms:.2f} · inference {p.inference_ms:.2f}"
+        f" · total {p.tokenize_ms + p.inference_ms:.2f} ms (its share of the batch)"
     )
     if document:
         text.append(f"\n{document}", style="dim")
@@ -203,7 +212,7 @@ class DetailPanel(VerticalScroll):
     def add_explanation(self, index: int, piece: str) -> None:
         if self._llm is not None and self.result is not None and self.result.index == index:
             self._llm_waiting = False
-            self._llm.append(piece)
+            self._llm.append(visible(piece))  # the model's line breaks kept
             self._show_llm()
 
     def end_explanation(self, index: int, note: str | None) -> None:

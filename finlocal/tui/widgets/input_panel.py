@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
+from finlocal.shown_text import visible_in_place
 from finlocal.tui.view import IDLE_HINT, PASTED
 
 KEYS_TITLE = "input · ctrl+a select all · ctrl+z undo · ctrl+r score · ctrl+n new"
 
 
 class ReportTextArea(TextArea):
-    """The input's text area; ctrl+a selects all (home still goes to the line start)."""
+    """The input's text area; ctrl+a selects all (home still goes to the line start).
+
+    A line is drawn with its control characters as visible pictures (``␛``, ``␇``,
+    `finlocal.shown_text.visible_in_place`), one for one, so a report's escape sequences never
+    reach the terminal while the text being edited, and every column of it, stays exact.
+    """
 
     BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
+
+    def get_line(self, line_index: int) -> Text:
+        # as TextArea's, from the document's line (rich's Text would drop BEL and CR, and
+        # shift every column after them)
+        return Text(visible_in_place(self.document.get_line(line_index)), end="", no_wrap=True)
 
 
 class InputPanel(Vertical):

@@ -19,9 +19,11 @@ from textual.widgets.data_table import RowDoesNotExist
 from finlocal.predictions import REVIEW_THRESHOLD
 from finlocal.scoring import SentenceResult
 from finlocal.structure import SplitMode
+from finlocal.tui.palette import REVIEW_STYLE
 from finlocal.tui.view import (
     REVIEW_MARK,
     SPLIT_TITLES,
+    KindFilter,
     LabelFilter,
     SortOrder,
     confidence_text,
@@ -32,7 +34,7 @@ from finlocal.tui.view import (
     needs_review,
     next_member,
     next_position,
-    one_line,
+    row_text,
     tone_marker,
     visible,
 )
@@ -87,6 +89,7 @@ class ResultsTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.results: list[SentenceResult] = []
         self.label_filter = LabelFilter.ALL
+        self.kind_filter = KindFilter.ALL
         self.row_order = SortOrder.DOCUMENT
         self.threshold = REVIEW_THRESHOLD
         self._text_width = 0
@@ -108,11 +111,19 @@ class ResultsTable(DataTable):
     def extend(self, results: Sequence[SentenceResult]) -> None:
         """Add a chunk of newly scored sentences: only the new rows are built."""
         self.results.extend(results)
-        rows = [r for r in results if self.label_filter.accepts(r, self.threshold)]
+        rows = [r for r in results if self._accepts(r)]
         for result in rows:
             self.add_row(*self._cells(result), key=str(result.index))
         if rows and self.row_order is not SortOrder.DOCUMENT:
             self._sort_rows()
+
+    def _accepts(self, result: SentenceResult) -> bool:
+        return self.label_filter.accepts(result, self.threshold) and self.kind_filter.accepts(result)
+
+    @property
+    def filtered(self) -> bool:
+        """A filter hides some kind of row (label, review or kind)."""
+        return self.label_filter is not LabelFilter.ALL or self.kind_filter is not KindFilter.ALL
 
     def replace_all(self, results: Sequence[SentenceResult]) -> None:
         """The final, authoritative results of a run (same sentences, from the report)."""
@@ -123,7 +134,7 @@ class ResultsTable(DataTable):
         """Rebuild every row for the current filter and order, keeping the selected sentence."""
         selected = self.selected
         self.clear()
-        for result in visible(self.results, self.label_filter, self.row_order, self.threshold):
+        for result in visible(self.results, self.label_filter, self.row_order, self.threshold, self.kind_filter):
             self.add_row(*self._cells(result), key=str(result.index))
         if selected is not None:
             self.select_index(selected.index)
@@ -154,7 +165,8 @@ class ResultsTable(DataTable):
             self.rebuild()
 
     def _cells(self, result: SentenceResult) -> tuple[Cell, ...]:
-        """Cells are `Text` (never parsed as markup); "#" is 1-based like the detail panel."""
+        """Cells are `Text` (never parsed as markup, control characters shown as escapes);
+        "#" is 1-based like the detail panel; a heading or table row is marked (§, ▦)."""
         prediction = result.prediction
         review = needs_review(result, self.threshold)
         return (
@@ -162,8 +174,8 @@ class ResultsTable(DataTable):
             Cell(label_text(prediction.label)),
             Cell(Text(confidence_text(prediction.confidence), style="bold" if review else "")),
             Cell(tone_marker(prediction.tone, prediction.label)),
-            Cell(Text(REVIEW_MARK if review else "", style="yellow")),
-            Cell(Text(one_line(result.text, 400), no_wrap=True, overflow="ellipsis")),
+            Cell(Text(REVIEW_MARK if review else "", style=REVIEW_STYLE)),
+            Cell(row_text(result)),
         )
 
     # -- selection -------------------------------------------------------------------------
@@ -219,6 +231,8 @@ class ResultsTable(DataTable):
 
     def _update_title(self) -> None:
         title = f"{self.label_filter.title} · {self.row_order.title}"
+        if self.kind_filter is not KindFilter.ALL:
+            title = f"{self.kind_filter.title} · {title}"
         if self._split is not SplitMode.SENTENCES:
             title = f"{SPLIT_TITLES[self._split]} · {title}"
         if self._partial:
@@ -233,6 +247,12 @@ class ResultsTable(DataTable):
         self.rebuild()
         self._update_title()
 
+    def cycle_kind_filter(self) -> None:
+        """The next kind filter (all → sentences → headings → table rows → all)."""
+        self.kind_filter = next_member(self.kind_filter)
+        self.rebuild()
+        self._update_title()
+
     def cycle_order(self) -> None:
         """The next order; the cursor goes to the top (the first of the new order)."""
         self.row_order = next_member(self.row_order)
@@ -242,14 +262,14 @@ class ResultsTable(DataTable):
 
     def reset_view(self) -> None:
         """All rows in document order (a new report starts so; the rows are rebuilt)."""
-        if self.label_filter is LabelFilter.ALL and self.row_order is SortOrder.DOCUMENT:
+        if not self.filtered and self.row_order is SortOrder.DOCUMENT:
             return
-        self.label_filter, self.row_order = LabelFilter.ALL, SortOrder.DOCUMENT
+        self.label_filter, self.kind_filter, self.row_order = LabelFilter.ALL, KindFilter.ALL, SortOrder.DOCUMENT
         self.rebuild()
         self._update_title()
 
     def _show_all(self) -> None:
-        self.label_filter = LabelFilter.ALL
+        self.label_filter, self.kind_filter = LabelFilter.ALL, KindFilter.ALL
         self.rebuild()
         self._update_title()
 
@@ -259,7 +279,7 @@ class ResultsTable(DataTable):
         """Select sentence ``index``, clearing the filter when it hides it; False if unknown."""
         if self.select_index(index):
             return True
-        if self.label_filter is LabelFilter.ALL:
+        if not self.filtered:
             return False
         self._show_all()
         self.notify("The filter hid that sentence: showing all rows.", markup=False)

@@ -1,7 +1,12 @@
-"""Bottom region: counts, the net tone index, tone along the document, speed and the model."""
+"""Bottom region: counts, the net tone index, tone along the document, speed and the model.
+
+The counts, the tone index and the tone strip are about sentences only (as the report's are):
+headings and table rows are listed in the table but not counted. The first line puts what moved
+before the row count, so at 80 columns the verdicts stay on screen."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,9 +19,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from finlocal.scoring import DocumentReport
+from finlocal.changes.describe import MovedRow
+from finlocal.scoring import DocumentReport, SentenceResult
+from finlocal.structure import RowKind
 from finlocal.tui.config import ModelInfo
-from finlocal.tui.view import LABEL_STYLES, count, duration, label_tag
+from finlocal.tui.palette import DOWN_STYLE, LABEL_STYLES, UP_STYLE, VERDICT_STYLES
+from finlocal.tui.view import count, duration, label_tag
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -65,10 +73,25 @@ class ToneSparkline(Widget):
     Unlike Textual's `Sparkline`, the scale does not stretch to the data, so a mildly positive
     document does not look dramatic. Direction also reads from bar height alone (NO_COLOR). The
     selected sentence's column is shown inverted; a click selects the sentence under it.
+    ``tones`` are the sentences' (not headings' or table rows'), ``indices`` their row indices.
     """
 
     tones: reactive[tuple[float, ...]] = reactive(tuple, layout=False)
+    indices: reactive[tuple[int, ...]] = reactive(tuple, layout=False)
     selected: reactive[int | None] = reactive(None, layout=False)
+    """The row index of the selected row (its column is marked when it is a sentence)."""
+
+    def show(self, results: Sequence[SentenceResult]) -> None:
+        """The tone of the sentences among ``results``, in document order."""
+        sentences = [r for r in results if r.kind is RowKind.SENTENCE]
+        self.indices = tuple(r.index for r in sentences)
+        self.tones = tuple(r.prediction.tone for r in sentences)
+
+    def _position(self, index: int | None) -> int | None:
+        if index is None:
+            return None
+        at = bisect.bisect_left(self.indices, index)
+        return at if at < len(self.indices) and self.indices[at] == index else None
 
     @dataclass
     class Clicked(Message):
@@ -81,18 +104,19 @@ class ToneSparkline(Widget):
         points = bucket_means(self.tones, width)
         if not points:
             return Text("tone along the document appears here", style="dim")
-        marked = bucket_of(self.selected, len(self.tones), width) if self.selected is not None else range(0)
+        position = self._position(self.selected)
+        marked = bucket_of(position, len(self.tones), width) if position is not None else range(0)
         line = Text(no_wrap=True)
         for column, value in enumerate(points):
             level = min(len(BARS) - 1, max(0, round((value + 1) / 2 * (len(BARS) - 1))))
-            style = "green" if value >= 0.2 else "red" if value <= -0.2 else "dim"
+            style = UP_STYLE if value >= 0.2 else DOWN_STYLE if value <= -0.2 else ""
             line.append(BARS[level], style=f"{style} reverse" if column in marked else style)
         return line
 
     def on_click(self, event: events.Click) -> None:
-        index = sentence_at(event.x, len(self.tones), self.size.width)
-        if index is not None:
-            self.post_message(self.Clicked(index))
+        position = sentence_at(event.x, len(self.tones), self.size.width)
+        if position is not None and position < len(self.indices):
+            self.post_message(self.Clicked(self.indices[position]))
 
 
 def counts_line(
@@ -102,38 +126,51 @@ def counts_line(
     total: int | None,
     cancelled: bool = False,
     unit: str = "sentence",
+    moved: Sequence[MovedRow] | None = None,
+    others: int = 0,
 ) -> Text:
+    """ "NEG 4  NEU 8  POS 4  tone +0.02  moved 3 good · 1 bad (v)  16 sentences": the label
+    counts (sentences only), the tone index, what moved and how many rows (``done``, ``others``
+    of them headings or table rows); a run still scoring or cancelled says so before what
+    moved, so at 80 columns the line keeps what matters most."""
     line = Text(no_wrap=True, overflow="ellipsis")
     for label, n in counts.items():
         line.append(f"{label_tag(label)} ", style=LABEL_STYLES.get(label, ""))
         line.append(f"{n:,}  ")
     if tone_index is not None:
-        line.append("tone index ")
+        line.append("tone ")
         line.append(f"{tone_index:+.2f}", style="bold")
         line.append("  ")
-    if cancelled:
+    if cancelled:  # the state of a run that did not finish comes before what moved
         line.append(f"cancelled after {done:,} of {total or 0:,} (partial)", style="italic")
     elif total is not None and done < total:
         line.append(f"scoring {done:,}/{total:,}…", style="italic")
-    else:
-        line.append(count(done, unit))
+    if moved:
+        line.append("  " if line.plain.endswith(")") or line.plain.endswith("…") else "")
+        line.append_text(moved_summary(moved))
+        line.append("  ")
+    if not cancelled and (total is None or done >= total):
+        line.append(count(done - others, unit))
+        if others:
+            line.append(f" + {count(others, 'other row')}")
+    line.rstrip()
     return line
 
 
-def moved_summary(report: DocumentReport) -> Text:
-    """ "   what moved: 3 good · 1 bad (v)": the reader's changes with a verdict, and the key for
-    the table; empty when the document states none."""
-    verdicts = [m.change.verdict.value for m in report.moved]
+def moved_summary(moved: Sequence[MovedRow]) -> Text:
+    """ "moved 3 good · 1 bad (v)": every change the reader found (uncapped,
+    `finlocal.tui.view.all_moved`) by verdict, and the key for the table; empty when none."""
+    verdicts = [m.change.verdict.value for m in moved]
     if not verdicts:
         return Text()
-    text = Text("   what moved: ")
-    text.append(f"{verdicts.count('good')} good", style="green")
+    text = Text("moved ")
+    text.append(f"{verdicts.count('good'):,} good", style=VERDICT_STYLES["good"])
     text.append(" · ")
-    text.append(f"{verdicts.count('bad')} bad", style="red")
+    text.append(f"{verdicts.count('bad'):,} bad", style=VERDICT_STYLES["bad"])
     unknown = verdicts.count("unknown")
     if unknown:
-        text.append(f" · {unknown} unclear", style="dim")
-    text.append(" (v)", style="dim")
+        text.append(f" · {unknown:,} unclear")
+    text.append(" (v)")
     return text
 
 
@@ -151,43 +188,50 @@ class SummaryPanel(Vertical):
         yield ToneSparkline(id="summary-tone")
         yield Static(Text("loading model…", style="dim"), id="summary-model")
 
-    def show_progress(
-        self,
-        labels: Sequence[str],
-        labels_seen: Sequence[str],
-        tones: Sequence[float],
-        done: int,
-        total: int,
-    ) -> None:
+    def show_progress(self, labels: Sequence[str], results: Sequence[SentenceResult], total: int) -> None:
+        """The rows scored so far: sentences counted by label, every row in the progress."""
         counts = dict.fromkeys(labels, 0)
-        for label in labels_seen:
-            counts[label] = counts.get(label, 0) + 1
-        self.query_one("#summary-counts", Static).update(counts_line(counts, None, done, total), layout=False)
-        self.query_one(ToneSparkline).tones = tuple(tones)
+        for r in results:
+            if r.kind is RowKind.SENTENCE:
+                counts[r.label] = counts.get(r.label, 0) + 1
+        line = counts_line(counts, None, len(results), total)
+        self.query_one("#summary-counts", Static).update(line, layout=False)
+        self.query_one(ToneSparkline).show(results)
 
     @property
     def tone_strip(self) -> ToneSparkline:
         return self.query_one(ToneSparkline)
 
     def show_report(
-        self, report: DocumentReport, tones: Sequence[float], total: int | None = None, unit: str = "sentence"
+        self,
+        report: DocumentReport,
+        moved: Sequence[MovedRow],
+        total: int | None = None,
+        unit: str = "sentence",
     ) -> None:
-        """A finished report, or with ``total`` the partial report of a cancelled run; ``unit``
-        is what a row is (sentence, line, document)."""
+        """A finished report, or with ``total`` the partial report of a cancelled run; ``moved``
+        every change of its rows; ``unit`` is what a row is (sentence, line, document)."""
         counts = {label: report.counts.get(label, 0) for label in report.labels}
         n = len(report.sentences)
+        others = sum(r.kind is not RowKind.SENTENCE for r in report.sentences)
         line = counts_line(
-            counts, report.tone, n, n if total is None else total, cancelled=total is not None, unit=unit
+            counts,
+            report.tone,
+            n,
+            n if total is None else total,
+            cancelled=total is not None,
+            unit=unit,
+            moved=moved,
+            others=others,
         )
-        line.append_text(moved_summary(report))
         self.query_one("#summary-counts", Static).update(line, layout=False)
-        self.query_one(ToneSparkline).tones = tuple(tones)
+        self.query_one(ToneSparkline).show(report.sentences)
         self._speed = f"{duration(report.total_ms)} · {report.sentences_per_s:,.0f} sentences/s"
         self._update_model_line()
 
     def clear(self) -> None:
         self.query_one("#summary-counts", Static).update(Text("Nothing scored yet.", style="dim"))
-        self.query_one(ToneSparkline).tones = ()
+        self.query_one(ToneSparkline).show(())
         self.query_one(ToneSparkline).selected = None
         self._speed = ""
         self._update_model_line()
@@ -205,7 +249,7 @@ class SummaryPanel(Vertical):
             line.append("model ", style="dim")
             line.append(self._model.describe())
         elif self._model_error is not None:
-            line.append("no model loaded", style="bold red")
+            line.append("no model loaded", style=VERDICT_STYLES["bad"])
         else:
             line.append("loading model…", style="dim")
         self.query_one("#summary-model", Static).update(line, layout=False)
