@@ -48,7 +48,7 @@ def corpus_sentences(n: int, seed: int = 7) -> tuple[list[str], str]:
 
 def _score_once(text: str, classifier: Any, reader_on: bool) -> float:
     import finlocal.scoring as scoring
-    from finlocal.changes.reader import read_changes
+    from finlocal.changes.parser import read_changes
     from finlocal.output import Format, Per, make_writer
     from finlocal.scoring import score_text
 
@@ -69,7 +69,7 @@ def _score_once(text: str, classifier: Any, reader_on: bool) -> float:
 
 
 def speed(model: Path, threads: int, n: int, runs: int) -> dict[str, Any]:
-    from finlocal.changes.reader import read_changes
+    from finlocal.changes.parser import read_changes
     from finlocal.model import OnnxClassifier
 
     sentences, source = corpus_sentences(n)
@@ -98,7 +98,7 @@ def speed(model: Path, threads: int, n: int, runs: int) -> dict[str, Any]:
 
 
 def accuracy() -> dict[str, Any]:
-    from finlocal.changes.scoring import score_rows
+    from finlocal.changes.evaluation import score_rows
 
     out = {}
     for name in ("table", "holdout"):

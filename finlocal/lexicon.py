@@ -39,8 +39,17 @@ class Polarity(str, Enum):
 
 
 class Direction(str, Enum):
+    """Which way something moved: up or down (the movement words, `tone`), and for a change the
+    metric-change reader states also unchanged, and a loss that narrowed, widened, or crossed
+    zero (`finlocal.changes`)."""
+
     UP = "up"
     DOWN = "down"
+    UNCHANGED = "unchanged"
+    LOSS_NARROWED = "loss_narrowed"
+    LOSS_WIDENED = "loss_widened"
+    LOSS_TO_PROFIT = "loss_to_profit"
+    PROFIT_TO_LOSS = "profit_to_loss"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from finlocal.changes.reader import Change, Direction, Verdict
+from finlocal.changes.record import Change, Direction, Verdict
 from finlocal.lexicon import Polarity
 
 _DIRECTION_WORDS = {

@@ -11,7 +11,8 @@ The same function makes the hint at training time (`finlocal.train`) and at run 
 
 from __future__ import annotations
 
-from finlocal.changes.reader import Direction, Verdict, read_changes
+from finlocal.changes.parser import read_changes
+from finlocal.changes.record import Direction, Verdict
 from finlocal.manifest import HintKind
 
 #: Changes named in one hint (the first ones of the sentence).

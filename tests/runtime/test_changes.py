@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from finlocal.changes import Direction, Verdict, read_changes
 from finlocal.changes.describe import describe, moved_rows
-from finlocal.changes.scoring import compare_row, score_rows
+from finlocal.changes.evaluation import compare_row, score_rows
 from finlocal.changes.values import Kind, find_values
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "changes"

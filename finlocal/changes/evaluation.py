@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from finlocal.changes.reader import Change, read_changes
+from finlocal.changes.parser import read_changes
+from finlocal.changes.record import Change
 
 _DECIDED = ("good", "bad")
 
