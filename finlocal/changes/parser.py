@@ -28,8 +28,11 @@ from finlocal.changes.vocabulary import (
     AGO_RE,
     BARE_RESULTS,
     BOUNDARY_RE,
+    CAUSE_BEFORE,
+    COST_OF,
     DENOMINATOR,
     DIGIT,
+    FIGURE_BEFORE,
     HEDGE_RE,
     ITEMS,
     LIST_JOIN,
@@ -40,16 +43,22 @@ from finlocal.changes.vocabulary import (
     MOVE_NOUNS,
     MOVE_RE,
     NOT_A_HEDGE,
+    OTHER_BASIS,
+    OTHER_BASIS_AFTER,
     PAREN_PRIOR,
     PER_SHARE_AFTER,
     PRE_ADJ,
     PRE_MOVE,
+    QUALIFIED,
+    QUALIFIER_WORD,
     RATIO_COMPARED,
     RAW_MOVES,
+    REASON_BEFORE,
     REPEATED,
     SIGN_PHRASE,
     TIME_NOUNS,
     WORDS_GAP,
+    YEAR_LABEL,
 )
 from finlocal.lexicon import LineItem, Polarity
 
@@ -64,6 +73,7 @@ class _Metric:
     polarity: Polarity
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
+    is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
 
 
 def _metric(m: re.Match[str]) -> _Metric:
@@ -84,7 +94,8 @@ def _metric(m: re.Match[str]) -> _Metric:
         )
         and not suffix.startswith("margin")
     )
-    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit)
+    is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
+    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
 
 
 def _metrics(text: str) -> list[_Metric]:
@@ -94,14 +105,19 @@ def _metrics(text: str) -> list[_Metric]:
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
     for m in METRIC_RE.finditer(text):
         head = text[max(0, m.start() - 40) : m.start()]
-        if REPEATED.search(head) or DENOMINATOR.search(head):
-            continue
+        if REPEATED.search(head) or DENOMINATOR.search(head) or COST_OF.search(head) or QUALIFIED.search(head):
+            continue  # another's prior figure, a denominator, what a cost is of ("cost of revenues")
         metric = _metric(m)
+        if metric.is_per_share and FIGURE_BEFORE.search(head):
+            continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:
             last = out[-1]
             between = text[last.end : metric.start]
             if not between.strip(" ()"):
                 continue  # "Earnings per share ( EPS )": one metric, two names
+            qualifies = len(between) <= 40 and not DIGIT.search(between)
+            if qualifies and (QUALIFIER_WORD.search(between) or re.match(r"^\s*\([^()]*$", between)):
+                continue  # "revenue excluding traffic acquisition costs", "Leverage (net debt/EBITDA)"
             same_clause = not any(last.end <= b < metric.start for b in boundaries)
             if metric.text.lower() in BARE_RESULTS and same_clause and SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
@@ -121,6 +137,7 @@ class _Slots:
     ps_now: Value | None = None  # "… or $1.15 per diluted share": the per-share figures
     ps_before: Value | None = None
     ps_span: tuple[int, int] | None = None
+    accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
 def _move_of(m: re.Match[str]) -> str:
@@ -166,7 +183,9 @@ def read_changes(text: str) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool = False) -> _Slots:
+def _fill(
+    text: str, start: int, values: list[Value], end: int, is_ratio: bool = False, per_share: bool = False
+) -> _Slots:
     """Give each figure after a metric its role by the words before and after it."""
     slots = _Slots(end=start)
     pending: tuple[str, int, int] | None = None  # (role, where the marker ended, its reach in words)
@@ -175,7 +194,12 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
     events: list[tuple[int, int, str, Any]] = [
         (m.start(), m.end(), "mark", m) for m in MARK_RE.finditer(text, start, end)
     ]
-    events += [(m.start(), m.end(), "move", _move_of(m)) for m in MOVE_RE.finditer(text, start, end)]
+    events += [
+        (m.start(), m.end(), "move", _move_of(m))
+        for m in MOVE_RE.finditer(text, start, end)
+        # "for loan growth": a reason, not the metric's movement
+        if m.group(0).lower() not in MOVE_NOUNS or REASON_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None
+    ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
     last_move_end = -1
@@ -210,9 +234,15 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             pending = None
         marked = pending[0] if pending else None
         after = text[v.end : end]
-        if PER_SHARE_AFTER.match(after):
+        if not per_share and PER_SHARE_AFTER.match(after):
             # "$235.3 million or $1.15 per diluted share": the per-share figure is a change of its own
             share = PER_SHARE_AFTER.match(after)
+            other_basis = slots.ps_span is not None and (
+                OTHER_BASIS.match(text[slots.ps_span[1] : v.start]) is not None or OTHER_BASIS_AFTER.match(after)
+            )
+            if other_basis and slots.ps_before is None:
+                pos = v.end  # "$0.89 per share ($0.88 per share on a diluted basis)": another basis
+                continue
             if slots.ps_now is None:
                 words = v.end + len(after) - len(after.lstrip())  # the phrase itself, not the space before it
                 slots.ps_now, slots.ps_span = v, (words, v.end + share.end())  # type: ignore[union-attr]
@@ -221,9 +251,20 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             pending, sign_next = None, None
             pos = v.end
             continue
-        paren = PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if after.lstrip().startswith(")") else None
+        closes = after.lstrip().startswith(")") or (
+            v.in_parens and slots.now is not None and re.fullmatch(r"\s*\(\s*", text[slots.now.end : v.start])
+        )
+        paren = PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if closes else None
         if paren is not None and slots.now is None:
             paren = None  # "EPS was (0.4)": brackets around a negative figure, not a prior one
+        if (
+            paren is not None
+            and slots.now is not None
+            and slots.now.in_parens
+            and re.fullmatch(r"\s*\)?\s*\(\s*", text[slots.now.end : v.start])
+        ):
+            slots.accounting = True  # "Interest expense (32) (28)": which bracket is a negative?
+            break
         after_move = last_move_end >= 0 and len(text[last_move_end : v.start].split()) <= 2
         role: str | None
         if paren is not None and slots.now is not None:
@@ -261,7 +302,7 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             and after_move
             and slots.change is None
             and marked != "now"
-            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over)", after, re.I)
+            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
         ):
             role = "change"  # "increased $18 million or 8 % to $242 million"
         elif AGO_RE.match(after) and slots.now is not None:
@@ -329,6 +370,13 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
     return min(end, metrics[following].start) if following < len(metrics) else end
 
 
+def _cause(text: str, metric: _Metric) -> bool:
+    """Whether the movement adjective before the metric follows a cause word ("on lower …")."""
+    head = text[max(0, metric.start - 60) : metric.start]
+    adjective = PRE_ADJ.search(head)
+    return adjective is not None and CAUSE_BEFORE.search(head, 0, adjective.start()) is not None
+
+
 def _move_before(text: str, metric: _Metric) -> str | None:
     """A movement word just before the metric: "a decline in net sales", "higher costs"."""
     head = text[max(0, metric.start - 40) : metric.start]
@@ -345,7 +393,11 @@ def _read_one(
 ) -> list[Change]:
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         return []  # "… and operating profit to EUR 15 mn, from EUR 90 mn and EUR 12 mn respectively"
-    slots = _fill(text, metric.end, values, end, metric.is_ratio)
+    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
+    if slots.accounting:
+        return []
+    if slots.before is None and slots.change is None:
+        _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
@@ -372,6 +424,8 @@ def _read_one(
         )
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
+        if not near and _cause(text, metric):
+            return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
@@ -434,9 +488,25 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
     return [c for c in out if c is not None]
 
 
+def _by_year(text: str, values: list[Value], end: int, slots: _Slots) -> None:
+    """ "ROIC was 31.3 % for fiscal 2024 and 36.7 % for fiscal 2023": two figures, each labelled
+    with its year; the later year's is the current one."""
+    amounts = [v for v in values if v.kind in AMOUNT_KINDS]
+    if len(amounts) != 2:
+        return
+    years = [YEAR_LABEL.match(text[v.end : end]) for v in amounts]
+    if years[0] is None or years[1] is None or years[0].group("year") == years[1].group("year"):
+        return
+    later = 0 if years[0].group("year") > years[1].group("year") else 1
+    slots.now, slots.before = amounts[later], amounts[1 - later]
+    slots.end = max(slots.end, amounts[1].end)
+
+
 def _compatible(now: Value, before: Value) -> bool:
     if now.currency and before.currency and now.currency != before.currency:
         return False
+    if now.kind is Kind.PERCENT and before.kind is Kind.NUMBER and before.in_parens:
+        return True  # "7.5 percent (7.4)": the prior figure leaves its unit out
     money_like = (Kind.MONEY, Kind.NUMBER)
     if now.kind in money_like and before.kind in money_like:
         return True
@@ -491,6 +561,8 @@ def _figures(metric: _Metric, slots: _Slots, notes: list[str]) -> tuple[float | 
             notes.append("a loss written with one negative figure")
             return now, before, None
     sign = -1.0 if is_loss else 1.0
+    if before and abs(now - before) <= 1e-3 * abs(before):
+        return now, before, 0.0  # "SEK -2,192 million (-2,193)": a rounding, not a move
     return now, before, sign * (now - before)
 
 

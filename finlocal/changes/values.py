@@ -6,8 +6,12 @@ all marked so the reader can skip them: years, dates, ranges and currency conver
 
 The formats are the ones releases and FPB's tokenised news use: ``$1.21``, ``EUR 3.2 mn``,
 ``EUR0 .3 m`` (FPB's split decimals), ``SEK 1,250 million``, ``MEUR 4.1``, ``-0.4``, ``(0.4)``,
-``9 %``, ``2.5 percentage points``, ``30 basis points``. Decimal commas are not read (``3,2``
-is two numbers): English-language releases, the ones finlocal reads, use points.
+``9 %``, ``2.5 percentage points``, ``30 basis points``, ``seven percentage points``. A decimal
+comma is read only before a percent sign or a scale (``87,0 %``, ``EUR 1,5 million``: European
+releases in English), thin or no-break spaces as thousands separators (``1 250``). A figure's
+bracketed copy (``43.9% ( 43.9 % )``, as some filings' text repeats it) and footnote markers
+(``Sales per square foot (2)``) are dropped; a scale written after a bracketed prior figure
+(``EUR 16.2 (-10.5) million``) is the current figure's scale too.
 
 No library is used here on purpose: the candidates (price-parser, babel's number parsing,
 quantulum3) each read one clean amount at a time and none knows FPB's tokenisation, parenthesised
@@ -113,12 +117,12 @@ _UNIT = (
 
 VALUE_RE = re.compile(
     rf"""
-    (?<![\w.,/])                                       # not inside a word, a number or a date
+    (?<![\w.,/:])                                      # not inside a word, a number, a date or a time
     (?P<sign>[-−](?=\s?(?:{_CUR_PRE})?\s?\d)|minus\s)?
     (?:(?P<mpre>{_MPRE})\s?|(?P<cur>{_CUR_PRE})\s?(?P<open>\()?)?
     (?P<sign2>[-−](?=\d))?
-    (?P<int>\d{{1,3}}(?:\s?,\d{{3}})+(?!\d)|\d+)          # "1,250", and FPB's "995 ,000"
-    (?:\s?\.(?P<dec>\d+))?                             # "3.2", and FPB's "0 .3"
+    (?P<int>\d{{1,3}}(?:\s?,\d{{3}})+(?!\d)|\d{{1,3}}(?:[\u2009\u202f\u00a0]\d{{3}})+(?!\d)|\d+)  # "1,250", "995 ,000"
+    (?:\s?\.(?P<dec>\d+)|,(?P<cdec>\d{{1,2}})(?=\s?(?:%|per\s?cent\b|percent\b|{_SCALE}\b)))?  # "3.2", "0 .3", "87,0 %"
     (?:x\b)?                                           # "1.8x" (a multiple)
     (?P<close>\)(?=\s?(?:{_SCALE}|{_CUR_POST})\b))?       # "(1.2) million euros"
     (?P<scale>\s?(?:{_SCALE})(?![\w]))?
@@ -193,8 +197,8 @@ def find_values(text: str) -> list[Value]:
     values: list[Value] = []
     for m in VALUE_RE.finditer(text):
         start, end = m.span()
-        digits = m.group("int").replace(",", "").replace(" ", "")
-        dec = m.group("dec")
+        digits = re.sub(r"[,\s]", "", m.group("int"))
+        dec = m.group("dec") or m.group("cdec")
         amount = float(f"{digits}.{dec}") if dec else float(digits)
         if m.group("sign") or m.group("sign2"):
             amount = -amount
@@ -239,7 +243,77 @@ def find_values(text: str) -> list[Value]:
             kind = Kind.OTHER
         values.append(Value(start, end, amount, kind, currency, scale, in_parens=_in_parens(text, start, end, m)))
     _mark_ranges(text, values)
-    return values
+    values += _spelled(text)
+    values.sort(key=lambda v: v.start)
+    return _tidy(text, values)
+
+
+_SPELLED_NUMBERS = {
+    w: float(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_SPELLED_RE = re.compile(
+    r"\b(?P<n>"
+    + "|".join(_SPELLED_NUMBERS)
+    + r")\s+(?P<unit>percentage\s+points?|basis\s+points|percent|per\s+cent)\b",
+    re.IGNORECASE,
+)
+
+
+def _spelled(text: str) -> list[Value]:
+    """Changes written in words: "seven percentage points", "two percent"."""
+    return [
+        Value(m.start(), m.end(), _SPELLED_NUMBERS[m.group("n").lower()], _kind_of_unit(m.group("unit")))
+        for m in _SPELLED_RE.finditer(text)
+    ]
+
+
+# A footnote marker: one digit in brackets after a word ("Sales per retail square foot (2)"), not
+# after a verb or a preposition that introduces a figure ("was (3)", "from (2)").
+_FOOTNOTE_HEAD = re.compile(
+    r"(?:[A-Za-z\)*]|\b(?!(?:was|were|is|are|of|to|from|at|by|vs|versus|with|totall?ed|"
+    r"amounted|reached|and|or)\b)[A-Za-z]+)\s*\(\s*$",
+    re.IGNORECASE,
+)
+
+
+def _tidy(text: str, values: list[Value]) -> list[Value]:
+    """Drop footnote markers and bracketed copies of the figure before; give a figure the scale
+    written after its bracketed prior ("EUR 27.7 (11.6) million")."""
+    out: list[Value] = []
+    for v in values:
+        head = text[max(0, v.start - 30) : v.start]
+        footnote = (
+            v.in_parens
+            and v.kind is Kind.NUMBER
+            and v.currency is None
+            and v.scale is None
+            and 0 <= v.amount < 10
+            and float(v.amount).is_integer()
+            and _FOOTNOTE_HEAD.search(head) is not None
+            and re.search(
+                r"\b(?:was|were|is|are|of|to|from|at|by|vs\.?|versus|with|totall?ed|amounted|reached)\s*\(\s*$",
+                head,
+                re.I,
+            )
+            is None
+        )
+        if footnote:
+            continue
+        if out:
+            last = out[-1]
+            gap = text[last.end : v.start]
+            bracket_after = v.in_parens and re.fullmatch(r"\s*\(\s*", gap) is not None and not last.in_parens
+            copy = re.fullmatch(r"\s*\(\s+", gap) is not None  # "43.9% ( 43.9 % )", not "12.0 % (12.0 %)"
+            if copy and bracket_after and last.amount == v.amount and last.kind is v.kind and last.scale == v.scale:
+                continue  # "43.9% ( 43.9 % )": the figure written twice
+            if bracket_after and last.scale is None and v.scale is not None and last.kind is Kind.MONEY:
+                out[-1] = Value(last.start, last.end, last.amount, last.kind, last.currency, v.scale, last.noun, False)
+        out.append(v)
+    return out
 
 
 def _in_parens(text: str, start: int, end: int, m: re.Match[str]) -> bool:

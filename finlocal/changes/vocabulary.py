@@ -89,7 +89,7 @@ MOVE_RE = re.compile(
 )
 MARK_RE = re.compile(
     r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
-    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from)(?![\w-]))"
+    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:continuing|discontinued|ongoing|total)\s+operations))(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
     r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?|negative|outflow)\s+(?:of\s+)?"
@@ -127,7 +127,10 @@ WORDS_GAP = re.compile(
     r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
     r"first|second|third|fourth|half|period|year|\d{4}|,|did|does|do|not|n't|may|might|will|would|could|should|"
-    r"to|expected|expects?|continued|continues|continue|is|be)){0,6}\s*$",
+    r"to|expected|expects?|continued|continues|continue|is|be)"
+    # "in the Transportation Solutions segment", "at our European business"
+    r"|\s+(?:in|at|for|of)\s+(?:the\s+|our\s+|its\s+)?(?:[\w&'-]+\s+){0,4}(?:segments?|divisions?|"
+    r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,6}\s*$",
     re.IGNORECASE,
 )
 PRE_MOVE = re.compile(
@@ -178,7 +181,12 @@ RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 # "cash flow from business operations totalled …").
 MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
 TIME_NOUNS = frozenset({"months", "weeks", "years", "hours"})
-PER_SHARE_AFTER = re.compile(r"^\s*per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I)
+PER_SHARE_AFTER = re.compile(
+    r"^\s*(?:(?:net\s+)?(?:loss|earnings|income)\s+)?per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I
+)
+# "($0.88 per share on a diluted basis)": the same result on another basis, not a prior figure.
+OTHER_BASIS = re.compile(r"^[^()]*\(\s*$|^\s*(?:,\s*)?(?:and|or)\s*$")
+OTHER_BASIS_AFTER = re.compile(r"^[^.;]{0,25}\bon\s+a\s+(?:fully\s+)?diluted\s+basis", re.I)
 MOVE_NOUN_AFTER = re.compile(
     r"^\s*(?:year-over-year\s+|year-on-year\s+|yoy\s+)?(?:increase|decrease|rise|decline|growth|drop|gain|"
     r"improvement|reduction|uplift|jump|fall|expansion|contraction)\b",
@@ -195,4 +203,47 @@ PAREN_PRIOR = re.compile(
 
 
 # "as we expected", "larger-than-expected": "expected" that hedges nothing.
-NOT_A_HEDGE = re.compile(r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ])$", re.IGNORECASE)
+NOT_A_HEDGE = re.compile(
+    r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
+    # "below our year-end target", "ahead of the target": a target met, not a forecast
+    r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
+    r"achieving|surpassed)\s+(?:our|the|its|their)\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+
+# -- mentions of a metric that are not its own statement ------------------------------------------
+
+# "revenue excluding traffic acquisition costs", "other income, net of expenses", "ROFE (excluding
+# the Summergate impairment)", "Leverage (net debt/adjusted EBITDA)": the later item qualifies or
+# defines the earlier one.
+QUALIFIER_WORD = re.compile(
+    r"\b(?:excluding|excl\.?|ex\.?|including|incl\.?|net\s+of|before|after|less|adjusted\s+for|"
+    r"not\s+including)\s+(?:the\s+|any\s+|all\s+)?(?:[\w&/-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# "(excluding the Summergate impairment)", "net of expenses": an item named only to be left out.
+QUALIFIED = re.compile(
+    r"\w[\s,(]+(?:excluding|excl\.?|ex\.|net\s+of|less|adjusted\s+for|not\s+including)\s+(?:the\s+|any\s+|all\s+)?"
+    r"(?:[\w&/-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "cost of revenues", "costs of services": the item after is what the cost is of.
+COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# A figure right before the item names the figure's unit ("$0.04 loss per share").
+FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
+# "on lower net earnings", "driven by higher volumes", "partly offset by lower costs": a cause or a
+# concession named by an adjective, not a change the sentence states ("due to lower sales volume"
+# is read: the labelled table counts it).
+CAUSE_BEFORE = re.compile(
+    r"\b(?:as|on|driven\s+by|thanks\s+to|reflecting|amid|helped\s+by|supported\s+by|offset\s+by|"
+    r"impacted\s+by|affected\s+by|hit\s+by)\s+(?:(?:[\w/&-]+\s+){1,4}(?:and|,)\s+)?$",
+    re.IGNORECASE,
+)
+# A movement noun in a reason ("for loan growth", "to support growth"), not the metric's movement.
+REASON_BEFORE = re.compile(r"\b(?:for|to\s+support|to\s+fund|supporting)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# Figures labelled with their years: "31.3 % for fiscal 2024 and 36.7 % for fiscal 2023".
+YEAR_LABEL = re.compile(
+    r"^\s*(?:for|in|during)\s+(?:the\s+)?(?:fiscal\s+(?:year\s+)?|financial\s+year\s+|FY\s?|full[- ]year\s+|"
+    r"(?:first|second|third|fourth)\s+quarter\s+(?:of\s+)?|Q[1-4]\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
