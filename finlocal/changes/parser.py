@@ -62,7 +62,7 @@ from finlocal.changes.vocabulary import (
 )
 from finlocal.lexicon import LineItem, Polarity
 
-__all__ = ["read_changes"]
+__all__ = ["change_between", "read_changes"]
 
 
 @dataclass(frozen=True)
@@ -725,3 +725,10 @@ def _verdict(polarity: Polarity | None, direction: Direction) -> Verdict:
     up = direction is Direction.UP
     good = up if polarity is Polarity.UP_GOOD else not up
     return Verdict.GOOD if good else Verdict.BAD
+
+
+def change_between(text: str, match: re.Match[str], now: Value, before: Value) -> Change | None:
+    """The change from ``before`` to ``now`` of the metric ``match`` names (a `METRIC_RE` match in
+    ``text``): a table row's current and prior cells (`finlocal.changes.tables`)."""
+    metric = _metric(match)
+    return _change(text, metric, _Slots(now=now, before=before, end=max(now.end, before.end)), hedged=False)
