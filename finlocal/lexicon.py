@@ -40,8 +40,8 @@ class Polarity(str, Enum):
 
 class Direction(str, Enum):
     """Which way something moved: up or down (the movement words, `tone`), and for a change the
-    metric-change reader states also unchanged, and a loss that narrowed, widened, or crossed
-    zero (`finlocal.changes`)."""
+    metric-change reader states also unchanged, a loss that narrowed, widened, or crossed zero,
+    and guidance withdrawn (`finlocal.changes`)."""
 
     UP = "up"
     DOWN = "down"
@@ -50,6 +50,7 @@ class Direction(str, Enum):
     LOSS_WIDENED = "loss_widened"
     LOSS_TO_PROFIT = "loss_to_profit"
     PROFIT_TO_LOSS = "profit_to_loss"
+    WITHDRAWN = "withdrawn"  # guidance withdrawn or suspended
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from finlocal.changes.record import Change, Direction, Verdict
+from finlocal.changes.record import Change, ChangeKind, Direction, Verdict
 from finlocal.lexicon import Polarity
 
 _DIRECTION_WORDS = {
@@ -22,6 +22,14 @@ _DIRECTION_WORDS = {
     Direction.LOSS_WIDENED: "loss widened",
     Direction.LOSS_TO_PROFIT: "from loss to profit",
     Direction.PROFIT_TO_LOSS: "from profit to loss",
+    Direction.WITHDRAWN: "withdrawn",
+}
+# A guidance revision is told as one: "guidance raised 4.4 %", "guidance reaffirmed".
+_GUIDANCE_WORDS = {
+    Direction.UP: "guidance raised",
+    Direction.DOWN: "guidance lowered",
+    Direction.UNCHANGED: "guidance reaffirmed",
+    Direction.WITHDRAWN: "guidance withdrawn",
 }
 _POLARITY_WORDS = {
     Polarity.UP_GOOD: "higher is better",
@@ -56,8 +64,11 @@ def amount(change: Change, value: float | None) -> str:
 
 
 def change_text(change: Change) -> str:
-    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %"."""
+    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %", "guidance
+    raised 4.4 %"."""
     words = _DIRECTION_WORDS[change.direction]
+    if change.kind is ChangeKind.GUIDANCE:
+        words = _GUIDANCE_WORDS.get(change.direction, f"guidance {words}")
     if change.change is None or change.direction is Direction.UNCHANGED:
         return words
     size = number(abs(change.change))

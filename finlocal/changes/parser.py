@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from finlocal.changes.guidance import GUIDANCE_CUE, read_guidance
 from finlocal.changes.record import Change, Direction, Verdict
 from finlocal.changes.values import AMOUNT_KINDS, CHANGE_KINDS, SCALE_FACTORS, Kind, Value, find_values
 from finlocal.changes.vocabulary import (
@@ -62,7 +63,7 @@ from finlocal.changes.vocabulary import (
 )
 from finlocal.lexicon import LineItem, Polarity
 
-__all__ = ["change_between", "read_changes"]
+__all__ = ["change_between", "read_changes", "read_metric_changes"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,19 @@ def _move_of(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def read_changes(text: str) -> tuple[Change, ...]:
+    """Every change ``text`` states: its line items' (`read_metric_changes`) and a guidance
+    revision (`finlocal.changes.guidance`), which replaces a metric change read of the same item."""
+    metric = read_metric_changes(text)
+    guidance = read_guidance(text) if GUIDANCE_CUE.search(text) else ()
+    if not guidance:
+        return metric
+    g = guidance[0]
+    kept = tuple(c for c in metric if c.metric_end <= g.metric_start or c.metric_start >= g.metric_end)
+    return kept + guidance
+
+
+@lru_cache(maxsize=4096)
+def read_metric_changes(text: str) -> tuple[Change, ...]:
     """Every change of a line item that ``text`` states, in order (see the module's docs)."""
     if DIGIT.search(text) is None and MOVE_RE.search(text) is None:
         return ()

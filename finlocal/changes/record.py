@@ -13,7 +13,14 @@ from typing import Any
 
 from finlocal.lexicon import Direction, Polarity
 
-__all__ = ["Change", "Direction", "Verdict"]
+__all__ = ["Change", "ChangeKind", "Direction", "Verdict"]
+
+
+class ChangeKind(str, Enum):
+    """What moved: a line item's stated figure, or the company's guidance for it."""
+
+    METRIC = "metric"  # "EPS was $1.21 compared to $0.46"
+    GUIDANCE = "guidance"  # "raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05"
 
 
 class Verdict(str, Enum):
@@ -48,6 +55,7 @@ class Change:
     verdict: Verdict
     basis: str  # "numbers" (values compared), "stated" (a stated change), "words" (a movement word)
     note: str | None = None  # why the verdict is unknown, when it is
+    kind: ChangeKind = ChangeKind.METRIC
 
     def shifted(self, offset: int) -> Change:
         """The same change with offsets moved by ``offset`` (sentence → document)."""
@@ -80,6 +88,7 @@ class Change:
             verdict=Verdict(row["verdict"]),
             basis=row["basis"],
             note=row.get("note"),
+            kind=ChangeKind(row.get("kind") or "metric"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +106,7 @@ class Change:
             "verdict": self.verdict.value,
             "basis": self.basis,
             "note": self.note,
+            "kind": self.kind.value,
             "start": self.start,
             "end": self.end,
         }

@@ -67,6 +67,7 @@ class Layout:
                 ("verdict", text),
                 ("basis", text),
                 ("note", text),
+                ("kind", text),
                 ("start", pa.int64()),
                 ("end", pa.int64()),
                 *extra,
