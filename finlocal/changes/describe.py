@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from finlocal.changes.record import Change, ChangeKind, Direction, Verdict
+from finlocal.changes.record import Change, ChangeKind, Direction, Role, Verdict
 from finlocal.lexicon import Polarity
 
 _DIRECTION_WORDS = {
@@ -99,6 +99,8 @@ def describe(change: Change) -> str:
     parts.append(f"{_POLARITY_WORDS[change.polarity]} → {change.verdict.value}")
     if change.verdict is Verdict.UNKNOWN and change.note:
         parts[-1] += f" ({change.note})"
+    if change.role is Role.CONCEDED:
+        parts[-1] += " (conceded)"
     return " ".join(parts)
 
 

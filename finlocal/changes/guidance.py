@@ -108,7 +108,8 @@ def read_guidance(text: str) -> tuple[Change, ...]:
     metric_start, metric_end, metric, polarity = _item(text, anchor.start(), anchor.end())
     hedged = _HEDGE.search(text) is not None
     if name in ("withdrawn", "reaffirmed") and now_expects is None:
-        now = before = figures = None  # "withdrew its 2020 guidance due to COVID-19": no figures compared
+        now = before = None
+        figures = []  # "withdrew its 2020 guidance due to COVID-19": no figures compared
     direction, notes = _direction(name, now, before)
     if direction is None:
         return ()
@@ -123,13 +124,14 @@ def read_guidance(text: str) -> tuple[Change, ...]:
         notes.append("negated, hedged or expected")
     if notes and direction is not Direction.UNCHANGED or hedged:
         verdict = Verdict.UNKNOWN
-    value = (now or before or (None, None))[1]
-    percent = "%" in text[value.start : value.end + 3] if value is not None else False
+    stated = now or before
+    shown = stated[1] if stated is not None else None
+    percent = "%" in text[shown.start : shown.end + 3] if shown is not None else False
     change = change_unit = None
     if now is not None and before is not None and (before[0] or percent):
         change = round(now[0] - before[0], 4) if percent else round((now[0] - before[0]) / abs(before[0]) * 100, 1)
         change_unit = "pp" if percent else "%"
-    ends = [e for _s, e, _m, _v in figures or ()] + [anchor.end(), verb.end() if verb is not None else 0, metric_end]
+    ends = [e for _s, e, _m, _v in figures] + [anchor.end(), verb.end() if verb is not None else 0, metric_end]
     return (
         Change(
             metric=metric,
@@ -139,8 +141,8 @@ def read_guidance(text: str) -> tuple[Change, ...]:
             end=max(ends),
             now=now[0] if now is not None else None,
             before=before[0] if before is not None else None,
-            unit="%" if percent else value.unit if value is not None else None,
-            currency=value.currency if value is not None else None,
+            unit="%" if percent else shown.unit if shown is not None else None,
+            currency=shown.currency if shown is not None else None,
             change=change,
             change_unit=change_unit,
             direction=direction,

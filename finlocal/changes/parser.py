@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from finlocal.changes.clauses import mark_roles
 from finlocal.changes.guidance import GUIDANCE_CUE, read_guidance
 from finlocal.changes.record import Change, Direction, Verdict
 from finlocal.changes.values import AMOUNT_KINDS, CHANGE_KINDS, SCALE_FACTORS, Kind, Value, find_values
@@ -148,14 +149,14 @@ def _move_of(m: re.Match[str]) -> str:
 @lru_cache(maxsize=4096)
 def read_changes(text: str) -> tuple[Change, ...]:
     """Every change ``text`` states: its line items' (`read_metric_changes`) and a guidance
-    revision (`finlocal.changes.guidance`), which replaces a metric change read of the same item."""
+    revision (`finlocal.changes.guidance`), which replaces a metric change read of the same item;
+    each marked main or conceded (`finlocal.changes.clauses`)."""
     metric = read_metric_changes(text)
     guidance = read_guidance(text) if GUIDANCE_CUE.search(text) else ()
-    if not guidance:
-        return metric
-    g = guidance[0]
-    kept = tuple(c for c in metric if c.metric_end <= g.metric_start or c.metric_start >= g.metric_end)
-    return kept + guidance
+    if guidance:
+        g = guidance[0]
+        metric = tuple(c for c in metric if c.metric_end <= g.metric_start or c.metric_start >= g.metric_end)
+    return mark_roles(text, metric + guidance)
 
 
 @lru_cache(maxsize=4096)

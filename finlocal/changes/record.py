@@ -13,7 +13,7 @@ from typing import Any
 
 from finlocal.lexicon import Direction, Polarity
 
-__all__ = ["Change", "ChangeKind", "Direction", "Verdict"]
+__all__ = ["Change", "ChangeKind", "Direction", "Role", "Verdict"]
 
 
 class ChangeKind(str, Enum):
@@ -21,6 +21,14 @@ class ChangeKind(str, Enum):
 
     METRIC = "metric"  # "EPS was $1.21 compared to $0.46"
     GUIDANCE = "guidance"  # "raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05"
+
+
+class Role(str, Enum):
+    """Which clause a change stands in (`finlocal.changes.clauses`): the one the sentence stands on,
+    or one it concedes ("Although the backlog shrank, …", "…, partly offset by …")."""
+
+    MAIN = "main"
+    CONCEDED = "conceded"
 
 
 class Verdict(str, Enum):
@@ -56,6 +64,7 @@ class Change:
     basis: str  # "numbers" (values compared), "stated" (a stated change), "words" (a movement word)
     note: str | None = None  # why the verdict is unknown, when it is
     kind: ChangeKind = ChangeKind.METRIC
+    role: Role = Role.MAIN
 
     def shifted(self, offset: int) -> Change:
         """The same change with offsets moved by ``offset`` (sentence → document)."""
@@ -89,6 +98,7 @@ class Change:
             basis=row["basis"],
             note=row.get("note"),
             kind=ChangeKind(row.get("kind") or "metric"),
+            role=Role(row.get("role") or "main"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +117,7 @@ class Change:
             "basis": self.basis,
             "note": self.note,
             "kind": self.kind.value,
+            "role": self.role.value,
             "start": self.start,
             "end": self.end,
         }

@@ -68,6 +68,7 @@ class Layout:
                 ("basis", text),
                 ("note", text),
                 ("kind", text),
+                ("role", text),
                 ("start", pa.int64()),
                 ("end", pa.int64()),
                 *extra,
