@@ -58,7 +58,10 @@ _HEDGE = re.compile(
     r"\b(?:may|might|could|would|if|not|no|unlikely|consider(?:s|ing)?|plans?\s+to|intends?\s+to)\b|n't\b", re.I
 )
 # A cheap test first: does the sentence speak of guidance at all?
-GUIDANCE_CUE = re.compile(r"guidance|outlook|forecast|target|expectation|projection|now\s+\w+", re.IGNORECASE)
+GUIDANCE_CUE = re.compile(
+    r"guidance|outlook|forecast|target|expectation|projection|now\s+(?:expect|see|anticipate|project|guide)",
+    re.IGNORECASE,
+)
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and)\s*$", re.IGNORECASE)
 
 
@@ -92,6 +95,8 @@ def read_guidance(text: str) -> tuple[Change, ...]:
     anchors = [m for m in (word, now_expects) if m is not None]
     anchor = min(anchors, key=lambda m: m.start())
     verb = _nearest_verb(text, anchor.start(), anchor.end())
+    if verb is None and now_expects is None:
+        return ()  # a forecast that revises nothing
     figures = _groups(text, find_values(text))
     now = before = None
     for start, _end, mid, value in figures:

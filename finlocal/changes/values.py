@@ -243,9 +243,10 @@ def find_values(text: str) -> list[Value]:
             kind = Kind.OTHER
         values.append(Value(start, end, amount, kind, currency, scale, in_parens=_in_parens(text, start, end, m)))
     _mark_ranges(text, values)
-    values += _spelled(text)
-    values.sort(key=lambda v: v.start)
-    return _tidy(text, values)
+    if _SPELLED_CUE.search(text) is not None:
+        values += _spelled(text)
+        values.sort(key=lambda v: v.start)
+    return _tidy(text, values) if "(" in text else values
 
 
 _SPELLED_NUMBERS = {
@@ -255,6 +256,7 @@ _SPELLED_NUMBERS = {
         "seventeen eighteen nineteen twenty".split()
     )
 }
+_SPELLED_CUE = re.compile(r"points|percent|per cent", re.IGNORECASE)
 _SPELLED_RE = re.compile(
     r"\b(?P<n>"
     + "|".join(_SPELLED_NUMBERS)
@@ -273,11 +275,12 @@ def _spelled(text: str) -> list[Value]:
 
 # A footnote marker: one digit in brackets after a word ("Sales per retail square foot (2)"), not
 # after a verb or a preposition that introduces a figure ("was (3)", "from (2)").
-_FOOTNOTE_HEAD = re.compile(
-    r"(?:[A-Za-z\)*]|\b(?!(?:was|were|is|are|of|to|from|at|by|vs|versus|with|totall?ed|"
-    r"amounted|reached|and|or)\b)[A-Za-z]+)\s*\(\s*$",
-    re.IGNORECASE,
+_FOOTNOTE_HEAD = re.compile(r"[A-Za-z)*]\s*\(\s*$")
+_FIGURE_VERB = re.compile(
+    r"\b(?:was|were|is|are|of|to|from|at|by|vs\.?|versus|with|totall?ed|amounted|reached|and|or)\s*\(\s*$", re.I
 )
+_OPEN_GAP = re.compile(r"\s*\(\s*")
+_COPY_GAP = re.compile(r"\s*\(\s+")
 
 
 def _tidy(text: str, values: list[Value]) -> list[Value]:
@@ -285,32 +288,30 @@ def _tidy(text: str, values: list[Value]) -> list[Value]:
     written after its bracketed prior ("EUR 27.7 (11.6) million")."""
     out: list[Value] = []
     for v in values:
+        if not v.in_parens:
+            out.append(v)
+            continue
         head = text[max(0, v.start - 30) : v.start]
         footnote = (
-            v.in_parens
-            and v.kind is Kind.NUMBER
+            v.kind is Kind.NUMBER
             and v.currency is None
             and v.scale is None
             and 0 <= v.amount < 10
             and float(v.amount).is_integer()
             and _FOOTNOTE_HEAD.search(head) is not None
-            and re.search(
-                r"\b(?:was|were|is|are|of|to|from|at|by|vs\.?|versus|with|totall?ed|amounted|reached)\s*\(\s*$",
-                head,
-                re.I,
-            )
-            is None
+            and _FIGURE_VERB.search(head) is None
         )
         if footnote:
             continue
-        if out:
+        if out and not out[-1].in_parens and _OPEN_GAP.fullmatch(text, out[-1].end, v.start) is not None:
             last = out[-1]
-            gap = text[last.end : v.start]
-            bracket_after = v.in_parens and re.fullmatch(r"\s*\(\s*", gap) is not None and not last.in_parens
-            copy = re.fullmatch(r"\s*\(\s+", gap) is not None  # "43.9% ( 43.9 % )", not "12.0 % (12.0 %)"
-            if copy and bracket_after and last.amount == v.amount and last.kind is v.kind and last.scale == v.scale:
-                continue  # "43.9% ( 43.9 % )": the figure written twice
-            if bracket_after and last.scale is None and v.scale is not None and last.kind is Kind.MONEY:
+            if _COPY_GAP.fullmatch(text, last.end, v.start) and (last.amount, last.kind, last.scale) == (
+                v.amount,
+                v.kind,
+                v.scale,
+            ):
+                continue  # "43.9% ( 43.9 % )": the figure written twice (not "12.0 % (12.0 %)", a prior)
+            if last.scale is None and v.scale is not None and last.kind is Kind.MONEY:
                 out[-1] = Value(last.start, last.end, last.amount, last.kind, last.currency, v.scale, last.noun, False)
         out.append(v)
     return out
