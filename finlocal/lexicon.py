@@ -219,12 +219,18 @@ _PLURAL = frozenset(
         "fuel costs",
         "cash flows from operating activities",
         "inventory days",
+        "research and development expenses",
+        "selling, general and administrative expenses",
+        "general and administrative expenses",
+        "selling expenses",
+        "marketing expenses",
+        "costs and expenses",
     }
 )
 
 
-def _items(polarity: Polarity, group: str, names: str) -> list[LineItem]:
-    return [LineItem(n, polarity, group, n in _PLURAL) for n in (n.strip() for n in names.split(",")) if n]
+def _items(polarity: Polarity, group: str, names: str, sep: str = ",") -> list[LineItem]:
+    return [LineItem(n, polarity, group, n in _PLURAL) for n in (n.strip() for n in names.split(sep)) if n]
 
 
 G, B, L = Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.LOSS
@@ -278,7 +284,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "operating cash flow, free cash flow, cash flow from operations, cash flow, cash position, liquidity, "
         "cash and cash equivalents, net cash flow from operating activities, net cash flow, "
         "cash flow from operating activities, cash flow from business operations, "
-        "cash flows from operating activities, "
+        "cash flows from operating activities, net cash from operating activities, "
         "net cash provided by operating activities, cash provided by operating activities",
     )
     + _items(
@@ -315,7 +321,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cost of goods sold, interest expense, operating expense, SG&A, cost of revenues, cost of revenue, "
         "cost of services, cost of products sold, cost of goods, jet fuel price, fuel costs, fuel price, "
         "restructuring charges, restructuring charge, unit cost, CASK, CASM, cost per available seat mile, "
-        "income tax expense, tax expense",
+        "income tax expense, tax expense, research and development expense, research and development expenses, "
+        "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
+        "marketing expense, marketing expenses, costs and expenses",
     )
     + _items(
         B,
@@ -338,6 +346,12 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans, "
         "provision for loan losses, provision for loan and lease losses, net loan losses, loan losses, "
         "credit loss level, NPLs, net charge-off ratio, reserve strengthening",
+    )
+    + _items(
+        B,
+        "costs",
+        "selling, general and administrative expense; selling, general and administrative expenses",
+        sep=";",
     )
     + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
     + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, subscriber losses, cancellation rate")

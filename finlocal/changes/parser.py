@@ -45,6 +45,7 @@ from finlocal.changes.vocabulary import (
     MOVE_NOUNS,
     MOVE_RE,
     NOT_A_HEDGE,
+    NOT_THE_ITEM,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
     PAREN_PRIOR,
@@ -107,7 +108,13 @@ def _metrics(text: str) -> list[_Metric]:
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
     for m in METRIC_RE.finditer(text):
         head = text[max(0, m.start() - 40) : m.start()]
-        if REPEATED.search(head) or DENOMINATOR.search(head) or COST_OF.search(head) or QUALIFIED.search(head):
+        if (
+            REPEATED.search(head)
+            or DENOMINATOR.search(head)
+            or COST_OF.search(head)
+            or QUALIFIED.search(head)
+            or NOT_THE_ITEM.search(head)
+        ):
             continue  # another's prior figure, a denominator, what a cost is of ("cost of revenues")
         metric = _metric(m)
         if metric.is_per_share and FIGURE_BEFORE.search(head):
@@ -115,8 +122,8 @@ def _metrics(text: str) -> list[_Metric]:
         if out:
             last = out[-1]
             between = text[last.end : metric.start]
-            if not between.strip(" ()"):
-                continue  # "Earnings per share ( EPS )": one metric, two names
+            if not between.strip(" ()") or between.strip().lower() in ("or", "/"):
+                continue  # "Earnings per share ( EPS )", "profit or loss": one metric, two names
             qualifies = len(between) <= 40 and not DIGIT.search(between)
             if qualifies and (QUALIFIER_WORD.search(between) or re.match(r"^\s*\([^()]*$", between)):
                 continue  # "revenue excluding traffic acquisition costs", "Leverage (net debt/EBITDA)"

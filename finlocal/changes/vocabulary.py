@@ -92,10 +92,10 @@ MARK_RE = re.compile(
     r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:continuing|discontinued|ongoing|total)\s+operations))(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
-    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?|negative|outflow)\s+(?:of\s+)?"
-    r"(?=[-−(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
+    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow)\s+(?:of\s+)?"
+    r"(?=[-−(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
-    r"(?:of\s+)?(?=[(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
+    r"(?:of\s+)?(?=[(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<resp>\brespectively\b)",
     re.IGNORECASE,
 )
@@ -225,6 +225,12 @@ QUALIFIER_WORD = re.compile(
 QUALIFIED = re.compile(
     r"\w[\s,(]+(?:excluding|excl\.?|ex\.|net\s+of|less|adjusted\s+for|not\s+including)\s+(?:the\s+|any\s+|all\s+)?"
     r"(?:[\w&/-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "prepaid expenses", "deferred revenue", "retained earnings": balance-sheet items that name a line
+# item without being one.
+NOT_THE_ITEM = re.compile(
+    r"\b(?:prepaid|deferred|retained|unearned|accrued|accumulated\s+other\s+comprehensive(?:\s+income\s*/)?)\s*$",
     re.IGNORECASE,
 )
 # "cost of revenues", "costs of services": the item after is what the cost is of.
