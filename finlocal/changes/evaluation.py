@@ -143,3 +143,17 @@ def score_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[ReaderScore, list[Row
 
 def describe_failures(results: Sequence[RowResult]) -> str:
     return "\n".join(f"{r.text}\n    " + "\n    ".join(r.differences()) for r in results if r.differences())
+
+
+def score_by_polarity(rows: Iterable[Mapping[str, Any]]) -> dict[str, ReaderScore]:
+    """`ReaderScore`s by item polarity ("up_good", "up_bad", "loss"; an extra change counts under
+    the polarity the reader gave it) and over all rows ("all")."""
+    scores: dict[str, ReaderScore] = {"all": ReaderScore()}
+    for row in rows:
+        result = compare_row(row)
+        scores["all"].add(result)
+        for want, got in result.pairs:
+            polarity = (want or {}).get("polarity") or (got.polarity.value if got and got.polarity else "unknown")
+            one = RowResult(result.text, result.found, (want,) if want else (), ((want, got),))
+            scores.setdefault(polarity, ReaderScore()).add(one)
+    return scores

@@ -342,6 +342,15 @@ def _fill(
             and v.kind in CHANGE_KINDS
         ):
             slots.change = None  # "$18 million or 8 %": the percentage is the change told
+        if (
+            slots.now is not None
+            and v.kind is Kind.NUMBER
+            and slots.now.kind is Kind.NUMBER
+            and not v.in_parens
+            and text[slots.now.end : v.start].strip() == ""
+        ):
+            slots.accounting = True  # "Earnings from operations 32,287 32,358 28,435": a table row without its header
+            break
         if role is not None and getattr(slots, role) is None:
             setattr(slots, role, v)
             if role == "before":

@@ -89,10 +89,11 @@ MOVE_RE = re.compile(
 )
 MARK_RE = re.compile(
     r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
-    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:continuing|discontinued|ongoing|total)\s+operations))(?![\w-]))"
+    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations))(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
-    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow)\s+(?:of\s+)?"
+    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow|cash\s+used"
+    r"(?:\s+in\s+(?:operations|operating\s+activities))?)\s+(?:of\s+)?"
     r"(?=[-−(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
     r"(?:of\s+)?(?=[(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"

@@ -133,6 +133,13 @@ ROWS: list[Row] = [
     ("Net loan losses amounted to SEK 310 m (450 m).", [("Net loan losses", "down", "good", 310, 450)]),
     ("Deposits grew 6 % year over year.", [("Deposits", "up", "good", None, None)]),
     ("CASM rose 4.1 % to 14.2 cents.", [("CASM", "up", "bad", None, None)]),
+    # a statement row without its header, and cash used in operations as a negative figure
+    ("Earnings from operations 32,287 32,358 28,435 (71) —", []),
+    (
+        "Net cash provided by operating activities for the three months ended May 31 was $11.1 million compared to "
+        "net cash used in operations of $11.2 million in the prior year first quarter.",
+        [("Net cash provided by operating activities", "loss_to_profit", "good", 11.1, -11.2)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
