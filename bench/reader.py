@@ -13,8 +13,8 @@
   that other processes on a shared machine count less; cold cache) of this checkout
   and of ``--baseline`` (a git ref, extracted to a temporary folder), each in a fresh process,
   interleaved run by run; medians and their ratio. The model is not loaded.
-* Accuracy: precision of stated verdicts and recall on the development table and the blind
-  holdout set (``tests/fixtures/changes/``).
+* Accuracy: precision of stated verdicts and recall on the development table, the blind
+  holdout set and the hand-labelled real-text sample by item polarity (``tests/fixtures/changes/``).
 
 Writes ``bench/results/reader.json``. A benchmark, not a test: nothing here asserts a speed.
 """
@@ -164,13 +164,15 @@ def side_by_side(baseline: str, n: int, runs: int) -> dict[str, Any]:
 
 
 def accuracy() -> dict[str, Any]:
-    from finlocal.changes.evaluation import score_rows
+    from finlocal.changes.evaluation import score_by_polarity, score_rows
 
-    out = {}
+    out: dict[str, Any] = {}
     for name in ("table", "holdout"):
         rows = [row for _, row in read_jsonl(FIXTURES / f"{name}.jsonl")]
         score, _ = score_rows(rows)
         out[name] = score.to_dict()
+    sample = [row for _, row in read_jsonl(FIXTURES / "real_sample.jsonl")]
+    out["real_sample"] = {k: v.to_dict() for k, v in score_by_polarity(sample).items()}
     return out
 
 
@@ -186,11 +188,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]
     if args.reader_only:
-        result = {
-            "machine": machine(1, load),
-            "side_by_side": side_by_side(args.baseline, args.n, args.runs),
-            "accuracy": accuracy(),
-        }
+        # The whole-path figures of an earlier full run stay; the side-by-side ones are added.
+        result = json.loads(args.out.read_text()) if args.out.exists() else {}
+        result.update(
+            side_by_side_machine=machine(1, load),
+            side_by_side=side_by_side(args.baseline, args.n, args.runs),
+            accuracy=accuracy(),
+        )
         args.out.write_text(json.dumps(result, indent=2) + "\n")
         s = result["side_by_side"]
         print(f"{s['source']}, medians of {s['runs']} interleaved runs, cold cache:")

@@ -321,7 +321,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cost of goods sold, interest expense, operating expense, SG&A, cost of revenues, cost of revenue, "
         "cost of services, cost of products sold, cost of goods, jet fuel price, fuel costs, fuel price, "
         "restructuring charges, restructuring charge, unit cost, CASK, CASM, cost per available seat mile, "
-        "income tax expense, tax expense, research and development expense, research and development expenses, "
+        "research and development expense, research and development expenses, "
         "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
         "marketing expense, marketing expenses, costs and expenses",
     )

@@ -27,6 +27,7 @@ _SHARES = "a share count: never a change (a control)"
 #: Standard labels the reader leaves out, and why.
 OUT = {
     "Nonoperating Income/Expense": "a net of income and expense: no better direction",
+    "Income Tax Expense": "it rises with profit: no better direction (the effective tax rate is read, lower is better)",
     "Accumulated Other Comprehensive Income/Loss": _BALANCE,
     "Shares Outstanding": _SHARES,
     "Shares Outstanding (Basic)": _SHARES,

@@ -43,3 +43,11 @@ def test_precision_and_recall_by_polarity(polarity: str) -> None:
     score = SCORES[polarity]
     assert score.precision >= precision, score.wrong
     assert score.recall >= recall
+
+
+def test_the_development_table_keeps_every_stated_verdict_right() -> None:
+    from finlocal.changes.evaluation import score_rows
+
+    table = Path(__file__).parents[1] / "fixtures" / "changes" / "table.jsonl"
+    score, _ = score_rows(json.loads(line) for line in table.read_text().splitlines())
+    assert score.precision == 1.0, score.wrong
