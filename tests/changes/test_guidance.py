@@ -89,7 +89,7 @@ def test_guidance_is_told_and_stored_as_such() -> None:
     assert Change.from_dict({k: v for k, v in row.items() if k != "kind"}).kind is ChangeKind.METRIC
 
 
-def test_guidance_in_jsonl_and_csv_rows() -> None:
+def test_guidance_in_jsonl_csv_and_markdown() -> None:
     from finlocal.output import Format, Per, make_writer
     from finlocal.scoring import score_text
     from tests.fakes import KeywordClassifier
@@ -104,3 +104,18 @@ def test_guidance_in_jsonl_and_csv_rows() -> None:
         writer.document(report)
         assert '"kind": "guidance"' in sink.getvalue() or '""kind"": ""guidance""' in sink.getvalue()
     assert [m.change.kind for m in report.moved] == [ChangeKind.GUIDANCE]
+    sink = io.StringIO()
+    writer = make_writer(Format.MARKDOWN, Per.DOCUMENT, sink, classifier.labels)
+    writer.sentences(report.sentences)
+    writer.document(report)
+    assert "guidance raised" in sink.getvalue()  # the Markdown export's "what moved"
+
+
+def test_guidance_and_role_in_the_corpus_parquet_schema() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from finlocal.corpus.tables import Layout
+
+    (g,) = read_changes("The company raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05.")
+    struct = Layout(())._change()
+    array = pa.array([g.to_dict()], type=struct)
+    assert array.to_pylist()[0]["kind"] == "guidance" and array.to_pylist()[0]["role"] == "main"
