@@ -247,7 +247,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "billings, volume, volumes, price/mix, loans, deposits, total loans, total deposits, gross written premiums, "
         "written premiums, net written premiums, earned premiums, net earned premiums, net premiums earned, "
         "gross premiums written, subscribers, net additions, net adds, traffic, passenger revenue per available seat "
-        "mile, PRASM, TRASM, RASM, RASK, passenger yield",
+        "mile, PRASM, TRASM, RASM, RASK, passenger yield, RevPAR, average daily rate, loan yield, premium income, "
+        "ARR, subscription ARR",
     )
     + _items(
         G,
@@ -259,7 +260,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "income from operations, pretax profit, result after financial items, other income, interest income, "
         "income before income taxes, income before taxes, income before tax, earnings before income taxes, "
         "segment operating income, gain on sale of investments, gains on sale of investments, gain on disposal, "
-        "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax",
+        "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax, "
+        "investment income, FFO, distributable cash flow, DCF, cash available for distribution",
     )
     + _items(
         G,
@@ -323,7 +325,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "restructuring charges, restructuring charge, unit cost, CASK, CASM, cost per available seat mile, "
         "research and development expense, research and development expenses, "
         "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
-        "marketing expense, marketing expenses, costs and expenses",
+        "marketing expense, marketing expenses, costs and expenses, employee compensation, "
+        "compensation and benefits expense",
     )
     + _items(
         B,

@@ -25,6 +25,17 @@ def _same_metric(expected: str, found: str) -> bool:
     return a in b or b in a
 
 
+_GENERIC = frozenset({"net", "total", "adjusted", "diluted", "basic", "overall", "group", "consolidated", "the"})
+
+
+def _shared_word(expected: str, found: str) -> bool:
+    """A looser match, tried only for what exact matching left: a shared content word
+    ("earnings per share guidance" and "adjusted diluted earnings per share")."""
+    a = {w for w in expected.lower().split() if len(w) > 2 and w not in _GENERIC}
+    b = {w for w in found.lower().split() if len(w) > 2 and w not in _GENERIC}
+    return bool(a & b)
+
+
 def _close(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -75,11 +86,19 @@ def compare_row(row: Mapping[str, Any]) -> RowResult:
     expected = tuple(row.get("changes") or ())
     left = list(found)
     pairs: list[tuple[Mapping[str, Any] | None, Change | None]] = []
+    matched: list[Change | None] = []
     for want in expected:
         match = next((c for c in left if _same_metric(want["metric"], c.metric)), None)
         if match is not None:
             left.remove(match)
-        pairs.append((want, match))
+        matched.append(match)
+    for k, want in enumerate(expected):
+        if matched[k] is None:
+            match = next((c for c in left if _shared_word(want["metric"], c.metric)), None)
+            if match is not None:
+                left.remove(match)
+                matched[k] = match
+    pairs += list(zip(expected, matched, strict=True))
     pairs += [(None, c) for c in left]
     return RowResult(row["text"], found, expected, tuple(pairs))
 

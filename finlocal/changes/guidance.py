@@ -30,14 +30,14 @@ from finlocal.lexicon import Polarity
 __all__ = ["GUIDANCE_CUE", "read_guidance"]
 
 _GUIDANCE = re.compile(
-    r"\b(?:guidance|outlook|forecasts?|full[- ]year\s+(?:targets?|expectations?)|financial\s+targets?|"
+    r"\b(?:guidance|outlook|forecasts?|expectations?(?=\s+for\b)|full[- ]year\s+targets?|financial\s+targets?|"
     r"projections?)\b",
     re.IGNORECASE,
 )
 _VERBS = {
-    "raised": r"raised|raises|raising|raise|lift|increased|increases|lifted|lifts|upgraded|upgrades|boosted|"
+    "raised": r"raised|raises|raising|raise|increasing|lift|increased|increases|lifted|lifts|upgraded|upgrades|boosted|"
     r"hiked|improved",
-    "lowered": r"lowered|lowers|lowering|lower|reduce|cut|cuts|reduced|reduces|trimmed|trims|downgraded|"
+    "lowered": r"lowered|lowers|lowering|lower|reduce|reducing|cut|cuts|reduced|reduces|trimmed|trims|downgraded|"
     r"downgrades|slashed",
     "narrowed": r"narrowed|narrows|narrow|tightened|tightens|refined|refines|updated|updates|revised|revises",
     "reaffirmed": r"reaffirmed|reaffirms|reiterated|reiterates|maintained|maintains|confirmed|confirms|affirmed|"
@@ -48,10 +48,11 @@ _VERB_RE = re.compile(
     r"\b(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _VERBS.items()) + r")\b", re.IGNORECASE
 )
 _NOW_EXPECTS = re.compile(r"\bnow\s+(?:expects?|sees?|anticipates?|forecasts?|projects?|targets?|guides?)\b", re.I)
+# What makes a figure the prior one: "from", "previously", "compared with our previous outlook of",
+# with no "to" and no other figure between ("from a previously elevated range of $2.19 to $2.25").
 _PREVIOUS = re.compile(
-    r"\b(?:from|previously(?:\s+expected)?|prior(?:\s+guidance)?|previous(?:\s+guidance)?|earlier(?:\s+guidance)?|"
-    r"compared\s+(?:to|with)\s+(?:its\s+|the\s+|our\s+)?(?:previous|prior|earlier)(?:\s+\w+){0,2})\s*(?:of\s+)?$|"
-    r"\(\s*(?:previously|prior|previous)[^()]{0,20}?:?\s*$",
+    r"(?:\b(?:from|previously|prior|previous|earlier)\b|\(\s*(?:previously|prior|previous))"
+    r"(?:(?!\bto\b)[^\d$€£()])*$",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -110,7 +111,7 @@ def read_guidance(text: str) -> tuple[Change, ...]:
     if verb is None and (now_expects is None or now is None or before is None):
         return ()  # a forecast that revises nothing
     name = verb.lastgroup if verb is not None else None
-    metric_start, metric_end, metric, polarity = _item(text, anchor.start(), anchor.end())
+    metric_start, metric_end, metric, polarity = _item(text, anchor.start(), anchor.end(), verb)
     hedged = _HEDGE.search(text) is not None
     if name in ("withdrawn", "reaffirmed") and now_expects is None:
         now = before = None
@@ -161,22 +162,30 @@ def read_guidance(text: str) -> tuple[Change, ...]:
 
 
 def _nearest_verb(text: str, start: int, end: int) -> re.Match[str] | None:
-    """The revision verb within a few words of the guidance word ("raised its full-year EPS guidance")."""
+    """The revision verb within a few words of the guidance word ("raised its full-year EPS
+    guidance"); a raise or a cut wins over a word that only narrows ("raised and narrowed")."""
     best: re.Match[str] | None = None
     for m in _VERB_RE.finditer(text, max(0, start - 70), min(len(text), end + 40)):
-        if best is None or abs(m.start() - start) < abs(best.start() - start):
+        directed = m.lastgroup in ("raised", "lowered")
+        best_directed = best is not None and best.lastgroup in ("raised", "lowered")
+        closer = best is not None and abs(m.start() - start) < abs(best.start() - start)
+        if best is None or (directed and not best_directed) or (directed == best_directed and closer):
             best = m
     return best
 
 
-def _item(text: str, start: int, end: int) -> tuple[int, int, str, Polarity]:
-    """The line item the guidance is for: the one nearest the guidance word, else the outlook."""
+def _item(text: str, start: int, end: int, verb: re.Match[str] | None) -> tuple[int, int, str, Polarity]:
+    """The line item the guidance is for: the first one after the revision verb ("increasing our
+    expectations for adjusted EBITDA"), else the one nearest the guidance word, else the outlook."""
     best: re.Match[str] | None = None
-    for m in METRIC_RE.finditer(text, max(0, start - 50), min(len(text), end + 40)):
+    if verb is not None:
+        best = METRIC_RE.search(text, verb.end(), min(len(text), max(end, verb.end()) + 40))
+    for m in () if best is not None else METRIC_RE.finditer(text, max(0, start - 50), min(len(text), end + 40)):
         if best is None or abs(m.start() - start) < abs(best.start() - start):
             best = m
     if best is None:
-        return start, end, text[start:end], Polarity.UP_GOOD
+        word = text[start:end]
+        return start, end, word if _GUIDANCE.fullmatch(word) else "outlook", Polarity.UP_GOOD
     item = ITEMS[best.group("item").lower()]
     suffix = (best.group("suffix") or "").strip().lower()
     polarity = Polarity.UP_GOOD if suffix.startswith("margin") else item.polarity

@@ -50,6 +50,7 @@ from finlocal.changes.vocabulary import (
     OTHER_BASIS_AFTER,
     PAREN_PRIOR,
     PER_SHARE_AFTER,
+    PERIOD_AFTER,
     PRE_ADJ,
     PRE_MOVE,
     QUALIFIED,
@@ -240,6 +241,8 @@ def _fill(
             if m.group("before"):
                 word = m.group("before").lower()
                 pending = ("before", e, MARK_REACH["from" if word == "from" else "before"])
+                if PERIOD_AFTER.match(text, e):
+                    pending = None  # "compared to 2018": a period, not a figure
             elif m.group("to"):
                 pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
@@ -306,7 +309,7 @@ def _fill(
             role = "before"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
-        elif v.kind in CHANGE_KINDS and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
+        elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
             role = "now"  # "the efficiency ratio improved 53.7 % compared to 59 %"
         elif (
             marked == "change"
@@ -402,10 +405,11 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
 
 
 def _cause(text: str, metric: _Metric) -> bool:
-    """Whether the movement adjective before the metric follows a cause word ("on lower …")."""
+    """Whether the movement before the metric follows a cause word ("on lower …", "offset by
+    decreases in …")."""
     head = text[max(0, metric.start - 60) : metric.start]
-    adjective = PRE_ADJ.search(head)
-    return adjective is not None and CAUSE_BEFORE.search(head, 0, adjective.start()) is not None
+    move = PRE_ADJ.search(head) or PRE_MOVE.search(head)
+    return move is not None and CAUSE_BEFORE.search(head, 0, move.start()) is not None
 
 
 def _move_before(text: str, metric: _Metric) -> str | None:

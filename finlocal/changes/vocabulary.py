@@ -117,7 +117,8 @@ HEDGE_RE = re.compile(
 )
 BOUNDARY_RE = re.compile(
     r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
-    r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of)\b",
+    r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of|"
+    r"as\s+(?:we|the\s+company|it|they)\b)\b",
     re.IGNORECASE,
 )
 # Joins between metrics of one list ("net sales and operating profit").
@@ -208,8 +209,13 @@ NOT_A_HEDGE = re.compile(
     r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
     # "below our year-end target", "ahead of the target": a target met, not a forecast
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
-    r"achieving|surpassed)\s+(?:our|the|its|their)\s+(?:[\w-]+\s+){0,2})$",
+    r"achieving|surpassed)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,2})$",
     re.IGNORECASE,
+)
+
+# "compared to 2018", "versus fiscal 2020": the comparison names a period, not a figure.
+PERIOD_AFTER = re.compile(
+    r"\s*(?:fiscal\s+(?:year\s+)?|FY\s?)?(?:19|20)\d\d\b(?!\s*(?:%|percent|million|billion))", re.I
 )
 
 # -- mentions of a metric that are not its own statement ------------------------------------------

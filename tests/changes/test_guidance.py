@@ -44,6 +44,21 @@ ROWS = [
         ("operating expenses", "up", "bad", 2.4, 2.2),
     ),
     ("Acme lowered its outlook for adjusted EBITDA.", ("adjusted EBITDA", "down", "bad", None, None)),
+    (
+        "We've raised and narrowed our adjusted diluted earnings per share guidance to be in the range of $12.15 "
+        "to $12.35.",
+        ("earnings per share", "up", "good", 12.25, None),
+    ),
+    (
+        "We are maintaining our revenue guidance and are increasing our expectations for adjusted EBITDA to $305 "
+        "million to $325 million.",
+        ("adjusted EBITDA", "up", "good", 315, None),
+    ),
+    (
+        "Lastly, we are increasing our full year guidance from a previously elevated range of $2.19 to $2.25 to a "
+        "new range of $2.24 to $2.28.",
+        ("guidance", "up", "good", 2.26, 2.22),
+    ),
     ("The company reaffirmed its full-year guidance.", ("guidance", "unchanged", "unknown", None, None)),
     ("The company withdrew its 2020 guidance due to COVID-19.", ("guidance", "withdrawn", "bad", None, None)),
     ("The group suspended its financial outlook for the year.", ("outlook", "withdrawn", "bad", None, None)),

@@ -140,6 +140,29 @@ ROWS: list[Row] = [
         "net cash used in operations of $11.2 million in the prior year first quarter.",
         [("Net cash provided by operating activities", "loss_to_profit", "good", 11.1, -11.2)],
     ),
+    # a comparison that names a period, a clause opened by "as we", a forecast beaten
+    (
+        "In 2019, ACS net sales were $317 million, an increase of 8% compared to 2018, or 10% on a constant "
+        "currency basis.",
+        [("net sales", "up", "good", 317, None)],
+    ),
+    (
+        "The overall gross margin decreased by 220 basis points from 45.6% to 43.4% of net sales.",
+        [("gross margin", "down", "bad", 43.4, 45.6)],
+    ),
+    (
+        "Residential volumes declined 1.4% as we shed business that does not meet our return requirements.",
+        [("volumes", "down", "bad", None, None)],
+    ),
+    (
+        "EPS for the quarter came in at 0.36 eur , up from 0.33 eur a year ago and ahead of forecast of 0.33 eur .",
+        [("EPS", "up", "good", 0.36, 0.33)],
+    ),
+    # a cause named by a movement noun
+    (
+        "Total revenue rose 14.2% to $1.1 billion, partially offset by decreases in net investment income.",
+        [("Total revenue", "up", "good", 1.1, None)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
