@@ -326,7 +326,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "research and development expense, research and development expenses, "
         "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
         "marketing expense, marketing expenses, costs and expenses, employee compensation, "
-        "compensation and benefits expense",
+        "compensation and benefits expense, marketing spending, SG&A spending, rents expense, tax rate",
     )
     + _items(
         B,

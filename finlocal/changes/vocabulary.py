@@ -128,11 +128,12 @@ WORDS_GAP = re.compile(
     r"^(?:\s+(?:in|of|for|at|during|also|again|both|has|have|had|was|were|is|are|been|further|slightly|"
     r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
-    r"first|second|third|fourth|half|period|year|\d{4}|,|did|does|do|not|n't|may|might|will|would|could|should|"
+    r"first|second|third|fourth|half|period|year|three|six|nine|twelve|months|weeks|\d{4}|,|did|does|do|not|n't|"
+    r"may|might|will|would|could|should|"
     r"to|expected|expects?|continued|continues|continue|is|be)"
     # "in the Transportation Solutions segment", "at our European business"
     r"|\s+(?:in|at|for|of)\s+(?:the\s+|our\s+|its\s+)?(?:[\w&'-]+\s+){0,4}(?:segments?|divisions?|"
-    r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,6}\s*$",
+    r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,9}\s*$",
     re.IGNORECASE,
 )
 PRE_MOVE = re.compile(
@@ -152,7 +153,9 @@ REPEATED = re.compile(
 
 # "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator.
 DENOMINATOR = re.compile(
-    r"(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of\s+(?:the\s+|its\s+)?$", re.I
+    r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
+    r"\s+(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+)?$",
+    re.I,
 )
 BARE_RESULTS = frozenset({"loss", "profit", "earnings", "income"})
 # "to a loss of", "from a profit of", "an operating loss of": a bare result word after these signs a figure.
@@ -249,7 +252,7 @@ FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
 # is read: the labelled table counts it).
 CAUSE_BEFORE = re.compile(
     r"\b(?:as|on|driven\s+by|thanks\s+to|reflecting|amid|helped\s+by|supported\s+by|offset\s+by|"
-    r"impacted\s+by|affected\s+by|hit\s+by)\s+(?:(?:[\w/&-]+\s+){1,4}(?:and|,)\s+)?$",
+    r"impacted\s+by|affected\s+by|hit\s+by)\s+(?:an?\s+)?(?:(?:[\w/&-]+\s+){1,4}(?:and|,)\s+)?$",
     re.IGNORECASE,
 )
 # A movement noun in a reason ("for loan growth", "to support growth"), not the metric's movement.

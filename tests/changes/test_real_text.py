@@ -163,6 +163,22 @@ ROWS: list[Row] = [
         "Total revenue rose 14.2% to $1.1 billion, partially offset by decreases in net investment income.",
         [("Total revenue", "up", "good", 1.1, None)],
     ),
+    # a period between item and verb, a denominator named after a word, "basis points for … loans"
+    (
+        "The Company's effective tax rate for the first nine months of 2025 was lower compared to the same period "
+        "in 2024.",
+        [("effective tax rate", "down", "good", None, None)],
+    ),
+    (
+        "Staffing SG&A costs were 38.4% of staffing revenues in the second quarter, versus 44.2% in the second "
+        "quarter of 2020.",
+        [("SG&A", "down", "good", 38.4, 44.2)],
+    ),
+    (
+        "Nonperforming loans or $454 million this quarter or 45 basis points for period-end loans, a decline of "
+        "$100 million or 22% from the prior quarter.",
+        [("Nonperforming loans", "down", "good", None, None)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
