@@ -59,9 +59,11 @@ from finlocal.changes.vocabulary import (
     RAW_MOVES,
     REASON_BEFORE,
     REPEATED,
+    SEQUENTIAL,
     SIGN_PHRASE,
     TIME_NOUNS,
     WORDS_GAP,
+    YEAR_AGO,
     YEAR_LABEL,
 )
 from finlocal.lexicon import LineItem, Polarity
@@ -336,6 +338,17 @@ def _fill(
             role = "now"
         else:
             role = None
+        if (
+            role in (None, "before")
+            and slots.before is not None
+            and v.kind is slots.before.kind
+            and YEAR_AGO.match(after)
+            and SEQUENTIAL.match(text, slots.before.end)
+        ):
+            slots.before = v  # "$0.75 compared to $0.57 in Q2 and $1 in the prior year's quarter": year on year
+            slots.end = max(slots.end, v.end)
+            pos = v.end
+            continue
         if v.in_parens and paren is None and role in ("now", "before"):
             v = _negated(v)  # "EPS was (0.4)", "compared to (0.4)": a negative figure
         if (

@@ -100,6 +100,17 @@ MARK_RE = re.compile(
     r"|(?P<resp>\brespectively\b)",
     re.IGNORECASE,
 )
+# A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
+YEAR_AGO = re.compile(
+    r"^\s*,?\s*(?:in\s+|for\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:last|previous|prior)[- ]year|year[- ]ago|"
+    r"same\s+(?:period|quarter)\s+(?:of\s+)?last\s+year)",
+    re.IGNORECASE,
+)
+SEQUENTIAL = re.compile(
+    r"\s*,?\s*(?:in\s+(?:the\s+)?(?:Q[1-4]|(?:first|second|third|fourth)\s+quarter|(?:prior|previous|last)\s+quarter)|"
+    r"sequentially|(?:in\s+)?the\s+(?:prior|previous|last|preceding)\s+quarter)\b",
+    re.IGNORECASE,
+)
 # A figure followed by one of these is the prior one: "$0.46 a year ago".
 AGO_RE = re.compile(
     r"^\s*,?\s*(?:in\s+|for\s+|during\s+|at\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier|before)|"

@@ -179,6 +179,12 @@ ROWS: list[Row] = [
         "$100 million or 22% from the prior quarter.",
         [("Nonperforming loans", "down", "good", None, None)],
     ),
+    # a prior figure named sequentially and year on year: the year-ago one
+    (
+        "Earnings per share in the quarter were $0.75 compared to $0.57 in Q2 and $1 in the prior year's third "
+        "quarter.",
+        [("Earnings per share", "down", "bad", 0.75, 1.0)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
