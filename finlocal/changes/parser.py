@@ -31,8 +31,6 @@ from finlocal.changes.vocabulary import (
     BARE_RESULTS,
     BOUNDARY_RE,
     CAUSE_BEFORE,
-    COST_OF,
-    DENOMINATOR,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
@@ -45,7 +43,7 @@ from finlocal.changes.vocabulary import (
     MOVE_NOUNS,
     MOVE_RE,
     NOT_A_HEDGE,
-    NOT_THE_ITEM,
+    NOT_OWN_STATEMENT,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
     PAREN_PRIOR,
@@ -53,12 +51,10 @@ from finlocal.changes.vocabulary import (
     PERIOD_AFTER,
     PRE_ADJ,
     PRE_MOVE,
-    QUALIFIED,
     QUALIFIER_WORD,
     RATIO_COMPARED,
     RAW_MOVES,
     REASON_BEFORE,
-    REPEATED,
     SEQUENTIAL,
     SIGN_PHRASE,
     TIME_NOUNS,
@@ -111,14 +107,8 @@ def _metrics(text: str) -> list[_Metric]:
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
     for m in METRIC_RE.finditer(text):
         head = text[max(0, m.start() - 40) : m.start()]
-        if (
-            REPEATED.search(head)
-            or DENOMINATOR.search(head)
-            or COST_OF.search(head)
-            or QUALIFIED.search(head)
-            or NOT_THE_ITEM.search(head)
-        ):
-            continue  # another's prior figure, a denominator, what a cost is of ("cost of revenues")
+        if NOT_OWN_STATEMENT.search(head):
+            continue  # another's prior figure, a denominator, what a cost is of, an item left out
         metric = _metric(m)
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before

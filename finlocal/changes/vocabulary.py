@@ -274,3 +274,10 @@ YEAR_LABEL = re.compile(
     r"(?:first|second|third|fourth)\s+quarter\s+(?:of\s+)?|Q[1-4]\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+
+# All of the above that make a mention of a metric not its own statement, in one search of the 40
+# characters before it: another's prior figure, a denominator, what a cost is of, an item named
+# only to be left out, a balance-sheet item that names a line item.
+NOT_OWN_STATEMENT = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (REPEATED, DENOMINATOR, COST_OF, QUALIFIED, NOT_THE_ITEM)), re.IGNORECASE
+)
