@@ -430,7 +430,9 @@ def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
-        return []  # "… and operating profit to EUR 15 mn, from EUR 90 mn and EUR 12 mn respectively"
+        # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
+        # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
+        return _two_periods(text, metric, values, end, hedged)
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
@@ -481,6 +483,25 @@ def _read_one(
         extra = _change(text, per_share, ps, hedged)
         if extra is not None:
             out.append(extra)
+    return out
+
+
+def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedged: bool) -> list[Change]:
+    """One item's figures for two periods, "A1 and A2 …, compared to B1 and B2 …, respectively": a
+    change for each period (the first is the one the sentence names first)."""
+    amounts = [v for v in values if v.kind in AMOUNT_KINDS]
+    split = next((m for m in MARK_RE.finditer(text, metric.end, end) if m.group("before")), None)
+    if len(amounts) != 4 or split is None:
+        return []
+    nows = [v for v in amounts if v.start < split.start()]
+    befores = [v for v in amounts if v.start > split.start()]
+    if len(nows) != 2 or len(befores) != 2 or not all(_compatible(a, b) for a, b in zip(nows, befores, strict=True)):
+        return []
+    out = []
+    for now, before in zip(nows, befores, strict=True):
+        change = _change(text, metric, _Slots(now=now, before=before, end=before.end), hedged)
+        if change is not None:
+            out.append(change)
     return out
 
 

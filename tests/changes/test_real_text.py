@@ -185,6 +185,12 @@ ROWS: list[Row] = [
         "quarter.",
         [("Earnings per share", "down", "bad", 0.75, 1.0)],
     ),
+    # one item over two periods, "respectively"
+    (
+        "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months ended September 30, 2024, "
+        "compared to 3.08 % and 3.00 % for the same periods in 2023, respectively.",
+        [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
