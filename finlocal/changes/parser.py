@@ -31,6 +31,7 @@ from finlocal.changes.vocabulary import (
     BARE_RESULTS,
     BOUNDARY_RE,
     CAUSE_BEFORE,
+    CLOSES_AFTER,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
@@ -268,7 +269,7 @@ def _fill(
             pending, sign_next = None, None
             pos = v.end
             continue
-        closes = after.lstrip().startswith(")") or (
+        closes = CLOSES_AFTER.match(after) is not None or (
             v.in_parens and slots.now is not None and re.fullmatch(r"\s*\(\s*", text[slots.now.end : v.start])
         )
         paren = PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if closes else None

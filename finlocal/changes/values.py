@@ -84,6 +84,8 @@ _CURRENCY_CODES = {
     "mnok": "NOK",
     "mdkk": "DKK",
     "kroner": "NOK",
+    "pence": "GBX",
+    "cents": "USX",
 }
 _SCALES = {
     "thousand": "thousand",
@@ -110,7 +112,7 @@ _CUR_PRE = (
 # "MEUR 4.1", "EURm 4.1", "SEK mn 120": a currency and a scale before the number.
 _MPRE = r"M(?:EUR|USD|SEK|NOK|DKK)|(?:EUR|USD|SEK|NOK|DKK|GBP)\s?(?:mn|m|bn)\b"
 _SCALE = r"thousand|millions?|billions?|trillion|mn|mln|mio|bn|tn|m|b|k"
-_CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds"
+_CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds|pence|cents"
 _UNIT = (
     r"%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|%\s?-?\s?points?\b|pp\b|p\.p\.|basis\s+points?\b|bps\b|bp\b"
 )

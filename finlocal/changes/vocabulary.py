@@ -211,6 +211,8 @@ MOVE_NOUN_AFTER = re.compile(
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
 )
+# A bracket that closes after the figure, or after its per-share unit ("(2014/15: 5.0 pence per share)").
+CLOSES_AFTER = re.compile(r"\s*(?:per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\s*)?\)", re.IGNORECASE)
 PAREN_PRIOR = re.compile(
     r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
     r"(?:(?P<loss>(?:an?\s+)?(?:net\s+)?(?:loss|negative)(?:\s+of)?)|(?P<profit>(?:an?\s+)?profit(?:\s+of)?))?\s*$",

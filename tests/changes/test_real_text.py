@@ -191,6 +191,11 @@ ROWS: list[Row] = [
         "compared to 3.08 % and 3.00 % for the same periods in 2023, respectively.",
         [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
     ),
+    # pence, and a prior figure bracketed with its label and its per-share unit
+    (
+        "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
+        [("Interim dividend", "down", "bad", 4.0, 5.0)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
