@@ -29,6 +29,7 @@ from finlocal.changes.vocabulary import (
     ADJECTIVE_MOVES,
     AGO_RE,
     BARE_RESULTS,
+    BENCHMARK_AFTER,
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CLOSES_AFTER,
@@ -36,6 +37,7 @@ from finlocal.changes.vocabulary import (
     FIGURE_BEFORE,
     HEDGE_RE,
     ITEMS,
+    LIMIT_BEFORE,
     LIST_JOIN,
     MARK_RE,
     MARK_REACH,
@@ -213,8 +215,7 @@ def _fill(
     events += [
         (m.start(), m.end(), "move", _move_of(m))
         for m in MOVE_RE.finditer(text, start, end)
-        # "for loan growth": a reason, not the metric's movement
-        if m.group(0).lower() not in MOVE_NOUNS or REASON_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None
+        if not _not_a_move(text, m)
     ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
@@ -371,6 +372,19 @@ def _fill(
         pending = None
         pos = v.end
     return slots
+
+
+def _not_a_move(text: str, m: re.Match[str]) -> bool:
+    """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
+    ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
+    period ("lower than the statutory rate", "higher-than-expected")."""
+    word = m.group(0).lower()
+    head = text[max(0, m.start() - 30) : m.start()]
+    if word in MOVE_NOUNS and REASON_BEFORE.search(head):
+        return True
+    if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
+        return True
+    return BENCHMARK_AFTER.match(text, m.end()) is not None
 
 
 def _negated(v: Value) -> Value:

@@ -253,7 +253,16 @@ QUALIFIED = re.compile(
 # "prepaid expenses", "deferred revenue", "retained earnings": balance-sheet items that name a line
 # item without being one.
 NOT_THE_ITEM = re.compile(
-    r"\b(?:prepaid|deferred|retained|unearned|accrued|accumulated\s+other\s+comprehensive(?:\s+income\s*/)?)\s*$",
+    r"\b(?:prepaid|deferred|retained|unearned|accrued|withholding|statutory|"
+    r"accumulated\s+other\s+comprehensive(?:\s+income\s*/)?)\s*$",
+    re.IGNORECASE,
+)
+# "of up to $1 billion", "borrow up to": a limit, not a movement.
+LIMIT_BEFORE = re.compile(r"\b(?:of|for|by|provides?|providing|borrow\w*|with|total(?:ing|s)?)\s+$", re.IGNORECASE)
+# "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.
+BENCHMARK_AFTER = re.compile(
+    r"(?:-|\s+)than[\s-]+(?:the\s+|our\s+|its\s+)?(?:u\.s\.\s+)?(?:statutory|expected|guidance|outlook|forecast|"
+    r"consensus|planned|budget|prior\s+guidance|anticipated)",
     re.IGNORECASE,
 )
 # "cost of revenues", "costs of services": the item after is what the cost is of.

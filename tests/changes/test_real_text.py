@@ -199,6 +199,21 @@ ROWS: list[Row] = [
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
+    (
+        "Also, in December, we expanded our senior unsecured credit facility to $750 million, which retains a $250 "
+        "million accordion feature that provides for total liquidity of up to $1 billion.",
+        [],
+    ),
+    (
+        "The Treaty provides that the standard 25% withholding tax rate is reduced to 15% on dividends paid on "
+        "shares of a corporation resident in Canada.",
+        [],
+    ),
+    (
+        "The Company's effective tax rate for the third quarter of 2025 was lower than the statutory federal income "
+        "tax rate.",
+        [],
+    ),
     ("A 100 basis point increase in interest rates would reduce net interest income by $5 million.", []),
     ("The company expects revenue of $1.1 billion to $1.2 billion for the full year.", []),
     ("The company repurchased 1.2 million shares for $45 million during the quarter.", []),
