@@ -567,14 +567,15 @@ QUOTES = (
     _q(
         "docs/changes.md",
         "no model, about {} µs a\nsentence",
-        _r("reader.json", "speed.reader_alone_us_per_sentence"),
+        _r("reader.json", "side_by_side.this_us_per_sentence"),
         fmt=_half_up,
     ),
     _q(
         "docs/changes.md",
-        "the reader takes about {} µs a sentence",
-        _r("reader.json", "speed.reader_alone_us_per_sentence"),
-        fmt=_half_up,
+        "**{} µs** a sentence against {} µs for `main`",
+        _r("reader.json", "side_by_side.this_us_per_sentence"),
+        _r("reader.json", "side_by_side.baseline_us_per_sentence"),
+        fmt=str,
     ),
     _q(
         "docs/changes.md",

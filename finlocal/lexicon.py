@@ -39,8 +39,18 @@ class Polarity(str, Enum):
 
 
 class Direction(str, Enum):
+    """Which way something moved: up or down (the movement words, `tone`), and for a change the
+    metric-change reader states also unchanged, a loss that narrowed, widened, or crossed zero,
+    and guidance withdrawn (`finlocal.changes`)."""
+
     UP = "up"
     DOWN = "down"
+    UNCHANGED = "unchanged"
+    LOSS_NARROWED = "loss_narrowed"
+    LOSS_WIDENED = "loss_widened"
+    LOSS_TO_PROFIT = "loss_to_profit"
+    PROFIT_TO_LOSS = "profit_to_loss"
+    WITHDRAWN = "withdrawn"  # guidance withdrawn or suspended
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class LineItem:
 
 _RATIO_RE = re.compile(
     r"\b(ratios?|rates?|margins?|market share|utilisation|return on|leverage|gearing|cost of risk|"
-    r"load factor|occupancy)\b"
+    r"load factor|occupancy|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
 )
 _COUNTS = frozenset(
     {
@@ -97,6 +107,12 @@ _COUNTS = frozenset(
         "customer churn",
         "days sales outstanding",
         "DSO",
+        "subscribers",
+        "net additions",
+        "net adds",
+        "inventory days",
+        "days inventory outstanding",
+        "DIO",
     }
 )
 # Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
@@ -178,12 +194,43 @@ _PLURAL = frozenset(
         "billings",
         "cash and cash equivalents",
         "nonperforming loans",
+        "restructuring charges",
+        "net loan losses",
+        "loan losses",
+        "NPLs",
+        "net additions",
+        "net adds",
+        "subscribers",
+        "deposits",
+        "loans",
+        "total loans",
+        "total deposits",
+        "volumes",
+        "gross written premiums",
+        "written premiums",
+        "net written premiums",
+        "earned premiums",
+        "net earned premiums",
+        "net premiums earned",
+        "reserve releases",
+        "prior-year reserve releases",
+        "gains on disposals",
+        "gains on sale of investments",
+        "fuel costs",
+        "cash flows from operating activities",
+        "inventory days",
+        "research and development expenses",
+        "selling, general and administrative expenses",
+        "general and administrative expenses",
+        "selling expenses",
+        "marketing expenses",
+        "costs and expenses",
     }
 )
 
 
-def _items(polarity: Polarity, group: str, names: str) -> list[LineItem]:
-    return [LineItem(n, polarity, group, n in _PLURAL) for n in (n.strip() for n in names.split(",")) if n]
+def _items(polarity: Polarity, group: str, names: str, sep: str = ",") -> list[LineItem]:
+    return [LineItem(n, polarity, group, n in _PLURAL) for n in (n.strip() for n in names.split(sep)) if n]
 
 
 G, B, L = Polarity.UP_GOOD, Polarity.UP_BAD, Polarity.LOSS
@@ -197,7 +244,11 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "total revenue, total revenues, same-store sales, comparable store sales, recurring revenue, "
         "annual recurring revenue, commission income, lending volume, cargo volume, cargo volumes, "
         "passenger volumes, sales volume, average selling price, average selling prices, subscription billings, "
-        "billings",
+        "billings, volume, volumes, price/mix, loans, deposits, total loans, total deposits, gross written premiums, "
+        "written premiums, net written premiums, earned premiums, net earned premiums, net premiums earned, "
+        "gross premiums written, subscribers, net additions, net adds, traffic, passenger revenue per available seat "
+        "mile, PRASM, TRASM, RASM, RASK, passenger yield, RevPAR, average daily rate, loan yield, premium income, "
+        "ARR, subscription ARR",
     )
     + _items(
         G,
@@ -206,13 +257,17 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
         "gross profit, profit for the period, result before taxes, comparable operating profit, EBITA, "
         "operating result, net result, comparable EBIT, net earnings, funds from operations, profit, "
-        "income from operations, pretax profit, result after financial items",
+        "income from operations, pretax profit, result after financial items, other income, interest income, "
+        "income before income taxes, income before taxes, income before tax, earnings before income taxes, "
+        "segment operating income, gain on sale of investments, gains on sale of investments, gain on disposal, "
+        "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax, "
+        "investment income, FFO, distributable cash flow, DCF, cash available for distribution",
     )
     + _items(
         G,
         "per share",
         "earnings per share, EPS, diluted earnings per share, dividend, dividend per share, "
-        "book value per share, tangible book value per share",
+        "book value per share, tangible book value per share, cash dividend, interim dividend, final dividend",
     )
     + _items(
         G,
@@ -220,13 +275,19 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin, "
         "profit margin, operating profit margin, margin, margins",
     )
-    + _items(G, "orders", "order intake, order backlog, new orders, bookings, orders received, order book, backlog")
+    + _items(
+        G,
+        "orders",
+        "order intake, order backlog, new orders, bookings, orders received, order book, backlog, book-to-bill",
+    )
     + _items(
         G,
         "cash flow",
         "operating cash flow, free cash flow, cash flow from operations, cash flow, cash position, liquidity, "
         "cash and cash equivalents, net cash flow from operating activities, net cash flow, "
-        "cash flow from operating activities, cash flow from business operations",
+        "cash flow from operating activities, cash flow from business operations, "
+        "cash flows from operating activities, net cash from operating activities, "
+        "net cash provided by operating activities, cash provided by operating activities",
     )
     + _items(
         G,
@@ -239,14 +300,17 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "returns",
         "return on equity, return on capital employed, return on assets, "
         "net interest income, fee income, assets under management, premiums written, return on investment, "
-        "average revenue per user, production volumes, sales volumes",
+        "average revenue per user, production volumes, sales volumes, ARPU, return on invested capital, ROIC, "
+        "return on funds employed, ROFE, ROCE, ROE, return on average equity, return on tangible equity, ROTE, "
+        "return on average assets, return on average tangible common equity",
     )
     + _items(
         G,
         "capital",
         "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
         "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
-        "customer retention rate, occupancy",
+        "customer retention rate, occupancy, total risk-based capital ratio, common equity tier 1 ratio, "
+        "tier 1 leverage ratio",
     )
     + _items(
         B,
@@ -256,7 +320,13 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "input costs, fixed costs, expenses, distribution costs, labour costs, "
         "restructuring costs, financing costs, interest expenses, cost of sales, SG&A expenses, "
         "unit costs, overheads, staff costs, non-interest expense, noninterest expense, R&D expenses, "
-        "cost of goods sold, interest expense, operating expense, SG&A",
+        "cost of goods sold, interest expense, operating expense, SG&A, cost of revenues, cost of revenue, "
+        "cost of services, cost of products sold, cost of goods, jet fuel price, fuel costs, fuel price, "
+        "restructuring charges, restructuring charge, unit cost, CASK, CASM, cost per available seat mile, "
+        "research and development expense, research and development expenses, "
+        "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
+        "marketing expense, marketing expenses, costs and expenses, employee compensation, "
+        "compensation and benefits expense, marketing spending, SG&A spending, rents expense, tax rate",
     )
     + _items(
         B,
@@ -276,7 +346,15 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "provisions, loan loss provisions, credit losses, credit impairment "
         "charges, expected credit losses, bad debt expenses, non-performing loans, "
         "loan impairments, delinquencies, default rates, net charge-offs, charge-offs, "
-        "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans",
+        "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans, "
+        "provision for loan losses, provision for loan and lease losses, net loan losses, loan losses, "
+        "credit loss level, NPLs, net charge-off ratio, reserve strengthening",
+    )
+    + _items(
+        B,
+        "costs",
+        "selling, general and administrative expense; selling, general and administrative expenses",
+        sep=";",
     )
     + _items(B, "credit", "non-performing loan ratio, cost of risk, NPL ratio")
     + _items(B, "churn", "customer churn, churn, churn rate, customer attrition, subscriber losses, cancellation rate")
@@ -286,7 +364,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
         "days sales outstanding, working capital requirement, efficiency ratio, effective tax rate, "
         "expense ratio, cost/income ratio, cost-income ratio, DSO, vacancy, vacancy rate, cost of debt, "
-        "weighted average cost of debt",
+        "weighted average cost of debt, effective income tax rate, inventory days, days inventory outstanding, DIO",
     )
     + _items(
         L,

@@ -26,6 +26,7 @@ from typing import Any
 
 from finlocal.changes import Change, read_changes
 from finlocal.changes.describe import MovedRow, moved_rows
+from finlocal.changes.tables import read_table_row
 from finlocal.errors import InputError
 from finlocal.predictions import Classifier, Prediction, Span
 from finlocal.reading import Block, Input
@@ -230,6 +231,14 @@ class ReportBuilder:
         )
 
 
+def _changes(item: Item) -> tuple[Change, ...]:
+    """What an item states moved: a table row's from its cells under their period headings
+    (`finlocal.changes.tables`), a sentence's from its words."""
+    if item.kind is RowKind.TABLE_ROW and item.table_row is not None:
+        return read_table_row(item.table_row, item.text)
+    return read_changes(item.text)
+
+
 def score_spans(
     spans: Sequence[Item],
     classifier: Classifier,
@@ -249,7 +258,7 @@ def score_spans(
             s.end + offset,
             s.text,
             p,
-            tuple(c.shifted(s.start + offset) for c in read_changes(s.text)),
+            tuple(c.shifted(s.start + offset) for c in _changes(s)),
             s.kind,
             s.table_row,
         )

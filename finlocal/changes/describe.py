@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from finlocal.changes.reader import Change, Direction, Verdict
+from finlocal.changes.record import Change, ChangeKind, Direction, Role, Verdict
 from finlocal.lexicon import Polarity
 
 _DIRECTION_WORDS = {
@@ -23,6 +23,14 @@ _DIRECTION_WORDS = {
     Direction.LOSS_WIDENED: "loss widened",
     Direction.LOSS_TO_PROFIT: "from loss to profit",
     Direction.PROFIT_TO_LOSS: "from profit to loss",
+    Direction.WITHDRAWN: "withdrawn",
+}
+# A guidance revision is told as one: "guidance raised 4.4 %", "guidance reaffirmed".
+_GUIDANCE_WORDS = {
+    Direction.UP: "guidance raised",
+    Direction.DOWN: "guidance lowered",
+    Direction.UNCHANGED: "guidance reaffirmed",
+    Direction.WITHDRAWN: "guidance withdrawn",
 }
 _SIGN_WORDS = {
     Direction.LOSS_TO_PROFIT: "from negative to positive",
@@ -78,9 +86,12 @@ def is_disowned(change: Change) -> bool:
 
 
 def change_text(change: Change) -> str:
-    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %"; a
-    direction the sentence does not assert in quotes with a question mark ("“down”?")."""
+    """The direction with its size: "down 47.8 %", "up 120 bp", "loss narrowed 64.7 %", "guidance
+    raised 4.4 %"; a direction the sentence does not assert in quotes with a question mark
+    ("“down”?")."""
     words = direction_words(change)
+    if change.kind is ChangeKind.GUIDANCE:
+        words = _GUIDANCE_WORDS.get(change.direction, f"guidance {words}")
     if is_disowned(change):
         return f"“{words}”?"
     if change.change is None or change.direction is Direction.UNCHANGED:
@@ -116,6 +127,8 @@ def describe(change: Change) -> str:
     parts.append(f"{_POLARITY_WORDS[change.polarity]} → {change.verdict.value}")
     if change.verdict is Verdict.UNKNOWN and change.note and not is_disowned(change):
         parts[-1] += f" ({change.note})"
+    if change.role is Role.CONCEDED:
+        parts[-1] += " (conceded)"
     return " ".join(parts)
 
 

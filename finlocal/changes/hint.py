@@ -11,7 +11,8 @@ The same function makes the hint at training time (`finlocal.train`) and at run 
 
 from __future__ import annotations
 
-from finlocal.changes.reader import Direction, Verdict, read_changes
+from finlocal.changes.parser import read_metric_changes
+from finlocal.changes.record import Direction, Verdict
 from finlocal.manifest import HintKind
 
 #: Changes named in one hint (the first ones of the sentence).
@@ -35,7 +36,7 @@ def hint_text(text: str, kind: HintKind = HintKind.CHANGES) -> str | None:
     """The hint for ``text``, or None when there is none (no change found, or no hints)."""
     if kind is HintKind.NONE:
         return None
-    changes = read_changes(text)[:MAX_CHANGES]
+    changes = read_metric_changes(text)[:MAX_CHANGES]  # hint "changes-v1" names line items only
     if not changes:
         return None
     return " ; ".join(

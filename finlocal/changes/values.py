@@ -6,8 +6,12 @@ all marked so the reader can skip them: years, dates, ranges and currency conver
 
 The formats are the ones releases and FPB's tokenised news use: ``$1.21``, ``EUR 3.2 mn``,
 ``EUR0 .3 m`` (FPB's split decimals), ``SEK 1,250 million``, ``MEUR 4.1``, ``-0.4``, ``(0.4)``,
-``9 %``, ``2.5 percentage points``, ``30 basis points``. Decimal commas are not read (``3,2``
-is two numbers): English-language releases, the ones finlocal reads, use points.
+``9 %``, ``2.5 percentage points``, ``30 basis points``, ``seven percentage points``. A decimal
+comma is read only before a percent sign or a scale (``87,0 %``, ``EUR 1,5 million``: European
+releases in English), thin or no-break spaces as thousands separators (``1 250``). A figure's
+bracketed copy (``43.9% ( 43.9 % )``, as some filings' text repeats it) and footnote markers
+(``Sales per square foot (2)``) are dropped; a scale written after a bracketed prior figure
+(``EUR 16.2 (-10.5) million``) is the current figure's scale too.
 
 No library is used here on purpose: the candidates (price-parser, babel's number parsing,
 quantulum3) each read one clean amount at a time and none knows FPB's tokenisation, parenthesised
@@ -80,6 +84,8 @@ _CURRENCY_CODES = {
     "mnok": "NOK",
     "mdkk": "DKK",
     "kroner": "NOK",
+    "pence": "GBX",
+    "cents": "USX",
 }
 _SCALES = {
     "thousand": "thousand",
@@ -106,19 +112,19 @@ _CUR_PRE = (
 # "MEUR 4.1", "EURm 4.1", "SEK mn 120": a currency and a scale before the number.
 _MPRE = r"M(?:EUR|USD|SEK|NOK|DKK)|(?:EUR|USD|SEK|NOK|DKK|GBP)\s?(?:mn|m|bn)\b"
 _SCALE = r"thousand|millions?|billions?|trillion|mn|mln|mio|bn|tn|m|b|k"
-_CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds"
+_CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds|pence|cents"
 _UNIT = (
     r"%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|%\s?-?\s?points?\b|pp\b|p\.p\.|basis\s+points?\b|bps\b|bp\b"
 )
 
 VALUE_RE = re.compile(
     rf"""
-    (?<![\w.,/])                                       # not inside a word, a number or a date
+    (?<![\w.,/:])                                      # not inside a word, a number, a date or a time
     (?P<sign>[-−](?=\s?(?:{_CUR_PRE})?\s?\d)|minus\s)?
     (?:(?P<mpre>{_MPRE})\s?|(?P<cur>{_CUR_PRE})\s?(?P<open>\()?)?
     (?P<sign2>[-−](?=\d))?
-    (?P<int>\d{{1,3}}(?:\s?,\d{{3}})+(?!\d)|\d+)          # "1,250", and FPB's "995 ,000"
-    (?:\s?\.(?P<dec>\d+))?                             # "3.2", and FPB's "0 .3"
+    (?P<int>\d{{1,3}}(?:\s?,\d{{3}})+(?!\d)|\d{{1,3}}(?:[\u2009\u202f\u00a0]\d{{3}})+(?!\d)|\d+)  # "1,250", "995 ,000"
+    (?:\s?\.(?P<dec>\d+)|,(?P<cdec>\d{{1,2}})(?=\s?(?:%|per\s?cent\b|percent\b|{_SCALE}\b)))?  # "3.2", "0 .3", "87,0 %"
     (?:x\b)?                                           # "1.8x" (a multiple)
     (?P<close>\)(?=\s?(?:{_SCALE}|{_CUR_POST})\b))?       # "(1.2) million euros"
     (?P<scale>\s?(?:{_SCALE})(?![\w]))?
@@ -193,8 +199,8 @@ def find_values(text: str) -> list[Value]:
     values: list[Value] = []
     for m in VALUE_RE.finditer(text):
         start, end = m.span()
-        digits = m.group("int").replace(",", "").replace(" ", "")
-        dec = m.group("dec")
+        digits = re.sub(r"[,\s]", "", m.group("int"))
+        dec = m.group("dec") or m.group("cdec")
         amount = float(f"{digits}.{dec}") if dec else float(digits)
         if m.group("sign") or m.group("sign2"):
             amount = -amount
@@ -239,7 +245,78 @@ def find_values(text: str) -> list[Value]:
             kind = Kind.OTHER
         values.append(Value(start, end, amount, kind, currency, scale, in_parens=_in_parens(text, start, end, m)))
     _mark_ranges(text, values)
-    return values
+    if _SPELLED_CUE.search(text) is not None:
+        values += _spelled(text)
+        values.sort(key=lambda v: v.start)
+    return _tidy(text, values) if "(" in text else values
+
+
+_SPELLED_NUMBERS = {
+    w: float(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_SPELLED_CUE = re.compile(r"points|percent|per cent", re.IGNORECASE)
+_SPELLED_RE = re.compile(
+    r"\b(?P<n>"
+    + "|".join(_SPELLED_NUMBERS)
+    + r")\s+(?P<unit>percentage\s+points?|basis\s+points|percent|per\s+cent)\b",
+    re.IGNORECASE,
+)
+
+
+def _spelled(text: str) -> list[Value]:
+    """Changes written in words: "seven percentage points", "two percent"."""
+    return [
+        Value(m.start(), m.end(), _SPELLED_NUMBERS[m.group("n").lower()], _kind_of_unit(m.group("unit")))
+        for m in _SPELLED_RE.finditer(text)
+    ]
+
+
+# A footnote marker: one digit in brackets after a word ("Sales per retail square foot (2)"), not
+# after a verb or a preposition that introduces a figure ("was (3)", "from (2)").
+_FOOTNOTE_HEAD = re.compile(r"[A-Za-z)*]\s*\(\s*$")
+_FIGURE_VERB = re.compile(
+    r"\b(?:was|were|is|are|of|to|from|at|by|vs\.?|versus|with|totall?ed|amounted|reached|and|or)\s*\(\s*$", re.I
+)
+_OPEN_GAP = re.compile(r"\s*\(\s*")
+_COPY_GAP = re.compile(r"\s*\(\s+")
+
+
+def _tidy(text: str, values: list[Value]) -> list[Value]:
+    """Drop footnote markers and bracketed copies of the figure before; give a figure the scale
+    written after its bracketed prior ("EUR 27.7 (11.6) million")."""
+    out: list[Value] = []
+    for v in values:
+        if not v.in_parens:
+            out.append(v)
+            continue
+        head = text[max(0, v.start - 30) : v.start]
+        footnote = (
+            v.kind is Kind.NUMBER
+            and v.currency is None
+            and v.scale is None
+            and 0 <= v.amount < 10
+            and float(v.amount).is_integer()
+            and _FOOTNOTE_HEAD.search(head) is not None
+            and _FIGURE_VERB.search(head) is None
+        )
+        if footnote:
+            continue
+        if out and not out[-1].in_parens and _OPEN_GAP.fullmatch(text, out[-1].end, v.start) is not None:
+            last = out[-1]
+            if _COPY_GAP.fullmatch(text, last.end, v.start) and (last.amount, last.kind, last.scale) == (
+                v.amount,
+                v.kind,
+                v.scale,
+            ):
+                continue  # "43.9% ( 43.9 % )": the figure written twice (not "12.0 % (12.0 %)", a prior)
+            if last.scale is None and v.scale is not None and last.kind is Kind.MONEY:
+                out[-1] = Value(last.start, last.end, last.amount, last.kind, last.currency, v.scale, last.noun, False)
+        out.append(v)
+    return out
 
 
 def _in_parens(text: str, start: int, end: int, m: re.Match[str]) -> bool:

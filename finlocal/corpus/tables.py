@@ -67,6 +67,8 @@ class Layout:
                 ("verdict", text),
                 ("basis", text),
                 ("note", text),
+                ("kind", text),
+                ("role", text),
                 ("start", pa.int64()),
                 ("end", pa.int64()),
                 *extra,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from finlocal.changes.describe import MovedRow, describe
-from finlocal.changes.reader import Change, Direction, Verdict
+from finlocal.changes import Change, Direction, Verdict
 from finlocal.lexicon import Polarity
 
 

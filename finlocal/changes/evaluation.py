@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from finlocal.changes.reader import Change, read_changes
+from finlocal.changes.parser import read_changes
+from finlocal.changes.record import Change
 
 _DECIDED = ("good", "bad")
 
@@ -22,6 +23,17 @@ _DECIDED = ("good", "bad")
 def _same_metric(expected: str, found: str) -> bool:
     a, b = expected.lower().strip(), found.lower().strip()
     return a in b or b in a
+
+
+_GENERIC = frozenset({"net", "total", "adjusted", "diluted", "basic", "overall", "group", "consolidated", "the"})
+
+
+def _shared_word(expected: str, found: str) -> bool:
+    """A looser match, tried only for what exact matching left: a shared content word
+    ("earnings per share guidance" and "adjusted diluted earnings per share")."""
+    a = {w for w in expected.lower().split() if len(w) > 2 and w not in _GENERIC}
+    b = {w for w in found.lower().split() if len(w) > 2 and w not in _GENERIC}
+    return bool(a & b)
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -74,11 +86,19 @@ def compare_row(row: Mapping[str, Any]) -> RowResult:
     expected = tuple(row.get("changes") or ())
     left = list(found)
     pairs: list[tuple[Mapping[str, Any] | None, Change | None]] = []
+    matched: list[Change | None] = []
     for want in expected:
         match = next((c for c in left if _same_metric(want["metric"], c.metric)), None)
         if match is not None:
             left.remove(match)
-        pairs.append((want, match))
+        matched.append(match)
+    for k, want in enumerate(expected):
+        if matched[k] is None:
+            match = next((c for c in left if _shared_word(want["metric"], c.metric)), None)
+            if match is not None:
+                left.remove(match)
+                matched[k] = match
+    pairs += list(zip(expected, matched, strict=True))
     pairs += [(None, c) for c in left]
     return RowResult(row["text"], found, expected, tuple(pairs))
 
@@ -142,3 +162,17 @@ def score_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[ReaderScore, list[Row
 
 def describe_failures(results: Sequence[RowResult]) -> str:
     return "\n".join(f"{r.text}\n    " + "\n    ".join(r.differences()) for r in results if r.differences())
+
+
+def score_by_polarity(rows: Iterable[Mapping[str, Any]]) -> dict[str, ReaderScore]:
+    """`ReaderScore`s by item polarity ("up_good", "up_bad", "loss"; an extra change counts under
+    the polarity the reader gave it) and over all rows ("all")."""
+    scores: dict[str, ReaderScore] = {"all": ReaderScore()}
+    for row in rows:
+        result = compare_row(row)
+        scores["all"].add(result)
+        for want, got in result.pairs:
+            polarity = (want or {}).get("polarity") or (got.polarity.value if got and got.polarity else "unknown")
+            one = RowResult(result.text, result.found, (want,) if want else (), ((want, got),))
+            scores.setdefault(polarity, ReaderScore()).add(one)
+    return scores

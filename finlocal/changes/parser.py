@@ -1,4 +1,4 @@
-"""The metric-change reader: what moved in a sentence, which way, and whether that is good news.
+"""The metric-change parser: what moved in a sentence, which way, and whether that is good news.
 
 `read_changes(text)` finds every change of a line item that the text states — "EPS was $1.21
 compared to $0.46", "EUR 3.2 mn (2.9 mn)", "narrowed to 11.4 % from 13.9 %", "up 9 % to EUR 41.2
@@ -17,148 +17,57 @@ dates, ranges, targets, share counts, currency conversions) are never read as a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from finlocal.changes.clauses import mark_roles
+from finlocal.changes.guidance import GUIDANCE_CUE, read_guidance
+from finlocal.changes.record import Change, Direction, Verdict
 from finlocal.changes.values import AMOUNT_KINDS, CHANGE_KINDS, SCALE_FACTORS, Kind, Value, find_values
-from finlocal.lexicon import LINE_ITEMS, LineItem, Polarity
-
-
-class Direction(str, Enum):
-    UP = "up"
-    DOWN = "down"
-    UNCHANGED = "unchanged"
-    LOSS_NARROWED = "loss_narrowed"
-    LOSS_WIDENED = "loss_widened"
-    LOSS_TO_PROFIT = "loss_to_profit"
-    PROFIT_TO_LOSS = "profit_to_loss"
-
-
-class Verdict(str, Enum):
-    GOOD = "good"
-    BAD = "bad"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One stated change of a line item. Offsets index the text given to `read_changes`.
-
-    ``now`` and ``before`` are as stated, in ``unit`` (3.2 for "EUR 3.2 mn"; a loss metric's
-    values are loss amounts, a profit metric's loss is negative); ``change`` is the stated change
-    or, when both values are known, the computed one (percent, or percentage points for
-    percentages), in ``change_unit``.
-    """
-
-    metric: str
-    metric_start: int
-    metric_end: int
-    start: int
-    end: int
-    now: float | None
-    before: float | None
-    unit: str | None
-    currency: str | None
-    change: float | None
-    change_unit: str | None
-    direction: Direction
-    polarity: Polarity | None
-    verdict: Verdict
-    basis: str  # "numbers" (values compared), "stated" (a stated change), "words" (a movement word)
-    note: str | None = None  # why the verdict is unknown, when it is
-
-    def shifted(self, offset: int) -> Change:
-        """The same change with offsets moved by ``offset`` (sentence → document)."""
-        return replace(
-            self,
-            metric_start=self.metric_start + offset,
-            metric_end=self.metric_end + offset,
-            start=self.start + offset,
-            end=self.end + offset,
-        )
-
-    @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> Change:
-        """The change a `to_dict` object (a JSONL row's, a Parquet row's) describes."""
-        polarity = row.get("polarity")
-        return cls(
-            metric=row["metric"],
-            metric_start=row["start"],
-            metric_end=row["start"] + len(row["metric"]),
-            start=row["start"],
-            end=row["end"],
-            now=row.get("now"),
-            before=row.get("before"),
-            unit=row.get("unit"),
-            currency=row.get("currency"),
-            change=row.get("change"),
-            change_unit=row.get("change_unit"),
-            direction=Direction(row["direction"]),
-            polarity=Polarity(polarity) if polarity else None,
-            verdict=Verdict(row["verdict"]),
-            basis=row["basis"],
-            note=row.get("note"),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object of the ``changes`` field (see the README)."""
-        return {
-            "metric": self.metric,
-            "now": self.now,
-            "before": self.before,
-            "unit": self.unit,
-            "currency": self.currency,
-            "change": self.change,
-            "change_unit": self.change_unit,
-            "direction": self.direction.value,
-            "polarity": self.polarity.value if self.polarity is not None else None,
-            "verdict": self.verdict.value,
-            "basis": self.basis,
-            "note": self.note,
-            "start": self.start,
-            "end": self.end,
-        }
-
-
-# -- the metric: a lexicon item with its modifiers ----------------------------------------------
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """One regular expression for a word list, as a trie ("net (?:debt|sales)…"): it matches what
-    the plain alternation matches, longest first, without trying every word at every position
-    (the lexicon has over 200 items; a plain alternation made the reader 4× slower)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word.lower():
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
-_PREFIX = trie_pattern(
-    "adjusted underlying comparable reported diluted basic organic non-GAAP GAAP total consolidated group "
-    "quarterly annual full-year half-year core net overall normalized normalised recurring".split()
-    + ["fully diluted"]
+from finlocal.changes.vocabulary import (
+    ADJECTIVE_MOVES,
+    AGO_RE,
+    BARE_RESULTS,
+    BENCHMARK_AFTER,
+    BOUNDARY_RE,
+    CAUSE_BEFORE,
+    CLOSES_AFTER,
+    DIGIT,
+    FIGURE_BEFORE,
+    HEDGE_RE,
+    ITEMS,
+    LIMIT_BEFORE,
+    LIST_JOIN,
+    MARK_RE,
+    MARK_REACH,
+    METRIC_RE,
+    MOVE_NOUN_AFTER,
+    MOVE_NOUNS,
+    MOVE_RE,
+    NOT_A_HEDGE,
+    NOT_OWN_STATEMENT,
+    OTHER_BASIS,
+    OTHER_BASIS_AFTER,
+    PAREN_PRIOR,
+    PER_SHARE_AFTER,
+    PERIOD_AFTER,
+    PRE_ADJ,
+    PRE_MOVE,
+    QUALIFIER_WORD,
+    RATIO_COMPARED,
+    RAW_MOVES,
+    REASON_BEFORE,
+    SEQUENTIAL,
+    SIGN_PHRASE,
+    TIME_NOUNS,
+    WORDS_GAP,
+    YEAR_AGO,
+    YEAR_LABEL,
 )
-_SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio"
-_METRIC_RE = re.compile(
-    rf"\b(?:{_PREFIX}\s+)*(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{_SUFFIX}))?\b",
-    re.IGNORECASE,
-)
-_ITEMS = {i.name.lower(): i for i in LINE_ITEMS}
-_DIGIT = re.compile(r"\d")
+from finlocal.lexicon import LineItem, Polarity
+
+__all__ = ["change_between", "read_changes", "read_metric_changes"]
 
 
 @dataclass(frozen=True)
@@ -169,10 +78,11 @@ class _Metric:
     polarity: Polarity
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
+    is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
 
 
 def _metric(m: re.Match[str]) -> _Metric:
-    item: LineItem = _ITEMS[m.group("item").lower()]
+    item: LineItem = ITEMS[m.group("item").lower()]
     suffix = (m.group("suffix") or "").strip().lower()
     polarity = item.polarity
     is_ratio = item.is_ratio
@@ -189,144 +99,35 @@ def _metric(m: re.Match[str]) -> _Metric:
         )
         and not suffix.startswith("margin")
     )
-    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit)
-
-
-# -- the words around the figures -------------------------------------------------------------
-
-_UP = (
-    r"rose|rise|rises|rising|risen|increased|increase|increases|increasing|grew|grow|grows|growing|grown|growth|"
-    r"climbed|climbs|climbing|jumped|jumps|surged|surges|advanced|gained|gains|soared|expanded|expands|expansion|"
-    r"widened|widens|widening|doubled|tripled|up|higher|picked up|ticked up|edged up|boosted|lifted|raised|"
-    r"went up|larger|wider|deepened|ballooned|uplift"
-)
-_DOWN = (
-    r"fell|fall|falls|falling|fallen|decreased|decrease|decreases|decreasing|declined|decline|declines|declining|"
-    r"dropped|drop|drops|dipped|dip|shrank|shrinks|shrunk|shrinking|contracted|contracts|contraction|slid|slides|"
-    r"slipped|slips|eased|eases|plunged|plunges|down|lower|narrowed|narrows|narrowing|narrower|compressed|"
-    r"compression|softened|softens|moderated|moderates|tumbled|halved|cut|cuts|reduced|reduction|lowered|"
-    r"trimmed|slashed|went down|smaller|declining|contracting"
-)
-_BETTER = r"improved|improves|improving|improvement|improve|strengthened|strengthen|better"
-_WORSE = r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse"
-_FLAT = r"unchanged|flat|stable|steady|level|in line"
-_MOVE_RE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        f"(?P<{name}>{trie_pattern(words.split('|'))})"
-        for name, words in (("up", _UP), ("down", _DOWN), ("better", _BETTER), ("worse", _WORSE), ("flat", _FLAT))
-    )
-    + r")\b",
-    re.IGNORECASE,
-)
-_MARK_RE = re.compile(
-    r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
-    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from)(?![\w-]))"
-    r"|(?P<to>\b(?:to|at)\b)"
-    r"|(?P<by>\bby\b)"
-    r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?|negative|outflow)\s+(?:of\s+)?"
-    r"(?=[-−(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
-    r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
-    r"(?:of\s+)?(?=[(]?\s?(?:[A-Z$€£¥]|euro|\d)))"
-    r"|(?P<resp>\brespectively\b)",
-    re.IGNORECASE,
-)
-# A figure followed by one of these is the prior one: "$0.46 a year ago".
-_AGO_RE = re.compile(
-    r"^\s*,?\s*(?:in\s+|for\s+|during\s+|at\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier|before)|"
-    r"(?:last|previous|prior)\s+(?:year|quarter)|(?:the\s+)?(?:same|corresponding|comparable|prior[- ]year|"
-    r"year[- ]ago|previous[- ]year)\s+(?:period|quarter|year)|(?:the\s+)?(?:prior|previous)[- ]year\s+"
-    r"(?:period|quarter)|year[- ]ago\s+(?:period|quarter))",
-    re.IGNORECASE,
-)
-_HEDGE_RE = re.compile(
-    r"\b(?:not|no\s+longer|never|neither|nor|failed\s+to|unlikely|expects?|expected|expecting|forecasts?|"
-    r"forecasted|guidance|outlook|targets?|targeted|targeting|aims?|aiming|plans?|planned|anticipates?|"
-    r"anticipated|estimates?|estimated|projected|projects|will|would|could|(?-i:may)|might|should|if|assum\w+|no|"
-    r"believes?|hopes?|intends?|seeks?|potential|potentially|goal|ambition|objective|seen)\b|n't\b",
-    re.IGNORECASE,
-)
-_BOUNDARY_RE = re.compile(
-    r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
-    r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of)\b",
-    re.IGNORECASE,
-)
-# Joins between metrics of one list ("net sales and operating profit").
-_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|as\s+well\s+as\s+)(?:the\s+|its\s+)?$", re.IGNORECASE)
-# What may stand between a metric and its movement word in a words-only change.
-_WORDS_GAP = re.compile(
-    r"^(?:\s+(?:in|of|for|at|during|also|again|both|has|have|had|was|were|is|are|been|further|slightly|"
-    r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
-    r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
-    r"first|second|third|fourth|half|period|year|\d{4}|,|did|does|do|not|n't|may|might|will|would|could|should|"
-    r"to|expected|expects?|continued|continues|continue|is|be)){0,6}\s*$",
-    re.IGNORECASE,
-)
-_PRE_MOVE = re.compile(
-    rf"\b(?P<move>(?:{_UP})|(?:{_DOWN})|(?:{_BETTER})|(?:{_WORSE}))\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?$",
-    re.IGNORECASE,
-)
-
-
-# A metric named again for its prior figure ("compared to net charge-offs of $2.3 million", "compared
-# to a profit of EUR 2.2 mn", "( loss of EUR 0.4 mn )") belongs to the statement before it.
-_REPEATED = re.compile(
-    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)|\()\s*(?:a|an|the|its|their|our)?\s*"
-    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+)?$",
-    re.IGNORECASE,
-)
-
-
-# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator.
-_DENOMINATOR = re.compile(
-    r"(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of\s+(?:the\s+|its\s+)?$", re.I
-)
-_BARE = frozenset({"loss", "profit", "earnings", "income"})
-# "to a loss of", "from a profit of", "an operating loss of": a bare result word after these signs a figure.
-_SIGN_PHRASE = re.compile(r"\b(?:an?|to\s+a|from\s+a|into\s+a)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+    is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
+    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
 
 
 def _metrics(text: str) -> list[_Metric]:
     """The sentence's metrics, without the mentions that only carry another's prior figure, a
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
-    boundaries = [m.start() for m in _BOUNDARY_RE.finditer(text)]
-    for m in _METRIC_RE.finditer(text):
+    boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
+    for m in METRIC_RE.finditer(text):
         head = text[max(0, m.start() - 40) : m.start()]
-        if _REPEATED.search(head) or _DENOMINATOR.search(head):
-            continue
+        if NOT_OWN_STATEMENT.search(head):
+            continue  # another's prior figure, a denominator, what a cost is of, an item left out
         metric = _metric(m)
+        if metric.is_per_share and FIGURE_BEFORE.search(head):
+            continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:
             last = out[-1]
             between = text[last.end : metric.start]
-            if not between.strip(" ()"):
-                continue  # "Earnings per share ( EPS )": one metric, two names
+            if not between.strip(" ()") or between.strip().lower() in ("or", "/"):
+                continue  # "Earnings per share ( EPS )", "profit or loss": one metric, two names
+            qualifies = len(between) <= 40 and not DIGIT.search(between)
+            if qualifies and (QUALIFIER_WORD.search(between) or re.match(r"^\s*\([^()]*$", between)):
+                continue  # "revenue excluding traffic acquisition costs", "Leverage (net debt/EBITDA)"
             same_clause = not any(last.end <= b < metric.start for b in boundaries)
-            if metric.text.lower() in _BARE and same_clause and _SIGN_PHRASE.search(head):
+            if metric.text.lower() in BARE_RESULTS and same_clause and SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
         out.append(metric)
     return out
-
-
-# Movement nouns that also name things ("growth markets", "expansion projects"): a words-only change
-# needs a verb or a predicate after its metric, or the noun before it ("growth in net sales").
-_MOVE_NOUNS = frozenset(
-    {"growth", "expansion", "contraction", "reduction", "improvement", "deterioration", "compression", "uplift"}
-)
-_PRE_ADJ = re.compile(
-    r"\b(?P<move>increased|higher|lower|reduced|improved|stronger|weaker|rising|falling|declining|growing|"
-    r"decreased|uplift\s+in)\s+(?:(?:" + _PREFIX + r")\s+)*$",
-    re.IGNORECASE,
-)
-_ADJECTIVE_MOVES = {
-    **dict.fromkeys(("increased", "higher", "rising", "growing", "uplift in"), "up"),
-    **dict.fromkeys(("lower", "reduced", "falling", "declining", "decreased"), "down"),
-    "improved": "better",
-    "stronger": "better",
-    "weaker": "worse",
-}
-# The movement word of a direction, for a verb shared by two metrics.
-_RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 
 
 @dataclass
@@ -341,6 +142,7 @@ class _Slots:
     ps_now: Value | None = None  # "… or $1.15 per diluted share": the per-share figures
     ps_before: Value | None = None
     ps_span: tuple[int, int] | None = None
+    accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
 def _move_of(m: re.Match[str]) -> str:
@@ -349,14 +151,27 @@ def _move_of(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def read_changes(text: str) -> tuple[Change, ...]:
+    """Every change ``text`` states: its line items' (`read_metric_changes`) and a guidance
+    revision (`finlocal.changes.guidance`), which replaces a metric change read of the same item;
+    each marked main or conceded (`finlocal.changes.clauses`)."""
+    metric = read_metric_changes(text)
+    guidance = read_guidance(text) if GUIDANCE_CUE.search(text) else ()
+    if guidance:
+        g = guidance[0]
+        metric = tuple(c for c in metric if c.metric_end <= g.metric_start or c.metric_start >= g.metric_end)
+    return mark_roles(text, metric + guidance)
+
+
+@lru_cache(maxsize=4096)
+def read_metric_changes(text: str) -> tuple[Change, ...]:
     """Every change of a line item that ``text`` states, in order (see the module's docs)."""
-    if _DIGIT.search(text) is None and _MOVE_RE.search(text) is None:
+    if DIGIT.search(text) is None and MOVE_RE.search(text) is None:
         return ()
     metrics = _metrics(text)
     if not metrics:
         return ()
     values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
-    boundaries = [m.start() for m in _BOUNDARY_RE.finditer(text)] + [len(text)]
+    boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)] + [len(text)]
     changes: list[Change] = []
     i = 0
     while i < len(metrics):
@@ -386,37 +201,22 @@ def read_changes(text: str) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-# How many words may stand between a marker and its figure ("compared to net charge-offs of $2.3
-# million": three); a marker further away belongs to something else ("at the end of September",
-# "cash flow from business operations totalled …").
-_MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
-_TIME_NOUNS = frozenset({"months", "weeks", "years", "hours"})
-_PER_SHARE_AFTER = re.compile(r"^\s*per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I)
-_MOVE_NOUN_AFTER = re.compile(
-    r"^\s*(?:year-over-year\s+|year-on-year\s+|yoy\s+)?(?:increase|decrease|rise|decline|growth|drop|gain|"
-    r"improvement|reduction|uplift|jump|fall|expansion|contraction)\b",
-    re.I,
-)
-_RATIO_COMPARED = re.compile(
-    r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
-)
-_PAREN_PRIOR = re.compile(
-    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
-    r"(?:(?P<loss>(?:an?\s+)?(?:net\s+)?(?:loss|negative)(?:\s+of)?)|(?P<profit>(?:an?\s+)?profit(?:\s+of)?))?\s*$",
-    re.I,
-)
-
-
-def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool = False) -> _Slots:
+def _fill(
+    text: str, start: int, values: list[Value], end: int, is_ratio: bool = False, per_share: bool = False
+) -> _Slots:
     """Give each figure after a metric its role by the words before and after it."""
     slots = _Slots(end=start)
     pending: tuple[str, int, int] | None = None  # (role, where the marker ended, its reach in words)
     sign_next: str | None = None  # "loss" or "profit": the next figure's sign ("a loss of")
     pos = start
     events: list[tuple[int, int, str, Any]] = [
-        (m.start(), m.end(), "mark", m) for m in _MARK_RE.finditer(text, start, end)
+        (m.start(), m.end(), "mark", m) for m in MARK_RE.finditer(text, start, end)
     ]
-    events += [(m.start(), m.end(), "move", _move_of(m)) for m in _MOVE_RE.finditer(text, start, end)]
+    events += [
+        (m.start(), m.end(), "move", _move_of(m))
+        for m in MOVE_RE.finditer(text, start, end)
+        if not _not_a_move(text, m)
+    ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
     last_move_end = -1
@@ -434,26 +234,34 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             m = payload
             if m.group("before"):
                 word = m.group("before").lower()
-                pending = ("before", e, _MARK_REACH["from" if word == "from" else "before"])
+                pending = ("before", e, MARK_REACH["from" if word == "from" else "before"])
+                if PERIOD_AFTER.match(text, e):
+                    pending = None  # "compared to 2018": a period, not a figure
             elif m.group("to"):
-                pending = ("now", e, _MARK_REACH["now"])
+                pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
-                pending = ("change", e, _MARK_REACH["change"])
+                pending = ("change", e, MARK_REACH["change"])
             elif m.group("loss") or m.group("profit"):
                 sign_next = "loss" if m.group("loss") else "profit"
                 if pending is not None:
                     pending = (pending[0], e, pending[2])  # "from a profit of": the marker reaches on
             continue
         v: Value = payload
-        if v.kind is Kind.COUNT and v.noun in _TIME_NOUNS:
+        if v.kind is Kind.COUNT and v.noun in TIME_NOUNS:
             continue  # "for the 12 months ended March 31": a period, not a figure of the metric
         if pending is not None and len(text[pending[1] : v.start].split()) > pending[2]:
             pending = None
         marked = pending[0] if pending else None
         after = text[v.end : end]
-        if _PER_SHARE_AFTER.match(after):
+        if not per_share and PER_SHARE_AFTER.match(after):
             # "$235.3 million or $1.15 per diluted share": the per-share figure is a change of its own
-            share = _PER_SHARE_AFTER.match(after)
+            share = PER_SHARE_AFTER.match(after)
+            other_basis = slots.ps_span is not None and (
+                OTHER_BASIS.match(text[slots.ps_span[1] : v.start]) is not None or OTHER_BASIS_AFTER.match(after)
+            )
+            if other_basis and slots.ps_before is None:
+                pos = v.end  # "$0.89 per share ($0.88 per share on a diluted basis)": another basis
+                continue
             if slots.ps_now is None:
                 words = v.end + len(after) - len(after.lstrip())  # the phrase itself, not the space before it
                 slots.ps_now, slots.ps_span = v, (words, v.end + share.end())  # type: ignore[union-attr]
@@ -462,9 +270,20 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             pending, sign_next = None, None
             pos = v.end
             continue
-        paren = _PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if after.lstrip().startswith(")") else None
+        closes = CLOSES_AFTER.match(after) is not None or (
+            v.in_parens and slots.now is not None and re.fullmatch(r"\s*\(\s*", text[slots.now.end : v.start])
+        )
+        paren = PAREN_PRIOR.search(text, max(start, v.start - 40), v.start) if closes else None
         if paren is not None and slots.now is None:
             paren = None  # "EPS was (0.4)": brackets around a negative figure, not a prior one
+        if (
+            paren is not None
+            and slots.now is not None
+            and slots.now.in_parens
+            and re.fullmatch(r"\s*\)?\s*\(\s*", text[slots.now.end : v.start])
+        ):
+            slots.accounting = True  # "Interest expense (32) (28)": which bracket is a negative?
+            break
         after_move = last_move_end >= 0 and len(text[last_move_end : v.start].split()) <= 2
         role: str | None
         if paren is not None and slots.now is not None:
@@ -482,9 +301,9 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             role = None  # "8 %, or $18 million": the same change told in money
         elif marked == "before":
             role = "before"
-        elif v.kind in CHANGE_KINDS and _MOVE_NOUN_AFTER.match(after):
+        elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
-        elif v.kind in CHANGE_KINDS and is_ratio and slots.now is None and _RATIO_COMPARED.match(after):
+        elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
             role = "now"  # "the efficiency ratio improved 53.7 % compared to 59 %"
         elif (
             marked == "change"
@@ -502,15 +321,26 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             and after_move
             and slots.change is None
             and marked != "now"
-            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over)", after, re.I)
+            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
         ):
             role = "change"  # "increased $18 million or 8 % to $242 million"
-        elif _AGO_RE.match(after) and slots.now is not None:
+        elif AGO_RE.match(after) and slots.now is not None:
             role = "before"
         elif marked == "now" or slots.now is None:
             role = "now"
         else:
             role = None
+        if (
+            role in (None, "before")
+            and slots.before is not None
+            and v.kind is slots.before.kind
+            and YEAR_AGO.match(after)
+            and SEQUENTIAL.match(text, slots.before.end)
+        ):
+            slots.before = v  # "$0.75 compared to $0.57 in Q2 and $1 in the prior year's quarter": year on year
+            slots.end = max(slots.end, v.end)
+            pos = v.end
+            continue
         if v.in_parens and paren is None and role in ("now", "before"):
             v = _negated(v)  # "EPS was (0.4)", "compared to (0.4)": a negative figure
         if (
@@ -520,6 +350,15 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
             and v.kind in CHANGE_KINDS
         ):
             slots.change = None  # "$18 million or 8 %": the percentage is the change told
+        if (
+            slots.now is not None
+            and v.kind is Kind.NUMBER
+            and slots.now.kind is Kind.NUMBER
+            and not v.in_parens
+            and text[slots.now.end : v.start].strip() == ""
+        ):
+            slots.accounting = True  # "Earnings from operations 32,287 32,358 28,435": a table row without its header
+            break
         if role is not None and getattr(slots, role) is None:
             setattr(slots, role, v)
             if role == "before":
@@ -535,19 +374,27 @@ def _fill(text: str, start: int, values: list[Value], end: int, is_ratio: bool =
     return slots
 
 
+def _not_a_move(text: str, m: re.Match[str]) -> bool:
+    """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
+    ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
+    period ("lower than the statutory rate", "higher-than-expected")."""
+    word = m.group(0).lower()
+    head = text[max(0, m.start() - 30) : m.start()]
+    if word in MOVE_NOUNS and REASON_BEFORE.search(head):
+        return True
+    if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
+        return True
+    return BENCHMARK_AFTER.match(text, m.end()) is not None
+
+
 def _negated(v: Value) -> Value:
     return Value(v.start, v.end, -abs(v.amount), v.kind, v.currency, v.scale, v.noun, v.in_parens)
-
-
-# "as we expected", "larger-than-expected": "expected" that hedges nothing.
-_NOT_A_HEDGE = re.compile(r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ])$", re.IGNORECASE)
 
 
 def _hedged(text: str, start: int, end: int) -> bool:
     """Whether the clause negates, hedges or forecasts what it says."""
     return any(
-        _NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
-        for m in _HEDGE_RE.finditer(text, start, end)
+        NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None for m in HEDGE_RE.finditer(text, start, end)
     )
 
 
@@ -559,7 +406,7 @@ def _group(text: str, metrics: list[_Metric], i: int) -> list[_Metric]:
     joins: list[str] = []
     while i + len(group) < len(metrics):
         join = text[group[-1].end : metrics[i + len(group)].start]
-        if not _LIST_JOIN.match(join):
+        if not LIST_JOIN.match(join):
             break
         joins.append(join)
         group.append(metrics[i + len(group)])
@@ -575,14 +422,22 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
     return min(end, metrics[following].start) if following < len(metrics) else end
 
 
+def _cause(text: str, metric: _Metric) -> bool:
+    """Whether the movement before the metric follows a cause word ("on lower …", "offset by
+    decreases in …")."""
+    head = text[max(0, metric.start - 60) : metric.start]
+    move = PRE_ADJ.search(head) or PRE_MOVE.search(head)
+    return move is not None and CAUSE_BEFORE.search(head, 0, move.start()) is not None
+
+
 def _move_before(text: str, metric: _Metric) -> str | None:
     """A movement word just before the metric: "a decline in net sales", "higher costs"."""
     head = text[max(0, metric.start - 40) : metric.start]
-    adjective = _PRE_ADJ.search(head)
+    adjective = PRE_ADJ.search(head)
     if adjective is not None:
-        return _ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
-    pre = _PRE_MOVE.search(head)
-    moved = _MOVE_RE.match(pre.group("move")) if pre is not None else None
+        return ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
+    pre = PRE_MOVE.search(head)
+    moved = MOVE_RE.match(pre.group("move")) if pre is not None else None
     return _move_of(moved) if moved is not None else None
 
 
@@ -590,8 +445,14 @@ def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
-        return []  # "… and operating profit to EUR 15 mn, from EUR 90 mn and EUR 12 mn respectively"
-    slots = _fill(text, metric.end, values, end, metric.is_ratio)
+        # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
+        # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
+        return _two_periods(text, metric, values, end, hedged)
+    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
+    if slots.accounting:
+        return []
+    if slots.before is None and slots.change is None:
+        _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
@@ -604,20 +465,22 @@ def _read_one(
     )
     if shared:
         # "net sales increased by 5.2 % …, and operating profit by 34.9 %": the verb is shared
-        slots.move = _RAW_MOVES.get(inherited.direction)  # type: ignore[union-attr]
+        slots.move = RAW_MOVES.get(inherited.direction)  # type: ignore[union-attr]
     out: list[Change] = []
     has_figures = slots.before is not None or slots.change is not None
     if not has_figures:
         if slots.move is None:
             return out  # a level ("revenue was $12 million"), or nothing at all
-        first = _MOVE_RE.search(text, metric.end, end)
+        first = MOVE_RE.search(text, metric.end, end)
         near = (
             first is not None
-            and _WORDS_GAP.match(text[metric.end : first.start()]) is not None
-            and first.group(0).lower() not in _MOVE_NOUNS  # "net sales in growth markets"
+            and WORDS_GAP.match(text[metric.end : first.start()]) is not None
+            and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
         )
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
+        if not near and _cause(text, metric):
+            return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
@@ -638,6 +501,25 @@ def _read_one(
     return out
 
 
+def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedged: bool) -> list[Change]:
+    """One item's figures for two periods, "A1 and A2 …, compared to B1 and B2 …, respectively": a
+    change for each period (the first is the one the sentence names first)."""
+    amounts = [v for v in values if v.kind in AMOUNT_KINDS]
+    split = next((m for m in MARK_RE.finditer(text, metric.end, end) if m.group("before")), None)
+    if len(amounts) != 4 or split is None:
+        return []
+    nows = [v for v in amounts if v.start < split.start()]
+    befores = [v for v in amounts if v.start > split.start()]
+    if len(nows) != 2 or len(befores) != 2 or not all(_compatible(a, b) for a, b in zip(nows, befores, strict=True)):
+        return []
+    out = []
+    for now, before in zip(nows, befores, strict=True):
+        change = _change(text, metric, _Slots(now=now, before=before, end=before.end), hedged)
+        if change is not None:
+            out.append(change)
+    return out
+
+
 def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, hedged: bool) -> list[Change]:
     """Several metrics sharing figures: "net sales and EBIT rose to A1 and A2, respectively,
     from B1 and B2" (or "respectively by P1 % and P2 %", "respectively from B1 and B2"), and
@@ -653,12 +535,12 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
     k = len(group)
     if not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
         return []
-    verbs = {_move_of(m) for m in _MOVE_RE.finditer(text, start, end)}
+    verbs = {_move_of(m) for m in MOVE_RE.finditer(text, start, end)}
     if len(verbs) > 1:
         return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
-    move = _MOVE_RE.search(text, start, values[0].start)
+    move = MOVE_RE.search(text, start, values[0].start)
     moved = _move_of(move) if move else None
-    split = next((m for m in _MARK_RE.finditer(text, start, end) if m.group("before")), None)
+    split = next((m for m in MARK_RE.finditer(text, start, end) if m.group("before")), None)
     out: list[Change | None] = []
     if len(amounts) == 2 * k and split is not None:
         nows = [v for v in amounts if v.start < split.start()]
@@ -680,9 +562,25 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
     return [c for c in out if c is not None]
 
 
+def _by_year(text: str, values: list[Value], end: int, slots: _Slots) -> None:
+    """ "ROIC was 31.3 % for fiscal 2024 and 36.7 % for fiscal 2023": two figures, each labelled
+    with its year; the later year's is the current one."""
+    amounts = [v for v in values if v.kind in AMOUNT_KINDS]
+    if len(amounts) != 2:
+        return
+    years = [YEAR_LABEL.match(text[v.end : end]) for v in amounts]
+    if years[0] is None or years[1] is None or years[0].group("year") == years[1].group("year"):
+        return
+    later = 0 if years[0].group("year") > years[1].group("year") else 1
+    slots.now, slots.before = amounts[later], amounts[1 - later]
+    slots.end = max(slots.end, amounts[1].end)
+
+
 def _compatible(now: Value, before: Value) -> bool:
     if now.currency and before.currency and now.currency != before.currency:
         return False
+    if now.kind is Kind.PERCENT and before.kind is Kind.NUMBER and before.in_parens:
+        return True  # "7.5 percent (7.4)": the prior figure leaves its unit out
     money_like = (Kind.MONEY, Kind.NUMBER)
     if now.kind in money_like and before.kind in money_like:
         return True
@@ -737,6 +635,8 @@ def _figures(metric: _Metric, slots: _Slots, notes: list[str]) -> tuple[float | 
             notes.append("a loss written with one negative figure")
             return now, before, None
     sign = -1.0 if is_loss else 1.0
+    if before and abs(now - before) <= 1e-3 * abs(before):
+        return now, before, 0.0  # "SEK -2,192 million (-2,193)": a rounding, not a move
     return now, before, sign * (now - before)
 
 
@@ -899,3 +799,10 @@ def _verdict(polarity: Polarity | None, direction: Direction) -> Verdict:
     up = direction is Direction.UP
     good = up if polarity is Polarity.UP_GOOD else not up
     return Verdict.GOOD if good else Verdict.BAD
+
+
+def change_between(text: str, match: re.Match[str], now: Value, before: Value) -> Change | None:
+    """The change from ``before`` to ``now`` of the metric ``match`` names (a `METRIC_RE` match in
+    ``text``): a table row's current and prior cells (`finlocal.changes.tables`)."""
+    metric = _metric(match)
+    return _change(text, metric, _Slots(now=now, before=before, end=max(now.end, before.end)), hedged=False)

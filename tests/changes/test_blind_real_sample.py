@@ -14,7 +14,7 @@ import pytest
 from bench.real_sample import CUE, ECTSUM, FILINGS, FPB, is_candidate, table_like
 from finlocal.jsonl import read_jsonl
 
-CHANGES = Path(__file__).resolve().parent / "fixtures" / "changes"
+CHANGES = Path(__file__).resolve().parents[1] / "fixtures" / "changes"
 REAL = CHANGES / "real.jsonl"
 README = CHANGES / "REAL.md"
 

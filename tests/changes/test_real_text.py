@@ -1,0 +1,257 @@
+"""The reader on the wording of real filings and releases (issue 24): each row failed before.
+
+A row is a sentence and what an analyst reads in it: ``(metric, direction, verdict, now, before)``
+for every change (``None`` where a value is not stated), or nothing at all. Figures that are not
+amounts — footnote markers, newswire timestamps, statement-table negatives, a figure written twice —
+never become a change, and an item named only to be left out ("excluding traffic acquisition
+costs") never takes the sentence's movement.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from finlocal.changes import read_changes
+from finlocal.changes.values import Kind, find_values
+
+Row = tuple[str, list[tuple[str, str, str, float | None, float | None]]]
+
+ROWS: list[Row] = [
+    # "from continuing operations" is not a prior figure's "from"; the scale after the bracket is the
+    # current figure's too
+    (
+        "The Group's comparable EBIT from continuing operations was EUR 27.7 (11.6) million.",
+        [("comparable EBIT", "up", "good", 27.7, 11.6)],
+    ),
+    (
+        "Net sales from continuing operations were EUR 512.3 (468.0) million.",
+        [("Net sales", "up", "good", 512.3, 468.0)],
+    ),
+    (
+        "Net cash flow from operations was EUR 16.2 (-10.5) million.",
+        [("Net cash flow from operations", "loss_to_profit", "good", 16.2, -10.5)],
+    ),
+    (
+        "Operating profit was EUR 17.6 (12.4) million, or 3.7 % (2.5 %) of net sales.",
+        [("Operating profit", "up", "good", 17.6, 12.4)],
+    ),
+    # accounting parentheses in statement rows, and footnote markers, are no prior-year brackets
+    ("Interest expense (32) (28)", []),
+    ("Net change in cash and cash equivalents (164) (1,105)", []),
+    ("Sales per retail square foot (2) (4)", []),
+    # basic against diluted EPS: the diluted figure is another basis, the prior is "$1.05"
+    (
+        "Net income for the quarter was $52.1 million, or $0.89 per share ($0.88 per share on a diluted "
+        "basis), compared with $60.3 million, or $1.05 per share, a year ago.",
+        [("Net income", "down", "bad", 52.1, 60.3), ("per share", "down", "bad", 0.89, 1.05)],
+    ),
+    # a newswire timestamp is not a figure
+    (
+        "(11:32 GMT) Acme Corp reported Net Sales of $1.2 billion, up from $1.1 billion.",
+        [("Net Sales", "up", "good", 1.2, 1.1)],
+    ),
+    # an item named only to be left out, or what a cost is of, is not the sentence's item
+    ("Revenue excluding traffic acquisition costs increased 19 %.", [("Revenue", "up", "good", None, None)]),
+    (
+        "Cost of revenues in 2019 decreased by $4.3 million, or 16 %, compared to 2018.",
+        [("Cost of revenues", "down", "good", None, None)],
+    ),
+    (
+        "Other income, net of expenses, of $53 million, slightly decreasing compared to $55 million.",
+        [("Other income", "down", "bad", 53, 55)],
+    ),
+    (
+        "Normalised ROFE (excluding the Summergate impairment) declined 148 bps.",
+        [("Normalised ROFE", "down", "bad", None, None)],
+    ),
+    (
+        "Leverage (net debt/adjusted EBITDA) was 3.4x at year end versus 2.6x a year earlier.",
+        [("Leverage", "up", "bad", 3.4, 2.6)],
+    ),
+    # a qualifier between the item and its verb
+    (
+        "Operating income in the Transportation Solutions segment decreased $352 million.",
+        [("Operating income", "down", "bad", None, None)],
+    ),
+    # SEK -2,192 million against -2,193: a rounding, nothing moved
+    ("Net debt amounted to SEK -2,192 million (-2,193).", [("Net debt", "unchanged", "unknown", -2192, -2193)]),
+    # figures written twice, as some filings' text has them
+    (
+        "the gross margin percentage in 2012 was 43.9% ( 43.9 % ) , compared to 40.5% ( 40.5 % ) in 2011.",
+        [("gross margin", "up", "good", 43.9, 40.5)],
+    ),
+    # the loss per share is paired with the loss per share, not with the prior loss
+    (
+        "Net loss for the quarter was $671,000 or $0.04 loss per share, compared with a net loss of $268,000, "
+        "or $0.02 loss per share, in the same quarter last year.",
+        [("Net loss", "loss_widened", "bad", 671000, 268000), ("loss per share", "loss_widened", "bad", 0.04, 0.02)],
+    ),
+    # misses the issue lists
+    (
+        "Income before income taxes increased 109.2 % to $48.1 million.",
+        [("Income before income taxes", "up", "good", 48.1, None)],
+    ),
+    ("ROIC was 31.3 % for fiscal 2024 and 36.7 % for fiscal 2023.", [("ROIC", "down", "bad", 31.3, 36.7)]),
+    (
+        "The Board approved a 2.2 % increase in our quarterly cash dividend from $2.25 to $2.30 per share.",
+        [("cash dividend", "up", "good", 2.30, 2.25)],
+    ),
+    ("The EBITA margin was 7.5 percent (7.4).", [("EBITA margin", "up", "good", 7.5, 7.4)]),
+    (
+        "Return on capital employed was 10.6 per cent (13.5).",
+        [("Return on capital employed", "down", "bad", 10.6, 13.5)],
+    ),
+    ("Gross margin increased by approximately seven percentage points.", [("Gross margin", "up", "good", None, None)]),
+    ("Net combined ratio 95.1 %, up from 87,0 %.", [("combined ratio", "up", "bad", 95.1, 87.0)]),
+    # cue words: a reason is not the movement, a target met is no hedge
+    (
+        "The provision for credit losses was $2.3 million for loan growth, compared to $2.9 million in the prior year.",
+        [("provision for credit losses", "down", "good", 2.3, 2.9)],
+    ),
+    ("Net debt reduced by £477m to £1,269m, below our year-end target.", [("Net debt", "down", "good", 1269, None)]),
+    # a cause named by an adjective is not a statement of its own
+    ("EPS decreased 19% to $1 on lower net earnings.", [("EPS", "down", "bad", 1, None)]),
+    ("Revenue rose 3 %, driven by higher volumes and improved price/mix.", [("Revenue", "up", "good", None, None)]),
+    # items from the issue's lists
+    (
+        "Effective income tax rate was 24.1 % compared to 21.5 % in the prior year.",
+        [("Effective income tax rate", "up", "bad", 24.1, 21.5)],
+    ),
+    (
+        "Provision for loan losses decreased to $1.2 million from $3.4 million.",
+        [("Provision for loan losses", "down", "good", 1.2, 3.4)],
+    ),
+    (
+        "Gross written premiums increased 8 % to EUR 1,204 million.",
+        [("Gross written premiums", "up", "good", 1204, None)],
+    ),
+    ("ARPU rose 3 % to $52.10.", [("ARPU", "up", "good", 52.1, None)]),
+    (
+        "Restructuring charges fell to $12 million from $30 million.",
+        [("Restructuring charges", "down", "good", 12, 30)],
+    ),
+    ("Net loan losses amounted to SEK 310 m (450 m).", [("Net loan losses", "down", "good", 310, 450)]),
+    ("Deposits grew 6 % year over year.", [("Deposits", "up", "good", None, None)]),
+    ("CASM rose 4.1 % to 14.2 cents.", [("CASM", "up", "bad", None, None)]),
+    # a statement row without its header, and cash used in operations as a negative figure
+    ("Earnings from operations 32,287 32,358 28,435 (71) —", []),
+    (
+        "Net cash provided by operating activities for the three months ended May 31 was $11.1 million compared to "
+        "net cash used in operations of $11.2 million in the prior year first quarter.",
+        [("Net cash provided by operating activities", "loss_to_profit", "good", 11.1, -11.2)],
+    ),
+    # a comparison that names a period, a clause opened by "as we", a forecast beaten
+    (
+        "In 2019, ACS net sales were $317 million, an increase of 8% compared to 2018, or 10% on a constant "
+        "currency basis.",
+        [("net sales", "up", "good", 317, None)],
+    ),
+    (
+        "The overall gross margin decreased by 220 basis points from 45.6% to 43.4% of net sales.",
+        [("gross margin", "down", "bad", 43.4, 45.6)],
+    ),
+    (
+        "Residential volumes declined 1.4% as we shed business that does not meet our return requirements.",
+        [("volumes", "down", "bad", None, None)],
+    ),
+    (
+        "EPS for the quarter came in at 0.36 eur , up from 0.33 eur a year ago and ahead of forecast of 0.33 eur .",
+        [("EPS", "up", "good", 0.36, 0.33)],
+    ),
+    # a cause named by a movement noun
+    (
+        "Total revenue rose 14.2% to $1.1 billion, partially offset by decreases in net investment income.",
+        [("Total revenue", "up", "good", 1.1, None)],
+    ),
+    # a period between item and verb, a denominator named after a word, "basis points for … loans"
+    (
+        "The Company's effective tax rate for the first nine months of 2025 was lower compared to the same period "
+        "in 2024.",
+        [("effective tax rate", "down", "good", None, None)],
+    ),
+    (
+        "Staffing SG&A costs were 38.4% of staffing revenues in the second quarter, versus 44.2% in the second "
+        "quarter of 2020.",
+        [("SG&A", "down", "good", 38.4, 44.2)],
+    ),
+    (
+        "Nonperforming loans or $454 million this quarter or 45 basis points for period-end loans, a decline of "
+        "$100 million or 22% from the prior quarter.",
+        [("Nonperforming loans", "down", "good", None, None)],
+    ),
+    # a prior figure named sequentially and year on year: the year-ago one
+    (
+        "Earnings per share in the quarter were $0.75 compared to $0.57 in Q2 and $1 in the prior year's third "
+        "quarter.",
+        [("Earnings per share", "down", "bad", 0.75, 1.0)],
+    ),
+    # one item over two periods, "respectively"
+    (
+        "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months ended September 30, 2024, "
+        "compared to 3.08 % and 3.00 % for the same periods in 2023, respectively.",
+        [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
+    ),
+    # pence, and a prior figure bracketed with its label and its per-share unit
+    (
+        "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
+        [("Interim dividend", "down", "bad", 4.0, 5.0)],
+    ),
+    # controls: never a change
+    ("The company has a $500 million revolving credit facility maturing in 2027.", []),
+    ("The board declared a quarterly dividend of $0.25 per share.", []),
+    (
+        "Also, in December, we expanded our senior unsecured credit facility to $750 million, which retains a $250 "
+        "million accordion feature that provides for total liquidity of up to $1 billion.",
+        [],
+    ),
+    (
+        "The Treaty provides that the standard 25% withholding tax rate is reduced to 15% on dividends paid on "
+        "shares of a corporation resident in Canada.",
+        [],
+    ),
+    (
+        "The Company's effective tax rate for the third quarter of 2025 was lower than the statutory federal income "
+        "tax rate.",
+        [],
+    ),
+    ("A 100 basis point increase in interest rates would reduce net interest income by $5 million.", []),
+    ("The company expects revenue of $1.1 billion to $1.2 billion for the full year.", []),
+    ("The company repurchased 1.2 million shares for $45 million during the quarter.", []),
+]
+
+
+def _read(text: str) -> list[tuple[str, str, str, float | None, float | None]]:
+    return [(c.metric, c.direction.value, c.verdict.value, c.now, c.before) for c in read_changes(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS, ids=[f"row{i}" for i in range(len(ROWS))])
+def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, float | None]]) -> None:
+    got = _read(text)
+    assert len(got) == len(expected), got
+    for (metric, direction, verdict, now, before), want in zip(got, expected, strict=True):
+        assert want[0].lower() in metric.lower(), got
+        assert (direction, verdict) == (want[1], want[2]), got
+        for value, wanted in ((now, want[3]), (before, want[4])):
+            if wanted is not None:
+                assert value == pytest.approx(wanted), got
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("Net combined ratio 95.1 %, up from 87,0 %.", [95.1, 87.0]),
+        ("Net sales were EUR 1\u2009250 million.", [1250.0]),
+        ("(11:32 GMT) Net Sales", []),
+        ("Sales per retail square foot (2) rose", []),
+        ("43.9% ( 43.9 % ) , compared to 40.5%", [43.9, 40.5]),
+        ("12.0 % (12.0 %)", [12.0, 12.0]),
+        ("up seven percentage points", [7.0]),
+    ],
+)
+def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) -> None:
+    assert [v.amount for v in find_values(text) if v.kind not in (Kind.OTHER, Kind.YEAR)] == amounts
+
+
+def test_scale_after_a_bracketed_prior_is_the_current_figures() -> None:
+    now, before = find_values("EUR 27.7 (11.6) million")
+    assert (now.scale, before.scale) == ("million", "million")
