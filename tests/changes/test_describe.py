@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from finlocal.changes.describe import MovedRow, describe
 from finlocal.changes import Change, Direction, Verdict
+from finlocal.changes.describe import MovedRow, describe
 from finlocal.lexicon import Polarity
 
 
