@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from finlocal.changes import Change
+from finlocal.changes import Change, ChangeKind
 from finlocal.changes.describe import amount, change_text
 from finlocal.output import markdown_cell
 from finlocal.predictions import Classifier
@@ -192,7 +192,10 @@ class MetricPair:
 
 
 def _metric_key(change: Change) -> str:
-    return " ".join(change.metric.lower().replace("the ", " ").split())
+    """A metric's name as both versions are matched on it; guidance is a metric of its own ("eps
+    guidance"), never paired with the stated figure."""
+    key = " ".join(change.metric.lower().replace("the ", " ").split())
+    return f"{key} guidance" if change.kind is ChangeKind.GUIDANCE else key
 
 
 def _first_changes(report: DocumentReport) -> dict[str, tuple[SentenceResult, Change]]:

@@ -141,6 +141,22 @@ def test_compare_cli(tiny_model_dir: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no such file" in missing.stderr and "Traceback" not in missing.output
 
 
+def test_guidance_is_paired_with_guidance_not_with_the_stated_figure(fake_classifier) -> None:
+    a = (
+        "Full-year EPS rose to $4.05 from $3.80. "
+        "The company raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05."
+    )
+    b = (
+        "The company raised its full-year EPS guidance to $4.40–$4.50 from $4.10–$4.20. "
+        "Full-year EPS rose to $4.45 from $4.05."
+    )
+    c = compare_texts(a, b, fake_classifier)
+    pairs = {m.metric: (m.a[1].kind.value, m.b[1].kind.value) for m in c.metrics}
+    assert pairs["full-year eps guidance"] == ("guidance", "guidance")
+    assert pairs["full-year eps"] == ("metric", "metric")
+    assert "guidance raised" in comparison_markdown(c)
+
+
 def test_metrics_both_versions_state(fake_classifier) -> None:
     a = (
         "Net sales rose 12 % to EUR 131 mn (EUR 117 mn). Operating profit was EUR 9.8 mn. "
