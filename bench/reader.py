@@ -164,7 +164,7 @@ def side_by_side(baseline: str, n: int, runs: int) -> dict[str, Any]:
 
 
 def accuracy() -> dict[str, Any]:
-    from finlocal.changes.evaluation import score_by_polarity, score_rows
+    from finlocal.changes.evaluation import BLIND_MAIN_DRAW_ROWS, blind_rows, score_by_polarity, score_rows
 
     out: dict[str, Any] = {}
     for name in ("table", "holdout"):
@@ -173,6 +173,16 @@ def accuracy() -> dict[str, Any]:
         out[name] = score.to_dict()
     sample = [row for _, row in read_jsonl(FIXTURES / "real_sample.jsonl")]
     out["real_sample"] = {k: v.to_dict() for k, v in score_by_polarity(sample).items()}
+    blind = blind_rows(row for _, row in read_jsonl(FIXTURES / "real.jsonl"))
+    draws = {
+        "main_draw": blind[:BLIND_MAIN_DRAW_ROWS],
+        "lower_is_better_draw": blind[BLIND_MAIN_DRAW_ROWS:],
+        "all": blind,
+    }
+    out["blind_real"] = {
+        draw: {k: v.to_dict() for k, v in score_by_polarity(rows).items() if k != "unknown"}
+        for draw, rows in draws.items()
+    }
     return out
 
 

@@ -176,3 +176,26 @@ def score_by_polarity(rows: Iterable[Mapping[str, Any]]) -> dict[str, ReaderScor
             one = RowResult(result.text, result.found, (want,) if want else (), ((want, got),))
             scores.setdefault(polarity, ReaderScore()).add(one)
     return scores
+
+
+#: The blind sample's polarity labels (tests/fixtures/changes/REAL.md) in the reader's words.
+_BLIND_POLARITY = {"higher_is_better": "up_good", "lower_is_better": "up_bad"}
+#: The blind sample's rows in draw order: the main draw, then the supplementary lower-is-better
+#: draw (tests/fixtures/changes/REAL.md).
+BLIND_MAIN_DRAW_ROWS = 545
+
+
+def blind_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The blind real-text sample's rows with their polarity labels in the reader's words: a loss
+    compared with a loss is "loss", a higher-is-better item "up_good", a lower-is-better one
+    "up_bad" (null stays null)."""
+    out = []
+    for row in rows:
+        changes = []
+        for change in row.get("changes") or ():
+            polarity = change.get("polarity")
+            if change.get("direction") in ("loss_narrowed", "loss_widened"):
+                polarity = "loss"
+            changes.append({**change, "polarity": _BLIND_POLARITY.get(polarity, polarity)})
+        out.append({**row, "changes": changes})
+    return out
