@@ -1,10 +1,11 @@
 """Page furniture: what a page shows that is not the document's text.
 
 * **Running headers and footers** are found by repetition, not by a list of phrases: the
-  paragraphs at the top and bottom of each page (`EDGE_BLOCKS` of them) are compared with
-  their digits blanked ("Apple Inc. | 2024 Form 10-K | 4" and "… | 5" read alike); one that
-  comes back at the edges of `MIN_REPEATS` pages or more (two, in a document of up to
-  `SHORT_DOCUMENT_PAGES` pages) is furniture, wherever on the edge it stands.
+  short paragraphs (and one-row tables) at the top and bottom of each page (`EDGE_BLOCKS` of
+  them) are compared with their digits blanked ("Apple Inc. | 2024 Form 10-K | 4" and "… | 5"
+  read alike); one that comes back at the edges of `MIN_REPEATS` pages or more (two, in a
+  document of up to `SHORT_DOCUMENT_PAGES` pages) is furniture, and so is every block between
+  it and the page's edge that is furniture too (a four-line statement header).
 * **Page numbers** at a page's edge ("4", "- 4 -", "Page 4 of 20", "F-3", "iv") are furniture.
 * **Check boxes** of a cover page ("Yes ☒ No ☐") are removed from the text they stand in.
 """
@@ -18,9 +19,11 @@ from collections.abc import Sequence
 from finlocal.reading.blocks import Block, PageBreak, Paragraph, TableBlock
 
 #: How many blocks at each end of a page are looked at for headers, footers and page numbers.
-EDGE_BLOCKS = 3
+EDGE_BLOCKS = 5
 #: A line at the edge of this many pages is a running header or footer.
 MIN_REPEATS = 3
+#: Headers and footers are short: longer blocks are never furniture.
+FURNITURE_MAX_CHARS = 200
 #: In a document of at most this many pages, two repeats are enough.
 SHORT_DOCUMENT_PAGES = 6
 
@@ -39,12 +42,14 @@ def _key(text: str) -> str:
 
 
 def _edge_text(block: Block) -> str | None:
-    """The text of a block that may be a header or footer: a paragraph, or a one-row table."""
+    """The text of a block that may be a header or footer: a short paragraph, or a one-row
+    table."""
+    text = None
     if isinstance(block, Paragraph):
-        return block.text
-    if isinstance(block, TableBlock) and len(block.rows) == 1:
-        return " | ".join(c.text for c in block.rows[0] if c.text)
-    return None
+        text = block.text
+    elif isinstance(block, TableBlock) and len(block.rows) == 1:
+        text = " | ".join(c.text for c in block.rows[0] if c.text)
+    return text if text is not None and len(text) <= FURNITURE_MAX_CHARS else None
 
 
 def is_page_number(text: str) -> bool:
@@ -53,32 +58,36 @@ def is_page_number(text: str) -> bool:
 
 
 def drop_page_furniture(blocks: Sequence[Block]) -> list[Block]:
-    """The blocks without running headers, footers and page numbers (page breaks kept)."""
+    """The blocks without running headers, footers and page numbers (page breaks kept).
+
+    The first and last `EDGE_BLOCKS` blocks of each page are counted; then, from each end of
+    each page inwards, blocks are dropped while they are page numbers or repeat on enough pages.
+    """
     pages: list[list[int]] = [[]]
     for i, block in enumerate(blocks):
         if isinstance(block, PageBreak):
             pages.append([])
-        elif _edge_text(block) is not None or isinstance(block, TableBlock):
+        else:
             pages[-1].append(i)
-    edges: list[list[int]] = []
-    for page in pages:
-        first = page[:EDGE_BLOCKS]
-        last = [i for i in page[-EDGE_BLOCKS:] if i not in first]
-        edges.append(first + last)
+    if len(pages) < 2:
+        return list(blocks)
     counts: Counter[str] = Counter()
-    for edge in edges:
-        keys = {_key(text) for i in edge if (text := _edge_text(blocks[i])) is not None}
-        counts.update(keys)
+    for page in pages:
+        edge = page[:EDGE_BLOCKS] + page[-EDGE_BLOCKS:]
+        counts.update({_key(text) for i in edge if (text := _edge_text(blocks[i])) is not None})
     needed = 2 if len(pages) <= SHORT_DOCUMENT_PAGES else MIN_REPEATS
+
+    def furniture(i: int) -> bool:
+        text = _edge_text(blocks[i])
+        return text is not None and (is_page_number(text) or counts[_key(text)] >= needed)
+
     drop: set[int] = set()
-    for page, edge in zip(pages, edges, strict=True):
-        for i in edge:
-            text = _edge_text(blocks[i])
-            if text is None:
-                continue
-            if is_page_number(text) or (len(pages) > 1 and counts[_key(text)] >= needed):
+    for page in pages:
+        for run in (page[:EDGE_BLOCKS], page[::-1][:EDGE_BLOCKS]):
+            for i in run:
+                if not furniture(i):
+                    break
                 drop.add(i)
-        _ = page
     return [block for i, block in enumerate(blocks) if i not in drop]
 
 

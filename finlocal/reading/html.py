@@ -62,6 +62,7 @@ _IMPLIED_END: dict[str, frozenset[str]] = {
 }
 _RUN_IN_END = re.compile(r"[.:]$")
 _RUN_IN_MAX_WORDS = 8
+_RUN_IN_STOP = re.compile(r"\s*([.:])")
 _VERB_LIKE = re.compile(r"(?i)^(?:[a-z]+ed|is|are|was|were|has|have|had|will|would|may|can|could|should)$")
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
@@ -361,8 +362,12 @@ def _run_in_heading(runs: list[tuple[str, bool]]) -> tuple[str, str] | None:
     """A paragraph that opens with a short emphasised title ("*Subsidiary Banks.* Our
     subsidiary …"): the title and the rest; None for any other paragraph."""
     first_plain = next(i for i, (text, emphasised) in enumerate(runs) if not emphasised and text.strip())
-    heading = clean_text("".join(t for t, _ in runs[:first_plain]))
-    rest = clean_text("".join(t for t, _ in runs[first_plain:]))
+    heading = "".join(t for t, _ in runs[:first_plain])
+    rest = "".join(t for t, _ in runs[first_plain:])
+    stop = _RUN_IN_STOP.match(rest)  # "*Interstate Banking*. A BHC may …": the stop goes with the title
+    if stop is not None:
+        heading, rest = heading + stop.group(1), rest[stop.end() :]
+    heading, rest = clean_text(heading), clean_text(rest)
     words = heading.split()
     if not rest or not _RUN_IN_END.search(heading) or len(words) > _RUN_IN_MAX_WORDS:
         return None

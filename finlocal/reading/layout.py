@@ -38,6 +38,10 @@ _CONTINUATION = re.compile(r"""^[\"'‘“(\[]?[a-z]|^[,;)]""")
 _ITEM = re.compile(r"^(?:item|part)\s+[\divxlc]+[a-z]?\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _UNIT_MAX_CHARS = 160
+#: "…; and" ends one item of a list: the next item is not its continuation.
+_LIST_ITEM_END = re.compile(r";(?:\s*(?:and|or))?$", re.IGNORECASE)
+_CONNECTIVES = frozenset({"or", "and", "and/or"})
+_INNER_STOP = re.compile(r"[a-z]{2}[.!?]\s+[A-Z][a-z]")
 _BULLET = re.compile(r"^[•·▪◦‣●○■□⁃➢➤►✓]\s*")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 _OPEN_END = re.compile(
@@ -67,14 +71,16 @@ def is_heading(paragraph: Paragraph) -> bool:
     text = paragraph.text
     if paragraph.heading_tag:
         return True
+    if _ITEM.match(text) and len(text) <= EMPHASIS_HEADING_MAX_CHARS:
+        return True
+    if _HYPHENATED.search(text) or _OPEN_END.search(text[-24:]) or _INNER_STOP.search(text):
+        return False  # a sentence cut short, or more than one sentence
     if paragraph.emphasised or paragraph.centred:
         if len(text) <= SHORT_HEADING_MAX_CHARS:
             return True
         if len(text) <= EMPHASIS_HEADING_MAX_CHARS and not _TERMINAL.search(text):
             return True
-    if len(text) <= PLAIN_HEADING_MAX_CHARS and not _PLAIN_TERMINAL.search(text):
-        return True
-    return bool(_ITEM.match(text)) and len(text) <= EMPHASIS_HEADING_MAX_CHARS
+    return len(text) <= PLAIN_HEADING_MAX_CHARS and not _PLAIN_TERMINAL.search(text)
 
 
 @dataclass
@@ -123,8 +129,8 @@ def _add_paragraph(pieces: list[_Piece], paragraph: Paragraph, joinable: bool) -
     """Add a paragraph (joined to the last one when it continues its sentence); whether the
     next may continue it."""
     text = _BULLET.sub("", paragraph.text)
-    if not _WORD.search(text):
-        return joinable  # a figure or a mark on its own: nothing to read
+    if not _WORD.search(text) or text.lower() in _CONNECTIVES:
+        return joinable  # a figure, a mark or an "or" between cover-page options: nothing to read
     paragraph = replace(paragraph, text=text)
     last = pieces[-1] if pieces else None
     if joinable and last is not None and last.paragraph is not None and _continues(last.paragraph, paragraph):
@@ -136,7 +142,7 @@ def _add_paragraph(pieces: list[_Piece], paragraph: Paragraph, joinable: bool) -
         return not _PLAIN_TERMINAL.search(joined.text)
     kind = RowKind.HEADING if is_heading(paragraph) else RowKind.SENTENCE
     pieces.append(_Piece(paragraph, kind))
-    return kind is RowKind.SENTENCE and not _PLAIN_TERMINAL.search(text)
+    return not _PLAIN_TERMINAL.search(text)
 
 
 def _continues(before: Paragraph, paragraph: Paragraph) -> bool:
@@ -144,11 +150,16 @@ def _continues(before: Paragraph, paragraph: Paragraph) -> bool:
     a line break in the middle of it)? Yes when it starts in lower case, or when ``before``
     ends with a hyphen or a word that cannot end a sentence ("see", "the", "and") and
     ``paragraph`` is running text."""
+    tail = before.text[-24:]
+    if _LIST_ITEM_END.search(tail):
+        return False
+    open_end = _HYPHENATED.search(tail) is not None or _OPEN_END.search(tail) is not None
+    if before.emphasised or before.centred or before.heading_tag:  # a title set on two lines
+        same_style = (before.emphasised, before.centred) == (paragraph.emphasised, paragraph.centred)
+        return open_end and same_style
     if _CONTINUATION.match(paragraph.text):
-        return True
-    if _HYPHENATED.search(before.text) or _OPEN_END.search(before.text[-24:]):
-        return not is_heading(paragraph)
-    return False
+        return True  # (a short line before it may have looked like a heading: it was not)
+    return open_end and not is_heading(paragraph)
 
 
 def unit_phrase(text: str) -> str:
@@ -158,7 +169,7 @@ def unit_phrase(text: str) -> str:
     match = UNIT_LINE.search(text)
     if match is None:
         return ""
-    if len(text) <= _UNIT_MAX_CHARS // 2 and not _TERMINAL.search(text):
+    if len(text) <= _UNIT_MAX_CHARS // 2 and not _PLAIN_TERMINAL.search(text):
         return text
     opening = text.rfind("(", 0, match.start())
     closing = text.find(")", match.end())
