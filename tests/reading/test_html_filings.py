@@ -112,7 +112,10 @@ def test_a_line_that_repeats_in_the_middle_of_pages_is_not_furniture() -> None:
 
 def test_a_hyphenated_word_cut_by_a_column_break_is_joined() -> None:
     html = "<div><div>Our subsidiaries are regulated. The non-</div><div>U.S. branches are regulated too.</div></div>"
-    assert texts(html, RowKind.SENTENCE) == ["Our subsidiaries are regulated.", "The non-U.S. branches are regulated too."]
+    assert texts(html, RowKind.SENTENCE) == [
+        "Our subsidiaries are regulated.",
+        "The non-U.S. branches are regulated too.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -262,7 +265,10 @@ KPI = """<html><body>
 def test_a_kpi_table_has_its_periods_and_unit_caption() -> None:
     document = read(KPI)
     [table] = document.tables
-    assert [(r.label, r.cells) for r in table.rows] == [("Net sales", ("41.7", "38.2")), ("Diluted EPS (1)", ("1.21", "0.46"))]
+    assert [(r.label, r.cells) for r in table.rows] == [
+        ("Net sales", ("41.7", "38.2")),
+        ("Diluted EPS (1)", ("1.21", "0.46")),
+    ]
     assert table.rows[0].header == ("Three Months Ended June 30, 2025", "Three Months Ended June 30, 2024")
     assert table.caption == "(in millions, except per share data)"
     assert "(in millions" not in document.text  # a unit line of its own became the caption
