@@ -138,3 +138,27 @@ def test_without_metadata_documents_are_one_group_in_name_order(tmp_path: Path) 
     assert [d.period.label for d in group.documents[:2]] == ["report-000", "report-001"]
     page = render_html(report)
     assert "all documents: tone by period (last 40 of 55)" in page
+
+
+def test_rows_that_are_not_sentences_are_kept_with_their_kind_and_shown_apart(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.corpus.datasets import scored, write
+
+    doc = scored(
+        "ACME",
+        1,
+        2021,
+        [
+            ("Results of Operations", "neutral", None),
+            ("Net sales | 41.7 | 38.2", "positive", None),
+            ("Revenue rose strongly in the quarter.", "positive", "rose"),
+        ],
+    )
+    kinds = ["heading", "table_row", "sentence"]
+    rows = tuple({**row, "kind": kind} for row, kind in zip(doc.sentences, kinds, strict=True))
+    dataset = CorpusDataset.open(write(tmp_path / "ds", [replace(doc, sentences=rows)]))
+    assert dataset.read("sentences", columns=["kind"])["kind"].to_pylist() == kinds
+    report = build_report(dataset)
+    assert report.companies[0].documents[0].other_rows == {"heading": 1, "table_row": 1}
+    assert "(apart, not in the tone: headings 1, table rows 1)" in render_html(report)
