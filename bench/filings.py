@@ -1,19 +1,24 @@
 """Filings as filed: how SEC HTML (10-K, 10-Q, 20-F, 8-K; inline XBRL) is read, before and after.
 
-    OMP_WAIT_POLICY=PASSIVE python -m bench.filings [--data DIR] [--files A B …]
-        [--baseline /work/main] [--runs 3] [--score] [--sample 200] [--out FILE]
+    OMP_WAIT_POLICY=PASSIVE python -m bench.filings [FILE …] [--data DIR] [--baseline /work/main]
+        [--runs 3] [--score] [--score-baseline] [--sample 200] [--out FILE]
 
-For every file of ``--data`` (default ``../shared/data/filings``): the rows reading and
-splitting give, by kind (sentence, heading, table_row), the tables found, and how many of the
-rows marked ``sentence`` are not sentences by `not_a_sentence` (a heuristic: too short, no
-verb-like word, mostly figures, all capitals, cut off, a 1,000-character run …), with examples;
-the time to read and split each document, median of ``--runs``. ``--baseline DIR`` reads the
-same files with the finlocal found in DIR (a checkout of main: ``git worktree add``), in a
-subprocess, so the two are measured side by side in one run on one machine. ``--score`` scores
-each document once with the bundled model and records its tone, its most positive and negative
-rows and their kinds. ``--sample N`` writes N rows marked sentence, drawn with a fixed seed, to
+For every file of ``--data`` (default ``../shared/data/filings``), or the FILEs named: the rows
+reading and splitting give, by kind (sentence, heading, table_row), the tables found, and how
+many of the rows marked ``sentence`` are not sentences by `not_a_sentence` (a heuristic: too
+short, no verb-like word, mostly figures, all capitals, cut off, a 1,000-character run …), with
+examples; the time to read and split each document, median of ``--runs``.
+
+``--baseline DIR`` reads the same files with the finlocal found in DIR (a checkout of main:
+``git worktree add``), in a subprocess, interleaved run by run with this checkout's reading, so
+the two are measured side by side on one machine. ``--score`` scores each document once with
+the bundled model (the whole ``finlocal score`` path: read, split, tokenize, infer, read the
+changes) and records its time, its tone, its most positive and negative rows and their kinds;
+``--score-baseline`` does the same with the baseline's code.
+
+``--sample N`` writes N rows marked sentence, drawn with a fixed seed, to
 ``/tmp/filings-sample.txt`` for a hand check (the count found by hand is recorded in
-``bench/results/filings.json`` under ``hand_check``: not overwritten by a rerun).
+``bench/results/filings.json`` under ``hand_check``, which a rerun keeps).
 
 Writes ``bench/results/filings.json``. A benchmark, not a test: nothing here asserts a speed.
 """
@@ -146,9 +151,10 @@ def read_stats(files: list[Path], runs: int) -> dict[str, Any]:
     return out
 
 
-def _baseline(files: list[Path], runs: int, checkout: Path) -> dict[str, Any]:
+def _baseline(files: list[Path], runs: int, checkout: Path, score: bool, threads: int) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--runs", str(runs), *map(str, files)]
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--runs", str(runs)]
+    command += ["--threads", str(threads)] + ["--score"] * score + [str(f) for f in files]
     result = subprocess.run(command, env=env, cwd="/", capture_output=True, text=True, check=True)
     stats: dict[str, Any] = json.loads(result.stdout)
     commit = subprocess.run(
@@ -217,6 +223,14 @@ def _cpu() -> str:
     return "unknown"
 
 
+def _merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's stats, each document's time the median over the runs."""
+    first = runs[0]
+    for name, doc in first["documents"].items():
+        doc["read_split_s"] = round(statistics.median(r["documents"][name]["read_split_s"] for r in runs), 4)
+    return first
+
+
 def _totals(stats: dict[str, Any]) -> dict[str, Any]:
     docs = stats["documents"].values()
     sentences = sum(d["rows_by_kind"].get("sentence", 0) for d in docs)
@@ -242,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline", type=Path, help="a checkout of main to measure side by side")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--score", action="store_true", help="score each document once with the bundled model")
+    parser.add_argument("--score-baseline", action="store_true", help="score with the baseline's reading too")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sample", type=int, default=0, help="write this many sentence rows for a hand check")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -249,11 +264,23 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     files = args.files or sorted(p for p in args.data.glob("*.html"))
     if args.worker:
-        json.dump(read_stats(files, args.runs), sys.stdout)
+        stats = read_stats(files, args.runs)
+        if args.score:
+            stats["score"] = score_stats(files, args.threads)
+        json.dump(stats, sys.stdout)
         return
     load = os.getloadavg()[0]
-    before = _baseline(files, args.runs, args.baseline) if args.baseline else None
-    after = read_stats(files, args.runs)
+    # before and after interleaved run by run (B A B A …), so that a change in the machine's load
+    # falls on both; each document's time is the median over the runs
+    befores: list[dict[str, Any]] = []
+    afters: list[dict[str, Any]] = []
+    for run in range(args.runs):
+        if args.baseline:
+            score = args.score_baseline and run == 0
+            befores.append(_baseline(files, 1, args.baseline, score, args.threads))
+        afters.append(read_stats(files, 1))
+    before = _merged(befores) if befores else None
+    after = _merged(afters)
     result: dict[str, Any] = {
         "cpu": _cpu(),
         "cores": os.cpu_count(),
@@ -276,10 +303,16 @@ def main(argv: list[str] | None = None) -> None:
             entry["before"] = {k: v for k, v in b.items() if k not in ("sentences", "bytes", "non_sentence_examples")}
             entry["time_ratio"] = round(a["read_split_s"] / b["read_split_s"], 3) if b["read_split_s"] else None
         documents[path.name] = entry
+    if before is not None and "score" in before:
+        for name, stats in before["score"].items():
+            documents[name]["before"]["score"] = {k: v for k, v in stats.items() if k != "labels_by_kind"}
     if args.score:
         scored = score_stats(files, args.threads)
         for name, stats in scored.items():
             documents[name]["score"] = stats
+            old = documents[name].get("before", {}).get("score", {})
+            if "score_s" in old and "score_s" in stats:
+                documents[name]["score_time_ratio"] = round(stats["score_s"] / old["score_s"], 3)
         result["top_lists_with_non_sentence_rows"] = sum(s.get("non_sentences_in_top", 0) for s in scored.values())
     result["documents"] = documents
     if args.sample:

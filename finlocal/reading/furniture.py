@@ -32,6 +32,7 @@ _SPACES = re.compile(r"\s+")
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7}|[A-Z]{1,2}-\d{1,3})\s*[-–—]?(?:\s*of\s*\d{1,4})?$", re.IGNORECASE
 )
+_BOX_CHARS = "☐☑☒☓✓✔✗✘⌧□■▢◻◼þý¨"
 _BOX = r"(?:[☐☑☒☓✓✔✗✘⌧□■▢◻◼]|(?<!\w)[þý¨](?!\w))"  # (þ ý ¨: Wingdings boxes in older filings)
 _CHECK_BOX = re.compile(rf"(?:\b(?:Yes|No)\s*)?{_BOX}(?:\s*(?:Yes|No)\b)?")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -94,7 +95,7 @@ def drop_page_furniture(blocks: Sequence[Block]) -> list[Block]:
 def strip_check_boxes(text: str) -> str:
     """The text without check boxes and the "Yes"/"No" beside them; "" when nothing of words
     is left."""
-    if not _CHECK_BOX.search(text):
+    if not any(box in text for box in _BOX_CHARS):  # (faster than the pattern on long text)
         return text
     stripped = _SPACES.sub(" ", _CHECK_BOX.sub(" ", text)).strip()
     return stripped if _WORD.search(stripped) else ""

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from finlocal.errors import InputError
 from finlocal.reading.blocks import Block, Cell, PageBreak, Paragraph, TableBlock, clean_text
@@ -65,6 +67,48 @@ _RUN_IN_MAX_WORDS = 8
 _RUN_IN_STOP = re.compile(r"\s*([.:])")
 _VERB_LIKE = re.compile(r"(?i)^(?:[a-z]+ed|is|are|was|were|has|have|had|will|would|may|can|could|should)$")
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
+
+
+class _Style(NamedTuple):
+    """What a ``style`` attribute says that reading needs (None: not set, inherited)."""
+
+    hidden: bool = False
+    break_before: bool = False
+    break_after: bool = False
+    bold: bool | None = None
+    italic: bool | None = None
+    centred: bool | None = None
+
+
+_NO_STYLE = _Style()
+
+
+@functools.lru_cache(maxsize=4096)
+def _style(raw: str) -> _Style:
+    """A ``style`` attribute read (cached: a filing repeats a few hundred styles thousands of
+    times). An underline reads as italic: both mark emphasis."""
+    style = raw.lower()
+    bold = italic = centred = None
+    weight = _WEIGHT.search(style)
+    if weight:
+        bold = weight.group(1) in _BOLD_WEIGHTS
+    font_style = _FONT_STYLE.search(style)
+    if font_style:
+        italic = font_style.group(1) in ("italic", "oblique")
+    decoration = _DECORATION.search(style)
+    if decoration and "underline" in decoration.group(1):
+        italic = True
+    align = _ALIGN.search(style)
+    if align:
+        centred = align.group(1) == "center"
+    return _Style(
+        hidden=_HIDDEN_STYLE.search(style) is not None,
+        break_before=_BREAK_BEFORE.search(style) is not None,
+        break_after=_BREAK_AFTER.search(style) is not None,
+        bold=bold,
+        italic=italic,
+        centred=centred,
+    )
 
 
 class _Element:
@@ -172,32 +216,27 @@ class _BlockParser(HTMLParser):
     # ---- events ------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        parent = self._top()
         if tag in _VOID_TAGS:
-            self._void(tag, attrs, parent)
+            self._void(tag, attrs, self._top())
             return
         self._implied_end(tag)
         parent = self._top()
-        style = ""
+        look = _NO_STYLE
         colspan = 1
         for name, value in attrs:
             if name == "style" and value:
-                style = value.lower()
+                look = _style(value)
             elif name == "colspan" and value:
                 with contextlib.suppress(ValueError):
                     colspan = max(1, min(1000, int(value.strip())))
-        hidden = parent.hidden or tag in _SKIP_TAGS
-        if style and not hidden and ("none" in style or "hidden" in style):
-            hidden = _HIDDEN_STYLE.search(style) is not None
-        element = self._element(tag, style, parent, hidden)
+        hidden = parent.hidden or tag in _SKIP_TAGS or look.hidden
+        element = self._element(tag, look, parent, hidden)
         self._stack.append(element)
         if hidden:
             return
-        if style and "break" in style:
-            if _BREAK_BEFORE.search(style):
-                self._page_break()
-            if _BREAK_AFTER.search(style):
-                element.break_after = True
+        if look.break_before:
+            self._page_break()
+        element.break_after = look.break_after
         if tag == "table":
             self._flush()
             if self._tables and self._tables[-1].cell is not None:
@@ -225,32 +264,15 @@ class _BlockParser(HTMLParser):
         while self._stack and self._stack[-1].tag in closes:
             self._close(self._stack.pop())
 
-    def _element(self, tag: str, style: str, parent: _Element, hidden: bool) -> _Element:
-        bold, italic, centred = parent.bold, parent.italic, parent.centred
-        if tag in _BOLD_TAGS:
+    def _element(self, tag: str, look: _Style, parent: _Element, hidden: bool) -> _Element:
+        bold = parent.bold if look.bold is None else look.bold
+        italic = parent.italic if look.italic is None else look.italic
+        centred = parent.centred if look.centred is None else look.centred
+        if tag in _BOLD_TAGS or tag in _HEADING_TAGS:
             bold = True
         elif tag in _ITALIC_TAGS:
             italic = True
-        if tag in _HEADING_TAGS:
-            bold = True
-        if style:  # (substring tests first: most styles set few of these)
-            if "font-weight" in style:
-                weight = _WEIGHT.search(style)
-                if weight:
-                    bold = weight.group(1) in _BOLD_WEIGHTS
-            if "font-style" in style:
-                font_style = _FONT_STYLE.search(style)
-                if font_style:
-                    italic = font_style.group(1) in ("italic", "oblique")
-            if "underline" in style:
-                decoration = _DECORATION.search(style)
-                if decoration and "underline" in decoration.group(1):
-                    italic = True
-            if "text-align" in style:
-                align = _ALIGN.search(style)
-                if align:
-                    centred = align.group(1) == "center"
-        if tag == "center":
+        elif tag == "center":
             centred = True
         heading = parent.heading or tag in _HEADING_TAGS
         return _Element(tag, hidden, bold, italic, centred, heading, parent.pre or tag == "pre")
@@ -369,7 +391,7 @@ def _run_in_heading(runs: list[tuple[str, bool]]) -> tuple[str, str] | None:
         heading, rest = heading + stop.group(1), rest[stop.end() :]
     heading, rest = clean_text(heading), clean_text(rest)
     words = heading.split()
-    if not rest or not _RUN_IN_END.search(heading) or len(words) > _RUN_IN_MAX_WORDS:
+    if not rest or len(words) > _RUN_IN_MAX_WORDS or not _RUN_IN_END.search(heading):
         return None
     if any(_VERB_LIKE.match(word) for word in words):
         return None  # a sentence set in bold, not a title

@@ -83,9 +83,9 @@ def is_number(text: str) -> bool:
 
 def has_check_box(text: str) -> bool:
     """Does the text hold a cover page's check box ("Yes ☒ No ☐")?"""
-    return any(c in _CHECK_BOX_CHARS for c in text) or (
-        any(c in _WINGDINGS_BOX for c in text) and len(text.strip()) <= 2
-    )
+    if len(text) <= 2 and any(box in text for box in _WINGDINGS_BOX):
+        return True
+    return any(box in text for box in _CHECK_BOX_CHARS)
 
 
 def _placed(row: list[Cell]) -> list[_Placed]:
@@ -190,7 +190,7 @@ def table_rows(table: TableBlock, caption_above: str = "") -> list[TableRow]:
     units: list[str] = []
     for row in placed:
         label = label_of(row)
-        if label and not (UNIT_LINE.search(label) and len(label) <= _UNIT_MAX_CHARS):
+        if label and not (len(label) <= _UNIT_MAX_CHARS and UNIT_LINE.search(label)):
             break
         if label:
             units.append(label)
@@ -204,7 +204,7 @@ def table_rows(table: TableBlock, caption_above: str = "") -> list[TableRow]:
     headers = tuple(_heading(header_rows, start, end) for start, end in columns)
     for row in header_rows:
         for c in row:
-            if UNIT_LINE.search(c.text) and len(c.text) <= _UNIT_MAX_CHARS and c.text not in units:
+            if len(c.text) <= _UNIT_MAX_CHARS and UNIT_LINE.search(c.text) and c.text not in units:
                 units.append(c.text)
     caption = table.caption or " ".join(units) or caption_above
     if not any(headers):
@@ -240,7 +240,7 @@ def _heading(header_rows: list[list[_Placed]], start: int, end: int) -> str:
     parts: list[str] = []
     for row in header_rows:
         for c in row:
-            unit = UNIT_LINE.search(c.text) and len(c.text) <= _UNIT_MAX_CHARS
+            unit = len(c.text) <= _UNIT_MAX_CHARS and UNIT_LINE.search(c.text)
             if _overlaps(c, start, end) and not unit and (not parts or parts[-1] != c.text):
                 parts.append(c.text)
     return " ".join(parts)

@@ -38,6 +38,10 @@ _CONTINUATION = re.compile(r"""^[\"'‘“(\[]?[a-z]|^[,;)]""")
 _ITEM = re.compile(r"^(?:item|part)\s+[\divxlc]+[a-z]?\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _UNIT_MAX_CHARS = 160
+#: A paragraph longer than this is not a table's lead-in: its units are not looked for.
+_LEAD_IN_MAX_CHARS = 400
+#: End-anchored patterns are matched against this many final characters (not the whole text).
+_TAIL = 24
 #: "…; and" ends one item of a list: the next item is not its continuation.
 _LIST_ITEM_END = re.compile(r";(?:\s*(?:and|or))?$", re.IGNORECASE)
 _CONNECTIVES = frozenset({"or", "and", "and/or"})
@@ -71,16 +75,18 @@ def is_heading(paragraph: Paragraph) -> bool:
     text = paragraph.text
     if paragraph.heading_tag:
         return True
+    if len(text) > EMPHASIS_HEADING_MAX_CHARS:
+        return False
     if _ITEM.match(text) and len(text) <= EMPHASIS_HEADING_MAX_CHARS:
         return True
-    if _HYPHENATED.search(text) or _OPEN_END.search(text[-24:]) or _INNER_STOP.search(text):
+    if _HYPHENATED.search(text[-_TAIL:]) or _OPEN_END.search(text[-_TAIL:]) or _INNER_STOP.search(text):
         return False  # a sentence cut short, or more than one sentence
     if paragraph.emphasised or paragraph.centred:
         if len(text) <= SHORT_HEADING_MAX_CHARS:
             return True
-        if len(text) <= EMPHASIS_HEADING_MAX_CHARS and not _TERMINAL.search(text):
+        if len(text) <= EMPHASIS_HEADING_MAX_CHARS and not _TERMINAL.search(text[-_TAIL:]):
             return True
-    return len(text) <= PLAIN_HEADING_MAX_CHARS and not _PLAIN_TERMINAL.search(text)
+    return len(text) <= PLAIN_HEADING_MAX_CHARS and not _PLAIN_TERMINAL.search(text[-_TAIL:])
 
 
 @dataclass
@@ -135,14 +141,14 @@ def _add_paragraph(pieces: list[_Piece], paragraph: Paragraph, joinable: bool) -
     last = pieces[-1] if pieces else None
     if joinable and last is not None and last.paragraph is not None and _continues(last.paragraph, paragraph):
         before = last.paragraph.text
-        glue = "" if _HYPHENATED.search(before) else " "
+        glue = "" if _HYPHENATED.search(before[-_TAIL:]) else " "
         joined = replace(last.paragraph, text=f"{before}{glue}{text}")
         last.paragraph = joined
         last.kind = RowKind.HEADING if is_heading(joined) else RowKind.SENTENCE
-        return not _PLAIN_TERMINAL.search(joined.text)
+        return not _PLAIN_TERMINAL.search(joined.text[-_TAIL:])
     kind = RowKind.HEADING if is_heading(paragraph) else RowKind.SENTENCE
     pieces.append(_Piece(paragraph, kind))
-    return not _PLAIN_TERMINAL.search(text)
+    return not _PLAIN_TERMINAL.search(text[-_TAIL:])
 
 
 def _continues(before: Paragraph, paragraph: Paragraph) -> bool:
@@ -166,10 +172,12 @@ def unit_phrase(text: str) -> str:
     """The unit a paragraph states for the table below it: the whole paragraph when it is a
     short unit line ("(In millions)", "EUR million"), the parenthesis that holds the unit in a
     lead-in sentence ("… as follows (dollars in millions):"), else ""."""
+    if len(text) > _LEAD_IN_MAX_CHARS:
+        return ""
     match = UNIT_LINE.search(text)
     if match is None:
         return ""
-    if len(text) <= _UNIT_MAX_CHARS // 2 and not _PLAIN_TERMINAL.search(text):
+    if len(text) <= _UNIT_MAX_CHARS // 2 and not _PLAIN_TERMINAL.search(text[-_TAIL:]):
         return text
     opening = text.rfind("(", 0, match.start())
     closing = text.find(")", match.end())
