@@ -64,6 +64,8 @@ _IMPLIED_END: dict[str, frozenset[str]] = {
 }
 _RUN_IN_END = re.compile(r"[.:]$")
 _RUN_IN_MAX_WORDS = 8
+#: A news release's dateline: a place in capitals and a comma ("SAN JOSE, Calif.").
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{2,},")
 _RUN_IN_STOP = re.compile(r"\s*([.:])")
 _VERB_LIKE = re.compile(r"(?i)^(?:[a-z]+ed|is|are|was|were|has|have|had|will|would|may|can|could|should)$")
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
@@ -395,6 +397,8 @@ def _run_in_heading(runs: list[tuple[str, bool]]) -> tuple[str, str] | None:
         return None
     if any(_VERB_LIKE.match(word) for word in words):
         return None  # a sentence set in bold, not a title
+    if _DATELINE.match(heading) or rest[:1] in "—–-":
+        return None  # "*SAN JOSE, Calif.* — Adobe reported …": a dateline, part of its sentence
     return heading, rest
 
 

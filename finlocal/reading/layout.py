@@ -44,6 +44,9 @@ _LEAD_IN_MAX_CHARS = 400
 _TAIL = 24
 #: "…; and" ends one item of a list: the next item is not its continuation.
 _LIST_ITEM_END = re.compile(r";(?:\s*(?:and|or))?$", re.IGNORECASE)
+#: A news release's dateline, on a line of its own: a place in capitals, a comma, and a dash or
+#: newswire tag at the end ("SAN JOSE, Calif., March 12, 2025 /PRNewswire/ --").
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{2,},.*(?:--|—|–|/\s*)$")
 _CONNECTIVES = frozenset({"or", "and", "and/or"})
 _INNER_STOP = re.compile(r"[a-z]{2}[.!?]\s+[A-Z][a-z]")
 _BULLET = re.compile(r"^[•·▪◦‣●○■□⁃➢➤►✓]\s*")
@@ -75,7 +78,7 @@ def is_heading(paragraph: Paragraph) -> bool:
     text = paragraph.text
     if paragraph.heading_tag:
         return True
-    if len(text) > EMPHASIS_HEADING_MAX_CHARS:
+    if len(text) > EMPHASIS_HEADING_MAX_CHARS or _DATELINE.match(text):
         return False
     if _ITEM.match(text) and len(text) <= EMPHASIS_HEADING_MAX_CHARS:
         return True
@@ -156,9 +159,11 @@ def _continues(before: Paragraph, paragraph: Paragraph) -> bool:
     a line break in the middle of it)? Yes when it starts in lower case, or when ``before``
     ends with a hyphen or a word that cannot end a sentence ("see", "the", "and") and
     ``paragraph`` is running text."""
-    tail = before.text[-24:]
+    tail = before.text[-_TAIL:]
     if _LIST_ITEM_END.search(tail):
         return False
+    if _DATELINE.match(before.text):
+        return True  # "SAN JOSE, Calif., March 12, 2025 --" goes with the sentence it opens
     open_end = _HYPHENATED.search(tail) is not None or _OPEN_END.search(tail) is not None
     if before.emphasised or before.centred or before.heading_tag:  # a title set on two lines
         same_style = (before.emphasised, before.centred) == (paragraph.emphasised, paragraph.centred)

@@ -375,3 +375,15 @@ def test_list_items_stay_items() -> None:
         "our expectations of demand; and",
         "our ability to raise capital.",
     ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><b>SAN JOSE, Calif.</b> — Adobe today reported record revenue.</p>",
+        "<p>SAN JOSE, Calif., March 12, 2025 /PRNewswire/ --</p><p>Adobe today reported record revenue.</p>",
+    ],
+)
+def test_a_dateline_stays_with_its_sentence(html: str) -> None:
+    [row] = rows(html)
+    assert row.kind is RowKind.SENTENCE and row.text.startswith("SAN JOSE") and row.text.endswith("record revenue.")
