@@ -53,6 +53,8 @@ _WINGDINGS_BOX = frozenset("þý¨")
 _PROSE_MIN_CHARS = 120
 #: "Item 2.02" in a cell of its own, its title in the next: a heading laid out as a table.
 _ITEM = re.compile(r"^(?:item|part)\s+[\divx]+(?:\.\d+)?[a-z]?\.?$", re.IGNORECASE)
+#: An exhibit's number in an exhibit index ("10.24", "*10.29", "31.1", "4.1(a)", "101.INS").
+_EXHIBIT = re.compile(r"^\*{0,3}\d{1,3}(?:\.\d{1,3}|\.[A-Z]{3})?(?:\([a-z0-9]{1,3}\))?[a-z]?\*{0,3}$")
 #: A bullet, a footnote mark or an item number in a cell of its own.
 _MARKER = re.compile(r"^(?:[•·▪◦‣●○■□⁃➢➤►✓*†‡-]|\(?\d{1,2}[.)]?|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?:\s|$)")
@@ -139,6 +141,8 @@ def table_use(table: TableBlock) -> TableUse:
     widest = max(len(row) for row in rows)
     if widest == 1:
         return TableUse.DATA if len(rows) >= 2 and all(is_number(row[0]) for row in rows) else TableUse.PROSE
+    if widest == 2 and sum(1 for row in rows if _EXHIBIT.match(row[0])) >= 0.5 * len(rows):
+        return TableUse.DATA  # an exhibit index: "10.24" | "Form of Agreement … (incorporated by …)"
     if widest == 2:
         # a bullet or footnote laid out in cells: "•" | "Revenue grew", "(1)" | "Includes …"
         if all(len(row) == 1 or _MARKER.match(row[0]) for row in rows) and any(_is_prose(row[-1]) for row in rows):

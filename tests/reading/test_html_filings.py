@@ -387,3 +387,14 @@ def test_list_items_stay_items() -> None:
 def test_a_dateline_stays_with_its_sentence(html: str) -> None:
     [row] = rows(html)
     assert row.kind is RowKind.SENTENCE and row.text.startswith("SAN JOSE") and row.text.endswith("record revenue.")
+
+
+def test_an_exhibit_index_is_a_table() -> None:
+    description = (
+        "Form of Agreement for Deferred Stock Units under the 2020 Stock Incentive Plan "
+        "(incorporated by reference to Exhibit 10.1 to the Company's Current Report)."
+    )
+    html = f"""<table><tr><td>*10.24</td><td>{description}</td></tr>
+    <tr><td>31.1</td><td>{description}</td></tr></table>"""
+    assert texts(html, RowKind.TABLE_ROW) == [f"*10.24 | {description}", f"31.1 | {description}"]
+    assert texts(html, RowKind.SENTENCE) == []
