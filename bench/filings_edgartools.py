@@ -5,7 +5,9 @@ Runs in a throwaway virtual environment, never the project's:
     python3 -m venv /tmp/edgar && /tmp/edgar/bin/pip install edgartools
     OMP_WAIT_POLICY=PASSIVE /tmp/edgar/bin/python -m bench.filings_edgartools [--runs 3]
 
-For each file: `edgar.documents.parse_html` (median time of ``--runs``), the tables it finds,
+For each file: `edgar.documents.parse_html` and its text (median time of ``--runs``, each run
+followed by finlocal's own read and split of the file, timed the same way in the same
+interpreter), the tables it finds (and finlocal's),
 and its narrative text (``Document.text(include_tables=False)``) cut into sentences by
 finlocal's splitter, less the headings it found, judged by `bench.filings.not_a_sentence` —
 the same rule as finlocal's own rows. The venv's size on disk is recorded too. Writes
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.filings import DATA, _cpu, not_a_sentence  # noqa: E402
+from finlocal.reading import read_path  # noqa: E402
 from finlocal.splitting import split_text  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "filings-edgartools.json"
@@ -53,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         times = []
         error = None
         document = None
-        for _ in range(args.runs):
+        ours = []
+        for _ in range(args.runs):  # edgartools and finlocal interleaved, in this one interpreter
             t0 = time.perf_counter()
             try:
                 document = parse_html(html)
@@ -62,6 +66,10 @@ def main(argv: list[str] | None = None) -> None:
                 error = f"{type(exc).__name__}: {exc}"
                 break
             times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            read = read_path(path)
+            split_text(read.text, regions=read.regions)
+            ours.append(time.perf_counter() - t0)
         if error is not None or document is None:
             documents[path.name] = {"error": error}
             continue
@@ -71,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
         reasons = Counter(r for s in sentences if (r := not_a_sentence(s)) is not None)
         documents[path.name] = {
             "parse_and_text_s": round(statistics.median(times), 4),
+            "finlocal_read_split_s": round(statistics.median(ours), 4),
+            "finlocal_tables": len(read.tables),
             "tables": len(document.tables or []),
             "headings": len(headings),
             "sentences": len(sentences),
@@ -96,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
             "non_sentences": flagged,
             "non_sentence_rate": round(flagged / sentences, 4) if sentences else 0.0,
             "parse_and_text_s": round(sum(d["parse_and_text_s"] for d in ok), 3),
+            "finlocal_read_split_s": round(sum(d["finlocal_read_split_s"] for d in ok), 3),
+            "finlocal_tables": sum(d["finlocal_tables"] for d in ok),
         },
         "documents": documents,
     }
