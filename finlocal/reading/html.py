@@ -62,6 +62,7 @@ _IMPLIED_END: dict[str, frozenset[str]] = {
     "th": _CELL_END,
     "tr": _CELL_END | {"tr"},
 }
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _RUN_IN_END = re.compile(r"[.:]$")
 _RUN_IN_MAX_WORDS = 8
 #: A news release's dateline: a place in capitals and a comma ("SAN JOSE, Calif.").
@@ -179,6 +180,7 @@ class _BlockParser(HTMLParser):
         self._tables: list[_TableBuilder] = []
         self._nested = 0  # tables inside a table cell: their cells are read into that cell
         self._page = 0
+        self._pre_runs = False  # the open paragraph is preformatted text
 
     # ---- state -------------------------------------------------------------------------
 
@@ -190,10 +192,11 @@ class _BlockParser(HTMLParser):
         if not self._runs:
             return
         runs, self._runs = self._runs, []
-        if self._stack and self._stack[-1].pre:
-            text = "".join(t for t, _ in runs).strip("\n")
-            if text.strip():
-                self.blocks.append(Paragraph(text, False, False, False, self._page))
+        if self._pre_runs:  # preformatted: its blank lines part paragraphs, its lines stay
+            self._pre_runs = False
+            for part in _BLANK_LINES.split("".join(t for t, _ in runs)):
+                if part.strip():
+                    self.blocks.append(Paragraph(part.strip("\n").rstrip(), page=self._page))
             return
         text = clean_text("".join(t for t, _ in runs))
         if not text:
@@ -366,6 +369,7 @@ class _BlockParser(HTMLParser):
             return  # text between cells is not shown in a table
         if top.pre:
             self._runs.append((data, True))
+            self._pre_runs = True
         else:
             self._runs.append((data, top.bold or top.italic))
 

@@ -398,3 +398,10 @@ def test_an_exhibit_index_is_a_table() -> None:
     <tr><td>31.1</td><td>{description}</td></tr></table>"""
     assert texts(html, RowKind.TABLE_ROW) == [f"*10.24 | {description}", f"31.1 | {description}"]
     assert texts(html, RowKind.SENTENCE) == []
+
+
+def test_preformatted_text_keeps_its_lines_and_blank_lines_part_paragraphs() -> None:
+    html = "<body><pre>Revenue rose 5% in the quarter\nas demand grew.\n\n   Costs fell.</pre><p>Done.</p></body>"
+    document = read(html)
+    assert document.text == "Revenue rose 5% in the quarter\nas demand grew.\n\n   Costs fell.\n\nDone."
+    assert texts(html, RowKind.SENTENCE) == ["Revenue rose 5% in the quarter\nas demand grew.", "Costs fell.", "Done."]
