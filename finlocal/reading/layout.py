@@ -36,7 +36,7 @@ _TERMINAL = re.compile(r"""[.!?…][\"'’”)\]]*$""")
 _PLAIN_TERMINAL = re.compile(r"""[.!?…:;][\"'’”)\]]*$""")
 _CONTINUATION = re.compile(r"""^[\"'‘“(\[]?[a-z]|^[,;)]""")
 _ITEM = re.compile(r"^(?:item|part)\s+[\divxlc]+[a-z]?\b", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
 _UNIT_MAX_CHARS = 160
 #: A paragraph longer than this is not a table's lead-in: its units are not looked for.
 _LEAD_IN_MAX_CHARS = 400
@@ -138,7 +138,7 @@ def _add_paragraph(pieces: list[_Piece], paragraph: Paragraph, joinable: bool) -
     """Add a paragraph (joined to the last one when it continues its sentence); whether the
     next may continue it."""
     text = _BULLET.sub("", paragraph.text)
-    if not _WORD.search(text) or text.lower() in _CONNECTIVES:
+    if not _LETTER.search(text) or text.lower() in _CONNECTIVES:
         return joinable  # a figure, a mark or an "or" between cover-page options: nothing to read
     paragraph = replace(paragraph, text=text)
     last = pieces[-1] if pieces else None

@@ -405,3 +405,9 @@ def test_preformatted_text_keeps_its_lines_and_blank_lines_part_paragraphs() -> 
     document = read(html)
     assert document.text == "Revenue rose 5% in the quarter\nas demand grew.\n\n   Costs fell.\n\nDone."
     assert texts(html, RowKind.SENTENCE) == ["Revenue rose 5% in the quarter\nas demand grew.", "Costs fell.", "Done."]
+
+
+@pytest.mark.parametrize(("line", "kept"), [("Q3", True), ("2024", False), ("94-2404110", False), ("(1)", False)])
+def test_a_line_without_a_letter_is_dropped(line: str, kept: bool) -> None:
+    html = f"<h1>{line}</h1><p>Net sales rose 5 %.</p>"
+    assert (line in [item.text for item in rows(html)]) is kept
