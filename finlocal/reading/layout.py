@@ -128,8 +128,8 @@ def _pieces(blocks: Sequence[Block]) -> list[_Piece]:
                 joinable = False
             continue
         text = strip_check_boxes(block.text)
-        if not text:
-            continue
+        if not text or (text != block.text and not _PLAIN_TERMINAL.search(text[-_TAIL:])):
+            continue  # a form's option beside its check box ("☐ Written communications pursuant to …")
         joinable = _add_paragraph(pieces, replace(block, text=text), joinable)
     return pieces
 

@@ -137,6 +137,9 @@ COVER = """<html><body>
 Yes</span> <span style="font-family:Segoe UI Symbol">&#9746;</span> No <span>&#9744;</span></div>
 <div>Indicate by check mark if the registrant is a shell company. Yes <span style="font-family:Wingdings">&#168;</span>
 No <span style="font-family:Wingdings">&#254;</span></div>
+<div>&#9744; Pre-commencement communications pursuant to Rule 13e-4(c) under the Exchange Act
+(17 CFR 240.13e-4(c))</div>
+<div>Emerging growth company <span>&#9744;</span></div>
 <table>
 <tr><td>Large accelerated filer</td><td>&#9746;</td><td>Accelerated filer</td><td>&#9744;</td></tr>
 <tr><td>Non-accelerated filer</td><td>&#9744;</td><td>Smaller reporting company</td><td>&#9744;</td></tr>
@@ -164,6 +167,7 @@ def test_cover_page_check_boxes_are_removed_from_their_sentences() -> None:
     document = read(COVER)
     assert not any(box in document.text for box in "☒☐¨þ")
     assert "Yes" not in document.text and "filer" not in document.text  # the check-box table is gone
+    assert "Pre-commencement" not in document.text and "Emerging growth" not in document.text  # and the options
 
 
 def test_a_table_of_contents_is_dropped() -> None:
