@@ -23,7 +23,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,8 @@ class DocumentView:
     most_negative: tuple[Extreme, ...]
     most_positive: tuple[Extreme, ...]
     moved: tuple[MovedRow, ...] = ()
+    #: Rows that are not sentences (headings, table rows), by kind: shown apart, not in the tone.
+    other_rows: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,20 @@ def _evidence(dataset: CorpusDataset, wanted: set[tuple[str, int]]) -> dict[tupl
     return spans
 
 
+def _other_rows(dataset: CorpusDataset) -> dict[str, dict[str, int]]:
+    """Each document's rows that are not sentences, counted by kind (datasets of format 2 on)."""
+    if dataset.settings.format_version < 2:
+        return {}
+    import pyarrow.compute as pc
+
+    table = dataset.read("sentences", columns=["doc_id", "kind"])
+    table = table.filter(pc.not_equal(table["kind"], "sentence"))
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in table.group_by(["doc_id", "kind"]).aggregate([("kind", "count")]).to_pylist():
+        counts[row["doc_id"]][row["kind"]] = int(row["kind_count"])
+    return counts
+
+
 def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -> CorpusReport:
     """Read the dataset and compute what the page shows."""
     options = options or ReportOptions()
@@ -254,6 +270,7 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
         )
     wanted = {(r["doc_id"], int(i["index"])) for r in rows for i in (*r["top_positive"], *r["top_negative"])}
     evidence = _evidence(dataset, wanted)
+    other_rows = _other_rows(dataset)
     grouped: dict[str, list[DocumentView]] = defaultdict(list)
     for r in rows:
         if group_field is None:
@@ -274,6 +291,7 @@ def build_report(dataset: CorpusDataset, options: ReportOptions | None = None) -
                 moved=tuple(
                     MovedRow(Change.from_dict(c), int(c["index"]), str(c["sentence"])) for c in r.get("changes") or ()
                 ),
+                other_rows=other_rows.get(r["doc_id"], {}),
             )
         )
     companies = tuple(

@@ -49,7 +49,7 @@ SETTINGS_FILE = "corpus.json"
 COMMITS = "_commits"
 STAGING = "_staging"
 LOCK_FILE = ".lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the sentences table has a kind column
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Three tables (see the README, "Scoring a corpus"):
 
 - ``sentences``: ``doc_id``, the JSONL row fields of ``finlocal score`` (``source``, ``index``,
-  ``start``, ``end``, ``text``, ``label``, ``scores``, ``evidence``, ``changes``, ``ms``), then the
-  metadata;
+  ``kind``, ``start``, ``end``, ``text``, ``label``, ``scores``, ``evidence``, ``changes``, ``ms``),
+  then the metadata; ``kind`` says what the row is (``sentence``, ``heading``, ``table_row``:
+  `finlocal.structure.RowKind`);
 - ``documents``: ``doc_id``, ``path``, ``sha256``, the ``--per document`` row fields, the metadata;
 - ``errors``: ``doc_id``, ``path``, ``source``, ``error``, the metadata.
 
@@ -81,6 +82,7 @@ class Layout:
         return [
             pa.field("source", pa.string()),
             pa.field("index", pa.int64()),
+            pa.field("kind", pa.string()),
             pa.field("start", pa.int64()),
             pa.field("end", pa.int64()),
             pa.field("text", pa.string()),

@@ -23,9 +23,11 @@ to `STREAM_THRESHOLD_BYTES` the input is read whole; plain text beyond that is s
 that end at a paragraph break (offsets stay offsets into the whole text), so memory stays bounded.
 
 The package, by section: `document` (what reading gives), `decode`, `formats` (suffixes and
-sniffing), `html`, `markdown`, `pdf`, `text` (the structure of plain text), `stream` (big plain
-text in blocks), `files` (opening a path) and `inputs` (one input read whole, the inputs of a
-batch run). Import from here.
+sniffing), `html` (HTML and SEC filings as filed, parsed into `blocks`, whose page `furniture`
+is dropped, whose tables `html_tables` reads, and which `html_document` makes a document of),
+`markdown`, `pdf`, `text` (the structure of plain text), `stream` (big plain text in blocks),
+`files` (opening a path) and `inputs` (one input read whole, the inputs of a batch run). Import
+from here; docs/documents.md says how each format is read.
 """
 
 from __future__ import annotations

@@ -148,3 +148,27 @@ def test_the_page_shows_control_characters_as_escapes(tmp_path: Path) -> None:
     page = render_html(build_report(CorpusDataset.open(root)))
     assert not any(char in page for char in ("\x1b", "\x07", "\u202e"))
     assert "Sales \\x1b]2;pwned\\x07 <mark>rose</mark> \\x1b[31mfast\\x1b[0m \\u202eyes." in page
+
+
+def test_rows_that_are_not_sentences_are_kept_with_their_kind_and_shown_apart(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.corpus.datasets import scored, write
+
+    doc = scored(
+        "ACME",
+        1,
+        2021,
+        [
+            ("Results of Operations", "neutral", None),
+            ("Net sales | 41.7 | 38.2", "positive", None),
+            ("Revenue rose strongly in the quarter.", "positive", "rose"),
+        ],
+    )
+    kinds = ["heading", "table_row", "sentence"]
+    rows = tuple({**row, "kind": kind} for row, kind in zip(doc.sentences, kinds, strict=True))
+    dataset = CorpusDataset.open(write(tmp_path / "ds", [replace(doc, sentences=rows)]))
+    assert dataset.read("sentences", columns=["kind"])["kind"].to_pylist() == kinds
+    report = build_report(dataset)
+    assert report.companies[0].documents[0].other_rows == {"heading": 1, "table_row": 1}
+    assert "(apart, not in the tone: headings 1, table rows 1)" in render_html(report)
