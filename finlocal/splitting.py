@@ -74,8 +74,8 @@ _ABBREVIATIONS = frozenset(
 # Tokens after which a period does not end a sentence when a number follows ("No. 5", "p. 12").
 _BEFORE_NUMBER = frozenset({"no", "nos", "nr", "p", "pp", "fig", "figs", "art", "sec", "ch", "tab", "q", "vol"})
 
-# Titles never end a sentence.
-_TITLES = frozenset({"mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "mt"})
+# Titles never end a sentence; nor does "v." between the parties of a case ("Huang, et al. v. Meta").
+_TITLES = frozenset({"mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "mt", "v"})
 # Words that start a sentence after an abbreviation that also ends sentences ("... Oyj. The").
 _STARTERS = frozenset(
     """The It Its This These That Those In We Our He She They A An According However Net

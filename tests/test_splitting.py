@@ -79,6 +79,29 @@ def test_a_line_opening_with_a_bracket(text: str, expected: list[str]) -> None:
     assert [s.text for s in split_sentences(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "v." between the parties of a case never ends a sentence (filings' legal proceedings)
+        (
+            "A case is pending (Huckabee, et al. v. Meta Platforms, Inc.) in New York. Revenue rose.",
+            ["A case is pending (Huckabee, et al. v. Meta Platforms, Inc.) in New York.", "Revenue rose."],
+        ),
+        (
+            "See Huang, et al. v. Apple Inc. for details. Sales fell.",
+            ["See Huang, et al. v. Apple Inc. for details.", "Sales fell."],
+        ),
+        # "et al." still ends a sentence
+        (
+            "It was described by Smith et al. The company disagrees.",
+            ["It was described by Smith et al.", "The company disagrees."],
+        ),
+    ],
+)
+def test_case_names(text: str, expected: list[str]) -> None:
+    assert [s.text for s in split_sentences(text)] == expected
+
+
 def test_long_run_without_punctuation_is_cut_into_bounded_chunks() -> None:
     text = "revenue " * 131072  # 1 MiB, no punctuation
     t0 = time.perf_counter()
