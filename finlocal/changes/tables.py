@@ -45,6 +45,10 @@ _SUB_PERIODS = (
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "three": "3", "six": "6", "nine": "9"}
 _ORDINALS |= {"twelve": "12", "mar": "3", "jun": "6", "sep": "9", "dec": "12"}
 _CHANGE_COLUMN = re.compile(r"change|chg|\bvar|Δ|y/y|yoy|growth|\+/-|%\s*$|^\s*%", re.IGNORECASE)
+#: A column that states the change in percent ("Change %", "y/y", "Growth, %", "Δ %").
+_CHANGE_COLUMN = re.compile(r"\b(?:change|chg|growth|y/y|yoy|var(?:iance)?)\b|Δ", re.IGNORECASE)
+#: A stated percent is taken when it agrees with the computed one to this many points (rounding).
+_STATED_TOLERANCE = 0.5
 _NO_FIGURE = re.compile(r"^\s*(?:[-–—]+|n/?a|nm|n\.m\.|neg\.?|pos\.?)?\s*$", re.IGNORECASE)
 _FOOTNOTES = re.compile(r"\s*(?:\(\s*\d{1,2}\s*\)|\[\s*\d{1,2}\s*\]|\*+|[¹²³⁴⁵⁶⁷⁸⁹]+)")
 # What may follow the item in a label: footnote markers, a unit, "from continuing operations".
@@ -190,7 +194,26 @@ def read_table_row(row: TableRow, text: str | None = None) -> tuple[Change, ...]
     change = change_between(text, match, now, before)
     if change is None:
         return ()
+    change = _with_stated_percent(change, row, pair)
     return (replace(change, start=label_at, end=max(change.end, label_at + len(row.label))),)
+
+
+def _with_stated_percent(change: Change, row: TableRow, pair: tuple[int, int]) -> Change:
+    """The change in percent as the table's change column states it ("Change %": 12.4 where the
+    figures give 12.35), when it agrees with the computed one up to rounding; else as computed."""
+    if change.change is None or change.change_unit != "%":
+        return change
+    for k, heading in enumerate(row.header):
+        if k in pair or not _CHANGE_COLUMN.search(heading):
+            continue
+        cell = row.cells[k].replace("%", "").replace("−", "-").replace(",", ".").strip()
+        try:
+            stated = float(cell)
+        except ValueError:
+            continue
+        if abs(stated - change.change) <= _STATED_TOLERANCE:
+            return replace(change, change=stated)
+    return change
 
 
 def _dressed(v: Value, currency: str | None, scale: str | None) -> Value:

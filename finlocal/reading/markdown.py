@@ -32,7 +32,7 @@ from finlocal.errors import InputError
 from finlocal.layout import HEADING_MAX_CHARS, ends_terminal, is_dateline, is_heading
 from finlocal.reading.decode import checked_text
 from finlocal.reading.document import Document
-from finlocal.reading.text import text_structure
+from finlocal.reading.text import UNIT, text_structure
 from finlocal.structure import Region, RowKind, Table, TableRow
 
 if TYPE_CHECKING:
@@ -230,6 +230,9 @@ class _Walk:
         if not every:
             return
         caption = self._text(self.regions[self._caption].pieces) if self._caption is not None else ""
+        label_title = self._header[0] if self._header else ""
+        if UNIT.search(label_title) and not UNIT.search(caption):  # the label column's title is the unit
+            caption = f"{caption}; {label_title}" if caption else label_title
         header = [self._header[k] if k < len(self._header) else "" for k in range(1, len(cells))]
         row = TableRow(
             cells[0] if cells else "",

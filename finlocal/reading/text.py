@@ -39,7 +39,8 @@ _NOT_FIGURE = re.compile(
     r"[$€£¥%(),.+\-–−\s*#]|\b(?:EUR|USD|SEK|NOK|DKK|GBP|CHF|JPY|bn|mn)\b|(?<=\d)(?:bn|mn|m|k|x|pp|bps?)\b", re.I
 )
 _DASHES = frozenset({"—", "–", "-", "--", "n/a", "na", "nm", "n.m.", "—%", "-%", "*"})
-_UNIT = re.compile(
+#: A unit in a table's caption or label column title ("EUR million", "in millions", "%").
+UNIT = re.compile(
     r"\b(?:thousands?|millions?|billions?|EUR|USD|SEK|NOK|DKK|GBP|CHF|JPY|mn|bn|MEUR|MUSD|TEUR)\b|[$€£¥%]", re.I
 )
 _SIGNS_BEFORE = frozenset({"$", "€", "£", "¥", "US$", "C$", "A$"})
@@ -343,7 +344,7 @@ def _read_table(
         regions.append(Region(((line.start, line.end),), RowKind.HEADING, hard_breaks=True))
     if not caption and header and len(header[-1].cells) > 1:
         a, b = header[-1].cells[0]
-        if _UNIT.search(text[a:b]) and a - header[-1].line_start < 2:
+        if UNIT.search(text[a:b]) and a - header[-1].line_start < 2:
             caption = _clean(text[a:b])  # the label column's title is the unit ("EUR million")
     rows: list[TableRow] = []
     for k in range(run.first, run.last + 1):

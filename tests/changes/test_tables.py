@@ -115,6 +115,20 @@ def test_table_row_without_change(row: tuple) -> None:
     assert read_table_row(_row(*row)) == ()
 
 
+@pytest.mark.parametrize(
+    ("cells", "change"),
+    [
+        (("131.0", "116.6", "12.4"), 12.4),  # the change column's figure, not the computed 12.3
+        (("131.0", "116.6", "15.0"), 12.3),  # a column that disagrees is not taken
+        (("131.0", "116.6", "n/a"), 12.3),
+        (("118.0", "126.9", "-7.0"), -7.0),
+    ],
+)
+def test_a_change_column_states_the_percent(cells: tuple[str, ...], change: float) -> None:
+    (found,) = read_table_row(_row("Net sales", cells, Q, "EUR million"))
+    assert found.change_unit == "%" and found.change == pytest.approx(change, abs=0.01)
+
+
 def test_offsets_index_the_rows_text() -> None:
     text = "| Net sales | 41.7 | 38.2 |"
     (change,) = read_table_row(_row("Net sales", ("41.7", "38.2"), ("2024", "2023")), text)

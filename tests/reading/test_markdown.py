@@ -261,6 +261,16 @@ def test_a_kpi_pipe_table_is_a_table_of_rows_with_periods_and_a_unit_caption() -
     ]
 
 
+@pytest.mark.parametrize(
+    ("above", "caption"),
+    [("## Key figures\n\n", "Key figures; EUR million"), ("", "EUR million"), ("USD million\n\n", "USD million")],
+)
+def test_a_pipe_tables_unit_in_its_label_column_title_is_its_caption(above: str, caption: str) -> None:
+    source = f"{above}| EUR million | Q3 2026 | Q3 2025 |\n|---|---:|---:|\n| Net sales | 131.0 | 116.6 |\n"
+    [table] = read_markdown_text(source).tables
+    assert table.caption == caption
+
+
 def test_a_table_in_a_code_fence_is_read_as_a_table_and_the_code_is_not() -> None:
     source = """Key figures:
 
