@@ -507,6 +507,60 @@ def _f1(x: Any) -> str:
 
 
 QUOTES = (
+    # docs/documents.md: the 20 shared filings before and after (bench/results/filings.json)
+    _q(
+        "docs/documents.md",
+        "| rows | {} | {}: {} sentences, {} headings, {} table rows |",
+        _r("filings.json", "before.totals.rows"),
+        _r("filings.json", "after.totals.rows"),
+        _r("filings.json", "after.totals.rows_by_kind.sentence"),
+        _r("filings.json", "after.totals.rows_by_kind.heading"),
+        _r("filings.json", "after.totals.rows_by_kind.table_row"),
+        fmt=lambda x: f"{x:,}",
+    ),
+    _q("docs/documents.md", "| tables read as tables | 0 | {} |", _r("filings.json", "after.totals.tables"), fmt=str),
+    _q(
+        "docs/documents.md",
+        "| {} % ({}) | **{} %** ({}) |",
+        lambda: get(result("filings.json"), "before.totals.non_sentence_rate") * 100,
+        _r("filings.json", "before.totals.non_sentences"),
+        lambda: get(result("filings.json"), "after.totals.non_sentence_rate") * 100,
+        _r("filings.json", "after.totals.non_sentences"),
+        fmt=lambda x: f"{x:,.1f}" if isinstance(x, float) else f"{x:,}",
+    ),
+    _q(
+        "docs/documents.md",
+        "**{} %** (7); 7.5 % if list items",
+        lambda: get(result("filings.json"), "hand_check.rate_not_sentences") * 100,
+        fmt=lambda x: f"{x:.1f}",
+    ),
+    _q(
+        "docs/documents.md",
+        "**{} %** (4); 7.5 % if list items",
+        lambda: get(result("filings.json"), "hand_check_second.rate_not_sentences") * 100,
+        fmt=lambda x: f"{x:.1f}",
+    ),
+    # docs/changes.md: the blind real-text sample (bench/results/reader.json, blind_real)
+    *(
+        _q(
+            "docs/changes.md",
+            f"| {label} | {{}} | {{}} | {{}} | {{}} |",
+            _r("reader.json", f"accuracy.blind_real.{draw}.{polarity}.verdicts_expected"),
+            _r("reader.json", f"accuracy.blind_real.{draw}.{polarity}.verdicts_stated"),
+            _r("reader.json", f"accuracy.blind_real.{draw}.{polarity}.verdict_precision"),
+            _r("reader.json", f"accuracy.blind_real.{draw}.{polarity}.verdict_recall"),
+            fmt=lambda x: f"{x:.3f}" if isinstance(x, float) else str(x),
+        )
+        for label, draw, polarity in (
+            ("main (545 sentences) | all", "main_draw", "all"),
+            ("main | higher is better", "main_draw", "up_good"),
+            ("main | lower is better", "main_draw", "up_bad"),
+            ("both (1,009 sentences) | all", "all", "all"),
+            ("both | higher is better", "all", "up_good"),
+            ("both | lower is better", "all", "up_bad"),
+            ("both | loss narrowed / widened", "all", "loss"),
+        )
+    ),
     _q("docs/tui.md", "| submit → first rows | {} s |", _r(_TINY_TUI, "submit_to_first_rows_s"), fmt=_f2),
     _q(
         "docs/tui.md",
