@@ -507,6 +507,23 @@ def _f1(x: Any) -> str:
 
 
 QUOTES = (
+    # docs/student.md: the blind sets (bench/results/blind.json) and the MPNet teacher's fold 0
+    _q(
+        "docs/student.md",
+        "mixed clauses **{}** accuracy ({} sentences;",
+        _r("blind.json", "sets.mixed.accuracy"),
+        _r("blind.json", "sets.mixed.n"),
+        fmt=lambda x: f"{x:.3f}" if isinstance(x, float) else str(x),
+    ),
+    _q("docs/student.md", "negation and hedges **{}**", _r("blind.json", "sets.negation.accuracy")),
+    _q("docs/student.md", "neutral statements with figures **{}**", _r("blind.json", "sets.neutral_figures.accuracy")),
+    _q(
+        "docs/student.md",
+        "held-out weighted F1 **{}** on fold 0",
+        lambda: get(
+            json.loads((ROOT / "bench/results/folds/teacher-mpnet/r0-f0.fit.json").read_text()), "heldout.f1_weighted"
+        ),
+    ),
     # docs/documents.md: the 20 shared filings before and after (bench/results/filings.json)
     _q(
         "docs/documents.md",
