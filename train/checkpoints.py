@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import torch
 
 from finlocal.errors import InputError
-from finlocal.train.config import FitConfig
+from finlocal.train.config import KEY_DEFAULTS, FitConfig
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,6 @@ TRAINING_STATE = "training_state.pt"
 TMP, OLD = ".tmp", ".old"  # a directory being written; the one it replaces, until it is deleted
 # Config keys that do not change what a run computes (a run may resume with other values).
 _NOT_RECIPE = ("threads", "device", "output_dir")
-# Keys added to FitConfig after runs were made, with the value that trains what came before.
-KEY_DEFAULTS: dict[str, Any] = {"fold_files": []}
 
 
 class Resumable(Protocol):

@@ -71,6 +71,11 @@ class EvidenceSource(str, Enum):
     FILE = "file"  # a JSONL of {"text", "evidence": [{"start", "end", "text"}]} (e.g. saliency)
 
 
+#: Keys added to FitConfig after runs were made, with the value that trains what came before: a
+#: run's config written without one is the same recipe as a config with the key at this value.
+KEY_DEFAULTS: dict[str, Any] = {"fold_files": []}
+
+
 @dataclass(frozen=True)
 class FitConfig:
     """Everything a training run depends on. Defaults are the shipped model's recipe."""

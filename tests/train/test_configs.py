@@ -64,7 +64,7 @@ FINAL_RUN = [
 def test_the_shipped_recipe_file_is_the_bundled_models_config() -> None:
     import json
 
-    from finlocal.train.checkpoints import KEY_DEFAULTS
+    from finlocal.train.config import KEY_DEFAULTS
 
     shipped = FitConfig.load(ROOT / "configs" / "student-reader-l4.toml")
     assert shipped.to_dict() == FitConfig.load(ROOT / "configs" / "student-reader.toml", ["encoder_layers=4"]).to_dict()

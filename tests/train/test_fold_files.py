@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from finlocal.errors import InputError
-from finlocal.train.config import ConfigError, FitConfig
-from finlocal.train.cv import OOF_EXTRA, run
-from finlocal.train.fit import HELDOUT_EXTRA, same_recipe
-from finlocal.train.folds import match_key
-from finlocal.train.rows import build_rows
-from tests.training import tiny_fit_config
+pytest.importorskip("torch")
+pytestmark = pytest.mark.train
+
+from finlocal.errors import InputError  # noqa: E402
+from finlocal.train.config import ConfigError, FitConfig  # noqa: E402
+from finlocal.train.cv import OOF_EXTRA, run  # noqa: E402
+from finlocal.train.fit import HELDOUT_EXTRA, same_recipe  # noqa: E402
+from finlocal.train.folds import match_key  # noqa: E402
+from finlocal.train.rows import build_rows  # noqa: E402
+from tests.training import tiny_fit_config  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
 
