@@ -74,6 +74,18 @@ def test_the_page_is_self_contained_and_escaped(dataset: CorpusDataset) -> None:
     assert "<td>Net debt</td><td class=num>€40 million</td><td class=num>€52 million</td>" in page
 
 
+def test_the_page_shows_guidance_revisions_as_such(tmp_path: Path) -> None:
+    from tests.corpus.datasets import scored, write
+
+    text = "The company raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05."
+    root = write(tmp_path / "ds", [scored("GUIDE", 3, 2026, [(text, "positive", "raised")])])
+    report = build_report(CorpusDataset.open(root))
+    [moved] = report.companies[0].documents[0].moved
+    assert (moved.change.kind.value, moved.change.verdict.value) == ("guidance", "good")
+    assert moved.moved.startswith("guidance raised")
+    assert "guidance raised" in render_html(report)
+
+
 def test_the_same_dataset_gives_the_same_page(dataset: CorpusDataset, tmp_path: Path) -> None:
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     write_report(dataset.root, a)
