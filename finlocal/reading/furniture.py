@@ -32,7 +32,9 @@ _SPACES = re.compile(r"\s+")
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7}|[A-Z]{1,2}-\d{1,3})\s*[-–—]?(?:\s*of\s*\d{1,4})?$", re.IGNORECASE
 )
-_BOX_CHARS = "☐☑☒☓✓✔✗✘⌧□■▢◻◼þý¨"
+_CHECK_BOX_CHARS = frozenset("☐☑☒☓✓✔✗✘⌧□■▢◻◼")
+_WINGDINGS_BOX = frozenset("þý¨")  # Wingdings boxes in older filings: a box only on their own
+_BOX_CHARS = "".join(sorted(_CHECK_BOX_CHARS | _WINGDINGS_BOX))
 _BOX = r"(?:[☐☑☒☓✓✔✗✘⌧□■▢◻◼]|(?<!\w)[þý¨](?!\w))"  # (þ ý ¨: Wingdings boxes in older filings)
 _CHECK_BOX = re.compile(rf"(?:\b(?:Yes|No)\s*)?{_BOX}(?:\s*(?:Yes|No)\b)?")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -90,6 +92,13 @@ def drop_page_furniture(blocks: Sequence[Block]) -> list[Block]:
                     break
                 drop.add(i)
     return [block for i, block in enumerate(blocks) if i not in drop]
+
+
+def has_check_box(text: str) -> bool:
+    """Does the text hold a cover page's check box ("Yes ☒ No ☐")?"""
+    if len(text) <= 2 and any(box in text for box in _WINGDINGS_BOX):
+        return True
+    return any(box in text for box in _CHECK_BOX_CHARS)
 
 
 def strip_check_boxes(text: str) -> str:

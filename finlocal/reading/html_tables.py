@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from finlocal.reading.blocks import Cell, TableBlock
+from finlocal.reading.furniture import has_check_box, is_page_number
 from finlocal.structure import TableRow
 
 #: Cells that are only a currency sign (and an opening parenthesis): they join the next figure.
@@ -47,9 +48,6 @@ UNIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _UNIT_MAX_CHARS = 160
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,3}|[ivxlc]{1,6}|[A-Z]-\d{1,3})$", re.IGNORECASE)
-_CHECK_BOX_CHARS = frozenset("☐☑☒☓✓✔✗✘⌧□■▢◻◼")
-_WINGDINGS_BOX = frozenset("þý¨")
 _PROSE_MIN_CHARS = 120
 #: "Item 2.02" in a cell of its own, its title in the next: a heading laid out as a table.
 _ITEM = re.compile(r"^(?:item|part)\s+[\divx]+(?:\.\d+)?[a-z]?\.?$", re.IGNORECASE)
@@ -81,13 +79,6 @@ class _Placed:
 def is_number(text: str) -> bool:
     """A figure as tables show it: "1,105", "(164)", "$ 2.4", "12 %", "—", "n/m"."""
     return bool(_NUMBER.match(text) or _DASH.match(text))
-
-
-def has_check_box(text: str) -> bool:
-    """Does the text hold a cover page's check box ("Yes ☒ No ☐")?"""
-    if len(text) <= 2 and any(box in text for box in _WINGDINGS_BOX):
-        return True
-    return any(box in text for box in _CHECK_BOX_CHARS)
 
 
 def _placed(row: list[Cell]) -> list[_Placed]:
@@ -135,7 +126,7 @@ def table_use(table: TableBlock) -> TableUse:
         has_check_box(text) for row in rows for text in row
     ):
         return TableUse.FORM
-    paged = sum(1 for row in rows if len(row) >= 2 and _PAGE_NUMBER.match(row[-1]) and not is_number(row[0]))
+    paged = sum(1 for row in rows if len(row) >= 2 and is_page_number(row[-1]) and not is_number(row[0]))
     if len(rows) >= 3 and paged >= 0.5 * len(rows) and any(re.match(r"(?i)item|part|note", r[0]) for r in rows):
         return TableUse.CONTENTS
     widest = max(len(row) for row in rows)
