@@ -20,6 +20,14 @@ from finlocal.changes.record import Change
 _DECIDED = ("good", "bad")
 
 
+def _identical(expected: str, found: str) -> bool:
+    return expected.strip() == found.strip()
+
+
+def _same_words(expected: str, found: str) -> bool:
+    return expected.lower().strip() == found.lower().strip()
+
+
 def _same_metric(expected: str, found: str) -> bool:
     a, b = expected.lower().strip(), found.lower().strip()
     return a in b or b in a
@@ -86,18 +94,17 @@ def compare_row(row: Mapping[str, Any]) -> RowResult:
     expected = tuple(row.get("changes") or ())
     left = list(found)
     pairs: list[tuple[Mapping[str, Any] | None, Change | None]] = []
-    matched: list[Change | None] = []
-    for want in expected:
-        match = next((c for c in left if _same_metric(want["metric"], c.metric)), None)
-        if match is not None:
-            left.remove(match)
-        matched.append(match)
-    for k, want in enumerate(expected):
-        if matched[k] is None:
-            match = next((c for c in left if _shared_word(want["metric"], c.metric)), None)
-            if match is not None:
-                left.remove(match)
-                matched[k] = match
+    matched: list[Change | None] = [None] * len(expected)
+    # the same words first (as written, then in any case), then one name inside the other, then a
+    # shared content word: "earnings per share" pairs with the reader's "earnings per share" before
+    # its "earnings"
+    for same in (_identical, _same_words, _same_metric, _shared_word):
+        for k, want in enumerate(expected):
+            if matched[k] is None:
+                match = next((c for c in left if same(want["metric"], c.metric)), None)
+                if match is not None:
+                    left.remove(match)
+                    matched[k] = match
     pairs += list(zip(expected, matched, strict=True))
     pairs += [(None, c) for c in left]
     return RowResult(row["text"], found, expected, tuple(pairs))
