@@ -67,6 +67,8 @@ from finlocal.changes.vocabulary import (
     SEQUENTIAL,
     SIGN_PHRASE,
     TIME_NOUNS,
+    TRANSITIVE_BEFORE,
+    TRANSITIVE_MOVES,
     WORDS_GAP,
     WOULD_HAVE,
     YEAR_AGO,
@@ -454,7 +456,10 @@ def _move_before(text: str, metric: _Metric) -> str | None:
         return ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
     pre = PRE_MOVE.search(head)
     moved = MOVE_RE.match(pre.group("move")) if pre is not None else None
-    return _move_of(moved) if moved is not None else None
+    if moved is not None:
+        return _move_of(moved)
+    transitive = TRANSITIVE_BEFORE.search(head)
+    return TRANSITIVE_MOVES[" ".join(transitive.group("move").lower().split())] if transitive is not None else None
 
 
 def _read_one(

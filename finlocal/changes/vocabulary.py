@@ -190,6 +190,18 @@ ADJECTIVE_MOVES = {
     "stronger": "better",
     "weaker": "worse",
 }
+# "We reduced our gross debt by $350 million", "the bank grew its deposits by 6 %": a past-tense verb
+# with the company as its subject and the item as its object.
+TRANSITIVE_BEFORE = re.compile(
+    r"\b(?P<move>reduced|lowered|decreased|cut|trimmed|slashed|paid\s+down|increased|grew|raised|boosted|expanded|"
+    r"doubled|lifted|improved|strengthened)\s+(?:our|its|their)\s+(?:[a-z][\w&-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
+TRANSITIVE_MOVES = {
+    **dict.fromkeys(("reduced", "lowered", "decreased", "cut", "trimmed", "slashed", "paid down"), "down"),
+    **dict.fromkeys(("increased", "grew", "raised", "boosted", "expanded", "doubled", "lifted"), "up"),
+    **dict.fromkeys(("improved", "strengthened"), "better"),
+}
 # The movement word of a direction, for a verb shared by two metrics.
 RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 

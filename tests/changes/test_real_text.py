@@ -239,6 +239,14 @@ ROWS: list[Row] = [
     ),
     # an item's name qualifying another noun is not the item
     ("The group owns stakes in two regional power sales companies ( 51.0 % ) and ( 49.5 % ).", []),
+    # the company as subject, the item as object
+    ("We reduced our net debt by approximately $350 million in the year.", [("net debt", "down", "good", None, None)]),
+    (
+        "We cut our operating expenses by 8 % compared to last year.",
+        [("operating expenses", "down", "good", None, None)],
+    ),
+    ("We improved our operating margin by 120 basis points.", [("operating margin", "up", "good", None, None)]),
+    ("We will use the proceeds to reduce our net debt by $200 million.", []),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
