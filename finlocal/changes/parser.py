@@ -34,8 +34,11 @@ from finlocal.changes.vocabulary import (
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CAUSE_LEAD,
+    CAUSE_ZONE,
+    CAUSE_ZONE_END,
     CLOSES_AFTER,
     CONTRIBUTED_AFTER,
+    DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
@@ -53,6 +56,7 @@ from finlocal.changes.vocabulary import (
     NOT_OWN_STATEMENT,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
+    OWN_COMPARISON,
     PAREN_PRIOR,
     PER_SHARE_AFTER,
     PERIOD_AFTER,
@@ -117,7 +121,10 @@ def _metrics(text: str) -> list[_Metric]:
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
+    defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if "clud" in text or " of" in text else []
     for m in METRIC_RE.finditer(text):
+        if any(s < m.start() < e for s, e in defining):
+            continue  # ", which excludes restructuring charges, …": it defines another item
         head = text[max(0, m.start() - 40) : m.start()]
         if NOT_OWN_STATEMENT.search(head):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
@@ -444,6 +451,10 @@ def _cause(text: str, metric: _Metric) -> bool:
     head = text[max(0, metric.start - 60) : metric.start]
     if CAUSE_LEAD.search(head) and MOVE_NOUN_AFTER.match(text[metric.end : metric.end + 40]):
         return True
+    zone = max(CAUSE_ZONE.finditer(text, 0, metric.start), key=lambda z: z.start(), default=None)
+    if zone is not None and CAUSE_ZONE_END.search(text, zone.end(), metric.start) is None:
+        end = CAUSE_ZONE_END.search(text, metric.end)
+        return OWN_COMPARISON.search(text, metric.end, end.start() if end else len(text)) is None
     move = PRE_ADJ.search(head) or PRE_MOVE.search(head)
     return move is not None and CAUSE_BEFORE.search(head, 0, move.start()) is not None
 

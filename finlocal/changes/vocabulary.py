@@ -296,7 +296,7 @@ BENCHMARK_BEFORE = re.compile(
 # "power sales companies", "the sales team": an item's name used to qualify another noun.
 MODIFIER_OF = re.compile(
     r"\s+(?:compan(?:y|ies)|teams?|force|people|representatives?|reps|staff|offices?|channels?|tax(?:es)?|agents?|"
-    r"organi[sz]ations?|departments?|professionals?|personnel|network)\b",
+    r"organi[sz]ations?|departments?|professionals?|personnel|network|mix)\b",
     re.IGNORECASE,
 )
 # "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.
@@ -306,7 +306,23 @@ BENCHMARK_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "cost of revenues", "costs of services": the item after is what the cost is of.
-COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$", re.IGNORECASE)
+# "Amortization …, recorded in cost of goods sold was $4.6 million", "Within SG&A, corporate expenses
+# were …": the item names where another figure sits, not its own statement.
+WHERE_RECORDED = re.compile(
+    r"(?:\b(?:recorded|included|reported|presented|classified|booked)\s+(?:in|within|as|under)|\b(?-i:W)ithin)\s+"
+    r"(?:the\s+|our\s+)?$",
+    re.IGNORECASE,
+)
+# ", which excludes restructuring charges and the impairment charge,", "(excluding amortized interest,
+# impairments and abandonments)", ", which include sales of CAPLYTA": a clause that defines another
+# item; the items in it are not the sentence's statements.
+DEFINING_CLAUSE = re.compile(
+    r"(?:,\s*(?:which|that)\s+(?:excludes?|excluded|includes?|included|comprises?|consists?\s+of)|"
+    r",\s*(?:excluding|net\s+of)|\(\s*(?:excluding|excl\.?|including|incl\.?|net\s+of))\b[^,;()]*"
+    r"(?:,[^,;()]*(?:\band\b|&)[^,;()]*)?",
+    re.IGNORECASE,
+)
 # A figure right before the item names the figure's unit ("$0.04 loss per share").
 FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
 # "on lower net earnings", "driven by higher volumes", "partly offset by lower costs", "due primarily to a
@@ -316,6 +332,8 @@ FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
 # reader drops such figure-less mentions (`parser._cause`).
 _CAUSE_WORDS = (
     r"as|on|amid|besides|from|thanks\s+to|reflecting|owing\s+to|because\s+of|as\s+a\s+result\s+of|attributable\s+to|"
+    r"(?:primarily\s+|mainly\s+|largely\s+)?related\s+to|to\s+support|supporting|impacts?\s+(?:of|from)|"
+    r"benefits?\s+(?:of|from)|effects?\s+of|"
     r"due\s+(?:primarily\s+|mainly\s+|largely\s+|partly\s+|in\s+part\s+)?to|"
     r"result(?:ed|ing|s)?\s+(?:primarily\s+|mainly\s+|largely\s+)?from|"
     r"(?:driven|helped|supported|offset|impacted|affected|hit|hurt|lifted|boosted|led|held\s+back|weighed\s+down)"
@@ -324,6 +342,19 @@ _CAUSE_WORDS = (
 CAUSE_BEFORE = re.compile(
     rf"\b(?:{_CAUSE_WORDS})\s+(?:(?:an?|the|our|its|their)\s+)?(?:(?:[\w/&-]+\s+){{1,4}}(?:and|,)\s+)?"
     r"(?:(?:normal|usual|annual|seasonal|modest|slight|strong|significant|continued|sharp|steep|overall)\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "…, reflecting strong execution, benefits from cost actions and the higher volumes": a figure-less
+# change anywhere after such a word, up to the next clause of its own, explains the statement before.
+CAUSE_ZONE = re.compile(
+    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|reflecting|offset\s+by|as\s+a\s+result\s+of|"
+    r"result(?:ed|ing|s)?\s+(?:\w+\s+)?from|thanks\s+to|related\s+to|to\s+support|attributable\s+to)\b",
+    re.IGNORECASE,
+)
+CAUSE_ZONE_END = re.compile(r";|\.\s|,\s*(?:and|but|while|whereas)\s", re.IGNORECASE)
+OWN_COMPARISON = re.compile(
+    r"\b(?:compared|versus|vs\.?|year[- ](?:over|on)[- ]year|sequentially|a\s+year\s+(?:ago|earlier)|"
+    r"from\s+(?:the\s+)?(?:prior|previous|last|same))\b",
     re.IGNORECASE,
 )
 # "on the volume drop", "due to the revenue decline": a cause whose movement noun follows the item.
@@ -341,5 +372,6 @@ YEAR_LABEL = re.compile(
 # characters before it: another's prior figure, a denominator, what a cost is of, an item named
 # only to be left out, a balance-sheet item that names a line item.
 NOT_OWN_STATEMENT = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in (REPEATED, DENOMINATOR, COST_OF, QUALIFIED, NOT_THE_ITEM)), re.IGNORECASE
+    "|".join(f"(?:{p.pattern})" for p in (REPEATED, DENOMINATOR, COST_OF, QUALIFIED, NOT_THE_ITEM, WHERE_RECORDED)),
+    re.IGNORECASE,
 )

@@ -244,3 +244,10 @@ def test_a_metric_named_as_written_pairs_before_a_shorter_name() -> None:
     result = compare_row(row)
     want, got = result.pairs[0]
     assert got is not None and got.metric == "earnings per share"
+
+
+def test_guidance_is_left_out_of_the_line_item_scores() -> None:
+    """The real-text labels count a line item's stated change; guidance is a control there (REAL.md)."""
+    row = {"text": "The company raised its full-year EPS guidance to $4.10 from $3.90.", "changes": []}
+    assert read_changes(row["text"])  # the reader reads the revision …
+    assert compare_row(row).pairs == ()  # … and the line-item score leaves it out

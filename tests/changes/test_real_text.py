@@ -247,6 +247,35 @@ ROWS: list[Row] = [
     ),
     ("We improved our operating margin by 120 basis points.", [("operating margin", "up", "good", None, None)]),
     ("We will use the proceeds to reduce our net debt by $200 million.", []),
+    # an item inside a clause that defines another is not a statement; nor is where a figure is recorded
+    (
+        "Adjusted EPS, which excludes restructuring charges and the goodwill impairment charge, rose 6 % to $2.14.",
+        [("Adjusted EPS", "up", "good", 2.14, None)],
+    ),
+    (
+        "Segment revenue, which includes sales of the acquired brands, grew 9 % compared to the prior year.",
+        [("revenue", "up", "good", None, None)],
+    ),
+    (
+        "Depreciation of the new plant, recorded in cost of goods sold, was $3.1 million compared to $2.2 million.",
+        [],
+    ),
+    # never "revenue down, bad"
+    ("Cost of automotive sales revenue decreased $2.4 billion, or 15 %.", []),
+    # a figure-less driver anywhere in the clause that explains the statement
+    (
+        "Operating margin rose 80 basis points to 12.1 %, reflecting pricing, savings from last year's programme and "
+        "the higher volumes.",
+        [("Operating margin", "up", "good", 12.1, None)],
+    ),
+    (
+        "Inventories ended the year at $412 million, up $35 million, to support higher sales levels.",
+        [],
+    ),
+    (
+        "A favorable revenue mix lifted our gross margin by 60 basis points.",
+        [("gross margin", "up", "good", None, None)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
