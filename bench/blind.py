@@ -6,7 +6,9 @@ or hedged, and figure statements with no news; see that folder's README).
 Every sentence is scored whole by the int8 ONNX model (`finlocal.model.OnnxClassifier`, the bundled
 ``finlocal/models/default`` unless ``--model`` names another), as ``finlocal eval`` scores a row.
 For each set: accuracy and weighted F1 over the set and per category, the confusion matrix (rows:
-gold) and the rows the model gets wrong. Writes ``bench/results/blind.json`` (``--out``), naming the
+gold) and the rows the model gets wrong; the same for the direction and comparison sets
+(``reference_sets``), whose scores in the manifest are the export's: a model with a hint reads the
+metric-change reader of the day. Writes ``bench/results/blind.json`` (``--out``), naming the
 CPU. An evaluation, not a test: nothing here asserts a score. The sets were written apart from the
 training data and its generator; do not tune anything on them.
 """
@@ -27,6 +29,14 @@ from finlocal.predictions import Classifier
 
 BLIND = ROOT / "tests" / "fixtures" / "blind"
 SETS = ("mixed", "negation", "neutral_figures")
+#: The direction and comparison sets, scored as the model reads them today: the manifest holds their
+#: scores at export time, and a model with a hint reads the reader's findings of the day.
+FIXTURES = ROOT / "tests" / "fixtures"
+REFERENCE_SETS = {
+    "direction-challenge": FIXTURES / "direction" / "challenge.jsonl",
+    "direction-holdout": FIXTURES / "direction" / "holdout.jsonl",
+    "comparison": FIXTURES / "comparison" / "comparison.jsonl",
+}
 
 
 def _summary(m: ClassificationMetrics) -> dict[str, Any]:
@@ -35,7 +45,7 @@ def _summary(m: ClassificationMetrics) -> dict[str, Any]:
 
 def score_set(classifier: Classifier, path: Path) -> dict[str, Any]:
     """Accuracy and weighted F1 of ``classifier`` on one blind set, overall and per category."""
-    rows = [row for _, row in read_jsonl(path, required=("id", "text", "label", "category"))]
+    rows = [row for _, row in read_jsonl(path, required=("text", "label", "category"))]
     labels = tuple(classifier.labels)
     gold = [str(r["label"]) for r in rows]
     pred = predict_labels(classifier, [str(r["text"]) for r in rows])
@@ -52,7 +62,7 @@ def score_set(classifier: Classifier, path: Path) -> dict[str, Any]:
         "confusion": [list(row) for row in overall.confusion],
         "by_category": by_category,
         "wrong": [
-            {"id": r["id"], "category": r["category"], "gold": g, "predicted": p, "text": r["text"]}
+            {"id": r.get("id"), "category": r["category"], "gold": g, "predicted": p, "text": r["text"]}
             for r, g, p in zip(rows, gold, pred, strict=True)
             if g != p
         ],
@@ -74,12 +84,14 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(args.threads, load),
         "model": display_path(args.model),
         "model_name": read_manifest(args.model).name,
+        "hint": read_manifest(args.model).hint,
         "sets": {name: score_set(classifier, BLIND / f"{name}.jsonl") for name in SETS},
+        "reference_sets": {name: score_set(classifier, path) for name, path in REFERENCE_SETS.items()},
     }
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(f"{result['model_name']} ({result['model']}) on {result['machine']['cpu']}")
     print(f"{'set / category':32}{'n':>5}{'accuracy':>10}{'F1 (w)':>9}")
-    for name, s in result["sets"].items():
+    for name, s in {**result["sets"], **result["reference_sets"]}.items():
         print(f"{name:32}{s['n']:>5}{s['accuracy']:>10.3f}{s['f1_weighted']:>9.3f}")
         for category, c in s["by_category"].items():
             print(f"  {category:30}{c['n']:>5}{c['accuracy']:>10.3f}{c['f1_weighted']:>9.3f}")

@@ -34,7 +34,8 @@ class HintKind(str, Enum):
     reading a manifest does not load the metric-change reader."""
 
     NONE = "none"
-    CHANGES = "changes-v1"
+    CHANGES = "changes-v1"  # the line items the reader found, in the sentence's order
+    MAIN_CHANGES = "changes-v2"  # … in the clauses the sentence stands on: conceded ones left out
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Manifest:
     created: str = ""
     finlocal_version: str = ""
     # The second segment the model reads after each sentence (`finlocal.changes.hint`): "none", or
-    # "changes-v1" for the metric-change reader's findings.
+    # "changes-v1" / "changes-v2" for the metric-change reader's findings.
     hint: str = "none"
 
     def __post_init__(self) -> None:

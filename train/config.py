@@ -88,8 +88,9 @@ class FitConfig:
     encoder_layers: int = 0
     max_length: int = 96
     dropout: float = 0.1
-    # A second segment after each sentence: "none", or "changes-v1", what the metric-change reader
-    # found (finlocal.changes.hint); the exported model's manifest records it.
+    # A second segment after each sentence: "none", or what the metric-change reader found
+    # (finlocal.changes.hint): "changes-v1" every line item, "changes-v2" those of the clauses the
+    # sentence stands on; the exported model's manifest records it.
     hint: HintKind = HintKind.NONE
     # Share of training rows shown without their hint (fixed per sentence and seed), so the student
     # also learns to read direction words itself instead of leaning on the hint alone.

@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from finlocal.changes.parser import read_changes
-from finlocal.changes.record import Change
+from finlocal.changes.record import Change, ChangeKind
 
 _DECIDED = ("good", "bad")
+
+
+def _identical(expected: str, found: str) -> bool:
+    return expected.strip() == found.strip()
+
+
+def _same_words(expected: str, found: str) -> bool:
+    return expected.lower().strip() == found.lower().strip()
 
 
 def _same_metric(expected: str, found: str) -> bool:
@@ -82,22 +90,23 @@ class RowResult:
 
 def compare_row(row: Mapping[str, Any]) -> RowResult:
     """The reader's changes for ``row["text"]`` paired with the expected ones by metric, in order."""
-    found = read_changes(row["text"])
+    # the labels count a line item's stated change; guidance is a control there (REAL.md), and
+    # has its own table (tests/changes/test_guidance.py)
+    found = tuple(c for c in read_changes(row["text"]) if c.kind is ChangeKind.METRIC)
     expected = tuple(row.get("changes") or ())
     left = list(found)
     pairs: list[tuple[Mapping[str, Any] | None, Change | None]] = []
-    matched: list[Change | None] = []
-    for want in expected:
-        match = next((c for c in left if _same_metric(want["metric"], c.metric)), None)
-        if match is not None:
-            left.remove(match)
-        matched.append(match)
-    for k, want in enumerate(expected):
-        if matched[k] is None:
-            match = next((c for c in left if _shared_word(want["metric"], c.metric)), None)
-            if match is not None:
-                left.remove(match)
-                matched[k] = match
+    matched: list[Change | None] = [None] * len(expected)
+    # the same words first (as written, then in any case), then one name inside the other, then a
+    # shared content word: "earnings per share" pairs with the reader's "earnings per share" before
+    # its "earnings"
+    for same in (_identical, _same_words, _same_metric, _shared_word):
+        for k, want in enumerate(expected):
+            if matched[k] is None:
+                match = next((c for c in left if same(want["metric"], c.metric)), None)
+                if match is not None:
+                    left.remove(match)
+                    matched[k] = match
     pairs += list(zip(expected, matched, strict=True))
     pairs += [(None, c) for c in left]
     return RowResult(row["text"], found, expected, tuple(pairs))

@@ -56,12 +56,17 @@ _PREVIOUS = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:may|might|could|would|if|not|no|unlikely|consider(?:s|ing)?|plans?\s+to|intends?\s+to)\b|n't\b", re.I
+    r"\b(?:may|might|could|would(?!\s+(?:reflect|represent|imply|mean|equate))|if|not|no|unlikely|consider(?:s|ing)?|plans?\s+to|intends?\s+to)\b|n't\b",
+    re.I,
 )
 # A cheap test first: does the sentence speak of guidance at all?
 GUIDANCE_CUE = re.compile(
     r"guidance|outlook|forecast|target|expectation|projection|now\s+(?:expect|see|anticipate|project|guide)",
     re.IGNORECASE,
+)
+# Items whose guidance is neither good nor bad news in itself (REAL.md: capex, headcount, share counts).
+_NO_POLARITY = re.compile(
+    r"\b(?:capital\s+(?:expenditures?|spending|budget|plan)|capex|headcount|share\s+count|tax\s+payments)\b", re.I
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and)\s*$", re.IGNORECASE)
 
@@ -125,7 +130,13 @@ def read_guidance(text: str) -> tuple[Change, ...]:
         verdict = Verdict.UNKNOWN
         notes.append("guidance reaffirmed" if name == "reaffirmed" else "nothing moved")
     else:
-        verdict = Verdict.GOOD if (direction is Direction.UP) == (polarity is Polarity.UP_GOOD) else Verdict.BAD
+        verdict = (
+            Verdict.UNKNOWN
+            if polarity is None
+            else Verdict.GOOD
+            if (direction is Direction.UP) == (polarity is Polarity.UP_GOOD)
+            else Verdict.BAD
+        )
     if hedged:
         notes.append("negated, hedged or expected")
     if notes and direction is not Direction.UNCHANGED or hedged:
@@ -174,7 +185,7 @@ def _nearest_verb(text: str, start: int, end: int) -> re.Match[str] | None:
     return best
 
 
-def _item(text: str, start: int, end: int, verb: re.Match[str] | None) -> tuple[int, int, str, Polarity]:
+def _item(text: str, start: int, end: int, verb: re.Match[str] | None) -> tuple[int, int, str, Polarity | None]:
     """The line item the guidance is for: the first one after the revision verb ("increasing our
     expectations for adjusted EBITDA"), else the one nearest the guidance word, else the outlook."""
     best: re.Match[str] | None = None
@@ -185,7 +196,10 @@ def _item(text: str, start: int, end: int, verb: re.Match[str] | None) -> tuple[
             best = m
     if best is None:
         word = text[start:end]
-        return start, end, word if _GUIDANCE.fullmatch(word) else "outlook", Polarity.UP_GOOD
+        named = _NO_POLARITY.search(text, verb.end() if verb is not None else start, min(len(text), end + 60))
+        # "increased our 2021 capital expenditures": an item no analyst calls good or bad in itself
+        polarity = None if named is not None else Polarity.UP_GOOD
+        return start, end, word if _GUIDANCE.fullmatch(word) else "outlook", polarity
     item = ITEMS[best.group("item").lower()]
     suffix = (best.group("suffix") or "").strip().lower()
     polarity = Polarity.UP_GOOD if suffix.startswith("margin") else item.polarity

@@ -30,9 +30,15 @@ from finlocal.changes.vocabulary import (
     AGO_RE,
     BARE_RESULTS,
     BENCHMARK_AFTER,
+    BENCHMARK_BEFORE,
     BOUNDARY_RE,
     CAUSE_BEFORE,
+    CAUSE_LEAD,
+    CAUSE_ZONE,
+    CAUSE_ZONE_END,
     CLOSES_AFTER,
+    CONTRIBUTED_AFTER,
+    DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
@@ -42,6 +48,7 @@ from finlocal.changes.vocabulary import (
     MARK_RE,
     MARK_REACH,
     METRIC_RE,
+    MODIFIER_OF,
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
@@ -49,19 +56,25 @@ from finlocal.changes.vocabulary import (
     NOT_OWN_STATEMENT,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
+    OWN_COMPARISON,
     PAREN_PRIOR,
     PER_SHARE_AFTER,
     PERIOD_AFTER,
     PRE_ADJ,
     PRE_MOVE,
     QUALIFIER_WORD,
+    RANGE_PLACE_AFTER,
     RATIO_COMPARED,
     RAW_MOVES,
     REASON_BEFORE,
+    RESTATED_BASIS,
     SEQUENTIAL,
     SIGN_PHRASE,
     TIME_NOUNS,
+    TRANSITIVE_BEFORE,
+    TRANSITIVE_MOVES,
     WORDS_GAP,
+    WOULD_HAVE,
     YEAR_AGO,
     YEAR_LABEL,
 )
@@ -108,10 +121,15 @@ def _metrics(text: str) -> list[_Metric]:
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
+    defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if "clud" in text or " of" in text else []
     for m in METRIC_RE.finditer(text):
+        if any(s < m.start() < e for s, e in defining):
+            continue  # ", which excludes restructuring charges, …": it defines another item
         head = text[max(0, m.start() - 40) : m.start()]
         if NOT_OWN_STATEMENT.search(head):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
+        if MODIFIER_OF.match(text, m.end()):
+            continue  # "power sales companies": the item's name qualifies another noun
         metric = _metric(m)
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
@@ -384,6 +402,8 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
         return True
     if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
         return True
+    if word in ("lower", "higher", "upper") and RANGE_PLACE_AFTER.match(text, m.end()):
+        return True  # "at the higher end of our range"
     return BENCHMARK_AFTER.match(text, m.end()) is not None
 
 
@@ -393,8 +413,11 @@ def _negated(v: Value) -> Value:
 
 def _hedged(text: str, start: int, end: int) -> bool:
     """Whether the clause negates, hedges or forecasts what it says."""
+    restated = RESTATED_BASIS.search(text, start, end) is not None
     return any(
-        NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None for m in HEDGE_RE.finditer(text, start, end)
+        NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
+        and not (restated and WOULD_HAVE.match(text, m.start()))
+        for m in HEDGE_RE.finditer(text, start, end)
     )
 
 
@@ -423,9 +446,15 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
 
 
 def _cause(text: str, metric: _Metric) -> bool:
-    """Whether the movement before the metric follows a cause word ("on lower …", "offset by
-    decreases in …")."""
+    """Whether a figure-less movement of the metric is named as a cause ("on lower …", "offset by
+    decreases in …", "due primarily to higher adjusted EBITDA", "on the volume drop")."""
     head = text[max(0, metric.start - 60) : metric.start]
+    if CAUSE_LEAD.search(head) and MOVE_NOUN_AFTER.match(text[metric.end : metric.end + 40]):
+        return True
+    zone = max(CAUSE_ZONE.finditer(text, 0, metric.start), key=lambda z: z.start(), default=None)
+    if zone is not None and CAUSE_ZONE_END.search(text, zone.end(), metric.start) is None:
+        end = CAUSE_ZONE_END.search(text, metric.end)
+        return OWN_COMPARISON.search(text, metric.end, end.start() if end else len(text)) is None
     move = PRE_ADJ.search(head) or PRE_MOVE.search(head)
     return move is not None and CAUSE_BEFORE.search(head, 0, move.start()) is not None
 
@@ -438,12 +467,17 @@ def _move_before(text: str, metric: _Metric) -> str | None:
         return ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
     pre = PRE_MOVE.search(head)
     moved = MOVE_RE.match(pre.group("move")) if pre is not None else None
-    return _move_of(moved) if moved is not None else None
+    if moved is not None:
+        return _move_of(moved)
+    transitive = TRANSITIVE_BEFORE.search(head)
+    return TRANSITIVE_MOVES[" ".join(transitive.group("move").lower().split())] if transitive is not None else None
 
 
 def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
+    if CONTRIBUTED_AFTER.match(text, metric.end):
+        return []  # "Volume and mix contributed $153 million": a driver of another line's change
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
         # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
@@ -451,6 +485,8 @@ def _read_one(
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
+    if slots.before is not None and BENCHMARK_BEFORE.search(text, metric.end, slots.before.start):
+        slots.before = None  # "below our guidance, $12.65 billion versus $13 billion": not a prior period
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)
@@ -479,7 +515,7 @@ def _read_one(
         )
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
-        if not near and _cause(text, metric):
+        if _cause(text, metric):
             return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
     change = _change(text, metric, slots, hedged)
     if change is not None:

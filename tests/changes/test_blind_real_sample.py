@@ -77,7 +77,9 @@ def counts(rows: list[dict[str, Any]]) -> tuple[int, ...]:
 
 
 def readme_counts(text: str) -> dict[str, tuple[int, ...]]:
-    """The count tables of REAL.md: first column → the seven counts."""
+    """The count tables of REAL.md's blind sample (the sections before the second development
+    sample's): first column → the seven counts."""
+    text = text.split("\n## `real_dev2.jsonl`")[0]
     return {m.group(1): tuple(int(g) for g in m.groups()[1:]) for m in _COUNT_ROW.finditer(text)}
 
 

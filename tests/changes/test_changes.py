@@ -43,6 +43,12 @@ KNOWN_GAPS = {
     274: "a metric without a known polarity (capital expenditure)",
     275: "a metric without a known polarity (headcount)",
     276: "a metric without a known polarity (inventories)",
+    # The real-text labels (REAL.md) count no figure-less cause ("primarily due to increased gross
+    # profit", "driven by the lower sales volume"), and neither does the reader: these three rows of
+    # the older table say otherwise.
+    154: "a figure-less cause (lower sales volume)",
+    161: "a figure-less cause (increased gross profit)",
+    166: "a figure-less cause (lower sales volume)",
 }
 
 
@@ -227,3 +233,21 @@ def test_hint_changes_v1_is_pinned(text: str, hint: str | None) -> None:
     from finlocal.changes.hint import hint_text
 
     assert hint_text(text) == hint
+
+
+def test_a_metric_named_as_written_pairs_before_a_shorter_name() -> None:
+    row = {
+        "text": "Higher earnings and a lower share count drove earnings per share to $2.10, up 15 % over the prior "
+        "year.",
+        "changes": [{"metric": "earnings per share", "direction": "up", "verdict": "good"}],
+    }
+    result = compare_row(row)
+    want, got = result.pairs[0]
+    assert got is not None and got.metric == "earnings per share"
+
+
+def test_guidance_is_left_out_of_the_line_item_scores() -> None:
+    """The real-text labels count a line item's stated change; guidance is a control there (REAL.md)."""
+    row = {"text": "The company raised its full-year EPS guidance to $4.10 from $3.90.", "changes": []}
+    assert read_changes(row["text"])  # the reader reads the revision …
+    assert compare_row(row).pairs == ()  # … and the line-item score leaves it out

@@ -71,3 +71,31 @@ def test_a_conceded_change_is_told_and_stored_as_such() -> None:
 
 def test_no_changes_no_reading() -> None:
     assert net_verdict(()) is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "v1", "v2"),
+    [
+        (
+            "Same-store sales rose 2.1 %, but gross margin contracted 340 basis points.",
+            "same-store sales up good ; gross margin down bad",
+            "gross margin down bad",
+        ),
+        (
+            "Although the order backlog shrank slightly, operating margin reached 13.1 % versus 10.2 %.",
+            "order backlog down bad ; operating margin up good",
+            "operating margin up good",
+        ),
+        # no concession: both versions name every change
+        (
+            "Net sales rose 4 % and EBIT rose 9 %.",
+            "net sales up good ; ebit up good",
+            "net sales up good ; ebit up good",
+        ),
+    ],
+)
+def test_hint_v2_names_only_the_clauses_the_sentence_stands_on(text: str, v1: str, v2: str) -> None:
+    from finlocal.changes.hint import HintKind, hint_text
+
+    assert hint_text(text, HintKind.CHANGES) == v1
+    assert hint_text(text, HintKind.MAIN_CHANGES) == v2

@@ -13,6 +13,17 @@ from finlocal.changes.hint import hint_text
 
 ROWS = [
     # sentence → (metric, direction, verdict, now, before)
+    # a relative clause that describes the new range hedges nothing
+    (
+        "We are raising our full-year EPS guidance to $3.30 to $3.50, which would represent 21 % growth at the "
+        "midpoint.",
+        ("EPS", "up", "good", 3.4, None),
+    ),
+    # capital spending raised is neither good nor bad news in itself
+    (
+        "Our updated capital forecast raised 2026 capital expenditures by $45 million.",
+        ("forecast", "up", "unknown", 45, None),
+    ),
     (
         "The company raised its full-year EPS guidance to $4.10–$4.20 from $3.90–$4.05.",
         ("EPS", "up", "good", 4.15, 3.975),

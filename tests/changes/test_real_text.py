@@ -196,6 +196,86 @@ ROWS: list[Row] = [
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
         [("Interim dividend", "down", "bad", 4.0, 5.0)],
     ),
+    # a cause or a driver named without a figure is not a change of its own (REAL.md's labels)
+    (
+        "Operating profit rose 9 % to EUR 41 million, due primarily to a decrease in raw material costs.",
+        [("Operating profit", "up", "good", 41, None)],
+    ),
+    (
+        "Segment sales grew 4 % from the prior year, driven primarily by growth in service contracts and lower "
+        "freight costs.",
+        [("sales", "up", "good", None, None)],
+    ),
+    ("Adjusted EPS fell 12 % to $0.88 on the volume drop in Europe.", [("Adjusted EPS", "down", "bad", 0.88, None)]),
+    (
+        "Net income was $52 million versus $47 million, mainly due to higher gross profit.",
+        [("Net income", "up", "good", 52, 47)],
+    ),
+    (
+        "Besides the usual annual increase in expenses, the quarter's EBITDA rose 6 % to $18 million.",
+        [("EBITDA", "up", "good", 18, None)],
+    ),
+    ("Volume and mix contributed $153 million, or 26 percentage points of growth.", []),
+    # a place in a range, a benchmark, a request: no movement of the item
+    (
+        "Net income beat our guidance, with revenue at the higher end of our range and operating expenses at the "
+        "lower range.",
+        [],
+    ),
+    ("Revenue of $1.21 billion was below our outlook, $1.21 billion versus $1.25 billion.", []),
+    (
+        "We have filed for a $12 million revenue increase with the state commission.",
+        [("revenue", "up", "unknown", None, None)],
+    ),
+    ("We are forecasting an EBITDA decline of 10 % at the midpoint.", [("EBITDA", "down", "unknown", None, None)]),
+    # a restated figure is a statement, an outlook it agrees with hedges nothing
+    (
+        "On a constant currency basis, revenue would have increased 11 % compared to the prior year.",
+        [("revenue", "up", "good", None, None)],
+    ),
+    (
+        "The effective tax rate was 23.5 %, a 40 basis point increase year over year and consistent with our outlook.",
+        [("effective tax rate", "up", "bad", 23.5, None)],
+    ),
+    # an item's name qualifying another noun is not the item
+    ("The group owns stakes in two regional power sales companies ( 51.0 % ) and ( 49.5 % ).", []),
+    # the company as subject, the item as object
+    ("We reduced our net debt by approximately $350 million in the year.", [("net debt", "down", "good", None, None)]),
+    (
+        "We cut our operating expenses by 8 % compared to last year.",
+        [("operating expenses", "down", "good", None, None)],
+    ),
+    ("We improved our operating margin by 120 basis points.", [("operating margin", "up", "good", None, None)]),
+    ("We will use the proceeds to reduce our net debt by $200 million.", []),
+    # an item inside a clause that defines another is not a statement; nor is where a figure is recorded
+    (
+        "Adjusted EPS, which excludes restructuring charges and the goodwill impairment charge, rose 6 % to $2.14.",
+        [("Adjusted EPS", "up", "good", 2.14, None)],
+    ),
+    (
+        "Segment revenue, which includes sales of the acquired brands, grew 9 % compared to the prior year.",
+        [("revenue", "up", "good", None, None)],
+    ),
+    (
+        "Depreciation of the new plant, recorded in cost of goods sold, was $3.1 million compared to $2.2 million.",
+        [],
+    ),
+    # never "revenue down, bad"
+    ("Cost of automotive sales revenue decreased $2.4 billion, or 15 %.", []),
+    # a figure-less driver anywhere in the clause that explains the statement
+    (
+        "Operating margin rose 80 basis points to 12.1 %, reflecting pricing, savings from last year's programme and "
+        "the higher volumes.",
+        [("Operating margin", "up", "good", 12.1, None)],
+    ),
+    (
+        "Inventories ended the year at $412 million, up $35 million, to support higher sales levels.",
+        [],
+    ),
+    (
+        "A favorable revenue mix lifted our gross margin by 60 basis points.",
+        [("gross margin", "up", "good", None, None)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
