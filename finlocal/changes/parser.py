@@ -33,6 +33,7 @@ from finlocal.changes.vocabulary import (
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CLOSES_AFTER,
+    COMPARATIVE_AFTER,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
@@ -60,6 +61,7 @@ from finlocal.changes.vocabulary import (
     REASON_BEFORE,
     SEQUENTIAL,
     SIGN_PHRASE,
+    THAN_PRIOR,
     TIME_NOUNS,
     WORDS_GAP,
     YEAR_AGO,
@@ -241,6 +243,10 @@ def _fill(
                 pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
                 pending = ("change", e, MARK_REACH["change"])
+            elif m.group("than"):
+                # "higher than the 2020 full year rate of 7.6 %"; not "than 2019", "than the statutory rate"
+                prior = THAN_PRIOR.match(text, m.start()) is not None and not PERIOD_AFTER.match(text, e)
+                pending = ("before", e, MARK_REACH["than"]) if prior else None
             elif m.group("loss") or m.group("profit"):
                 sign_next = "loss" if m.group("loss") else "profit"
                 if pending is not None:
@@ -301,6 +307,8 @@ def _fill(
             role = None  # "8 %, or $18 million": the same change told in money
         elif marked == "before":
             role = "before"
+        elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v.end):
+            role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
         elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
@@ -377,14 +385,31 @@ def _fill(
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
     """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
     ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
-    period ("lower than the statutory rate", "higher-than-expected")."""
+    period ("lower than the statutory rate", "higher-than-expected", "better than our peers")."""
     word = m.group(0).lower()
     head = text[max(0, m.start() - 30) : m.start()]
     if word in MOVE_NOUNS and REASON_BEFORE.search(head):
         return True
     if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
         return True
-    return BENCHMARK_AFTER.match(text, m.end()) is not None
+    if BENCHMARK_AFTER.match(text, m.end()) is not None:
+        return True
+    than = _THAN.match(text, m.end())
+    return than is not None and word in _COMPARATIVES and THAN_PRIOR.match(text, than.end() - 4) is None
+
+
+_THAN = re.compile(r"[\s-]+than\b", re.IGNORECASE)
+_COMPARATIVES = frozenset({"higher", "lower", "better", "worse", "larger", "smaller"})
+
+
+def _comparative_after(text: str, end: int) -> bool:
+    """Whether a figure ending at ``end`` is the size of a comparative that states a move: "$4
+    million lower than prior year", "10 % higher year over year" (not "10 % higher than expected")."""
+    m = COMPARATIVE_AFTER.match(text, end)
+    if m is None:
+        return False
+    move = MOVE_RE.match(text, m.start("move"))
+    return move is not None and not _not_a_move(text, move)
 
 
 def _negated(v: Value) -> Value:
@@ -441,6 +466,20 @@ def _move_before(text: str, metric: _Metric) -> str | None:
     return _move_of(moved) if moved is not None else None
 
 
+def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
+    """ "adjusted operating margin of 23 % is slightly higher than in 2019": the item's level, then a
+    comparative against a prior period — a change stated in words, its figure the current one."""
+    if move is None or slots.now is None or move.group(0).lower() not in _COMPARATIVES:
+        return False
+    than = _THAN.match(text, move.end())
+    return (
+        than is not None
+        and THAN_PRIOR.match(text, than.end() - 4) is not None
+        and len(text[metric.end : slots.now.start].split()) <= 2
+        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+    )
+
+
 def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
@@ -476,7 +515,7 @@ def _read_one(
             first is not None
             and WORDS_GAP.match(text[metric.end : first.start()]) is not None
             and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
-        )
+        ) or _level_compared(text, metric, slots, first)
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
         if not near and _cause(text, metric):

@@ -97,7 +97,9 @@ MARK_RE = re.compile(
     r"(?=[-−(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
     r"(?:of\s+)?(?=[(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
-    r"|(?P<resp>\brespectively\b)",
+    r"|(?P<resp>\brespectively\b)"
+    # "higher than the 2020 full year rate of 7.6 %": the figure after is the prior one
+    r"|(?P<than>(?:(?<=higher\s)|(?<=lower\s))than\b)",
     re.IGNORECASE,
 )
 # A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
@@ -195,7 +197,7 @@ RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 # How many words may stand between a marker and its figure ("compared to net charge-offs of $2.3
 # million": three); a marker further away belongs to something else ("at the end of September",
 # "cash flow from business operations totalled …").
-MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
+MARK_REACH = {"before": 4, "from": 3, "than": 6, "now": 1, "change": 1}
 TIME_NOUNS = frozenset({"months", "weeks", "years", "hours"})
 PER_SHARE_AFTER = re.compile(
     r"^\s*(?:(?:net\s+)?(?:loss|earnings|income)\s+)?per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I
@@ -220,12 +222,27 @@ PAREN_PRIOR = re.compile(
 )
 
 
+# "than prior year", "than in the fourth quarter of 2019", "than the 2020 full year rate", "than Q1": what a
+# comparative is measured against is a prior period (not "than the statutory rate", "than our peers").
+THAN_PRIOR = re.compile(
+    r"than\s+(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:19|20)\d\d|FY\s?\d\d|Q[1-4]|H[12]|year|years|quarter|quarters|period|month|months|half|prior|previous|"
+    r"last|ago|fiscal|same|corresponding|comparable|sequential\w*|a\s+year\s+(?:ago|earlier))\b"
+    r"(?![^.;,]{0,30}\b(?:guidance|outlook|forecast|expect\w*|plan|budget|target|consensus|estimates?)\b)",
+    re.IGNORECASE,
+)
+# A comparative right after a figure makes the figure the move: "$4 million lower than prior year",
+# "28 % higher than Q1", "10 % higher year over year".
+COMPARATIVE_AFTER = re.compile(
+    r"\s*(?:(?:slightly|significantly|substantially|considerably|much|or)\s+)?(?P<move>higher|lower)\b", re.IGNORECASE
+)
+
 # "as we expected", "larger-than-expected": "expected" that hedges nothing.
 NOT_A_HEDGE = re.compile(
     r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
     # "below our year-end target", "ahead of the target": a target met, not a forecast
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
-    r"achieving|surpassed)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,2})$",
+    r"achieving|surpassed)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
 )
 

@@ -196,6 +196,25 @@ ROWS: list[Row] = [
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
         [("Interim dividend", "down", "bad", 4.0, 5.0)],
     ),
+    # a comparative against a prior period: the figure before it is the move, the figure after "than"
+    # the prior one, and a level compared in words is a change; against a benchmark it is none
+    (
+        "Selling expenses were $31 million, $3 million lower than prior year.",
+        [("Selling expenses", "down", "good", 31.0, None)],
+    ),
+    ("Average daily sales were 12% higher than Q2.", [("sales", "up", "good", None, None)]),
+    ("Gross margin of 41 % was slightly higher than in 2022.", [("Gross margin", "up", "good", 41.0, None)]),
+    (
+        "Net sales of $412 million were higher than the prior year's $388 million.",
+        [("Net sales", "up", "good", 412.0, 388.0)],
+    ),
+    (
+        "Adjusted EPS of $1.42 met the high end of our guidance and was 9 % higher than the second quarter of 2022.",
+        [("Adjusted EPS", "up", "good", 1.42, None)],
+    ),
+    ("Operating margin was higher than our peers'.", []),
+    ("Net sales were 4 % higher than analysts had forecast.", []),
+    ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
