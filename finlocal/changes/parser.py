@@ -38,6 +38,8 @@ from finlocal.changes.vocabulary import (
     FIGURE_BEFORE,
     HEDGE_RE,
     ITEMS,
+    LEAD_MOVE,
+    LEAD_NOUN_AFTER,
     LIMIT_BEFORE,
     LIST_JOIN,
     MARK_RE,
@@ -198,7 +200,9 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         scope_values = [v for v in values if metric.end <= v.start < scope_end]
         hedged = _hedged(text, clause_start, scope_end)
         inherited = changes[-1] if changes else None
-        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited))
+        floor = max(clause_start, metrics[i - 1].end if i else 0)
+        lead = _lead(text, metric, [v for v in values if floor <= v.start and v.end <= metric.start], scope_end)
+        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead))
         i += 1
     return tuple(changes)
 
@@ -227,6 +231,8 @@ def _fill(
             continue  # inside a figure already read ("EUR 3 mn to" is one figure)
         pos = e
         if kind == "move":
+            if slots.now is not None and slots.before is not None and len(text[slots.end : s].split()) > 4:
+                break  # "credit losses from $21 million to $6 million, and then lastly retention holding steady"
             if slots.move is None:
                 slots.move = payload
                 slots.end = max(slots.end, e)
@@ -480,8 +486,42 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
+_LEAD_AHEAD = re.compile(
+    r"\s*(?:[\w-]+\s+)?(?:increase|growth|improvement|decline|decrease|rise|drop|reduction|gain|expansion)\s+(?:in|of)\b",
+    re.IGNORECASE,
+)
+
+
+_RANGE_END = re.compile(r"\d\s*(?:%|percent|per\s?cent)?\s*(?:to|-|–|—|and)\s*$", re.IGNORECASE)
+
+
+def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Value, str] | None:
+    """A move written as a noun before the item, with its size before that: "a 250 basis point
+    increase in operating margins", "30 basis points of higher commodity costs", "40 % premium
+    growth" — the size and the move, or None."""
+    if not values or values[-1].kind not in CHANGE_KINDS:
+        return None
+    v = values[-1]
+    if _RANGE_END.search(text, max(0, v.start - 20), v.start):
+        return None  # "8 % to 10 % recurring revenue growth": a range, a target's
+    between = text[v.end : metric.start]
+    lead = LEAD_MOVE.match(between)
+    word = (lead.group("noun") or lead.group("adjective")) if lead is not None else None
+    if word is None and between.strip() == "":
+        noun = LEAD_NOUN_AFTER.match(text, metric.end, end)
+        word = noun.group("noun") if noun is not None else None
+    move = MOVE_RE.fullmatch(word) if word is not None else None
+    return (v, _move_of(move)) if move is not None else None
+
+
 def _read_one(
-    text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
+    text: str,
+    metric: _Metric,
+    values: list[Value],
+    end: int,
+    hedged: bool,
+    inherited: Change | None = None,
+    lead: tuple[Value, str] | None = None,
 ) -> list[Change]:
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
@@ -495,6 +535,9 @@ def _read_one(
     before_metric = _move_before(text, metric)
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
+    if lead is not None and (slots.change is None or _LEAD_AHEAD.match(text, slots.change.end, end)):
+        # "a 2 % increase in revenues and a 55 % improvement in gross profits": the size before is the item's
+        slots.change, slots.move = lead
     shared = (
         slots.move is None
         and slots.change is not None

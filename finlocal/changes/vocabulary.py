@@ -164,10 +164,11 @@ REPEATED = re.compile(
 )
 
 
-# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator.
+# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator (not "30 basis points
+# of higher freight costs", a move of the item).
 DENOMINATOR = re.compile(
     r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
-    r"\s+(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+)?$",
+    r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+)?$",
     re.I,
 )
 BARE_RESULTS = frozenset({"loss", "profit", "earnings", "income"})
@@ -210,13 +211,31 @@ MOVE_NOUN_AFTER = re.compile(
     r"improvement|reduction|uplift|jump|fall|expansion|contraction)\b",
     re.I,
 )
+# A move written as a noun before the item, its size before it: "a 250 basis point increase in operating
+# margins", "6.1 percent growth in beer sales", "30 basis points of higher commodity costs", "40 %
+# premium growth". The words between may name the item further, never a verb or another preposition
+# ("a 5 % increase in demand drove revenue" is not revenue's).
+_ITEM_WORDS = (
+    r"(?:(?!(?:for|to|and|or|of|in|on|at|by|with|from|that|which|drove|drives|led|helped|was|were|is|are|"
+    r"has|have|had)\b)[\w&'-]+\s+){0,3}"
+)
+LEAD_MOVE = re.compile(
+    r"^\s*(?:(?:year-over-year|year-on-year|yoy|sequential|organic|annual)\s+)?"
+    r"(?P<noun>increase|growth|improvement|decline|decrease|rise|drop|reduction|gain|expansion|contraction|"
+    r"deterioration|jump|fall)\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+|their\s+)?" + _ITEM_WORDS + r"$"
+    r"|^\s*of\s+(?P<adjective>higher|lower|increased|reduced|decreased)\s+" + _ITEM_WORDS + r"$",
+    re.IGNORECASE,
+)
+# "40 % premium growth": the size right before the item, its noun right after.
+LEAD_NOUN_AFTER = re.compile(r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction)\b", re.IGNORECASE)
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
 )
 # A bracket that closes after the figure, or after its per-share unit ("(2014/15: 5.0 pence per share)").
 CLOSES_AFTER = re.compile(r"\s*(?:per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\s*)?\)", re.IGNORECASE)
 PAREN_PRIOR = re.compile(
-    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
+    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:|"
+    r"(?:FY\s?)?(?:19|20)\d\d\s*[-–—])?\s*"
     r"(?:(?P<loss>(?:an?\s+)?(?:net\s+)?(?:loss|negative)(?:\s+of)?)|(?P<profit>(?:an?\s+)?profit(?:\s+of)?))?\s*$",
     re.I,
 )
@@ -242,6 +261,7 @@ NOT_A_HEDGE = re.compile(
     r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
     # "below our year-end target", "ahead of the target": a target met, not a forecast
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
+    r"consistent\s+with|in\s+line\s+with|"
     r"achieving|surpassed)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
 )

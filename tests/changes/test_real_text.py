@@ -215,6 +215,38 @@ ROWS: list[Row] = [
     ("Operating margin was higher than our peers'.", []),
     ("Net sales were 4 % higher than analysts had forecast.", []),
     ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
+    # a prior year's figure in a bracket labelled with its year
+    (
+        "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
+        [("net loss", "loss_narrowed", "good", 1204118.0, 1873550.0)],
+    ),
+    # a move written as a noun before the item, its size before the noun
+    (
+        "We delivered a 180 basis point increase in gross margins this quarter.",
+        [("margins", "up", "good", None, None)],
+    ),
+    (
+        "The segment posted a 4.2 percent growth in Nordic net sales to EUR 88.1 million.",
+        [("net sales", "up", "good", 88.1, None)],
+    ),
+    (
+        "The quarter saw a 90-basis-point improvement in the accident year combined ratio and a 40-basis-point "
+        "improvement in the underlying expense ratio.",
+        [("combined ratio", "down", "good", None, None), ("expense ratio", "down", "good", None, None)],
+    ),
+    ("Results absorbed 45 basis points of higher freight costs.", [("freight costs", "up", "bad", None, None)]),
+    ("A 5 % increase in demand drove revenue higher.", [("revenue", "up", "good", None, None)]),
+    ("We remain on track to deliver 6% to 8% organic revenue growth.", []),
+    # a move of the item whatever else the clause says is consistent with
+    (
+        "The effective tax rate was 21.5%, a 40 basis point increase year-over-year and consistent with our outlook.",
+        [("tax rate", "up", "bad", 21.5, None)],
+    ),
+    # a movement word well after a complete pair of figures is another statement's
+    (
+        "Credit losses went from $14 million to $9 million, and then finally retention holding steady at 91%.",
+        [("Credit losses", "down", "good", 9.0, 14.0)],
+    ),
     # controls: never a change
     ("The company has a $500 million revolving credit facility maturing in 2027.", []),
     ("The board declared a quarterly dividend of $0.25 per share.", []),
@@ -265,6 +297,8 @@ def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, 
         ("43.9% ( 43.9 % ) , compared to 40.5%", [43.9, 40.5]),
         ("12.0 % (12.0 %)", [12.0, 12.0]),
         ("up seven percentage points", [7.0]),
+        ("a 150-basis-point improvement", [150.0]),
+        ("a net loss of $2,924,236 (2019 - $4,366,807)", [2924236.0, 4366807.0]),
     ],
 )
 def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) -> None:
