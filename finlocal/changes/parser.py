@@ -526,7 +526,14 @@ def _read_one(
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
         # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
-        return _two_periods(text, metric, values, end, hedged)
+        # "rents expense increased 5 % and 8 %, respectively, in the second quarter and year-to-date periods":
+        # the first period's change (the one the sentence names first)
+        # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
+        # takes the last figure of each run)
+        respective = _respective(text, metric.end, [v for v in values if v.kind in AMOUNT_KINDS], 2)
+        last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
+        first = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
+        return _two_periods(text, metric, values, end, hedged) or ([first] if first is not None else [])
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
@@ -641,7 +648,69 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
             slots = _Slots(move=moved, end=v.end)
             setattr(slots, role, v)
             out.append(_change(text, metric, slots, hedged))
+    else:
+        # "revenue and operating income decreased 33.9 % and 60.2 % to $17.5 million and $1.4 million respectively"
+        out += [
+            _change(text, metric, slots, hedged)
+            for metric, slots in zip(group, _respective(text, start, values, k), strict=False)
+        ]
     return [c for c in out if c is not None]
+
+
+_LIST_CLOSED = re.compile(r"\w\s+and\s+(?:[\w&-]+\s+){0,2}$", re.IGNORECASE)
+_RUN_JOIN = re.compile(r"\s*,?\s*(?:and|&)?\s*")
+
+
+def _respective(text: str, start: int, values: list[Value], k: int) -> list[_Slots]:
+    """The figures of ``k`` items (or periods) read "respectively": runs of ``k`` figures joined by
+    "and", each run's role told by the word before it — a movement word or "by" before the moves
+    ("decreased 33.9 % and 60.2 %", "representing decreases of $228 million and $1.21 billion"),
+    "to" before the current figures, "from" or "compared to" before the prior ones, nothing before
+    the current ones ("were $1.17 billion and $1.58 billion"). One filled slots per item, or none
+    when the runs do not line up, a role comes twice, or nothing says which way."""
+    runs: list[tuple[str, list[Value]]] = []
+    pos = start
+    for v in values:
+        gap = text[pos : v.start]
+        if runs and len(runs[-1][1]) < k and _RUN_JOIN.fullmatch(gap):
+            runs[-1][1].append(v)
+        else:
+            runs.append((_run_role(text, pos, v.start), [v]))
+        pos = v.end
+    roles = [role for role, _ in runs]
+    if not runs or len(set(roles)) != len(roles) or any(len(run) != k for _, run in runs):
+        return []
+    if not {"change", "before"} & set(roles):
+        return []  # levels only: "$132 million and $181 million for the second quarter and six months"
+    moves = {_move_of(m) for m in MOVE_RE.finditer(text, start, pos) if not _not_a_move(text, m)}
+    if len(moves) > 1:
+        return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
+    move = next(iter(moves), None)
+    by_role = dict(runs)
+    changes = by_role.get("change", [])
+    if any(v.kind not in (*CHANGE_KINDS, Kind.MONEY) for v in changes):
+        return []
+    out = []
+    for j in range(k):
+        slots = _Slots(move=move, end=max(v.end for _, run in runs for v in run))
+        for role, run in runs:
+            setattr(slots, role, run[j])
+        out.append(slots)
+    return out
+
+
+def _run_role(text: str, start: int, end: int) -> str:
+    """The role of the figures after ``text[start:end]``, by the last marker or movement word in it."""
+    last: tuple[int, str] = (-1, "now")
+    for m in MARK_RE.finditer(text, start, end):
+        role = "before" if m.group("before") or m.group("than") else "now" if m.group("to") else None
+        role = "change" if m.group("by") else role
+        if role is not None:
+            last = max(last, (m.end(), role))
+    for m in MOVE_RE.finditer(text, start, end):
+        if not _not_a_move(text, m):
+            last = max(last, (m.end(), "change"))
+    return last[1]
 
 
 def _by_year(text: str, values: list[Value], end: int, slots: _Slots) -> None:

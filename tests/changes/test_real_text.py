@@ -191,6 +191,33 @@ ROWS: list[Row] = [
         "compared to 3.08 % and 3.00 % for the same periods in 2023, respectively.",
         [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
     ),
+    # "respectively": runs of figures, each run's role told by the word before it; one item over two
+    # periods gives the change of the period named first
+    (
+        "Aerospace net sales and EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million respectively.",
+        [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
+    ),
+    (
+        "Aerospace orders and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
+        "respectively.",
+        [("EBIT", "down", "bad", 9.3, None)],
+    ),
+    (
+        "Operating expenses rose 7% and 4%, respectively, in the third quarter and nine-month periods of 2024 "
+        "compared to 2023.",
+        [("Operating expenses", "up", "bad", None, None)],
+    ),
+    (
+        "For the three and nine months ended September 30, 2024, net income was $410 million and $1.02 billion, "
+        "respectively, representing increases of $35 million and $120 million, respectively, compared to 2023.",
+        [("net income", "up", "good", 410.0, None)],
+    ),
+    (
+        "Net income was $88 million and $240 million for the three and nine months ended September 30, 2024, "
+        "respectively.",
+        [],
+    ),
+    ("Revenue and operating income were up 6% and down 3%, respectively.", []),
     # pence, and a prior figure bracketed with its label and its per-share unit
     (
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
