@@ -196,6 +196,15 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
             continue
         # one metric at a time (also when a list could not be read as one)
         metric = metrics[i]
+        pair = _result_pair(text, metric, values, boundaries, clause_start)
+        if pair is not None:
+            # "posted a EUR1.49 million loss … compared with a 1.70 million profit": the figures before the words
+            change, until = pair
+            changes.append(change)
+            i += 1
+            while i < len(metrics) and metrics[i].start < until:
+                i += 1  # the prior result's word is that figure's sign, not a metric of its own
+            continue
         scope_end = _scope_end(text, metric, metrics, i + 1, boundaries)
         scope_values = [v for v in values if metric.end <= v.start < scope_end]
         hedged = _hedged(text, clause_start, scope_end)
@@ -655,6 +664,44 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
             for metric, slots in zip(group, _respective(text, start, values, k), strict=False)
         ]
     return [c for c in out if c is not None]
+
+
+_RESULT_WORD = re.compile(r"(?:(?:net|pre-?tax|operating)\s+)?(?P<sign>loss|profit)\b", re.IGNORECASE)
+_PRIOR_RESULT = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+(?:an?\s+)?", re.IGNORECASE)
+
+
+def _result_pair(
+    text: str, metric: _Metric, values: list[Value], boundaries: list[int], clause_start: int
+) -> tuple[Change, int] | None:
+    """A result told with its figure before the word, against a prior one told so too: "a EUR1.49
+    million loss in the second quarter compared with a 1.70 million profit", "a $3 million profit,
+    compared to a $5 million loss a year ago" — the change, and where its prior result's word ends."""
+    word = _RESULT_WORD.fullmatch(metric.text)
+    if word is None or metric.polarity is None:
+        return None
+    now = next((v for v in values if v.kind is Kind.MONEY and text[v.end : metric.start].strip() == ""), None)
+    if now is None:
+        return None
+    end = min(b for b in boundaries if b >= metric.end)
+    mark = _PRIOR_RESULT.search(text, metric.end, end)
+    before = next((v for v in values if mark is not None and v.start == mark.end()), None)
+    prior = (
+        _RESULT_WORD.match(text, before.end + 1)
+        if before is not None and text[before.end : before.end + 1] == " "
+        else None
+    )
+    if before is None or prior is None or before.kind is not Kind.MONEY:
+        return None
+    signs = {"loss": "loss", "profit": "profit"}
+    slots = _Slots(
+        now=now,
+        before=before,
+        now_sign=signs[word.group("sign").lower()],
+        before_sign=signs[prior.group("sign").lower()],
+        end=prior.end(),
+    )
+    change = _change(text, metric, slots, _hedged(text, clause_start, end))
+    return (change, prior.end()) if change is not None else None
 
 
 _LIST_CLOSED = re.compile(r"\w\s+and\s+(?:[\w&-]+\s+){0,2}$", re.IGNORECASE)

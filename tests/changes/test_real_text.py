@@ -242,6 +242,23 @@ ROWS: list[Row] = [
     ("Operating margin was higher than our peers'.", []),
     ("Net sales were 4 % higher than analysts had forecast.", []),
     ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
+    # a result told with its figure before the word, against a prior result told so too
+    (
+        "Acme posted a EUR 3.2 million profit in the quarter, compared to a EUR 1.1 million loss a year earlier.",
+        [("profit", "loss_to_profit", "good", 3.2, -1.1)],
+    ),
+    (
+        "The group made a EUR 4.6 million loss in January-June compared with a 2.3 million profit a year ago .",
+        [("loss", "profit_to_loss", "bad", 4.6, -2.3)],
+    ),
+    (
+        "Acme posted a EUR 3.2 million loss in the quarter, versus a EUR 5.1 million loss a year earlier.",
+        [("loss", "loss_narrowed", "good", 3.2, 5.1)],
+    ),
+    (
+        "Acme expects a EUR 3.2 million loss in 2024, compared to a EUR 2.1 million profit in 2023.",
+        [("loss", "profit_to_loss", "unknown", 3.2, -2.1)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
