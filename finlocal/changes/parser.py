@@ -322,6 +322,9 @@ def _fill(
             role = None  # "8 %, or $18 million": the same change told in money
         elif marked == "before":
             role = "before"
+            if slots.now is None and slots.ps_now is not None and slots.ps_before is None:
+                # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
+                slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
         elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v.end):
             role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):

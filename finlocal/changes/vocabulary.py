@@ -89,7 +89,9 @@ MOVE_RE = re.compile(
 )
 MARK_RE = re.compile(
     r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
-    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations))(?![\w-]))"
+    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations)|"
+    # "an increase over EPS of EUR1.12 in 2008"
+    r"(?:(?<=increase\s)|(?<=decrease\s)|(?<=rise\s)|(?<=decline\s)|(?<=improvement\s)|(?<=drop\s))over)(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
     r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow|cash\s+used"
@@ -158,7 +160,8 @@ PRE_MOVE = re.compile(
 # A metric named again for its prior figure ("compared to net charge-offs of $2.3 million", "compared
 # to a profit of EUR 2.2 mn", "( loss of EUR 0.4 mn )") belongs to the statement before it.
 REPEATED = re.compile(
-    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)|\()\s*(?:a|an|the|its|their|our)?\s*"
+    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from|(?:increase|decrease|rise|decline|improvement|drop)\s+over)"
+    r"|\()\s*(?:a|an|the|its|their|our)?\s*"
     r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+)?$",
     re.IGNORECASE,
 )

@@ -259,6 +259,16 @@ ROWS: list[Row] = [
         "Acme expects a EUR 3.2 million loss in 2024, compared to a EUR 2.1 million profit in 2023.",
         [("loss", "profit_to_loss", "unknown", 3.2, -2.1)],
     ),
+    # "an increase over" names the prior figure; the item named again there carries it
+    (
+        "The company reported EPS of EUR 0.84 for 2011 , an increase over EPS of EUR 0.79 in 2010 .",
+        [("EPS", "up", "good", 0.84, 0.79)],
+    ),
+    # an item told only in per-share figures: they are its own
+    (
+        "Core FFO for the quarter was $1.12 per share versus $1.31 in the prior year.",
+        [("FFO", "down", "bad", 1.12, 1.31)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
