@@ -30,6 +30,7 @@ from finlocal.changes.vocabulary import (
     AGO_RE,
     BARE_RESULTS,
     BENCHMARK_AFTER,
+    BENCHMARK_NAMED,
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CLOSES_AFTER,
@@ -484,6 +485,12 @@ def _move_before(text: str, metric: _Metric) -> str | None:
     return _move_of(moved) if moved is not None else None
 
 
+def _against_benchmark(text: str, start: int, before: Value) -> bool:
+    """Whether a prior figure follows a comparison with a benchmark ("below our guidance, $12.65
+    billion versus $13 billion") and names no prior period of its own ("… $0.90 a year ago")."""
+    return BENCHMARK_NAMED.search(text, start, before.start) is not None and AGO_RE.match(text[before.end :]) is None
+
+
 def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
     """ "adjusted operating margin of 23 % is slightly higher than in 2019": the item's level, then a
     comparative against a prior period — a change stated in words, its figure the current one."""
@@ -549,6 +556,8 @@ def _read_one(
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
+    if slots.before is not None and _against_benchmark(text, metric.end, slots.before):
+        slots.before = None  # "$12.65 billion versus $13 billion", after "below our guidance": not a prior period
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)

@@ -115,7 +115,7 @@ _SCALE = r"thousand|millions?|billions?|trillion|mn|mln|mio|bn|tn|m|b|k"
 _CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds|pence|cents"
 _UNIT = (
     r"%|percent\b|per\s?cent\b|pct\b|percentage[\s-]+points?\b|%\s?-?\s?points?\b|pp\b|p\.p\.|basis[\s-]+points?\b|"
-    r"bps\b|bp\b"
+    r"bps\b|bp\b|points?\b"
 )
 
 VALUE_RE = re.compile(

@@ -319,6 +319,14 @@ CAUSE_BEFORE = re.compile(
 )
 # A movement noun in a reason ("for loan growth", "to support growth"), not the metric's movement.
 REASON_BEFORE = re.compile(r"\b(?:for|to\s+support|to\s+fund|supporting)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# "below our guidance", "versus consensus", "ahead of our plan": the figures after compare with a benchmark,
+# not with a prior period.
+BENCHMARK_NAMED = re.compile(
+    r"\b(?:below|above|ahead\s+of|short\s+of|in\s+line\s+with|versus|vs\.?|against|compared\s+(?:to|with)|"
+    r"exceed\w*|beat\w*|miss\w*|topp\w*)\s+(?:the\s+|our\s+|its\s+|their\s+|analysts'?\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:guidance|outlook|forecasts?|consensus|expectations?|estimates?|targets?|budget|plan)\b",
+    re.IGNORECASE,
+)
 # Figures labelled with their years: "31.3 % for fiscal 2024 and 36.7 % for fiscal 2023".
 YEAR_LABEL = re.compile(
     r"^\s*(?:for|in|during)\s+(?:the\s+)?(?:fiscal\s+(?:year\s+)?|financial\s+year\s+|FY\s?|full[- ]year\s+|"

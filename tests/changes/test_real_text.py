@@ -269,6 +269,14 @@ ROWS: list[Row] = [
         "Core FFO for the quarter was $1.12 per share versus $1.31 in the prior year.",
         [("FFO", "down", "bad", 1.12, 1.31)],
     ),
+    # "points" of a share or a ratio are percentage points
+    ("Our market share of the premium category decreased 0.4 points.", [("market share", "down", "bad", None, None)]),
+    # figures compared with a benchmark (guidance, consensus) are no prior period's; a year-ago one is
+    ("Net sales came in at $1.2 billion, below our guidance, $1.19 billion versus $1.25 billion.", []),
+    (
+        "EPS of $1.10 beat consensus of $1.05 and compares with $0.90 a year ago.",
+        [("EPS", "up", "good", 1.10, 0.90)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
@@ -352,11 +360,16 @@ def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, 
         ("12.0 % (12.0 %)", [12.0, 12.0]),
         ("up seven percentage points", [7.0]),
         ("a 150-basis-point improvement", [150.0]),
+        ("market share decreased 0.3 points", [0.3]),
         ("a net loss of $2,924,236 (2019 - $4,366,807)", [2924236.0, 4366807.0]),
     ],
 )
 def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) -> None:
     assert [v.amount for v in find_values(text) if v.kind not in (Kind.OTHER, Kind.YEAR)] == amounts
+
+
+def test_bare_points_are_percentage_points() -> None:
+    assert [v.kind for v in find_values("market share decreased 0.3 points")] == [Kind.POINTS]
 
 
 def test_scale_after_a_bracketed_prior_is_the_current_figures() -> None:
