@@ -235,7 +235,7 @@ def _fill(
     ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
-    last_move_end = -1
+    last_move_end, last_move = -1, None
     for s, e, kind, payload in events:
         if s < pos:
             continue  # inside a figure already read ("EUR 3 mn to" is one figure)
@@ -246,7 +246,7 @@ def _fill(
             if slots.move is None:
                 slots.move = payload
                 slots.end = max(slots.end, e)
-            last_move_end = e
+            last_move_end, last_move = e, payload
             continue
         if kind == "mark":
             m = payload
@@ -392,6 +392,10 @@ def _fill(
                 slots.before_sign = sign_next
             elif role == "now":
                 slots.now_sign = sign_next
+            elif after_move and slots.move == "flat" and last_move not in (None, "flat"):
+                slots.move = (
+                    last_move  # "flat from fiscal 2019 and down 145 basis points from fiscal 2021": the sized move
+                )
             slots.end = max(slots.end, v.end)
         elif role in ("now", "before"):
             break  # a second figure for a filled slot: another statement begins

@@ -277,6 +277,13 @@ ROWS: list[Row] = [
         "EPS of $1.10 beat consensus of $1.05 and compares with $0.90 a year ago.",
         [("EPS", "up", "good", 1.10, 0.90)],
     ),
+    # flat against one period and moved by a stated size against another: the sized move
+    (
+        "Selling expense as a percentage of sales was 21.3%, flat from fiscal 2019 and down 60 basis points from "
+        "fiscal 2021.",
+        [("Selling expense", "down", "good", None, None)],
+    ),
+    ("Revenue was flat sequentially and up 5% year over year.", [("Revenue", "up", "good", None, None)]),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
