@@ -91,7 +91,8 @@ MARK_RE = re.compile(
     r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
     r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations)|"
     # "an increase over EPS of EUR1.12 in 2008"
-    r"(?:(?<=increase\s)|(?<=decrease\s)|(?<=rise\s)|(?<=decline\s)|(?<=improvement\s)|(?<=drop\s))over)(?![\w-]))"
+    r"over(?:(?<=increase\sover)|(?<=decrease\sover)|(?<=rise\sover)|(?<=decline\sover)|(?<=improvement\sover)|"
+    r"(?<=drop\sover)))(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
     r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow|cash\s+used"
@@ -101,7 +102,7 @@ MARK_RE = re.compile(
     r"(?:of\s+)?(?=[(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<resp>\brespectively\b)"
     # "higher than the 2020 full year rate of 7.6 %": the figure after is the prior one
-    r"|(?P<than>(?:(?<=higher\s)|(?<=lower\s))than\b)",
+    r"|(?P<than>\bthan\b(?:(?<=higher\sthan)|(?<=lower\sthan)))",
     re.IGNORECASE,
 )
 # A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
@@ -264,8 +265,7 @@ NOT_A_HEDGE = re.compile(
     r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
     # "below our year-end target", "ahead of the target": a target met, not a forecast
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
-    r"consistent\s+with|in\s+line\s+with|"
-    r"achieving|surpassed)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
+    r"achieving|surpassed|consistent\s+with|in\s+line\s+with)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
 )
 
