@@ -211,8 +211,10 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         hedged = _hedged(text, clause_start, scope_end)
         inherited = changes[-1] if changes else None
         floor = max(clause_start, metrics[i - 1].end if i else 0)
-        lead = _lead(text, metric, [v for v in values if floor <= v.start and v.end <= metric.start], scope_end)
-        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead))
+        head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
+        lead = _lead(text, metric, head_values, scope_end)
+        ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
+        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead))
         i += 1
     return tuple(changes)
 
@@ -545,6 +547,7 @@ def _read_one(
     hedged: bool,
     inherited: Change | None = None,
     lead: tuple[Value, str] | None = None,
+    ahead: Value | None = None,
 ) -> list[Change]:
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
@@ -567,6 +570,15 @@ def _read_one(
     before_metric = _move_before(text, metric)
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
+    if (
+        ahead is not None
+        and ahead.kind in (Kind.MONEY, Kind.COUNT)
+        and slots.now is None
+        and (slots.before or slots.change) is not None
+    ):
+        slots.now = (
+            ahead  # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure names the item
+        )
     if lead is not None and (slots.change is None or _LEAD_AHEAD.match(text, slots.change.end, end)):
         # "a 2 % increase in revenues and a 55 % improvement in gross profits": the size before is the item's
         slots.change, slots.move = lead

@@ -248,7 +248,7 @@ PAREN_PRIOR = re.compile(
 # "than prior year", "than in the fourth quarter of 2019", "than the 2020 full year rate", "than Q1": what a
 # comparative is measured against is a prior period (not "than the statutory rate", "than our peers").
 THAN_PRIOR = re.compile(
-    r"than\s+(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}?"
+    r"than\s+(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?"
     r"(?:(?:19|20)\d\d|FY\s?\d\d|Q[1-4]|H[12]|year|years|quarter|quarters|period|month|months|half|prior|previous|"
     r"last|ago|fiscal|same|corresponding|comparable|sequential\w*|a\s+year\s+(?:ago|earlier))\b"
     r"(?![^.;,]{0,30}\b(?:guidance|outlook|forecast|expect\w*|plan|budget|target|consensus|estimates?)\b)",
@@ -257,7 +257,8 @@ THAN_PRIOR = re.compile(
 # A comparative right after a figure makes the figure the move: "$4 million lower than prior year",
 # "28 % higher than Q1", "10 % higher year over year".
 COMPARATIVE_AFTER = re.compile(
-    r"\s*(?:(?:slightly|significantly|substantially|considerably|much|or)\s+)?(?P<move>higher|lower)\b", re.IGNORECASE
+    r"\s*(?:(?:slightly|significantly|substantially|considerably|much)\s+)?(?P<move>higher|lower|larger|smaller)\b",
+    re.IGNORECASE,
 )
 
 # "as we expected", "larger-than-expected": "expected" that hedges nothing.

@@ -284,6 +284,16 @@ ROWS: list[Row] = [
         [("Selling expense", "down", "good", None, None)],
     ),
     ("Revenue was flat sequentially and up 5% year over year.", [("Revenue", "up", "good", None, None)]),
+    # the item's figure written before it, its prior one after
+    (
+        "The board proposed a 0.85 eur dividend for 2012 , compared with 0.80 eur a year earlier .",
+        [("dividend", "up", "good", 0.85, 0.80)],
+    ),
+    # "smaller than" a prior period's result
+    (
+        "The operating loss for the fourth quarter was EUR 1.1 mn smaller than the loss of the third quarter .",
+        [("operating loss", "loss_narrowed", "good", None, None)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
