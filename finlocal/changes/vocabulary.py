@@ -218,10 +218,11 @@ MOVE_NOUN_AFTER = re.compile(
 # A move written as a noun before the item, its size before it: "a 250 basis point increase in operating
 # margins", "6.1 percent growth in beer sales", "30 basis points of higher commodity costs", "40 %
 # premium growth". The words between may name the item further, never a verb or another preposition
-# ("a 5 % increase in demand drove revenue" is not revenue's).
+# ("a 5 % increase in demand drove revenue", "a 50 basis point increase in rates lifted net interest income"
+# are not the item's).
 _ITEM_WORDS = (
     r"(?:(?!(?:for|to|and|or|of|in|on|at|by|with|from|that|which|drove|drives|led|helped|was|were|is|are|"
-    r"has|have|had)\b)[\w&'-]+\s+){0,3}"
+    r"has|have|had|\w+ed)\b)[\w&'-]+\s+){0,3}"
 )
 LEAD_MOVE = re.compile(
     r"^\s*(?:(?:year-over-year|year-on-year|yoy|sequential|organic|annual)\s+)?"

@@ -242,6 +242,14 @@ ROWS: list[Row] = [
     ("Operating margin was higher than our peers'.", []),
     ("Net sales were 4 % higher than analysts had forecast.", []),
     ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
+    ("The effective tax rate of 24% was higher than the U.S. statutory rate of 21%.", []),
+    ("Our leverage ratio of 2.1x is lower than the 3.5x covenant.", []),
+    ("Net sales were 5% higher than those of our closest competitor.", []),
+    ("A 50 basis point increase in rates lifted net interest income.", []),
+    (
+        "Interest expense was $5 million lower than last quarter's $20 million.",
+        [("Interest expense", "down", "good", None, 20.0)],
+    ),
     # a result told with its figure before the word, against a prior result told so too
     (
         "Acme posted a EUR 3.2 million profit in the quarter, compared to a EUR 1.1 million loss a year earlier.",
