@@ -558,8 +558,8 @@ def _read_one(
         # takes the last figure of each run)
         respective = _respective(text, metric.end, [v for v in values if v.kind in AMOUNT_KINDS], 2)
         last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
-        first = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
-        return _two_periods(text, metric, values, end, hedged) or ([first] if first is not None else [])
+        one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
+        return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
