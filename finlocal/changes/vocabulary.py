@@ -162,8 +162,10 @@ PRE_MOVE = re.compile(
 # to a profit of EUR 2.2 mn", "( loss of EUR 0.4 mn )") belongs to the statement before it.
 REPEATED = re.compile(
     r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from|(?:increase|decrease|rise|decline|improvement|drop)\s+over)"
-    r"|\()\s*(?:a|an|the|its|their|our)?\s*"
-    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+)?$",
+    # "(2022: profit of GBP 0.6m)", "(2019 - loss of …)": a prior year's bracket with its label
+    r"|\((?:\s*(?:FY\s?)?(?:19|20)\d\d(?:/\d\d)?\s*[-–—:]|[^():$€£]{0,22}:)?)\s*(?:a|an|the|its|their|our)?\s*"
+    # "from last year's first quarter net loss of"
+    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+(?:(?:first|second|third|fourth)\s+quarter\s+)?)?$",
     re.IGNORECASE,
 )
 
@@ -256,9 +258,10 @@ THAN_PRIOR = re.compile(
     re.IGNORECASE,
 )
 # A comparative right after a figure makes the figure the move: "$4 million lower than prior year",
-# "28 % higher than Q1", "10 % higher year over year".
+# "28 % higher than Q1", "10 % higher year over year", "3 % up from the third quarter of last year".
 COMPARATIVE_AFTER = re.compile(
-    r"\s*(?:(?:slightly|significantly|substantially|considerably|much)\s+)?(?P<move>higher|lower|larger|smaller)\b",
+    r"\s*(?:(?:slightly|significantly|substantially|considerably|much)\s+)?(?P<move>higher|lower|larger|smaller|"
+    r"(?:up|down)(?=\s+(?:from|over|on|versus|vs\.?|compared|year|sequentially|yoy|y/y)\b))\b",
     re.IGNORECASE,
 )
 

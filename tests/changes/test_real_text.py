@@ -302,6 +302,21 @@ ROWS: list[Row] = [
         "The operating loss for the fourth quarter was EUR 1.1 mn smaller than the loss of the third quarter .",
         [("operating loss", "loss_narrowed", "good", None, None)],
     ),
+    # a result named again for its prior figure, in a labelled bracket or after "last year's first quarter"
+    (
+        "Loss before tax was GBP 3.4m (2021: profit of GBP 1.2m).",
+        [("Loss", "profit_to_loss", "bad", 3.4, -1.2)],
+    ),
+    (
+        "Net income was $85 million, a rebound from last year's second quarter net loss of $41 million.",
+        [("Net income", "loss_to_profit", "good", 85.0, -41.0)],
+    ),
+    # a figure followed by "up" or "down" and a comparison point is the move
+    (
+        "The quarterly dividend is $0.31 per share, 5% up from the same quarter of last year.",
+        [("dividend", "up", "good", 0.31, None)],
+    ),
+    ("Sales were 4% down year-on-year.", [("Sales", "down", "bad", None, None)]),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
