@@ -150,6 +150,10 @@ class _Slots:
     accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
+# "an increase of $4 million": a movement noun's size
+_NOUN_OF = re.compile(r"\s+of\s+(?:(?:about|approximately|roughly|nearly|almost|over|some|around)\s+)?", re.IGNORECASE)
+
+
 def _move_of(m: re.Match[str]) -> str:
     return next(k for k in ("up", "down", "better", "worse", "flat") if m.group(k))
 
@@ -350,9 +354,12 @@ def _fill(
             and after_move
             and slots.change is None
             and marked != "now"
-            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
+            and (
+                re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
+                or _NOUN_OF.fullmatch(text, last_move_end, v.start)
+            )
         ):
-            role = "change"  # "increased $18 million or 8 % to $242 million"
+            role = "change"  # "increased $18 million or 8 % to $242 million", "an increase of $4 million in Q2"
         elif AGO_RE.match(after) and slots.now is not None:
             role = "before"
         elif marked == "now" or slots.now is None:

@@ -317,6 +317,15 @@ ROWS: list[Row] = [
         [("dividend", "up", "good", 0.31, None)],
     ),
     ("Sales were 4% down year-on-year.", [("Sales", "down", "bad", None, None)]),
+    # "an increase of $X": the movement noun's size, whatever follows it
+    (
+        "As for corporate expenses, we saw an increase of $6 million during the quarter.",
+        [("expenses", "up", "bad", None, None)],
+    ),
+    (
+        "Net debt saw a reduction of approximately $30 million in the quarter.",
+        [("Net debt", "down", "good", None, None)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
