@@ -247,7 +247,12 @@ def _fill(
             continue  # inside a figure already read ("EUR 3 mn to" is one figure)
         pos = e
         if kind == "move":
-            if slots.now is not None and slots.before is not None and len(text[slots.end : s].split()) > 4:
+            if (
+                slots.now is not None
+                and slots.before is not None
+                and len(text[slots.end : s].split()) > 4
+                and not _sized(text, e, values)
+            ):
                 break  # "credit losses from $21 million to $6 million, and then lastly retention holding steady"
             if slots.move is None:
                 slots.move = payload
@@ -279,6 +284,8 @@ def _fill(
             continue  # "for the 12 months ended March 31": a period, not a figure of the metric
         if pending is not None and len(text[pending[1] : v.start].split()) > pending[2]:
             pending = None
+        if pending is not None and pending[2] == MARK_REACH["than"] and _THAN_CLOSED.search(text, pending[1], v.start):
+            pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
         marked = pending[0] if pending else None
         after = text[v.end : end]
         if not per_share and PER_SHARE_AFTER.match(after):
@@ -332,7 +339,7 @@ def _fill(
             if slots.now is None and slots.ps_now is not None and slots.ps_before is None:
                 # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
                 slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
-        elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v.end):
+        elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v, values, slots.now is not None):
             role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
@@ -431,17 +438,38 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
 
 
 _THAN = re.compile(r"[\s-]+than\b", re.IGNORECASE)
+# what may stand between a movement word and its size: "up 320 basis points", "down by about 3 %" (not "steady at 92 %")
+_SIZE_GAP = re.compile(r"\s*(?:(?:by|about|approximately|roughly|nearly|almost|some|over|around)\s+)?", re.IGNORECASE)
+_THAN_CLOSED = re.compile(r",|\band\b", re.IGNORECASE)
 _COMPARATIVES = frozenset({"higher", "lower", "better", "worse", "larger", "smaller"})
 
 
-def _comparative_after(text: str, end: int) -> bool:
-    """Whether a figure ending at ``end`` is the size of a comparative that states a move: "$4
-    million lower than prior year", "10 % higher year over year" (not "10 % higher than expected")."""
-    m = COMPARATIVE_AFTER.match(text, end)
+def _sized(text: str, end: int, values: list[Value]) -> bool:
+    """Whether a change figure follows the movement word ending at ``end`` ("…, up 320 basis points")."""
+    v = next((v for v in values if v.start >= end), None)
+    return v is not None and v.kind in CHANGE_KINDS and _SIZE_GAP.fullmatch(text, end, v.start) is not None
+
+
+def _comparative_after(text: str, v: Value, values: list[Value], has_level: bool) -> bool:
+    """Whether the figure ``v`` is the size of a comparative that states a move: "$4 million lower
+    than prior year", "10 % higher year over year" (not "10 % higher than expected", nor "4.1 % lower
+    than the 4.5 % of 2019" before any level: there it is the level, compared with a prior one)."""
+    m = COMPARATIVE_AFTER.match(text, v.end)
     if m is None:
         return False
     move = MOVE_RE.match(text, m.start("move"))
-    return move is not None and not _not_a_move(text, move)
+    if move is None or _not_a_move(text, move):
+        return False
+    if has_level:
+        return True
+    than = _THAN.match(text, move.end())
+    prior = next((w for w in values if w.start >= move.end()), None) if than is not None else None
+    return not (
+        prior is not None
+        and prior.kind is v.kind
+        and len(text[than.end() : prior.start].split()) <= MARK_REACH["than"]  # type: ignore[union-attr]
+        and not _THAN_CLOSED.search(text, move.end(), prior.start)
+    )
 
 
 def _negated(v: Value) -> Value:

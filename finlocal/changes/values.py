@@ -120,7 +120,7 @@ _UNIT = (
 
 VALUE_RE = re.compile(
     rf"""
-    (?<![\w.,/:])                                      # not inside a word, a number, a date or a time
+    (?<![\w.,/:'’])                                    # not inside a word, a number, a date, a time or "'19"
     (?P<sign>[-−](?=\s?(?:{_CUR_PRE})?\s?\d)|minus\s)?
     (?:(?P<mpre>{_MPRE})\s?|(?P<cur>{_CUR_PRE})\s?(?P<open>\()?)?
     (?P<sign2>[-−](?=\d))?
@@ -141,7 +141,8 @@ _MONTHS = (
 )
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b", re.IGNORECASE)
-_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+# "1st", "3rd"; "4Q", "2H": an ordinal or a period label, not an amount
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|Q|H)\b", re.IGNORECASE)
 _COUNT_NOUN = re.compile(
     r"^\s*(?:new\s+|additional\s+|own\s+|full-time\s+)?(shares|employees|people|persons|staff|jobs|stores|shops|"
     r"outlets|units|customers|clients|subscribers|members|days|weeks|months|years|hours|times|locations|sites|"

@@ -174,7 +174,7 @@ REPEATED = re.compile(
 # of higher freight costs", a move of the item).
 DENOMINATOR = re.compile(
     r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
-    r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+)?$",
+    r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+){0,2}$",
     re.I,
 )
 BARE_RESULTS = frozenset({"loss", "profit", "earnings", "income"})
@@ -251,17 +251,20 @@ PAREN_PRIOR = re.compile(
 # "than prior year", "than in the fourth quarter of 2019", "than the 2020 full year rate", "than Q1": what a
 # comparative is measured against is a prior period (not "than the statutory rate", "than our peers").
 THAN_PRIOR = re.compile(
-    r"than\s+(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?"
-    r"(?:(?:19|20)\d\d|FY\s?\d\d|Q[1-4]|H[12]|year|years|quarter|quarters|period|month|months|half|prior|previous|"
-    r"last|ago|fiscal|same|corresponding|comparable|sequential\w*|a\s+year\s+(?:ago|earlier))\b"
-    r"(?![^.;,]{0,30}\b(?:guidance|outlook|forecast|expect\w*|plan|budget|target|consensus|estimates?)\b)",
+    r"than\s+(?![^.;]{0,60}?\b(?:average|peers?|industry|competitors?|market|benchmark|index|statutory|guidance|"
+    r"outlook|forecast|expect\w*|plan|budget|target|consensus|estimates?)\b)"
+    r"(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[^\s,;]+\s+){0,6}?"
+    r"(?:(?:19|20)\d\d|FY\s?\d\d|[1-4]?Q[1-4]|[1-4]Q|H[12]|'\d\d|year|years|quarter|quarters|period|month|months|half|"
+    r"prior|previous|last|ago|fiscal|same|corresponding|comparable|sequential\w*|a\s+year\s+(?:ago|earlier))\b",
     re.IGNORECASE,
 )
 # A comparative right after a figure makes the figure the move: "$4 million lower than prior year",
 # "28 % higher than Q1", "10 % higher year over year", "3 % up from the third quarter of last year".
 COMPARATIVE_AFTER = re.compile(
     r"\s*(?:(?:slightly|significantly|substantially|considerably|much)\s+)?(?P<move>higher|lower|larger|smaller|"
-    r"(?:up|down)(?=\s+(?:from|over|on|versus|vs\.?|compared|year|sequentially|yoy|y/y)\b))\b",
+    # ("0.92 % down from 0.95 %" is a level against a prior one, not a move of 0.92)
+    r"(?:up|down)(?=\s+(?:(?:from|over|on|versus|vs\.?|compared(?:\s+(?:to|with))?)\s+(?!(?:an?\s+|the\s+)?[$€£¥]?\s?\d)|"
+    r"year|sequentially|yoy|y/y)))\b",
     re.IGNORECASE,
 )
 

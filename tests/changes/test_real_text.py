@@ -242,6 +242,30 @@ ROWS: list[Row] = [
     ("Operating margin was higher than our peers'.", []),
     ("Net sales were 4 % higher than analysts had forecast.", []),
     ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
+    # the "than" phrase closes at a comma or "and"; a figure before "down from" a prior figure is a level;
+    # a comparative against a prior level written with its figure, or against "4Q '19"
+    (
+        "Segment sales were $412.5 million, 11% higher than the prior year and 3% higher sequentially.",
+        [("sales", "up", "good", 412.5, None)],
+    ),
+    ("Churn was 1.12% down from 1.31% a year ago.", [("Churn", "down", "good", 1.12, 1.31)]),
+    ("The tax rate was 22.1% lower than the 24.0% of 2021.", [("tax rate", "down", "good", 22.1, 24.0)]),
+    (
+        "Our operating margin was 12.2%, 340 basis points better than the 8.8% recorded in the prior year's "
+        "second quarter.",
+        [("operating margin", "up", "good", 12.2, None)],
+    ),
+    ("Gross margins were 120 basis points lower than 3Q '20.", [("margins", "down", "bad", None, None)]),
+    (
+        "Our second quarter adjusted operating margin was higher than the adjusted operating margin in the first "
+        "half of 2022.",
+        [("adjusted operating margin", "up", "good", None, None)],
+    ),
+    (
+        "Gross margins were 41.3% in the third quarter of 2022 compared to 39.9% in the third quarter of 2021, up "
+        "140 basis points.",
+        [("margins", "up", "good", 41.3, 39.9)],
+    ),
     ("The effective tax rate of 24% was higher than the U.S. statutory rate of 21%.", []),
     ("Our leverage ratio of 2.1x is lower than the 3.5x covenant.", []),
     ("Net sales were 5% higher than those of our closest competitor.", []),
@@ -410,6 +434,7 @@ def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, 
         ("up seven percentage points", [7.0]),
         ("a 150-basis-point improvement", [150.0]),
         ("market share decreased 0.3 points", [0.3]),
+        ("lower than 4Q '19", []),
         ("a net loss of $2,924,236 (2019 - $4,366,807)", [2924236.0, 4366807.0]),
     ],
 )
