@@ -241,7 +241,7 @@ def _fill(
     ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
-    last_move_end, last_move = -1, None
+    last_move_end, last_move, flat_end = -1, None, start
     for s, e, kind, payload in events:
         if s < pos:
             continue  # inside a figure already read ("EUR 3 mn to" is one figure)
@@ -257,6 +257,7 @@ def _fill(
             if slots.move is None:
                 slots.move = payload
                 slots.end = max(slots.end, e)
+                flat_end = e
             last_move_end, last_move = e, payload
             continue
         if kind == "mark":
@@ -336,9 +337,6 @@ def _fill(
             role = None  # "8 %, or $18 million": the same change told in money
         elif marked == "before":
             role = "before"
-            if slots.now is None and slots.ps_now is not None and slots.ps_before is None:
-                # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
-                slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
         elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v, values, slots.now is not None):
             role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
@@ -408,7 +406,12 @@ def _fill(
                 slots.before_sign = sign_next
             elif role == "now":
                 slots.now_sign = sign_next
-            elif after_move and slots.move == "flat" and last_move not in (None, "flat"):
+            elif (
+                after_move
+                and slots.move == "flat"
+                and last_move not in (None, "flat")
+                and _OTHER_PERIOD.search(text, flat_end, last_move_end)
+            ):
                 slots.move = (
                     last_move  # "flat from fiscal 2019 and down 145 basis points from fiscal 2021": the sized move
                 )
@@ -418,6 +421,9 @@ def _fill(
         sign_next = None
         pending = None
         pos = v.end
+    if slots.now is None and slots.before is not None and slots.ps_now is not None and slots.ps_before is None:
+        # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
+        slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
     return slots
 
 
@@ -439,7 +445,14 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
 
 _THAN = re.compile(r"[\s-]+than\b", re.IGNORECASE)
 # what may stand between a movement word and its size: "up 320 basis points", "down by about 3 %" (not "steady at 92 %")
-_SIZE_GAP = re.compile(r"\s*(?:(?:by|about|approximately|roughly|nearly|almost|some|over|around)\s+)?", re.IGNORECASE)
+_SIZE_GAP = re.compile(
+    r"\s*(?:(?:by|of|about|approximately|roughly|nearly|almost|some|over|around)\s+){0,2}", re.IGNORECASE
+)
+# "flat from fiscal 2019 and down 145 basis points from fiscal 2021": two comparison points (not "essentially
+# flat, down only 10 basis points": one)
+_OTHER_PERIOD = re.compile(
+    r"\b(?:from|versus|vs\.?|compared|against|sequentially|year[- ](?:over|on)[- ]year|(?:19|20)\d\d)\b", re.IGNORECASE
+)
 _THAN_CLOSED = re.compile(r",|\band\b", re.IGNORECASE)
 _COMPARATIVES = frozenset({"higher", "lower", "better", "worse", "larger", "smaller"})
 
@@ -546,12 +559,16 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
-_LEAD_AHEAD = re.compile(
-    r"\s*(?:[\w-]+\s+)?(?:increase|growth|improvement|decline|decrease|rise|drop|reduction|gain|expansion)\s+(?:in|of)\b",
+_BASE_BEFORE = re.compile(
+    r"\b(?:rolling\s+over|lapping|on\s+top\s+of|against|versus|vs\.?|compared\s+(?:to|with)|following|after)\s+"
+    r"(?:an?\s+|the\s+|last\s+year's\s+)?$",
     re.IGNORECASE,
 )
-
-
+_LAPPED = re.compile(
+    r"\b(?:rolling\s+over|lapping|on\s+top\s+of)\s+(?:an?\s+|the\s+|last\s+year's\s+)?(?:\S+\s+){0,4}?(?:in|of)\s+"
+    r"(?:the\s+|our\s+|its\s+)?(?:[\w&-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _RANGE_END = re.compile(r"\d\s*(?:%|percent|per\s?cent)?\s*(?:to|-|–|—|and)\s*$", re.IGNORECASE)
 
 
@@ -564,6 +581,8 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     v = values[-1]
     if _RANGE_END.search(text, max(0, v.start - 20), v.start):
         return None  # "8 % to 10 % recurring revenue growth": a range, a target's
+    if _BASE_BEFORE.search(text, max(0, v.start - 30), v.start):
+        return None  # "declined 1.9 % rolling over a 17.5 % increase in same store sales": last year's, the base
     between = text[v.end : metric.start]
     lead = LEAD_MOVE.match(between)
     word = (lead.group("noun") or lead.group("adjective")) if lead is not None else None
@@ -595,6 +614,8 @@ def _read_one(
         last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
         one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
         return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
+    if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
+        return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
@@ -614,8 +635,9 @@ def _read_one(
         slots.now = (
             ahead  # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure names the item
         )
-    if lead is not None and (slots.change is None or _LEAD_AHEAD.match(text, slots.change.end, end)):
-        # "a 2 % increase in revenues and a 55 % improvement in gross profits": the size before is the item's
+    if lead is not None:
+        # the size written before the item is its change ("a 2 % increase in revenues and a 55 % improvement in
+        # gross profits": the 55 % is another's)
         slots.change, slots.move = lead
     shared = (
         slots.move is None

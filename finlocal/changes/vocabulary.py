@@ -224,7 +224,8 @@ MOVE_NOUN_AFTER = re.compile(
 # are not the item's).
 _ITEM_WORDS = (
     r"(?:(?!(?:for|to|and|or|of|in|on|at|by|with|from|that|which|drove|drives|led|helped|was|were|is|are|"
-    r"has|have|had|\w+ed)\b)[\w&'-]+\s+){0,3}"
+    r"has|have|had|drove|lifted|raised|boosted|pushed|hurt|helped|reduced|lowered|increased|decreased|improved|"
+    r"impacted|affected|offset|generated|contributed|resulted|caused|supported|fueled|fuelled|weighed)\b)[\w&'-]+\s+){0,3}"
 )
 LEAD_MOVE = re.compile(
     r"^\s*(?:(?:year-over-year|year-on-year|yoy|sequential|organic|annual)\s+)?"

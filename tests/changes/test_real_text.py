@@ -350,6 +350,27 @@ ROWS: list[Row] = [
         "Net debt saw a reduction of approximately $30 million in the quarter.",
         [("Net debt", "down", "good", None, None)],
     ),
+    # "'22" names a year, not a figure
+    (
+        "Net sales grew from $412 million in Q1 '22 to $455 million in Q1 '23, an increase of 10%.",
+        [("Net sales", "up", "good", 455.0, 412.0)],
+    ),
+    # per-share figures against the prior quarter and the prior year: the year-ago one is the comparison
+    (
+        "We reported diluted earnings of $0.21 per share for the quarter compared to $0.18 last quarter and $0.25 "
+        "per share for the same quarter of last year.",
+        [("per share", "down", "bad", 0.21, 0.25)],
+    ),
+    # last year's change named as the base of this year's is no change of this year
+    (
+        "Comparable sales declined 2.1% in the quarter, lapping a 14.0% increase in comparable sales a year ago.",
+        [("Comparable sales", "down", "bad", None, None)],
+    ),
+    # "essentially flat, down only 20 basis points": one comparison, told as flat
+    (
+        "Occupancy stayed essentially flat, down only 20 basis points for the quarter.",
+        [("Occupancy", "unchanged", "unknown", None, None)],
+    ),
     # a prior year's figure in a bracket labelled with its year
     (
         "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
@@ -440,6 +461,27 @@ def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, 
 )
 def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) -> None:
     assert [v.amount for v in find_values(text) if v.kind not in (Kind.OTHER, Kind.YEAR)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        # each size written before its item is that item's, not the next one's
+        (
+            "These gains came from a 12% increase in new vehicle sales, a 31% increase in used vehicle sales and a "
+            "9% increase in parts revenue.",
+            [12.0, 31.0, 9.0],
+        ),
+        # a stated size after a complete pair of figures is the change told, not one computed
+        (
+            "Segment sales were $210 million compared to $220 million in last year's second quarter, a decline of 5%.",
+            [-5.0],
+        ),
+        ("Gross margins were 41.3% compared to 39.9% in the third quarter of 2021, up 140 basis points.", [140.0]),
+    ],
+)
+def test_the_stated_size_of_each_change(text: str, sizes: list[float]) -> None:
+    assert [c.change for c in read_changes(text)] == sizes
 
 
 def test_bare_points_are_percentage_points() -> None:
