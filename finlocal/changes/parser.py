@@ -412,9 +412,8 @@ def _fill(
                 and last_move not in (None, "flat")
                 and _OTHER_PERIOD.search(text, flat_end, last_move_end)
             ):
-                slots.move = (
-                    last_move  # "flat from fiscal 2019 and down 145 basis points from fiscal 2021": the sized move
-                )
+                # "flat from fiscal 2019 and down 145 basis points from fiscal 2021": the sized move
+                slots.move = last_move
             slots.end = max(slots.end, v.end)
         elif role in ("now", "before"):
             break  # a second figure for a filled slot: another statement begins
@@ -632,9 +631,8 @@ def _read_one(
         and slots.now is None
         and (slots.before or slots.change) is not None
     ):
-        slots.now = (
-            ahead  # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure names the item
-        )
+        # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure before names the item
+        slots.now = ahead
     if lead is not None:
         # the size written before the item is its change ("a 2 % increase in revenues and a 55 % improvement in
         # gross profits": the 55 % is another's)
@@ -777,12 +775,11 @@ def _result_pair(
     )
     if before is None or prior is None or before.kind is not Kind.MONEY:
         return None
-    signs = {"loss": "loss", "profit": "profit"}
     slots = _Slots(
         now=now,
         before=before,
-        now_sign=signs[word.group("sign").lower()],
-        before_sign=signs[prior.group("sign").lower()],
+        now_sign=word.group("sign").lower(),
+        before_sign=prior.group("sign").lower(),
         end=prior.end(),
     )
     change = _change(text, metric, slots, _hedged(text, clause_start, end))
@@ -798,7 +795,7 @@ def _respective(text: str, start: int, values: list[Value], k: int) -> list[_Slo
     "and", each run's role told by the word before it — a movement word or "by" before the moves
     ("decreased 33.9 % and 60.2 %", "representing decreases of $228 million and $1.21 billion"),
     "to" before the current figures, "from" or "compared to" before the prior ones, nothing before
-    the current ones ("were $1.17 billion and $1.58 billion"). One filled slots per item, or none
+    the current ones ("were $1.17 billion and $1.58 billion"). One `_Slots` per item, or none
     when the runs do not line up, a role comes twice, or nothing says which way."""
     runs: list[tuple[str, list[Value]]] = []
     pos = start
