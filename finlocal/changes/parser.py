@@ -30,19 +30,22 @@ from finlocal.changes.vocabulary import (
     AGO_RE,
     BARE_RESULTS,
     BENCHMARK_AFTER,
-    BENCHMARK_BEFORE,
+    BENCHMARK_NAMED,
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CAUSE_LEAD,
     CAUSE_ZONE,
     CAUSE_ZONE_END,
     CLOSES_AFTER,
+    COMPARATIVE_AFTER,
     CONTRIBUTED_AFTER,
     DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
     HEDGE_RE,
     ITEMS,
+    LEAD_MOVE,
+    LEAD_NOUN_AFTER,
     LIMIT_BEFORE,
     LIST_JOIN,
     MARK_RE,
@@ -70,6 +73,7 @@ from finlocal.changes.vocabulary import (
     RESTATED_BASIS,
     SEQUENTIAL,
     SIGN_PHRASE,
+    THAN_PRIOR,
     TIME_NOUNS,
     TRANSITIVE_BEFORE,
     TRANSITIVE_MOVES,
@@ -163,6 +167,10 @@ class _Slots:
     accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
+# "an increase of $4 million": a movement noun's size
+_NOUN_OF = re.compile(r"\s+of\s+(?:(?:about|approximately|roughly|nearly|almost|over|some|around)\s+)?", re.IGNORECASE)
+
+
 def _move_of(m: re.Match[str]) -> str:
     return next(k for k in ("up", "down", "better", "worse", "flat") if m.group(k))
 
@@ -210,11 +218,24 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
             continue
         # one metric at a time (also when a list could not be read as one)
         metric = metrics[i]
+        pair = _result_pair(text, metric, values, boundaries, clause_start)
+        if pair is not None:
+            # "posted a EUR1.49 million loss … compared with a 1.70 million profit": the figures before the words
+            change, until = pair
+            changes.append(change)
+            i += 1
+            while i < len(metrics) and metrics[i].start < until:
+                i += 1  # the prior result's word is that figure's sign, not a metric of its own
+            continue
         scope_end = _scope_end(text, metric, metrics, i + 1, boundaries)
         scope_values = [v for v in values if metric.end <= v.start < scope_end]
         hedged = _hedged(text, clause_start, scope_end)
         inherited = changes[-1] if changes else None
-        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited))
+        floor = max(clause_start, metrics[i - 1].end if i else 0)
+        head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
+        lead = _lead(text, metric, head_values, scope_end)
+        ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
+        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead))
         i += 1
     return tuple(changes)
 
@@ -237,16 +258,24 @@ def _fill(
     ]
     events += [(v.start, v.end, "value", v) for v in values]
     events.sort(key=lambda ev: (ev[0], ev[2] != "value"))
-    last_move_end = -1
+    last_move_end, last_move, flat_end = -1, None, start
     for s, e, kind, payload in events:
         if s < pos:
             continue  # inside a figure already read ("EUR 3 mn to" is one figure)
         pos = e
         if kind == "move":
+            if (
+                slots.now is not None
+                and slots.before is not None
+                and len(text[slots.end : s].split()) > 4
+                and not _sized(text, e, values)
+            ):
+                break  # "credit losses from $21 million to $6 million, and then lastly retention holding steady"
             if slots.move is None:
                 slots.move = payload
                 slots.end = max(slots.end, e)
-            last_move_end = e
+                flat_end = e
+            last_move_end, last_move = e, payload
             continue
         if kind == "mark":
             m = payload
@@ -259,6 +288,10 @@ def _fill(
                 pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
                 pending = ("change", e, MARK_REACH["change"])
+            elif m.group("than"):
+                # "higher than the 2020 full year rate of 7.6 %"; not "than 2019", "than the statutory rate"
+                prior = THAN_PRIOR.match(text, m.start()) is not None and not PERIOD_AFTER.match(text, e)
+                pending = ("before", e, MARK_REACH["than"]) if prior else None
             elif m.group("loss") or m.group("profit"):
                 sign_next = "loss" if m.group("loss") else "profit"
                 if pending is not None:
@@ -269,6 +302,8 @@ def _fill(
             continue  # "for the 12 months ended March 31": a period, not a figure of the metric
         if pending is not None and len(text[pending[1] : v.start].split()) > pending[2]:
             pending = None
+        if pending is not None and pending[2] == MARK_REACH["than"] and _THAN_CLOSED.search(text, pending[1], v.start):
+            pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
         marked = pending[0] if pending else None
         after = text[v.end : end]
         if not per_share and PER_SHARE_AFTER.match(after):
@@ -319,6 +354,8 @@ def _fill(
             role = None  # "8 %, or $18 million": the same change told in money
         elif marked == "before":
             role = "before"
+        elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v, values, slots.now is not None):
+            role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
         elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
@@ -339,9 +376,12 @@ def _fill(
             and after_move
             and slots.change is None
             and marked != "now"
-            and re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
+            and (
+                re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
+                or _NOUN_OF.fullmatch(text, last_move_end, v.start)
+            )
         ):
-            role = "change"  # "increased $18 million or 8 % to $242 million"
+            role = "change"  # "increased $18 million or 8 % to $242 million", "an increase of $4 million in Q2"
         elif AGO_RE.match(after) and slots.now is not None:
             role = "before"
         elif marked == "now" or slots.now is None:
@@ -383,19 +423,30 @@ def _fill(
                 slots.before_sign = sign_next
             elif role == "now":
                 slots.now_sign = sign_next
+            elif (
+                after_move
+                and slots.move == "flat"
+                and last_move not in (None, "flat")
+                and _OTHER_PERIOD.search(text, flat_end, last_move_end)
+            ):
+                # "flat from fiscal 2019 and down 145 basis points from fiscal 2021": the sized move
+                slots.move = last_move
             slots.end = max(slots.end, v.end)
         elif role in ("now", "before"):
             break  # a second figure for a filled slot: another statement begins
         sign_next = None
         pending = None
         pos = v.end
+    if slots.now is None and slots.before is not None and slots.ps_now is not None and slots.ps_before is None:
+        # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
+        slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
     return slots
 
 
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
     """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
     ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
-    period ("lower than the statutory rate", "higher-than-expected")."""
+    period ("lower than the statutory rate", "higher-than-expected", "better than our peers")."""
     word = m.group(0).lower()
     head = text[max(0, m.start() - 30) : m.start()]
     if word in MOVE_NOUNS and REASON_BEFORE.search(head):
@@ -404,7 +455,52 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
         return True
     if word in ("lower", "higher", "upper") and RANGE_PLACE_AFTER.match(text, m.end()):
         return True  # "at the higher end of our range"
-    return BENCHMARK_AFTER.match(text, m.end()) is not None
+    if BENCHMARK_AFTER.match(text, m.end()) is not None:
+        return True
+    than = _THAN.match(text, m.end())
+    return than is not None and word in _COMPARATIVES and THAN_PRIOR.match(text, than.end() - 4) is None
+
+
+_THAN = re.compile(r"[\s-]+than\b", re.IGNORECASE)
+# what may stand between a movement word and its size: "up 320 basis points", "down by about 3 %" (not "steady at 92 %")
+_SIZE_GAP = re.compile(
+    r"\s*(?:(?:by|of|about|approximately|roughly|nearly|almost|some|over|around)\s+){0,2}", re.IGNORECASE
+)
+# "flat from fiscal 2019 and down 145 basis points from fiscal 2021": two comparison points (not "essentially
+# flat, down only 10 basis points": one)
+_OTHER_PERIOD = re.compile(
+    r"\b(?:from|versus|vs\.?|compared|against|sequentially|year[- ](?:over|on)[- ]year|(?:19|20)\d\d)\b", re.IGNORECASE
+)
+_THAN_CLOSED = re.compile(r",|\band\b", re.IGNORECASE)
+_COMPARATIVES = frozenset({"higher", "lower", "better", "worse", "larger", "smaller"})
+
+
+def _sized(text: str, end: int, values: list[Value]) -> bool:
+    """Whether a change figure follows the movement word ending at ``end`` ("…, up 320 basis points")."""
+    v = next((v for v in values if v.start >= end), None)
+    return v is not None and v.kind in CHANGE_KINDS and _SIZE_GAP.fullmatch(text, end, v.start) is not None
+
+
+def _comparative_after(text: str, v: Value, values: list[Value], has_level: bool) -> bool:
+    """Whether the figure ``v`` is the size of a comparative that states a move: "$4 million lower
+    than prior year", "10 % higher year over year" (not "10 % higher than expected", nor "4.1 % lower
+    than the 4.5 % of 2019" before any level: there it is the level, compared with a prior one)."""
+    m = COMPARATIVE_AFTER.match(text, v.end)
+    if m is None:
+        return False
+    move = MOVE_RE.match(text, m.start("move"))
+    if move is None or _not_a_move(text, move):
+        return False
+    if has_level:
+        return True
+    than = _THAN.match(text, move.end())
+    prior = next((w for w in values if w.start >= move.end()), None) if than is not None else None
+    return not (
+        prior is not None
+        and prior.kind is v.kind
+        and len(text[than.end() : prior.start].split()) <= MARK_REACH["than"]  # type: ignore[union-attr]
+        and not _THAN_CLOSED.search(text, move.end(), prior.start)
+    )
 
 
 def _negated(v: Value) -> Value:
@@ -473,25 +569,107 @@ def _move_before(text: str, metric: _Metric) -> str | None:
     return TRANSITIVE_MOVES[" ".join(transitive.group("move").lower().split())] if transitive is not None else None
 
 
+def _against_benchmark(text: str, start: int, before: Value) -> bool:
+    """Whether a prior figure follows a comparison with a benchmark ("below our guidance, $12.65
+    billion versus $13 billion") and names no prior period of its own ("… $0.90 a year ago")."""
+    return BENCHMARK_NAMED.search(text, start, before.start) is not None and AGO_RE.match(text[before.end :]) is None
+
+
+def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
+    """ "adjusted operating margin of 23 % is slightly higher than in 2019": the item's level, then a
+    comparative against a prior period — a change stated in words, its figure the current one."""
+    if move is None or slots.now is None or move.group(0).lower() not in _COMPARATIVES:
+        return False
+    than = _THAN.match(text, move.end())
+    return (
+        than is not None
+        and THAN_PRIOR.match(text, than.end() - 4) is not None
+        and len(text[metric.end : slots.now.start].split()) <= 2
+        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+    )
+
+
+_BASE_BEFORE = re.compile(
+    r"\b(?:rolling\s+over|lapping|on\s+top\s+of|against|versus|vs\.?|compared\s+(?:to|with)|following|after)\s+"
+    r"(?:an?\s+|the\s+|last\s+year's\s+)?$",
+    re.IGNORECASE,
+)
+_LAPPED = re.compile(
+    r"\b(?:rolling\s+over|lapping|on\s+top\s+of)\s+(?:an?\s+|the\s+|last\s+year's\s+)?(?:\S+\s+){0,4}?(?:in|of)\s+"
+    r"(?:the\s+|our\s+|its\s+)?(?:[\w&-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_RANGE_END = re.compile(r"\d\s*(?:%|percent|per\s?cent)?\s*(?:to|-|–|—|and)\s*$", re.IGNORECASE)
+
+
+def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Value, str] | None:
+    """A move written as a noun before the item, with its size before that: "a 250 basis point
+    increase in operating margins", "30 basis points of higher commodity costs", "40 % premium
+    growth" — the size and the move, or None."""
+    if not values or values[-1].kind not in CHANGE_KINDS:
+        return None
+    v = values[-1]
+    if _RANGE_END.search(text, max(0, v.start - 20), v.start):
+        return None  # "8 % to 10 % recurring revenue growth": a range, a target's
+    if _BASE_BEFORE.search(text, max(0, v.start - 30), v.start):
+        return None  # "declined 1.9 % rolling over a 17.5 % increase in same store sales": last year's, the base
+    between = text[v.end : metric.start]
+    lead = LEAD_MOVE.match(between)
+    word = (lead.group("noun") or lead.group("adjective")) if lead is not None else None
+    if word is None and between.strip() == "":
+        noun = LEAD_NOUN_AFTER.match(text, metric.end, end)
+        word = noun.group("noun") if noun is not None else None
+    move = MOVE_RE.fullmatch(word) if word is not None else None
+    return (v, _move_of(move)) if move is not None else None
+
+
 def _read_one(
-    text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
+    text: str,
+    metric: _Metric,
+    values: list[Value],
+    end: int,
+    hedged: bool,
+    inherited: Change | None = None,
+    lead: tuple[Value, str] | None = None,
+    ahead: Value | None = None,
 ) -> list[Change]:
     if CONTRIBUTED_AFTER.match(text, metric.end):
         return []  # "Volume and mix contributed $153 million": a driver of another line's change
     if re.search(r"\brespectively\b", text[metric.end : end], re.IGNORECASE):
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
         # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
-        return _two_periods(text, metric, values, end, hedged)
+        # "rents expense increased 5 % and 8 %, respectively, in the second quarter and year-to-date periods":
+        # the first period's change (the one the sentence names first)
+        # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
+        # takes the last figure of each run)
+        respective = _respective(text, metric.end, [v for v in values if v.kind in AMOUNT_KINDS], 2)
+        last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
+        one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
+        return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
+    if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
+        return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
     if slots.accounting:
         return []
-    if slots.before is not None and BENCHMARK_BEFORE.search(text, metric.end, slots.before.start):
-        slots.before = None  # "below our guidance, $12.65 billion versus $13 billion": not a prior period
+    if slots.before is not None and _against_benchmark(text, metric.end, slots.before):
+        slots.before = None  # "$12.65 billion versus $13 billion", after "below our guidance": not a prior period
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
+    if (
+        ahead is not None
+        and ahead.kind in (Kind.MONEY, Kind.COUNT)
+        and slots.now is None
+        and (slots.before or slots.change) is not None
+    ):
+        # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure before names the item
+        slots.now = ahead
+    if lead is not None:
+        # the size written before the item is its change ("a 2 % increase in revenues and a 55 % improvement in
+        # gross profits": the 55 % is another's)
+        slots.change, slots.move = lead
     shared = (
         slots.move is None
         and slots.change is not None
@@ -512,7 +690,7 @@ def _read_one(
             first is not None
             and WORDS_GAP.match(text[metric.end : first.start()]) is not None
             and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
-        )
+        ) or _level_compared(text, metric, slots, first)
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
         if _cause(text, metric):
@@ -595,7 +773,106 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
             slots = _Slots(move=moved, end=v.end)
             setattr(slots, role, v)
             out.append(_change(text, metric, slots, hedged))
+    else:
+        # "revenue and operating income decreased 33.9 % and 60.2 % to $17.5 million and $1.4 million respectively"
+        out += [
+            _change(text, metric, slots, hedged)
+            for metric, slots in zip(group, _respective(text, start, values, k), strict=False)
+        ]
     return [c for c in out if c is not None]
+
+
+_RESULT_WORD = re.compile(r"(?:(?:net|pre-?tax|operating)\s+)?(?P<sign>loss|profit)\b", re.IGNORECASE)
+_PRIOR_RESULT = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+(?:an?\s+)?", re.IGNORECASE)
+
+
+def _result_pair(
+    text: str, metric: _Metric, values: list[Value], boundaries: list[int], clause_start: int
+) -> tuple[Change, int] | None:
+    """A result told with its figure before the word, against a prior one told so too: "a EUR1.49
+    million loss in the second quarter compared with a 1.70 million profit", "a $3 million profit,
+    compared to a $5 million loss a year ago" — the change, and where its prior result's word ends."""
+    word = _RESULT_WORD.fullmatch(metric.text)
+    if word is None or metric.polarity is None:
+        return None
+    now = next((v for v in values if v.kind is Kind.MONEY and text[v.end : metric.start].strip() == ""), None)
+    if now is None:
+        return None
+    end = min(b for b in boundaries if b >= metric.end)
+    mark = _PRIOR_RESULT.search(text, metric.end, end)
+    before = next((v for v in values if mark is not None and v.start == mark.end()), None)
+    prior = (
+        _RESULT_WORD.match(text, before.end + 1)
+        if before is not None and text[before.end : before.end + 1] == " "
+        else None
+    )
+    if before is None or prior is None or before.kind is not Kind.MONEY:
+        return None
+    slots = _Slots(
+        now=now,
+        before=before,
+        now_sign=word.group("sign").lower(),
+        before_sign=prior.group("sign").lower(),
+        end=prior.end(),
+    )
+    change = _change(text, metric, slots, _hedged(text, clause_start, end))
+    return (change, prior.end()) if change is not None else None
+
+
+_LIST_CLOSED = re.compile(r"\w\s+and\s+(?:[\w&-]+\s+){0,2}$", re.IGNORECASE)
+_RUN_JOIN = re.compile(r"\s*,?\s*(?:and|&)?\s*")
+
+
+def _respective(text: str, start: int, values: list[Value], k: int) -> list[_Slots]:
+    """The figures of ``k`` items (or periods) read "respectively": runs of ``k`` figures joined by
+    "and", each run's role told by the word before it — a movement word or "by" before the moves
+    ("decreased 33.9 % and 60.2 %", "representing decreases of $228 million and $1.21 billion"),
+    "to" before the current figures, "from" or "compared to" before the prior ones, nothing before
+    the current ones ("were $1.17 billion and $1.58 billion"). One `_Slots` per item, or none
+    when the runs do not line up, a role comes twice, or nothing says which way."""
+    runs: list[tuple[str, list[Value]]] = []
+    pos = start
+    for v in values:
+        gap = text[pos : v.start]
+        if runs and len(runs[-1][1]) < k and _RUN_JOIN.fullmatch(gap):
+            runs[-1][1].append(v)
+        else:
+            runs.append((_run_role(text, pos, v.start), [v]))
+        pos = v.end
+    roles = [role for role, _ in runs]
+    if not runs or len(set(roles)) != len(roles) or any(len(run) != k for _, run in runs):
+        return []
+    if not {"change", "before"} & set(roles):
+        return []  # levels only: "$132 million and $181 million for the second quarter and six months"
+    moves = {_move_of(m) for m in MOVE_RE.finditer(text, start, pos) if not _not_a_move(text, m)}
+    if len(moves) > 1:
+        return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
+    move = next(iter(moves), None)
+    by_role = dict(runs)
+    changes = by_role.get("change", [])
+    if any(v.kind not in (*CHANGE_KINDS, Kind.MONEY) for v in changes):
+        return []
+    out = []
+    for j in range(k):
+        slots = _Slots(move=move, end=max(v.end for _, run in runs for v in run))
+        for role, run in runs:
+            setattr(slots, role, run[j])
+        out.append(slots)
+    return out
+
+
+def _run_role(text: str, start: int, end: int) -> str:
+    """The role of the figures after ``text[start:end]``, by the last marker or movement word in it."""
+    last: tuple[int, str] = (-1, "now")
+    for m in MARK_RE.finditer(text, start, end):
+        role = "before" if m.group("before") or m.group("than") else "now" if m.group("to") else None
+        role = "change" if m.group("by") else role
+        if role is not None:
+            last = max(last, (m.end(), role))
+    for m in MOVE_RE.finditer(text, start, end):
+        if not _not_a_move(text, m):
+            last = max(last, (m.end(), "change"))
+    return last[1]
 
 
 def _by_year(text: str, values: list[Value], end: int, slots: _Slots) -> None:

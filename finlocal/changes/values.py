@@ -114,12 +114,13 @@ _MPRE = r"M(?:EUR|USD|SEK|NOK|DKK)|(?:EUR|USD|SEK|NOK|DKK|GBP)\s?(?:mn|m|bn)\b"
 _SCALE = r"thousand|millions?|billions?|trillion|mn|mln|mio|bn|tn|m|b|k"
 _CUR_POST = r"EUR|USD|NOK|SEK|DKK|GBP|CHF|JPY|euros?|dollars?|kronor|kroner|yen|yuan|pounds|pence|cents"
 _UNIT = (
-    r"%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|%\s?-?\s?points?\b|pp\b|p\.p\.|basis\s+points?\b|bps\b|bp\b"
+    r"%|percent\b|per\s?cent\b|pct\b|percentage[\s-]+points?\b|%\s?-?\s?points?\b|pp\b|p\.p\.|basis[\s-]+points?\b|"
+    r"bps\b|bp\b|points?\b"
 )
 
 VALUE_RE = re.compile(
     rf"""
-    (?<![\w.,/:])                                      # not inside a word, a number, a date or a time
+    (?<![\w.,/:'’])                                    # not inside a word, a number, a date, a time or "'19"
     (?P<sign>[-−](?=\s?(?:{_CUR_PRE})?\s?\d)|minus\s)?
     (?:(?P<mpre>{_MPRE})\s?|(?P<cur>{_CUR_PRE})\s?(?P<open>\()?)?
     (?P<sign2>[-−](?=\d))?
@@ -129,7 +130,7 @@ VALUE_RE = re.compile(
     (?P<close>\)(?=\s?(?:{_SCALE}|{_CUR_POST})\b))?       # "(1.2) million euros"
     (?P<scale>\s?(?:{_SCALE})(?![\w]))?
     (?P<mpost>\s?M(?:EUR|USD|SEK|NOK|DKK)\b)?
-    (?P<unit>\s?(?:{_UNIT}))?
+    (?P<unit>(?:\s?|-(?=basis|percentage))(?:{_UNIT}))?   # "150-basis-point"
     (?P<curpost>\s(?:{_CUR_POST})\b)?
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -140,7 +141,8 @@ _MONTHS = (
 )
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b", re.IGNORECASE)
-_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+# "1st", "3rd"; "4Q", "2H": an ordinal or a period label, not an amount
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|Q|H)\b", re.IGNORECASE)
 _COUNT_NOUN = re.compile(
     r"^\s*(?:new\s+|additional\s+|own\s+|full-time\s+)?(shares|employees|people|persons|staff|jobs|stores|shops|"
     r"outlets|units|customers|clients|subscribers|members|days|weeks|months|years|hours|times|locations|sites|"
@@ -185,7 +187,7 @@ def _code(word: str | None) -> str | None:
 
 
 def _kind_of_unit(unit: str) -> Kind:
-    u = unit.strip().lower()
+    u = unit.strip(" -").lower()
     if u.startswith(("basis", "bp")):
         return Kind.BASIS_POINTS
     if "point" in u or u in ("pp", "p.p."):
@@ -337,6 +339,8 @@ def _mark_ranges(text: str, values: list[Value]) -> None:
         word = gap.strip().lower()
         before = text[max(0, v.start - 60) : v.start]
         is_range = word in ("-", "–", "—") or (word == "and" and _RANGE_PREV.search(before) is not None)
+        if v.kind is Kind.YEAR and w.kind is Kind.MONEY and before.rstrip().endswith("("):
+            continue  # "(2019 - $4,366,807)": the prior year's figure, labelled with its year
         if word == "to" and re.search(r"\brang\w*\s+from\s*\S{0,4}\s*$", before, re.IGNORECASE):
             is_range = True  # "to range from $480 million to $520 million"
         elif word == "to" and not re.search(r"\bfrom\s*\S{0,4}\s*$", before, re.IGNORECASE):

@@ -89,7 +89,10 @@ MOVE_RE = re.compile(
 )
 MARK_RE = re.compile(
     r"(?P<before>\b(?:compared\s+(?:to|with)|as\s+compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|"
-    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations))(?![\w-]))"
+    r"vs\.?|against|as\s+against|relative\s+to|compares?\s+(?:to|with)|from(?!\s+(?:(?:continuing|discontinued|ongoing|total)\s+)?operations)|"
+    # "an increase over EPS of EUR1.12 in 2008"
+    r"over(?:(?<=increase\sover)|(?<=decrease\sover)|(?<=rise\sover)|(?<=decline\sover)|(?<=improvement\sover)|"
+    r"(?<=drop\sover)))(?![\w-]))"
     r"|(?P<to>\b(?:to|at)\b)"
     r"|(?P<by>\bby\b)"
     r"|(?P<loss>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:loss(?:es)?(?:\s+per\s+share)?|negative|outflow|cash\s+used"
@@ -97,7 +100,9 @@ MARK_RE = re.compile(
     r"(?=[-−(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
     r"|(?P<profit>\b(?:an?\s+)?(?:(?:net|operating|pre-?tax|adjusted)\s+)*(?:profit|income|earnings|inflow)\s+"
     r"(?:of\s+)?(?=[(]?\s?(?:(?-i:[A-Z])|[$€£¥]|euro|\d)))"
-    r"|(?P<resp>\brespectively\b)",
+    r"|(?P<resp>\brespectively\b)"
+    # "higher than the 2020 full year rate of 7.6 %": the figure after is the prior one
+    r"|(?P<than>\bthan\b(?:(?<=higher\sthan)|(?<=lower\sthan)))",
     re.IGNORECASE,
 )
 # A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
@@ -157,16 +162,20 @@ PRE_MOVE = re.compile(
 # A metric named again for its prior figure ("compared to net charge-offs of $2.3 million", "compared
 # to a profit of EUR 2.2 mn", "( loss of EUR 0.4 mn )") belongs to the statement before it.
 REPEATED = re.compile(
-    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from)|\()\s*(?:a|an|the|its|their|our)?\s*"
-    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+)?$",
+    r"(?:\b(?:compared\s+(?:to|with)|versus|vs\.?|against|from|(?:increase|decrease|rise|decline|improvement|drop)\s+over)"
+    # "(2022: profit of GBP 0.6m)", "(2019 - loss of …)": a prior year's bracket with its label
+    r"|\((?:\s*(?:FY\s?)?(?:19|20)\d\d(?:/\d\d)?\s*[-–—:]|[^():$€£]{0,22}:)?)\s*(?:a|an|the|its|their|our)?\s*"
+    # "from last year's first quarter net loss of"
+    r"(?:(?:prior|previous|last)\s+year(?:'s)?\s+(?:(?:first|second|third|fourth)\s+quarter\s+)?)?$",
     re.IGNORECASE,
 )
 
 
-# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator.
+# "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator (not "30 basis points
+# of higher freight costs", a move of the item).
 DENOMINATOR = re.compile(
     r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
-    r"\s+(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+)?$",
+    r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+){0,2}$",
     re.I,
 )
 BARE_RESULTS = frozenset({"loss", "profit", "earnings", "income"})
@@ -208,7 +217,7 @@ RAW_MOVES = {Direction.UP: "up", Direction.DOWN: "down"}
 # How many words may stand between a marker and its figure ("compared to net charge-offs of $2.3
 # million": three); a marker further away belongs to something else ("at the end of September",
 # "cash flow from business operations totalled …").
-MARK_REACH = {"before": 4, "from": 3, "now": 1, "change": 1}
+MARK_REACH = {"before": 4, "from": 3, "than": 6, "now": 1, "change": 1}
 TIME_NOUNS = frozenset({"months", "weeks", "years", "hours"})
 PER_SHARE_AFTER = re.compile(
     r"^\s*(?:(?:net\s+)?(?:loss|earnings|income)\s+)?per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\b", re.I
@@ -221,24 +230,64 @@ MOVE_NOUN_AFTER = re.compile(
     r"improvement|reduction|uplift|jump|fall|expansion|contraction)\b",
     re.I,
 )
+# A move written as a noun before the item, its size before it: "a 250 basis point increase in operating
+# margins", "6.1 percent growth in beer sales", "30 basis points of higher commodity costs", "40 %
+# premium growth". The words between may name the item further, never a verb or another preposition
+# ("a 5 % increase in demand drove revenue", "a 50 basis point increase in rates lifted net interest income"
+# are not the item's).
+_ITEM_WORDS = (
+    r"(?:(?!(?:for|to|and|or|of|in|on|at|by|with|from|that|which|drove|drives|led|helped|was|were|is|are|"
+    r"has|have|had|drove|lifted|raised|boosted|pushed|hurt|helped|reduced|lowered|increased|decreased|improved|"
+    r"impacted|affected|offset|generated|contributed|resulted|caused|supported|fueled|fuelled|weighed)\b)[\w&'-]+\s+){0,3}"
+)
+LEAD_MOVE = re.compile(
+    r"^\s*(?:(?:year-over-year|year-on-year|yoy|sequential|organic|annual)\s+)?"
+    r"(?P<noun>increase|growth|improvement|decline|decrease|rise|drop|reduction|gain|expansion|contraction|"
+    r"deterioration|jump|fall)\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+|their\s+)?" + _ITEM_WORDS + r"$"
+    r"|^\s*of\s+(?P<adjective>higher|lower|increased|reduced|decreased)\s+" + _ITEM_WORDS + r"$",
+    re.IGNORECASE,
+)
+# "40 % premium growth": the size right before the item, its noun right after.
+LEAD_NOUN_AFTER = re.compile(r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction)\b", re.IGNORECASE)
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
 )
 # A bracket that closes after the figure, or after its per-share unit ("(2014/15: 5.0 pence per share)").
 CLOSES_AFTER = re.compile(r"\s*(?:per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\s*)?\)", re.IGNORECASE)
 PAREN_PRIOR = re.compile(
-    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:)?\s*"
+    r"\(\s*(?:(?:prior|previous|last|comparable|corresponding|same)[^():]{0,25}?:?|[^():$€£]{0,22}:|"
+    r"(?:FY\s?)?(?:19|20)\d\d\s*[-–—])?\s*"
     r"(?:(?P<loss>(?:an?\s+)?(?:net\s+)?(?:loss|negative)(?:\s+of)?)|(?P<profit>(?:an?\s+)?profit(?:\s+of)?))?\s*$",
     re.I,
 )
 
+
+# "than prior year", "than in the fourth quarter of 2019", "than the 2020 full year rate", "than Q1": what a
+# comparative is measured against is a prior period (not "than the statutory rate", "than our peers").
+THAN_PRIOR = re.compile(
+    r"than\s+(?![^.;]{0,60}?\b(?:average|peers?|industry|competitors?|market|benchmark|index|statutory|guidance|"
+    r"outlook|forecast|expect\w*|plan|budget|target|consensus|estimates?)\b)"
+    r"(?:(?:in|for|during|at|of|it\s+was\s+in)\s+)?(?:the\s+|a\s+|our\s+|its\s+|their\s+)?(?:[^\s,;]+\s+){0,6}?"
+    r"(?:(?:19|20)\d\d|FY\s?\d\d|[1-4]?Q[1-4]|[1-4]Q|H[12]|'\d\d|year|years|quarter|quarters|period|month|months|half|"
+    r"prior|previous|last|ago|fiscal|same|corresponding|comparable|sequential\w*|a\s+year\s+(?:ago|earlier))\b",
+    re.IGNORECASE,
+)
+# A comparative right after a figure makes the figure the move: "$4 million lower than prior year",
+# "28 % higher than Q1", "10 % higher year over year", "3 % up from the third quarter of last year".
+COMPARATIVE_AFTER = re.compile(
+    r"\s*(?:(?:slightly|significantly|substantially|considerably|much)\s+)?(?P<move>higher|lower|larger|smaller|"
+    # ("0.92 % down from 0.95 %" is a level against a prior one, not a move of 0.92)
+    r"(?:up|down)(?=\s+(?:(?:from|over|on|versus|vs\.?|compared(?:\s+(?:to|with))?)\s+(?!(?:an?\s+|the\s+)?[$€£¥]?\s?\d)|"
+    r"year|sequentially|yoy|y/y)))\b",
+    re.IGNORECASE,
+)
 
 # "as we expected", "larger-than-expected": "expected" that hedges nothing.
 NOT_A_HEDGE = re.compile(
     r"(?:\bas\s+(?:we\s+|had\s+been\s+|previously\s+)?|than[- ]"
     # "below our year-end target", "ahead of the target": a target met, not a forecast
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
-    r"achieving|surpassed|consistent\s+with|in\s+line\s+with)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,2})$",
+    r"achieving|surpassed|consistent\s+with|in\s+line\s+with)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
 )
 # "would have increased 23 % on a constant currency basis": a restated figure, not a forecast.
@@ -283,14 +332,6 @@ RANGE_PLACE_AFTER = re.compile(r"\s+(?:end|half|part|bound|range)\b", re.IGNOREC
 # "Volume and mix contributed $153 million": a contribution to another line, not the item's change.
 CONTRIBUTED_AFTER = re.compile(
     r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?(?:contributed|added|accounted\s+for|drove)\b",
-    re.IGNORECASE,
-)
-# "below our guidance, $12.65 billion versus $13 billion", "against analysts' forecasts of": a comparison
-# with a benchmark, not with a prior period.
-BENCHMARK_BEFORE = re.compile(
-    r"\b(?:below|above|ahead\s+of|short\s+of|in\s+line\s+with|versus|vs\.?|against|compared\s+(?:to|with)|beat|"
-    r"beating|missed|missing|exceeded|exceeding|topped|of)\s+(?:the\s+|our\s+|its\s+|their\s+|analysts'?\s+|market\s+)?"
-    r"(?:[\w-]+\s+){0,2}(?:guidance|outlook|forecasts?|consensus|expectations?|estimates?|budget|plan|targets?)\b",
     re.IGNORECASE,
 )
 # "power sales companies", "the sales team": an item's name used to qualify another noun.
@@ -361,6 +402,14 @@ OWN_COMPARISON = re.compile(
 CAUSE_LEAD = re.compile(rf"\b(?:{_CAUSE_WORDS})\s+(?:an?|the|our|its|their)\s+$", re.IGNORECASE)
 # A movement noun in a reason ("for loan growth", "to support growth"), not the metric's movement.
 REASON_BEFORE = re.compile(r"\b(?:for|to\s+support|to\s+fund|supporting)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# "below our guidance", "versus consensus", "ahead of our plan": the figures after compare with a benchmark,
+# not with a prior period.
+BENCHMARK_NAMED = re.compile(
+    r"\b(?:below|above|ahead\s+of|short\s+of|in\s+line\s+with|versus|vs\.?|against|compared\s+(?:to|with)|"
+    r"exceed\w*|beat\w*|miss\w*|topp\w*)\s+(?:the\s+|our\s+|its\s+|their\s+|analysts'?\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:guidance|outlook|forecasts?|consensus|expectations?|estimates?|targets?|budget|plan)\b",
+    re.IGNORECASE,
+)
 # Figures labelled with their years: "31.3 % for fiscal 2024 and 36.7 % for fiscal 2023".
 YEAR_LABEL = re.compile(
     r"^\s*(?:for|in|during)\s+(?:the\s+)?(?:fiscal\s+(?:year\s+)?|financial\s+year\s+|FY\s?|full[- ]year\s+|"

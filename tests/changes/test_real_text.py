@@ -191,10 +191,217 @@ ROWS: list[Row] = [
         "compared to 3.08 % and 3.00 % for the same periods in 2023, respectively.",
         [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
     ),
+    # "respectively": runs of figures, each run's role told by the word before it; one item over two
+    # periods gives the change of the period named first
+    (
+        "Aerospace net sales and EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million respectively.",
+        [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
+    ),
+    (
+        "Aerospace orders and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
+        "respectively.",
+        [("EBIT", "down", "bad", 9.3, None)],
+    ),
+    (
+        "Operating expenses rose 7% and 4%, respectively, in the third quarter and nine-month periods of 2024 "
+        "compared to 2023.",
+        [("Operating expenses", "up", "bad", None, None)],
+    ),
+    (
+        "For the three and nine months ended September 30, 2024, net income was $410 million and $1.02 billion, "
+        "respectively, representing increases of $35 million and $120 million, respectively, compared to 2023.",
+        [("net income", "up", "good", 410.0, None)],
+    ),
+    (
+        "Net income was $88 million and $240 million for the three and nine months ended September 30, 2024, "
+        "respectively.",
+        [],
+    ),
+    ("Revenue and operating income were up 6% and down 3%, respectively.", []),
     # pence, and a prior figure bracketed with its label and its per-share unit
     (
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
         [("Interim dividend", "down", "bad", 4.0, 5.0)],
+    ),
+    # a comparative against a prior period: the figure before it is the move, the figure after "than"
+    # the prior one, and a level compared in words is a change; against a benchmark it is none
+    (
+        "Selling expenses were $31 million, $3 million lower than prior year.",
+        [("Selling expenses", "down", "good", 31.0, None)],
+    ),
+    ("Average daily sales were 12% higher than Q2.", [("sales", "up", "good", None, None)]),
+    ("Gross margin of 41 % was slightly higher than in 2022.", [("Gross margin", "up", "good", 41.0, None)]),
+    (
+        "Net sales of $412 million were higher than the prior year's $388 million.",
+        [("Net sales", "up", "good", 412.0, 388.0)],
+    ),
+    (
+        "Adjusted EPS of $1.42 met the high end of our guidance and was 9 % higher than the second quarter of 2022.",
+        [("Adjusted EPS", "up", "good", 1.42, None)],
+    ),
+    ("Operating margin was higher than our peers'.", []),
+    ("Net sales were 4 % higher than analysts had forecast.", []),
+    ("Operating expenses of $12 million were $2 million higher than budgeted.", []),
+    # the "than" phrase closes at a comma or "and"; a figure before "down from" a prior figure is a level;
+    # a comparative against a prior level written with its figure, or against "4Q '19"
+    (
+        "Segment sales were $412.5 million, 11% higher than the prior year and 3% higher sequentially.",
+        [("sales", "up", "good", 412.5, None)],
+    ),
+    ("Churn was 1.12% down from 1.31% a year ago.", [("Churn", "down", "good", 1.12, 1.31)]),
+    ("The tax rate was 22.1% lower than the 24.0% of 2021.", [("tax rate", "down", "good", 22.1, 24.0)]),
+    (
+        "Our operating margin was 12.2%, 340 basis points better than the 8.8% recorded in the prior year's "
+        "second quarter.",
+        [("operating margin", "up", "good", 12.2, None)],
+    ),
+    ("Gross margins were 120 basis points lower than 3Q '20.", [("margins", "down", "bad", None, None)]),
+    (
+        "Our second quarter adjusted operating margin was higher than the adjusted operating margin in the first "
+        "half of 2022.",
+        [("adjusted operating margin", "up", "good", None, None)],
+    ),
+    (
+        "Gross margins were 41.3% in the third quarter of 2022 compared to 39.9% in the third quarter of 2021, up "
+        "140 basis points.",
+        [("margins", "up", "good", 41.3, 39.9)],
+    ),
+    ("The effective tax rate of 24% was higher than the U.S. statutory rate of 21%.", []),
+    ("Our leverage ratio of 2.1x is lower than the 3.5x covenant.", []),
+    ("Net sales were 5% higher than those of our closest competitor.", []),
+    ("A 50 basis point increase in rates lifted net interest income.", []),
+    (
+        "Interest expense was $5 million lower than last quarter's $20 million.",
+        [("Interest expense", "down", "good", None, 20.0)],
+    ),
+    # a result told with its figure before the word, against a prior result told so too
+    (
+        "Acme posted a EUR 3.2 million profit in the quarter, compared to a EUR 1.1 million loss a year earlier.",
+        [("profit", "loss_to_profit", "good", 3.2, -1.1)],
+    ),
+    (
+        "The group made a EUR 4.6 million loss in January-June compared with a 2.3 million profit a year ago .",
+        [("loss", "profit_to_loss", "bad", 4.6, -2.3)],
+    ),
+    (
+        "Acme posted a EUR 3.2 million loss in the quarter, versus a EUR 5.1 million loss a year earlier.",
+        [("loss", "loss_narrowed", "good", 3.2, 5.1)],
+    ),
+    (
+        "Acme expects a EUR 3.2 million loss in 2024, compared to a EUR 2.1 million profit in 2023.",
+        [("loss", "profit_to_loss", "unknown", 3.2, -2.1)],
+    ),
+    # "an increase over" names the prior figure; the item named again there carries it
+    (
+        "The company reported EPS of EUR 0.84 for 2011 , an increase over EPS of EUR 0.79 in 2010 .",
+        [("EPS", "up", "good", 0.84, 0.79)],
+    ),
+    # an item told only in per-share figures: they are its own
+    (
+        "Core FFO for the quarter was $1.12 per share versus $1.31 in the prior year.",
+        [("FFO", "down", "bad", 1.12, 1.31)],
+    ),
+    # "points" of a share or a ratio are percentage points
+    ("Our market share of the premium category decreased 0.4 points.", [("market share", "down", "bad", None, None)]),
+    # figures compared with a benchmark (guidance, consensus) are no prior period's; a year-ago one is
+    ("Net sales came in at $1.2 billion, below our guidance, $1.19 billion versus $1.25 billion.", []),
+    (
+        "EPS of $1.10 beat consensus of $1.05 and compares with $0.90 a year ago.",
+        [("EPS", "up", "good", 1.10, 0.90)],
+    ),
+    # flat against one period and moved by a stated size against another: the sized move
+    (
+        "Selling expense as a percentage of sales was 21.3%, flat from fiscal 2019 and down 60 basis points from "
+        "fiscal 2021.",
+        [("Selling expense", "down", "good", None, None)],
+    ),
+    ("Revenue was flat sequentially and up 5% year over year.", [("Revenue", "up", "good", None, None)]),
+    # the item's figure written before it, its prior one after
+    (
+        "The board proposed a 0.85 eur dividend for 2012 , compared with 0.80 eur a year earlier .",
+        [("dividend", "up", "good", 0.85, 0.80)],
+    ),
+    # "smaller than" a prior period's result
+    (
+        "The operating loss for the fourth quarter was EUR 1.1 mn smaller than the loss of the third quarter .",
+        [("operating loss", "loss_narrowed", "good", None, None)],
+    ),
+    # a result named again for its prior figure, in a labelled bracket or after "last year's first quarter"
+    (
+        "Loss before tax was GBP 3.4m (2021: profit of GBP 1.2m).",
+        [("Loss", "profit_to_loss", "bad", 3.4, -1.2)],
+    ),
+    (
+        "Net income was $85 million, a rebound from last year's second quarter net loss of $41 million.",
+        [("Net income", "loss_to_profit", "good", 85.0, -41.0)],
+    ),
+    # a figure followed by "up" or "down" and a comparison point is the move
+    (
+        "The quarterly dividend is $0.31 per share, 5% up from the same quarter of last year.",
+        [("dividend", "up", "good", 0.31, None)],
+    ),
+    ("Sales were 4% down year-on-year.", [("Sales", "down", "bad", None, None)]),
+    # "an increase of $X": the movement noun's size, whatever follows it
+    (
+        "As for corporate expenses, we saw an increase of $6 million during the quarter.",
+        [("expenses", "up", "bad", None, None)],
+    ),
+    (
+        "Net debt saw a reduction of approximately $30 million in the quarter.",
+        [("Net debt", "down", "good", None, None)],
+    ),
+    # "'22" names a year, not a figure
+    (
+        "Net sales grew from $412 million in Q1 '22 to $455 million in Q1 '23, an increase of 10%.",
+        [("Net sales", "up", "good", 455.0, 412.0)],
+    ),
+    # per-share figures against the prior quarter and the prior year: the year-ago one is the comparison
+    (
+        "We reported diluted earnings of $0.21 per share for the quarter compared to $0.18 last quarter and $0.25 "
+        "per share for the same quarter of last year.",
+        [("per share", "down", "bad", 0.21, 0.25)],
+    ),
+    # last year's change named as the base of this year's is no change of this year
+    (
+        "Comparable sales declined 2.1% in the quarter, lapping a 14.0% increase in comparable sales a year ago.",
+        [("Comparable sales", "down", "bad", None, None)],
+    ),
+    # "essentially flat, down only 20 basis points": one comparison, told as flat
+    (
+        "Occupancy stayed essentially flat, down only 20 basis points for the quarter.",
+        [("Occupancy", "unchanged", "unknown", None, None)],
+    ),
+    # a prior year's figure in a bracket labelled with its year
+    (
+        "The Company incurred a net loss of $1,204,118 (2021 - $1,873,550) for the year ended June 30, 2022.",
+        [("net loss", "loss_narrowed", "good", 1204118.0, 1873550.0)],
+    ),
+    # a move written as a noun before the item, its size before the noun
+    (
+        "We delivered a 180 basis point increase in gross margins this quarter.",
+        [("margins", "up", "good", None, None)],
+    ),
+    (
+        "The segment posted a 4.2 percent growth in Nordic net sales to EUR 88.1 million.",
+        [("net sales", "up", "good", 88.1, None)],
+    ),
+    (
+        "The quarter saw a 90-basis-point improvement in the accident year combined ratio and a 40-basis-point "
+        "improvement in the underlying expense ratio.",
+        [("combined ratio", "down", "good", None, None), ("expense ratio", "down", "good", None, None)],
+    ),
+    ("Results absorbed 45 basis points of higher freight costs.", [("freight costs", "up", "bad", None, None)]),
+    ("A 5 % increase in demand drove revenue higher.", [("revenue", "up", "good", None, None)]),
+    ("We remain on track to deliver 6% to 8% organic revenue growth.", []),
+    # a move of the item whatever else the clause says is consistent with
+    (
+        "The effective tax rate was 21.5%, a 40 basis point increase year-over-year and consistent with our outlook.",
+        [("tax rate", "up", "bad", 21.5, None)],
+    ),
+    # a movement word well after a complete pair of figures is another statement's
+    (
+        "Credit losses went from $14 million to $9 million, and then finally retention holding steady at 91%.",
+        [("Credit losses", "down", "good", 9.0, 14.0)],
     ),
     # a cause or a driver named without a figure is not a change of its own (REAL.md's labels)
     (
@@ -326,10 +533,39 @@ def test_real_text(text: str, expected: list[tuple[str, str, str, float | None, 
         ("43.9% ( 43.9 % ) , compared to 40.5%", [43.9, 40.5]),
         ("12.0 % (12.0 %)", [12.0, 12.0]),
         ("up seven percentage points", [7.0]),
+        ("a 150-basis-point improvement", [150.0]),
+        ("market share decreased 0.3 points", [0.3]),
+        ("lower than 4Q '19", []),
+        ("a net loss of $2,924,236 (2019 - $4,366,807)", [2924236.0, 4366807.0]),
     ],
 )
 def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) -> None:
     assert [v.amount for v in find_values(text) if v.kind not in (Kind.OTHER, Kind.YEAR)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        # each size written before its item is that item's, not the next one's
+        (
+            "These gains came from a 12% increase in new vehicle sales, a 31% increase in used vehicle sales and a "
+            "9% increase in parts revenue.",
+            [12.0, 31.0, 9.0],
+        ),
+        # a stated size after a complete pair of figures is the change told, not one computed
+        (
+            "Segment sales were $210 million compared to $220 million in last year's second quarter, a decline of 5%.",
+            [-5.0],
+        ),
+        ("Gross margins were 41.3% compared to 39.9% in the third quarter of 2021, up 140 basis points.", [140.0]),
+    ],
+)
+def test_the_stated_size_of_each_change(text: str, sizes: list[float]) -> None:
+    assert [c.change for c in read_changes(text)] == sizes
+
+
+def test_bare_points_are_percentage_points() -> None:
+    assert [v.kind for v in find_values("market share decreased 0.3 points")] == [Kind.POINTS]
 
 
 def test_scale_after_a_bracketed_prior_is_the_current_figures() -> None:
