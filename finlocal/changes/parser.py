@@ -35,13 +35,16 @@ from finlocal.changes.vocabulary import (
     CLOSES_AFTER,
     DIGIT,
     FIGURE_BEFORE,
+    FIGURE_BEFORE_MOVE,
     HEDGE_RE,
+    ITEM_RE,
     ITEMS,
     LIMIT_BEFORE,
     LIST_JOIN,
     MARK_RE,
     MARK_REACH,
     METRIC_RE,
+    MODIFIERS,
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
@@ -79,9 +82,12 @@ class _Metric:
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
+    modified: bool = False  # free modifiers before the item ("beer sales"): a part of a line, not the line
 
 
-def _metric(m: re.Match[str]) -> _Metric:
+def _metric(m: re.Match[str], text: str | None = None, start: int | None = None) -> _Metric:
+    """The metric ``m`` names; ``start`` (with ``text``) where its words begin when free modifiers
+    come before it ("beer sales", "Local case volume")."""
     item: LineItem = ITEMS[m.group("item").lower()]
     suffix = (m.group("suffix") or "").strip().lower()
     polarity = item.polarity
@@ -100,7 +106,38 @@ def _metric(m: re.Match[str]) -> _Metric:
         and not suffix.startswith("margin")
     )
     is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
-    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+    if start is None or text is None:
+        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+    return _Metric(
+        start, m.end(), text[start : m.end()], polarity, is_ratio, is_profit, is_per_share, start < m.start()
+    )
+
+
+def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
+    """Each line item the text names, with where its words begin. The longest item wins ("Net cash
+    flow from operations" is one item, not "Net cash flow"); free modifiers before it belong to it
+    ("PPP loan fees", "accident year loss ratio", `MODIFIERS`); and a known item right before
+    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs)."""
+    out: list[tuple[re.Match[str], int]] = []
+    pos = 0
+    while (m := METRIC_RE.search(text, pos)) is not None:
+        for word in re.finditer(r"\S+\s+", text[m.start() : m.start("item")]):
+            bare = ITEM_RE.match(text, m.start() + word.start())
+            if bare is not None and bare.end() > m.end():
+                m = bare  # a prefix word that begins a longer item
+                break
+        start = m.start()
+        if m.start() == m.start("item"):
+            head = text[max(0, start - 40) : start]
+            modifiers = MODIFIERS.search(head)
+            if modifiers is not None:
+                start -= len(head) - modifiers.start()
+        if out and start <= out[-1][0].end() and not m.group("item").isupper():
+            start = min(start, out[-1][1])  # the item before is this one's modifier
+            out.pop()
+        out.append((m, start))
+        pos = m.end()
+    return out
 
 
 def _metrics(text: str) -> list[_Metric]:
@@ -108,11 +145,13 @@ def _metrics(text: str) -> list[_Metric]:
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
-    for m in METRIC_RE.finditer(text):
+    for m, start in _metric_matches(text):
         head = text[max(0, m.start() - 40) : m.start()]
-        if NOT_OWN_STATEMENT.search(head):
+        if NOT_OWN_STATEMENT.search(head) or (
+            start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
+        ):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
-        metric = _metric(m)
+        metric = _metric(m, text, start)
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:
@@ -441,6 +480,14 @@ def _move_before(text: str, metric: _Metric) -> str | None:
     return _move_of(moved) if moved is not None else None
 
 
+def _figure_before_move(text: str, metric: _Metric) -> bool:
+    """Whether a figure measures the movement word before the metric ("a 6.1 percent growth in beer
+    sales", "a 150-basis-point improvement in the loss ratio")."""
+    head = text[max(0, metric.start - 60) : metric.start]
+    move = PRE_MOVE.search(head) or PRE_ADJ.search(head)
+    return move is not None and FIGURE_BEFORE_MOVE.search(head, 0, move.start()) is not None
+
+
 def _read_one(
     text: str, metric: _Metric, values: list[Value], end: int, hedged: bool, inherited: Change | None = None
 ) -> list[Change]:
@@ -481,6 +528,8 @@ def _read_one(
             return out  # a movement word somewhere later is not this metric's
         if not near and _cause(text, metric):
             return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
+        if not near and metric.modified and not _figure_before_move(text, metric):
+            return out  # "growth in e-commerce revenue", "increased rail traffic": a part's move names a driver
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)

@@ -49,8 +49,16 @@ METRIC_RE = re.compile(
     rf"\b(?:{PREFIX}\s+)*(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
     re.IGNORECASE,
 )
+# The item alone at a word start: "Net cash flow from operations" is one item, which `METRIC_RE` reads
+# as the prefix "Net" and "cash flow from operations" or, once "net cash flow" is an item too, as
+# the shorter; the reader takes whichever reaches further.
+ITEM_RE = re.compile(
+    rf"(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
+    re.IGNORECASE,
+)
 ITEMS = {i.name.lower(): i for i in LINE_ITEMS}
 DIGIT = re.compile(r"\d")
+
 
 # -- the words around the figures -------------------------------------------------------------
 
@@ -85,6 +93,42 @@ MOVE_RE = re.compile(
         )
     )
     + r")\b",
+    re.IGNORECASE,
+)
+# Free modifiers before a head item: "beer sales", "corporate expenses", "U.S. truck proceeds",
+# "Local case volume", "accident year loss ratio". Up to three words right before the item, each a
+# word that can stand in a noun phrase: not a function word, a verb, a movement or judging word
+# ("higher costs", "improved margins" keep their adjective outside the metric), an adverb (-ly), a
+# gerund (-ing) or a past participle (-ed; but for a few that name a kind of item: "unallocated
+# expenses", "supply costs", "weekly sales"), a figure or a possessive ("the company's sales": the
+# owner, not a kind of sales).
+_FUNCTION_WORDS = (
+    "a an the this that these those its it our their his her my your we they he she you i which who whom whose "
+    "what where when there here in of for from at to by on with without within over under between against versus "
+    "vs per as into onto than through during after before since until across among about around including "
+    "excluding and or but nor while whereas although though if because so yet both either neither each all every "
+    "any some no not is are was were be been being has have had do does did will would could should may might "
+    "can must shall also again further however thus therefore meanwhile still only even just already then now "
+    "said says saw see sees seen made make makes got get gets took take takes hit met beat put set kept keep "
+    "drove drive drives led lead leads brought bring brings gave give gives showed show shows posts reports "
+    "expect expects forecast total overall strong stronger strongest weak weaker weakest good better best bad "
+    "worse worst high low new record solid robust healthy modest slight sharp significant substantial "
+    "million billion thousand mn bn percent anticipate anticipates see sees"
+)
+_MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
+_KIND_PARTICIPLES = (
+    "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
+    "combined|managed|owned|related"
+)
+MODIFIERS = re.compile(
+    r"(?<![\w.&'/-])(?:(?!(?:"
+    + trie_pattern(_FUNCTION_WORDS.split())
+    + "|"
+    + _MOVE_WORDS
+    + r")(?![\w'-]))(?!(?!(?:"
+    + _KIND_PARTICIPLES
+    + r")\b)[a-z]+(?:ly|ing|ed)\b)(?!(?:prepaid|deferred|retained|unearned|accrued|withholding|statutory)\b)"
+    r"[A-Za-z][\w.&/-]*\s+){1,3}$",
     re.IGNORECASE,
 )
 MARK_RE = re.compile(
@@ -267,6 +311,10 @@ BENCHMARK_AFTER = re.compile(
 )
 # "cost of revenues", "costs of services": the item after is what the cost is of.
 COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+# A figure that measures a movement word after it: "a 6.1 percent growth", "a 150-basis-point improvement".
+FIGURE_BEFORE_MOVE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(?:%|percent|per\s+cent|[-\s]?basis[-\s]points?|bps|points?|pp)?[\s-]*$", re.IGNORECASE
+)
 # A figure right before the item names the figure's unit ("$0.04 loss per share").
 FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
 # "on lower net earnings", "driven by higher volumes", "partly offset by lower costs": a cause or a

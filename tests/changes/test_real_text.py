@@ -255,3 +255,78 @@ def test_figures_of_european_and_filing_text(text: str, amounts: list[float]) ->
 def test_scale_after_a_bracketed_prior_is_the_current_figures() -> None:
     now, before = find_values("EUR 27.7 (11.6) million")
     assert (now.scale, before.scale) == ("million", "million")
+
+
+# Which words name a line item: sector KPIs and volumes, costs and fees paid, and the item phrase as
+# written (free modifiers before a head item, a known item used as another's modifier). The metric
+# is the item's words exactly as the sentence writes them.
+ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
+    # volumes, KPIs and returns an analyst reads as better when higher
+    ("Case volume rose 6% compared with the prior year.", ("Case volume", "up", "good")),
+    ("Carloadings fell 3% compared with the prior year.", ("Carloadings", "down", "bad")),
+    ("Shipments increased 8% compared with last year.", ("Shipments", "up", "good")),
+    ("Passengers rose 6 percent to 9.1 million from 8.6 million.", ("Passengers", "up", "good")),
+    ("New business fell 12% from a year ago.", ("New business", "down", "bad")),
+    ("Loan originations were up 15% from the prior year.", ("Loan originations", "up", "good")),
+    ("Category share grew 30 basis points versus a year ago.", ("Category share", "up", "good")),
+    ("Premium persistency improved 60 basis points to 81.2%.", ("Premium persistency", "up", "good")),
+    ("The penetration rate rose to 9.0% from 8.4%.", ("penetration rate", "up", "good")),
+    ("Active accounts decreased 4% compared with last year.", ("Active accounts", "down", "bad")),
+    ("Mobile subscriptions grew 5 percent from a year earlier.", ("Mobile subscriptions", "up", "good")),
+    ("Cash balances fell to $1.2 million from $2.0 million.", ("Cash balances", "down", "bad")),
+    (
+        "Income before provision for income taxes rose to $5.2 million from $4.1 million.",
+        ("Income before provision for income taxes", "up", "good"),
+    ),
+    # costs, fees paid and cost ratios, better when lower
+    ("Legal fees decreased to $40,000 from $65,000.", ("Legal fees", "down", "good")),
+    ("Filing fees fell to $12,400 from $18,900.", ("Filing fees", "down", "good")),
+    ("The cost of deposits rose 12 basis points to 1.05% from 0.93%.", ("cost of deposits", "up", "bad")),
+    (
+        "The acquisition cost ratio improved by 0.8 points compared with last year.",
+        ("acquisition cost ratio", "down", "good"),
+    ),
+    ("The operating ratio rose 150 basis points to 62.1% from 60.6%.", ("operating ratio", "up", "bad")),
+    ("Gross debt fell to $2.1 billion from $2.6 billion.", ("Gross debt", "down", "good")),
+    # free modifiers before a head item belong to the item
+    ("Beer sales rose 4% from a year earlier.", ("Beer sales", "up", "good")),
+    ("Corporate expenses were $49 million, up from $45 million.", ("Corporate expenses", "up", "bad")),
+    ("Equipment rents expense increased 5% compared with 2024.", ("Equipment rents expense", "up", "bad")),
+    ("U.S. truck volumes fell 7% from the prior year.", ("U.S. truck volumes", "down", "bad")),
+    ("Local commodity costs rose 9% from last year.", ("Local commodity costs", "up", "bad")),
+    # … also after a movement phrase that a figure measures
+    (
+        "The brewer posted a 5.2 percent growth in wine sales compared with last year.",
+        ("wine sales", "up", "good"),
+    ),
+    (
+        "The quarter saw a 120-basis-point improvement in the accident year combined ratio compared with last year.",
+        ("accident year combined ratio", "down", "good"),
+    ),
+    # a known item right before another is its modifier: the later item is the head
+    ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
+    ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
+    ("Deposit costs rose 10 basis points to 0.9% from 0.8%.", ("Deposit costs", "up", "bad")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ITEM_ROWS, ids=[f"item{i}" for i in range(len(ITEM_ROWS))])
+def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, str]) -> None:
+    got = [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)]
+    assert got == [expected]
+
+
+# What the item phrase must not take: a possessive owner, a balance-sheet level an analyst does not
+# judge (receivables, long-term debt), and a part's movement in words only, which names a driver.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The company's sales rose 5% from last year.", [("sales", "up", "good")]),
+        ("Receivables rose to $5 million from $4 million.", []),
+        ("Long-term debt rose to $5.2 million from $4.1 million.", []),
+        ("Growth in e-commerce revenue offset the absence of venue sales.", []),
+        ("The decline reflected lower armor sales at the defense unit.", []),
+    ],
+)
+def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
