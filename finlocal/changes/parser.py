@@ -44,7 +44,7 @@ from finlocal.changes.vocabulary import (
     MARK_RE,
     MARK_REACH,
     METRIC_RE,
-    MODIFIERS,
+    MODIFIER_WORD,
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
@@ -113,10 +113,28 @@ def _metric(m: re.Match[str], text: str | None = None, start: int | None = None)
     )
 
 
+def _modifiers_start(text: str, start: int) -> int:
+    """Where the free modifiers before the item at ``start`` begin: up to three `MODIFIER_WORD`s,
+    each followed by whitespace only."""
+    for _ in range(3):
+        gap = start
+        while gap > 0 and text[gap - 1] in " \t":
+            gap -= 1
+        if gap == start or gap == 0:
+            return start
+        begin = gap
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        if MODIFIER_WORD.fullmatch(text, begin, gap) is None:
+            return start
+        start = begin
+    return start
+
+
 def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     """Each line item the text names, with where its words begin. The longest item wins ("Net cash
     flow from operations" is one item, not "Net cash flow"); free modifiers before it belong to it
-    ("PPP loan fees", "accident year loss ratio", `MODIFIERS`); and a known item right before
+    ("PPP loan fees", "accident year loss ratio", `MODIFIER_WORD`); and a known item right before
     another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs)."""
     out: list[tuple[re.Match[str], int]] = []
     pos = 0
@@ -128,10 +146,7 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
                 break
         start = m.start()
         if m.start() == m.start("item"):
-            head = text[max(0, start - 40) : start]
-            modifiers = MODIFIERS.search(head)
-            if modifiers is not None:
-                start -= len(head) - modifiers.start()
+            start = _modifiers_start(text, start)
         if out and start <= out[-1][0].end() and not m.group("item").isupper():
             start = min(start, out[-1][1])  # the item before is this one's modifier
             out.pop()

@@ -120,15 +120,15 @@ _KIND_PARTICIPLES = (
     "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
     "combined|managed|owned|related"
 )
-MODIFIERS = re.compile(
-    r"(?<![\w.&'/-])(?:(?!(?:"
+MODIFIER_WORD = re.compile(
+    r"(?!(?:"
     + trie_pattern(_FUNCTION_WORDS.split())
     + "|"
     + _MOVE_WORDS
-    + r")(?![\w'-]))(?!(?!(?:"
+    + r")$)(?!(?!(?:"
     + _KIND_PARTICIPLES
-    + r")\b)[a-z]+(?:ly|ing|ed)\b)(?!(?:prepaid|deferred|retained|unearned|accrued|withholding|statutory)\b)"
-    r"[A-Za-z][\w.&/-]*\s+){1,3}$",
+    + r")$)[a-z]+(?:ly|ing|ed)$)(?!(?:prepaid|deferred|retained|unearned|accrued|withholding|statutory)$)"
+    r"[A-Za-z][\w.&/-]*",
     re.IGNORECASE,
 )
 MARK_RE = re.compile(
