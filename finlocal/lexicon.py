@@ -268,6 +268,12 @@ _PLURAL = frozenset(
         "selling and administrative expenses",
         "distribution expenses",
         "corporate expenses",
+        "profits",
+        "gross profits",
+        "operating profits",
+        "net profits",
+        "pre-tax profits",
+        "pretax profits",
     }
 )
 
@@ -312,7 +318,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "income before tax, earnings before income taxes, "
         "segment operating income, gain on sale of investments, gains on sale of investments, gain on disposal, "
         "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax, "
-        "investment income, FFO, distributable cash flow, DCF, cash available for distribution",
+        "investment income, FFO, distributable cash flow, DCF, cash available for distribution, profits, "
+        "gross profits, "
+        "operating profits, net profits, pre-tax profits, pretax profits",
     )
     + _items(
         G,

@@ -288,6 +288,10 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
     ),
     ("The operating ratio rose 150 basis points to 62.1% from 60.6%.", ("operating ratio", "up", "bad")),
     ("Gross debt fell to $2.1 billion from $2.6 billion.", ("Gross debt", "down", "good")),
+    ("Gross profits rose 55% compared with the prior year.", ("Gross profits", "up", "good")),
+    ("Third-quarter profits declined to $12.7 million from $13.9 million.", ("Third-quarter profits", "down", "bad")),
+    # "U.S." in the gap between an item and its movement does not end the sentence
+    ("Truck volumes within U.S. operations increased 8% compared with last year.", ("Truck volumes", "up", "good")),
     # free modifiers before a head item belong to the item
     ("Beer sales rose 4% from a year earlier.", ("Beer sales", "up", "good")),
     ("Corporate expenses were $49 million, up from $45 million.", ("Corporate expenses", "up", "bad")),
