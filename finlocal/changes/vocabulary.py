@@ -191,8 +191,12 @@ WORDS_GAP = re.compile(
     r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,9}\s*$",
     re.IGNORECASE,
 )
+# A movement before the metric: a noun ("a decline in net sales", "growth of the order book") or a
+# verb with the metric as its object ("we reduced our gross debt by $350 million", "it lifted its
+# dividend"; the object's determiner tells the verb from an adjective, which `PRE_ADJ` reads).
 PRE_MOVE = re.compile(
-    rf"\b(?P<move>(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS}))\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?$",
+    rf"\b(?P<move>(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS}))\s+"
+    r"(?:(?:in|of)\s+(?:the\s+|its\s+|our\s+)?|(?:the|its|our|their)\s+)$",
     re.IGNORECASE,
 )
 

@@ -307,6 +307,10 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         "The quarter saw a 120-basis-point improvement in the accident year combined ratio compared with last year.",
         ("accident year combined ratio", "down", "good"),
     ),
+    # a verb with the item as its object moves it
+    ("We reduced our gross debt by $200 million during the quarter.", ("gross debt", "down", "good")),
+    ("The carrier raised its load factor by 3 points compared with last year.", ("load factor", "up", "good")),
+    ("The bank cut its funding costs by 12 basis points compared with last year.", ("funding costs", "down", "good")),
     # a known item right before another is its modifier: the later item is the head
     ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
     ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
