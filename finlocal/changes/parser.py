@@ -50,6 +50,7 @@ from finlocal.changes.vocabulary import (
     MOVE_RE,
     NOT_A_HEDGE,
     NOT_OWN_STATEMENT,
+    NOUN_AFTER_ITEM,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
     PAREN_PRIOR,
@@ -166,6 +167,8 @@ def _metrics(text: str) -> list[_Metric]:
             start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
         ):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
+        if NOUN_AFTER_ITEM.match(text, m.end()):
+            continue  # "sales force", "power sales companies": the item names what the noun is for
         metric = _metric(m, text, start)
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before

@@ -305,6 +305,13 @@ NOT_THE_ITEM = re.compile(
     r"accumulated\s+other\s+comprehensive(?:\s+income\s*/)?)\s*$",
     re.IGNORECASE,
 )
+# "sales force", "power sales companies", "sales tax", "the revenue team": an item right before a noun
+# that names an organisation, its people or a tax is that noun's modifier, not a line item.
+NOUN_AFTER_ITEM = re.compile(
+    r"[ \t]+(?:compan(?:y|ies)|subsidiar(?:y|ies)|force|forces|teams?|staff|people|representatives?|"
+    r"reps?|offices?|outlets?|agents?|agenc(?:y|ies)|organi[sz]ations?|networks?|channels?|tax(?:es)?)\b",
+    re.IGNORECASE,
+)
 # "of up to $1 billion", "borrow up to": a limit, not a movement.
 LIMIT_BEFORE = re.compile(r"\b(?:of|for|by|provides?|providing|borrow\w*|with|total(?:ing|s)?)\s+$", re.IGNORECASE)
 # "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.
