@@ -268,6 +268,8 @@ _PLURAL = frozenset(
         "selling and administrative expenses",
         "distribution expenses",
         "corporate expenses",
+        "catastrophe losses",
+        "cat losses",
         "profits",
         "gross profits",
         "operating profits",
@@ -347,7 +349,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cash and cash equivalents, net cash flow from operating activities, net cash flow, "
         "cash flow from operating activities, cash flow from business operations, "
         "cash flows from operating activities, net cash from operating activities, "
-        "net cash provided by operating activities, cash provided by operating activities, cash balance, cash balances",
+        "net cash provided by operating activities, cash provided by operating activities, "
+        "cash balance, cash balances, cash from operations, cash from operating activities",
     )
     + _items(
         G,
@@ -415,7 +418,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "loan impairments, delinquencies, default rates, net charge-offs, charge-offs, "
         "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans, "
         "provision for loan losses, provision for loan and lease losses, net loan losses, loan losses, "
-        "credit loss level, NPLs, net charge-off ratio, reserve strengthening",
+        "credit loss level, NPLs, net charge-off ratio, reserve strengthening, catastrophe losses, cat losses",
     )
     + _items(
         B,

@@ -278,7 +278,9 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         "Income before provision for income taxes rose to $5.2 million from $4.1 million.",
         ("Income before provision for income taxes", "up", "good"),
     ),
+    ("Cash from operations rose to $51 million from $30 million.", ("Cash from operations", "up", "good")),
     # costs, fees paid and cost ratios, better when lower
+    ("Catastrophe losses fell to $90 million from $140 million.", ("Catastrophe losses", "down", "good")),
     ("Legal fees decreased to $40,000 from $65,000.", ("Legal fees", "down", "good")),
     ("Filing fees fell to $12,400 from $18,900.", ("Filing fees", "down", "good")),
     ("The cost of deposits rose 12 basis points to 1.05% from 0.93%.", ("cost of deposits", "up", "bad")),
