@@ -262,7 +262,6 @@ _PLURAL = frozenset(
         "consulting fees",
         "legal and professional fees",
         "commodity costs",
-        "rents",
         "deposit costs",
         "funding costs",
         "selling and administrative expenses",
@@ -306,7 +305,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "volume",
         "case volume, case volumes, shipments, carloadings, carloads, ton-miles, gross ton-miles, revenue ton-miles, "
         "passengers, new contracts, new business, originations, loan originations, mobile subscriptions, "
-        "active accounts, productivity, production rate, premiums, loan fees, loan receivables",
+        "active accounts, production rate, premiums, loan fees, loan receivables",
     )
     + _items(
         G,
@@ -392,7 +391,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "marketing expense, marketing expenses, costs and expenses, employee compensation, "
         "compensation and benefits expense, marketing spending, SG&A spending, rents expense, tax rate, "
         "professional fees, legal fees, audit fees, filing fees, listing fees, consulting fees, "
-        "legal and professional fees, commodity costs, rent expense, rents, compensation expense, "
+        "legal and professional fees, commodity costs, rent expense, compensation expense, "
         "administrative expense, selling and administrative expense, selling and administrative expenses, "
         "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
         "deposit costs, funding costs",

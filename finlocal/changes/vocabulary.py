@@ -192,11 +192,14 @@ WORDS_GAP = re.compile(
     re.IGNORECASE,
 )
 # A movement before the metric: a noun ("a decline in net sales", "growth of the order book") or a
-# verb with the metric as its object ("we reduced our gross debt by $350 million", "it lifted its
-# dividend"; the object's determiner tells the verb from an adjective, which `PRE_ADJ` reads).
+# verb in the past tense with the metric as its object ("we reduced our gross debt by $350 million",
+# "it lifted its dividend"; the object's determiner tells the verb from an adjective, which `PRE_ADJ`
+# reads, and a base form or a gerund states an aim, not a change: "we can increase our leverage",
+# "target growing our dividend").
+_MOVES_BEFORE = rf"(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS})"
 PRE_MOVE = re.compile(
-    rf"\b(?P<move>(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS}))\s+"
-    r"(?:(?:in|of)\s+(?:the\s+|its\s+|our\s+)?|(?:the|its|our|their)\s+)$",
+    rf"\b(?:(?P<move>{_MOVES_BEFORE})\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?"
+    rf"|(?P<verb>{_MOVES_BEFORE})(?<=ed|ew|ut)\s+(?:the|its|our|their)\s+)$",
     re.IGNORECASE,
 )
 

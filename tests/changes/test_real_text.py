@@ -337,6 +337,10 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
         ("Long-term debt rose to $5.2 million from $4.1 million.", []),
         ("Growth in e-commerce revenue offset the absence of venue sales.", []),
         ("The decline reflected lower armor sales at the defense unit.", []),
+        # a verb's base form or gerund before the item states an aim, not a change
+        ("As conditions improve, we can increase our leverage by growing assets.", []),
+        # rents are a landlord's income and a tenant's cost: the word alone is not judged
+        ("Effective rents rose 8% compared with last year.", []),
         # an item right before an organisation, its people or a tax names what the noun is for
         ("The sales force grew to 1,200 people from 1,050.", []),
         ("Sales tax rose to $3.1 million from $2.8 million.", []),
