@@ -90,7 +90,7 @@ class LineItem:
 
 _RATIO_RE = re.compile(
     r"\b(ratios?|rates?|margins?|market share|category share|utilisation|return on|leverage|gearing|cost of risk|"
-    r"load factor|occupancy|persistency|penetration|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
+    r"load factor|occupancy|persistency|penetration|profitability|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
 )
 _COUNTS = frozenset(
     {
@@ -315,7 +315,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "gross profit, profit for the period, result before taxes, comparable operating profit, EBITA, "
         "operating result, net result, comparable EBIT, net earnings, funds from operations, profit, "
         "income from operations, pretax profit, result after financial items, other income, interest income, "
-        "income before income taxes, income before provision for income taxes, income before taxes, "
+        "income before income taxes, income before provision for income taxes, income before provision for taxes, "
+        "earnings before provision for taxes, earnings before provision for income taxes, income before taxes, "
         "income before tax, earnings before income taxes, "
         "segment operating income, gain on sale of investments, gains on sale of investments, gain on disposal, "
         "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax, "
@@ -334,7 +335,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         G,
         "margin",
         "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin, "
-        "profit margin, operating profit margin, margin, margins",
+        "profit margin, operating profit margin, margin, margins, profitability",
     )
     + _items(
         G,
