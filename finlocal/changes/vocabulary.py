@@ -171,7 +171,7 @@ HEDGE_RE = re.compile(
     re.IGNORECASE,
 )
 BOUNDARY_RE = re.compile(
-    r";|(?<!(?-i:\b[A-Z]\.[A-Z]))\.\s+(?=(?-i:[A-Z]))|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
+    r";|\.(?<!(?-i:\b[A-Z]\.[A-Z]\.))\s+(?=(?-i:[A-Z]))|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
     r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of|"
     r"as\s+(?:we|the\s+company|it|they)\b)\b",
     re.IGNORECASE,
