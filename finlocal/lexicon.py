@@ -90,7 +90,7 @@ class LineItem:
 
 _RATIO_RE = re.compile(
     r"\b(ratios?|rates?|margins?|market share|category share|utilisation|return on|leverage|gearing|cost of risk|"
-    r"load factor|occupancy|persistency|penetration|profitability|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
+    r"load factor|occupancy|persistency|penetration|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
 )
 _COUNTS = frozenset(
     {
@@ -335,7 +335,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         G,
         "margin",
         "gross margin, operating margin, EBITDA margin, net margin, EBIT margin, net interest margin, "
-        "profit margin, operating profit margin, margin, margins, profitability",
+        "profit margin, operating profit margin, margin, margins",
     )
     + _items(
         G,

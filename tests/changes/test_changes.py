@@ -29,6 +29,7 @@ KNOWN_GAPS = {
     17: "movement word after a prepositional phrase (price of handsets declined)",
     53: "a metric outside the lexicon (value of forestry holdings)",
     59: "a comparison by 'smaller than'",
+    77: "a metric outside the lexicon (profitability: a words-only claim in releases more than a change)",
     86: "the figure before the metric (1.00 eur dividend)",
     92: "'remaining at the 2005 level'",
     93: "a range compared with a prior figure",

@@ -279,7 +279,6 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         ("Income before provision for income taxes", "up", "good"),
     ),
     ("Cash from operations rose to $51 million from $30 million.", ("Cash from operations", "up", "good")),
-    ("Profitability was 12.1%, compared to 13.0% a year earlier.", ("Profitability", "down", "bad")),
     (
         "Earnings before provision for taxes rose to $6.5 billion from $6.1 billion.",
         ("Earnings before provision for taxes", "up", "good"),
