@@ -114,6 +114,9 @@ def _metric(m: re.Match[str], text: str | None = None, start: int | None = None)
     )
 
 
+_WORD = re.compile(r"\S+\s+")
+
+
 def _modifiers_start(text: str, start: int) -> int:
     """Where the free modifiers before the item at ``start`` begin: up to three `MODIFIER_WORD`s,
     each followed by whitespace only."""
@@ -140,11 +143,12 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     out: list[tuple[re.Match[str], int]] = []
     pos = 0
     while (m := METRIC_RE.search(text, pos)) is not None:
-        for word in re.finditer(r"\S+\s+", text[m.start() : m.start("item")]):
-            bare = ITEM_RE.match(text, m.start() + word.start())
-            if bare is not None and bare.end() > m.end():
-                m = bare  # a prefix word that begins a longer item
-                break
+        if m.start() < m.start("item"):
+            for word in _WORD.finditer(text, m.start(), m.start("item")):
+                bare = ITEM_RE.match(text, word.start())
+                if bare is not None and bare.end() > m.end():
+                    m = bare  # a prefix word that begins a longer item
+                    break
         start = m.start()
         if m.start() == m.start("item"):
             start = _modifiers_start(text, start)
