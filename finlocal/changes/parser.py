@@ -498,7 +498,7 @@ def _move_before(text: str, metric: _Metric) -> str | None:
     if adjective is not None:
         return ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
     pre = PRE_MOVE.search(head)
-    moved = MOVE_RE.match(pre.group("move") or pre.group("verb")) if pre is not None else None
+    moved = MOVE_RE.match(pre.group("move")) if pre is not None else None
     return _move_of(moved) if moved is not None else None
 
 

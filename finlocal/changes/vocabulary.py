@@ -198,8 +198,8 @@ WORDS_GAP = re.compile(
 # "target growing our dividend").
 _MOVES_BEFORE = rf"(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS})"
 PRE_MOVE = re.compile(
-    rf"\b(?:(?P<move>{_MOVES_BEFORE})\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?"
-    rf"|(?P<verb>{_MOVES_BEFORE})(?<=ed|ew|ut)\s+(?:the|its|our|their)\s+)$",
+    rf"\b(?P<move>{_MOVES_BEFORE})\s+(?:(?:in|of)\s+(?:the\s+|its\s+|our\s+)?"
+    r"|(?P<object>(?<=ed\s|ew\s|ut\s)(?:the|its|our|their)\s+))$",
     re.IGNORECASE,
 )
 
