@@ -267,6 +267,11 @@ _PLURAL = frozenset(
         "selling and administrative expenses",
         "distribution expenses",
         "corporate expenses",
+        "G&A expenses",
+        "RPOs",
+        "remaining performance obligations",
+        "net signed contracts",
+        "signed contracts",
         "catastrophe losses",
         "cat losses",
         "profits",
@@ -366,7 +371,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "net interest income, fee income, assets under management, premiums written, return on investment, "
         "average revenue per user, production volumes, sales volumes, ARPU, return on invested capital, ROIC, "
         "return on funds employed, ROFE, ROCE, ROE, return on average equity, return on tangible equity, ROTE, "
-        "return on average assets, return on average tangible common equity",
+        "return on average assets, return on average tangible common equity, NII, "
+        "mortgage banking income, core income, remaining performance obligations, RPO, RPOs, signed contracts, "
+        "net signed contracts, cash and investments, EBITDAC",
     )
     + _items(
         G,
@@ -374,7 +381,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
         "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
         "customer retention rate, occupancy, total risk-based capital ratio, common equity tier 1 ratio, "
-        "tier 1 leverage ratio",
+        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio",
     )
     + _items(
         B,
@@ -395,6 +402,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "legal and professional fees, commodity costs, rent expense, compensation expense, "
         "administrative expense, selling and administrative expense, selling and administrative expenses, "
         "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
+        "R&D expense, G&A expense, G&A expenses, SG&A expense, fixed cost, energy cost, fuel cost, labor cost, "
+        "labour cost, freight cost, "
         "deposit costs, funding costs",
     )
     + _items(
@@ -435,7 +444,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "days sales outstanding, working capital requirement, efficiency ratio, effective tax rate, "
         "expense ratio, cost/income ratio, cost-income ratio, DSO, vacancy, vacancy rate, cost of debt, "
         "weighted average cost of debt, effective income tax rate, inventory days, days inventory outstanding, DIO, "
-        "acquisition cost ratio, operating ratio, GOE ratio",
+        "acquisition cost ratio, operating ratio, GOE ratio, debt to capitalization ratio, debt to capital ratio, "
+        "debt-to-capital ratio, claim frequency, charge-off rate, delinquency rate",
     )
     + _items(
         L,
