@@ -269,6 +269,7 @@ _PLURAL = frozenset(
         "corporate expenses",
         "G&A expenses",
         "RPOs",
+        "cash and investments",
         "remaining performance obligations",
         "net signed contracts",
         "signed contracts",
