@@ -113,7 +113,9 @@ _FUNCTION_WORDS = (
     "drove drive drives led lead leads brought bring brings gave give gives showed show shows posts reports "
     "expect expects forecast total overall strong stronger strongest weak weaker weakest good better best bad "
     "worse worst high low new record solid robust healthy modest slight sharp significant substantial "
-    "million billion thousand mn bn percent anticipate anticipates see sees"
+    "million billion thousand mn bn percent anticipate anticipates see sees include includes pay pays paid offset "
+    "generate generates deliver delivers report post record records achieve achieves hold holds held lost lose "
+    "loses incur incurs"
 )
 _MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
 _KIND_PARTICIPLES = (

@@ -337,6 +337,18 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
 ]
 
 
+# Verbs stay out of the item phrase.
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Oncology products, which include sales of two new drugs, grew 12% compared with the prior year.", "sales"),
+        ("Stores that generate sales grew 5% compared with last year.", "sales"),
+    ],
+)
+def test_verbs_before_an_item_are_not_its_modifiers(text: str, metric: str) -> None:
+    assert [c.metric for c in read_changes(text)] == [metric]
+
+
 @pytest.mark.parametrize(("text", "expected"), ITEM_ROWS, ids=[f"item{i}" for i in range(len(ITEM_ROWS))])
 def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, str]) -> None:
     got = [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)]
