@@ -17,7 +17,7 @@ dates, ranges, targets, share counts, currency conversions) are never read as a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -33,6 +33,7 @@ from finlocal.changes.vocabulary import (
     BOUNDARY_RE,
     CAUSE_BEFORE,
     CLOSES_AFTER,
+    COST_OF,
     DIGIT,
     FIGURE_BEFORE,
     FIGURE_BEFORE_MOVE,
@@ -115,6 +116,7 @@ def _metric(m: re.Match[str], text: str | None = None, start: int | None = None)
 
 
 _WORD = re.compile(r"\S+\s+")
+_COST = re.compile(r"costs?\s+of\b", re.IGNORECASE)
 
 
 def _modifiers_start(text: str, start: int) -> int:
@@ -167,6 +169,13 @@ def _metrics(text: str) -> list[_Metric]:
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
     for m, start in _metric_matches(text):
         head = text[max(0, m.start() - 40) : m.start()]
+        cost_of = COST_OF.search(text, max(0, start - 20), start)
+        if cost_of is not None and (not out or out[-1].end <= cost_of.start()):
+            # "Cost of automotive sales revenue": a cost, whatever it is the cost of
+            out.append(
+                _Metric(cost_of.start(), m.end(), text[cost_of.start() : m.end()], Polarity.UP_BAD, False, False)
+            )
+            continue
         if NOT_OWN_STATEMENT.search(head) or (
             start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
         ):
@@ -174,6 +183,8 @@ def _metrics(text: str) -> list[_Metric]:
         if NOUN_AFTER_ITEM.match(text, m.end()):
             continue  # "sales force", "power sales companies": the item names what the noun is for
         metric = _metric(m, text, start)
+        if metric.polarity is not Polarity.UP_BAD and _COST.match(metric.text):
+            metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "cost of services sales"
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:

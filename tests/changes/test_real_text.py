@@ -330,6 +330,9 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
     ("We reduced our gross debt by $200 million during the quarter.", ("gross debt", "down", "good")),
     ("The carrier raised its load factor by 3 points compared with last year.", ("load factor", "up", "good")),
     ("The bank cut its funding costs by 12 basis points compared with last year.", ("funding costs", "down", "good")),
+    # the cost of an item is a cost
+    ("Cost of product revenue rose to $5.1 million from $4.2 million.", ("Cost of product revenue", "up", "bad")),
+    ("Cost of services sales fell 6% compared with last year.", ("Cost of services sales", "down", "good")),
     # a known item right before another is its modifier: the later item is the head
     ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
     ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
