@@ -89,8 +89,8 @@ class LineItem:
 
 
 _RATIO_RE = re.compile(
-    r"\b(ratios?|rates?|margins?|market share|utilisation|return on|leverage|gearing|cost of risk|"
-    r"load factor|occupancy|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
+    r"\b(ratios?|rates?|margins?|market share|category share|utilisation|return on|leverage|gearing|cost of risk|"
+    r"load factor|occupancy|persistency|penetration|ROIC|ROFE|ROCE|ROE|ROTE|ROA|CET1)\b"
 )
 _COUNTS = frozenset(
     {
@@ -113,6 +113,18 @@ _COUNTS = frozenset(
         "inventory days",
         "days inventory outstanding",
         "DIO",
+        "passengers",
+        "shipments",
+        "carloadings",
+        "carloads",
+        "ton-miles",
+        "gross ton-miles",
+        "revenue ton-miles",
+        "active accounts",
+        "mobile subscriptions",
+        "new contracts",
+        "case volume",
+        "case volumes",
     }
 )
 # Items that take a plural verb ("net sales were", "impairments have"), flagged one by one.
@@ -225,6 +237,50 @@ _PLURAL = frozenset(
         "selling expenses",
         "marketing expenses",
         "costs and expenses",
+        "passengers",
+        "shipments",
+        "carloadings",
+        "carloads",
+        "ton-miles",
+        "gross ton-miles",
+        "revenue ton-miles",
+        "originations",
+        "loan originations",
+        "mobile subscriptions",
+        "new contracts",
+        "active accounts",
+        "case volumes",
+        "premiums",
+        "loan fees",
+        "cash balances",
+        "loan receivables",
+        "professional fees",
+        "legal fees",
+        "audit fees",
+        "filing fees",
+        "listing fees",
+        "consulting fees",
+        "legal and professional fees",
+        "commodity costs",
+        "deposit costs",
+        "funding costs",
+        "selling and administrative expenses",
+        "distribution expenses",
+        "corporate expenses",
+        "G&A expenses",
+        "RPOs",
+        "cash and investments",
+        "remaining performance obligations",
+        "net signed contracts",
+        "signed contracts",
+        "catastrophe losses",
+        "cat losses",
+        "profits",
+        "gross profits",
+        "operating profits",
+        "net profits",
+        "pre-tax profits",
+        "pretax profits",
     }
 )
 
@@ -252,22 +308,34 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
     )
     + _items(
         G,
+        "volume",
+        "case volume, case volumes, shipments, carloadings, carloads, ton-miles, gross ton-miles, revenue ton-miles, "
+        "passengers, new contracts, new business, originations, loan originations, mobile subscriptions, "
+        "active accounts, production rate, premiums, loan fees, loan receivables",
+    )
+    + _items(
+        G,
         "profit",
         "operating profit, net profit, pre-tax profit, profit before tax, EBITDA, "
         "adjusted EBITDA, EBIT, operating income, net income, earnings, underlying profit, "
         "gross profit, profit for the period, result before taxes, comparable operating profit, EBITA, "
         "operating result, net result, comparable EBIT, net earnings, funds from operations, profit, "
         "income from operations, pretax profit, result after financial items, other income, interest income, "
-        "income before income taxes, income before taxes, income before tax, earnings before income taxes, "
+        "income before income taxes, income before provision for income taxes, income before provision for taxes, "
+        "earnings before provision for taxes, earnings before provision for income taxes, income before taxes, "
+        "income before tax, earnings before income taxes, "
         "segment operating income, gain on sale of investments, gains on sale of investments, gain on disposal, "
         "gains on disposals, gain on sale, reserve releases, prior-year reserve releases, profit after tax, "
-        "investment income, FFO, distributable cash flow, DCF, cash available for distribution",
+        "investment income, FFO, distributable cash flow, DCF, cash available for distribution, profits, "
+        "gross profits, "
+        "operating profits, net profits, pre-tax profits, pretax profits",
     )
     + _items(
         G,
         "per share",
         "earnings per share, EPS, diluted earnings per share, dividend, dividend per share, "
-        "book value per share, tangible book value per share, cash dividend, interim dividend, final dividend",
+        "book value per share, tangible book value per share, cash dividend, interim dividend, final dividend, "
+        "dividend proposal",
     )
     + _items(
         G,
@@ -287,13 +355,15 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cash and cash equivalents, net cash flow from operating activities, net cash flow, "
         "cash flow from operating activities, cash flow from business operations, "
         "cash flows from operating activities, net cash from operating activities, "
-        "net cash provided by operating activities, cash provided by operating activities",
+        "net cash provided by operating activities, cash provided by operating activities, "
+        "cash balance, cash balances, cash from operations, cash from operating activities",
     )
     + _items(
         G,
         "share",
         "market share, customer base, subscriber base, number of customers, "
-        "occupancy rate, capacity utilisation, passenger numbers, deliveries",
+        "occupancy rate, capacity utilisation, passenger numbers, deliveries, category share, penetration rate, "
+        "persistency, retention rate",
     )
     + _items(
         G,
@@ -302,7 +372,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "net interest income, fee income, assets under management, premiums written, return on investment, "
         "average revenue per user, production volumes, sales volumes, ARPU, return on invested capital, ROIC, "
         "return on funds employed, ROFE, ROCE, ROE, return on average equity, return on tangible equity, ROTE, "
-        "return on average assets, return on average tangible common equity",
+        "return on average assets, return on average tangible common equity, NII, "
+        "mortgage banking income, core income, remaining performance obligations, RPO, RPOs, signed contracts, "
+        "net signed contracts, cash and investments, EBITDAC",
     )
     + _items(
         G,
@@ -310,7 +382,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
         "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
         "customer retention rate, occupancy, total risk-based capital ratio, common equity tier 1 ratio, "
-        "tier 1 leverage ratio",
+        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio",
     )
     + _items(
         B,
@@ -326,12 +398,20 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "research and development expense, research and development expenses, "
         "general and administrative expense, general and administrative expenses, selling expense, selling expenses, "
         "marketing expense, marketing expenses, costs and expenses, employee compensation, "
-        "compensation and benefits expense, marketing spending, SG&A spending, rents expense, tax rate",
+        "compensation and benefits expense, marketing spending, SG&A spending, rents expense, tax rate, "
+        "professional fees, legal fees, audit fees, filing fees, listing fees, consulting fees, "
+        "legal and professional fees, commodity costs, rent expense, compensation expense, "
+        "administrative expense, selling and administrative expense, selling and administrative expenses, "
+        "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
+        "R&D expense, G&A expense, G&A expenses, SG&A expense, fixed cost, energy cost, fuel cost, labor cost, "
+        "labour cost, freight cost, "
+        "deposit costs, funding costs",
     )
     + _items(
         B,
         "debt",
-        "net debt, leverage, gearing, debt-to-equity ratio, net gearing, borrowings, net debt to EBITDA ratio",
+        "net debt, leverage, gearing, debt-to-equity ratio, net gearing, borrowings, net debt to EBITDA ratio, "
+        "total debt, gross debt",
     )
     + _items(
         B,
@@ -348,7 +428,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "loan impairments, delinquencies, default rates, net charge-offs, charge-offs, "
         "non-performing assets, nonperforming assets, provision for credit losses, nonperforming loans, "
         "provision for loan losses, provision for loan and lease losses, net loan losses, loan losses, "
-        "credit loss level, NPLs, net charge-off ratio, reserve strengthening",
+        "credit loss level, NPLs, net charge-off ratio, reserve strengthening, catastrophe losses, cat losses",
     )
     + _items(
         B,
@@ -364,7 +444,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cost-to-income ratio, combined ratio, claims ratio, loss ratio, "
         "days sales outstanding, working capital requirement, efficiency ratio, effective tax rate, "
         "expense ratio, cost/income ratio, cost-income ratio, DSO, vacancy, vacancy rate, cost of debt, "
-        "weighted average cost of debt, effective income tax rate, inventory days, days inventory outstanding, DIO",
+        "weighted average cost of debt, effective income tax rate, inventory days, days inventory outstanding, DIO, "
+        "acquisition cost ratio, operating ratio, GOE ratio, debt to capitalization ratio, debt to capital ratio, "
+        "debt-to-capital ratio, claim frequency, charge-off rate, delinquency rate",
     )
     + _items(
         L,

@@ -17,7 +17,7 @@ dates, ranges, targets, share counts, currency conversions) are never read as a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,10 +39,13 @@ from finlocal.changes.vocabulary import (
     CLOSES_AFTER,
     COMPARATIVE_AFTER,
     CONTRIBUTED_AFTER,
+    COST_OF,
     DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
+    FIGURE_BEFORE_MOVE,
     HEDGE_RE,
+    ITEM_RE,
     ITEMS,
     LEAD_MOVE,
     LEAD_NOUN_AFTER,
@@ -51,12 +54,13 @@ from finlocal.changes.vocabulary import (
     MARK_RE,
     MARK_REACH,
     METRIC_RE,
-    MODIFIER_OF,
+    MODIFIER_WORD,
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
     NOT_A_HEDGE,
     NOT_OWN_STATEMENT,
+    NOUN_AFTER_ITEM,
     OTHER_BASIS,
     OTHER_BASIS_AFTER,
     OWN_COMPARISON,
@@ -96,9 +100,12 @@ class _Metric:
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
+    modified: bool = False  # free modifiers before the item ("beer sales"): a part of a line, not the line
 
 
-def _metric(m: re.Match[str]) -> _Metric:
+def _metric(m: re.Match[str], text: str | None = None, start: int | None = None) -> _Metric:
+    """The metric ``m`` names; ``start`` (with ``text``) where its words begin when free modifiers
+    come before it ("beer sales", "Local case volume")."""
     item: LineItem = ITEMS[m.group("item").lower()]
     suffix = (m.group("suffix") or "").strip().lower()
     polarity = item.polarity
@@ -117,7 +124,60 @@ def _metric(m: re.Match[str]) -> _Metric:
         and not suffix.startswith("margin")
     )
     is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
-    return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+    if start is None or text is None:
+        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+    return _Metric(
+        start, m.end(), text[start : m.end()], polarity, is_ratio, is_profit, is_per_share, start < m.start()
+    )
+
+
+_WORD = re.compile(r"\S+\s+")
+_COST = re.compile(r"costs?\s+of\b", re.IGNORECASE)
+
+
+def _modifiers_start(text: str, start: int) -> int:
+    """Where the free modifiers before the item at ``start`` begin: up to three `MODIFIER_WORD`s,
+    each followed by whitespace only."""
+    for _ in range(3):
+        gap = start
+        while gap > 0 and text[gap - 1] in " \t":
+            gap -= 1
+        if gap == start or gap == 0:
+            return start
+        begin = gap
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        if MODIFIER_WORD.fullmatch(text, begin, gap) is None:
+            return start
+        if text[gap - 1] == "." and text.count(".", begin, gap) == 1:
+            return start  # "EUR3 .3 m. Sales increased": a sentence's end, not "U.S." or "m.s."
+        start = begin
+    return start
+
+
+def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
+    """Each line item the text names, with where its words begin. The longest item wins ("Net cash
+    flow from operations" is one item, not "Net cash flow"); free modifiers before it belong to it
+    ("PPP loan fees", "accident year loss ratio", `MODIFIER_WORD`); and a known item right before
+    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs)."""
+    out: list[tuple[re.Match[str], int]] = []
+    pos = 0
+    while (m := METRIC_RE.search(text, pos)) is not None:
+        if m.start() < m.start("item"):
+            for word in _WORD.finditer(text, m.start(), m.start("item")):
+                bare = ITEM_RE.match(text, word.start())
+                if bare is not None and bare.end() > m.end():
+                    m = bare  # a prefix word that begins a longer item
+                    break
+        start = m.start()
+        if m.start() == m.start("item"):
+            start = _modifiers_start(text, start)
+        if out and start <= out[-1][0].end() and not m.group("item").isupper():
+            start = min(start, out[-1][1])  # the item before is this one's modifier
+            out.pop()
+        out.append((m, start))
+        pos = m.end()
+    return out
 
 
 def _metrics(text: str) -> list[_Metric]:
@@ -126,15 +186,26 @@ def _metrics(text: str) -> list[_Metric]:
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
     defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if "clud" in text or " of" in text else []
-    for m in METRIC_RE.finditer(text):
-        if any(s < m.start() < e for s, e in defining):
+    for m, start in _metric_matches(text):
+        if any(s < start < e for s, e in defining):
             continue  # ", which excludes restructuring charges, …": it defines another item
         head = text[max(0, m.start() - 40) : m.start()]
-        if NOT_OWN_STATEMENT.search(head):
+        cost_of = COST_OF.search(text, max(0, start - 20), start)
+        if cost_of is not None and (not out or out[-1].end <= cost_of.start()):
+            # "Cost of automotive sales revenue": a cost, whatever it is the cost of
+            out.append(
+                _Metric(cost_of.start(), m.end(), text[cost_of.start() : m.end()], Polarity.UP_BAD, False, False)
+            )
+            continue
+        if NOT_OWN_STATEMENT.search(head) or (
+            start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
+        ):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
-        if MODIFIER_OF.match(text, m.end()):
-            continue  # "power sales companies": the item's name qualifies another noun
-        metric = _metric(m)
+        if NOUN_AFTER_ITEM.match(text, m.end()):
+            continue  # "sales force", "power sales companies": the item names what the noun is for
+        metric = _metric(m, text, start)
+        if metric.polarity is not Polarity.UP_BAD and _COST.match(metric.text):
+            metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "cost of services sales"
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:
@@ -623,6 +694,14 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     return (v, _move_of(move)) if move is not None else None
 
 
+def _figure_before_move(text: str, metric: _Metric) -> bool:
+    """Whether a figure measures the movement word before the metric ("a 6.1 percent growth in beer
+    sales", "a 150-basis-point improvement in the loss ratio")."""
+    head = text[max(0, metric.start - 60) : metric.start]
+    move = PRE_MOVE.search(head) or PRE_ADJ.search(head)
+    return move is not None and FIGURE_BEFORE_MOVE.search(head, 0, move.start()) is not None
+
+
 def _read_one(
     text: str,
     metric: _Metric,
@@ -695,6 +774,8 @@ def _read_one(
             return out  # a movement word somewhere later is not this metric's
         if _cause(text, metric):
             return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
+        if not near and metric.modified and not _figure_before_move(text, metric):
+            return out  # "growth in e-commerce revenue", "increased rail traffic": a part's move names a driver
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)

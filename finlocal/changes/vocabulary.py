@@ -49,8 +49,16 @@ METRIC_RE = re.compile(
     rf"\b(?:{PREFIX}\s+)*(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
     re.IGNORECASE,
 )
+# The item alone at a word start: "Net cash flow from operations" is one item, which `METRIC_RE` reads
+# as the prefix "Net" and "cash flow from operations" or, once "net cash flow" is an item too, as
+# the shorter; the reader takes whichever reaches further.
+ITEM_RE = re.compile(
+    rf"(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
+    re.IGNORECASE,
+)
 ITEMS = {i.name.lower(): i for i in LINE_ITEMS}
 DIGIT = re.compile(r"\d")
+
 
 # -- the words around the figures -------------------------------------------------------------
 
@@ -85,6 +93,47 @@ MOVE_RE = re.compile(
         )
     )
     + r")\b",
+    re.IGNORECASE,
+)
+# Free modifiers before a head item: "beer sales", "corporate expenses", "U.S. truck proceeds",
+# "Local case volume", "accident year loss ratio". Up to three words right before the item, each a
+# word that can stand in a noun phrase: not a function word, a verb, a movement or judging word
+# ("higher costs", "improved margins" keep their adjective outside the metric), an adverb (-ly), a
+# gerund (-ing) or a past participle (-ed; but for a few that name a kind of item: "unallocated
+# expenses", "supply costs", "weekly sales"), a figure or a possessive ("the company's sales": the
+# owner, not a kind of sales).
+_FUNCTION_WORDS = (
+    "a an the this that these those its it our their his her my your we they he she you i which who whom whose "
+    "what where when there here in of for from at to by on with without within over under between against versus "
+    "vs per as into onto than through during after before since until across among about around including "
+    "excluding and or but nor while whereas although though if because so yet both either neither each all every "
+    "any some no not is are was were be been being has have had do does did will would could should may might "
+    "can must shall also again further however thus therefore meanwhile still only even just already then now "
+    "said says saw see sees seen made make makes got get gets took take takes hit met beat put set kept keep "
+    "drove drive drives led lead leads brought bring brings gave give gives showed show shows posts reports "
+    "expect expects forecast total overall strong stronger strongest weak weaker weakest good better best bad "
+    "worse worst high low new record solid robust healthy modest slight sharp significant substantial "
+    "million billion thousand mn bn percent anticipate anticipates see sees include includes pay pays paid offset "
+    "generate generates deliver delivers report post record records achieve achieves hold holds held lost lose "
+    "loses incur incurs"
+    # currencies and scales: "1.00 eur dividend" is a figure and its item, not a "eur dividend"
+    " eur euro euros usd dollar dollars gbp pound pounds sek nok dkk chf jpy yen cad aud pence cents cent pct mln m "
+    "k bln"
+)
+_MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
+_KIND_PARTICIPLES = (
+    "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
+    "combined|managed|owned|related"
+)
+MODIFIER_WORD = re.compile(
+    r"(?!(?:"
+    + trie_pattern(_FUNCTION_WORDS.split())
+    + "|"
+    + _MOVE_WORDS
+    + r")$)(?!(?!(?:"
+    + _KIND_PARTICIPLES
+    + r")$)[a-z]+(?:ly|ing|ed)$)(?!(?:prepaid|deferred|retained|unearned|accrued|withholding|statutory)$)"
+    r"[A-Za-z][\w.&/-]*",
     re.IGNORECASE,
 )
 MARK_RE = re.compile(
@@ -133,7 +182,7 @@ HEDGE_RE = re.compile(
     re.IGNORECASE,
 )
 BOUNDARY_RE = re.compile(
-    r";|\.\s+(?=[A-Z])|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
+    r";|\.(?<!(?-i:\b[A-Z]\.[A-Z]\.))\s+(?=(?-i:[A-Z]))|\b(?:but|while|whereas|although|though|however|due\s+to|resulted\s+from|results\s+from|"
     r"offset\s+by|driven\s+by|thanks\s+to|because\s+of|as\s+a\s+result\s+of|owing\s+to|reflecting|on\s+the\s+back\s+of|"
     r"as\s+(?:we|the\s+company|it|they)\b)\b",
     re.IGNORECASE,
@@ -153,8 +202,15 @@ WORDS_GAP = re.compile(
     r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,9}\s*$",
     re.IGNORECASE,
 )
+# A movement before the metric: a noun ("a decline in net sales", "growth of the order book") or a
+# verb in the past tense with the metric as its object ("we reduced our gross debt by $350 million",
+# "it lifted its dividend"; the object's determiner tells the verb from an adjective, which `PRE_ADJ`
+# reads, and a base form or a gerund states an aim, not a change: "we can increase our leverage",
+# "target growing our dividend").
+_MOVES_BEFORE = rf"(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS})"
 PRE_MOVE = re.compile(
-    rf"\b(?P<move>(?:{RISE_WORDS})|(?:{FALL_WORDS})|(?:{BETTER_WORDS})|(?:{WORSE_WORDS}))\s+(?:in|of)\s+(?:the\s+|its\s+|our\s+)?$",
+    rf"\b(?P<move>{_MOVES_BEFORE})\s+(?:(?:in|of)\s+(?:the\s+|its\s+|our\s+)?"
+    r"|(?P<object>(?<=ed\s|ew\s|ut\s)(?:the|its|our|their)\s+))$",
     re.IGNORECASE,
 )
 
@@ -325,6 +381,14 @@ NOT_THE_ITEM = re.compile(
     r"accumulated\s+other\s+comprehensive(?:\s+income\s*/)?)\s*$",
     re.IGNORECASE,
 )
+# "sales force", "power sales companies", "sales tax", "the revenue team": an item right before a noun
+# that names an organisation, its people or a tax is that noun's modifier, not a line item.
+NOUN_AFTER_ITEM = re.compile(
+    r"[ \t]+(?:compan(?:y|ies)|subsidiar(?:y|ies)|force|forces|teams?|staff|people|representatives?|"
+    r"reps?|offices?|outlets?|agents?|agenc(?:y|ies)|organi[sz]ations?|networks?|channels?|tax(?:es)?|"
+    r"departments?|professionals?|personnel|mix)\b",
+    re.IGNORECASE,
+)
 # "of up to $1 billion", "borrow up to": a limit, not a movement.
 LIMIT_BEFORE = re.compile(r"\b(?:of|for|by|provides?|providing|borrow\w*|with|total(?:ing|s)?)\s+$", re.IGNORECASE)
 # "at the higher end of our range", "the lower half of the guidance": a place in a range, not a movement.
@@ -334,12 +398,6 @@ CONTRIBUTED_AFTER = re.compile(
     r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?(?:contributed|added|accounted\s+for|drove)\b",
     re.IGNORECASE,
 )
-# "power sales companies", "the sales team": an item's name used to qualify another noun.
-MODIFIER_OF = re.compile(
-    r"\s+(?:compan(?:y|ies)|teams?|force|people|representatives?|reps|staff|offices?|channels?|tax(?:es)?|agents?|"
-    r"organi[sz]ations?|departments?|professionals?|personnel|network|mix)\b",
-    re.IGNORECASE,
-)
 # "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.
 BENCHMARK_AFTER = re.compile(
     r"(?:-|\s+)than[\s-]+(?:the\s+|our\s+|its\s+)?(?:u\.s\.\s+)?(?:statutory|expected|guidance|outlook|forecast|"
@@ -347,13 +405,17 @@ BENCHMARK_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "cost of revenues", "costs of services": the item after is what the cost is of.
-COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$", re.IGNORECASE)
+COST_OF = re.compile(r"\bcosts?\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # "Amortization …, recorded in cost of goods sold was $4.6 million", "Within SG&A, corporate expenses
 # were …": the item names where another figure sits, not its own statement.
 WHERE_RECORDED = re.compile(
     r"(?:\b(?:recorded|included|reported|presented|classified|booked)\s+(?:in|within|as|under)|\b(?-i:W)ithin)\s+"
     r"(?:the\s+|our\s+)?$",
     re.IGNORECASE,
+)
+# A figure that measures a movement word after it: "a 6.1 percent growth", "a 150-basis-point improvement".
+FIGURE_BEFORE_MOVE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(?:%|percent|per\s+cent|[-\s]?basis[-\s]points?|bps|points?|pp)?[\s-]*$", re.IGNORECASE
 )
 # ", which excludes restructuring charges and the impairment charge,", "(excluding amortized interest,
 # impairments and abandonments)", ", which include sales of CAPLYTA": a clause that defines another

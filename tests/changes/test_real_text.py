@@ -467,8 +467,11 @@ ROWS: list[Row] = [
         "Depreciation of the new plant, recorded in cost of goods sold, was $3.1 million compared to $2.2 million.",
         [],
     ),
-    # never "revenue down, bad"
-    ("Cost of automotive sales revenue decreased $2.4 billion, or 15 %.", []),
+    # a cost, never "revenue down, bad"
+    (
+        "Cost of automotive sales revenue decreased $2.4 billion, or 15 %.",
+        [("Cost of automotive sales revenue", "down", "good", None, None)],
+    ),
     # a figure-less driver anywhere in the clause that explains the statement
     (
         "Operating margin rose 80 basis points to 12.1 %, reflecting pricing, savings from last year's programme and "
@@ -571,3 +574,129 @@ def test_bare_points_are_percentage_points() -> None:
 def test_scale_after_a_bracketed_prior_is_the_current_figures() -> None:
     now, before = find_values("EUR 27.7 (11.6) million")
     assert (now.scale, before.scale) == ("million", "million")
+
+
+# Which words name a line item: sector KPIs and volumes, costs and fees paid, and the item phrase as
+# written (free modifiers before a head item, a known item used as another's modifier). The metric
+# is the item's words exactly as the sentence writes them.
+ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
+    # volumes, KPIs and returns an analyst reads as better when higher
+    ("Case volume rose 6% compared with the prior year.", ("Case volume", "up", "good")),
+    ("Carloadings fell 3% compared with the prior year.", ("Carloadings", "down", "bad")),
+    ("Shipments increased 8% compared with last year.", ("Shipments", "up", "good")),
+    ("Passengers rose 6 percent to 9.1 million from 8.6 million.", ("Passengers", "up", "good")),
+    ("New business fell 12% from a year ago.", ("New business", "down", "bad")),
+    ("Loan originations were up 15% from the prior year.", ("Loan originations", "up", "good")),
+    ("Category share grew 30 basis points versus a year ago.", ("Category share", "up", "good")),
+    ("Premium persistency improved 60 basis points to 81.2%.", ("Premium persistency", "up", "good")),
+    ("The penetration rate rose to 9.0% from 8.4%.", ("penetration rate", "up", "good")),
+    ("Active accounts decreased 4% compared with last year.", ("Active accounts", "down", "bad")),
+    ("Mobile subscriptions grew 5 percent from a year earlier.", ("Mobile subscriptions", "up", "good")),
+    ("Cash balances fell to $1.2 million from $2.0 million.", ("Cash balances", "down", "bad")),
+    (
+        "Income before provision for income taxes rose to $5.2 million from $4.1 million.",
+        ("Income before provision for income taxes", "up", "good"),
+    ),
+    ("Cash from operations rose to $51 million from $30 million.", ("Cash from operations", "up", "good")),
+    (
+        "Earnings before provision for taxes rose to $6.5 billion from $6.1 billion.",
+        ("Earnings before provision for taxes", "up", "good"),
+    ),
+    ("NII fell by $5 million from the prior quarter.", ("NII", "down", "bad")),
+    ("Mortgage banking income rose to $6.7 million from $4.4 million.", ("Mortgage banking income", "up", "good")),
+    ("Total RPOs increased 12% from December 31.", ("Total RPOs", "up", "good")),
+    ("Net signed contracts were up 40% compared with last year.", ("Net signed contracts", "up", "good")),
+    (
+        "The debt service coverage ratio improved to 2.5 times from 1.9 times.",
+        ("debt service coverage ratio", "up", "good"),
+    ),
+    # costs, fees paid and cost ratios, better when lower
+    ("Energy cost rose 40% from a year ago.", ("Energy cost", "up", "bad")),
+    ("R&D expense decreased to $12 million from $14 million.", ("R&D expense", "down", "good")),
+    ("The debt to capitalization ratio was 9.9%, compared to 11.4%.", ("debt to capitalization ratio", "down", "good")),
+    ("The charge-off rate rose 20 basis points to 1.1% from 0.9%.", ("charge-off rate", "up", "bad")),
+    ("Claim frequency fell 8% compared with the same quarter last year.", ("Claim frequency", "down", "good")),
+    ("Catastrophe losses fell to $90 million from $140 million.", ("Catastrophe losses", "down", "good")),
+    ("Legal fees decreased to $40,000 from $65,000.", ("Legal fees", "down", "good")),
+    ("Filing fees fell to $12,400 from $18,900.", ("Filing fees", "down", "good")),
+    ("The cost of deposits rose 12 basis points to 1.05% from 0.93%.", ("cost of deposits", "up", "bad")),
+    (
+        "The acquisition cost ratio improved by 0.8 points compared with last year.",
+        ("acquisition cost ratio", "down", "good"),
+    ),
+    ("The operating ratio rose 150 basis points to 62.1% from 60.6%.", ("operating ratio", "up", "bad")),
+    ("Gross debt fell to $2.1 billion from $2.6 billion.", ("Gross debt", "down", "good")),
+    ("Gross profits rose 55% compared with the prior year.", ("Gross profits", "up", "good")),
+    ("Third-quarter profits declined to $12.7 million from $13.9 million.", ("Third-quarter profits", "down", "bad")),
+    # "U.S." in the gap between an item and its movement does not end the sentence
+    ("Truck volumes within U.S. operations increased 8% compared with last year.", ("Truck volumes", "up", "good")),
+    # free modifiers before a head item belong to the item
+    ("Beer sales rose 4% from a year earlier.", ("Beer sales", "up", "good")),
+    ("Corporate expenses were $49 million, up from $45 million.", ("Corporate expenses", "up", "bad")),
+    ("Equipment rents expense increased 5% compared with 2024.", ("Equipment rents expense", "up", "bad")),
+    ("U.S. truck volumes fell 7% from the prior year.", ("U.S. truck volumes", "down", "bad")),
+    ("Local commodity costs rose 9% from last year.", ("Local commodity costs", "up", "bad")),
+    # … also after a movement phrase that a figure measures
+    (
+        "The brewer posted a 5.2 percent growth in wine sales compared with last year.",
+        ("wine sales", "up", "good"),
+    ),
+    (
+        "The quarter saw a 120-basis-point improvement in the accident year combined ratio compared with last year.",
+        ("accident year combined ratio", "down", "good"),
+    ),
+    # a verb with the item as its object moves it
+    ("We reduced our gross debt by $200 million during the quarter.", ("gross debt", "down", "good")),
+    ("The carrier raised its load factor by 3 points compared with last year.", ("load factor", "up", "good")),
+    ("The bank cut its funding costs by 12 basis points compared with last year.", ("funding costs", "down", "good")),
+    # the cost of an item is a cost
+    ("Cost of product revenue rose to $5.1 million from $4.2 million.", ("Cost of product revenue", "up", "bad")),
+    ("Cost of services sales fell 6% compared with last year.", ("Cost of services sales", "down", "good")),
+    # a known item right before another is its modifier: the later item is the head
+    ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
+    ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
+    ("Deposit costs rose 10 basis points to 0.9% from 0.8%.", ("Deposit costs", "up", "bad")),
+]
+
+
+# Verbs stay out of the item phrase.
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Our stores include sales of two new brands that grew 12% compared with the prior year.", "sales"),
+        ("Stores that generate sales grew 5% compared with last year.", "sales"),
+    ],
+)
+def test_verbs_before_an_item_are_not_its_modifiers(text: str, metric: str) -> None:
+    assert [c.metric for c in read_changes(text)] == [metric]
+
+
+@pytest.mark.parametrize(("text", "expected"), ITEM_ROWS, ids=[f"item{i}" for i in range(len(ITEM_ROWS))])
+def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, str]) -> None:
+    got = [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)]
+    assert got == [expected]
+
+
+# What the item phrase must not take: a possessive owner, a balance-sheet level an analyst does not
+# judge (receivables, long-term debt), a part's movement in words only, which names a driver, and a
+# noun the item only modifies.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The company's sales rose 5% from last year.", [("sales", "up", "good")]),
+        ("Receivables rose to $5 million from $4 million.", []),
+        ("Long-term debt rose to $5.2 million from $4.1 million.", []),
+        ("Growth in e-commerce revenue offset the absence of venue sales.", []),
+        ("The decline reflected lower armor sales at the defense unit.", []),
+        # a verb's base form or gerund before the item states an aim, not a change
+        ("As conditions improve, we can increase our leverage by growing assets.", []),
+        # rents are a landlord's income and a tenant's cost: the word alone is not judged
+        ("Effective rents rose 8% compared with last year.", []),
+        # an item right before an organisation, its people or a tax names what the noun is for
+        ("The sales force grew to 1,200 people from 1,050.", []),
+        ("Sales tax rose to $3.1 million from $2.8 million.", []),
+        ("The revenue team grew 4% compared with last year.", []),
+    ],
+)
+def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected

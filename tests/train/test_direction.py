@@ -62,6 +62,43 @@ def test_the_lexicon_flags_plurals_item_by_item_and_ratios_by_name() -> None:
     assert _BY_NAME["net sales"].unit == "money" and _BY_NAME["deliveries"].unit == "count"
 
 
+@pytest.mark.parametrize(
+    ("name", "polarity", "unit"),
+    [
+        ("case volume", Polarity.UP_GOOD, "count"),
+        ("carloadings", Polarity.UP_GOOD, "count"),
+        ("passengers", Polarity.UP_GOOD, "count"),
+        ("loan originations", Polarity.UP_GOOD, "money"),
+        ("category share", Polarity.UP_GOOD, "ratio"),
+        ("persistency", Polarity.UP_GOOD, "ratio"),
+        ("penetration rate", Polarity.UP_GOOD, "ratio"),
+        ("legal fees", Polarity.UP_BAD, "money"),
+        ("cost of deposits", Polarity.UP_BAD, "money"),
+        ("acquisition cost ratio", Polarity.UP_BAD, "ratio"),
+        ("operating ratio", Polarity.UP_BAD, "ratio"),
+    ],
+)
+def test_sector_kpis_and_costs_have_their_polarity_and_unit(name: str, polarity: Polarity, unit: str) -> None:
+    assert _BY_NAME[name].polarity is polarity and _BY_NAME[name].unit == unit
+
+
+def test_items_named_by_a_plural_noun_take_a_plural_verb() -> None:
+    """An item whose last word is a plural noun, with no preposition ("carloadings", "legal fees",
+    not "cost of sales"), is flagged plural, so the generators write "carloadings were"."""
+    prepositions = {"of", "from", "for", "before", "after", "on", "by", "per", "to", "provided"}
+    for item in LINE_ITEMS:
+        words = item.name.split()
+        last = words[-1]
+        if prepositions & set(words) or last.isupper() or not last.endswith("s") or last.endswith(("ss", "us")):
+            continue
+        assert item.plural, item.name
+
+
+@pytest.mark.parametrize("name", ["receivables", "inventories", "capex", "headcount", "fees", "debt", "proceeds"])
+def test_words_an_analyst_does_not_judge_alone_stay_out_of_the_lexicon(name: str) -> None:
+    assert name not in _BY_NAME
+
+
 def test_find_mention_does_not_take_part_of_a_longer_noun_for_the_item() -> None:
     assert find_mention("Net sales growth rose to 9 % .") is None
     assert find_mention("Net sales growth slowed in the quarter .") is None
