@@ -79,6 +79,7 @@ def export_checkpoint(
     cv_dir: Path | None = None,
     direction_data: tuple[Path, ...] = (),
     comparison_data: Path | None = None,
+    blind_data: tuple[Path, ...] = (),
     cv_allow: tuple[str, ...] = (),
     threads: int = 2,
     settings: list[QuantSettings] | None = None,
@@ -147,7 +148,7 @@ def export_checkpoint(
         metrics: dict[str, Any] = {}
         if cv is not None:
             metrics["cross-validation"] = cv
-        if direction_data or comparison_data:
+        if direction_data or comparison_data or blind_data:
             sess = session(int8, threads)
         if direction_data:
             metrics["direction"] = {
@@ -156,6 +157,9 @@ def export_checkpoint(
         if comparison_data is not None:
             # sentences that state one change in figures: the label must follow the numbers
             metrics["comparison"] = _direction(sess, tokenizer_file, comparison_data, max_length, hint)
+        if blind_data:
+            # sets written apart from the training data and its generators (tests/fixtures/blind)
+            metrics["blind"] = {Path(d).stem: _direction(sess, tokenizer_file, d, max_length, hint) for d in blind_data}
         metrics["parity"] = {
             **chosen.parity.to_dict(),
             "data": str(parity_data),

@@ -106,6 +106,12 @@ def model_card(manifest: Manifest, extra: dict[str, Any]) -> str:
             f"- Comparison set ({comparison['n']} sentences that state one change in figures, written apart "
             f"from the reader and the training data): accuracy {comparison['accuracy']:.3f}; by category: {per}."
         )
+    for name, blind in (manifest.metrics.get("blind") or {}).items():
+        per = ", ".join(f"{c} {a:.2f}" for c, a in blind["by_category"].items())
+        lines.append(
+            f"- Blind set `{name}` ({blind['n']} sentences written apart from the training data and its "
+            f"generators): accuracy {blind['accuracy']:.3f}; by category: {per}."
+        )
     cal = manifest.calibration
     if cal:
         lines.append(

@@ -55,4 +55,6 @@ finlocal export runs/final/student-hint-l4/final --out "$out" --cv runs/cv/stude
     --parity-data runs/data/parity.jsonl \
     --direction tests/fixtures/direction/challenge.jsonl --direction tests/fixtures/direction/holdout.jsonl \
     --comparison tests/fixtures/comparison/comparison.jsonl \
+    --blind tests/fixtures/blind/mixed.jsonl --blind tests/fixtures/blind/negation.jsonl \
+    --blind tests/fixtures/blind/neutral_figures.jsonl \
     --report bench/results/quantization.json

@@ -56,6 +56,15 @@ from finlocal.errors import require
     "(tests/fixtures/comparison), scored with the int8 graph into the manifest by category.",
 )
 @click.option(
+    "--blind",
+    "blind_data",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A labelled JSONL with a category per row written apart from the training data "
+    "(tests/fixtures/blind: mixed clauses, negation, neutral figures), scored with the int8 graph "
+    "into the manifest by category (repeatable).",
+)
+@click.option(
     "--threads", type=click.IntRange(1), default=2, show_default=True, help="Threads for timing the int8 candidates."
 )
 @click.option(
@@ -83,6 +92,7 @@ def command(
     cv_dir: Path | None,
     direction_data: tuple[Path, ...],
     comparison_data: Path | None,
+    blind_data: tuple[Path, ...],
     cv_allow: tuple[str, ...],
     threads: int,
     report: Path | None,
@@ -113,6 +123,7 @@ def command(
         cv_dir=cv_dir,
         direction_data=direction_data,
         comparison_data=comparison_data,
+        blind_data=blind_data,
         cv_allow=cv_allow,
         threads=threads,
         report_file=report,

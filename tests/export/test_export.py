@@ -68,12 +68,18 @@ def exported(checkpoint: Path, cv_run: Path, parity_data: Path, tiny_setup: dict
         + json.dumps({"text": "Costs rose by 5 % .", "label": "negative", "category": "bad_up"})
         + "\n"
     )
+    blind = tiny_setup["root"] / "mixed.jsonl"
+    blind.write_text(
+        json.dumps({"text": "Sales rose 4 %, but EBIT fell 9 % .", "label": "negative", "category": "main_last_bad"})
+        + "\n"
+    )
     export_checkpoint(
         checkpoint,
         out,
         parity_data=parity_data,
         cv_dir=cv_run,
         direction_data=(direction,),
+        blind_data=(blind,),
         threads=1,
         settings=PER_ROW,
         min_agreement=TINY_GATE,
@@ -92,10 +98,12 @@ def test_model_directory_reports_cross_validated_figures_and_sha256s_match(expor
     assert cv["overall"]["f1_weighted"]["mean"] == report["overall"]["f1_weighted"]["mean"]
     assert manifest.temperature == pytest.approx(report["calibration"]["temperature"])
     assert set(manifest.metrics["direction"]["direction"]["by_category"]) == {"good_up", "bad_up"}
+    assert set(manifest.metrics["blind"]["mixed"]["by_category"]) == {"main_last_bad"}
     assert manifest.metrics["parity"]["batch_dependence"] <= 1e-6
     assert manifest.quantization["scheme"] == "per-row"
     card = (exported / "README.md").read_text()
     assert "CC BY-NC-SA 3.0" in card and "Cross-validated weighted F1" in card
+    assert "Blind set `mixed` (1 sentences" in card
     assert "validation portion" not in card
     (exported / "tokenizer.json").write_text((exported / "tokenizer.json").read_text() + " ")
     with pytest.raises(ModelError, match="sha256 mismatch"):
