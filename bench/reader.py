@@ -14,7 +14,8 @@
   and of ``--baseline`` (a git ref, extracted to a temporary folder), each in a fresh process,
   interleaved run by run; medians and their ratio. The model is not loaded.
 * Accuracy: precision of stated verdicts and recall on the development table, the blind
-  holdout set and the hand-labelled real-text sample by item polarity (``tests/fixtures/changes/``).
+  holdout set and the hand-labelled real-text samples by item polarity (``tests/fixtures/changes/``:
+  the development samples ``real_sample`` and ``real_dev2``, the blind ``real``).
 
 Writes ``bench/results/reader.json``. A benchmark, not a test: nothing here asserts a speed.
 """
@@ -173,6 +174,8 @@ def accuracy() -> dict[str, Any]:
         out[name] = score.to_dict()
     sample = [row for _, row in read_jsonl(FIXTURES / "real_sample.jsonl")]
     out["real_sample"] = {k: v.to_dict() for k, v in score_by_polarity(sample).items()}
+    dev2 = blind_rows(row for _, row in read_jsonl(FIXTURES / "real_dev2.jsonl"))
+    out["real_dev2"] = {k: v.to_dict() for k, v in score_by_polarity(dev2).items() if k != "unknown"}
     blind = blind_rows(row for _, row in read_jsonl(FIXTURES / "real.jsonl"))
     draws = {
         "main_draw": blind[:BLIND_MAIN_DRAW_ROWS],
