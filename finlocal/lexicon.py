@@ -281,6 +281,13 @@ _PLURAL = frozenset(
         "net profits",
         "pre-tax profits",
         "pretax profits",
+        "fuel prices",
+        "energy prices",
+        "input prices",
+        "raw material prices",
+        "orders",
+        "fill rates",
+        "cash flows from operations",
     }
 )
 
@@ -346,7 +353,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
     + _items(
         G,
         "orders",
-        "order intake, order backlog, new orders, bookings, orders received, order book, backlog, book-to-bill",
+        "order intake, order backlog, new orders, bookings, orders received, order book, backlog, book-to-bill, orders",
     )
     + _items(
         G,
@@ -356,7 +363,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cash flow from operating activities, cash flow from business operations, "
         "cash flows from operating activities, net cash from operating activities, "
         "net cash provided by operating activities, cash provided by operating activities, "
-        "cash balance, cash balances, cash from operations, cash from operating activities",
+        "cash balance, cash balances, cash from operations, cash from operating activities, "
+        "cash flows from operations",
     )
     + _items(
         G,
@@ -382,7 +390,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
         "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
         "customer retention rate, occupancy, total risk-based capital ratio, common equity tier 1 ratio, "
-        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio",
+        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio, fill rate, fill rates, "
+        "new money rate, new money yield",
     )
     + _items(
         B,
@@ -405,7 +414,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
         "R&D expense, G&A expense, G&A expenses, SG&A expense, fixed cost, energy cost, fuel cost, labor cost, "
         "labour cost, freight cost, "
-        "deposit costs, funding costs",
+        "deposit costs, funding costs, fuel prices, energy prices, input prices, raw material prices",
     )
     + _items(
         B,

@@ -198,7 +198,7 @@ ROWS: list[Row] = [
         [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
     ),
     (
-        "Aerospace orders and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
+        "Aerospace inventories and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
         "respectively.",
         [("EBIT", "down", "bad", 9.3, None)],
     ),
@@ -610,7 +610,18 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         "The debt service coverage ratio improved to 2.5 times from 1.9 times.",
         ("debt service coverage ratio", "up", "good"),
     ),
+    ("Warehouse fill rates rose to 92% from 88% a year ago.", ("Warehouse fill rates", "up", "good")),
+    ("The new money rate rose to 4.1% from 3.6% last year.", ("new money rate", "up", "good")),
+    ("Orders for industrial pumps grew 14% compared with last year.", ("Orders", "up", "good")),
+    (
+        "Cash flows from operations were $61 million, compared to $48 million last year.",
+        ("Cash flows from operations", "up", "good"),
+    ),
     # costs, fees paid and cost ratios, better when lower
+    # prices a company pays for what it uses are costs
+    ("Average jet fuel prices rose 18% from a year ago.", ("Average jet fuel prices", "up", "bad")),
+    ("Energy prices fell 20% compared with last year.", ("Energy prices", "down", "good")),
+    ("Raw material prices rose 6% compared with the prior year.", ("Raw material prices", "up", "bad")),
     ("Energy cost rose 40% from a year ago.", ("Energy cost", "up", "bad")),
     ("R&D expense decreased to $12 million from $14 million.", ("R&D expense", "down", "good")),
     ("The debt to capitalization ratio was 9.9%, compared to 11.4%.", ("debt to capitalization ratio", "down", "good")),
@@ -696,6 +707,12 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
         ("The sales force grew to 1,200 people from 1,050.", []),
         ("Sales tax rose to $3.1 million from $2.8 million.", []),
         ("The revenue team grew 4% compared with last year.", []),
+        # depreciation reflects what was invested: an analyst does not judge its move alone
+        ("Depreciation rose to $14 million from $12 million.", []),
+        # the price of a commodity a company may sell or buy is not judged from the word alone
+        ("Natural gas prices rose 30% compared with last year.", []),
+        # tax expense follows income: the development table does not judge its move
+        ("Income tax expense rose to $92 million from $38 million.", []),
     ],
 )
 def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, str, str]]) -> None:
