@@ -45,6 +45,7 @@ from finlocal.changes.vocabulary import (
     FIGURE_BEFORE,
     FIGURE_BEFORE_MOVE,
     HEDGE_RE,
+    IN_TROUBLE,
     ITEM_RE,
     ITEMS,
     LEAD_MOVE,
@@ -206,6 +207,8 @@ def _metrics(text: str) -> list[_Metric]:
         metric = _metric(m, text, start)
         if metric.polarity is not Polarity.UP_BAD and _COST.match(metric.text):
             metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "cost of services sales"
+        elif metric.polarity is Polarity.UP_GOOD and metric.modified and IN_TROUBLE.search(text, start, m.start()):
+            metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "nonaccrual loans"
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:

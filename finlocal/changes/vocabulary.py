@@ -123,7 +123,7 @@ _FUNCTION_WORDS = (
 _MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
 _KIND_PARTICIPLES = (
     "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
-    "combined|managed|owned|related"
+    "combined|managed|owned|related|impaired|criticized|criticised|classified|troubled|defaulted|restructured"
 )
 MODIFIER_WORD = re.compile(
     r"(?!(?:"
@@ -356,6 +356,14 @@ RESTATED_BASIS = re.compile(
 # "compared to 2018", "versus fiscal 2020": the comparison names a period, not a figure.
 PERIOD_AFTER = re.compile(
     r"\s*(?:fiscal\s+(?:year\s+)?|FY\s?)?(?:19|20)\d\d\b(?!\s*(?:%|percent|million|billion))", re.I
+)
+
+# "delinquent loans", "nonaccrual loans", "past-due loans", "criticized loans": loans (or any asset)
+# in trouble are better when fewer, whatever the head item.
+IN_TROUBLE = re.compile(
+    r"\b(?:delinquen(?:t|cy)|non-?performing|non-?accrual|past[- ]due|impaired|critici[sz]ed|classified|"
+    r"troubled|defaulted|restructured|charged[- ]off|problem)\b",
+    re.IGNORECASE,
 )
 
 # -- mentions of a metric that are not its own statement ------------------------------------------

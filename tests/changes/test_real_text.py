@@ -663,6 +663,16 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
     # the cost of an item is a cost
     ("Cost of product revenue rose to $5.1 million from $4.2 million.", ("Cost of product revenue", "up", "bad")),
     ("Cost of services sales fell 6% compared with last year.", ("Cost of services sales", "down", "good")),
+    # loans in trouble (delinquent, nonaccrual, past due, impaired, criticized) are better when fewer
+    ("Impaired loans fell to $5 million from $8 million.", ("Impaired loans", "down", "good")),
+    ("Nonaccrual loans rose 12% from the prior quarter.", ("Nonaccrual loans", "up", "bad")),
+    ("Past-due loans declined 20% compared with last year.", ("Past-due loans", "down", "good")),
+    ("Criticized loans decreased $40 million from the prior quarter.", ("Criticized loans", "down", "good")),
+    ("Delinquent consumer loans rose 5% from a year ago.", ("Delinquent consumer loans", "up", "bad")),
+    ("Restructured loans fell 10% from a year ago.", ("Restructured loans", "down", "good")),
+    # … and other loans stay better when more
+    ("Commercial real estate loans grew 8% from a year ago.", ("Commercial real estate loans", "up", "good")),
+    ("Managed loans rose 3% from last year.", ("Managed loans", "up", "good")),
     # a known item right before another is its modifier: the later item is the head
     ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
     ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
