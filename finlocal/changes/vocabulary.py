@@ -390,11 +390,12 @@ NOT_THE_ITEM = re.compile(
     re.IGNORECASE,
 )
 # "sales force", "power sales companies", "sales tax", "the revenue team": an item right before a noun
-# that names an organisation, its people or a tax is that noun's modifier, not a line item.
+# that names an organisation, its people or a tax is that noun's modifier, not a line item; so is one
+# before what is done with it ("fixed cost absorption", "fuel cost savings", "revenue synergies").
 NOUN_AFTER_ITEM = re.compile(
     r"[ \t]+(?:compan(?:y|ies)|subsidiar(?:y|ies)|force|forces|teams?|staff|people|representatives?|"
     r"reps?|offices?|outlets?|agents?|agenc(?:y|ies)|organi[sz]ations?|networks?|channels?|tax(?:es)?|"
-    r"departments?|professionals?|personnel|mix)\b",
+    r"departments?|professionals?|personnel|mix|absorption|savings|synergies)\b",
     re.IGNORECASE,
 )
 # "of up to $1 billion", "borrow up to": a limit, not a movement.

@@ -717,6 +717,8 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
         ("The sales force grew to 1,200 people from 1,050.", []),
         ("Sales tax rose to $3.1 million from $2.8 million.", []),
         ("The revenue team grew 4% compared with last year.", []),
+        ("Fixed cost absorption fell 12% compared with last year.", []),
+        ("Fuel cost savings rose to $12 million from $9 million.", []),
         # depreciation reflects what was invested: an analyst does not judge its move alone
         ("Depreciation rose to $14 million from $12 million.", []),
         # the price of a commodity a company may sell or buy is not judged from the word alone
