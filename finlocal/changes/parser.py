@@ -76,6 +76,7 @@ from finlocal.changes.vocabulary import (
     RAW_MOVES,
     REASON_BEFORE,
     RESTATED_BASIS,
+    SEGMENT_SUBJECT,
     SEQUENTIAL,
     SIGN_PHRASE,
     THAN_PRIOR,
@@ -223,7 +224,37 @@ def _metrics(text: str) -> list[_Metric]:
             if metric.text.lower() in BARE_RESULTS and same_clause and SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
         out.append(metric)
+    if "%" in text or "per" in text or "pct" in text:
+        # a part named after an item in its clause is where the item moved ("sales of the Tiimari
+        # segment fell 4 %"), not a subject of its own
+        subjects = [
+            s
+            for s in _subjects(text)
+            if not any(o.start < s.end and not any(o.end <= b < s.start for b in boundaries) for o in out)
+        ]
+        if subjects:
+            out = sorted(out + subjects, key=lambda x: x.start)
     return out
+
+
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|of|for|at|within|from|across|by|on|to|with|among)\s+(?:the\s+|our\s+|its\s+|their\s+)?$", re.IGNORECASE
+)
+_WHICH = re.compile(r"\s*,?\s*which\b", re.IGNORECASE)
+
+
+def _subjects(text: str) -> list[_Metric]:
+    """The parts of the company named as the subject of a move in percent (`SEGMENT_SUBJECT`):
+    "Our joint venture business increased 10%" states its sales' change."""
+    spans: list[tuple[int, int]] = []
+    for m in SEGMENT_SUBJECT.finditer(text):
+        start = _modifiers_start(text, m.start())
+        if start == m.start():
+            continue
+        if _PREPOSITION_BEFORE.search(text, 0, start) and not _WHICH.match(text, m.end()):
+            continue  # "Headcount in the services business grew 5%": the business is where, not what
+        spans.append((start, m.end()))
+    return [_Metric(s, e, text[s:e], Polarity.UP_GOOD, False, False, modified=True) for s, e in spans]
 
 
 @dataclass

@@ -366,6 +366,23 @@ IN_TROUBLE = re.compile(
     re.IGNORECASE,
 )
 
+# A business named as the subject of a move sized in percent stands for its sales: "Our joint venture
+# business increased 10%", "the e-commerce platform grew by 55%", "the Fitness category, which
+# increased 45%". The subject is a noun phrase headed by a word for a part of the company (business,
+# segment, division, products, platform, brand, category, franchise) with a modifier before it ("the
+# business grew" alone may be the market's); the verb follows it directly (or after "which") and the
+# size directly follows the verb ("Our share of the market grew to 12 %" is no such move).
+_SUBJECT_MOVE = (
+    r"(?=\s*,?\s*(?:which\s+)?(?:(?:grew|increased|rose|expanded|jumped|climbed|declined|decreased|fell|"
+    r"dropped|slipped|(?:was|were)\s+(?:up|down))\s+(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost|"
+    r"over|more\s+than|some|around)\s+)?\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b|pct\b)))"
+)
+SEGMENT_SUBJECT = re.compile(
+    r"\b(?:business(?:es)?|segments?|divisions?|products|platforms?|brands?|category|categories|franchises?)"
+    + _SUBJECT_MOVE,
+    re.IGNORECASE,
+)
+
 # -- mentions of a metric that are not its own statement ------------------------------------------
 
 # "revenue excluding traffic acquisition costs", "other income, net of expenses", "ROFE (excluding

@@ -729,3 +729,37 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
 )
 def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
+
+
+# A part of the company (a business, segment, division, product line, platform, brand, category)
+# named as the subject of a move in percent stands for its sales: higher is better.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Our wholesale business increased 12% for the quarter on strong demand in Asia.",
+            [("wholesale business", "up", "good", 12.0)],
+        ),
+        ("The company's online platform grew by 40% in the second quarter.", [("online platform", "up", "good", 40.0)]),
+        (
+            "The industrial gases segment declined 3% compared with last year.",
+            [("industrial gases segment", "down", "bad", -3.0)],
+        ),
+        (
+            "Growth was led by the snacks category, which increased 18% compared to the prior year.",
+            [("snacks category", "up", "good", 18.0)],
+        ),
+        ("Premium brands were up 9% from a year ago.", [("Premium brands", "up", "good", 9.0)]),
+        # the item before it in its clause is what moved, the part is where
+        ("Sales of the packaging segment fell by 4.0% year-on-year.", [("Sales", "down", "bad", -4.0)]),
+        ("Gross profit in our staffing business increased 24% year-over-year.", [("Gross profit", "up", "good", 24.0)]),
+        # controls: no part of the company, a part after a preposition, a level, a bare head
+        ("Our share of the market grew to 12% this year.", []),
+        ("The number of employees grew 5% compared with last year.", []),
+        ("Headcount in the services business grew 5% from last year.", []),
+        ("The business grew 5% in the quarter.", []),
+        ("Our retail segment grew its store count by 10 locations.", []),
+    ],
+)
+def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: list[tuple[str, str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value, c.change) for c in read_changes(text)] == expected
