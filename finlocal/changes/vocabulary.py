@@ -44,7 +44,9 @@ PREFIX = trie_pattern(
     "quarterly annual full-year half-year core net overall normalized normalised recurring".split()
     + ["fully diluted"]
 )
-SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio"
+# after the item: its per-share figure, its margin or ratio, or its balance or level ("cash and
+# investments balance", "net debt levels"), the item itself
+SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio|balances?|levels?"
 METRIC_RE = re.compile(
     rf"\b(?:{PREFIX}\s+)*(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
     re.IGNORECASE,

@@ -663,6 +663,12 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
     # the cost of an item is a cost
     ("Cost of product revenue rose to $5.1 million from $4.2 million.", ("Cost of product revenue", "up", "bad")),
     ("Cost of services sales fell 6% compared with last year.", ("Cost of services sales", "down", "good")),
+    # an item's balance or level is the item
+    (
+        "Our cash and investments balance improved to $43.2 million from $38.0 million.",
+        ("cash and investments balance", "up", "good"),
+    ),
+    ("Net debt levels fell to $2.0 billion from $2.4 billion.", ("Net debt levels", "down", "good")),
     # loans in trouble (delinquent, nonaccrual, past due, impaired, criticized) are better when fewer
     ("Impaired loans fell to $5 million from $8 million.", ("Impaired loans", "down", "good")),
     ("Nonaccrual loans rose 12% from the prior quarter.", ("Nonaccrual loans", "up", "bad")),
