@@ -40,6 +40,7 @@ from finlocal.changes.vocabulary import (
     COMPARATIVE_AFTER,
     CONTRIBUTED_AFTER,
     COST_OF,
+    COSTLY_DEPOSITS,
     DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
@@ -98,7 +99,7 @@ class _Metric:
     start: int
     end: int
     text: str
-    polarity: Polarity
+    polarity: Polarity | None  # None: an item the words leave unjudged ("time deposits")
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
@@ -210,6 +211,8 @@ def _metrics(text: str) -> list[_Metric]:
             metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "cost of services sales"
         elif metric.polarity is Polarity.UP_GOOD and metric.modified and IN_TROUBLE.search(text, start, m.start()):
             metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "nonaccrual loans"
+        elif m.group("item").lower() == "deposits" and COSTLY_DEPOSITS.search(text, start, m.start()):
+            metric = replace(metric, polarity=None)  # "time deposits": a shift in the mix, not judged alone
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:

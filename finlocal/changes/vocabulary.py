@@ -125,7 +125,7 @@ _FUNCTION_WORDS = (
 _MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
 _KIND_PARTICIPLES = (
     "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
-    "combined|managed|owned|related|impaired|criticized|criticised|classified|troubled|defaulted|restructured"
+    "combined|managed|owned|related|brokered|impaired|criticized|criticised|classified|troubled|defaulted|restructured"
 )
 MODIFIER_WORD = re.compile(
     r"(?!(?:"
@@ -367,6 +367,10 @@ IN_TROUBLE = re.compile(
     r"troubled|defaulted|restructured|charged[- ]off|problem)\b",
     re.IGNORECASE,
 )
+
+# "time deposits", "brokered deposits", "wholesale deposits": costly funding a bank may let run off;
+# their move is a shift in the deposit mix, which the word alone does not judge.
+COSTLY_DEPOSITS = re.compile(r"\b(?:time|brokered|wholesale|jumbo)\s+$", re.IGNORECASE)
 
 # A business named as the subject of a move sized in percent stands for its sales: "Our joint venture
 # business increased 10%", "the e-commerce platform grew by 55%", "the Fitness category, which

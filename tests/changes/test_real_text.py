@@ -727,6 +727,10 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
         ("Fuel cost savings rose to $12 million from $9 million.", []),
         # depreciation reflects what was invested: an analyst does not judge its move alone
         ("Depreciation rose to $14 million from $12 million.", []),
+        # costly deposits a bank may let run off: their move is a shift in the mix, not judged alone
+        ("Time deposits declined 35% from the prior year.", [("Time deposits", "down", "unknown")]),
+        ("Brokered deposits rose to $1.2 billion from $0.9 billion.", [("Brokered deposits", "up", "unknown")]),
+        ("Core deposits rose 5% from last year.", [("Core deposits", "up", "good")]),
         # the price of a commodity a company may sell or buy is not judged from the word alone
         ("Natural gas prices rose 30% compared with last year.", []),
         # tax expense follows income: the development table does not judge its move
