@@ -288,6 +288,7 @@ _PLURAL = frozenset(
         "orders",
         "fill rates",
         "cash flows from operations",
+        "compensation and benefits",
     }
 )
 
@@ -413,8 +414,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "administrative expense, selling and administrative expense, selling and administrative expenses, "
         "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
         "R&D expense, G&A expense, G&A expenses, SG&A expense, fixed cost, energy cost, fuel cost, labor cost, "
-        "labour cost, freight cost, "
-        "deposit costs, funding costs, fuel prices, energy prices, input prices, raw material prices",
+        "labour cost, freight cost, deposit costs, funding costs, compensation and benefits, "
+        "fuel prices, energy prices, input prices, raw material prices",
     )
     + _items(
         B,

@@ -618,6 +618,7 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         ("Cash flows from operations", "up", "good"),
     ),
     # costs, fees paid and cost ratios, better when lower
+    ("Compensation and benefits rose 6% compared with last year.", ("Compensation and benefits", "up", "bad")),
     # prices a company pays for what it uses are costs
     ("Average jet fuel prices rose 18% from a year ago.", ("Average jet fuel prices", "up", "bad")),
     ("Energy prices fell 20% compared with last year.", ("Energy prices", "down", "good")),
