@@ -377,11 +377,16 @@ COSTLY_DEPOSITS = re.compile(r"\b(?:time|brokered|wholesale|jumbo)\s+$", re.IGNO
 # increased 45%". The subject is a noun phrase headed by a word for a part of the company (business,
 # segment, division, products, platform, brand, category, franchise) with a modifier before it ("the
 # business grew" alone may be the market's); the verb follows it directly (or after "which") and the
-# size directly follows the verb ("Our share of the market grew to 12 %" is no such move).
+# size directly follows the verb ("Our share of the market grew to 12 %" is no such move) or the
+# movement noun it achieved ("Other products achieved operational growth of 4.0%").
 _SUBJECT_MOVE = (
     r"(?=\s*,?\s*(?:which\s+)?(?:(?:grew|increased|rose|expanded|jumped|climbed|declined|decreased|fell|"
-    r"dropped|slipped|(?:was|were)\s+(?:up|down))\s+(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost|"
-    r"over|more\s+than|some|around)\s+)?\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b|pct\b)))"
+    r"dropped|slipped|(?:was|were)\s+(?:up|down))\s+(?:by\s+)?"
+    # "achieved operational growth of 4.0%", "posted a decline of 3%"
+    r"|(?:achieved|delivered|posted|reported|recorded|generated)\s+(?:an?\s+)?(?:[a-z-]+\s+)?"
+    r"(?:growth|increase|decline|decrease)\s+of\s+)"
+    r"(?:(?:about|approximately|roughly|nearly|almost|over|more\s+than|some|around)\s+)?"
+    r"\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b|pct\b))"
 )
 SEGMENT_SUBJECT = re.compile(
     r"\b(?:business(?:es)?|segments?|divisions?|products|platforms?|brands?|category|categories|franchises?)"

@@ -761,6 +761,15 @@ def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, st
             [("snacks category", "up", "good", 18.0)],
         ),
         ("Premium brands were up 9% from a year ago.", [("Premium brands", "up", "good", 9.0)]),
+        # … or the movement noun it achieved
+        (
+            "Our consumer health products achieved organic growth of 6.2% compared with the prior year.",
+            [("consumer health products", "up", "good", 6.2)],
+        ),
+        (
+            "The specialty chemicals division posted a decline of 3% compared with last year.",
+            [("specialty chemicals division", "down", "bad", -3.0)],
+        ),
         # the item before it in its clause is what moved, the part is where
         ("Sales of the packaging segment fell by 4.0% year-on-year.", [("Sales", "down", "bad", -4.0)]),
         ("Gross profit in our staffing business increased 24% year-over-year.", [("Gross profit", "up", "good", 24.0)]),
