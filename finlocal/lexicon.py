@@ -289,6 +289,11 @@ _PLURAL = frozenset(
         "fill rates",
         "cash flows from operations",
         "compensation and benefits",
+        "auto rates",
+        "casualty rates",
+        "renewal rates",
+        "premium rates",
+        "workers' compensation rates",
     }
 )
 
@@ -312,7 +317,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "written premiums, net written premiums, earned premiums, net earned premiums, net premiums earned, "
         "gross premiums written, subscribers, net additions, net adds, traffic, passenger revenue per available seat "
         "mile, PRASM, TRASM, RASM, RASK, passenger yield, RevPAR, average daily rate, loan yield, premium income, "
-        "ARR, subscription ARR",
+        "ARR, subscription ARR, "
+        # what an insurer charges
+        "auto rates, casualty rates, renewal rates, premium rates, workers' compensation rates",
     )
     + _items(
         G,

@@ -617,6 +617,9 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         "Cash flows from operations were $61 million, compared to $48 million last year.",
         ("Cash flows from operations", "up", "good"),
     ),
+    # the rates an insurer charges
+    ("Commercial auto rates were up 8% compared with last year.", ("Commercial auto rates", "up", "good")),
+    ("Renewal rates fell 2 points from the prior year.", ("Renewal rates", "down", "bad")),
     # costs, fees paid and cost ratios, better when lower
     ("Compensation and benefits rose 6% compared with last year.", ("Compensation and benefits", "up", "bad")),
     # prices a company pays for what it uses are costs
