@@ -227,7 +227,7 @@ def _metrics(text: str) -> list[_Metric]:
             if metric.text.lower() in BARE_RESULTS and same_clause and SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
         out.append(metric)
-    if "%" in text or "per" in text or "pct" in text:
+    if "%" in text or "percent" in text or "per cent" in text or "pct" in text:
         # a part named after an item in its clause is where the item moved ("sales of the Tiimari
         # segment fell 4 %"), not a subject of its own
         subjects = [
