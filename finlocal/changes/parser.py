@@ -32,6 +32,7 @@ from finlocal.changes.vocabulary import (
     BENCHMARK_AFTER,
     BENCHMARK_NAMED,
     BOUNDARY_RE,
+    CAPITAL_WORD_BEFORE,
     CAUSE_BEFORE,
     CAUSE_LEAD,
     CAUSE_ZONE,
@@ -60,6 +61,7 @@ from finlocal.changes.vocabulary import (
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
+    NAME_SUBJECT,
     NOT_A_HEDGE,
     NOT_OWN_STATEMENT,
     NOUN_AFTER_ITEM,
@@ -241,14 +243,19 @@ def _metrics(text: str) -> list[_Metric]:
 
 
 _PREPOSITION_BEFORE = re.compile(
-    r"\b(?:in|of|for|at|within|from|across|by|on|to|with|among)\s+(?:the\s+|our\s+|its\s+|their\s+)?$", re.IGNORECASE
+    r"\b(?:in|of|for|at|within|from|across|by|on|to|with|among|excluding|including|except)\s+"
+    r"(?:the\s+|our\s+|its\s+|their\s+)?$",
+    re.IGNORECASE,
 )
 _WHICH = re.compile(r"\s*,?\s*which\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\S+")
+_MEASURE_WORD = re.compile(r"Prices?|Rates?|Yields?|Inflation|Unemployment|Domestic|Index|Indices")
 
 
 def _subjects(text: str) -> list[_Metric]:
-    """The parts of the company named as the subject of a move in percent (`SEGMENT_SUBJECT`):
-    "Our joint venture business increased 10%" states its sales' change."""
+    """The parts of the company named as the subject of a move in percent (`SEGMENT_SUBJECT`,
+    `NAME_SUBJECT`): "Our joint venture business increased 10%", "Wealth Management increased 5%"
+    state their sales' change."""
     spans: list[tuple[int, int]] = []
     for m in SEGMENT_SUBJECT.finditer(text):
         start = _modifiers_start(text, m.start())
@@ -257,6 +264,17 @@ def _subjects(text: str) -> list[_Metric]:
         if _PREPOSITION_BEFORE.search(text, 0, start) and not _WHICH.match(text, m.end()):
             continue  # "Headcount in the services business grew 5%": the business is where, not what
         spans.append((start, m.end()))
+    for m in NAME_SUBJECT.finditer(text):
+        words = list(_WORD_RE.finditer(text, m.start(), m.end()))
+        while words and MODIFIER_WORD.fullmatch(words[0].group(0)) is None:
+            words.pop(0)  # "And Fluids was down 5%": a sentence's first word, not the name's
+        if len(words) < 2 or CAPITAL_WORD_BEFORE.search(text, 0, m.start()):
+            continue  # one capitalised word may be any sentence's first; "Nokia Siemens Networks Oyj" runs on
+        if any(_MEASURE_WORD.fullmatch(w.group(0)) for w in words):
+            continue  # "Consumer Price Index rose 3%": a price, rate or the economy, no part of a company
+        if _PREPOSITION_BEFORE.search(text, 0, m.start()) and not _WHICH.match(text, m.end()):
+            continue
+        spans.append((words[0].start(), m.end()))
     return [_Metric(s, e, text[s:e], Polarity.UP_GOOD, False, False, modified=True) for s, e in spans]
 
 

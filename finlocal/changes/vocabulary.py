@@ -388,6 +388,11 @@ _SUBJECT_MOVE = (
     r"(?:(?:about|approximately|roughly|nearly|almost|over|more\s+than|some|around)\s+)?"
     r"\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b|pct\b))"
 )
+# … or a proper name of two or three capitalised words ("Fine Fragrances, which grew by about 85%",
+# "Product Inspection grew 13%"), not one (any sentence's first word is capitalised: "Headcount
+# grew 5%") nor the end of a longer name ("Nokia Siemens Networks Oyj": `CAPITAL_WORD_BEFORE`).
+NAME_SUBJECT = re.compile(r"(?-i:[A-Z][a-z][\w&-]*(?:[ \t]+[A-Z][a-z][\w&-]*){1,2})" + _SUBJECT_MOVE)
+CAPITAL_WORD_BEFORE = re.compile(r"(?-i:[A-Z])\S*[ \t]+$")
 SEGMENT_SUBJECT = re.compile(
     r"\b(?:business(?:es)?|segments?|divisions?|products|platforms?|brands?|category|categories|franchises?)"
     + _SUBJECT_MOVE,

@@ -773,6 +773,13 @@ def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, st
             "The specialty chemicals division posted a decline of 3% compared with last year.",
             [("specialty chemicals division", "down", "bad", -3.0)],
         ),
+        # … or a proper name of two or three capitalised words
+        ("Product Inspection grew 13% in the quarter.", [("Product Inspection", "up", "good", 13.0)]),
+        (
+            "There was a rebound in Fine Fragrances, which grew by approximately 60% on new wins.",
+            [("Fine Fragrances", "up", "good", 60.0)],
+        ),
+        ("Food Retail declined 1% for the nine-month period.", [("Food Retail", "down", "bad", -1.0)]),
         # the item before it in its clause is what moved, the part is where
         ("Sales of the packaging segment fell by 4.0% year-on-year.", [("Sales", "down", "bad", -4.0)]),
         ("Gross profit in our staffing business increased 24% year-over-year.", [("Gross profit", "up", "good", 24.0)]),
@@ -782,6 +789,12 @@ def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, st
         ("Headcount in the services business grew 5% from last year.", []),
         ("The business grew 5% in the quarter.", []),
         ("Our retail segment grew its store count by 10 locations.", []),
+        # … and no single capitalised word, sentence's first word, name left out, index or price
+        ("Inventories decreased 12% compared with the prior year.", []),
+        ("And Fluids was down 5% due to lower hygiene demand.", []),
+        ("Inventory decreased 48%, and excluding Lanier Apparel, decreased 39%.", []),
+        ("Nokia Siemens Networks Oyj grew 5% in the quarter.", []),
+        ("Wholesale Prices rose 3.1% from a year earlier.", []),
     ],
 )
 def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: list[tuple[str, str, str, float]]) -> None:
