@@ -281,6 +281,19 @@ _PLURAL = frozenset(
         "net profits",
         "pre-tax profits",
         "pretax profits",
+        "fuel prices",
+        "energy prices",
+        "input prices",
+        "raw material prices",
+        "orders",
+        "fill rates",
+        "cash flows from operations",
+        "compensation and benefits",
+        "auto rates",
+        "casualty rates",
+        "renewal rates",
+        "premium rates",
+        "workers' compensation rates",
     }
 )
 
@@ -304,7 +317,9 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "written premiums, net written premiums, earned premiums, net earned premiums, net premiums earned, "
         "gross premiums written, subscribers, net additions, net adds, traffic, passenger revenue per available seat "
         "mile, PRASM, TRASM, RASM, RASK, passenger yield, RevPAR, average daily rate, loan yield, premium income, "
-        "ARR, subscription ARR",
+        "ARR, subscription ARR, "
+        # what an insurer charges
+        "auto rates, casualty rates, renewal rates, premium rates, workers' compensation rates",
     )
     + _items(
         G,
@@ -346,7 +361,7 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
     + _items(
         G,
         "orders",
-        "order intake, order backlog, new orders, bookings, orders received, order book, backlog, book-to-bill",
+        "order intake, order backlog, new orders, bookings, orders received, order book, backlog, book-to-bill, orders",
     )
     + _items(
         G,
@@ -356,7 +371,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "cash flow from operating activities, cash flow from business operations, "
         "cash flows from operating activities, net cash from operating activities, "
         "net cash provided by operating activities, cash provided by operating activities, "
-        "cash balance, cash balances, cash from operations, cash from operating activities",
+        "cash balance, cash balances, cash from operations, cash from operating activities, "
+        "cash flows from operations",
     )
     + _items(
         G,
@@ -382,7 +398,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "capital adequacy ratio, CET1 ratio, tier 1 capital ratio, total capital "
         "ratio, equity ratio, solvency ratio, liquidity coverage ratio, load factor, "
         "customer retention rate, occupancy, total risk-based capital ratio, common equity tier 1 ratio, "
-        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio",
+        "tier 1 leverage ratio, debt service coverage ratio, interest coverage ratio, fill rate, fill rates, "
+        "new money rate, new money yield",
     )
     + _items(
         B,
@@ -404,8 +421,8 @@ LINE_ITEMS: tuple[LineItem, ...] = tuple(
         "administrative expense, selling and administrative expense, selling and administrative expenses, "
         "distribution expense, distribution expenses, corporate expenses, cost of deposits, cost of funds, "
         "R&D expense, G&A expense, G&A expenses, SG&A expense, fixed cost, energy cost, fuel cost, labor cost, "
-        "labour cost, freight cost, "
-        "deposit costs, funding costs",
+        "labour cost, freight cost, deposit costs, funding costs, compensation and benefits, "
+        "fuel prices, energy prices, input prices, raw material prices",
     )
     + _items(
         B,

@@ -32,6 +32,7 @@ from finlocal.changes.vocabulary import (
     BENCHMARK_AFTER,
     BENCHMARK_NAMED,
     BOUNDARY_RE,
+    CAPITAL_WORD_BEFORE,
     CAUSE_BEFORE,
     CAUSE_LEAD,
     CAUSE_ZONE,
@@ -40,11 +41,13 @@ from finlocal.changes.vocabulary import (
     COMPARATIVE_AFTER,
     CONTRIBUTED_AFTER,
     COST_OF,
+    COSTLY_DEPOSITS,
     DEFINING_CLAUSE,
     DIGIT,
     FIGURE_BEFORE,
     FIGURE_BEFORE_MOVE,
     HEDGE_RE,
+    IN_TROUBLE,
     ITEM_RE,
     ITEMS,
     LEAD_MOVE,
@@ -58,6 +61,7 @@ from finlocal.changes.vocabulary import (
     MOVE_NOUN_AFTER,
     MOVE_NOUNS,
     MOVE_RE,
+    NAME_SUBJECT,
     NOT_A_HEDGE,
     NOT_OWN_STATEMENT,
     NOUN_AFTER_ITEM,
@@ -75,6 +79,7 @@ from finlocal.changes.vocabulary import (
     RAW_MOVES,
     REASON_BEFORE,
     RESTATED_BASIS,
+    SEGMENT_SUBJECT,
     SEQUENTIAL,
     SIGN_PHRASE,
     THAN_PRIOR,
@@ -96,7 +101,7 @@ class _Metric:
     start: int
     end: int
     text: str
-    polarity: Polarity
+    polarity: Polarity | None  # None: an item the words leave unjudged ("time deposits")
     is_ratio: bool
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
@@ -206,6 +211,10 @@ def _metrics(text: str) -> list[_Metric]:
         metric = _metric(m, text, start)
         if metric.polarity is not Polarity.UP_BAD and _COST.match(metric.text):
             metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "cost of services sales"
+        elif metric.polarity is Polarity.UP_GOOD and metric.modified and IN_TROUBLE.search(text, start, m.start()):
+            metric = replace(metric, polarity=Polarity.UP_BAD, is_profit=False)  # "nonaccrual loans"
+        elif m.group("item").lower() == "deposits" and COSTLY_DEPOSITS.search(text, start, m.start()):
+            metric = replace(metric, polarity=None)  # "time deposits": a shift in the mix, not judged alone
         if metric.is_per_share and FIGURE_BEFORE.search(head):
             continue  # "$0.04 loss per share": the figure's unit, told with the statement before
         if out:
@@ -220,7 +229,53 @@ def _metrics(text: str) -> list[_Metric]:
             if metric.text.lower() in BARE_RESULTS and same_clause and SIGN_PHRASE.search(head):
                 continue  # "turned to a loss of EUR 2.1 million": the figure's sign, not a metric
         out.append(metric)
+    if "%" in text or "percent" in text or "per cent" in text or "pct" in text:
+        # a part named after an item in its clause is where the item moved ("sales of the Tiimari
+        # segment fell 4 %"), not a subject of its own
+        subjects = [
+            s
+            for s in _subjects(text)
+            if not any(o.start < s.end and not any(o.end <= b < s.start for b in boundaries) for o in out)
+        ]
+        if subjects:
+            out = sorted(out + subjects, key=lambda x: x.start)
     return out
+
+
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|of|for|at|within|from|across|by|on|to|with|among|excluding|including|except)\s+"
+    r"(?:the\s+|our\s+|its\s+|their\s+)?$",
+    re.IGNORECASE,
+)
+_WHICH = re.compile(r"\s*,?\s*which\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\S+")
+_MEASURE_WORD = re.compile(r"Prices?|Rates?|Yields?|Inflation|Unemployment|Domestic|Index|Indices")
+
+
+def _subjects(text: str) -> list[_Metric]:
+    """The parts of the company named as the subject of a move in percent (`SEGMENT_SUBJECT`,
+    `NAME_SUBJECT`): "Our joint venture business increased 10%", "Wealth Management increased 5%"
+    state their sales' change."""
+    spans: list[tuple[int, int]] = []
+    for m in SEGMENT_SUBJECT.finditer(text):
+        start = _modifiers_start(text, m.start())
+        if start == m.start():
+            continue
+        if _PREPOSITION_BEFORE.search(text, 0, start) and not _WHICH.match(text, m.end()):
+            continue  # "Headcount in the services business grew 5%": the business is where, not what
+        spans.append((start, m.end()))
+    for m in NAME_SUBJECT.finditer(text):
+        words = list(_WORD_RE.finditer(text, m.start(), m.end()))
+        while words and MODIFIER_WORD.fullmatch(words[0].group(0)) is None:
+            words.pop(0)  # "And Fluids was down 5%": a sentence's first word, not the name's
+        if len(words) < 2 or CAPITAL_WORD_BEFORE.search(text, 0, m.start()):
+            continue  # one capitalised word may be any sentence's first; "Nokia Siemens Networks Oyj" runs on
+        if any(_MEASURE_WORD.fullmatch(w.group(0)) for w in words):
+            continue  # "Consumer Price Index rose 3%": a price, rate or the economy, no part of a company
+        if _PREPOSITION_BEFORE.search(text, 0, m.start()) and not _WHICH.match(text, m.end()):
+            continue
+        spans.append((words[0].start(), m.end()))
+    return [_Metric(s, e, text[s:e], Polarity.UP_GOOD, False, False, modified=True) for s, e in spans]
 
 
 @dataclass

@@ -44,7 +44,9 @@ PREFIX = trie_pattern(
     "quarterly annual full-year half-year core net overall normalized normalised recurring".split()
     + ["fully diluted"]
 )
-SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio"
+# after the item: its per-share figure, its margin or ratio, or its balance or level ("cash and
+# investments balance", "net debt levels"), the item itself
+SUFFIX = r"per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share|margins?|ratio|balances?|levels?"
 METRIC_RE = re.compile(
     rf"\b(?:{PREFIX}\s+)*(?P<item>{trie_pattern(i.name for i in LINE_ITEMS)})(?P<suffix>\s+(?:{SUFFIX}))?\b",
     re.IGNORECASE,
@@ -123,7 +125,7 @@ _FUNCTION_WORDS = (
 _MOVE_WORDS = "|".join((RISE_WORDS, FALL_WORDS, BETTER_WORDS, WORSE_WORDS, FLAT_WORDS, "stronger|weaker"))
 _KIND_PARTICIPLES = (
     "supply|monthly|weekly|daily|quarterly|yearly|unallocated|allocated|unrealized|unrealised|realized|realised|"
-    "combined|managed|owned|related"
+    "combined|managed|owned|related|brokered|impaired|criticized|criticised|classified|troubled|defaulted|restructured"
 )
 MODIFIER_WORD = re.compile(
     r"(?!(?:"
@@ -358,6 +360,45 @@ PERIOD_AFTER = re.compile(
     r"\s*(?:fiscal\s+(?:year\s+)?|FY\s?)?(?:19|20)\d\d\b(?!\s*(?:%|percent|million|billion))", re.I
 )
 
+# "delinquent loans", "nonaccrual loans", "past-due loans", "criticized loans": loans (or any asset)
+# in trouble are better when fewer, whatever the head item.
+IN_TROUBLE = re.compile(
+    r"\b(?:delinquen(?:t|cy)|non-?performing|non-?accrual|past[- ]due|impaired|critici[sz]ed|classified|"
+    r"troubled|defaulted|restructured|charged[- ]off|problem)\b",
+    re.IGNORECASE,
+)
+
+# "time deposits", "brokered deposits", "wholesale deposits": costly funding a bank may let run off;
+# their move is a shift in the deposit mix, which the word alone does not judge.
+COSTLY_DEPOSITS = re.compile(r"\b(?:time|brokered|wholesale|jumbo)\s+$", re.IGNORECASE)
+
+# A business named as the subject of a move sized in percent stands for its sales: "Our joint venture
+# business increased 10%", "the e-commerce platform grew by 55%", "the Fitness category, which
+# increased 45%". The subject is a noun phrase headed by a word for a part of the company (business,
+# segment, division, products, platform, brand, category, franchise) with a modifier before it ("the
+# business grew" alone may be the market's); the verb follows it directly (or after "which") and the
+# size directly follows the verb ("Our share of the market grew to 12 %" is no such move) or the
+# movement noun it achieved ("Other products achieved operational growth of 4.0%").
+_SUBJECT_MOVE = (
+    r"(?=\s*,?\s*(?:which\s+)?(?:(?:grew|increased|rose|expanded|jumped|climbed|declined|decreased|fell|"
+    r"dropped|slipped|(?:was|were)\s+(?:up|down))\s+(?:by\s+)?"
+    # "achieved operational growth of 4.0%", "posted a decline of 3%"
+    r"|(?:achieved|delivered|posted|reported|recorded|generated)\s+(?:an?\s+)?(?:[a-z-]+\s+)?"
+    r"(?:growth|increase|decline|decrease)\s+of\s+)"
+    r"(?:(?:about|approximately|roughly|nearly|almost|over|more\s+than|some|around)\s+)?"
+    r"\d[\d.,]*\s*(?:%|percent\b|per\s+cent\b|pct\b))"
+)
+# … or a proper name of two or three capitalised words ("Fine Fragrances, which grew by about 85%",
+# "Product Inspection grew 13%"), not one (any sentence's first word is capitalised: "Headcount
+# grew 5%") nor the end of a longer name ("Nokia Siemens Networks Oyj": `CAPITAL_WORD_BEFORE`).
+NAME_SUBJECT = re.compile(r"(?-i:[A-Z][a-z][\w&-]*(?:[ \t]+[A-Z][a-z][\w&-]*){1,2})" + _SUBJECT_MOVE)
+CAPITAL_WORD_BEFORE = re.compile(r"(?-i:[A-Z])\S*[ \t]+$")
+SEGMENT_SUBJECT = re.compile(
+    r"\b(?:business(?:es)?|segments?|divisions?|products|platforms?|brands?|category|categories|franchises?)"
+    + _SUBJECT_MOVE,
+    re.IGNORECASE,
+)
+
 # -- mentions of a metric that are not its own statement ------------------------------------------
 
 # "revenue excluding traffic acquisition costs", "other income, net of expenses", "ROFE (excluding
@@ -382,11 +423,12 @@ NOT_THE_ITEM = re.compile(
     re.IGNORECASE,
 )
 # "sales force", "power sales companies", "sales tax", "the revenue team": an item right before a noun
-# that names an organisation, its people or a tax is that noun's modifier, not a line item.
+# that names an organisation, its people or a tax is that noun's modifier, not a line item; so is one
+# before what is done with it ("fixed cost absorption", "fuel cost savings", "revenue synergies").
 NOUN_AFTER_ITEM = re.compile(
     r"[ \t]+(?:compan(?:y|ies)|subsidiar(?:y|ies)|force|forces|teams?|staff|people|representatives?|"
     r"reps?|offices?|outlets?|agents?|agenc(?:y|ies)|organi[sz]ations?|networks?|channels?|tax(?:es)?|"
-    r"departments?|professionals?|personnel|mix)\b",
+    r"departments?|professionals?|personnel|mix|absorption|savings|synergies)\b",
     re.IGNORECASE,
 )
 # "of up to $1 billion", "borrow up to": a limit, not a movement.

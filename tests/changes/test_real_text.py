@@ -198,7 +198,7 @@ ROWS: list[Row] = [
         [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
     ),
     (
-        "Aerospace orders and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
+        "Aerospace inventories and segment EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million "
         "respectively.",
         [("EBIT", "down", "bad", 9.3, None)],
     ),
@@ -610,7 +610,22 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
         "The debt service coverage ratio improved to 2.5 times from 1.9 times.",
         ("debt service coverage ratio", "up", "good"),
     ),
+    ("Warehouse fill rates rose to 92% from 88% a year ago.", ("Warehouse fill rates", "up", "good")),
+    ("The new money rate rose to 4.1% from 3.6% last year.", ("new money rate", "up", "good")),
+    ("Orders for industrial pumps grew 14% compared with last year.", ("Orders", "up", "good")),
+    (
+        "Cash flows from operations were $61 million, compared to $48 million last year.",
+        ("Cash flows from operations", "up", "good"),
+    ),
+    # the rates an insurer charges
+    ("Commercial auto rates were up 8% compared with last year.", ("Commercial auto rates", "up", "good")),
+    ("Renewal rates fell 2 points from the prior year.", ("Renewal rates", "down", "bad")),
     # costs, fees paid and cost ratios, better when lower
+    ("Compensation and benefits rose 6% compared with last year.", ("Compensation and benefits", "up", "bad")),
+    # prices a company pays for what it uses are costs
+    ("Average jet fuel prices rose 18% from a year ago.", ("Average jet fuel prices", "up", "bad")),
+    ("Energy prices fell 20% compared with last year.", ("Energy prices", "down", "good")),
+    ("Raw material prices rose 6% compared with the prior year.", ("Raw material prices", "up", "bad")),
     ("Energy cost rose 40% from a year ago.", ("Energy cost", "up", "bad")),
     ("R&D expense decreased to $12 million from $14 million.", ("R&D expense", "down", "good")),
     ("The debt to capitalization ratio was 9.9%, compared to 11.4%.", ("debt to capitalization ratio", "down", "good")),
@@ -652,6 +667,22 @@ ITEM_ROWS: list[tuple[str, tuple[str, str, str]]] = [
     # the cost of an item is a cost
     ("Cost of product revenue rose to $5.1 million from $4.2 million.", ("Cost of product revenue", "up", "bad")),
     ("Cost of services sales fell 6% compared with last year.", ("Cost of services sales", "down", "good")),
+    # an item's balance or level is the item
+    (
+        "Our cash and investments balance improved to $43.2 million from $38.0 million.",
+        ("cash and investments balance", "up", "good"),
+    ),
+    ("Net debt levels fell to $2.0 billion from $2.4 billion.", ("Net debt levels", "down", "good")),
+    # loans in trouble (delinquent, nonaccrual, past due, impaired, criticized) are better when fewer
+    ("Impaired loans fell to $5 million from $8 million.", ("Impaired loans", "down", "good")),
+    ("Nonaccrual loans rose 12% from the prior quarter.", ("Nonaccrual loans", "up", "bad")),
+    ("Past-due loans declined 20% compared with last year.", ("Past-due loans", "down", "good")),
+    ("Criticized loans decreased $40 million from the prior quarter.", ("Criticized loans", "down", "good")),
+    ("Delinquent consumer loans rose 5% from a year ago.", ("Delinquent consumer loans", "up", "bad")),
+    ("Restructured loans fell 10% from a year ago.", ("Restructured loans", "down", "good")),
+    # … and other loans stay better when more
+    ("Commercial real estate loans grew 8% from a year ago.", ("Commercial real estate loans", "up", "good")),
+    ("Managed loans rose 3% from last year.", ("Managed loans", "up", "good")),
     # a known item right before another is its modifier: the later item is the head
     ("Revenue ton-miles declined 2% versus the prior-year quarter.", ("Revenue ton-miles", "down", "bad")),
     ("PPP loan fees rose to $50 million from $48 million.", ("PPP loan fees", "up", "good")),
@@ -696,7 +727,75 @@ def test_the_words_that_name_a_line_item(text: str, expected: tuple[str, str, st
         ("The sales force grew to 1,200 people from 1,050.", []),
         ("Sales tax rose to $3.1 million from $2.8 million.", []),
         ("The revenue team grew 4% compared with last year.", []),
+        ("Fixed cost absorption fell 12% compared with last year.", []),
+        ("Fuel cost savings rose to $12 million from $9 million.", []),
+        # depreciation reflects what was invested: an analyst does not judge its move alone
+        ("Depreciation rose to $14 million from $12 million.", []),
+        # costly deposits a bank may let run off: their move is a shift in the mix, not judged alone
+        ("Time deposits declined 35% from the prior year.", [("Time deposits", "down", "unknown")]),
+        ("Brokered deposits rose to $1.2 billion from $0.9 billion.", [("Brokered deposits", "up", "unknown")]),
+        ("Core deposits rose 5% from last year.", [("Core deposits", "up", "good")]),
+        # the price of a commodity a company may sell or buy is not judged from the word alone
+        ("Natural gas prices rose 30% compared with last year.", []),
+        # tax expense follows income: the development table does not judge its move
+        ("Income tax expense rose to $92 million from $38 million.", []),
     ],
 )
 def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
+
+
+# A part of the company (a business, segment, division, product line, platform, brand, category)
+# named as the subject of a move in percent stands for its sales: higher is better.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Our wholesale business increased 12% for the quarter on strong demand in Asia.",
+            [("wholesale business", "up", "good", 12.0)],
+        ),
+        ("The company's online platform grew by 40% in the second quarter.", [("online platform", "up", "good", 40.0)]),
+        (
+            "The industrial gases segment declined 3% compared with last year.",
+            [("industrial gases segment", "down", "bad", -3.0)],
+        ),
+        (
+            "Growth was led by the snacks category, which increased 18% compared to the prior year.",
+            [("snacks category", "up", "good", 18.0)],
+        ),
+        ("Premium brands were up 9% from a year ago.", [("Premium brands", "up", "good", 9.0)]),
+        # … or the movement noun it achieved
+        (
+            "Our consumer health products achieved organic growth of 6.2% compared with the prior year.",
+            [("consumer health products", "up", "good", 6.2)],
+        ),
+        (
+            "The specialty chemicals division posted a decline of 3% compared with last year.",
+            [("specialty chemicals division", "down", "bad", -3.0)],
+        ),
+        # … or a proper name of two or three capitalised words
+        ("Product Inspection grew 13% in the quarter.", [("Product Inspection", "up", "good", 13.0)]),
+        (
+            "There was a rebound in Fine Fragrances, which grew by approximately 60% on new wins.",
+            [("Fine Fragrances", "up", "good", 60.0)],
+        ),
+        ("Food Retail declined 1% for the nine-month period.", [("Food Retail", "down", "bad", -1.0)]),
+        # the item before it in its clause is what moved, the part is where
+        ("Sales of the packaging segment fell by 4.0% year-on-year.", [("Sales", "down", "bad", -4.0)]),
+        ("Gross profit in our staffing business increased 24% year-over-year.", [("Gross profit", "up", "good", 24.0)]),
+        # controls: no part of the company, a part after a preposition, a level, a bare head
+        ("Our share of the market grew to 12% this year.", []),
+        ("The number of employees grew 5% compared with last year.", []),
+        ("Headcount in the services business grew 5% from last year.", []),
+        ("The business grew 5% in the quarter.", []),
+        ("Our retail segment grew its store count by 10 locations.", []),
+        # … and no single capitalised word, sentence's first word, name left out, index or price
+        ("Inventories decreased 12% compared with the prior year.", []),
+        ("And Fluids was down 5% due to lower hygiene demand.", []),
+        ("Inventory decreased 48%, and excluding Lanier Apparel, decreased 39%.", []),
+        ("Nokia Siemens Networks Oyj grew 5% in the quarter.", []),
+        ("Wholesale Prices rose 3.1% from a year earlier.", []),
+    ],
+)
+def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: list[tuple[str, str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value, c.change) for c in read_changes(text)] == expected
