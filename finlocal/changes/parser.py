@@ -32,6 +32,7 @@ from finlocal.changes.vocabulary import (
     BENCHMARK_AFTER,
     BENCHMARK_NAMED,
     BOUNDARY_RE,
+    BP_COMPARED,
     CAUSE_BEFORE,
     CAUSE_LEAD,
     CAUSE_ZONE,
@@ -101,6 +102,7 @@ class _Metric:
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
     modified: bool = False  # free modifiers before the item ("beer sales"): a part of a line, not the line
+    item: str = ""  # the lexicon item's name
 
 
 def _metric(m: re.Match[str], text: str | None = None, start: int | None = None) -> _Metric:
@@ -125,9 +127,17 @@ def _metric(m: re.Match[str], text: str | None = None, start: int | None = None)
     )
     is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
     if start is None or text is None:
-        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share, item=item.name)
     return _Metric(
-        start, m.end(), text[start : m.end()], polarity, is_ratio, is_profit, is_per_share, start < m.start()
+        start,
+        m.end(),
+        text[start : m.end()],
+        polarity,
+        is_ratio,
+        is_profit,
+        is_per_share,
+        start < m.start(),
+        item.name,
     )
 
 
@@ -312,9 +322,17 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
 
 
 def _fill(
-    text: str, start: int, values: list[Value], end: int, is_ratio: bool = False, per_share: bool = False
+    text: str,
+    start: int,
+    values: list[Value],
+    end: int,
+    is_ratio: bool = False,
+    per_share: bool = False,
+    item: str = "",
 ) -> _Slots:
-    """Give each figure after a metric its role by the words before and after it."""
+    """Give each figure after a metric its role by the words before and after it; ``item`` (the
+    lexicon item's name) named again after a comparison marker carries the prior figure ("were
+    $0.34 compared with adjusted earnings per diluted share of $0.46")."""
     slots = _Slots(end=start)
     pending: tuple[str, int, int] | None = None  # (role, where the marker ended, its reach in words)
     sign_next: str | None = None  # "loss" or "profit": the next figure's sign ("a loss of")
@@ -355,6 +373,10 @@ def _fill(
                 pending = ("before", e, MARK_REACH["from" if word == "from" else "before"])
                 if PERIOD_AFTER.match(text, e):
                     pending = None  # "compared to 2018": a period, not a figure
+                elif item and (again := _named_again(text, e, item)) is not None:
+                    # the item's words do not count against the reach; another item's figure is no prior one
+                    # ("revenue was $5 million compared with operating expenses of $4 million")
+                    pending = ("before", again, pending[2]) if again > 0 else None
             elif m.group("to"):
                 pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
@@ -375,6 +397,8 @@ def _fill(
             pending = None
         if pending is not None and pending[2] == MARK_REACH["than"] and _THAN_CLOSED.search(text, pending[1], v.start):
             pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
+        if slots.change is not None and v.start >= slots.end and _second_gap(text, slots, v) is not None:
+            break  # "up 56 % from a year ago and up 5 % sequentially": a second move (`_second_move`)
         marked = pending[0] if pending else None
         after = text[v.end : end]
         if not per_share and PER_SHARE_AFTER.match(after):
@@ -431,6 +455,8 @@ def _fill(
             role = "change"  # "a 3 % increase"
         elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
             role = "now"  # "the efficiency ratio improved 53.7 % compared to 59 %"
+        elif v.kind is Kind.BASIS_POINTS and slots.now is None and not after_move and BP_COMPARED.match(after):
+            role = "now"  # "24 basis points compared to 26 basis points": levels, not moves
         elif (
             marked == "change"
             or (v.kind in CHANGE_KINDS and after_move and slots.change is None and marked != "now")
@@ -512,6 +538,25 @@ def _fill(
         # "FFO was $0.48 per share versus $0.97": the item's own figures are per-share ones
         slots.now, slots.ps_now, slots.ps_span = slots.ps_now, None, None
     return slots
+
+
+_RESULT_NAMED = re.compile(r"\b(?:loss|losses|profits?|deficit|income|earnings|eps)\b", re.IGNORECASE)
+_ITEM_AGAIN = re.compile(r"\s+(?:(?:the|an?|our|its|their)\s+)?")
+
+
+def _named_again(text: str, pos: int, item: str) -> int | None:
+    """Where the item named again at ``pos`` ends ("compared with adjusted EPS of"); 0 when another
+    item is named there, whose figure follows ("compared with net income of"); None when none is."""
+    lead = _ITEM_AGAIN.match(text, pos)
+    again = METRIC_RE.match(text, lead.end()) if lead is not None else None
+    if again is None:
+        return None
+    if ITEMS[again.group("item").lower()].name == item:
+        return again.end()
+    named = again.group("item").lower()
+    if _RESULT_NAMED.search(named) or _RESULT_NAMED.search(item):
+        return None  # "versus loss per share of", "net loss … versus net income of": a result's other sign
+    return 0
 
 
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
@@ -727,7 +772,7 @@ def _read_one(
         return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
     if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
         return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
-    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
+    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share, metric.item)
     if slots.accounting:
         return []
     if slots.before is not None and _against_benchmark(text, metric.end, slots.before):
@@ -779,6 +824,9 @@ def _read_one(
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
+        again = _second_move(text, metric, slots, values, hedged)
+        if again is not None:
+            out.append(again)
     if slots.ps_now is not None and slots.ps_before is not None and slots.ps_span is not None:
         s, e = slots.ps_span
         per_share = _Metric(s, e, text[s:e], metric.polarity, False, metric.is_profit)
@@ -794,6 +842,51 @@ def _read_one(
         if extra is not None:
             out.append(extra)
     return out
+
+
+# "up 56 % from a year ago and up 5 % sequentially", "a decrease of $3.1 million sequentially and $3 million
+# year-over-year": a second move of the same item against another comparison point
+_SECOND_MOVE = re.compile(
+    r"(?P<point>[^\d]{0,60}?)(?:,\s*|\s+)(?:and|while|but)\s+(?:(?:was|were|is|are)\s+)?"
+    r"(?P<move>[a-z]+(?:\s+(?:up|down))?\s+)??(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost)\s+)?",
+    re.IGNORECASE,
+)
+_COMPARISON_POINT = re.compile(
+    r"\s*,?\s*(?:sequentially|year[- ](?:over|on)[- ]year|yoy|y/y|from|over|versus|vs\.?|compared\s+(?:to|with)|"
+    r"against|(?:in|for|over)\s+the\s+(?:prior|previous|same|year[- ]ago|preceding|last))\b",
+    re.IGNORECASE,
+)
+
+
+def _second_gap(text: str, slots: _Slots, v: Value) -> re.Match[str] | None:
+    """The words between a sized move and ``v`` when ``v`` sizes a second move (`_second_move`)."""
+    if slots.change is None or v.kind not in (*CHANGE_KINDS, Kind.MONEY) or not _COMPARISON_POINT.match(text, v.end):
+        return None
+    gap = _SECOND_MOVE.fullmatch(text, slots.end, v.start)
+    return gap if gap is not None and _COMPARISON_POINT.search(gap.group("point")) is not None else None
+
+
+def _second_move(text: str, metric: _Metric, slots: _Slots, values: list[Value], hedged: bool) -> Change | None:
+    """A second sized move of the item after a first one told against a comparison point, joined by
+    "and", with a comparison point of its own; the verb left out when the size is told the same way."""
+    if slots.change is None:
+        return None
+    v = next((v for v in values if v.start >= slots.end), None)
+    gap = _second_gap(text, slots, v) if v is not None else None
+    if v is None or gap is None:
+        return None
+    word = gap.group("move")
+    if word is not None:
+        moved = MOVE_RE.fullmatch(word.strip())
+        if moved is None or _not_a_move(text, moved):
+            return None
+        move: str | None = _move_of(moved)
+    elif v.kind is slots.change.kind:
+        move = slots.move  # "… sequentially and $3 million year-over-year": the first verb is shared
+    else:
+        return None
+    second = _Slots(now=slots.now, change=v, move=move, now_sign=slots.now_sign, end=v.end)
+    return _change(text, metric, second, hedged)
 
 
 def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedged: bool) -> list[Change]:
@@ -815,6 +908,10 @@ def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedg
     return out
 
 
+# "A and B both rose 3 %", "A, B and C each declined": the figure after is every item's
+_SHARED_FIGURE = re.compile(r"\s+(?:(?:have|has|were|are)\s+)?(?:all|both|each)\b", re.IGNORECASE)
+
+
 def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, hedged: bool) -> list[Change]:
     """Several metrics sharing figures: "net sales and EBIT rose to A1 and A2, respectively,
     from B1 and B2" (or "respectively by P1 % and P2 %", "respectively from B1 and B2"), and
@@ -828,8 +925,21 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
         slots = _fill(text, start, [], end)
         return [c for c in (_change(text, metric, slots, hedged) for metric in group) if c is not None]
     k = len(group)
-    if not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
+    if _SHARED_FIGURE.match(text, start) and not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
+        # "net sales, gross profit and operating income all increased 5 %": one move for each item
+        slots = _fill(text, start, values, end)
+        if slots.now is None and slots.before is None and slots.change is not None:
+            return [c for c in (_change(text, metric, slots, hedged) for metric in group) if c is not None]
         return []
+    respectively = re.search(r"\brespectively\b", text[start:end], re.IGNORECASE)
+    if respectively is None:
+        return []
+    told = [v for v in values if v.start < start + respectively.start()]
+    if len(values) - len(told) not in (0, k):
+        # "up 45 % and 38 %, respectively, compared to last year and parts made up 65 % of revenue":
+        # the figures after the comparison point are another statement's
+        values = told
+        amounts = [v for v in values if v.kind in AMOUNT_KINDS]
     verbs = {_move_of(m) for m in MOVE_RE.finditer(text, start, end)}
     if len(verbs) > 1:
         return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
@@ -1150,6 +1260,8 @@ def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change |
 def _computed_change(metric: _Metric, now_v: Value, now: float, before: float) -> tuple[float | None, str | None]:
     if now_v.kind is Kind.PERCENT and metric.is_ratio:
         return now - before, "pp"
+    if now_v.kind is Kind.BASIS_POINTS:
+        return now - before, "bp"  # "24 basis points compared to 26 basis points": a ratio's levels
     if before == 0 or (now < 0) != (before < 0):
         return None, None
     return (now - before) / abs(before) * 100, "%"

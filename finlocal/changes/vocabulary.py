@@ -75,9 +75,14 @@ FALL_WORDS = (
     r"compression|softened|softens|moderated|moderates|tumbled|halved|cut|cuts|reduced|reduction|lowered|"
     r"trimmed|slashed|went down|smaller|declining|contracting|reductions"
 )
-BETTER_WORDS = r"improved|improves|improving|improvements|improvement|improve|strengthened|strengthen|better"
+# "changed unfavorably by $162 million": a line that holds gains and losses moved for the better or the worse
+BETTER_WORDS = (
+    r"improved|improves|improving|improvements|improvement|improve|strengthened|strengthen|better|"
+    r"changed favorably|changed favourably"
+)
 WORSE_WORDS = (
-    r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse"
+    r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse|"
+    r"changed unfavorably|changed unfavourably"
 )
 FLAT_WORDS = r"unchanged|flat|stable|steady|level|in line"
 MOVE_RE = re.compile(
@@ -307,6 +312,11 @@ LEAD_MOVE = re.compile(
 LEAD_NOUN_AFTER = re.compile(r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction)\b", re.IGNORECASE)
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
+)
+# "Net charge-off ratio was 24 basis points compared to 26 basis points": two levels told in basis points
+BP_COMPARED = re.compile(
+    r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:basis\s+points?|bps?)\b",
+    re.I,
 )
 # A bracket that closes after the figure, or after its per-share unit ("(2014/15: 5.0 pence per share)").
 CLOSES_AFTER = re.compile(r"\s*(?:per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\s*)?\)", re.IGNORECASE)

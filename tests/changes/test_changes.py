@@ -248,3 +248,81 @@ def test_guidance_is_left_out_of_the_line_item_scores() -> None:
     row = {"text": "The company raised its full-year EPS guidance to $4.10 from $3.90.", "changes": []}
     assert read_changes(row["text"])  # the reader reads the revision …
     assert compare_row(row).pairs == ()  # … and the line-item score leaves it out
+
+
+# Figures and comparison points on real text (issue 24, round 2): each row failed before.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list of items that share one figure: "all", "both", "each" after the list
+        (
+            "Revenue, gross profit and EBITDA all rose 7% compared with the prior year.",
+            [("Revenue", "up", "good", 7.0), ("gross profit", "up", "good", 7.0), ("EBITDA", "up", "good", 7.0)],
+        ),
+        (
+            "Sales and operating income both fell 2% year over year.",
+            [("Sales", "down", "bad", -2.0), ("operating income", "down", "bad", -2.0)],
+        ),
+        # "respectively" closes before the comparison point: a figure after it is another statement's
+        (
+            "Bookings and sales grew 12% and 9%, respectively, over last year and services made up 40% of total sales.",
+            [("Bookings", "up", "good", 12.0), ("sales", "up", "good", 9.0)],
+        ),
+        # a line of gains and losses moved for the better or the worse
+        (
+            "Other income, net, changed unfavorably by $20 million compared with last year.",
+            [("Other income", "down", "bad", -20.0)],
+        ),
+        (
+            "Other income, net, changed favorably by $7 million compared with last year.",
+            [("Other income", "up", "good", 7.0)],
+        ),
+        # a second sized move against another comparison point, its verb told again or shared
+        (
+            "Service revenue was $40 million, up 12% from a year ago and down 3% sequentially.",
+            [("Service revenue", "up", "good", 12.0), ("Service revenue", "down", "bad", -3.0)],
+        ),
+        (
+            "Operating expenses were $12 million, a decrease of $2 million sequentially and $1 million year over year.",
+            [("Operating expenses", "down", "good", -2.0), ("Operating expenses", "down", "good", -1.0)],
+        ),
+        (
+            "Net sales rose 6% year over year and 2% sequentially.",
+            [("Net sales", "up", "good", 6.0), ("Net sales", "up", "good", 2.0)],
+        ),
+        # not a second comparison point: the second figure is no move of its own
+        ("Net sales rose 6% year over year and 2% of that came from pricing.", [("Net sales", "up", "good", 6.0)]),
+    ],
+)
+def test_figures_shared_and_repeated(text: str, expected: list[tuple[str, str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two levels told in basis points are levels, not moves
+        (
+            "The loss ratio was 61 basis points compared to 75 basis points a year earlier.",
+            ("down", "good", 61.0, 75.0),
+        ),
+        ("Net charge-offs were 18 bps versus 12 bps in the prior year.", ("up", "bad", 18.0, 12.0)),
+        # the item named again after the comparison marker carries the prior figure
+        (
+            "Adjusted diluted earnings per share were $1.10 compared with adjusted diluted earnings per share of "
+            "$0.95.",
+            ("up", "good", 1.1, 0.95),
+        ),
+        (
+            "Adjusted gross profit margin was 41.2% versus the adjusted gross profit margin of 43.0% a year ago.",
+            ("down", "bad", 41.2, 43.0),
+        ),
+    ],
+)
+def test_levels_and_the_prior_level(text: str, expected: tuple[str, str, float, float]) -> None:
+    got = [(c.direction.value, c.verdict.value, c.now, c.before) for c in read_changes(text)]
+    assert got == [expected]
+
+
+def test_another_items_figure_after_the_marker_is_no_prior() -> None:
+    assert read_changes("Revenue was $5.1 million compared with operating expenses of $4.2 million.") == ()
