@@ -447,10 +447,15 @@ def _fill(
             and re.match(r"^\s*,?\s*or\s*$", text[slots.end : v.start])
         ):
             role = None  # "8 %, or $18 million": the same change told in money
+        elif marked == "before" and v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
+            role = None  # "an improvement from the 12 % decline in the fourth quarter": a prior move, not a level
         elif marked == "before":
             role = "before"
         elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v, values, slots.now is not None):
             role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
+        elif v.kind in CHANGE_KINDS and slots.change is None and (beyond := _ABOVE_PRIOR.match(text, v.end)):
+            role = "change"  # "13 % above the prior year quarter", "5 % below last year"
+            slots.move = slots.move or ("up" if beyond.group(1).lower() == "above" else "down")
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
         elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
@@ -557,6 +562,14 @@ def _named_again(text: str, pos: int, item: str) -> int | None:
     if _RESULT_NAMED.search(named) or _RESULT_NAMED.search(item):
         return None  # "versus loss per share of", "net loss … versus net income of": a result's other sign
     return 0
+
+
+# "13 % above the prior year quarter", "2 % below 2019 levels": a size against a prior period
+_ABOVE_PRIOR = re.compile(
+    r"\s+(above|below)\s+(?:the\s+|our\s+|its\s+)?(?:(?:same\s+)?(?:prior|previous|last|year[- ]ago|comparable|"
+    r"corresponding)\b|a\s+year\s+(?:ago|earlier)|(?:19|20)\d\d\s+levels?\b)",
+    re.IGNORECASE,
+)
 
 
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
@@ -705,6 +718,22 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
+_LEVEL_OF = re.compile(r"\s*,?\s*(?:of|at|totall?ing)\s+(?:(?:about|approximately|roughly|nearly|almost)\s+)?")
+
+
+def _level_then_move(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
+    """ "Adjusted EBITDA of $9 million was down significantly": the item's level told after "of",
+    then its movement word — a change in words, its figure the current one."""
+    return (
+        move is not None
+        and slots.now is not None
+        and move.start() > slots.now.end
+        and _LEVEL_OF.fullmatch(text, metric.end, slots.now.start) is not None
+        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+        and move.group(0).lower() not in MOVE_NOUNS
+    )
+
+
 _BASE_BEFORE = re.compile(
     r"\b(?:rolling\s+over|lapping|on\s+top\s+of|against|versus|vs\.?|compared\s+(?:to|with)|following|after)\s+"
     r"(?:an?\s+|the\s+|last\s+year's\s+)?$",
@@ -811,10 +840,14 @@ def _read_one(
             return out  # a level ("revenue was $12 million"), or nothing at all
         first = MOVE_RE.search(text, metric.end, end)
         near = (
-            first is not None
-            and WORDS_GAP.match(text[metric.end : first.start()]) is not None
-            and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
-        ) or _level_compared(text, metric, slots, first)
+            (
+                first is not None
+                and WORDS_GAP.match(text[metric.end : first.start()]) is not None
+                and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
+            )
+            or _level_compared(text, metric, slots, first)
+            or _level_then_move(text, metric, slots, first)
+        )
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
         if _cause(text, metric):

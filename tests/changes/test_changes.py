@@ -326,3 +326,30 @@ def test_levels_and_the_prior_level(text: str, expected: tuple[str, str, float, 
 
 def test_another_items_figure_after_the_marker_is_no_prior() -> None:
     assert read_changes("Revenue was $5.1 million compared with operating expenses of $4.2 million.") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the item's level after "of", then its movement word: a change in words, the level its current figure
+        (
+            "Segment EBITDA of $14 million was down sharply on weaker pricing.",
+            [("Segment EBITDA", "down", "bad", 14.0, None)],
+        ),
+        ("Net debt of $2.3 billion was lower at the end of the quarter.", [("Net debt", "down", "good", 2.3, None)]),
+        # a size above or below a prior period
+        ("Shipment volume was 6% above the prior year period.", [("Shipment volume", "up", "good", None, 6.0)]),
+        ("Comparable sales were 3% below last year.", [("Comparable sales", "down", "bad", None, -3.0)]),
+        ("Revenue was 5% above our guidance.", []),
+    ],
+)
+def test_levels_sizes_and_prior_moves(
+    text: str, expected: list[tuple[str, str, str, float | None, float | None]]
+) -> None:
+    got = [(c.metric, c.direction.value, c.verdict.value, c.now, c.change) for c in read_changes(text)]
+    assert got == expected
+
+
+def test_a_prior_periods_move_after_from_is_no_prior_level() -> None:
+    (change,) = read_changes("Revenue fell 2%, an improvement from the 9% decline in the previous quarter.")
+    assert (change.direction.value, change.before, change.change) == ("down", None, -2.0)
