@@ -397,6 +397,8 @@ def _fill(
             pending = None
         if pending is not None and pending[2] == MARK_REACH["than"] and _THAN_CLOSED.search(text, pending[1], v.start):
             pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
+        if v.kind in CHANGE_KINDS and LEAD_MOVE.match(text[v.end : end]) and METRIC_RE.match(text, end):
+            break  # "… in net sales and a 170 basis-point decline in net earnings margin": the next item's size
         if slots.change is not None and v.start >= slots.end and _second_gap(text, slots, v) is not None:
             break  # "up 56 % from a year ago and up 5 % sequentially": a second move (`_second_move`)
         marked = pending[0] if pending else None

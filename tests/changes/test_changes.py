@@ -353,3 +353,8 @@ def test_levels_sizes_and_prior_moves(
 def test_a_prior_periods_move_after_from_is_no_prior_level() -> None:
     (change,) = read_changes("Revenue fell 2%, an improvement from the 9% decline in the previous quarter.")
     assert (change.direction.value, change.before, change.change) == ("down", None, -2.0)
+
+
+def test_a_size_that_leads_the_next_item_is_not_the_cause_items() -> None:
+    text = "Net income fell 8% due to a decrease in revenue and a 90 basis-point decline in operating margin."
+    assert [(c.metric, c.change) for c in read_changes(text)] == [("Net income", -8.0), ("operating margin", -90.0)]
