@@ -190,6 +190,9 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     return out
 
 
+_SIZED_MOVE_OF = re.compile(r"\d\s*(?:basis\s+points?|bps?|percentage\s+points?)\s+of\s+$", re.IGNORECASE)
+
+
 def _metrics(text: str) -> list[_Metric]:
     """The sentence's metrics, without the mentions that only carry another's prior figure, a
     denominator, or a second name for the same item ("Earnings per share EPS")."""
@@ -207,7 +210,9 @@ def _metrics(text: str) -> list[_Metric]:
                 _Metric(cost_of.start(), m.end(), text[cost_of.start() : m.end()], Polarity.UP_BAD, False, False)
             )
             continue
-        if NOT_OWN_STATEMENT.search(head) or (
+        if _SIZED_MOVE_OF.search(head) and MOVE_NOUN_AFTER.match(text[m.end() : m.end() + 40]):
+            pass  # "150 basis points of gross margin expansion": the item's own move, sized before it
+        elif NOT_OWN_STATEMENT.search(head) or (
             start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
         ):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
@@ -763,7 +768,7 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     between = text[v.end : metric.start]
     lead = LEAD_MOVE.match(between)
     word = (lead.group("noun") or lead.group("adjective")) if lead is not None else None
-    if word is None and between.strip() == "":
+    if word is None and between.strip() in ("", "of"):
         noun = LEAD_NOUN_AFTER.match(text, metric.end, end)
         word = noun.group("noun") if noun is not None else None
     move = MOVE_RE.fullmatch(word) if word is not None else None

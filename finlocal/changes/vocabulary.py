@@ -201,7 +201,9 @@ WORDS_GAP = re.compile(
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
     r"first|second|third|fourth|half|period|year|three|six|nine|twelve|months|weeks|\d{4}|,|did|does|do|not|n't|"
     r"may|might|will|would|could|should|"
-    r"to|expected|expects?|continued|continues|continue|is|be)"
+    r"to|expected|expects?|continued|continues|continue|is|be|"
+    # "remained essentially unchanged", "was relatively flat"
+    r"remained|remains|remain|stayed|stays|essentially|relatively|largely|broadly|basically|virtually|roughly)"
     # "in the Transportation Solutions segment", "at our European business"
     r"|\s+(?:in|at|for|of)\s+(?:the\s+|our\s+|its\s+)?(?:[\w&'-]+\s+){0,4}(?:segments?|divisions?|"
     r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,9}\s*$",
@@ -309,7 +311,10 @@ LEAD_MOVE = re.compile(
     re.IGNORECASE,
 )
 # "40 % premium growth": the size right before the item, its noun right after.
-LEAD_NOUN_AFTER = re.compile(r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction)\b", re.IGNORECASE)
+LEAD_NOUN_AFTER = re.compile(
+    r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction|expansion|contraction|compression)\b",
+    re.IGNORECASE,
+)
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
 )

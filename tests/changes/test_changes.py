@@ -358,3 +358,23 @@ def test_a_prior_periods_move_after_from_is_no_prior_level() -> None:
 def test_a_size_that_leads_the_next_item_is_not_the_cause_items() -> None:
     text = "Net income fell 8% due to a decrease in revenue and a 90 basis-point decline in operating margin."
     assert [(c.metric, c.change) for c in read_changes(text)] == [("Net income", -8.0), ("operating margin", -90.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an adverb or "remained" between the item and "flat" / "unchanged"
+        (
+            "Freight costs remained essentially unchanged compared with the prior year.",
+            [("Freight costs", "unchanged")],
+        ),
+        ("The delinquency rate was relatively flat year over year.", [("delinquency rate", "unchanged")]),
+        # a size in points "of" the item, its movement noun after it
+        ("The quarter included 80 basis points of operating margin expansion.", [("operating margin", "up")]),
+        ("Gross margin saw 40 bps of compression in the quarter.", [("Gross margin", "down")]),
+        # a percentage "of" an item's growth is a share of it, not the item's move
+        ("Pricing was 12% of revenue growth.", []),
+    ],
+)
+def test_flat_after_an_adverb_and_points_of_an_items_move(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.metric, c.direction.value) for c in read_changes(text)] == expected
