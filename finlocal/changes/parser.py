@@ -404,7 +404,11 @@ def _fill(
             pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
         if v.kind in CHANGE_KINDS and LEAD_MOVE.match(text[v.end : end]) and METRIC_RE.match(text, end):
             break  # "… in net sales and a 170 basis-point decline in net earnings margin": the next item's size
-        if slots.change is not None and v.start >= slots.end and _second_gap(text, slots, v) is not None:
+        if (
+            slots.change is not None
+            and v.start >= slots.end
+            and (_second_gap(text, slots, v) is not None or _other_basis(text, slots, v))
+        ):
             break  # "up 56 % from a year ago and up 5 % sequentially": a second move (`_second_move`)
         marked = pending[0] if pending else None
         after = text[v.end : end]
@@ -906,12 +910,39 @@ def _second_gap(text: str, slots: _Slots, v: Value) -> re.Match[str] | None:
     return gap if gap is not None and _COMPARISON_POINT.search(gap.group("point")) is not None else None
 
 
+# "up 7 %, or 5 % on an organic basis", "grew 19 %, 4 % adjusted for transportation", "an increase of 7.3 %
+# …, which included operational growth of 6.1 %": the same move told again on another basis
+_BASIS_GAP = re.compile(
+    r"[^\d]{0,50}?(?:,\s*|\s+)(?:or\s+)?(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost)\s+)?"
+    r"|[^\d]{0,60}?,\s*(?P<included>(?:which\s+)?includ(?:ed|ing|es))\s+(?:organic|operational|underlying)\s+(?:growth|increase|decline)\s+of\s+",
+    re.IGNORECASE,
+)
+_BASIS_AFTER = re.compile(
+    r"\s*,?\s*(?:on\s+an?\s+(?:[\w-]+\s+){0,2}basis|organically|(?:at|in|on)\s+(?:constant|comparable)\s+"
+    r"(?:currency|currencies|exchange)|in\s+local\s+currenc|excluding\b|ex-|adjusted\s+for\b)",
+    re.IGNORECASE,
+)
+
+
+def _other_basis(text: str, slots: _Slots, v: Value) -> bool:
+    """Whether ``v`` tells the sized move before it again on another basis (`_BASIS_GAP`)."""
+    if slots.change is None or v.kind is not slots.change.kind or v.kind not in CHANGE_KINDS:
+        return False
+    gap = _BASIS_GAP.fullmatch(text, slots.end, v.start)
+    if gap is None:
+        return False
+    return gap.group("included") is not None or _BASIS_AFTER.match(text, v.end) is not None
+
+
 def _second_move(text: str, metric: _Metric, slots: _Slots, values: list[Value], hedged: bool) -> Change | None:
     """A second sized move of the item after a first one told against a comparison point, joined by
-    "and", with a comparison point of its own; the verb left out when the size is told the same way."""
+    "and", with a comparison point of its own; the verb left out when the size is told the same way;
+    or the same move told again on another basis (`_other_basis`)."""
     if slots.change is None:
         return None
     v = next((v for v in values if v.start >= slots.end), None)
+    if v is not None and _other_basis(text, slots, v):
+        return _change(text, metric, _Slots(change=v, move=slots.move, end=v.end), hedged)
     gap = _second_gap(text, slots, v) if v is not None else None
     if v is None or gap is None:
         return None

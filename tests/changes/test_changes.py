@@ -378,3 +378,24 @@ def test_a_size_that_leads_the_next_item_is_not_the_cause_items() -> None:
 )
 def test_flat_after_an_adverb_and_points_of_an_items_move(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(c.metric, c.direction.value) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same move told again on another basis is a second change of the item
+        ("Net sales rose 9% to $1.2 billion, or 6% in constant currency.", [("Net sales", 9.0), ("Net sales", 6.0)]),
+        (
+            "Organic revenue grew 4.1%, or 3.8% excluding the extra week.",
+            [("Organic revenue", 4.1), ("Organic revenue", 3.8)],
+        ),
+        (
+            "Segment sales were $3 billion, up 5% versus the prior year, which included operational growth of 4%.",
+            [("Segment sales", 5.0), ("Segment sales", 4.0)],
+        ),
+        # a contribution is no other basis
+        ("Sales rose 7%, including 2% from acquisitions.", [("Sales", 7.0)]),
+    ],
+)
+def test_the_same_move_on_another_basis(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(c.metric, c.change) for c in read_changes(text)] == expected
