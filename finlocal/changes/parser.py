@@ -729,6 +729,11 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
+_VERB_BEFORE = re.compile(
+    r"\b(?P<move>reduced|lowered|decreased|cut|trimmed|slashed|increased|grew|raised|boosted|expanded|lifted)\s+$",
+    re.IGNORECASE,
+)
+_SIZE_AFTER_OBJECT = re.compile(r"\s+(?:by\s+)?(?:(?:over|about|approximately|nearly|almost|more\s+than)\s+)?", re.I)
 _LEVEL_OF = re.compile(r"\s*,?\s*(?:of|at|totall?ing)\s+(?:(?:about|approximately|roughly|nearly|almost)\s+)?")
 
 
@@ -820,6 +825,11 @@ def _read_one(
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
     before_metric = _move_before(text, metric)
+    if slots.change is None and slots.now is not None and slots.now.kind in CHANGE_KINDS and not metric.is_ratio:
+        verb = _VERB_BEFORE.search(text, max(0, metric.start - 20), metric.start)
+        if verb is not None and _SIZE_AFTER_OBJECT.fullmatch(text, metric.end, slots.now.start):
+            # "we grew net sales 12 %", "grew gross premiums 19 %": the verb's object, then its size
+            before_metric, slots.change, slots.now = TRANSITIVE_MOVES[verb.group("move").lower()], slots.now, None
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
     if (

@@ -399,3 +399,22 @@ def test_flat_after_an_adverb_and_points_of_an_items_move(text: str, expected: l
 )
 def test_the_same_move_on_another_basis(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(c.metric, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a past-tense movement verb, the item as its object, then the size
+        ("We grew net sales 12% compared with last year.", [("net sales", "up", 12.0)]),
+        ("We reduced costs 5% year over year.", [("costs", "down", -5.0)]),
+        (
+            "The division grew revenue over 20% in the quarter, 18% adjusted for divestitures.",
+            [
+                ("revenue", "up", 20.0),
+                ("revenue", "up", 18.0),
+            ],
+        ),
+    ],
+)
+def test_a_verbs_object_then_its_size(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
