@@ -253,6 +253,13 @@ class _Slots:
     accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
+# what may follow a sum after a movement word for it to be the move's size: "increased $18 million or 8 % to …",
+# "down $0.4 million in Q3 '19" (not "pay down $5.6 million in debt")
+_MONEY_AFTER_MOVE = re.compile(
+    r"\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$|"
+    r"in\s+(?:the\s+)?(?:Q[1-4]|[1-4]Q|quarter|period|year|fiscal|first|second|third|fourth|(?:19|20)\d\d)\b)",
+    re.IGNORECASE,
+)
 # "an increase of $4 million": a movement noun's size
 _NOUN_OF = re.compile(r"\s+of\s+(?:(?:about|approximately|roughly|nearly|almost|over|some|around)\s+)?", re.IGNORECASE)
 
@@ -489,10 +496,7 @@ def _fill(
             and after_move
             and slots.change is None
             and marked != "now"
-            and (
-                re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
-                or _NOUN_OF.fullmatch(text, last_move_end, v.start)
-            )
+            and (_MONEY_AFTER_MOVE.match(after) or _NOUN_OF.fullmatch(text, last_move_end, v.start))
         ):
             role = "change"  # "increased $18 million or 8 % to $242 million", "an increase of $4 million in Q2"
         elif AGO_RE.match(after) and slots.now is not None:

@@ -418,3 +418,17 @@ def test_the_same_move_on_another_basis(text: str, expected: list[tuple[str, flo
 )
 def test_a_verbs_object_then_its_size(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sum after a movement word, then the period it moved in, is the move's size
+        ("Selling expenses were $21.5 million, down $0.8 million in Q2 '20.", [("Selling expenses", "down", -0.8)]),
+        ("Revenue was $40 million, up $3 million in the second quarter of 2019.", [("Revenue", "up", 3.0)]),
+        # not what a verb pays down
+        ("Free cash flow was $14 million and we paid down $5 million in debt.", []),
+    ],
+)
+def test_a_sum_after_a_move_and_its_period(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
