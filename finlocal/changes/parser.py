@@ -815,7 +815,8 @@ def _read_one(
         # the first period's change (the one the sentence names first)
         # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
         # takes the last figure of each run)
-        respective = _respective(text, metric.end, [v for v in values if v.kind in AMOUNT_KINDS], 2)
+        figures = [v for v in values if v.kind in AMOUNT_KINDS or v.kind in CHANGE_KINDS]
+        respective = _respective(text, metric.end, figures, 2)
         last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
         one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
         return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])

@@ -432,3 +432,25 @@ def test_a_verbs_object_then_its_size(text: str, expected: list[tuple[str, str, 
 )
 def test_a_sum_after_a_move_and_its_period(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # a bare number joined by "and" to a figure with a unit of change takes that unit
+        ("The ratio improved 1.0 and 0.6 points, respectively.", [Kind.POINTS, Kind.POINTS]),
+        ("Margins rose 40 and 55 basis points, respectively.", [Kind.BASIS_POINTS, Kind.BASIS_POINTS]),
+        ("Sales of 12 and 15%.", [Kind.PERCENT, Kind.PERCENT]),
+        # not a sum or a count
+        ("$12 and 15% of revenue.", [Kind.MONEY, Kind.PERCENT]),
+    ],
+)
+def test_a_bare_number_shares_the_unit_after_and(text: str, kinds: list[Kind]) -> None:
+    assert [v.kind for v in find_values(text)] == kinds
+
+
+def test_an_items_level_and_move_told_respectively() -> None:
+    text = "Our operating ratio of 61.0% and 62.5%, respectively, improved 1.2 and 0.4 points, respectively."
+    assert [(c.direction.value, c.verdict.value, c.now, c.change) for c in read_changes(text)] == [
+        ("down", "good", 61.0, -1.2)
+    ]
