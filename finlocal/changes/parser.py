@@ -513,6 +513,7 @@ def _fill(
             and SEQUENTIAL.match(text, slots.before.end)
         ):
             slots.before = v  # "$0.75 compared to $0.57 in Q2 and $1 in the prior year's quarter": year on year
+            slots.before_sign = sign_next  # "… and negative 5.1 % in the third quarter of last year"
             slots.end = max(slots.end, v.end)
             pos = v.end
             continue

@@ -162,12 +162,14 @@ MARK_RE = re.compile(
 # A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
 YEAR_AGO = re.compile(
     r"^\s*,?\s*(?:in\s+|for\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:last|previous|prior)[- ]year|year[- ]ago|"
-    r"same\s+(?:period|quarter)\s+(?:of\s+)?last\s+year)",
+    r"same\s+(?:period|quarter)\s+(?:of\s+)?last\s+year|"
+    # "in the third quarter of last year", "in Q3 of last year"
+    r"(?:(?:first|second|third|fourth)\s+quarter|Q[1-4])\s+of\s+(?:last|the\s+prior|the\s+previous)\s+year)",
     re.IGNORECASE,
 )
 SEQUENTIAL = re.compile(
     r"\s*,?\s*(?:in\s+(?:the\s+)?(?:Q[1-4]|(?:first|second|third|fourth)\s+quarter|(?:prior|previous|last)\s+quarter)|"
-    r"sequentially|(?:in\s+)?the\s+(?:prior|previous|last|preceding)\s+quarter)\b",
+    r"sequentially|(?:in\s+)?the\s+(?:prior|previous|last|preceding)\s+quarter|(?:last|prior|previous)\s+quarter)\b",
     re.IGNORECASE,
 )
 # A figure followed by one of these is the prior one: "$0.46 a year ago".

@@ -454,3 +454,19 @@ def test_an_items_level_and_move_told_respectively() -> None:
     assert [(c.direction.value, c.verdict.value, c.now, c.change) for c in read_changes(text)] == [
         ("down", "good", 61.0, -1.2)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # named sequentially and year on year, the year-ago figure is the comparison, with its sign
+        ("EPS was $0.75 compared to $0.57 last quarter and $1.00 in Q3 of last year.", (0.75, 1.0)),
+        (
+            "The tax rate was negative 3.2% this quarter compared to 4.0% last quarter and negative 2.5% in the "
+            "second quarter of last year.",
+            (-3.2, -2.5),
+        ),
+    ],
+)
+def test_the_year_ago_figure_named_after_a_sequential_one(text: str, expected: tuple[float, float]) -> None:
+    assert [(c.now, c.before) for c in read_changes(text)] == [expected]
