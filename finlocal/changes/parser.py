@@ -739,6 +739,13 @@ _VERB_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SIZE_AFTER_OBJECT = re.compile(r"\s+(?:by\s+)?(?:(?:over|about|approximately|nearly|almost|more\s+than)\s+)?", re.I)
+# "outpacing 2019 levels by 8 %", "exceeded the prior year by $3 million", "trailed last year by 2 %"
+_BEYOND_PRIOR = re.compile(
+    r"\s+(?:(?:was|were|is|are|has|have)\s+)?(?P<verb>outpac\w*|exceed\w*|surpass\w*|trail\w*)\s+(?:the\s+|its\s+|our\s+)?"
+    r"(?:(?:19|20)\d\d|prior[- ]year|last\s+year(?:'s)?|year[- ]ago|pre-pandemic)\s+"
+    r"(?:levels?\s+|results?\s+|period\s+|quarter\s+)?by\s+(?:(?:about|approximately|roughly|nearly|almost|more\s+than|over)\s+)?",
+    re.IGNORECASE,
+)
 _LEVEL_OF = re.compile(r"\s*,?\s*(?:of|at|totall?ing)\s+(?:(?:about|approximately|roughly|nearly|almost)\s+)?")
 
 
@@ -830,6 +837,12 @@ def _read_one(
         slots.before = None  # "$12.65 billion versus $13 billion", after "below our guidance": not a prior period
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
+    beyond = _BEYOND_PRIOR.match(text, metric.end) if slots.before is None and slots.move is None else None
+    if beyond is not None:
+        size = next((v for v in values if v.start == beyond.end()), None)
+        if size is not None and size.kind in (*CHANGE_KINDS, Kind.MONEY):
+            # "casino revenues outpacing 2019 levels by 8 %": the size against a prior period
+            slots.change, slots.move = size, "down" if beyond.group("verb").lower().startswith("trail") else "up"
     before_metric = _move_before(text, metric)
     if slots.change is None and slots.now is not None and slots.now.kind in CHANGE_KINDS and not metric.is_ratio:
         verb = _VERB_BEFORE.search(text, max(0, metric.start - 20), metric.start)

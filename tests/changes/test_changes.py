@@ -470,3 +470,18 @@ def test_an_items_level_and_move_told_respectively() -> None:
 )
 def test_the_year_ago_figure_named_after_a_sequential_one(text: str, expected: tuple[float, float]) -> None:
     assert [(c.now, c.before) for c in read_changes(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ahead of or behind a prior period by a stated size
+        ("Room revenues outpaced 2019 levels by 6% in the quarter.", [("Room revenues", "up", 6.0)]),
+        ("Net sales exceeded the prior year by $3 million.", [("Net sales", "up", 3.0)]),
+        ("Sales trailed last year by 2%.", [("Sales", "down", -2.0)]),
+        # a benchmark is no prior period
+        ("Revenue exceeded our guidance by 5%.", []),
+    ],
+)
+def test_ahead_of_or_behind_a_prior_period(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
