@@ -931,12 +931,24 @@ _COMPARISON_POINT = re.compile(
 )
 
 
+_MEASURE = re.compile(
+    r"\s+in\s+(?:units|dollars|dollar\s+terms|value|value\s+terms|volume|volume\s+terms|tons|tonnes|local\s+currency)\b",
+    re.IGNORECASE,
+)
+
+
 def _second_gap(text: str, slots: _Slots, v: Value) -> re.Match[str] | None:
     """The words between a sized move and ``v`` when ``v`` sizes a second move (`_second_move`)."""
-    if slots.change is None or v.kind not in (*CHANGE_KINDS, Kind.MONEY) or not _COMPARISON_POINT.match(text, v.end):
+    if slots.change is None or v.kind not in (*CHANGE_KINDS, Kind.MONEY):
+        return None
+    measured = _MEASURE.match(text, v.end) is not None  # "up 85 % in units and 97 % in dollars"
+    if not measured and not _COMPARISON_POINT.match(text, v.end):
         return None
     gap = _SECOND_MOVE.fullmatch(text, slots.end, v.start)
-    return gap if gap is not None and _COMPARISON_POINT.search(gap.group("point")) is not None else None
+    if gap is None:
+        return None
+    point = gap.group("point")
+    return gap if _COMPARISON_POINT.search(point) or (measured and _MEASURE.fullmatch(point)) else None
 
 
 # "up 7 %, or 5 % on an organic basis", "grew 19 %, 4 % adjusted for transportation", "an increase of 7.3 %

@@ -485,3 +485,17 @@ def test_the_year_ago_figure_named_after_a_sequential_one(text: str, expected: t
 )
 def test_ahead_of_or_behind_a_prior_period(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert [(c.metric, c.direction.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one move told in two measures: a change in each
+        ("Net sales were up 12% in units and 15% in dollars.", [12.0, 15.0]),
+        ("Shipments rose 4% in tons and 6% in value.", [4.0, 6.0]),
+        # a second figure that is no measure of the same move
+        ("Shipments rose 4% in tons and 6% of them went to Asia.", [4.0]),
+    ],
+)
+def test_one_move_in_two_measures(text: str, expected: list[float]) -> None:
+    assert [c.change for c in read_changes(text)] == expected
