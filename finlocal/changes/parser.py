@@ -588,6 +588,13 @@ _ABOVE_PRIOR = re.compile(
 )
 
 
+_PRIOR_PERIOD_AFTER = re.compile(
+    r"\s+(?:the\s+|our\s+|its\s+)?(?:same\s+|prior\b|previous\b|last\b|a\s+year\s+(?:ago|earlier)|year[- ]ago|"
+    r"(?:19|20)\d\d|fiscal\b|Q[1-4]|[1-4]Q|(?:first|second|third|fourth)\s+quarter)",
+    re.IGNORECASE,
+)
+
+
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
     """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
     ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
@@ -598,6 +605,8 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
         return True
     if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
         return True
+    if word.startswith("similar") and _PRIOR_PERIOD_AFTER.match(text, m.end()) is None:
+        return True  # "similar to our peers": a benchmark; "similar to last year" is unchanged
     if word in ("lower", "higher", "upper") and RANGE_PLACE_AFTER.match(text, m.end()):
         return True  # "at the higher end of our range"
     if BENCHMARK_AFTER.match(text, m.end()) is not None:

@@ -84,7 +84,7 @@ WORSE_WORDS = (
     r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse|"
     r"changed unfavorably|changed unfavourably"
 )
-FLAT_WORDS = r"unchanged|flat|stable|steady|level|in line"
+FLAT_WORDS = r"unchanged|flat|stable|steady|level|in line|similar to"
 MOVE_RE = re.compile(
     r"\b(?:"
     + "|".join(

@@ -499,3 +499,16 @@ def test_ahead_of_or_behind_a_prior_period(text: str, expected: list[tuple[str, 
 )
 def test_one_move_in_two_measures(text: str, expected: list[float]) -> None:
     assert [c.change for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Net sales were similar to the prior year.", [("Net sales", "unchanged")]),
+        ("Interest expense of $3 million was similar to last year.", [("Interest expense", "unchanged")]),
+        # a benchmark is no prior period
+        ("Gross margin was similar to our peers.", []),
+    ],
+)
+def test_similar_to_a_prior_period_is_unchanged(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.metric, c.direction.value) for c in read_changes(text)] == expected
