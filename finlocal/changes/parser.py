@@ -32,6 +32,7 @@ from finlocal.changes.vocabulary import (
     BENCHMARK_AFTER,
     BENCHMARK_NAMED,
     BOUNDARY_RE,
+    BP_COMPARED,
     CAPITAL_WORD_BEFORE,
     CAUSE_BEFORE,
     CAUSE_LEAD,
@@ -106,6 +107,7 @@ class _Metric:
     is_profit: bool  # a result that can turn into a loss (profit, EBIT, EPS …)
     is_per_share: bool = False  # "EPS", "dividend per share": its figures are per-share figures
     modified: bool = False  # free modifiers before the item ("beer sales"): a part of a line, not the line
+    item: str = ""  # the lexicon item's name
 
 
 def _metric(m: re.Match[str], text: str | None = None, start: int | None = None) -> _Metric:
@@ -130,9 +132,17 @@ def _metric(m: re.Match[str], text: str | None = None, start: int | None = None)
     )
     is_per_share = item.group == "per share" or "per share" in item.name or suffix.startswith("per")
     if start is None or text is None:
-        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share)
+        return _Metric(m.start(), m.end(), m.group(0), polarity, is_ratio, is_profit, is_per_share, item=item.name)
     return _Metric(
-        start, m.end(), text[start : m.end()], polarity, is_ratio, is_profit, is_per_share, start < m.start()
+        start,
+        m.end(),
+        text[start : m.end()],
+        polarity,
+        is_ratio,
+        is_profit,
+        is_per_share,
+        start < m.start(),
+        item.name,
     )
 
 
@@ -185,6 +195,9 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     return out
 
 
+_SIZED_MOVE_OF = re.compile(r"\d\s*(?:basis\s+points?|bps?|percentage\s+points?)\s+of\s+$", re.IGNORECASE)
+
+
 def _metrics(text: str) -> list[_Metric]:
     """The sentence's metrics, without the mentions that only carry another's prior figure, a
     denominator, or a second name for the same item ("Earnings per share EPS")."""
@@ -202,7 +215,9 @@ def _metrics(text: str) -> list[_Metric]:
                 _Metric(cost_of.start(), m.end(), text[cost_of.start() : m.end()], Polarity.UP_BAD, False, False)
             )
             continue
-        if NOT_OWN_STATEMENT.search(head) or (
+        if _SIZED_MOVE_OF.search(head) and MOVE_NOUN_AFTER.match(text[m.end() : m.end() + 40]):
+            pass  # "150 basis points of gross margin expansion": the item's own move, sized before it
+        elif NOT_OWN_STATEMENT.search(head) or (
             start < m.start() and NOT_OWN_STATEMENT.search(text, max(0, start - 40), start)
         ):
             continue  # another's prior figure, a denominator, what a cost is of, an item left out
@@ -293,6 +308,13 @@ class _Slots:
     accounting: bool = False  # "Interest expense (32) (28)": a statement table's negatives, not a prior
 
 
+# what may follow a sum after a movement word for it to be the move's size: "increased $18 million or 8 % to …",
+# "down $0.4 million in Q3 '19" (not "pay down $5.6 million in debt")
+_MONEY_AFTER_MOVE = re.compile(
+    r"\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$|"
+    r"in\s+(?:the\s+)?(?:Q[1-4]|[1-4]Q|quarter|period|year|fiscal|first|second|third|fourth|(?:19|20)\d\d)\b)",
+    re.IGNORECASE,
+)
 # "an increase of $4 million": a movement noun's size
 _NOUN_OF = re.compile(r"\s+of\s+(?:(?:about|approximately|roughly|nearly|almost|over|some|around)\s+)?", re.IGNORECASE)
 
@@ -367,9 +389,17 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
 
 
 def _fill(
-    text: str, start: int, values: list[Value], end: int, is_ratio: bool = False, per_share: bool = False
+    text: str,
+    start: int,
+    values: list[Value],
+    end: int,
+    is_ratio: bool = False,
+    per_share: bool = False,
+    item: str = "",
 ) -> _Slots:
-    """Give each figure after a metric its role by the words before and after it."""
+    """Give each figure after a metric its role by the words before and after it; ``item`` (the
+    lexicon item's name) named again after a comparison marker carries the prior figure ("were
+    $0.34 compared with adjusted earnings per diluted share of $0.46")."""
     slots = _Slots(end=start)
     pending: tuple[str, int, int] | None = None  # (role, where the marker ended, its reach in words)
     sign_next: str | None = None  # "loss" or "profit": the next figure's sign ("a loss of")
@@ -410,6 +440,10 @@ def _fill(
                 pending = ("before", e, MARK_REACH["from" if word == "from" else "before"])
                 if PERIOD_AFTER.match(text, e):
                     pending = None  # "compared to 2018": a period, not a figure
+                elif item and (again := _named_again(text, e, item)) is not None:
+                    # the item's words do not count against the reach; another item's figure is no prior one
+                    # ("revenue was $5 million compared with operating expenses of $4 million")
+                    pending = ("before", again, pending[2]) if again > 0 else None
             elif m.group("to"):
                 pending = ("now", e, MARK_REACH["now"])
             elif m.group("by"):
@@ -430,6 +464,14 @@ def _fill(
             pending = None
         if pending is not None and pending[2] == MARK_REACH["than"] and _THAN_CLOSED.search(text, pending[1], v.start):
             pending = None  # "7 % higher than the prior year, and 4 % higher sequentially": the phrase has closed
+        if v.kind in CHANGE_KINDS and LEAD_MOVE.match(text[v.end : end]) and METRIC_RE.match(text, end):
+            break  # "… in net sales and a 170 basis-point decline in net earnings margin": the next item's size
+        if (
+            slots.change is not None
+            and v.start >= slots.end
+            and (_second_gap(text, slots, v) is not None or _other_basis(text, slots, v))
+        ):
+            break  # "up 56 % from a year ago and up 5 % sequentially": a second move (`_second_move`)
         marked = pending[0] if pending else None
         after = text[v.end : end]
         if not per_share and PER_SHARE_AFTER.match(after):
@@ -478,14 +520,21 @@ def _fill(
             and re.match(r"^\s*,?\s*or\s*$", text[slots.end : v.start])
         ):
             role = None  # "8 %, or $18 million": the same change told in money
+        elif marked == "before" and v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
+            role = None  # "an improvement from the 12 % decline in the fourth quarter": a prior move, not a level
         elif marked == "before":
             role = "before"
         elif v.kind in (*CHANGE_KINDS, Kind.MONEY) and _comparative_after(text, v, values, slots.now is not None):
             role = "change"  # "$4 million lower than prior year", "28 % higher than Q1"
+        elif v.kind in CHANGE_KINDS and slots.change is None and (beyond := _ABOVE_PRIOR.match(text, v.end)):
+            role = "change"  # "13 % above the prior year quarter", "5 % below last year"
+            slots.move = slots.move or ("up" if beyond.group(1).lower() == "above" else "down")
         elif v.kind in CHANGE_KINDS and MOVE_NOUN_AFTER.match(after):
             role = "change"  # "a 3 % increase"
         elif v.kind is Kind.PERCENT and is_ratio and slots.now is None and RATIO_COMPARED.match(after):
             role = "now"  # "the efficiency ratio improved 53.7 % compared to 59 %"
+        elif v.kind is Kind.BASIS_POINTS and slots.now is None and not after_move and BP_COMPARED.match(after):
+            role = "now"  # "24 basis points compared to 26 basis points": levels, not moves
         elif (
             marked == "change"
             or (v.kind in CHANGE_KINDS and after_move and slots.change is None and marked != "now")
@@ -502,10 +551,7 @@ def _fill(
             and after_move
             and slots.change is None
             and marked != "now"
-            and (
-                re.match(r"^\s*(?:,|or\b|to\b|\(|sequentially|year|from|compared|versus|over|\.?\s*$)", after, re.I)
-                or _NOUN_OF.fullmatch(text, last_move_end, v.start)
-            )
+            and (_MONEY_AFTER_MOVE.match(after) or _NOUN_OF.fullmatch(text, last_move_end, v.start))
         ):
             role = "change"  # "increased $18 million or 8 % to $242 million", "an increase of $4 million in Q2"
         elif AGO_RE.match(after) and slots.now is not None:
@@ -522,6 +568,7 @@ def _fill(
             and SEQUENTIAL.match(text, slots.before.end)
         ):
             slots.before = v  # "$0.75 compared to $0.57 in Q2 and $1 in the prior year's quarter": year on year
+            slots.before_sign = sign_next  # "… and negative 5.1 % in the third quarter of last year"
             slots.end = max(slots.end, v.end)
             pos = v.end
             continue
@@ -569,6 +616,40 @@ def _fill(
     return slots
 
 
+_RESULT_NAMED = re.compile(r"\b(?:loss|losses|profits?|deficit|income|earnings|eps)\b", re.IGNORECASE)
+_ITEM_AGAIN = re.compile(r"\s+(?:(?:the|an?|our|its|their)\s+)?")
+
+
+def _named_again(text: str, pos: int, item: str) -> int | None:
+    """Where the item named again at ``pos`` ends ("compared with adjusted EPS of"); 0 when another
+    item is named there, whose figure follows ("compared with net income of"); None when none is."""
+    lead = _ITEM_AGAIN.match(text, pos)
+    again = METRIC_RE.match(text, lead.end()) if lead is not None else None
+    if again is None:
+        return None
+    if ITEMS[again.group("item").lower()].name == item:
+        return again.end()
+    named = again.group("item").lower()
+    if _RESULT_NAMED.search(named) or _RESULT_NAMED.search(item):
+        return None  # "versus loss per share of", "net loss … versus net income of": a result's other sign
+    return 0
+
+
+# "13 % above the prior year quarter", "2 % below 2019 levels": a size against a prior period
+_ABOVE_PRIOR = re.compile(
+    r"\s+(above|below)\s+(?:the\s+|our\s+|its\s+)?(?:(?:same\s+)?(?:prior|previous|last|year[- ]ago|comparable|"
+    r"corresponding)\b|a\s+year\s+(?:ago|earlier)|(?:19|20)\d\d\s+levels?\b)",
+    re.IGNORECASE,
+)
+
+
+_PRIOR_PERIOD_AFTER = re.compile(
+    r"\s+(?:the\s+|our\s+|its\s+)?(?:same\s+|prior\b|previous\b|last\b|a\s+year\s+(?:ago|earlier)|year[- ]ago|"
+    r"(?:19|20)\d\d|fiscal\b|Q[1-4]|[1-4]Q|(?:first|second|third|fourth)\s+quarter)",
+    re.IGNORECASE,
+)
+
+
 def _not_a_move(text: str, m: re.Match[str]) -> bool:
     """A movement word that states no movement of the metric: a reason ("for loan growth"), a limit
     ("total liquidity of up to $1 billion"), a comparison with a benchmark rather than a prior
@@ -579,6 +660,8 @@ def _not_a_move(text: str, m: re.Match[str]) -> bool:
         return True
     if word == "up" and LIMIT_BEFORE.search(head) and text.startswith(" to", m.end()):
         return True
+    if word.startswith("similar") and _PRIOR_PERIOD_AFTER.match(text, m.end()) is None:
+        return True  # "similar to our peers": a benchmark; "similar to last year" is unchanged
     if word in ("lower", "higher", "upper") and RANGE_PLACE_AFTER.match(text, m.end()):
         return True  # "at the higher end of our range"
     if BENCHMARK_AFTER.match(text, m.end()) is not None:
@@ -715,6 +798,34 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
+_VERB_BEFORE = re.compile(
+    r"\b(?P<move>reduced|lowered|decreased|cut|trimmed|slashed|increased|grew|raised|boosted|expanded|lifted)\s+$",
+    re.IGNORECASE,
+)
+_SIZE_AFTER_OBJECT = re.compile(r"\s+(?:by\s+)?(?:(?:over|about|approximately|nearly|almost|more\s+than)\s+)?", re.I)
+# "outpacing 2019 levels by 8 %", "exceeded the prior year by $3 million", "trailed last year by 2 %"
+_BEYOND_PRIOR = re.compile(
+    r"\s+(?:(?:was|were|is|are|has|have)\s+)?(?P<verb>outpac\w*|exceed\w*|surpass\w*|trail\w*)\s+(?:the\s+|its\s+|our\s+)?"
+    r"(?:(?:19|20)\d\d|prior[- ]year|last\s+year(?:'s)?|year[- ]ago|pre-pandemic)\s+"
+    r"(?:levels?\s+|results?\s+|period\s+|quarter\s+)?by\s+(?:(?:about|approximately|roughly|nearly|almost|more\s+than|over)\s+)?",
+    re.IGNORECASE,
+)
+_LEVEL_OF = re.compile(r"\s*,?\s*(?:of|at|totall?ing)\s+(?:(?:about|approximately|roughly|nearly|almost)\s+)?")
+
+
+def _level_then_move(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
+    """ "Adjusted EBITDA of $9 million was down significantly": the item's level told after "of",
+    then its movement word — a change in words, its figure the current one."""
+    return (
+        move is not None
+        and slots.now is not None
+        and move.start() > slots.now.end
+        and _LEVEL_OF.fullmatch(text, metric.end, slots.now.start) is not None
+        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+        and move.group(0).lower() not in MOVE_NOUNS
+    )
+
+
 _BASE_BEFORE = re.compile(
     r"\b(?:rolling\s+over|lapping|on\s+top\s+of|against|versus|vs\.?|compared\s+(?:to|with)|following|after)\s+"
     r"(?:an?\s+|the\s+|last\s+year's\s+)?$",
@@ -742,7 +853,7 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     between = text[v.end : metric.start]
     lead = LEAD_MOVE.match(between)
     word = (lead.group("noun") or lead.group("adjective")) if lead is not None else None
-    if word is None and between.strip() == "":
+    if word is None and between.strip() in ("", "of"):
         noun = LEAD_NOUN_AFTER.match(text, metric.end, end)
         word = noun.group("noun") if noun is not None else None
     move = MOVE_RE.fullmatch(word) if word is not None else None
@@ -776,20 +887,32 @@ def _read_one(
         # the first period's change (the one the sentence names first)
         # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
         # takes the last figure of each run)
-        respective = _respective(text, metric.end, [v for v in values if v.kind in AMOUNT_KINDS], 2)
+        figures = [v for v in values if v.kind in AMOUNT_KINDS or v.kind in CHANGE_KINDS]
+        respective = _respective(text, metric.end, figures, 2)
         last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
         one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
         return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
     if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
         return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
-    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share)
+    slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share, metric.item)
     if slots.accounting:
         return []
     if slots.before is not None and _against_benchmark(text, metric.end, slots.before):
         slots.before = None  # "$12.65 billion versus $13 billion", after "below our guidance": not a prior period
     if slots.before is None and slots.change is None:
         _by_year(text, values, end, slots)
+    beyond = _BEYOND_PRIOR.match(text, metric.end) if slots.before is None and slots.move is None else None
+    if beyond is not None:
+        size = next((v for v in values if v.start == beyond.end()), None)
+        if size is not None and size.kind in (*CHANGE_KINDS, Kind.MONEY):
+            # "casino revenues outpacing 2019 levels by 8 %": the size against a prior period
+            slots.change, slots.move = size, "down" if beyond.group("verb").lower().startswith("trail") else "up"
     before_metric = _move_before(text, metric)
+    if slots.change is None and slots.now is not None and slots.now.kind in CHANGE_KINDS and not metric.is_ratio:
+        verb = _VERB_BEFORE.search(text, max(0, metric.start - 20), metric.start)
+        if verb is not None and _SIZE_AFTER_OBJECT.fullmatch(text, metric.end, slots.now.start):
+            # "we grew net sales 12 %", "grew gross premiums 19 %": the verb's object, then its size
+            before_metric, slots.change, slots.now = TRANSITIVE_MOVES[verb.group("move").lower()], slots.now, None
     if before_metric is not None:
         slots.move = before_metric  # "the decrease in net debt was due to …": the words before decide
     if (
@@ -821,10 +944,14 @@ def _read_one(
             return out  # a level ("revenue was $12 million"), or nothing at all
         first = MOVE_RE.search(text, metric.end, end)
         near = (
-            first is not None
-            and WORDS_GAP.match(text[metric.end : first.start()]) is not None
-            and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
-        ) or _level_compared(text, metric, slots, first)
+            (
+                first is not None
+                and WORDS_GAP.match(text[metric.end : first.start()]) is not None
+                and first.group(0).lower() not in MOVE_NOUNS  # "net sales in growth markets"
+            )
+            or _level_compared(text, metric, slots, first)
+            or _level_then_move(text, metric, slots, first)
+        )
         if not near and before_metric is None:
             return out  # a movement word somewhere later is not this metric's
         if _cause(text, metric):
@@ -834,6 +961,9 @@ def _read_one(
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
+        again = _second_move(text, metric, slots, values, hedged)
+        if again is not None:
+            out.append(again)
     if slots.ps_now is not None and slots.ps_before is not None and slots.ps_span is not None:
         s, e = slots.ps_span
         per_share = _Metric(s, e, text[s:e], metric.polarity, False, metric.is_profit)
@@ -849,6 +979,90 @@ def _read_one(
         if extra is not None:
             out.append(extra)
     return out
+
+
+# "up 56 % from a year ago and up 5 % sequentially", "a decrease of $3.1 million sequentially and $3 million
+# year-over-year": a second move of the same item against another comparison point
+_SECOND_MOVE = re.compile(
+    r"(?P<point>[^\d]{0,60}?)(?:,\s*|\s+)(?:and|while|but)\s+(?:(?:was|were|is|are)\s+)?"
+    r"(?P<move>[a-z]+(?:\s+(?:up|down))?\s+)??(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost)\s+)?",
+    re.IGNORECASE,
+)
+_COMPARISON_POINT = re.compile(
+    r"\s*,?\s*(?:sequentially|year[- ](?:over|on)[- ]year|yoy|y/y|from|over|versus|vs\.?|compared\s+(?:to|with)|"
+    r"against|(?:in|for|over)\s+the\s+(?:prior|previous|same|year[- ]ago|preceding|last))\b",
+    re.IGNORECASE,
+)
+
+
+_MEASURE = re.compile(
+    r"\s+in\s+(?:units|dollars|dollar\s+terms|value|value\s+terms|volume|volume\s+terms|tons|tonnes|local\s+currency)\b",
+    re.IGNORECASE,
+)
+
+
+def _second_gap(text: str, slots: _Slots, v: Value) -> re.Match[str] | None:
+    """The words between a sized move and ``v`` when ``v`` sizes a second move (`_second_move`)."""
+    if slots.change is None or v.kind not in (*CHANGE_KINDS, Kind.MONEY):
+        return None
+    measured = _MEASURE.match(text, v.end) is not None  # "up 85 % in units and 97 % in dollars"
+    if not measured and not _COMPARISON_POINT.match(text, v.end):
+        return None
+    gap = _SECOND_MOVE.fullmatch(text, slots.end, v.start)
+    if gap is None:
+        return None
+    point = gap.group("point")
+    return gap if _COMPARISON_POINT.search(point) or (measured and _MEASURE.fullmatch(point)) else None
+
+
+# "up 7 %, or 5 % on an organic basis", "grew 19 %, 4 % adjusted for transportation", "an increase of 7.3 %
+# …, which included operational growth of 6.1 %": the same move told again on another basis
+_BASIS_GAP = re.compile(
+    r"[^\d]{0,50}?(?:,\s*|\s+)(?:or\s+)?(?:by\s+)?(?:(?:about|approximately|roughly|nearly|almost)\s+)?"
+    r"|[^\d]{0,60}?,\s*(?P<included>(?:which\s+)?includ(?:ed|ing|es))\s+(?:organic|operational|underlying)\s+(?:growth|increase|decline)\s+of\s+",
+    re.IGNORECASE,
+)
+_BASIS_AFTER = re.compile(
+    r"\s*,?\s*(?:on\s+an?\s+(?:[\w-]+\s+){0,2}basis|organically|(?:at|in|on)\s+(?:constant|comparable)\s+"
+    r"(?:currency|currencies|exchange)|in\s+local\s+currenc|excluding\b|ex-|adjusted\s+for\b)",
+    re.IGNORECASE,
+)
+
+
+def _other_basis(text: str, slots: _Slots, v: Value) -> bool:
+    """Whether ``v`` tells the sized move before it again on another basis (`_BASIS_GAP`)."""
+    if slots.change is None or v.kind is not slots.change.kind or v.kind not in CHANGE_KINDS:
+        return False
+    gap = _BASIS_GAP.fullmatch(text, slots.end, v.start)
+    if gap is None:
+        return False
+    return gap.group("included") is not None or _BASIS_AFTER.match(text, v.end) is not None
+
+
+def _second_move(text: str, metric: _Metric, slots: _Slots, values: list[Value], hedged: bool) -> Change | None:
+    """A second sized move of the item after a first one told against a comparison point, joined by
+    "and", with a comparison point of its own; the verb left out when the size is told the same way;
+    or the same move told again on another basis (`_other_basis`)."""
+    if slots.change is None:
+        return None
+    v = next((v for v in values if v.start >= slots.end), None)
+    if v is not None and _other_basis(text, slots, v):
+        return _change(text, metric, _Slots(change=v, move=slots.move, end=v.end), hedged)
+    gap = _second_gap(text, slots, v) if v is not None else None
+    if v is None or gap is None:
+        return None
+    word = gap.group("move")
+    if word is not None:
+        moved = MOVE_RE.fullmatch(word.strip())
+        if moved is None or _not_a_move(text, moved):
+            return None
+        move: str | None = _move_of(moved)
+    elif v.kind is slots.change.kind:
+        move = slots.move  # "… sequentially and $3 million year-over-year": the first verb is shared
+    else:
+        return None
+    second = _Slots(now=slots.now, change=v, move=move, now_sign=slots.now_sign, end=v.end)
+    return _change(text, metric, second, hedged)
 
 
 def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedged: bool) -> list[Change]:
@@ -870,6 +1084,10 @@ def _two_periods(text: str, metric: _Metric, values: list[Value], end: int, hedg
     return out
 
 
+# "A and B both rose 3 %", "A, B and C each declined": the figure after is every item's
+_SHARED_FIGURE = re.compile(r"\s+(?:(?:have|has|were|are)\s+)?(?:all|both|each)\b", re.IGNORECASE)
+
+
 def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, hedged: bool) -> list[Change]:
     """Several metrics sharing figures: "net sales and EBIT rose to A1 and A2, respectively,
     from B1 and B2" (or "respectively by P1 % and P2 %", "respectively from B1 and B2"), and
@@ -883,8 +1101,21 @@ def _read_list(text: str, group: list[_Metric], values: list[Value], end: int, h
         slots = _fill(text, start, [], end)
         return [c for c in (_change(text, metric, slots, hedged) for metric in group) if c is not None]
     k = len(group)
-    if not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
+    if _SHARED_FIGURE.match(text, start) and not re.search(r"\brespectively\b", text[start:end], re.IGNORECASE):
+        # "net sales, gross profit and operating income all increased 5 %": one move for each item
+        slots = _fill(text, start, values, end)
+        if slots.now is None and slots.before is None and slots.change is not None:
+            return [c for c in (_change(text, metric, slots, hedged) for metric in group) if c is not None]
         return []
+    respectively = re.search(r"\brespectively\b", text[start:end], re.IGNORECASE)
+    if respectively is None:
+        return []
+    told = [v for v in values if v.start < start + respectively.start()]
+    if len(values) - len(told) not in (0, k):
+        # "up 45 % and 38 %, respectively, compared to last year and parts made up 65 % of revenue":
+        # the figures after the comparison point are another statement's
+        values = told
+        amounts = [v for v in values if v.kind in AMOUNT_KINDS]
     verbs = {_move_of(m) for m in MOVE_RE.finditer(text, start, end)}
     if len(verbs) > 1:
         return []  # "fell 5 % and rose 8 %, respectively": which verb is whose is not read
@@ -1205,6 +1436,8 @@ def _change(text: str, metric: _Metric, slots: _Slots, hedged: bool) -> Change |
 def _computed_change(metric: _Metric, now_v: Value, now: float, before: float) -> tuple[float | None, str | None]:
     if now_v.kind is Kind.PERCENT and metric.is_ratio:
         return now - before, "pp"
+    if now_v.kind is Kind.BASIS_POINTS:
+        return now - before, "bp"  # "24 basis points compared to 26 basis points": a ratio's levels
     if before == 0 or (now < 0) != (before < 0):
         return None, None
     return (now - before) / abs(before) * 100, "%"

@@ -22,7 +22,7 @@ expression over the sentence costs microseconds (the reader must not slow `finlo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -195,6 +195,24 @@ def _kind_of_unit(unit: str) -> Kind:
     return Kind.PERCENT
 
 
+_SHARED_UNIT_JOIN = re.compile(r"\s+and\s+")
+
+
+def _share_units(text: str, values: list[Value]) -> None:
+    """ "improved 1.0 and 0.6 points", "68 and 116 percent": a bare number joined by "and" to a
+    figure with a unit of change takes that unit."""
+    for i in range(len(values) - 1, 0, -1):
+        a, b = values[i - 1], values[i]
+        if (
+            a.kind is Kind.NUMBER
+            and a.currency is None
+            and a.scale is None
+            and b.kind in (Kind.PERCENT, Kind.POINTS, Kind.BASIS_POINTS)
+            and _SHARED_UNIT_JOIN.fullmatch(text, a.end, b.start)
+        ):
+            values[i - 1] = replace(a, kind=b.kind)
+
+
 def find_values(text: str) -> list[Value]:
     """Every figure in ``text``, in order, each with its kind (years, dates, ranges and
     conversions included, marked `Kind.YEAR` / `Kind.OTHER`)."""
@@ -246,6 +264,7 @@ def find_values(text: str) -> list[Value]:
         ):
             kind = Kind.OTHER
         values.append(Value(start, end, amount, kind, currency, scale, in_parens=_in_parens(text, start, end, m)))
+    _share_units(text, values)
     _mark_ranges(text, values)
     if _SPELLED_CUE.search(text) is not None:
         values += _spelled(text)

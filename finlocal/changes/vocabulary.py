@@ -77,11 +77,16 @@ FALL_WORDS = (
     r"compression|softened|softens|moderated|moderates|tumbled|halved|cut|cuts|reduced|reduction|lowered|"
     r"trimmed|slashed|went down|smaller|declining|contracting|reductions"
 )
-BETTER_WORDS = r"improved|improves|improving|improvements|improvement|improve|strengthened|strengthen|better"
-WORSE_WORDS = (
-    r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse"
+# "changed unfavorably by $162 million": a line that holds gains and losses moved for the better or the worse
+BETTER_WORDS = (
+    r"improved|improves|improving|improvements|improvement|improve|strengthened|strengthen|better|"
+    r"changed favorably|changed favourably"
 )
-FLAT_WORDS = r"unchanged|flat|stable|steady|level|in line"
+WORSE_WORDS = (
+    r"worsened|worsens|worsen|deteriorated|deteriorates|deterioration|deteriorate|weakened|weakens|weaken|worse|"
+    r"changed unfavorably|changed unfavourably"
+)
+FLAT_WORDS = r"unchanged|flat|stable|steady|level|in line|similar to"
 MOVE_RE = re.compile(
     r"\b(?:"
     + "|".join(
@@ -159,12 +164,14 @@ MARK_RE = re.compile(
 # A prior figure named twice, sequentially and year on year: the year-ago one is the comparison.
 YEAR_AGO = re.compile(
     r"^\s*,?\s*(?:in\s+|for\s+)?(?:the\s+)?(?:a\s+year\s+(?:ago|earlier)|(?:last|previous|prior)[- ]year|year[- ]ago|"
-    r"same\s+(?:period|quarter)\s+(?:of\s+)?last\s+year)",
+    r"same\s+(?:period|quarter)\s+(?:of\s+)?last\s+year|"
+    # "in the third quarter of last year", "in Q3 of last year"
+    r"(?:(?:first|second|third|fourth)\s+quarter|Q[1-4])\s+of\s+(?:last|the\s+prior|the\s+previous)\s+year)",
     re.IGNORECASE,
 )
 SEQUENTIAL = re.compile(
     r"\s*,?\s*(?:in\s+(?:the\s+)?(?:Q[1-4]|(?:first|second|third|fourth)\s+quarter|(?:prior|previous|last)\s+quarter)|"
-    r"sequentially|(?:in\s+)?the\s+(?:prior|previous|last|preceding)\s+quarter)\b",
+    r"sequentially|(?:in\s+)?the\s+(?:prior|previous|last|preceding)\s+quarter|(?:last|prior|previous)\s+quarter)\b",
     re.IGNORECASE,
 )
 # A figure followed by one of these is the prior one: "$0.46 a year ago".
@@ -198,7 +205,9 @@ WORDS_GAP = re.compile(
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
     r"first|second|third|fourth|half|period|year|three|six|nine|twelve|months|weeks|\d{4}|,|did|does|do|not|n't|"
     r"may|might|will|would|could|should|"
-    r"to|expected|expects?|continued|continues|continue|is|be)"
+    r"to|expected|expects?|continued|continues|continue|is|be|"
+    # "remained essentially unchanged", "was relatively flat"
+    r"remained|remains|remain|stayed|stays|essentially|relatively|largely|broadly|basically|virtually|roughly)"
     # "in the Transportation Solutions segment", "at our European business"
     r"|\s+(?:in|at|for|of)\s+(?:the\s+|our\s+|its\s+)?(?:[\w&'-]+\s+){0,4}(?:segments?|divisions?|"
     r"business(?:es)?|units?|regions?|operations|reportable\s+segment)\b){0,9}\s*$",
@@ -306,9 +315,17 @@ LEAD_MOVE = re.compile(
     re.IGNORECASE,
 )
 # "40 % premium growth": the size right before the item, its noun right after.
-LEAD_NOUN_AFTER = re.compile(r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction)\b", re.IGNORECASE)
+LEAD_NOUN_AFTER = re.compile(
+    r"\s*(?P<noun>growth|increase|decline|decrease|improvement|reduction|expansion|contraction|compression)\b",
+    re.IGNORECASE,
+)
 RATIO_COMPARED = re.compile(
     r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:%|percent)", re.I
+)
+# "Net charge-off ratio was 24 basis points compared to 26 basis points": two levels told in basis points
+BP_COMPARED = re.compile(
+    r"^\s*,?\s*(?:compared\s+(?:to|with)|versus|vs\.?|against|from)\s+[^\d]{0,15}\d[\d.,]*\s?(?:basis\s+points?|bps?)\b",
+    re.I,
 )
 # A bracket that closes after the figure, or after its per-share unit ("(2014/15: 5.0 pence per share)").
 CLOSES_AFTER = re.compile(r"\s*(?:per\s+(?:diluted\s+|basic\s+)?(?:common\s+)?share\s*)?\)", re.IGNORECASE)
