@@ -785,7 +785,8 @@ def _against_benchmark(text: str, start: int, before: Value) -> bool:
 
 
 def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
-    """ "adjusted operating margin of 23 % is slightly higher than in 2019": the item's level, then a
+    """ "adjusted operating margin of 23 % is slightly higher than in 2019", "churn was 1.35 % in the
+    quarter, higher than a year ago": the item's level, then a
     comparative against a prior period — a change stated in words, its figure the current one."""
     if move is None or slots.now is None or move.group(0).lower() not in _COMPARATIVES:
         return False
@@ -794,7 +795,8 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
         than is not None
         and THAN_PRIOR.match(text, than.end() - 4) is not None
         and len(text[metric.end : slots.now.start].split()) <= 2
-        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+        # "churn was 1.35 % for the quarter, higher than a year ago": a comma may close the level
+        and WORDS_GAP.match(text[slots.now.end : move.start()].replace(",", " ,")) is not None
     )
 
 

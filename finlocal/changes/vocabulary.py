@@ -122,7 +122,7 @@ _FUNCTION_WORDS = (
     "worse worst high low new record solid robust healthy modest slight sharp significant substantial "
     "million billion thousand mn bn percent anticipate anticipates see sees include includes pay pays paid offset "
     "generate generates deliver delivers report post record records achieve achieves hold holds held lost lose "
-    "loses incur incurs"
+    "loses incur incurs raise raises"
     # currencies and scales: "1.00 eur dividend" is a figure and its item, not a "eur dividend"
     " eur euro euros usd dollar dollars gbp pound pounds sek nok dkk chf jpy yen cad aud pence cents cent pct mln m "
     "k bln"

@@ -799,3 +799,20 @@ def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, st
 )
 def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: list[tuple[str, str, str, float]]) -> None:
     assert [(c.metric, c.direction.value, c.verdict.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a level, a comma, then a comparative against a prior period
+        ("Customer churn was 1.4% in the quarter, higher than a year ago.", [("Customer churn", "up", "bad")]),
+        ("Freight costs were $12 million, lower than last year.", [("Freight costs", "down", "good")]),
+        # controls: against a benchmark, and a rate's sensitivity states no verdict ("raise" is its verb, not
+        # a word of the item)
+        ("Freight costs were $12 million, lower than expected.", []),
+        ("The tax rate was 21%, lower than the statutory rate.", []),
+        ("A 1% increase in rates would raise interest expense by $3 million.", [("interest expense", "up", "unknown")]),
+    ],
+)
+def test_lower_is_better_items(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
