@@ -170,14 +170,21 @@ def _modifiers_start(text: str, start: int) -> int:
     return start
 
 
+_EXPENSE_AFTER = re.compile(r"\s+expense\b", re.IGNORECASE)
+
+
 def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     """Each line item the text names, with where its words begin. The longest item wins ("Net cash
     flow from operations" is one item, not "Net cash flow"); free modifiers before it belong to it
     ("PPP loan fees", "accident year loss ratio", `MODIFIER_WORD`); and a known item right before
-    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs)."""
+    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs); an item
+    right before "expense" names a cost, not itself ("occupancy expense")."""
     out: list[tuple[re.Match[str], int]] = []
     pos = 0
     while (m := METRIC_RE.search(text, pos)) is not None:
+        if _EXPENSE_AFTER.match(text, m.end()) and ITEMS[m.group("item").lower()].polarity is not Polarity.UP_BAD:
+            pos = m.end()  # "occupancy expense", "revenue expense": a cost the item only names
+            continue
         if m.start() < m.start("item"):
             for word in _WORD.finditer(text, m.start(), m.start("item")):
                 bare = ITEM_RE.match(text, word.start())

@@ -807,6 +807,10 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
         # a level, a comma, then a comparative against a prior period
         ("Customer churn was 1.4% in the quarter, higher than a year ago.", [("Customer churn", "up", "bad")]),
         ("Freight costs were $12 million, lower than last year.", [("Freight costs", "down", "good")]),
+        # a higher-is-better item before "expense" names a cost, not itself
+        ("Occupancy expense rose 4% to $12 million.", []),
+        ("Revenue expense grew 6% in the quarter.", []),
+        ("Occupancy rose 2 points to 92%.", [("Occupancy", "up", "good")]),
         # controls: against a benchmark, and a rate's sensitivity states no verdict ("raise" is its verb, not
         # a word of the item)
         ("Freight costs were $12 million, lower than expected.", []),
