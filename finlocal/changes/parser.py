@@ -390,9 +390,60 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
         lead = _lead(text, metric, head_values, scope_end)
         ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
-        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead))
+        read = _read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead)
+        changes.extend(read)
+        share = _share_of_sales(text, metric, scope_end, hedged)
+        if share is not None and not any(c.now == share.now and c.before == share.before for c in read):
+            changes.append(share)
         i += 1
     return tuple(changes)
+
+
+_SHARE_OF = r"\s?(?:%|percent|per\s+cent)\s+of\s+(?:net\s+|total\s+)?(?:sales|revenues?)\b"
+# "… or 80.1 % of revenues compared to $181.9 million or 74.6 % of revenues", "17.3 % of sales versus 19.5 %
+# last year": a cost's share of sales, now and before
+_SHARE_PAIR = re.compile(
+    r"(?<![\d.])(?P<now>\d+(?:\.\d+)?)(?P<of>" + _SHARE_OF + r")\s*,?\s*"
+    r"(?:compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+)?"
+    r"(?:(?:\$|€|£)\s?\d[\d.,]*\s*(?:million|billion|thousand|mn|bn|m)?\s*,?\s*or\s+)?"
+    r"(?P<before>\d+(?:\.\d+)?)\s?(?:%|percent|per\s+cent)(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+def _share_of_sales(text: str, metric: _Metric, end: int, hedged: bool) -> Change | None:
+    """A cost told in money and as a share of sales, each against a prior figure ("cost of revenues was
+    $146.2 million or 80.1 % of revenues compared to $181.9 million or 74.6 % of revenues"): the share's
+    change, a second change of the cost (lower is better), beside the money's."""
+    if metric.polarity is not Polarity.UP_BAD or metric.is_ratio:
+        return None
+    m = _SHARE_PAIR.search(text, metric.end, end)
+    if m is None:
+        return None
+    now, before = float(m.group("now")), float(m.group("before"))
+    direction = Direction.UP if now > before else Direction.DOWN if now < before else Direction.UNCHANGED
+    notes = ["nothing moved"] if direction is Direction.UNCHANGED else []
+    if hedged:
+        notes.append("negated, hedged or expected")
+    of = " ".join(m.group("of").split()[-1:])
+    return Change(
+        metric=f"{metric.text} as a share of {of}",
+        metric_start=metric.start,
+        metric_end=metric.end,
+        start=metric.start,
+        end=m.end(),
+        now=now,
+        before=before,
+        unit="%",
+        currency=None,
+        change=round(now - before, 4),
+        change_unit="pp",
+        direction=direction,
+        polarity=metric.polarity,
+        verdict=Verdict.UNKNOWN if notes else _verdict(metric.polarity, direction),
+        basis="numbers",
+        note="; ".join(notes) or None,
+    )
 
 
 def _fill(

@@ -807,6 +807,20 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
         # a level, a comma, then a comparative against a prior period
         ("Customer churn was 1.4% in the quarter, higher than a year ago.", [("Customer churn", "up", "bad")]),
         ("Freight costs were $12 million, lower than last year.", [("Freight costs", "down", "good")]),
+        # a cost told in money and as a share of sales, each against a prior figure: two changes
+        (
+            "Cost of sales was $80 million or 62.0% of sales compared to $85 million or 64.5% of sales.",
+            [("Cost of sales", "down", "good"), ("Cost of sales as a share of sales", "down", "good")],
+        ),
+        (
+            "Operating expenses were $21.4 million, or 18.2% of revenue, versus 17.1% a year ago.",
+            [("Operating expenses as a share of revenue", "up", "bad")],
+        ),
+        # … a profit's share is its margin, left to the margin's rules
+        (
+            "Gross profit was $50 million or 30.1% of sales compared to $45 million or 28.0% of sales.",
+            [("Gross profit", "up", "good")],
+        ),
         # a higher-is-better item before "expense" names a cost, not itself
         ("Occupancy expense rose 4% to $12 million.", []),
         ("Revenue expense grew 6% in the quarter.", []),
