@@ -1018,10 +1018,16 @@ def _read_one(
             return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
         if not near and metric.modified and not _figure_before_move(text, metric):
             return out  # "growth in e-commerce revenue", "increased rail traffic": a part's move names a driver
+    paired = _paired(text, slots, values)
+    if paired is not None and slots.now is paired:
+        slots.now = None  # "decreased by $68 million and $44 million": the second is a size, not a level
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
-        again = _second_move(text, metric, slots, values, hedged)
+        again = _second_move(text, metric, slots, values, hedged) if paired is None else None
+        if paired is not None:
+            now2 = _paired_with(text, slots.now, values)
+            again = _change(text, metric, _Slots(now=now2, change=paired, move=slots.move, end=paired.end), hedged)
         if again is not None:
             out.append(again)
     if slots.ps_now is not None and slots.ps_before is not None and slots.ps_span is not None:
@@ -1097,6 +1103,38 @@ def _other_basis(text: str, slots: _Slots, v: Value) -> bool:
     if gap is None:
         return False
     return gap.group("included") is not None or _BASIS_AFTER.match(text, v.end) is not None
+
+
+_AND_GAP = re.compile(r"\s*,?\s*and\s+(?:by\s+)?")
+# what says the paired figures are two periods' ("the six and three months", "the quarter and the first
+# half"; "respectively" has its own reading, `_respective`)
+_TWO_PERIODS = re.compile(
+    r"\b(?:three|six|nine|twelve)\s+and\s+(?:three|six|nine|twelve)(?:-|\s+)months?\b|"
+    r"\bquarter\s+and\s+(?:the\s+)?(?:first\s+half|full\s+year|year[- ]to[- ]date|nine\s+months|six\s+months)\b",
+    re.IGNORECASE,
+)
+
+
+def _paired_with(text: str, v: Value | None, values: list[Value]) -> Value | None:
+    """The figure of ``v``'s kind joined to it by "and" ("59.0 % and 59.8 %"), or None."""
+    if v is None:
+        return None
+    w = next((w for w in values if w.start >= v.end), None)
+    if w is None or w.kind is not v.kind or _AND_GAP.fullmatch(text, v.end, w.start) is None:
+        return None
+    return w
+
+
+def _paired(text: str, slots: _Slots, values: list[Value]) -> Value | None:
+    """A second size joined to the move's ("decreased by $68 million and $44 million during the six and
+    three months"): one item's moves in two periods, the
+    sentence saying so (`_TWO_PERIODS`); not a range ("between 2 % and 3 %")."""
+    if slots.change is None or slots.before is not None:
+        return None
+    w = _paired_with(text, slots.change, values)
+    if w is None or re.search(r"\bbetween\s+\S*$", text[max(0, slots.change.start - 12) : slots.change.start], re.I):
+        return None
+    return w if _TWO_PERIODS.search(text) else None
 
 
 def _second_move(text: str, metric: _Metric, slots: _Slots, values: list[Value], hedged: bool) -> Change | None:

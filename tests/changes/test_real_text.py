@@ -821,6 +821,17 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
             "Gross profit was $50 million or 30.1% of sales compared to $45 million or 28.0% of sales.",
             [("Gross profit", "up", "good")],
         ),
+        # two sizes joined by "and" for two named periods: a change in each
+        (
+            "Selling expenses decreased by $12 million and $5 million during the nine and three months ended "
+            "September 30, compared to the same periods last year.",
+            [("Selling expenses", "down", "good"), ("Selling expenses", "down", "good")],
+        ),
+        # … not a range
+        (
+            "Interest expense increased between 2% and 3% in the quarter and the first half.",
+            [("Interest expense", "up", "bad")],
+        ),
         # a higher-is-better item before "expense" names a cost, not itself
         ("Occupancy expense rose 4% to $12 million.", []),
         ("Revenue expense grew 6% in the quarter.", []),
