@@ -808,12 +808,21 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
     return min(end, metrics[following].start) if following < len(metrics) else end
 
 
+# the verb that makes a figure-less move before the item the subject driving another line's change
+_DRIVES_LATER = re.compile(
+    r"[^.;,]{0,60}?\b(?:result(?:s|ed)?\s+in|led\s+to|leads?\s+to|drove|drives|contributed\s+to)\b", re.IGNORECASE
+)
+
+
 def _cause(text: str, metric: _Metric) -> bool:
     """Whether a figure-less movement of the metric is named as a cause ("on lower …", "offset by
-    decreases in …", "due primarily to higher adjusted EBITDA", "on the volume drop")."""
+    decreases in …", "due primarily to higher adjusted EBITDA", "on the volume drop", "lower costs
+    resulted in …")."""
     head = text[max(0, metric.start - 60) : metric.start]
     if CAUSE_LEAD.search(head) and MOVE_NOUN_AFTER.match(text[metric.end : metric.end + 40]):
         return True
+    if (PRE_ADJ.search(head) or PRE_MOVE.search(head)) and _DRIVES_LATER.match(text, metric.end):
+        return True  # "lower raw material costs after the loss of leverage results in a margin increase"
     zone = max(CAUSE_ZONE.finditer(text, 0, metric.start), key=lambda z: z.start(), default=None)
     if zone is not None and CAUSE_ZONE_END.search(text, zone.end(), metric.start) is None:
         end = CAUSE_ZONE_END.search(text, metric.end)

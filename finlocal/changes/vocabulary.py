@@ -452,9 +452,11 @@ NOUN_AFTER_ITEM = re.compile(
 LIMIT_BEFORE = re.compile(r"\b(?:of|for|by|provides?|providing|borrow\w*|with|total(?:ing|s)?)\s+$", re.IGNORECASE)
 # "at the higher end of our range", "the lower half of the guidance": a place in a range, not a movement.
 RANGE_PLACE_AFTER = re.compile(r"\s+(?:end|half|part|bound|range)\b", re.IGNORECASE)
-# "Volume and mix contributed $153 million": a contribution to another line, not the item's change.
+# "Volume and mix contributed $153 million", "lower raw material costs resulted in a margin increase": a
+# contribution to another line, not the item's change.
 CONTRIBUTED_AFTER = re.compile(
-    r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?(?:contributed|added|accounted\s+for|drove)\b",
+    r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?"
+    r"(?:contributed|added|accounted\s+for|drove|result(?:s|ed)?\s+in|led\s+to|leads?\s+to)\b",
     re.IGNORECASE,
 )
 # "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.

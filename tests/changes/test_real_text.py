@@ -832,6 +832,16 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
             "Interest expense increased between 2% and 3% in the quarter and the first half.",
             [("Interest expense", "up", "bad")],
         ),
+        # a figure-less move before the item, which then drives another line's change: a cause
+        (
+            "Pricing and lower freight costs in the quarter resulted in a gross margin increase of 40 basis points.",
+            [("gross margin", "up", "good")],
+        ),
+        (
+            "Higher energy costs across the network led to a 60 basis point decline in margin.",
+            [("margin", "down", "bad")],
+        ),
+        ("Lower commodity costs drove record profits.", []),
         # a higher-is-better item before "expense" names a cost, not itself
         ("Occupancy expense rose 4% to $12 million.", []),
         ("Revenue expense grew 6% in the quarter.", []),
