@@ -352,6 +352,11 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
     if not metrics:
         return ()
     values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
+    if "clud" in text or " of" in text:
+        # ", which included $2.7 million of COVID-19 expenses … compared to $2 million": the defined part's
+        # figures, not the item's
+        parts = [d.span() for d in DEFINING_CLAUSE.finditer(text) if METRIC_RE.search(text, d.start(), d.end())]
+        values = [v for v in values if not any(s < v.start < e for s, e in parts)]
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)] + [len(text)]
     changes: list[Change] = []
     i = 0

@@ -842,6 +842,16 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
             [("margin", "down", "bad")],
         ),
         ("Lower commodity costs drove record profits.", []),
+        # the figures of a defining clause are the defined part's, not the item's
+        (
+            "Operating expenses totaled $95 million, which included $3 million of severance costs in the quarter "
+            "compared to $1 million a year ago.",
+            [],
+        ),
+        (
+            "Adjusted EBITDA (excluding restructuring costs of $5 million) was $50 million compared to $45 million.",
+            [("Adjusted EBITDA", "up", "good")],
+        ),
         # a higher-is-better item before "expense" names a cost, not itself
         ("Occupancy expense rose 4% to $12 million.", []),
         ("Revenue expense grew 6% in the quarter.", []),
