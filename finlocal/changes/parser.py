@@ -400,6 +400,9 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         share = _share_of_sales(text, metric, scope_end, hedged)
         if share is not None and not any(c.now == share.now and c.before == share.before for c in read):
             changes.append(share)
+        if read:
+            following = metrics[i + 1].start if i + 1 < len(metrics) else len(text)
+            changes.extend(_share_moved(text, metric, values, following))
         i += 1
     return tuple(changes)
 
@@ -414,6 +417,34 @@ _SHARE_PAIR = re.compile(
     r"(?P<before>\d+(?:\.\d+)?)\s?(?:%|percent|per\s+cent)(?![\d.])",
     re.IGNORECASE,
 )
+
+
+# "… but improved 50 basis points as a percentage of sales": the move of the item's share of sales
+_SHARE_MOVED = re.compile(
+    r"(?:,\s*|\s+)(?:but|and|while|yet)\s+(?:(?:it|they|was|were|has|have)\s+)*(?P<move>[a-z]+(?:\s+(?:up|down))?)"
+    r"(?:\s+by)?(?:\s+(?:about|approximately|roughly|nearly)?\s*\d[\d.,]*\s*(?:basis\s+points?|bps?|percentage\s+points?|points?))?"
+    r"\s+as\s+a\s+(?:percent(?:age)?|share)\s+of\s+(?P<of>(?:net\s+|total\s+)?(?:sales|revenues?))\b",
+    re.IGNORECASE,
+)
+
+
+def _share_moved(text: str, metric: _Metric, values: list[Value], end: int) -> list[Change]:
+    """A cost's move in money, then its share of sales moving on ("SG&A increased 3 % but improved 40
+    basis points as a percentage of sales"): a second change, of the share."""
+    if metric.polarity is not Polarity.UP_BAD or metric.is_ratio:
+        return []
+    m = _SHARE_MOVED.search(text, metric.end, end)
+    if m is None or _hedged(text, m.start(), m.end()):
+        return []
+    moved = MOVE_RE.fullmatch(m.group("move"))
+    if moved is None:
+        return []
+    share = _Metric(
+        metric.start, metric.end, f"{metric.text} as a percentage of {m.group('of')}", metric.polarity, True, False
+    )
+    size = next((v for v in values if m.start("move") < v.start < m.end() and v.kind in CHANGE_KINDS), None)
+    change = _change(text, share, _Slots(change=size, move=_move_of(moved), end=m.end()), hedged=False)
+    return [change] if change is not None else []
 
 
 def _share_of_sales(text: str, metric: _Metric, end: int, hedged: bool) -> Change | None:

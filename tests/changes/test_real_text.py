@@ -842,6 +842,21 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
             [("margin", "down", "bad")],
         ),
         ("Lower commodity costs drove record profits.", []),
+        # a cost that rose, then its share of sales moving on: a second change, of the share
+        (
+            "Selling expenses rose 6% but improved 30 basis points as a percentage of net sales.",
+            [("Selling expenses", "up", "bad"), ("Selling expenses as a percentage of net sales", "down", "good")],
+        ),
+        (
+            "Freight costs fell 2%, and increased as a percentage of revenue.",
+            [("Freight costs", "down", "good"), ("Freight costs as a percentage of revenue", "up", "bad")],
+        ),
+        # … not a forecast of the share, nor a higher-is-better item's
+        (
+            "Selling expenses rose 6% but should improve as a percentage of net sales.",
+            [("Selling expenses", "up", "bad")],
+        ),
+        ("Gross profit rose 6% but declined as a percentage of net sales.", [("Gross profit", "up", "good")]),
         # the figures of a defining clause are the defined part's, not the item's
         (
             "Operating expenses totaled $95 million, which included $3 million of severance costs in the quarter "
