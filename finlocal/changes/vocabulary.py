@@ -201,7 +201,7 @@ LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|as\s+well\s+as\s+)(?
 # What may stand between a metric and its movement word in a words-only change.
 WORDS_GAP = re.compile(
     r"^(?:\s+(?:in|of|for|at|during|also|again|both|has|have|had|was|were|is|are|been|further|slightly|"
-    r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
+    r"sharply|significantly|markedly|actually|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
     r"first|second|third|fourth|half|period|year|three|six|nine|twelve|months|weeks|\d{4}|,|did|does|do|not|n't|"
     r"may|might|will|would|could|should|"
