@@ -858,7 +858,10 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
         ),
         ("Gross profit rose 6% but declined as a percentage of net sales.", [("Gross profit", "up", "good")]),
         # "actually" between the item and its verb, like "also"
-        ("Net debt actually fell $40 million compared to the end of last year.", [("Net debt", "down", "good")]),
+        (
+            "Net debt actually decreased $25 million at June 30, 2021, compared to March 31, 2021.",
+            [("Net debt", "down", "good")],
+        ),
         # the figures of a defining clause are the defined part's, not the item's
         (
             "Operating expenses totaled $95 million, which included $3 million of severance costs in the quarter "
