@@ -343,6 +343,11 @@ def read_changes(text: str) -> tuple[Change, ...]:
     return mark_roles(text, metric + guidance)
 
 
+# ", which included …", "(excluding … of $5 million)": a clause naming a part, whose own figures may follow
+# (not ", excluding …", whose words can run on into the item's level)
+_WHICH_DEFINES = re.compile(r",\s*(?:which|that)\b|\(", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def read_metric_changes(text: str) -> tuple[Change, ...]:
     """Every change of a line item that ``text`` states, in order (see the module's docs)."""
@@ -355,7 +360,11 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
     if "clud" in text or " of" in text:
         # ", which included $2.7 million of COVID-19 expenses … compared to $2 million": the defined part's
         # figures, not the item's
-        parts = [d.span() for d in DEFINING_CLAUSE.finditer(text) if METRIC_RE.search(text, d.start(), d.end())]
+        parts = [
+            d.span()
+            for d in DEFINING_CLAUSE.finditer(text)
+            if _WHICH_DEFINES.match(d.group(0)) and METRIC_RE.search(text, d.start(), d.end())
+        ]
         values = [v for v in values if not any(s < v.start < e for s, e in parts)]
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)] + [len(text)]
     changes: list[Change] = []

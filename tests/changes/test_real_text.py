@@ -872,6 +872,11 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
             "Adjusted EBITDA (excluding restructuring costs of $5 million) was $50 million compared to $45 million.",
             [("Adjusted EBITDA", "up", "good")],
         ),
+        # … only a "which" clause: an "excluding" list can run on into the item's own level
+        (
+            "Our gross margin, excluding freight costs, impairments and charges was 31.2%, up 80 basis points.",
+            [("gross margin", "up", "good")],
+        ),
         # a higher-is-better item before "expense" names a cost, not itself
         ("Occupancy expense rose 4% to $12 million.", []),
         ("Revenue expense grew 6% in the quarter.", []),
@@ -885,3 +890,11 @@ def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: lis
 )
 def test_lower_is_better_items(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
+
+
+def test_an_excluding_list_keeps_the_items_level() -> None:
+    # ", excluding A, B and C was 31.2 %": the defining words run on into the level, which stays the item's
+    (change,) = read_changes(
+        "Our gross margin, excluding freight costs, impairments and charges was 31.2%, up 80 basis points."
+    )
+    assert (change.metric, change.now, change.change, change.change_unit) == ("gross margin", 31.2, 80.0, "bp")
