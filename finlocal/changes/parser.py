@@ -170,14 +170,21 @@ def _modifiers_start(text: str, start: int) -> int:
     return start
 
 
+_EXPENSE_AFTER = re.compile(r"\s+expense\b", re.IGNORECASE)
+
+
 def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
     """Each line item the text names, with where its words begin. The longest item wins ("Net cash
     flow from operations" is one item, not "Net cash flow"); free modifiers before it belong to it
     ("PPP loan fees", "accident year loss ratio", `MODIFIER_WORD`); and a known item right before
-    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs)."""
+    another is the other's modifier ("revenue ton-miles" are ton-miles, "deposit costs" costs); an item
+    right before "expense" names a cost, not itself ("occupancy expense")."""
     out: list[tuple[re.Match[str], int]] = []
     pos = 0
     while (m := METRIC_RE.search(text, pos)) is not None:
+        if _EXPENSE_AFTER.match(text, m.end()) and ITEMS[m.group("item").lower()].polarity is not Polarity.UP_BAD:
+            pos = m.end()  # "occupancy expense", "revenue expense": a cost the item only names
+            continue
         if m.start() < m.start("item"):
             for word in _WORD.finditer(text, m.start(), m.start("item")):
                 bare = ITEM_RE.match(text, word.start())
@@ -336,6 +343,11 @@ def read_changes(text: str) -> tuple[Change, ...]:
     return mark_roles(text, metric + guidance)
 
 
+# ", which included …", "(excluding … of $5 million)": a clause naming a part, whose own figures may follow
+# (not ", excluding …", whose words can run on into the item's level)
+_WHICH_DEFINES = re.compile(r",\s*(?:which|that)\b|\(", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def read_metric_changes(text: str) -> tuple[Change, ...]:
     """Every change of a line item that ``text`` states, in order (see the module's docs)."""
@@ -345,6 +357,15 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
     if not metrics:
         return ()
     values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
+    if "clud" in text or " of" in text:
+        # ", which included $2.7 million of COVID-19 expenses … compared to $2 million": the defined part's
+        # figures, not the item's
+        parts = [
+            d.span()
+            for d in DEFINING_CLAUSE.finditer(text)
+            if _WHICH_DEFINES.match(d.group(0)) and METRIC_RE.search(text, d.start(), d.end())
+        ]
+        values = [v for v in values if not any(s < v.start < e for s, e in parts)]
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)] + [len(text)]
     changes: list[Change] = []
     i = 0
@@ -383,9 +404,91 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
         lead = _lead(text, metric, head_values, scope_end)
         ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
-        changes.extend(_read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead))
+        read = _read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead)
+        changes.extend(read)
+        share = _share_of_sales(text, metric, scope_end, hedged)
+        if share is not None and not any(c.now == share.now and c.before == share.before for c in read):
+            changes.append(share)
+        if read:
+            following = metrics[i + 1].start if i + 1 < len(metrics) else len(text)
+            changes.extend(_share_moved(text, metric, values, following))
         i += 1
     return tuple(changes)
+
+
+_SHARE_OF = r"\s?(?:%|percent|per\s+cent)\s+of\s+(?:net\s+|total\s+)?(?:sales|revenues?)\b"
+# "… or 80.1 % of revenues compared to $181.9 million or 74.6 % of revenues", "17.3 % of sales versus 19.5 %
+# last year": a cost's share of sales, now and before
+_SHARE_PAIR = re.compile(
+    r"(?<![\d.])(?P<now>\d+(?:\.\d+)?)(?P<of>" + _SHARE_OF + r")\s*,?\s*"
+    r"(?:compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+)?"
+    r"(?:(?:\$|€|£)\s?\d[\d.,]*\s*(?:million|billion|thousand|mn|bn|m)?\s*,?\s*or\s+)?"
+    r"(?P<before>\d+(?:\.\d+)?)\s?(?:%|percent|per\s+cent)(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+# "… but improved 50 basis points as a percentage of sales": the move of the item's share of sales
+_SHARE_MOVED = re.compile(
+    r"(?:,\s*|\s+)(?:but|and|while|yet)\s+(?:(?:it|they|was|were|has|have)\s+)*(?P<move>[a-z]+(?:\s+(?:up|down))?)"
+    r"(?:\s+by)?(?:\s+(?:about|approximately|roughly|nearly)?\s*\d[\d.,]*\s*(?:basis\s+points?|bps?|percentage\s+points?|points?))?"
+    r"\s+as\s+a\s+(?:percent(?:age)?|share)\s+of\s+(?P<of>(?:net\s+|total\s+)?(?:sales|revenues?))\b",
+    re.IGNORECASE,
+)
+
+
+def _share_moved(text: str, metric: _Metric, values: list[Value], end: int) -> list[Change]:
+    """A cost's move in money, then its share of sales moving on ("SG&A increased 3 % but improved 40
+    basis points as a percentage of sales"): a second change, of the share."""
+    if metric.polarity is not Polarity.UP_BAD or metric.is_ratio:
+        return []
+    m = _SHARE_MOVED.search(text, metric.end, end)
+    if m is None or _hedged(text, m.start(), m.end()):
+        return []
+    moved = MOVE_RE.fullmatch(m.group("move"))
+    if moved is None:
+        return []
+    share = _Metric(
+        metric.start, metric.end, f"{metric.text} as a percentage of {m.group('of')}", metric.polarity, True, False
+    )
+    size = next((v for v in values if m.start("move") < v.start < m.end() and v.kind in CHANGE_KINDS), None)
+    change = _change(text, share, _Slots(change=size, move=_move_of(moved), end=m.end()), hedged=False)
+    return [change] if change is not None else []
+
+
+def _share_of_sales(text: str, metric: _Metric, end: int, hedged: bool) -> Change | None:
+    """A cost told in money and as a share of sales, each against a prior figure ("cost of revenues was
+    $146.2 million or 80.1 % of revenues compared to $181.9 million or 74.6 % of revenues"): the share's
+    change, a second change of the cost (lower is better), beside the money's."""
+    if metric.polarity is not Polarity.UP_BAD or metric.is_ratio:
+        return None
+    m = _SHARE_PAIR.search(text, metric.end, end)
+    if m is None:
+        return None
+    now, before = float(m.group("now")), float(m.group("before"))
+    direction = Direction.UP if now > before else Direction.DOWN if now < before else Direction.UNCHANGED
+    notes = ["nothing moved"] if direction is Direction.UNCHANGED else []
+    if hedged:
+        notes.append("negated, hedged or expected")
+    of = " ".join(m.group("of").split()[-1:])
+    return Change(
+        metric=f"{metric.text} as a share of {of}",
+        metric_start=metric.start,
+        metric_end=metric.end,
+        start=metric.start,
+        end=m.end(),
+        now=now,
+        before=before,
+        unit="%",
+        currency=None,
+        change=round(now - before, 4),
+        change_unit="pp",
+        direction=direction,
+        polarity=metric.polarity,
+        verdict=Verdict.UNKNOWN if notes else _verdict(metric.polarity, direction),
+        basis="numbers",
+        note="; ".join(notes) or None,
+    )
 
 
 def _fill(
@@ -750,12 +853,21 @@ def _scope_end(text: str, metric: _Metric, metrics: list[_Metric], following: in
     return min(end, metrics[following].start) if following < len(metrics) else end
 
 
+# the verb that makes a figure-less move before the item the subject driving another line's change
+_DRIVES_LATER = re.compile(
+    r"[^.;,]{0,60}?\b(?:result(?:s|ed)?\s+in|led\s+to|leads?\s+to|drove|drives|contributed\s+to)\b", re.IGNORECASE
+)
+
+
 def _cause(text: str, metric: _Metric) -> bool:
     """Whether a figure-less movement of the metric is named as a cause ("on lower …", "offset by
-    decreases in …", "due primarily to higher adjusted EBITDA", "on the volume drop")."""
+    decreases in …", "due primarily to higher adjusted EBITDA", "on the volume drop", "lower costs
+    resulted in …")."""
     head = text[max(0, metric.start - 60) : metric.start]
     if CAUSE_LEAD.search(head) and MOVE_NOUN_AFTER.match(text[metric.end : metric.end + 40]):
         return True
+    if (PRE_ADJ.search(head) or PRE_MOVE.search(head)) and _DRIVES_LATER.match(text, metric.end):
+        return True  # "lower raw material costs after the loss of leverage results in a margin increase"
     zone = max(CAUSE_ZONE.finditer(text, 0, metric.start), key=lambda z: z.start(), default=None)
     if zone is not None and CAUSE_ZONE_END.search(text, zone.end(), metric.start) is None:
         end = CAUSE_ZONE_END.search(text, metric.end)
@@ -785,7 +897,8 @@ def _against_benchmark(text: str, start: int, before: Value) -> bool:
 
 
 def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[str] | None) -> bool:
-    """ "adjusted operating margin of 23 % is slightly higher than in 2019": the item's level, then a
+    """ "adjusted operating margin of 23 % is slightly higher than in 2019", "churn was 1.35 % in the
+    quarter, higher than a year ago": the item's level, then a
     comparative against a prior period — a change stated in words, its figure the current one."""
     if move is None or slots.now is None or move.group(0).lower() not in _COMPARATIVES:
         return False
@@ -794,7 +907,8 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
         than is not None
         and THAN_PRIOR.match(text, than.end() - 4) is not None
         and len(text[metric.end : slots.now.start].split()) <= 2
-        and WORDS_GAP.match(text[slots.now.end : move.start()]) is not None
+        # "churn was 1.35 % for the quarter, higher than a year ago": a comma may close the level
+        and WORDS_GAP.match(text[slots.now.end : move.start()].replace(",", " ,")) is not None
     )
 
 
@@ -958,10 +1072,16 @@ def _read_one(
             return out  # "on lower net earnings", "driven by higher volumes": a cause, not a statement
         if not near and metric.modified and not _figure_before_move(text, metric):
             return out  # "growth in e-commerce revenue", "increased rail traffic": a part's move names a driver
+    paired = _paired(text, slots, values)
+    if paired is not None and slots.now is paired:
+        slots.now = None  # "decreased by $68 million and $44 million": the second is a size, not a level
     change = _change(text, metric, slots, hedged)
     if change is not None:
         out.append(change)
-        again = _second_move(text, metric, slots, values, hedged)
+        again = _second_move(text, metric, slots, values, hedged) if paired is None else None
+        if paired is not None:
+            now2 = _paired_with(text, slots.now, values)
+            again = _change(text, metric, _Slots(now=now2, change=paired, move=slots.move, end=paired.end), hedged)
         if again is not None:
             out.append(again)
     if slots.ps_now is not None and slots.ps_before is not None and slots.ps_span is not None:
@@ -1037,6 +1157,38 @@ def _other_basis(text: str, slots: _Slots, v: Value) -> bool:
     if gap is None:
         return False
     return gap.group("included") is not None or _BASIS_AFTER.match(text, v.end) is not None
+
+
+_AND_GAP = re.compile(r"\s*,?\s*and\s+(?:by\s+)?")
+# what says the paired figures are two periods' ("the six and three months", "the quarter and the first
+# half"; "respectively" has its own reading, `_respective`)
+_TWO_PERIODS = re.compile(
+    r"\b(?:three|six|nine|twelve)\s+and\s+(?:three|six|nine|twelve)(?:-|\s+)months?\b|"
+    r"\bquarter\s+and\s+(?:the\s+)?(?:first\s+half|full\s+year|year[- ]to[- ]date|nine\s+months|six\s+months)\b",
+    re.IGNORECASE,
+)
+
+
+def _paired_with(text: str, v: Value | None, values: list[Value]) -> Value | None:
+    """The figure of ``v``'s kind joined to it by "and" ("59.0 % and 59.8 %"), or None."""
+    if v is None:
+        return None
+    w = next((w for w in values if w.start >= v.end), None)
+    if w is None or w.kind is not v.kind or _AND_GAP.fullmatch(text, v.end, w.start) is None:
+        return None
+    return w
+
+
+def _paired(text: str, slots: _Slots, values: list[Value]) -> Value | None:
+    """A second size joined to the move's ("decreased by $68 million and $44 million during the six and
+    three months"): one item's moves in two periods, the
+    sentence saying so (`_TWO_PERIODS`); not a range ("between 2 % and 3 %")."""
+    if slots.change is None or slots.before is not None:
+        return None
+    w = _paired_with(text, slots.change, values)
+    if w is None or re.search(r"\bbetween\s+\S*$", text[max(0, slots.change.start - 12) : slots.change.start], re.I):
+        return None
+    return w if _TWO_PERIODS.search(text) else None
 
 
 def _second_move(text: str, metric: _Metric, slots: _Slots, values: list[Value], hedged: bool) -> Change | None:

@@ -122,7 +122,7 @@ _FUNCTION_WORDS = (
     "worse worst high low new record solid robust healthy modest slight sharp significant substantial "
     "million billion thousand mn bn percent anticipate anticipates see sees include includes pay pays paid offset "
     "generate generates deliver delivers report post record records achieve achieves hold holds held lost lose "
-    "loses incur incurs"
+    "loses incur incurs raise raises"
     # currencies and scales: "1.00 eur dividend" is a figure and its item, not a "eur dividend"
     " eur euro euros usd dollar dollars gbp pound pounds sek nok dkk chf jpy yen cad aud pence cents cent pct mln m "
     "k bln"
@@ -201,7 +201,7 @@ LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|as\s+well\s+as\s+)(?
 # What may stand between a metric and its movement word in a words-only change.
 WORDS_GAP = re.compile(
     r"^(?:\s+(?:in|of|for|at|during|also|again|both|has|have|had|was|were|is|are|been|further|slightly|"
-    r"sharply|significantly|markedly|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
+    r"sharply|significantly|markedly|actually|substantially|considerably|somewhat|clearly|thus|therefore|meanwhile|"
     r"however|the|its|their|our|year-on-year|year-over-year|sequentially|organically|Q\d|\w+\s+quarter|"
     r"first|second|third|fourth|half|period|year|three|six|nine|twelve|months|weeks|\d{4}|,|did|does|do|not|n't|"
     r"may|might|will|would|could|should|"
@@ -452,9 +452,11 @@ NOUN_AFTER_ITEM = re.compile(
 LIMIT_BEFORE = re.compile(r"\b(?:of|for|by|provides?|providing|borrow\w*|with|total(?:ing|s)?)\s+$", re.IGNORECASE)
 # "at the higher end of our range", "the lower half of the guidance": a place in a range, not a movement.
 RANGE_PLACE_AFTER = re.compile(r"\s+(?:end|half|part|bound|range)\b", re.IGNORECASE)
-# "Volume and mix contributed $153 million": a contribution to another line, not the item's change.
+# "Volume and mix contributed $153 million", "lower raw material costs resulted in a margin increase": a
+# contribution to another line, not the item's change.
 CONTRIBUTED_AFTER = re.compile(
-    r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?(?:contributed|added|accounted\s+for|drove)\b",
+    r"(?:\s+(?:and|&)\s+[\w/-]+)?\s*(?:,\s*)?(?:(?:alone|together|combined)\s+)?"
+    r"(?:contributed|added|accounted\s+for|drove|result(?:s|ed)?\s+in|led\s+to|leads?\s+to)\b",
     re.IGNORECASE,
 )
 # "lower than the statutory rate", "higher-than-expected": a benchmark, not a prior period.

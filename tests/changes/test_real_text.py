@@ -799,3 +799,102 @@ def test_what_the_item_phrase_leaves_out(text: str, expected: list[tuple[str, st
 )
 def test_a_part_of_the_company_as_the_subject_of_a_move(text: str, expected: list[tuple[str, str, str, float]]) -> None:
     assert [(c.metric, c.direction.value, c.verdict.value, c.change) for c in read_changes(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a level, a comma, then a comparative against a prior period
+        ("Customer churn was 1.4% in the quarter, higher than a year ago.", [("Customer churn", "up", "bad")]),
+        ("Freight costs were $12 million, lower than last year.", [("Freight costs", "down", "good")]),
+        # a cost told in money and as a share of sales, each against a prior figure: two changes
+        (
+            "Cost of sales was $80 million or 62.0% of sales compared to $85 million or 64.5% of sales.",
+            [("Cost of sales", "down", "good"), ("Cost of sales as a share of sales", "down", "good")],
+        ),
+        (
+            "Operating expenses were $21.4 million, or 18.2% of revenue, versus 17.1% a year ago.",
+            [("Operating expenses as a share of revenue", "up", "bad")],
+        ),
+        # … a profit's share is its margin, left to the margin's rules
+        (
+            "Gross profit was $50 million or 30.1% of sales compared to $45 million or 28.0% of sales.",
+            [("Gross profit", "up", "good")],
+        ),
+        # two sizes joined by "and" for two named periods: a change in each
+        (
+            "Selling expenses decreased by $12 million and $5 million during the nine and three months ended "
+            "September 30, compared to the same periods last year.",
+            [("Selling expenses", "down", "good"), ("Selling expenses", "down", "good")],
+        ),
+        # … not a range
+        (
+            "Interest expense increased between 2% and 3% in the quarter and the first half.",
+            [("Interest expense", "up", "bad")],
+        ),
+        # a figure-less move before the item, which then drives another line's change: a cause
+        (
+            "Pricing and lower freight costs in the quarter resulted in a gross margin increase of 40 basis points.",
+            [("gross margin", "up", "good")],
+        ),
+        (
+            "Higher energy costs across the network led to a 60 basis point decline in margin.",
+            [("margin", "down", "bad")],
+        ),
+        ("Lower commodity costs drove record profits.", []),
+        # a cost that rose, then its share of sales moving on: a second change, of the share
+        (
+            "Selling expenses rose 6% but improved 30 basis points as a percentage of net sales.",
+            [("Selling expenses", "up", "bad"), ("Selling expenses as a percentage of net sales", "down", "good")],
+        ),
+        (
+            "Freight costs fell 2%, and increased as a percentage of revenue.",
+            [("Freight costs", "down", "good"), ("Freight costs as a percentage of revenue", "up", "bad")],
+        ),
+        # … not a forecast of the share, nor a higher-is-better item's
+        (
+            "Selling expenses rose 6% but should improve as a percentage of net sales.",
+            [("Selling expenses", "up", "bad")],
+        ),
+        ("Gross profit rose 6% but declined as a percentage of net sales.", [("Gross profit", "up", "good")]),
+        # "actually" between the item and its verb, like "also"
+        (
+            "Net debt actually decreased $25 million at June 30, 2021, compared to March 31, 2021.",
+            [("Net debt", "down", "good")],
+        ),
+        # the figures of a defining clause are the defined part's, not the item's
+        (
+            "Operating expenses totaled $95 million, which included $3 million of severance costs in the quarter "
+            "compared to $1 million a year ago.",
+            [],
+        ),
+        (
+            "Adjusted EBITDA (excluding restructuring costs of $5 million) was $50 million compared to $45 million.",
+            [("Adjusted EBITDA", "up", "good")],
+        ),
+        # … only a "which" clause: an "excluding" list can run on into the item's own level
+        (
+            "Our gross margin, excluding freight costs, impairments and charges was 31.2%, up 80 basis points.",
+            [("gross margin", "up", "good")],
+        ),
+        # a higher-is-better item before "expense" names a cost, not itself
+        ("Occupancy expense rose 4% to $12 million.", []),
+        ("Revenue expense grew 6% in the quarter.", []),
+        ("Occupancy rose 2 points to 92%.", [("Occupancy", "up", "good")]),
+        # controls: against a benchmark, and a rate's sensitivity states no verdict ("raise" is its verb, not
+        # a word of the item)
+        ("Freight costs were $12 million, lower than expected.", []),
+        ("The tax rate was 21%, lower than the statutory rate.", []),
+        ("A 1% increase in rates would raise interest expense by $3 million.", [("interest expense", "up", "unknown")]),
+    ],
+)
+def test_lower_is_better_items(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(c.metric, c.direction.value, c.verdict.value) for c in read_changes(text)] == expected
+
+
+def test_an_excluding_list_keeps_the_items_level() -> None:
+    # ", excluding A, B and C was 31.2 %": the defining words run on into the level, which stays the item's
+    (change,) = read_changes(
+        "Our gross margin, excluding freight costs, impairments and charges was 31.2%, up 80 basis points."
+    )
+    assert (change.metric, change.now, change.change, change.change_unit) == ("gross margin", 31.2, 80.0, "bp")
