@@ -205,12 +205,17 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
 _SIZED_MOVE_OF = re.compile(r"\d\s*(?:basis\s+points?|bps?|percentage\s+points?)\s+of\s+$", re.IGNORECASE)
 
 
+def _may_define(text: str) -> bool:
+    """A cheap test before `DEFINING_CLAUSE`: its words are in the sentence."""
+    return any(w in text for w in ("xclu", "xcl.", "nclu", "ncl.", "et of", "ompris", "onsist"))
+
+
 def _metrics(text: str) -> list[_Metric]:
     """The sentence's metrics, without the mentions that only carry another's prior figure, a
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
-    defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if "clud" in text or " of" in text else []
+    defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if _may_define(text) else []
     for m, start in _metric_matches(text):
         if any(s < start < e for s, e in defining):
             continue  # ", which excludes restructuring charges, …": it defines another item
@@ -357,7 +362,7 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
     if not metrics:
         return ()
     values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
-    if "clud" in text or " of" in text:
+    if _may_define(text):
         # ", which included $2.7 million of COVID-19 expenses … compared to $2 million": the defined part's
         # figures, not the item's
         parts = [
@@ -821,10 +826,9 @@ def _negated(v: Value) -> Value:
 
 def _hedged(text: str, start: int, end: int) -> bool:
     """Whether the clause negates, hedges or forecasts what it says."""
-    restated = RESTATED_BASIS.search(text, start, end) is not None
     return any(
         NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
-        and not (restated and WOULD_HAVE.match(text, m.start()))
+        and not (WOULD_HAVE.match(text, m.start()) and RESTATED_BASIS.search(text, start, end))
         for m in HEDGE_RE.finditer(text, start, end)
     )
 
