@@ -23,13 +23,13 @@ SCORES = {draw: score_by_polarity(rows) for draw, rows in DRAWS.items()}
 
 # (draw, polarity) → (precision of stated verdicts, recall of good/bad changes), as measured
 FLOORS = {
-    ("main_draw", "all"): (0.851, 0.592),
-    ("main_draw", "up_good"): (0.887, 0.614),
-    ("main_draw", "up_bad"): (0.615, 0.428),
-    ("all", "all"): (0.833, 0.570),
-    ("all", "up_good"): (0.877, 0.621),
-    ("all", "up_bad"): (0.674, 0.399),
-    ("all", "loss"): (1.0, 0.902),
+    ("main_draw", "all"): (0.932, 0.679),
+    ("main_draw", "up_good"): (0.947, 0.684),
+    ("main_draw", "up_bad"): (0.833, 0.625),
+    ("all", "all"): (0.906, 0.65),
+    ("all", "up_good"): (0.937, 0.683),
+    ("all", "up_bad"): (0.806, 0.524),
+    ("all", "loss"): (1.0, 0.951),
 }
 
 
