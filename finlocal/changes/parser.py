@@ -85,7 +85,6 @@ from finlocal.changes.vocabulary import (
     SIGN_PHRASE,
     THAN_PRIOR,
     TIME_NOUNS,
-    TRANSITIVE_BEFORE,
     TRANSITIVE_MOVES,
     WORDS_GAP,
     WOULD_HAVE,
@@ -888,10 +887,7 @@ def _move_before(text: str, metric: _Metric) -> str | None:
         return ADJECTIVE_MOVES[" ".join(adjective.group("move").lower().split())]
     pre = PRE_MOVE.search(head)
     moved = MOVE_RE.match(pre.group("move")) if pre is not None else None
-    if moved is not None:
-        return _move_of(moved)
-    transitive = TRANSITIVE_BEFORE.search(head)
-    return TRANSITIVE_MOVES[" ".join(transitive.group("move").lower().split())] if transitive is not None else None
+    return _move_of(moved) if moved is not None else None
 
 
 def _against_benchmark(text: str, start: int, before: Value) -> bool:
@@ -916,8 +912,11 @@ def _level_compared(text: str, metric: _Metric, slots: _Slots, move: re.Match[st
     )
 
 
+# "grew organic sales over 10 %": a transitive verb (`TRANSITIVE_MOVES`) right before its object
 _VERB_BEFORE = re.compile(
-    r"\b(?P<move>reduced|lowered|decreased|cut|trimmed|slashed|increased|grew|raised|boosted|expanded|lifted)\s+$",
+    r"\b(?P<move>"
+    + "|".join(v for v, move in TRANSITIVE_MOVES.items() if move != "better" and " " not in v)
+    + r")\s+$",
     re.IGNORECASE,
 )
 _SIZE_AFTER_OBJECT = re.compile(r"\s+(?:by\s+)?(?:(?:over|about|approximately|nearly|almost|more\s+than)\s+)?", re.I)
