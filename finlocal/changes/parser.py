@@ -1002,14 +1002,14 @@ def _read_one(
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
         # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
         # "rents expense increased 5 % and 8 %, respectively, in the second quarter and year-to-date periods":
-        # the first period's change (the one the sentence names first)
+        # a change for each period, in the sentence's order (REAL.md: one item over two periods is two changes)
         # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
         # takes the last figure of each run)
         figures = [v for v in values if v.kind in AMOUNT_KINDS or v.kind in CHANGE_KINDS]
         respective = _respective(text, metric.end, figures, 2)
         last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
-        one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
-        return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
+        read = [_change(text, metric, slots, hedged) for slots in (respective[-1:] if last else respective)]
+        return _two_periods(text, metric, values, end, hedged) or [c for c in read if c is not None]
     if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
         return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share, metric.item)

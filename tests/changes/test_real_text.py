@@ -192,7 +192,8 @@ ROWS: list[Row] = [
         [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
     ),
     # "respectively": runs of figures, each run's role told by the word before it; one item over two
-    # periods gives the change of the period named first
+    # periods is two changes, the period named first first (REAL.md: the metric is repeated for each change
+    # of the same item)
     (
         "Aerospace net sales and EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million respectively.",
         [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
@@ -205,12 +206,12 @@ ROWS: list[Row] = [
     (
         "Operating expenses rose 7% and 4%, respectively, in the third quarter and nine-month periods of 2024 "
         "compared to 2023.",
-        [("Operating expenses", "up", "bad", None, None)],
+        [("Operating expenses", "up", "bad", None, None), ("Operating expenses", "up", "bad", None, None)],
     ),
     (
         "For the three and nine months ended September 30, 2024, net income was $410 million and $1.02 billion, "
         "respectively, representing increases of $35 million and $120 million, respectively, compared to 2023.",
-        [("net income", "up", "good", 410.0, None)],
+        [("net income", "up", "good", 410.0, None), ("net income", "up", "good", 1.02, None)],
     ),
     (
         "Net income was $88 million and $240 million for the three and nine months ended September 30, 2024, "
