@@ -1007,7 +1007,8 @@ def _read_one(
         # takes the last figure of each run)
         figures = [v for v in values if v.kind in AMOUNT_KINDS or v.kind in CHANGE_KINDS]
         respective = _respective(text, metric.end, figures, 2)
-        last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
+        closed = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start)
+        last = closed is not None and _AND_OTHER.match(text, closed.start()) is None
         read = [_change(text, metric, slots, hedged) for slots in (respective[-1:] if last else respective)]
         return _two_periods(text, metric, values, end, hedged) or [c for c in read if c is not None]
     if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
@@ -1342,7 +1343,10 @@ def _result_pair(
     return (change, prior.end()) if change is not None else None
 
 
+# an item closing a list of names ("Aerospace inventories and segment EBIT"); "A and other B" is one item's
+# name ("equipment and other rents expense")
 _LIST_CLOSED = re.compile(r"\w\s+and\s+(?:[\w&-]+\s+){0,2}$", re.IGNORECASE)
+_AND_OTHER = re.compile(r"\w\s+and\s+other\b", re.IGNORECASE)
 _RUN_JOIN = re.compile(r"\s*,?\s*(?:and|&)?\s*")
 
 

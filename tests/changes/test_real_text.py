@@ -208,6 +208,12 @@ ROWS: list[Row] = [
         "compared to 2023.",
         [("Operating expenses", "up", "bad", None, None), ("Operating expenses", "up", "bad", None, None)],
     ),
+    # "A and other B" names one item, not a list closing with B
+    (
+        "Freight and other rents expense rose 3% and 6%, respectively, in the quarter and nine months compared "
+        "to last year.",
+        [("other rents expense", "up", "bad", None, None), ("other rents expense", "up", "bad", None, None)],
+    ),
     (
         "For the three and nine months ended September 30, 2024, net income was $410 million and $1.02 billion, "
         "respectively, representing increases of $35 million and $120 million, respectively, compared to 2023.",
