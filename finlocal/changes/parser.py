@@ -408,7 +408,7 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         floor = max(clause_start, metrics[i - 1].end if i else 0)
         head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
         lead = _lead(text, metric, head_values, scope_end)
-        ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
+        ahead = _ahead(text, metric, head_values)
         read = _read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead)
         changes.extend(read)
         share = _share_of_sales(text, metric, scope_end, hedged)
@@ -978,6 +978,45 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     return (v, _move_of(move)) if move is not None else None
 
 
+# the words between a figure and the item it measures: none ("1.00 eur dividend"), "of" or "in" ("$2.1 million
+# of restructuring costs", "$14.4 million in free cash flow")
+_AHEAD_GAP = re.compile(r"\s*(?:(?:of|in)\s+)?", re.IGNORECASE)
+
+
+# a per-share equivalent between the figure and its item: "$1.6 million, or $0.04 per share, of COVID costs"
+_PER_SHARE_GAP = re.compile(r"\s+per\s+(?:diluted\s+)?share\s*,?\s*(?:(?:of|in)\s+)?", re.IGNORECASE)
+_OR_ABOUT = re.compile(r"\s*,?\s*or\s+(?:approximately\s+|about\s+|roughly\s+)?", re.IGNORECASE)
+
+
+def _ahead(text: str, metric: _Metric, values: list[Value]) -> Value | None:
+    """The figure written just before the item that measures it ("proposed 1.00 eur dividend", "incurred
+    $2.1 million of restructuring costs", "$1.6 million or $0.04 per share of COVID costs"), or None."""
+    if not values:
+        return None
+    if _AHEAD_GAP.fullmatch(text, values[-1].end, metric.start) is not None:
+        return values[-1]
+    if (
+        len(values) > 1
+        and values[-1].kind is values[-2].kind
+        and _PER_SHARE_GAP.fullmatch(text, values[-1].end, metric.start) is not None
+        and _OR_ABOUT.fullmatch(text, values[-2].end, values[-1].start) is not None
+    ):
+        return values[-2]
+    return None
+
+
+def _anothers_prior(text: str, metric: _Metric, v: Value) -> bool:
+    """Whether the prior figure ``v`` may be another item's: an item's name follows it ("$2.4 billion in cash
+    and investments"), or the item is named again later and not right after it ("compares to $2.4 billion in
+    cash and $1.6 billion in total debt")."""
+    gap = _AHEAD_GAP.match(text, v.end)
+    after = gap.end() if gap is not None else v.end
+    if gap is not None and gap.group(0).strip() and METRIC_RE.match(text, after) is not None:
+        return True
+    again = text.lower().find(metric.text.lower(), v.end)
+    return again >= 0 and again != after
+
+
 def _figure_before_move(text: str, metric: _Metric) -> bool:
     """Whether a figure measures the movement word before the metric ("a 6.1 percent growth in beer
     sales", "a 150-basis-point improvement in the loss ratio")."""
@@ -1039,8 +1078,11 @@ def _read_one(
         and ahead.kind in (Kind.MONEY, Kind.COUNT)
         and slots.now is None
         and (slots.before or slots.change) is not None
+        and not (slots.before is not None and _anothers_prior(text, metric, slots.before))
     ):
         # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure before names the item
+        # (a prior figure that names an item of its own, "compares to $2.4 billion in cash and $1.6 billion in
+        # total debt", may be another's)
         slots.now = ahead
     if lead is not None:
         # the size written before the item is its change ("a 2 % increase in revenues and a 55 % improvement in

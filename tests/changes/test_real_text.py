@@ -225,6 +225,26 @@ ROWS: list[Row] = [
         [],
     ),
     ("Revenue and operating income were up 6% and down 3%, respectively.", []),
+    # a figure written before its item, "of" or "in" between (a per-share equivalent may follow it), compared
+    # with a prior one; not when the prior figure names an item of its own
+    (
+        "We incurred $2.1 million of freight costs in the quarter versus $1.8 million a year ago.",
+        [("freight costs", "up", "bad", 2.1, 1.8)],
+    ),
+    (
+        "The company generated $14.4 million in free cash flow in the quarter compared with $9.1 million last year.",
+        [("free cash flow", "up", "good", 14.4, 9.1)],
+    ),
+    (
+        "We recorded $2.1 million, or $0.03 per share, of restructuring costs in the quarter compared to $1.8 "
+        "million a year ago.",
+        [("restructuring costs", "up", "bad", 2.1, 1.8)],
+    ),
+    (
+        "We finished the quarter with $2.2 billion in cash and investments and $0.9 billion in total debt, which "
+        "compares to $1.7 billion in cash and investments and $0.9 billion in total debt last year.",
+        [],
+    ),
     # pence, and a prior figure bracketed with its label and its per-share unit
     (
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
