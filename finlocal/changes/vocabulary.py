@@ -239,9 +239,9 @@ REPEATED = re.compile(
 
 
 # "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator (not "30 basis points
-# of higher freight costs", a move of the item).
+# of higher freight costs", a move of the item, nor "$0.04 per share of COVID costs", a per-share figure's).
 DENOMINATOR = re.compile(
-    r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
+    r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|(?<!\bper\s)\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
     r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+){0,2}$",
     re.I,
 )

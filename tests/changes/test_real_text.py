@@ -241,6 +241,11 @@ ROWS: list[Row] = [
         [("restructuring costs", "up", "bad", 2.1, 1.8)],
     ),
     (
+        "We recorded $2.1 million or approximately $0.03 per share of integration costs in the quarter versus $1.8 "
+        "million in the first quarter.",
+        [("integration costs", "up", "bad", 2.1, 1.8)],
+    ),
+    (
         "We finished the quarter with $2.2 billion in cash and investments and $0.9 billion in total debt, which "
         "compares to $1.7 billion in cash and investments and $0.9 billion in total debt last year.",
         [],
