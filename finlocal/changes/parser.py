@@ -45,6 +45,7 @@ from finlocal.changes.vocabulary import (
     COSTLY_DEPOSITS,
     DEFINING_CLAUSE,
     DIGIT,
+    ESTIMATED_PAST,
     FIGURE_BEFORE,
     FIGURE_BEFORE_MOVE,
     HEDGE_RE,
@@ -829,6 +830,7 @@ def _hedged(text: str, start: int, end: int) -> bool:
     return any(
         NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
         and not (WOULD_HAVE.match(text, m.start()) and RESTATED_BASIS.search(text, start, end))
+        and ESTIMATED_PAST.match(text, m.start()) is None
         for m in HEDGE_RE.finditer(text, start, end)
     )
 

@@ -365,6 +365,11 @@ NOT_A_HEDGE = re.compile(
     r"achieving|surpassed|consistent\s+with|in\s+line\s+with)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
 )
+# "we estimate that we incurred $1.6 million of costs": an estimate of what the period already cost, not a
+# forecast (a past-tense verb after it).
+ESTIMATED_PAST = re.compile(
+    r"estimated?\s+(?:that\s+)?(?:we|it|the\s+company)\s+(?:incurred|recorded|spent|lost|absorbed)\b", re.IGNORECASE
+)
 # "would have increased 23 % on a constant currency basis": a restated figure, not a forecast.
 WOULD_HAVE = re.compile(r"would\s+have\s+(?:been|\w+ed)\b", re.IGNORECASE)
 RESTATED_BASIS = re.compile(

@@ -245,6 +245,15 @@ ROWS: list[Row] = [
         "million in the first quarter.",
         [("integration costs", "up", "bad", 2.1, 1.8)],
     ),
+    # an estimate of what the period already cost is no forecast; one of what it will cost is
+    (
+        "We estimate that we incurred $0.9 million of storm costs in the quarter versus $0.4 million a year ago.",
+        [("storm costs", "up", "bad", 0.9, 0.4)],
+    ),
+    (
+        "We estimate that we will incur $0.9 million of storm costs next quarter versus $0.4 million this quarter.",
+        [("storm costs", "up", "unknown", 0.9, 0.4)],
+    ),
     (
         "We finished the quarter with $2.2 billion in cash and investments and $0.9 billion in total debt, which "
         "compares to $1.7 billion in cash and investments and $0.9 billion in total debt last year.",
