@@ -45,6 +45,7 @@ from finlocal.changes.vocabulary import (
     COSTLY_DEPOSITS,
     DEFINING_CLAUSE,
     DIGIT,
+    ESTIMATED_PAST,
     FIGURE_BEFORE,
     FIGURE_BEFORE_MOVE,
     HEDGE_RE,
@@ -407,7 +408,7 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
         floor = max(clause_start, metrics[i - 1].end if i else 0)
         head_values = [v for v in values if floor <= v.start and v.end <= metric.start]
         lead = _lead(text, metric, head_values, scope_end)
-        ahead = head_values[-1] if head_values and not text[head_values[-1].end : metric.start].strip() else None
+        ahead = _ahead(text, metric, head_values)
         read = _read_one(text, metric, scope_values, scope_end, hedged, inherited, lead, ahead)
         changes.extend(read)
         share = _share_of_sales(text, metric, scope_end, hedged)
@@ -828,6 +829,7 @@ def _hedged(text: str, start: int, end: int) -> bool:
     return any(
         NOT_A_HEDGE.search(text, max(0, m.start() - 25), m.start()) is None
         and not (WOULD_HAVE.match(text, m.start()) and RESTATED_BASIS.search(text, start, end))
+        and ESTIMATED_PAST.match(text, m.start()) is None
         for m in HEDGE_RE.finditer(text, start, end)
     )
 
@@ -977,6 +979,45 @@ def _lead(text: str, metric: _Metric, values: list[Value], end: int) -> tuple[Va
     return (v, _move_of(move)) if move is not None else None
 
 
+# the words between a figure and the item it measures: none ("1.00 eur dividend"), "of" or "in" ("$2.1 million
+# of restructuring costs", "$14.4 million in free cash flow")
+_AHEAD_GAP = re.compile(r"\s*(?:(?:of|in)\s+)?", re.IGNORECASE)
+
+
+# a per-share equivalent between the figure and its item: "$1.6 million, or $0.04 per share, of COVID costs"
+_PER_SHARE_GAP = re.compile(r"\s+per\s+(?:diluted\s+)?share\s*,?\s*(?:(?:of|in)\s+)?", re.IGNORECASE)
+_OR_ABOUT = re.compile(r"\s*,?\s*or\s+(?:approximately\s+|about\s+|roughly\s+)?", re.IGNORECASE)
+
+
+def _ahead(text: str, metric: _Metric, values: list[Value]) -> Value | None:
+    """The figure written just before the item that measures it ("proposed 1.00 eur dividend", "incurred
+    $2.1 million of restructuring costs", "$1.6 million or $0.04 per share of COVID costs"), or None."""
+    if not values:
+        return None
+    if _AHEAD_GAP.fullmatch(text, values[-1].end, metric.start) is not None:
+        return values[-1]
+    if (
+        len(values) > 1
+        and values[-1].kind is values[-2].kind
+        and _PER_SHARE_GAP.fullmatch(text, values[-1].end, metric.start) is not None
+        and _OR_ABOUT.fullmatch(text, values[-2].end, values[-1].start) is not None
+    ):
+        return values[-2]
+    return None
+
+
+def _anothers_prior(text: str, metric: _Metric, v: Value) -> bool:
+    """Whether the prior figure ``v`` may be another item's: an item's name follows it ("$2.4 billion in cash
+    and investments"), or the item is named again later and not right after it ("compares to $2.4 billion in
+    cash and $1.6 billion in total debt")."""
+    gap = _AHEAD_GAP.match(text, v.end)
+    after = gap.end() if gap is not None else v.end
+    if gap is not None and gap.group(0).strip() and METRIC_RE.match(text, after) is not None:
+        return True
+    again = text.lower().find(metric.text.lower(), v.end)
+    return again >= 0 and again != after
+
+
 def _figure_before_move(text: str, metric: _Metric) -> bool:
     """Whether a figure measures the movement word before the metric ("a 6.1 percent growth in beer
     sales", "a 150-basis-point improvement in the loss ratio")."""
@@ -1001,14 +1042,15 @@ def _read_one(
         # "Net interest margin totaled 3.09 % and 3.06 % for the three and nine months …, compared to
         # 3.08 % and 3.00 % …, respectively": one item over two periods; anything else is not read
         # "rents expense increased 5 % and 8 %, respectively, in the second quarter and year-to-date periods":
-        # the first period's change (the one the sentence names first)
+        # a change for each period, in the sentence's order (REAL.md: one item over two periods is two changes)
         # (an item that closes a list of names the reader does not know, "Aerospace sales and segment EBIT",
         # takes the last figure of each run)
         figures = [v for v in values if v.kind in AMOUNT_KINDS or v.kind in CHANGE_KINDS]
         respective = _respective(text, metric.end, figures, 2)
-        last = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start) is not None
-        one = _change(text, metric, respective[-1 if last else 0], hedged) if respective else None
-        return _two_periods(text, metric, values, end, hedged) or ([one] if one is not None else [])
+        closed = _LIST_CLOSED.search(text, max(0, metric.start - 40), metric.start)
+        last = closed is not None and _AND_OTHER.match(text, closed.start()) is None
+        read = [_change(text, metric, slots, hedged) for slots in (respective[-1:] if last else respective)]
+        return _two_periods(text, metric, values, end, hedged) or [c for c in read if c is not None]
     if _LAPPED.search(text, max(0, metric.start - 60), metric.start):
         return []  # "lapping a 14.0 % increase in comparable sales a year ago": the base, last year's change
     slots = _fill(text, metric.end, values, end, metric.is_ratio, metric.is_per_share, metric.item)
@@ -1037,8 +1079,11 @@ def _read_one(
         and ahead.kind in (Kind.MONEY, Kind.COUNT)
         and slots.now is None
         and (slots.before or slots.change) is not None
+        and not (slots.before is not None and _anothers_prior(text, metric, slots.before))
     ):
         # "proposed 1.00 eur dividend …, compared with 0.90 eur a year ago": the figure before names the item
+        # (a prior figure that names an item of its own, "compares to $2.4 billion in cash and $1.6 billion in
+        # total debt", may be another's)
         slots.now = ahead
     if lead is not None:
         # the size written before the item is its change ("a 2 % increase in revenues and a 55 % improvement in
@@ -1341,7 +1386,10 @@ def _result_pair(
     return (change, prior.end()) if change is not None else None
 
 
+# an item closing a list of names ("Aerospace inventories and segment EBIT"); "A and other B" is one item's
+# name ("equipment and other rents expense")
 _LIST_CLOSED = re.compile(r"\w\s+and\s+(?:[\w&-]+\s+){0,2}$", re.IGNORECASE)
+_AND_OTHER = re.compile(r"\w\s+and\s+other\b", re.IGNORECASE)
 _RUN_JOIN = re.compile(r"\s*,?\s*(?:and|&)?\s*")
 
 

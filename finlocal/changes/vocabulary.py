@@ -239,9 +239,9 @@ REPEATED = re.compile(
 
 
 # "11.3 % of net sales", "as a percentage of sales": the metric after is a denominator (not "30 basis points
-# of higher freight costs", a move of the item).
+# of higher freight costs", a move of the item, nor "$0.04 per share of COVID costs", a per-share figure's).
 DENOMINATOR = re.compile(
-    r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
+    r"(?:(?:%|\bpercent|\bper\s+cent|\bpercentage|(?<!\bper\s)\bshare|\bproportion)\s+of|\b(?:basis\s+points?|bps?)\s+(?:of|for))"
     r"\s+(?:the\s+|its\s+)?(?:(?!(?:higher|lower|increased|reduced|decreased)\s)[a-z][\w-]*\s+){0,2}$",
     re.I,
 )
@@ -359,6 +359,11 @@ NOT_A_HEDGE = re.compile(
     r"|\b(?:below|above|ahead\s+of|within|beat|beating|exceeded|exceeding|met|meeting|reached|achieved|"
     r"achieving|surpassed|consistent\s+with|in\s+line\s+with)\s+(?:(?:our|the|its|their|analysts'?)\s+)?(?:[\w-]+\s+){0,4})$",
     re.IGNORECASE,
+)
+# "we estimate that we incurred $1.6 million of costs": an estimate of what the period already cost, not a
+# forecast (a past-tense verb after it).
+ESTIMATED_PAST = re.compile(
+    r"estimated?\s+(?:that\s+)?(?:we|it|the\s+company)\s+(?:incurred|recorded|spent|lost|absorbed)\b", re.IGNORECASE
 )
 # "would have increased 23 % on a constant currency basis": a restated figure, not a forecast.
 WOULD_HAVE = re.compile(r"would\s+have\s+(?:been|\w+ed)\b", re.IGNORECASE)

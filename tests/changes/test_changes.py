@@ -450,9 +450,12 @@ def test_a_bare_number_shares_the_unit_after_and(text: str, kinds: list[Kind]) -
 
 
 def test_an_items_level_and_move_told_respectively() -> None:
+    # one item over two periods is two changes (tests/fixtures/changes/REAL.md, "metric": repeated for
+    # each change of the same item)
     text = "Our operating ratio of 61.0% and 62.5%, respectively, improved 1.2 and 0.4 points, respectively."
     assert [(c.direction.value, c.verdict.value, c.now, c.change) for c in read_changes(text)] == [
-        ("down", "good", 61.0, -1.2)
+        ("down", "good", 61.0, -1.2),
+        ("down", "good", 62.5, -0.4),
     ]
 
 

@@ -23,10 +23,13 @@ ROWS = [
 SCORES = score_by_polarity(ROWS)
 
 # polarity → (precision of stated verdicts, recall), as measured (docs/changes.md)
+# (recall measured against 361 changes: the labels count one item over two periods as two changes, as
+# REAL.md does; one of the added ones, "Manifest SPI improved 13 and 10 points, respectively", names an item
+# outside the lexicon, so the "all" and up_good floors sit below the 359-change ones)
 FLOORS = {
-    "all": (0.990, 0.913),
-    "up_good": (0.989, 0.919),
-    "up_bad": (1.0, 0.897),
+    "all": (0.990, 0.911),
+    "up_good": (0.989, 0.917),
+    "up_bad": (1.0, 0.902),
     "loss": (1.0, 0.85),
 }
 

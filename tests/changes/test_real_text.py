@@ -192,7 +192,8 @@ ROWS: list[Row] = [
         [("Net interest margin", "up", "good", 3.09, 3.08), ("Net interest margin", "up", "good", 3.06, 3.00)],
     ),
     # "respectively": runs of figures, each run's role told by the word before it; one item over two
-    # periods gives the change of the period named first
+    # periods is two changes, the period named first first (REAL.md: the metric is repeated for each change
+    # of the same item)
     (
         "Aerospace net sales and EBIT fell roughly 12.5% and 31.0% to $88.2 million and $9.3 million respectively.",
         [("net sales", "down", "bad", 88.2, None), ("EBIT", "down", "bad", 9.3, None)],
@@ -205,12 +206,18 @@ ROWS: list[Row] = [
     (
         "Operating expenses rose 7% and 4%, respectively, in the third quarter and nine-month periods of 2024 "
         "compared to 2023.",
-        [("Operating expenses", "up", "bad", None, None)],
+        [("Operating expenses", "up", "bad", None, None), ("Operating expenses", "up", "bad", None, None)],
+    ),
+    # "A and other B" names one item, not a list closing with B
+    (
+        "Freight and other rents expense rose 3% and 6%, respectively, in the quarter and nine months compared "
+        "to last year.",
+        [("other rents expense", "up", "bad", None, None), ("other rents expense", "up", "bad", None, None)],
     ),
     (
         "For the three and nine months ended September 30, 2024, net income was $410 million and $1.02 billion, "
         "respectively, representing increases of $35 million and $120 million, respectively, compared to 2023.",
-        [("net income", "up", "good", 410.0, None)],
+        [("net income", "up", "good", 410.0, None), ("net income", "up", "good", 1.02, None)],
     ),
     (
         "Net income was $88 million and $240 million for the three and nine months ended September 30, 2024, "
@@ -218,6 +225,40 @@ ROWS: list[Row] = [
         [],
     ),
     ("Revenue and operating income were up 6% and down 3%, respectively.", []),
+    # a figure written before its item, "of" or "in" between (a per-share equivalent may follow it), compared
+    # with a prior one; not when the prior figure names an item of its own
+    (
+        "We incurred $2.1 million of freight costs in the quarter versus $1.8 million a year ago.",
+        [("freight costs", "up", "bad", 2.1, 1.8)],
+    ),
+    (
+        "The company generated $14.4 million in free cash flow in the quarter compared with $9.1 million last year.",
+        [("free cash flow", "up", "good", 14.4, 9.1)],
+    ),
+    (
+        "We recorded $2.1 million, or $0.03 per share, of restructuring costs in the quarter compared to $1.8 "
+        "million a year ago.",
+        [("restructuring costs", "up", "bad", 2.1, 1.8)],
+    ),
+    (
+        "We recorded $2.1 million or approximately $0.03 per share of integration costs in the quarter versus $1.8 "
+        "million in the first quarter.",
+        [("integration costs", "up", "bad", 2.1, 1.8)],
+    ),
+    # an estimate of what the period already cost is no forecast; one of what it will cost is
+    (
+        "We estimate that we incurred $0.9 million of storm costs in the quarter versus $0.4 million a year ago.",
+        [("storm costs", "up", "bad", 0.9, 0.4)],
+    ),
+    (
+        "We estimate that we will incur $0.9 million of storm costs next quarter versus $0.4 million this quarter.",
+        [("storm costs", "up", "unknown", 0.9, 0.4)],
+    ),
+    (
+        "We finished the quarter with $2.2 billion in cash and investments and $0.9 billion in total debt, which "
+        "compares to $1.7 billion in cash and investments and $0.9 billion in total debt last year.",
+        [],
+    ),
     # pence, and a prior figure bracketed with its label and its per-share unit
     (
         "Interim dividend 4.0 pence per share (2014/15: 5.0 pence per share).",
