@@ -205,17 +205,19 @@ def _metric_matches(text: str) -> list[tuple[re.Match[str], int]]:
 _SIZED_MOVE_OF = re.compile(r"\d\s*(?:basis\s+points?|bps?|percentage\s+points?)\s+of\s+$", re.IGNORECASE)
 
 
-def _may_define(text: str) -> bool:
-    """A cheap test before `DEFINING_CLAUSE`: its words are in the sentence."""
-    return any(w in text for w in ("xclu", "xcl.", "nclu", "ncl.", "et of", "ompris", "onsist"))
+def _defining_clauses(text: str) -> list[re.Match[str]]:
+    """The clauses that define another item (`DEFINING_CLAUSE`), after a cheap test for their words."""
+    if not any(w in text for w in ("xclu", "xcl.", "nclu", "ncl.", "et of", "ompris", "onsist")):
+        return []
+    return list(DEFINING_CLAUSE.finditer(text))
 
 
-def _metrics(text: str) -> list[_Metric]:
+def _metrics(text: str, defining_clauses: list[re.Match[str]]) -> list[_Metric]:
     """The sentence's metrics, without the mentions that only carry another's prior figure, a
     denominator, or a second name for the same item ("Earnings per share EPS")."""
     out: list[_Metric] = []
     boundaries = [m.start() for m in BOUNDARY_RE.finditer(text)]
-    defining = [d.span() for d in DEFINING_CLAUSE.finditer(text)] if _may_define(text) else []
+    defining = [d.span() for d in defining_clauses]
     for m, start in _metric_matches(text):
         if any(s < start < e for s, e in defining):
             continue  # ", which excludes restructuring charges, …": it defines another item
@@ -358,16 +360,17 @@ def read_metric_changes(text: str) -> tuple[Change, ...]:
     """Every change of a line item that ``text`` states, in order (see the module's docs)."""
     if DIGIT.search(text) is None and MOVE_RE.search(text) is None:
         return ()
-    metrics = _metrics(text)
+    defining = _defining_clauses(text)
+    metrics = _metrics(text, defining)
     if not metrics:
         return ()
     values = [v for v in find_values(text) if v.kind not in (Kind.YEAR, Kind.OTHER)]
-    if _may_define(text):
+    if defining:
         # ", which included $2.7 million of COVID-19 expenses … compared to $2 million": the defined part's
         # figures, not the item's
         parts = [
             d.span()
-            for d in DEFINING_CLAUSE.finditer(text)
+            for d in defining
             if _WHICH_DEFINES.match(d.group(0)) and METRIC_RE.search(text, d.start(), d.end())
         ]
         values = [v for v in values if not any(s < v.start < e for s, e in parts)]

@@ -494,13 +494,19 @@ FIGURE_BEFORE = re.compile(r"(?:\d[.,]\d+|[$€£¥]\s?\d+)\s*$")
 # or a concession named by a movement before the item, not a change the sentence states. The real
 # sample's labels count a change only with a figure or a stated comparison point (REAL.md), so the
 # reader drops such figure-less mentions (`parser._cause`).
+# The phrases that open a clause of causes ("…, reflecting strong execution, … and the higher volumes"):
+# a figure-less change anywhere after one, up to the next clause of its own, explains the statement
+# before it (`CAUSE_ZONE`).
+_CAUSE_PHRASES = (
+    r"due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|reflecting|(?:\w+\s+)?offset\s+by|as\s+a\s+result\s+of|"
+    r"result(?:ed|ing|s)?\s+(?:\w+\s+)?from|thanks\s+to|(?:\w+\s+)?related\s+to|to\s+support|attributable\s+to"
+)
+# … and the words that name a cause right before a movement: those phrases and shorter, more
+# ambiguous ones ("on lower net earnings", "besides the normal annual increase in expenses").
 _CAUSE_WORDS = (
-    r"as|on|amid|besides|from|thanks\s+to|reflecting|owing\s+to|because\s+of|as\s+a\s+result\s+of|attributable\s+to|"
-    r"(?:primarily\s+|mainly\s+|largely\s+)?related\s+to|to\s+support|supporting|impacts?\s+(?:of|from)|"
+    _CAUSE_PHRASES + r"|as|on|amid|besides|from|owing\s+to|because\s+of|supporting|impacts?\s+(?:of|from)|"
     r"benefits?\s+(?:of|from)|effects?\s+of|"
-    r"due\s+(?:primarily\s+|mainly\s+|largely\s+|partly\s+|in\s+part\s+)?to|"
-    r"result(?:ed|ing|s)?\s+(?:primarily\s+|mainly\s+|largely\s+)?from|"
-    r"(?:driven|helped|supported|offset|impacted|affected|hit|hurt|lifted|boosted|led|held\s+back|weighed\s+down)"
+    r"(?:helped|supported|impacted|affected|hit|hurt|lifted|boosted|led|held\s+back|weighed\s+down)"
     r"\s+(?:primarily\s+|mainly\s+|largely\s+|partly\s+|partially\s+|in\s+part\s+)?by"
 )
 CAUSE_BEFORE = re.compile(
@@ -508,13 +514,7 @@ CAUSE_BEFORE = re.compile(
     r"(?:(?:normal|usual|annual|seasonal|modest|slight|strong|significant|continued|sharp|steep|overall)\s+){0,2}$",
     re.IGNORECASE,
 )
-# "…, reflecting strong execution, benefits from cost actions and the higher volumes": a figure-less
-# change anywhere after such a word, up to the next clause of its own, explains the statement before.
-CAUSE_ZONE = re.compile(
-    r"\b(?:due\s+(?:\w+\s+)?to|driven\s+(?:\w+\s+)?by|reflecting|offset\s+by|as\s+a\s+result\s+of|"
-    r"result(?:ed|ing|s)?\s+(?:\w+\s+)?from|thanks\s+to|related\s+to|to\s+support|attributable\s+to)\b",
-    re.IGNORECASE,
-)
+CAUSE_ZONE = re.compile(rf"\b(?:{_CAUSE_PHRASES})\b", re.IGNORECASE)
 CAUSE_ZONE_END = re.compile(r";|\.\s|,\s*(?:and|but|while|whereas)\s", re.IGNORECASE)
 OWN_COMPARISON = re.compile(
     r"\b(?:compared|versus|vs\.?|year[- ](?:over|on)[- ]year|sequentially|a\s+year\s+(?:ago|earlier)|"
